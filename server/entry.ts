@@ -1,0 +1,64 @@
+// Production server entry (Nitro's `entry` option). We own the Node HTTP
+// server so we can cap websocket frames at 64 KiB (ws maxPayload -> close
+// 1009), shorten Node's slow-request timeouts, and shut down gracefully,
+// none of which Nitro's node-server preset lets us configure.
+import { Server as HttpServer } from "node:http";
+import wsAdapter from "crossws/adapters/node";
+import { serverFetch, useNitroApp } from "nitro/app";
+import { NodeRequest, serve } from "srvx/node";
+import { getConfig } from "../src/env";
+import { MAX_FRAME_BYTES } from "../src/protocol/frames";
+import { getRuntime } from "../src/server/runtime.server";
+
+const config = getConfig();
+const nitroApp = useNitroApp();
+const server = serve({ port: config.port, hostname: config.host, fetch: nitroApp.fetch });
+
+const hooksKey = Symbol.for("crossws.hooks");
+type HookCarrier = Request & { [hooksKey]?: object; context?: Record<symbol, object> };
+
+const ws = wsAdapter({
+  serverOptions: { maxPayload: MAX_FRAME_BYTES },
+  // Route the upgrade through Nitro's router so /_ws finds its hooks the
+  // same way Nitro's own entry does.
+  async resolve(request) {
+    const response = (await serverFetch(request)) as Response & { crossws?: object };
+    const carrier = request as HookCarrier;
+    return response.crossws ?? carrier[hooksKey] ?? carrier.context?.[hooksKey] ?? {};
+  },
+});
+
+const node = server.node?.server;
+if (!(node instanceof HttpServer)) throw new Error("srvx did not create a Node HTTP server");
+node.headersTimeout = 10_000;
+node.requestTimeout = 30_000;
+node.on("upgrade", (req, socket, head) => {
+  ws.handleUpgrade(req, socket, head, new NodeRequest({ req, upgrade: { socket, head } } as never));
+});
+
+// Warm the runtime (migrations, auth secret) before the first request, and
+// stop at once with a clear message when the config or database is bad.
+getRuntime().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  // 1012 "service restart" tells clients to reconnect right away.
+  await ws.close(1012, "server restarting");
+  const closing = server.close(true);
+  const deadline = setTimeout(() => process.exit(0), 5_000);
+  deadline.unref();
+  await closing;
+  const runtime = await getRuntime().catch(() => undefined);
+  await runtime?.storage.close();
+  console.log(JSON.stringify({ level: "info", msg: "stopped", signal }));
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
+
+export default {};

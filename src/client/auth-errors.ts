@@ -1,0 +1,34 @@
+export type FieldName = "name" | "email" | "password";
+export type FieldErrors = Partial<Record<FieldName | "form", string>>;
+
+/** Maps a better-auth error (code and message) to the field it concerns. */
+export function authErrorToFields(error: { code?: string; message?: string }): FieldErrors {
+  const code = error.code ?? "";
+  const message = error.message || "Something went wrong.";
+  if (code === "INVALID_EMAIL_OR_PASSWORD") return { password: "Wrong email or password." };
+  if (code.includes("USER_ALREADY_EXISTS") || code === "EMAIL_ALREADY_EXISTS") {
+    return { email: "An account with this email already exists." };
+  }
+  if (code === "PASSWORD_TOO_SHORT")
+    return { password: "Password is too short (8 characters at least)." };
+  if (code === "PASSWORD_TOO_LONG") return { password: "Password is too long." };
+  if (code === "INVALID_EMAIL") return { email: "Enter a valid email address." };
+  if (code === "TOO_MANY_REQUESTS")
+    return { form: "Too many attempts. Wait a minute and try again." };
+  return { form: message };
+}
+
+/** Checks the fields before a request so that obvious mistakes answer at once. */
+export function checkAuthFields(
+  values: { name?: string; email: string; password: string },
+  signUp: boolean,
+): FieldErrors | null {
+  const errors: FieldErrors = {};
+  if (signUp && !values.name?.trim()) errors.name = "Enter your name.";
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email.trim()))
+    errors.email = "Enter a valid email address.";
+  if (!values.password) errors.password = "Enter your password.";
+  else if (signUp && values.password.length < 8)
+    errors.password = "Password is too short (8 characters at least).";
+  return Object.keys(errors).length ? errors : null;
+}

@@ -1,0 +1,112 @@
+import { encodeClientFrame } from "../protocol/client-encode";
+import { type ClientFrame, type ServerFrame, serverFrame } from "../protocol/frames";
+import { backoffDelay, GOOD_CONNECTION_MS } from "./backoff";
+
+export type ConnectionStatus = "connecting" | "connected" | "reconnecting" | "offline";
+
+type Listener = (frame: ServerFrame) => void;
+
+/**
+ * One reconnecting websocket per tab. Reconnects with capped, jittered
+ * backoff; at once when the browser comes back online or the tab becomes
+ * visible. Frames sent while disconnected are dropped here: callers keep
+ * their own pending state and resend on `ready`.
+ */
+export class ChatSocket {
+  status: ConnectionStatus = "connecting";
+  #ws: WebSocket | undefined;
+  #attempt = 0;
+  #openedAt = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #stopped = false;
+  readonly #frameListeners = new Set<Listener>();
+  readonly #statusListeners = new Set<(status: ConnectionStatus) => void>();
+
+  constructor(readonly url: string) {}
+
+  start(): void {
+    this.#stopped = false;
+    window.addEventListener("online", this.#reconnectNow);
+    document.addEventListener("visibilitychange", this.#onVisible);
+    this.#connect();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    window.removeEventListener("online", this.#reconnectNow);
+    document.removeEventListener("visibilitychange", this.#onVisible);
+    this.#ws?.close(1000, "page closed");
+    this.#ws = undefined;
+  }
+
+  /** Sends a frame; false when the socket is not open (the caller retries on ready). */
+  send(frame: ClientFrame): boolean {
+    if (this.#ws?.readyState !== WebSocket.OPEN) return false;
+    this.#ws.send(encodeClientFrame(frame));
+    return true;
+  }
+
+  onFrame(listener: Listener): () => void {
+    this.#frameListeners.add(listener);
+    return () => this.#frameListeners.delete(listener);
+  }
+
+  onStatus(listener: (status: ConnectionStatus) => void): () => void {
+    this.#statusListeners.add(listener);
+    return () => this.#statusListeners.delete(listener);
+  }
+
+  #setStatus(status: ConnectionStatus) {
+    if (this.status === status) return;
+    this.status = status;
+    for (const listener of this.#statusListeners) listener(status);
+  }
+
+  #connect = () => {
+    clearTimeout(this.#timer);
+    if (this.#stopped) return;
+    const ws = new WebSocket(this.url);
+    this.#ws = ws;
+    ws.onopen = () => {
+      this.#openedAt = Date.now();
+    };
+    ws.onmessage = (event) => {
+      if (typeof event.data !== "string") return;
+      let parsed: ReturnType<typeof serverFrame.safeParse>;
+      try {
+        parsed = serverFrame.safeParse(JSON.parse(event.data));
+      } catch {
+        return;
+      }
+      if (!parsed.success) return;
+      if (parsed.data.type === "ready") this.#setStatus("connected");
+      for (const listener of this.#frameListeners) listener(parsed.data);
+    };
+    ws.onclose = () => {
+      if (this.#ws !== ws) return;
+      this.#ws = undefined;
+      if (this.#stopped) return;
+      if (this.#openedAt && Date.now() - this.#openedAt >= GOOD_CONNECTION_MS) this.#attempt = 0;
+      this.#openedAt = 0;
+      this.#setStatus(navigator.onLine === false ? "offline" : "reconnecting");
+      this.#timer = setTimeout(this.#connect, backoffDelay(this.#attempt++));
+    };
+  };
+
+  #reconnectNow = () => {
+    if (this.#stopped || this.#ws) return;
+    this.#attempt = 0;
+    this.#connect();
+  };
+
+  #onVisible = () => {
+    if (document.visibilityState === "visible") this.#reconnectNow();
+  };
+}
+
+/** The /_ws URL on the page's own origin. */
+export function socketUrl(location: Location): string {
+  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+  return `${scheme}//${location.host}/_ws`;
+}

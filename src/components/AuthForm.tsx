@@ -1,0 +1,104 @@
+import { Link } from "@tanstack/react-router";
+import { type FormEvent, type ReactNode, useId, useState } from "react";
+import type { FieldErrors, FieldName } from "../client/auth-errors";
+
+type Props = {
+  title: string;
+  submitLabel: string;
+  fields: FieldName[];
+  onSubmit: (values: Record<FieldName, string>) => Promise<FieldErrors | null>;
+  footer: ReactNode;
+};
+
+const labels: Record<FieldName, string> = { name: "Name", email: "Email", password: "Password" };
+const types: Record<FieldName, string> = { name: "text", email: "email", password: "password" };
+const autocomplete: Record<FieldName, string> = {
+  name: "name",
+  email: "email",
+  password: "current-password",
+};
+
+/** A sign-in or sign-up card; each error is shown next to its field and announced. */
+export function AuthForm({ title, submitLabel, fields, onSubmit, footer }: Props) {
+  const id = useId();
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [busy, setBusy] = useState(false);
+
+  async function handle(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    const values = { name: "", email: "", password: "" };
+    for (const field of fields) values[field] = String(data.get(field) ?? "");
+    setBusy(true);
+    try {
+      setErrors((await onSubmit(values)) ?? {});
+    } catch {
+      setErrors({ form: "Something went wrong. Check your connection and try again." });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main className="flex min-h-full items-center justify-center p-4">
+      <form
+        onSubmit={handle}
+        noValidate
+        className="w-full max-w-sm space-y-4 rounded-2xl bg-white p-8 shadow-sm ring-1 ring-slate-200"
+      >
+        <h1 className="text-2xl font-semibold">{title}</h1>
+        {fields.map((field) => {
+          const errorId = `${id}-${field}-error`;
+          return (
+            <div key={field} className="space-y-1">
+              <label htmlFor={`${id}-${field}`} className="block text-sm font-medium">
+                {labels[field]}
+              </label>
+              <input
+                id={`${id}-${field}`}
+                name={field}
+                type={types[field]}
+                autoComplete={
+                  field === "password" && fields.includes("name")
+                    ? "new-password"
+                    : autocomplete[field]
+                }
+                required
+                aria-invalid={errors[field] ? true : undefined}
+                aria-describedby={errors[field] ? errorId : undefined}
+                className="w-full rounded-lg border border-slate-300 px-3 py-2 outline-none focus:border-indigo-500 focus:ring-2 focus:ring-indigo-200"
+              />
+              {errors[field] && (
+                <p id={errorId} role="alert" className="text-sm text-red-600">
+                  {errors[field]}
+                </p>
+              )}
+            </div>
+          );
+        })}
+        {errors.form && (
+          <p role="alert" className="text-sm text-red-600">
+            {errors.form}
+          </p>
+        )}
+        <button
+          type="submit"
+          disabled={busy}
+          className="w-full rounded-lg bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700 disabled:opacity-60"
+        >
+          {submitLabel}
+        </button>
+        <p className="text-center text-sm text-slate-600">{footer}</p>
+      </form>
+    </main>
+  );
+}
+
+/** A link styled for the auth card footers. */
+export function AuthLink({ to, children }: { to: "/sign-in" | "/sign-up"; children: ReactNode }) {
+  return (
+    <Link to={to} className="font-medium text-indigo-600 hover:underline">
+      {children}
+    </Link>
+  );
+}

@@ -1,0 +1,81 @@
+import { type FormEvent, useId, useState } from "react";
+
+/** "New room" button that opens a small form; shows the server's error under the field. */
+export function NewRoomForm({ onCreate }: { onCreate: (name: string) => Promise<string | null> }) {
+  const id = useId();
+  const [open, setOpen] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const name = String(new FormData(form).get("name") ?? "");
+    setBusy(true);
+    try {
+      const failure = await onCreate(name);
+      setError(failure);
+      if (!failure) {
+        form.reset();
+        setOpen(false);
+      }
+    } catch {
+      setError("Could not create the room. Try again.");
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (!open) {
+    return (
+      <button
+        type="button"
+        onClick={() => setOpen(true)}
+        className="mx-2 rounded-md border border-dashed border-slate-300 px-2 py-1.5 text-left text-sm text-slate-600 hover:border-indigo-400 hover:text-indigo-700"
+      >
+        New room
+      </button>
+    );
+  }
+  return (
+    <form onSubmit={submit} className="mx-2 space-y-2" noValidate>
+      <label htmlFor={`${id}-name`} className="block text-xs font-medium text-slate-600">
+        Room name
+      </label>
+      <input
+        id={`${id}-name`}
+        name="name"
+        // biome-ignore lint/a11y/noAutofocus: the person just asked for this form
+        autoFocus
+        maxLength={60}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+        className="w-full rounded-md border border-slate-300 px-2 py-1 text-sm outline-none focus:border-indigo-500"
+      />
+      {error && (
+        <p id={`${id}-error`} role="alert" className="text-xs text-red-600">
+          {error}
+        </p>
+      )}
+      <div className="flex gap-2">
+        <button
+          type="submit"
+          disabled={busy}
+          className="rounded-md bg-indigo-600 px-3 py-1 text-sm font-medium text-white hover:bg-indigo-700 disabled:opacity-60"
+        >
+          Create
+        </button>
+        <button
+          type="button"
+          onClick={() => {
+            setOpen(false);
+            setError(null);
+          }}
+          className="rounded-md px-3 py-1 text-sm text-slate-600 hover:bg-slate-200"
+        >
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

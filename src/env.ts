@@ -1,0 +1,123 @@
+import { z } from "zod";
+
+/** Every environment variable Parley reads, with its default and meaning (README renders this). */
+export const ENV_DOCS = [
+  ["PORT", "3000", "HTTP port of the production server (NITRO_PORT also works)."],
+  ["HOST", "all interfaces", "Interface the production server binds to (NITRO_HOST also works)."],
+  [
+    "DATABASE_URL",
+    "./data/parley.db",
+    "SQLite file path (or file: URL). Its folder is created if missing.",
+  ],
+  ["PARLEY_DATA_DIR", "./data", "Folder for the generated auth secret (and the default database)."],
+  [
+    "BETTER_AUTH_SECRET",
+    "generated",
+    "Session signing secret, 32+ characters. When unset, one is generated on first run and kept in PARLEY_DATA_DIR/auth-secret (mode 0600).",
+  ],
+  [
+    "PARLEY_ALLOWED_ORIGINS",
+    "(none)",
+    "Comma-separated extra origins (https://chat.example.com) allowed to open /_ws and call the auth API; the app's own origin is always allowed.",
+  ],
+  ["LOG_LEVEL", "info", "One of debug, info, warn, error, silent."],
+] as const;
+
+const origin = z
+  .string()
+  .trim()
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === "http:" || url.protocol === "https:") && url.origin === value;
+    } catch {
+      return false;
+    }
+  }, "each entry must be an origin such as https://chat.example.com (scheme, host, optional port; no path)");
+
+const port = z.coerce
+  .number()
+  .int()
+  .min(0)
+  .max(65535, "a TCP port number from 0 to 65535")
+  .optional();
+
+const schema = z.object({
+  PORT: port,
+  NITRO_PORT: port,
+  HOST: z.string().trim().min(1).optional(),
+  NITRO_HOST: z.string().trim().min(1).optional(),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .min(1)
+    .refine(
+      (value) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || value.startsWith("file://"),
+      "a SQLite file path such as ./data/parley.db or a file:// URL (PostgreSQL is not supported yet)",
+    )
+    .optional(),
+  PARLEY_DATA_DIR: z.string().trim().min(1).default("./data"),
+  BETTER_AUTH_SECRET: z
+    .string()
+    .min(32, "at least 32 characters (or unset it to have one generated)")
+    .optional(),
+  PARLEY_ALLOWED_ORIGINS: z
+    .string()
+    .default("")
+    .transform((value) =>
+      value
+        .split(",")
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(origin)),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+});
+
+export type Config = {
+  port: number;
+  host: string | undefined;
+  databasePath: string;
+  dataDir: string;
+  authSecret: string | undefined;
+  allowedOrigins: string[];
+  logLevel: z.infer<typeof schema>["LOG_LEVEL"];
+};
+
+/** Thrown when the environment holds a bad value; the message names the variable. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Parses an environment into the config; throws ConfigError naming each bad variable. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map(
+      (issue) => `${issue.path.join(".") || "environment"}: ${issue.message}`,
+    );
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join("\n  ")}`);
+  }
+  const value = result.data;
+  const dataDir = value.PARLEY_DATA_DIR;
+  const databasePath = value.DATABASE_URL
+    ? value.DATABASE_URL.replace(/^file:\/\//, "")
+    : `${dataDir.replace(/\/$/, "")}/parley.db`;
+  return {
+    port: value.NITRO_PORT ?? value.PORT ?? 3000,
+    host: value.NITRO_HOST ?? value.HOST,
+    databasePath,
+    dataDir,
+    authSecret: value.BETTER_AUTH_SECRET,
+    allowedOrigins: value.PARLEY_ALLOWED_ORIGINS,
+    logLevel: value.LOG_LEVEL,
+  };
+}
+
+let cached: Config | undefined;
+
+/** The process's config, read once from process.env (the only reader of it). */
+export function getConfig(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}

@@ -1,0 +1,61 @@
+import { getMigrations } from "better-auth/db/migration";
+import type { Kysely } from "kysely";
+import { GENERAL_ROOM } from "../core/rooms";
+import { type Config, getConfig } from "../env";
+import type { Storage } from "../ports";
+import { type Auth, createAuth } from "./auth/auth.server";
+import { resolveAuthSecret } from "./auth/secret.server";
+import { createLogger, type Logger } from "./log.server";
+import { createKyselyStores } from "./storage/kysely-store.server";
+import { migrateToLatest } from "./storage/migrations.server";
+import { openSqlite } from "./storage/sqlite.server";
+
+/** Everything the server side shares: built once per process from the config. */
+export type Runtime = {
+  config: Config;
+  log: Logger;
+  auth: Auth;
+  storage: Storage;
+};
+
+// Nitro bundles server routes and TanStack Start's server functions
+// separately, so a module-level singleton could exist twice; a global
+// keyed by a registered symbol guarantees one database and one auth.
+const key = Symbol.for("parley.runtime");
+type Holder = { [key]?: Promise<Runtime> };
+
+/** The process's runtime, composed on first use (the composition root). */
+export function getRuntime(): Promise<Runtime> {
+  const holder = globalThis as Holder;
+  holder[key] ??= composeRuntime(getConfig()).catch((error) => {
+    holder[key] = undefined;
+    throw error;
+  });
+  return holder[key];
+}
+
+/** Picks drivers from the config, applies migrations and seeds "general". */
+export async function composeRuntime(config: Config): Promise<Runtime> {
+  const log = createLogger(config.logLevel);
+  const secret = resolveAuthSecret(config.authSecret, config.dataDir, log);
+  const { db, raw } = openSqlite(config.databasePath);
+  const auth = createAuth({
+    db: db as unknown as Kysely<never>,
+    secret,
+    allowedOrigins: config.allowedOrigins,
+  });
+  const { runMigrations } = await getMigrations(auth.options);
+  await runMigrations();
+  await migrateToLatest(db as unknown as Kysely<unknown>);
+  const stores = createKyselyStores(db);
+  await stores.rooms.ensureRoom(GENERAL_ROOM);
+  log.info("storage ready", { driver: "sqlite", path: config.databasePath });
+  const storage: Storage = {
+    ...stores,
+    async close() {
+      await db.destroy();
+      if (raw.isOpen) raw.close();
+    },
+  };
+  return { config, log, auth, storage };
+}

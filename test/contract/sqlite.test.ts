@@ -1,0 +1,75 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { sql } from "kysely";
+import { describe, expect, it } from "vitest";
+import { createKyselyStores } from "../../src/server/storage/kysely-store.server";
+import { migrateToLatest } from "../../src/server/storage/migrations.server";
+import { openSqlite } from "../../src/server/storage/sqlite.server";
+import { describeStoreContract } from "./stores.contract";
+
+async function openStore(path: string) {
+  const { db, raw } = openSqlite(path);
+  await migrateToLatest(db as never);
+  // better-auth owns the user table in the app; the store only reads id and name.
+  await sql`create table if not exists "user" (id text primary key, name text not null)`.execute(
+    db,
+  );
+  const stores = createKyselyStores(db);
+  return {
+    ...stores,
+    db,
+    async addUser(id: string, name: string) {
+      await db
+        .insertInto("user")
+        .values({ id, name })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    },
+    async close() {
+      await db.destroy();
+      if (raw.isOpen) raw.close();
+    },
+  };
+}
+
+const tempFile = () => join(mkdtempSync(join(tmpdir(), "parley-store-")), "chat.db");
+
+describeStoreContract("sqlite", () => openStore(tempFile()));
+
+describe("sqlite driver", () => {
+  it("keeps messages and seq across a reopen, and migrating twice is harmless", async () => {
+    const path = tempFile();
+    const first = await openStore(path);
+    await first.addUser("u", "U");
+    const room = await first.rooms.createRoom({ name: "a", slug: "a", createdBy: "u" });
+    await first.messages.append({
+      roomId: room.id,
+      author: { id: "u", name: "U" },
+      clientId: "1",
+      text: "x",
+    });
+    await first.close();
+
+    const second = await openStore(path);
+    const next = await second.messages.append({
+      roomId: room.id,
+      author: { id: "u", name: "U" },
+      clientId: "2",
+      text: "y",
+    });
+    expect(next.message.seq).toBe(2);
+    expect((await second.messages.history(room.id, { limit: 10 })).map((m) => m.text)).toEqual([
+      "x",
+      "y",
+    ]);
+    await second.close();
+  });
+
+  it("runs in WAL mode", async () => {
+    const store = await openStore(tempFile());
+    const { rows } = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(store.db);
+    expect(rows[0]?.journal_mode).toBe("wal");
+    await store.close();
+  });
+});

@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { decodeClientFrame } from "../../src/protocol/decode";
+import { MAX_MESSAGE_CHARS } from "../../src/protocol/frames";
+
+const send = (extra: object = {}) =>
+  JSON.stringify({ type: "send", roomId: "r1", clientId: "c1", text: "hello", ...extra });
+
+describe("decodeClientFrame", () => {
+  it("decodes a valid send and trims its text", () => {
+    const decoded = decodeClientFrame(send({ text: "  hi there \n" }));
+    expect(decoded).toEqual({
+      ok: true,
+      frame: { type: "send", roomId: "r1", clientId: "c1", text: "hi there" },
+    });
+  });
+
+  it("accepts the current protocol version and refuses another", () => {
+    expect(decodeClientFrame(send({ v: 1 })).ok).toBe(true);
+    expect(decodeClientFrame(send({ v: 2 }))).toMatchObject({ ok: false, code: "bad_frame" });
+  });
+
+  it("decodes subscribe", () => {
+    expect(decodeClientFrame(JSON.stringify({ type: "subscribe", roomId: "r1" }))).toEqual({
+      ok: true,
+      frame: { type: "subscribe", roomId: "r1" },
+    });
+  });
+
+  it("turns malformed JSON into bad_frame", () => {
+    expect(decodeClientFrame("{not json")).toMatchObject({ ok: false, code: "bad_frame" });
+    expect(decodeClientFrame("")).toMatchObject({ ok: false, code: "bad_frame" });
+  });
+
+  it("refuses an unknown type and non-object JSON", () => {
+    expect(decodeClientFrame(JSON.stringify({ type: "shout" }))).toMatchObject({
+      ok: false,
+      code: "bad_frame",
+    });
+    for (const raw of ["null", "42", '"send"', "[]"]) {
+      expect(decodeClientFrame(raw)).toMatchObject({ ok: false, code: "bad_frame" });
+    }
+  });
+
+  it("refuses wrong field types and names the field", () => {
+    const decoded = decodeClientFrame(send({ roomId: 7 }));
+    expect(decoded).toMatchObject({ ok: false, code: "bad_frame" });
+    expect(!decoded.ok && decoded.message).toContain("roomId");
+  });
+
+  it("refuses empty and whitespace-only text, echoing the clientId", () => {
+    for (const text of ["", "   \n\t "]) {
+      const decoded = decodeClientFrame(send({ text }));
+      expect(decoded).toMatchObject({ ok: false, code: "bad_frame", clientId: "c1" });
+      expect(!decoded.ok && decoded.message).toContain("empty");
+    }
+  });
+
+  it("refuses text over the limit with too_large, but counts after trimming", () => {
+    expect(decodeClientFrame(send({ text: "x".repeat(MAX_MESSAGE_CHARS + 1) }))).toMatchObject({
+      ok: false,
+      code: "too_large",
+      clientId: "c1",
+    });
+    const padded = `  ${"x".repeat(MAX_MESSAGE_CHARS)}  `;
+    expect(decodeClientFrame(send({ text: padded })).ok).toBe(true);
+  });
+
+  it("refuses over-long ids", () => {
+    expect(decodeClientFrame(send({ clientId: "c".repeat(65) }))).toMatchObject({
+      ok: false,
+      code: "bad_frame",
+    });
+  });
+});

@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseConfig } from "../../src/env";
+import { isOriginAllowed } from "../../src/server/ws/origin";
+
+describe("parseConfig", () => {
+  it("has working defaults", () => {
+    expect(parseConfig({})).toEqual({
+      port: 3000,
+      host: undefined,
+      databasePath: "./data/parley.db",
+      dataDir: "./data",
+      authSecret: undefined,
+      allowedOrigins: [],
+      logLevel: "info",
+    });
+  });
+
+  it("reads every variable", () => {
+    const config = parseConfig({
+      PORT: "8080",
+      HOST: "127.0.0.1",
+      DATABASE_URL: "file:///var/lib/parley/chat.db",
+      PARLEY_DATA_DIR: "/var/lib/parley",
+      BETTER_AUTH_SECRET: "s".repeat(32),
+      PARLEY_ALLOWED_ORIGINS: "https://a.example, http://b.example:8080",
+      LOG_LEVEL: "debug",
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      host: "127.0.0.1",
+      databasePath: "/var/lib/parley/chat.db",
+      allowedOrigins: ["https://a.example", "http://b.example:8080"],
+      logLevel: "debug",
+    });
+  });
+
+  it("puts the default database in the data folder", () => {
+    expect(parseConfig({ PARLEY_DATA_DIR: "/srv/p/" }).databasePath).toBe("/srv/p/parley.db");
+  });
+
+  it.each([
+    ["PORT", "http"],
+    ["PORT", "70000"],
+    ["LOG_LEVEL", "loud"],
+    ["BETTER_AUTH_SECRET", "short"],
+    ["PARLEY_ALLOWED_ORIGINS", "https://a.example/path"],
+    ["PARLEY_ALLOWED_ORIGINS", "not an origin"],
+    ["DATABASE_URL", "postgres://localhost/db"],
+  ])("a bad %s (%s) names the variable", (name, value) => {
+    expect(() => parseConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => parseConfig({ [name]: value })).toThrow(name);
+  });
+});
+
+describe("isOriginAllowed", () => {
+  it("allows the app's own host and configured extras", () => {
+    expect(isOriginAllowed("http://localhost:3000", "localhost:3000", [])).toBe(true);
+    expect(isOriginAllowed("https://chat.example", "internal:3000", ["https://chat.example"])).toBe(
+      true,
+    );
+  });
+
+  it("refuses a foreign or malformed origin", () => {
+    expect(isOriginAllowed("https://evil.example", "localhost:3000", [])).toBe(false);
+    expect(isOriginAllowed("http://localhost:3001", "localhost:3000", [])).toBe(false);
+    expect(isOriginAllowed("null", "localhost:3000", [])).toBe(false);
+  });
+
+  it("lets non-browser clients without Origin through (they carry no ambient cookie)", () => {
+    expect(isOriginAllowed(null, "localhost:3000", [])).toBe(true);
+  });
+});

@@ -20,6 +20,11 @@ export const ENV_DOCS = [
     "(none)",
     "Comma-separated extra origins (https://chat.example.com) allowed to open /_ws and call the auth API; the app's own origin is always allowed.",
   ],
+  [
+    "PARLEY_PUBLIC_URL",
+    "(from each request)",
+    "The origin people use to reach Parley (https://chat.example.com). Set it in production: auth then uses it for its base URL, and https makes session cookies Secure.",
+  ],
   ["LOG_LEVEL", "info", "One of debug, info, warn, error, silent."],
 ] as const;
 
@@ -71,6 +76,7 @@ const schema = z.object({
         .filter(Boolean),
     )
     .pipe(z.array(origin)),
+  PARLEY_PUBLIC_URL: origin.optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
@@ -81,6 +87,7 @@ export type Config = {
   dataDir: string;
   authSecret: string | undefined;
   allowedOrigins: string[];
+  publicUrl: string | undefined;
   logLevel: z.infer<typeof schema>["LOG_LEVEL"];
 };
 
@@ -109,7 +116,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     databasePath,
     dataDir,
     authSecret: value.BETTER_AUTH_SECRET,
-    allowedOrigins: value.PARLEY_ALLOWED_ORIGINS,
+    allowedOrigins: value.PARLEY_PUBLIC_URL
+      ? [value.PARLEY_PUBLIC_URL, ...value.PARLEY_ALLOWED_ORIGINS]
+      : value.PARLEY_ALLOWED_ORIGINS,
+    publicUrl: value.PARLEY_PUBLIC_URL,
     logLevel: value.LOG_LEVEL,
   };
 }

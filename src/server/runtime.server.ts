@@ -43,6 +43,7 @@ export async function composeRuntime(config: Config): Promise<Runtime> {
     db: db as unknown as Kysely<never>,
     secret,
     allowedOrigins: config.allowedOrigins,
+    publicUrl: config.publicUrl,
   });
   const { runMigrations } = await getMigrations(auth.options);
   await runMigrations();

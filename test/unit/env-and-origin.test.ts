@@ -11,6 +11,7 @@ describe("parseConfig", () => {
       dataDir: "./data",
       authSecret: undefined,
       allowedOrigins: [],
+      publicUrl: undefined,
       logLevel: "info",
     });
   });
@@ -34,6 +35,12 @@ describe("parseConfig", () => {
     });
   });
 
+  it("allows the public URL's origin", () => {
+    const config = parseConfig({ PARLEY_PUBLIC_URL: "https://chat.example" });
+    expect(config.publicUrl).toBe("https://chat.example");
+    expect(config.allowedOrigins).toEqual(["https://chat.example"]);
+  });
+
   it("puts the default database in the data folder", () => {
     expect(parseConfig({ PARLEY_DATA_DIR: "/srv/p/" }).databasePath).toBe("/srv/p/parley.db");
   });
@@ -46,6 +53,7 @@ describe("parseConfig", () => {
     ["PARLEY_ALLOWED_ORIGINS", "https://a.example/path"],
     ["PARLEY_ALLOWED_ORIGINS", "not an origin"],
     ["DATABASE_URL", "postgres://localhost/db"],
+    ["PARLEY_PUBLIC_URL", "chat.example.com"],
   ])("a bad %s (%s) names the variable", (name, value) => {
     expect(() => parseConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => parseConfig({ [name]: value })).toThrow(name);

@@ -9,6 +9,7 @@ export function createAuth(options: {
   db: Kysely<never>;
   secret: string;
   allowedOrigins: string[];
+  publicUrl: string | undefined;
 }) {
   return betterAuth({
     database: { db: options.db, type: "sqlite" },
@@ -19,8 +20,11 @@ export function createAuth(options: {
       minPasswordLength: MIN_PASSWORD_LENGTH,
       autoSignIn: true,
     },
-    // No fixed baseURL: the app may sit behind any host; its own origin is
-    // taken from the request and the configured extras are added.
+    // With PARLEY_PUBLIC_URL unset, better-auth derives the base URL from
+    // each request (it warns once), so a fresh install works under any host
+    // name. Dynamic allowedHosts: ["*"] is not used: it would trust every
+    // origin and switch off better-auth's CSRF check.
+    baseURL: options.publicUrl,
     trustedOrigins: (request) => [
       ...options.allowedOrigins,
       request ? new URL(request.url).origin : undefined,

@@ -1,21 +1,42 @@
-import type { WireMessage, WireRoom, WireUser } from "./protocol/frames";
+import type { RoomKind, RoomSummary, WireMessage, WireRoom, WireUser } from "./protocol/frames";
 
 /** A room as stored. */
 export type Room = WireRoom;
 
-/** Rooms and who belongs to them. */
+/** Rooms, who belongs to them, and each member's read marker. */
 export interface RoomStore {
   /** Creates a room; throws RoomTakenError when its slug exists. */
-  createRoom(input: { name: string; slug: string; createdBy: string | null }): Promise<Room>;
-  /** Creates the room if no room has that slug; returns it either way. */
+  createRoom(input: {
+    name: string;
+    slug: string;
+    createdBy: string | null;
+    kind?: Exclude<RoomKind, "dm">;
+  }): Promise<Room>;
+  /** Creates the public room if no room has that slug; returns it either way. */
   ensureRoom(input: { name: string; slug: string }): Promise<Room>;
+  /** The direct-message room of two users, created (with both as members) on first use. */
+  openDm(a: WireUser, b: WireUser): Promise<Room>;
   getRoomBySlug(slug: string): Promise<Room | undefined>;
   getRoom(id: string): Promise<Room | undefined>;
-  listRooms(): Promise<Room[]>;
+  /** Public rooms plus the private rooms and DMs the user belongs to. */
+  listVisible(userId: string): Promise<Room[]>;
   /** Adds the user to the room; a no-op when already a member. */
   join(roomId: string, userId: string): Promise<void>;
+  /** Removes the user from the room; false when they were not a member. */
+  leave(roomId: string, userId: string): Promise<boolean>;
   isMember(roomId: string, userId: string): Promise<boolean>;
-  roomsOf(userId: string): Promise<Room[]>;
+  members(roomId: string): Promise<WireUser[]>;
+  /** The user's rooms with unread state; DM names are the other person's name. */
+  summariesOf(userId: string): Promise<RoomSummary[]>;
+  summaryOf(roomId: string, userId: string): Promise<RoomSummary | undefined>;
+  /** Moves the read marker forward (never back); returns the marker now stored. */
+  markRead(roomId: string, userId: string, seq: number): Promise<number>;
+}
+
+/** Looks people up by name (invites, mentions). */
+export interface UserDirectory {
+  findByName(name: string): Promise<WireUser | undefined>;
+  findById(id: string): Promise<WireUser | undefined>;
 }
 
 export type AppendInput = {
@@ -23,20 +44,53 @@ export type AppendInput = {
   author: WireUser;
   clientId: string;
   text: string;
+  /** Ids of the members the text mentions. */
+  mentions?: string[];
 };
+
+export type ChangeResult =
+  | { ok: true; message: WireMessage }
+  | { ok: false; reason: "not_found" | "forbidden" };
 
 /** The messages of every room, each with a gap-free per-room `seq`. */
 export interface MessageStore {
   /**
-   * Stores a message, assigning the room's next seq in the same transaction.
-   * Resolves only after commit. A clientId seen before in the room returns
-   * the original message with `duplicate: true` and stores nothing.
+   * Stores a message, assigning the room's next seq in the same transaction,
+   * and moves the author's read marker to it. Resolves only after commit. A
+   * clientId seen before in the room returns the original with `duplicate`.
    */
   append(input: AppendInput): Promise<{ message: WireMessage; duplicate: boolean }>;
   /** Up to `limit` messages in ascending seq, the newest ones before `beforeSeq` (or overall). */
   history(roomId: string, options: { beforeSeq?: number; limit: number }): Promise<WireMessage[]>;
-  /** Messages with seq > afterSeq in ascending order, at most `limit`. */
-  after(roomId: string, afterSeq: number, limit: number): Promise<WireMessage[]>;
+  /** Messages with afterSeq < seq (< beforeSeq) in ascending order, at most `limit`. */
+  after(
+    roomId: string,
+    afterSeq: number,
+    limit: number,
+    beforeSeq?: number,
+  ): Promise<WireMessage[]>;
+  /** Messages changed (edited, deleted, reacted) at a room revision after `afterRev`. */
+  changedSince(roomId: string, afterRev: number, limit: number): Promise<WireMessage[]>;
+  /** The room's current last seq and last revision. */
+  position(roomId: string): Promise<{ lastSeq: number; lastRev: number }>;
+  /** Replaces the text of the author's own message. */
+  edit(roomId: string, messageId: string, userId: string, text: string): Promise<ChangeResult>;
+  /** Deletes the author's own message (its seq stays, its text goes). */
+  remove(roomId: string, messageId: string, userId: string): Promise<ChangeResult>;
+  /** Adds the user's reaction, or takes it back when present. */
+  toggleReaction(
+    roomId: string,
+    messageId: string,
+    userId: string,
+    emoji: string,
+  ): Promise<ChangeResult>;
+}
+
+export type SearchHit = { message: WireMessage; room: Room };
+
+/** Full-text search over the rooms a user belongs to. */
+export interface SearchIndex {
+  search(userId: string, query: string, limit: number): Promise<SearchHit[]>;
 }
 
 /** Thrown by createRoom when another room already has the slug. */
@@ -48,5 +102,7 @@ export class RoomTakenError extends Error {
 export interface Storage {
   rooms: RoomStore;
   messages: MessageStore;
+  users: UserDirectory;
+  search: SearchIndex;
   close(): Promise<void>;
 }

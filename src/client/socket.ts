@@ -22,27 +22,47 @@ export class ChatSocket {
   readonly #frameListeners = new Set<Listener>();
   readonly #statusListeners = new Set<(status: ConnectionStatus) => void>();
 
-  constructor(readonly url: string) {}
+  /**
+   * `open` makes the WebSocket: the browser's by default; tests in Node pass
+   * one that sets a cookie header.
+   */
+  constructor(
+    readonly url: string,
+    readonly open: (url: string) => WebSocket = (u) => new WebSocket(u),
+  ) {}
 
   start(): void {
     this.#stopped = false;
-    window.addEventListener("online", this.#reconnectNow);
-    document.addEventListener("visibilitychange", this.#onVisible);
+    if (typeof window !== "undefined") {
+      window.addEventListener("online", this.#reconnectNow);
+      document.addEventListener("visibilitychange", this.#onVisible);
+    }
     this.#connect();
   }
 
   stop(): void {
     this.#stopped = true;
     clearTimeout(this.#timer);
-    window.removeEventListener("online", this.#reconnectNow);
-    document.removeEventListener("visibilitychange", this.#onVisible);
+    if (typeof window !== "undefined") {
+      window.removeEventListener("online", this.#reconnectNow);
+      document.removeEventListener("visibilitychange", this.#onVisible);
+    }
     this.#ws?.close(1000, "page closed");
     this.#ws = undefined;
   }
 
+  /** Drops the connection as if the network failed (tests and "Reconnect now"). */
+  drop(): void {
+    this.#ws?.close(4000, "dropped by client");
+  }
+
+  get isOpen(): boolean {
+    return this.#ws?.readyState === 1;
+  }
+
   /** Sends a frame; false when the socket is not open (the caller retries on ready). */
   send(frame: ClientFrame): boolean {
-    if (this.#ws?.readyState !== WebSocket.OPEN) return false;
+    if (this.#ws?.readyState !== 1) return false;
     this.#ws.send(encodeClientFrame(frame));
     return true;
   }
@@ -66,7 +86,7 @@ export class ChatSocket {
   #connect = () => {
     clearTimeout(this.#timer);
     if (this.#stopped) return;
-    const ws = new WebSocket(this.url);
+    const ws = this.open(this.url);
     this.#ws = ws;
     ws.onopen = () => {
       this.#openedAt = Date.now();
@@ -89,7 +109,8 @@ export class ChatSocket {
       if (this.#stopped) return;
       if (this.#openedAt && Date.now() - this.#openedAt >= GOOD_CONNECTION_MS) this.#attempt = 0;
       this.#openedAt = 0;
-      this.#setStatus(navigator.onLine === false ? "offline" : "reconnecting");
+      const offline = typeof navigator !== "undefined" && navigator.onLine === false;
+      this.#setStatus(offline ? "offline" : "reconnecting");
       this.#timer = setTimeout(this.#connect, backoffDelay(this.#attempt++));
     };
   };

@@ -1,59 +1,136 @@
-import type { MessageStore, RoomStore } from "../ports";
-import type { ClientFrame, ServerFrame, WireMessage, WireUser } from "../protocol/frames";
+import type { Storage } from "../ports";
+import type { ClientFrame, ErrorCode, ServerFrame, WireUser } from "../protocol/frames";
+import { resolveMentions } from "./mentions";
 
-/** What the edge must do after a frame: the core decides, the ws layer performs. */
-export type Outcome =
+/**
+ * What the edge must do after a frame, in order: the core decides, the ws
+ * layer performs (it owns sockets and subscriptions).
+ */
+export type Effect =
   | { kind: "reply"; frame: ServerFrame }
-  | { kind: "stored"; ack: ServerFrame; message: WireMessage; duplicate: boolean }
-  | { kind: "subscribe"; roomId: string };
+  /** To every socket subscribed to the room, except the sending socket when `exceptSelf`. */
+  | { kind: "publish"; roomId: string; frame: ServerFrame; exceptSelf: boolean }
+  /** To every socket of one user (their other tabs and devices too). */
+  | { kind: "user"; userId: string; frame: ServerFrame }
+  /** Subscribe this socket, replaying what it missed, then announce members. */
+  | { kind: "subscribe"; roomId: string; afterSeq?: number; afterRev?: number }
+  /** Send this socket the messages in a seq range (gap filling). */
+  | { kind: "fetch"; roomId: string; afterSeq: number; beforeSeq?: number }
+  /** Subscribe every socket of a user to a room they just joined. */
+  | { kind: "attach"; userId: string; roomId: string }
+  /** Unsubscribe every socket of a user from a room they left. */
+  | { kind: "detach"; userId: string; roomId: string }
+  /** Tell the room's online members its member list changed. */
+  | { kind: "members"; roomId: string };
 
-export type FrameDeps = { rooms: RoomStore; messages: MessageStore };
+export type FrameDeps = Pick<Storage, "rooms" | "messages" | "users">;
 
-/** Applies one decoded client frame for `user`: authorises, then stores or subscribes. */
+const error = (code: ErrorCode, message: string, clientId?: string): Effect[] => [
+  { kind: "reply", frame: { type: "error", code, message, clientId } },
+];
+
+/** Applies one decoded client frame for `user`: authorises it, then decides its effects. */
 export async function handleFrame(
   frame: ClientFrame,
   user: WireUser,
   deps: FrameDeps,
-): Promise<Outcome> {
+): Promise<Effect[]> {
+  const clientId = frame.type === "send" ? frame.clientId : undefined;
+  // Every frame names a room, and membership is checked on every frame, not
+  // only when subscribing: a removed member loses access at once.
+  if (!(await deps.rooms.isMember(frame.roomId, user.id))) {
+    const exists = (await deps.rooms.getRoom(frame.roomId)) !== undefined;
+    return exists
+      ? error("forbidden", "you are not a member of this room", clientId)
+      : error("not_found", "no such room", clientId);
+  }
+  const { roomId } = frame;
   switch (frame.type) {
     case "send": {
-      // Membership is checked on every frame, not only when subscribing.
-      if (!(await deps.rooms.isMember(frame.roomId, user.id))) {
-        return refuse(frame.roomId, deps, "you are not a member of this room", frame.clientId);
-      }
+      const members = frame.text.includes("@") ? await deps.rooms.members(roomId) : [];
       const { message, duplicate } = await deps.messages.append({
-        roomId: frame.roomId,
+        roomId,
         author: user,
         clientId: frame.clientId,
         text: frame.text,
+        mentions: resolveMentions(frame.text, members),
       });
-      return {
-        kind: "stored",
-        ack: { type: "ack", clientId: frame.clientId, message },
-        message,
-        duplicate,
-      };
-    }
-    case "subscribe": {
-      if (!(await deps.rooms.isMember(frame.roomId, user.id))) {
-        return refuse(frame.roomId, deps, "open the room to join it before subscribing");
+      const effects: Effect[] = [
+        { kind: "reply", frame: { type: "ack", clientId: frame.clientId, message } },
+      ];
+      // A retry was published the first time; anyone who missed it
+      // recovers it by seq, so it is not published twice.
+      if (!duplicate) {
+        effects.push({
+          kind: "publish",
+          roomId,
+          frame: { type: "message", message },
+          exceptSelf: true,
+        });
+        effects.push({
+          kind: "user",
+          userId: user.id,
+          frame: { type: "read", roomId, seq: message.seq },
+        });
       }
-      return { kind: "subscribe", roomId: frame.roomId };
+      return effects;
+    }
+    case "subscribe":
+      return [{ kind: "subscribe", roomId, afterSeq: frame.afterSeq, afterRev: frame.afterRev }];
+    case "fetch":
+      return [{ kind: "fetch", roomId, afterSeq: frame.afterSeq, beforeSeq: frame.beforeSeq }];
+    case "typing":
+      return [
+        { kind: "publish", roomId, frame: { type: "typing", roomId, user }, exceptSelf: true },
+      ];
+    case "read": {
+      const seq = await deps.rooms.markRead(roomId, user.id, frame.seq);
+      return [{ kind: "user", userId: user.id, frame: { type: "read", roomId, seq } }];
+    }
+    case "edit":
+    case "delete":
+    case "react": {
+      const { messages } = deps;
+      const result =
+        frame.type === "edit"
+          ? await messages.edit(roomId, frame.messageId, user.id, frame.text)
+          : frame.type === "delete"
+            ? await messages.remove(roomId, frame.messageId, user.id)
+            : await messages.toggleReaction(roomId, frame.messageId, user.id, frame.emoji);
+      if (!result.ok) {
+        return result.reason === "forbidden"
+          ? error("forbidden", "you can only change your own messages")
+          : error("not_found", "no such message");
+      }
+      const updated: ServerFrame = { type: "updated", message: result.message };
+      return [{ kind: "publish", roomId, frame: updated, exceptSelf: false }];
+    }
+    case "invite": {
+      const room = await deps.rooms.getRoom(roomId);
+      if (room?.kind === "dm") return error("forbidden", "direct messages stay between two people");
+      const invitee = await deps.users.findByName(frame.userName);
+      if (!invitee) return error("not_found", `nobody is called "${frame.userName}"`);
+      await deps.rooms.join(roomId, invitee.id);
+      const summary = await deps.rooms.summaryOf(roomId, invitee.id);
+      const effects: Effect[] = [{ kind: "attach", userId: invitee.id, roomId }];
+      if (summary)
+        effects.push({
+          kind: "user",
+          userId: invitee.id,
+          frame: { type: "room_added", room: summary },
+        });
+      effects.push({ kind: "members", roomId });
+      return effects;
+    }
+    case "leave": {
+      const room = await deps.rooms.getRoom(roomId);
+      if (room?.slug === "general") return error("forbidden", "everyone stays in general");
+      await deps.rooms.leave(roomId, user.id);
+      return [
+        { kind: "detach", userId: user.id, roomId },
+        { kind: "user", userId: user.id, frame: { type: "room_removed", roomId } },
+        { kind: "members", roomId },
+      ];
     }
   }
-}
-
-async function refuse(
-  roomId: string,
-  deps: FrameDeps,
-  why: string,
-  clientId?: string,
-): Promise<Outcome> {
-  const exists = (await deps.rooms.getRoom(roomId)) !== undefined;
-  return {
-    kind: "reply",
-    frame: exists
-      ? { type: "error", code: "forbidden", message: why, clientId }
-      : { type: "error", code: "not_found", message: "no such room", clientId },
-  };
 }

@@ -27,6 +27,14 @@ export class Hub<S extends Sink = Sink> {
     rooms.add(roomId);
   }
 
+  /** Removes the sink from one room. */
+  unsubscribe(sink: S, roomId: string): void {
+    const sinks = this.#rooms.get(roomId);
+    sinks?.delete(sink);
+    if (sinks?.size === 0) this.#rooms.delete(roomId);
+    this.#bySink.get(sink)?.delete(roomId);
+  }
+
   isSubscribed(sink: S, roomId: string): boolean {
     return this.#rooms.get(roomId)?.has(sink) ?? false;
   }

@@ -1,29 +1,36 @@
 /**
- * Counts each user's open sockets so that several tabs count once: the
- * first socket makes the user online, closing the last makes them offline.
+ * Each user's open sockets, so that several tabs count once: the first
+ * socket makes the user online, closing the last makes them offline, and
+ * per-user frames (read markers, room changes) reach every tab.
  */
-export class ConnectionCounter {
-  readonly #counts = new Map<string, number>();
+export class UserSockets<S> {
+  readonly #byUser = new Map<string, Set<S>>();
 
   /** Records a new socket; true when it is the user's first. */
-  add(userId: string): boolean {
-    const count = (this.#counts.get(userId) ?? 0) + 1;
-    this.#counts.set(userId, count);
-    return count === 1;
+  add(userId: string, socket: S): boolean {
+    let sockets = this.#byUser.get(userId);
+    if (!sockets) {
+      sockets = new Set();
+      this.#byUser.set(userId, sockets);
+    }
+    sockets.add(socket);
+    return sockets.size === 1;
   }
 
   /** Records a closed socket; true when it was the user's last. */
-  remove(userId: string): boolean {
-    const count = (this.#counts.get(userId) ?? 0) - 1;
-    if (count <= 0) {
-      this.#counts.delete(userId);
-      return true;
-    }
-    this.#counts.set(userId, count);
-    return false;
+  remove(userId: string, socket: S): boolean {
+    const sockets = this.#byUser.get(userId);
+    if (!sockets?.delete(socket)) return !sockets;
+    if (sockets.size > 0) return false;
+    this.#byUser.delete(userId);
+    return true;
   }
 
   isOnline(userId: string): boolean {
-    return this.#counts.has(userId);
+    return this.#byUser.has(userId);
+  }
+
+  socketsOf(userId: string): ReadonlySet<S> {
+    return this.#byUser.get(userId) ?? new Set();
   }
 }

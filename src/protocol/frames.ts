@@ -6,8 +6,13 @@ export const PROTOCOL_VERSION = 1;
 /** Limits shared by the client (to refuse early) and the server (to enforce). */
 export const MAX_MESSAGE_CHARS = 4000;
 export const MAX_FRAME_BYTES = 64 * 1024;
+/** Messages per history/replay page. */
+export const REPLAY_PAGE = 500;
+/** Reactions people can pick; anything else is refused. */
+export const REACTIONS = ["👍", "❤️", "😂", "🎉", "😮", "😢"] as const;
 
 const id = z.string().min(1).max(64);
+const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 /** Message text: trimmed, 1 to MAX_MESSAGE_CHARS characters. */
 export const messageText = z
@@ -16,43 +21,82 @@ export const messageText = z
   .pipe(z.string().min(1, "empty").max(MAX_MESSAGE_CHARS, "too_large"));
 
 const version = z.literal(PROTOCOL_VERSION).optional();
+const frame = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
+  z.object({ type: z.literal(type), v: version, ...shape });
 
-export const sendFrame = z.object({
-  type: z.literal("send"),
-  v: version,
+export const sendFrame = frame("send", {
   roomId: id,
   /** Client-generated id: a retried send is recognised and acked once. */
   clientId: id,
   text: messageText,
 });
 
-export const subscribeFrame = z.object({
-  type: z.literal("subscribe"),
-  v: version,
-  roomId: id,
-});
-
 /** Every frame a client may send, keyed by `type`. */
-export const clientFrame = z.discriminatedUnion("type", [sendFrame, subscribeFrame]);
+export const clientFrame = z.discriminatedUnion("type", [
+  sendFrame,
+  /**
+   * Subscribe to a room's live events. With `afterSeq` the server first
+   * replays every message after it (paged `history` frames), and with
+   * `afterRev` every message edited, deleted or reacted to since then.
+   */
+  frame("subscribe", { roomId: id, afterSeq: seq.optional(), afterRev: seq.optional() }),
+  /** Fetch a range of messages (gap filling): afterSeq < seq < beforeSeq. */
+  frame("fetch", { roomId: id, afterSeq: seq, beforeSeq: seq.optional() }),
+  frame("typing", { roomId: id }),
+  frame("read", { roomId: id, seq }),
+  frame("edit", { roomId: id, messageId: id, text: messageText }),
+  frame("delete", { roomId: id, messageId: id }),
+  frame("react", { roomId: id, messageId: id, emoji: z.enum(REACTIONS) }),
+  frame("invite", { roomId: id, userName: z.string().trim().min(1).max(100) }),
+  frame("leave", { roomId: id }),
+]);
 export type ClientFrame = z.infer<typeof clientFrame>;
 export type SendFrame = z.infer<typeof sendFrame>;
 
 export const userSchema = z.object({ id: z.string(), name: z.string() });
 export type WireUser = z.infer<typeof userSchema>;
 
-export const roomSchema = z.object({ id: z.string(), slug: z.string(), name: z.string() });
+export const roomKinds = ["public", "private", "dm"] as const;
+export type RoomKind = (typeof roomKinds)[number];
+
+export const roomSchema = z.object({
+  id: z.string(),
+  slug: z.string(),
+  name: z.string(),
+  kind: z.enum(roomKinds),
+});
 export type WireRoom = z.infer<typeof roomSchema>;
+
+/** A room as one member sees it in the room list. */
+export const roomSummarySchema = roomSchema.extend({
+  lastSeq: z.number().int(),
+  lastReadSeq: z.number().int(),
+  /** An unread message mentions this user. */
+  mentioned: z.boolean(),
+});
+export type RoomSummary = z.infer<typeof roomSummarySchema>;
+
+export const reactionSchema = z.object({ emoji: z.string(), userIds: z.array(z.string()) });
 
 export const messageSchema = z.object({
   id: z.string(),
   roomId: z.string(),
   seq: z.number().int().positive(),
   author: userSchema,
+  /** Empty once deleted. */
   text: z.string(),
   /** ISO 8601 time the server stored it. */
   createdAt: z.string(),
+  editedAt: z.string().nullable(),
+  deleted: z.boolean(),
+  /** The room revision of its last edit, deletion or reaction (0 if none). */
+  rev: z.number().int(),
+  reactions: z.array(reactionSchema),
 });
 export type WireMessage = z.infer<typeof messageSchema>;
+
+export const memberSchema = userSchema.extend({ online: z.boolean() });
+export type WireMember = z.infer<typeof memberSchema>;
 
 export const errorCodes = [
   "bad_frame",
@@ -64,25 +108,40 @@ export const errorCodes = [
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
+const serverOnly = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
+  z.object({ type: z.literal(type), ...shape });
+
 /** Every frame the server sends, keyed by `type`. */
 export const serverFrame = z.discriminatedUnion("type", [
-  z.object({
-    type: z.literal("ready"),
+  serverOnly("ready", {
     v: z.literal(PROTOCOL_VERSION),
     user: userSchema,
-    rooms: z.array(roomSchema),
+    rooms: z.array(roomSummarySchema),
   }),
-  z.object({ type: z.literal("ack"), clientId: z.string(), message: messageSchema }),
-  z.object({ type: z.literal("message"), message: messageSchema }),
-  z.object({ type: z.literal("subscribed"), roomId: z.string() }),
-  z.object({
-    type: z.literal("presence"),
+  serverOnly("ack", { clientId: z.string(), message: messageSchema }),
+  serverOnly("message", { message: messageSchema }),
+  /** A message changed (edit, delete, reaction): its whole new state. */
+  serverOnly("updated", { message: messageSchema }),
+  /** A page of replayed or fetched messages; `done` ends a replay. */
+  serverOnly("history", {
     roomId: z.string(),
-    user: userSchema,
-    online: z.boolean(),
+    messages: z.array(messageSchema),
+    done: z.boolean(),
   }),
-  z.object({
-    type: z.literal("error"),
+  serverOnly("subscribed", {
+    roomId: z.string(),
+    lastSeq: z.number().int(),
+    lastRev: z.number().int(),
+    members: z.array(memberSchema),
+  }),
+  serverOnly("members", { roomId: z.string(), members: z.array(memberSchema) }),
+  serverOnly("presence", { roomId: z.string(), user: userSchema, online: z.boolean() }),
+  serverOnly("typing", { roomId: z.string(), user: userSchema }),
+  /** This user's read marker moved (from any of their devices). */
+  serverOnly("read", { roomId: z.string(), seq: z.number().int() }),
+  serverOnly("room_added", { room: roomSummarySchema }),
+  serverOnly("room_removed", { roomId: z.string() }),
+  serverOnly("error", {
     code: z.enum(errorCodes),
     message: z.string(),
     /** Echoes the failed send's clientId so the client can mark it failed. */

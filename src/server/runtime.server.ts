@@ -6,9 +6,11 @@ import type { Storage } from "../ports";
 import { type Auth, createAuth } from "./auth/auth.server";
 import { resolveAuthSecret } from "./auth/secret.server";
 import { createLogger, type Logger } from "./log.server";
-import { createKyselyStores } from "./storage/kysely-store.server";
+import { createMessageStore } from "./storage/message-store.server";
 import { migrateToLatest } from "./storage/migrations.server";
+import { createRoomStore, createUserDirectory } from "./storage/room-store.server";
 import { openSqlite } from "./storage/sqlite.server";
+import { createSqliteSearch } from "./storage/sqlite-search.server";
 
 /** Everything the server side shares: built once per process from the config. */
 export type Runtime = {
@@ -47,16 +49,18 @@ export async function composeRuntime(config: Config): Promise<Runtime> {
   });
   const { runMigrations } = await getMigrations(auth.options);
   await runMigrations();
-  await migrateToLatest(db as unknown as Kysely<unknown>);
-  const stores = createKyselyStores(db);
-  await stores.rooms.ensureRoom(GENERAL_ROOM);
-  log.info("storage ready", { driver: "sqlite", path: config.databasePath });
+  await migrateToLatest(db as unknown as Kysely<unknown>, "sqlite");
   const storage: Storage = {
-    ...stores,
+    rooms: createRoomStore(db, Date.now),
+    messages: createMessageStore(db, Date.now),
+    users: createUserDirectory(db),
+    search: createSqliteSearch(db),
     async close() {
       await db.destroy();
       if (raw.isOpen) raw.close();
     },
   };
+  await storage.rooms.ensureRoom(GENERAL_ROOM);
+  log.info("storage ready", { driver: "sqlite", path: config.databasePath });
   return { config, log, auth, storage };
 }

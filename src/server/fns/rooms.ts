@@ -2,14 +2,17 @@ import { createServerFn } from "@tanstack/react-start";
 import { z } from "zod";
 import { checkRoomName } from "../../core/rooms";
 import { RoomTakenError } from "../../ports";
+import type { RoomSummary } from "../../protocol/frames";
 import { requireUser } from "./auth-guard.server";
 
 /** Messages a room page renders on the server before going live. */
 export const PAGE_SIZE = 50;
 
+const roomId = z.string().min(1).max(64);
+
 /** Creates a room from a typed name; a taken or bad name comes back as `error`. */
 export const createRoomFn = createServerFn({ method: "POST" })
-  .validator(z.object({ name: z.string().max(500) }))
+  .validator(z.object({ name: z.string().max(500), private: z.boolean().optional() }))
   .handler(async ({ data }) => {
     const { runtime, user } = await requireUser();
     const checked = checkRoomName(data.name);
@@ -19,6 +22,7 @@ export const createRoomFn = createServerFn({ method: "POST" })
         name: checked.name,
         slug: checked.slug,
         createdBy: user.id,
+        kind: data.private ? "private" : "public",
       });
       await runtime.storage.rooms.join(room.id, user.id);
       return { ok: true as const, room };
@@ -30,24 +34,44 @@ export const createRoomFn = createServerFn({ method: "POST" })
     }
   });
 
-/** Opens a room by slug: joins the user, returns the room list and the latest page. */
+/**
+ * Opens a room by slug for the page: joins a public room, refuses private
+ * rooms and DMs to non-members (as not found), and returns the room list
+ * with unread state and a page of messages (the latest, or around a seq).
+ */
 export const openRoomFn = createServerFn({ method: "GET" })
-  .validator(z.object({ slug: z.string().min(1).max(100) }))
+  .validator(
+    z.object({ slug: z.string().min(1).max(100), around: z.number().int().positive().optional() }),
+  )
   .handler(async ({ data }) => {
     const { runtime, user } = await requireUser();
     const { rooms, messages } = runtime.storage;
     const room = await rooms.getRoomBySlug(data.slug);
-    if (!room) return { found: false as const, rooms: await rooms.listRooms(), user };
-    await rooms.join(room.id, user.id);
-    const latest = await messages.history(room.id, { limit: PAGE_SIZE });
-    return { found: true as const, room, rooms: await rooms.listRooms(), user, messages: latest };
+    const member = room ? await rooms.isMember(room.id, user.id) : false;
+    if (!room || (room.kind !== "public" && !member)) {
+      return { found: false as const, user };
+    }
+    if (!member) await rooms.join(room.id, user.id);
+    const summaries = await rooms.summariesOf(user.id);
+    const visible = await rooms.listVisible(user.id);
+    const byId = new Map(summaries.map((s) => [s.id, s]));
+    const nav: RoomSummary[] = visible.map(
+      (r) => byId.get(r.id) ?? { ...r, lastSeq: 0, lastReadSeq: 0, mentioned: false },
+    );
+    const current = byId.get(room.id) ?? { ...room, lastSeq: 0, lastReadSeq: 0, mentioned: false };
+    const page =
+      data.around !== undefined
+        ? await messages.history(room.id, {
+            beforeSeq: data.around + PAGE_SIZE / 2,
+            limit: PAGE_SIZE,
+          })
+        : await messages.history(room.id, { limit: PAGE_SIZE });
+    return { found: true as const, user, room: current, rooms: nav, messages: page };
   });
 
 /** An older page of a room the user belongs to: up to PAGE_SIZE messages before `beforeSeq`. */
 export const historyFn = createServerFn({ method: "GET" })
-  .validator(
-    z.object({ roomId: z.string().min(1).max(64), beforeSeq: z.number().int().positive() }),
-  )
+  .validator(z.object({ roomId, beforeSeq: z.number().int().positive() }))
   .handler(async ({ data }) => {
     const { runtime, user } = await requireUser();
     if (!(await runtime.storage.rooms.isMember(data.roomId, user.id))) {
@@ -59,13 +83,22 @@ export const historyFn = createServerFn({ method: "GET" })
     });
   });
 
-/** Messages after `afterSeq` (at most 500), used to catch up after a reconnect. */
-export const newerFn = createServerFn({ method: "GET" })
-  .validator(z.object({ roomId: z.string().min(1).max(64), afterSeq: z.number().int().min(0) }))
+/** Opens (creating on first use) the direct-message room with another user. */
+export const openDmFn = createServerFn({ method: "POST" })
+  .validator(z.object({ userId: z.string().min(1).max(64) }))
   .handler(async ({ data }) => {
     const { runtime, user } = await requireUser();
-    if (!(await runtime.storage.rooms.isMember(data.roomId, user.id))) {
-      throw new Error("not a member of this room");
-    }
-    return runtime.storage.messages.after(data.roomId, data.afterSeq, 500);
+    if (data.userId === user.id) return { ok: false as const, error: "That is you." };
+    const other = (await runtime.storage.users.findById(data.userId)) ?? null;
+    if (!other) return { ok: false as const, error: "No such person." };
+    const room = await runtime.storage.rooms.openDm(user, other);
+    return { ok: true as const, slug: room.slug };
+  });
+
+/** Full-text search over the rooms the user belongs to. */
+export const searchFn = createServerFn({ method: "GET" })
+  .validator(z.object({ q: z.string().max(200) }))
+  .handler(async ({ data }) => {
+    const { runtime, user } = await requireUser();
+    return runtime.storage.search.search(user.id, data.q, 20);
   });

@@ -5,55 +5,135 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } fr
  * portable types (text, integer, bigint) so the PostgreSQL driver can apply
  * the same list. Never edit a step that has shipped: add a new one.
  */
-const migrations: Record<string, Migration> = {
-  "0001_rooms_and_messages": {
-    async up(db: Kysely<unknown>) {
-      await db.schema
-        .createTable("room")
-        .addColumn("id", "text", (c) => c.primaryKey())
-        .addColumn("slug", "text", (c) => c.notNull().unique())
-        .addColumn("name", "text", (c) => c.notNull())
-        .addColumn("created_by", "text")
-        .addColumn("created_at", "bigint", (c) => c.notNull())
-        .addColumn("last_seq", "bigint", (c) => c.notNull().defaultTo(0))
-        .execute();
-      await db.schema
-        .createTable("room_member")
-        .addColumn("room_id", "text", (c) => c.notNull().references("room.id").onDelete("cascade"))
-        .addColumn("user_id", "text", (c) => c.notNull())
-        .addColumn("joined_at", "bigint", (c) => c.notNull())
-        .addPrimaryKeyConstraint("room_member_pk", ["room_id", "user_id"])
-        .execute();
-      await db.schema
-        .createIndex("room_member_user")
-        .on("room_member")
-        .columns(["user_id"])
-        .execute();
-      await db.schema
-        .createTable("message")
-        .addColumn("id", "text", (c) => c.primaryKey())
-        .addColumn("room_id", "text", (c) => c.notNull().references("room.id").onDelete("cascade"))
-        .addColumn("seq", "bigint", (c) => c.notNull())
-        .addColumn("author_id", "text", (c) => c.notNull())
-        .addColumn("client_id", "text", (c) => c.notNull())
-        .addColumn("text", "text", (c) => c.notNull())
-        .addColumn("created_at", "bigint", (c) => c.notNull())
-        .addUniqueConstraint("message_room_seq", ["room_id", "seq"])
-        .addUniqueConstraint("message_room_client", ["room_id", "client_id"])
-        .execute();
-    },
-    async down(db: Kysely<unknown>) {
-      await sql`drop table message`.execute(db);
-      await sql`drop table room_member`.execute(db);
-      await sql`drop table room`.execute(db);
-    },
-  },
-};
+export type SqlDialect = "sqlite" | "postgres";
 
-const provider: MigrationProvider = { getMigrations: async () => migrations };
+function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
+  return {
+    "0001_rooms_and_messages": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("room")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("slug", "text", (c) => c.notNull().unique())
+          .addColumn("name", "text", (c) => c.notNull())
+          .addColumn("created_by", "text")
+          .addColumn("created_at", "bigint", (c) => c.notNull())
+          .addColumn("last_seq", "bigint", (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema
+          .createTable("room_member")
+          .addColumn("room_id", "text", (c) =>
+            c.notNull().references("room.id").onDelete("cascade"),
+          )
+          .addColumn("user_id", "text", (c) => c.notNull())
+          .addColumn("joined_at", "bigint", (c) => c.notNull())
+          .addPrimaryKeyConstraint("room_member_pk", ["room_id", "user_id"])
+          .execute();
+        await db.schema
+          .createIndex("room_member_user")
+          .on("room_member")
+          .columns(["user_id"])
+          .execute();
+        await db.schema
+          .createTable("message")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("room_id", "text", (c) =>
+            c.notNull().references("room.id").onDelete("cascade"),
+          )
+          .addColumn("seq", "bigint", (c) => c.notNull())
+          .addColumn("author_id", "text", (c) => c.notNull())
+          .addColumn("client_id", "text", (c) => c.notNull())
+          .addColumn("text", "text", (c) => c.notNull())
+          .addColumn("created_at", "bigint", (c) => c.notNull())
+          .addUniqueConstraint("message_room_seq", ["room_id", "seq"])
+          .addUniqueConstraint("message_room_client", ["room_id", "client_id"])
+          .execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await sql`drop table message`.execute(db);
+        await sql`drop table room_member`.execute(db);
+        await sql`drop table room`.execute(db);
+      },
+    },
+    "0002_chat_features": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .alterTable("room")
+          .addColumn("kind", "text", (c) => c.notNull().defaultTo("public"))
+          .execute();
+        await db.schema.alterTable("room").addColumn("dm_key", "text").execute();
+        await db.schema
+          .alterTable("room")
+          .addColumn("last_rev", "bigint", (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema.createIndex("room_dm_key").unique().on("room").column("dm_key").execute();
+        await db.schema
+          .alterTable("room_member")
+          .addColumn("last_read_seq", "bigint", (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema.alterTable("message").addColumn("edited_at", "bigint").execute();
+        await db.schema.alterTable("message").addColumn("deleted_at", "bigint").execute();
+        await db.schema
+          .alterTable("message")
+          .addColumn("rev", "bigint", (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema
+          .createIndex("message_room_rev")
+          .on("message")
+          .columns(["room_id", "rev"])
+          .execute();
+        await db.schema
+          .createTable("reaction")
+          .addColumn("message_id", "text", (c) =>
+            c.notNull().references("message.id").onDelete("cascade"),
+          )
+          .addColumn("user_id", "text", (c) => c.notNull())
+          .addColumn("emoji", "text", (c) => c.notNull())
+          .addColumn("created_at", "bigint", (c) => c.notNull())
+          .addPrimaryKeyConstraint("reaction_pk", ["message_id", "user_id", "emoji"])
+          .execute();
+        await db.schema
+          .createTable("message_mention")
+          .addColumn("room_id", "text", (c) =>
+            c.notNull().references("room.id").onDelete("cascade"),
+          )
+          .addColumn("seq", "bigint", (c) => c.notNull())
+          .addColumn("user_id", "text", (c) => c.notNull())
+          .addPrimaryKeyConstraint("message_mention_pk", ["user_id", "room_id", "seq"])
+          .execute();
+        if (dialect === "sqlite") {
+          // External-content FTS5 index over message.text, kept in step by
+          // triggers; deleting a message blanks its text, which unindexes it.
+          await sql`create virtual table message_fts using fts5(text, content='message', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2')`.execute(
+            db,
+          );
+          await sql`create trigger message_fts_ai after insert on message begin insert into message_fts(rowid, text) values (new.rowid, new.text); end`.execute(
+            db,
+          );
+          await sql`create trigger message_fts_ad after delete on message begin insert into message_fts(message_fts, rowid, text) values ('delete', old.rowid, old.text); end`.execute(
+            db,
+          );
+          await sql`create trigger message_fts_au after update of text on message begin insert into message_fts(message_fts, rowid, text) values ('delete', old.rowid, old.text); insert into message_fts(rowid, text) values (new.rowid, new.text); end`.execute(
+            db,
+          );
+          await sql`insert into message_fts(message_fts) values ('rebuild')`.execute(db);
+        } else {
+          await sql`alter table message add column search tsvector generated always as (to_tsvector('simple', text)) stored`.execute(
+            db,
+          );
+          await sql`create index message_search on message using gin (search)`.execute(db);
+        }
+      },
+    },
+  };
+}
 
 /** Applies every pending step; throws with the failing step's error. */
-export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
+export async function migrateToLatest(
+  db: Kysely<unknown>,
+  dialect: SqlDialect = "sqlite",
+): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => migrationsFor(dialect) };
   const migrator = new Migrator({ db, provider, migrationTableName: "parley_migration" });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === "Error");

@@ -6,15 +6,22 @@ export interface Database {
     id: string;
     slug: string;
     name: string;
+    /** public | private | dm */
+    kind: Generated<string>;
+    /** For DMs: the two user ids, sorted and joined, so a pair has one room. */
+    dm_key: string | null;
     created_by: string | null;
     created_at: number;
     /** Highest seq handed out in this room; bumped in the append transaction. */
     last_seq: Generated<number>;
+    /** Bumped by every edit, deletion and reaction change; stamped on the message. */
+    last_rev: Generated<number>;
   };
   room_member: {
     room_id: string;
     user_id: string;
     joined_at: number;
+    last_read_seq: Generated<number>;
   };
   message: {
     id: string;
@@ -24,6 +31,16 @@ export interface Database {
     client_id: string;
     text: string;
     created_at: number;
+    edited_at: number | null;
+    deleted_at: number | null;
+    rev: Generated<number>;
   };
+  reaction: {
+    message_id: string;
+    user_id: string;
+    emoji: string;
+    created_at: number;
+  };
+  message_mention: { room_id: string; seq: number; user_id: string };
   user: { id: string; name: string };
 }

@@ -1,31 +1,24 @@
 import type { Hooks, Peer } from "crossws";
 import { handleFrame } from "../../core/handle-frame";
 import { Hub } from "../../core/hub";
-import { ConnectionCounter } from "../../core/presence";
-import { decodeClientFrame, encodeServerFrame } from "../../protocol/decode";
-import { MAX_FRAME_BYTES, PROTOCOL_VERSION, type ServerFrame } from "../../protocol/frames";
+import { UserSockets } from "../../core/presence";
+import { decodeClientFrame } from "../../protocol/decode";
+import { MAX_FRAME_BYTES, PROTOCOL_VERSION } from "../../protocol/frames";
 import { sessionUser } from "../auth/auth.server";
 import type { Runtime } from "../runtime.server";
+import { createEffectRunner, send } from "./effects.server";
+import { startHeartbeat } from "./heartbeat.server";
 import { isOriginAllowed } from "./origin";
 import "./context";
 
 /** The crossws hooks behind /_ws: auth at upgrade, rooms as topics, frames to the core. */
 export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hooks> {
   const hub = new Hub<Peer>();
-  const online = new ConnectionCounter();
+  const online = new UserSockets<Peer>();
+  const heartbeat = startHeartbeat();
   // Frames of one socket are handled one after another, so acks and
   // broadcasts keep the order in which the client sent.
   const queues = new WeakMap<Peer, Promise<void>>();
-
-  const send = (peer: Peer, frame: ServerFrame) => peer.send(encodeServerFrame(frame));
-
-  const announce = (peer: Peer, roomIds: Iterable<string>, isOnline: boolean) => {
-    const { user } = peer.context;
-    for (const roomId of roomIds) {
-      const frame = encodeServerFrame({ type: "presence", roomId, user, online: isOnline });
-      hub.publish(roomId, frame, peer);
-    }
-  };
 
   async function handleText(peer: Peer, raw: string): Promise<void> {
     const runtime = await getRuntime();
@@ -35,26 +28,8 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
       send(peer, { type: "error", code, message, clientId });
       return;
     }
-    const { user } = peer.context;
-    const outcome = await handleFrame(decoded.frame, user, runtime.storage);
-    switch (outcome.kind) {
-      case "reply":
-        send(peer, outcome.frame);
-        return;
-      case "subscribe":
-        hub.subscribe(peer, outcome.roomId);
-        send(peer, { type: "subscribed", roomId: outcome.roomId });
-        return;
-      case "stored":
-        send(peer, outcome.ack);
-        // A retried send was published the first time; members that missed
-        // it recover it from history by seq.
-        if (!outcome.duplicate) {
-          const frame = encodeServerFrame({ type: "message", message: outcome.message });
-          hub.publish(outcome.message.roomId, frame, peer);
-        }
-        return;
-    }
+    const effects = await handleFrame(decoded.frame, peer.context.user, runtime.storage);
+    await createEffectRunner({ hub, online, storage: runtime.storage }).run(peer, effects);
   }
 
   return {
@@ -76,13 +51,15 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
     async open(peer) {
       const { storage, log } = await getRuntime();
       const { user } = peer.context;
-      const rooms = await storage.rooms.roomsOf(user.id);
+      heartbeat.track(peer);
+      const rooms = await storage.rooms.summariesOf(user.id);
       for (const room of rooms) hub.subscribe(peer, room.id);
       send(peer, { type: "ready", v: PROTOCOL_VERSION, user, rooms });
-      if (online.add(user.id)) {
-        announce(
+      if (online.add(user.id, peer)) {
+        const runner = createEffectRunner({ hub, online, storage });
+        runner.announce(
           peer,
-          rooms.map((r) => r.id),
+          rooms.map((room) => room.id),
           true,
         );
       }
@@ -90,6 +67,7 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
     },
 
     message(peer, message) {
+      heartbeat.alive(peer);
       const raw = message.rawData;
       const size = typeof raw === "string" ? Buffer.byteLength(raw) : message.uint8Array().length;
       if (size > MAX_FRAME_BYTES) {
@@ -118,12 +96,19 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
       return next;
     },
 
+    pong(peer) {
+      heartbeat.alive(peer);
+    },
+
     async close(peer, details) {
-      const { log } = await getRuntime();
+      heartbeat.untrack(peer);
+      const { log, storage } = await getRuntime();
       const { user } = peer.context;
       if (!user) return;
       const rooms = hub.drop(peer);
-      if (online.remove(user.id)) announce(peer, rooms, false);
+      if (online.remove(user.id, peer)) {
+        createEffectRunner({ hub, online, storage }).announce(peer, rooms, false);
+      }
       log.info("ws close", { peer: peer.id, user: user.id, code: details.code });
     },
 

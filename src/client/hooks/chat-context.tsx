@@ -1,0 +1,58 @@
+import {
+  createContext,
+  type ReactNode,
+  useContext,
+  useEffect,
+  useState,
+  useSyncExternalStore,
+} from "react";
+import type { RoomSummary, WireUser } from "../../protocol/frames";
+import { ChatClient } from "../chat-client";
+import { browserOutbox } from "../outbox";
+import { ChatSocket, type ConnectionStatus, socketUrl } from "../socket";
+
+const ChatContext = createContext<ChatClient | null>(null);
+
+/** Owns the tab's one chat client (and socket) while the signed-in layout is mounted. */
+export function ChatProvider({ user, children }: { user: WireUser; children: ReactNode }) {
+  const [client, setClient] = useState<ChatClient | null>(null);
+  useEffect(() => {
+    const created = new ChatClient(
+      new ChatSocket(socketUrl(window.location)),
+      browserOutbox(user.id),
+    );
+    created.start();
+    setClient(created);
+    return () => created.stop();
+  }, [user.id]);
+  return <ChatContext.Provider value={client}>{children}</ChatContext.Provider>;
+}
+
+/** The tab's chat client; null during server rendering and the first client render. */
+export function useChatClient(): ChatClient | null {
+  return useContext(ChatContext);
+}
+
+const noop = () => () => {};
+
+/** Re-renders with whatever the selector reads from the client (stable snapshots only). */
+export function useChatSelector<T>(select: (client: ChatClient) => T, fallback: T): T {
+  const client = useChatClient();
+  return useSyncExternalStore(
+    client?.subscribe ?? noop,
+    () => (client ? select(client) : fallback),
+    () => fallback,
+  );
+}
+
+const noRooms: RoomSummary[] = [];
+
+/** The connection status for the status badge. */
+export function useConnectionStatus(): ConnectionStatus {
+  return useChatSelector((c) => c.status, "connecting");
+}
+
+/** The user's rooms with live unread state (empty until the socket is ready). */
+export function useLiveRooms(): RoomSummary[] {
+  return useChatSelector((c) => c.rooms(), noRooms);
+}

@@ -1,0 +1,63 @@
+import type { Kysely, Selectable } from "kysely";
+import type { WireMessage } from "../../protocol/frames";
+import type { Database } from "./schema.server";
+
+export type MessageRow = Selectable<Database["message"]> & { author_name: string | null };
+
+/** Selects messages with their author's name. */
+export function selectMessages(db: Kysely<Database>) {
+  return db
+    .selectFrom("message")
+    .leftJoin("user", "user.id", "message.author_id")
+    .selectAll("message")
+    .select("user.name as author_name");
+}
+
+/** Turns rows into wire messages, loading their reactions in one query. */
+export async function toWireMessages(
+  db: Kysely<Database>,
+  rows: MessageRow[],
+): Promise<WireMessage[]> {
+  const reactions = new Map<string, Map<string, string[]>>();
+  if (rows.length > 0) {
+    const found = await db
+      .selectFrom("reaction")
+      .select(["message_id", "emoji", "user_id"])
+      .where(
+        "message_id",
+        "in",
+        rows.map((row) => row.id),
+      )
+      .orderBy("created_at")
+      .execute();
+    for (const { message_id, emoji, user_id } of found) {
+      let byEmoji = reactions.get(message_id);
+      if (!byEmoji) {
+        byEmoji = new Map();
+        reactions.set(message_id, byEmoji);
+      }
+      byEmoji.set(emoji, [...(byEmoji.get(emoji) ?? []), user_id]);
+    }
+  }
+  return rows.map((row) => {
+    const byEmoji = reactions.get(row.id);
+    return toWire(row, byEmoji ? [...byEmoji].map(([emoji, userIds]) => ({ emoji, userIds })) : []);
+  });
+}
+
+/** One row as a wire message; a deleted message keeps its seq but not its text. */
+export function toWire(row: MessageRow, reactions: WireMessage["reactions"] = []): WireMessage {
+  const deleted = row.deleted_at !== null;
+  return {
+    id: row.id,
+    roomId: row.room_id,
+    seq: Number(row.seq),
+    author: { id: row.author_id, name: row.author_name ?? "unknown" },
+    text: deleted ? "" : row.text,
+    createdAt: new Date(Number(row.created_at)).toISOString(),
+    editedAt: row.edited_at === null ? null : new Date(Number(row.edited_at)).toISOString(),
+    deleted,
+    rev: Number(row.rev),
+    reactions: deleted ? [] : reactions,
+  };
+}

@@ -1,0 +1,202 @@
+import { randomUUID } from "node:crypto";
+import { type Kysely, sql } from "kysely";
+import type { Room, RoomStore, UserDirectory } from "../../ports";
+import { RoomTakenError } from "../../ports";
+import type { RoomKind, RoomSummary } from "../../protocol/frames";
+import type { Database } from "./schema.server";
+
+const roomColumns = ["room.id", "room.slug", "room.name", "room.kind"] as const;
+type RoomRow = { id: string; slug: string; name: string; kind: string };
+const toRoom = (row: RoomRow): Room => ({ ...row, kind: row.kind as RoomKind });
+
+/** Rooms, membership and read markers over any Kysely dialect. */
+export function createRoomStore(db: Kysely<Database>, now: () => number): RoomStore {
+  const insertRoom = async (room: Room, createdBy: string | null, dmKey: string | null = null) => {
+    const inserted = await db
+      .insertInto("room")
+      .values({ ...room, created_by: createdBy, created_at: now(), dm_key: dmKey })
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    return Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0;
+  };
+
+  const store: RoomStore = {
+    async createRoom({ name, slug, createdBy, kind = "public" }) {
+      const room: Room = { id: randomUUID(), slug, name, kind };
+      if (!(await insertRoom(room, createdBy))) {
+        throw new RoomTakenError(`a room named "${slug}" already exists`);
+      }
+      return room;
+    },
+    async ensureRoom({ name, slug }) {
+      await insertRoom({ id: randomUUID(), slug, name, kind: "public" }, null);
+      const room = await store.getRoomBySlug(slug);
+      if (!room) throw new Error(`room ${slug} vanished right after it was ensured`);
+      return room;
+    },
+    async openDm(a, b) {
+      const [first, second] = [a.id, b.id].sort();
+      const dmKey = `${first}:${second}`;
+      const slug = `dm-${randomUUID().slice(0, 8)}`;
+      await insertRoom({ id: randomUUID(), slug, name: "Direct message", kind: "dm" }, a.id, dmKey);
+      const row = await db
+        .selectFrom("room")
+        .select(roomColumns)
+        .where("dm_key", "=", dmKey)
+        .executeTakeFirstOrThrow();
+      await store.join(row.id, a.id);
+      await store.join(row.id, b.id);
+      return toRoom(row);
+    },
+    async getRoomBySlug(slug) {
+      const row = await db
+        .selectFrom("room")
+        .select(roomColumns)
+        .where("slug", "=", slug)
+        .executeTakeFirst();
+      return row && toRoom(row);
+    },
+    async getRoom(id) {
+      const row = await db
+        .selectFrom("room")
+        .select(roomColumns)
+        .where("id", "=", id)
+        .executeTakeFirst();
+      return row && toRoom(row);
+    },
+    async listVisible(userId) {
+      const rows = await db
+        .selectFrom("room")
+        .leftJoin("room_member", (join) =>
+          join.onRef("room_member.room_id", "=", "room.id").on("room_member.user_id", "=", userId),
+        )
+        .select(roomColumns)
+        .where((eb) =>
+          eb.or([eb("room.kind", "=", "public"), eb("room_member.user_id", "is not", null)]),
+        )
+        .orderBy("room.slug")
+        .execute();
+      return rows.map(toRoom);
+    },
+    async join(roomId, userId) {
+      await db
+        .insertInto("room_member")
+        .values({ room_id: roomId, user_id: userId, joined_at: now() })
+        .onConflict((oc) => oc.columns(["room_id", "user_id"]).doNothing())
+        .execute();
+    },
+    async leave(roomId, userId) {
+      const result = await db
+        .deleteFrom("room_member")
+        .where("room_id", "=", roomId)
+        .where("user_id", "=", userId)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
+    async isMember(roomId, userId) {
+      const row = await db
+        .selectFrom("room_member")
+        .select("room_id")
+        .where("room_id", "=", roomId)
+        .where("user_id", "=", userId)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+    async members(roomId) {
+      return db
+        .selectFrom("room_member")
+        .innerJoin("user", "user.id", "room_member.user_id")
+        .select(["user.id", "user.name"])
+        .where("room_member.room_id", "=", roomId)
+        .orderBy("user.name")
+        .execute();
+    },
+    async summariesOf(userId) {
+      return summaries(db, userId);
+    },
+    async summaryOf(roomId, userId) {
+      return (await summaries(db, userId, roomId))[0];
+    },
+    async markRead(roomId, userId, seq) {
+      await db
+        .updateTable("room_member")
+        .set({ last_read_seq: seq })
+        .where("room_id", "=", roomId)
+        .where("user_id", "=", userId)
+        .where("last_read_seq", "<", seq)
+        .execute();
+      const row = await db
+        .selectFrom("room_member")
+        .select("last_read_seq")
+        .where("room_id", "=", roomId)
+        .where("user_id", "=", userId)
+        .executeTakeFirst();
+      return Number(row?.last_read_seq ?? 0);
+    },
+  };
+  return store;
+}
+
+async function summaries(
+  db: Kysely<Database>,
+  userId: string,
+  roomId?: string,
+): Promise<RoomSummary[]> {
+  let query = db
+    .selectFrom("room_member as me")
+    .innerJoin("room", "room.id", "me.room_id")
+    .select([
+      ...roomColumns,
+      "room.last_seq",
+      "me.last_read_seq",
+      // A DM is named after the other person.
+      (eb) =>
+        eb
+          .selectFrom("room_member as other")
+          .innerJoin("user", "user.id", "other.user_id")
+          .select("user.name")
+          .whereRef("other.room_id", "=", "room.id")
+          .where("other.user_id", "!=", userId)
+          .limit(1)
+          .as("other_name"),
+      (eb) =>
+        eb
+          .exists(
+            eb
+              .selectFrom("message_mention as mm")
+              .select("mm.seq")
+              .whereRef("mm.room_id", "=", "room.id")
+              .where("mm.user_id", "=", userId)
+              .whereRef("mm.seq", ">", "me.last_read_seq"),
+          )
+          .as("mentioned"),
+    ])
+    .where("me.user_id", "=", userId);
+  if (roomId) query = query.where("room.id", "=", roomId);
+  const rows = await query.orderBy("room.slug").execute();
+  return rows.map((row) => ({
+    ...toRoom(row),
+    name: row.kind === "dm" ? (row.other_name ?? "Direct message") : row.name,
+    lastSeq: Number(row.last_seq),
+    lastReadSeq: Number(row.last_read_seq),
+    mentioned: Boolean(row.mentioned),
+  }));
+}
+
+/** Users by name, case-insensitively (names are not unique: ties go to the lowest id). */
+export function createUserDirectory(db: Kysely<Database>): UserDirectory {
+  return {
+    async findByName(name) {
+      return db
+        .selectFrom("user")
+        .select(["id", "name"])
+        .where(sql`lower(name)`, "=", name.trim().toLowerCase())
+        .orderBy("id")
+        .limit(1)
+        .executeTakeFirst();
+    },
+    async findById(id) {
+      return db.selectFrom("user").select(["id", "name"]).where("id", "=", id).executeTakeFirst();
+    },
+  };
+}

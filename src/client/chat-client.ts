@@ -346,6 +346,7 @@ export class ChatClient {
   #setPending(next: PendingSend[]) {
     this.#pending = next;
     this.outbox.save(next);
+    this.#emit();
   }
 
   #emit() {

@@ -3,9 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
-import { createKyselyStores } from "../../src/server/storage/kysely-store.server";
+import { createMessageStore } from "../../src/server/storage/message-store.server";
 import { migrateToLatest } from "../../src/server/storage/migrations.server";
+import { createRoomStore, createUserDirectory } from "../../src/server/storage/room-store.server";
 import { openSqlite } from "../../src/server/storage/sqlite.server";
+import { createSqliteSearch } from "../../src/server/storage/sqlite-search.server";
 import { describeStoreContract } from "./stores.contract";
 
 async function openStore(path: string) {
@@ -15,9 +17,11 @@ async function openStore(path: string) {
   await sql`create table if not exists "user" (id text primary key, name text not null)`.execute(
     db,
   );
-  const stores = createKyselyStores(db);
   return {
-    ...stores,
+    rooms: createRoomStore(db, Date.now),
+    messages: createMessageStore(db, Date.now),
+    users: createUserDirectory(db),
+    search: createSqliteSearch(db),
     db,
     async addUser(id: string, name: string) {
       await db

@@ -1,9 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type MessageStore, type RoomStore, RoomTakenError } from "../../src/ports";
+import {
+  type MessageStore,
+  type RoomStore,
+  RoomTakenError,
+  type SearchIndex,
+  type UserDirectory,
+} from "../../src/ports";
 
 export type StoreUnderTest = {
   rooms: RoomStore;
   messages: MessageStore;
+  users: UserDirectory;
+  search: SearchIndex;
   /** Makes a user the store can name as an author. */
   addUser(id: string, name: string): Promise<void>;
   close(): Promise<void>;
@@ -32,14 +40,14 @@ export function describeStoreContract(driver: string, open: () => Promise<StoreU
       expect(await store.rooms.getRoomBySlug("design")).toEqual(created);
       expect(await store.rooms.getRoom(created.id)).toEqual(created);
       await expect(room("design")).rejects.toBeInstanceOf(RoomTakenError);
-      expect((await store.rooms.listRooms()).map((r) => r.slug)).toEqual(["design"]);
+      expect((await store.rooms.listVisible(bob.id)).map((r) => r.slug)).toEqual(["design"]);
     });
 
     it("ensureRoom is idempotent", async () => {
       const first = await store.rooms.ensureRoom({ name: "general", slug: "general" });
       const second = await store.rooms.ensureRoom({ name: "general", slug: "general" });
       expect(second).toEqual(first);
-      expect(await store.rooms.listRooms()).toHaveLength(1);
+      expect(await store.rooms.listVisible(ann.id)).toHaveLength(1);
     });
 
     it("tracks membership", async () => {
@@ -50,8 +58,12 @@ export function describeStoreContract(driver: string, open: () => Promise<StoreU
       await store.rooms.join(a.id, ann.id);
       await store.rooms.join(b.id, bob.id);
       expect(await store.rooms.isMember(a.id, ann.id)).toBe(true);
-      expect(await store.rooms.roomsOf(ann.id)).toEqual([a]);
-      expect(await store.rooms.roomsOf(bob.id)).toEqual([b]);
+      expect((await store.rooms.summariesOf(ann.id)).map((r) => r.id)).toEqual([a.id]);
+      expect((await store.rooms.summariesOf(bob.id)).map((r) => r.id)).toEqual([b.id]);
+      expect(await store.rooms.members(a.id)).toEqual([ann]);
+      expect(await store.rooms.leave(a.id, ann.id)).toBe(true);
+      expect(await store.rooms.leave(a.id, ann.id)).toBe(false);
+      expect(await store.rooms.isMember(a.id, ann.id)).toBe(false);
     });
 
     it("assigns each room its own gap-free seq, even under concurrent appends", async () => {
@@ -74,7 +86,16 @@ export function describeStoreContract(driver: string, open: () => Promise<StoreU
       const a = await room("a");
       const { message, duplicate } = await append(a.id, "c1", "hello", bob);
       expect(duplicate).toBe(false);
-      expect(message).toMatchObject({ roomId: a.id, seq: 1, author: bob, text: "hello" });
+      expect(message).toMatchObject({
+        roomId: a.id,
+        seq: 1,
+        author: bob,
+        text: "hello",
+        editedAt: null,
+        deleted: false,
+        rev: 0,
+        reactions: [],
+      });
       expect(Number.isNaN(Date.parse(message.createdAt))).toBe(false);
       expect(await store.messages.history(a.id, { limit: 10 })).toEqual([message]);
     });
@@ -119,6 +140,136 @@ export function describeStoreContract(driver: string, open: () => Promise<StoreU
     it("refuses to append to a room that does not exist and stores nothing", async () => {
       await expect(append("no-such-room", "c1")).rejects.toThrow();
       expect(await store.messages.history("no-such-room", { limit: 10 })).toEqual([]);
+    });
+    it("shows private rooms only to members; public ones to all", async () => {
+      const open = await room("open");
+      const secret = await store.rooms.createRoom({
+        name: "secret",
+        slug: "secret",
+        createdBy: ann.id,
+        kind: "private",
+      });
+      await store.rooms.join(secret.id, ann.id);
+      expect(secret.kind).toBe("private");
+      expect((await store.rooms.listVisible(ann.id)).map((r) => r.slug)).toEqual([
+        "open",
+        "secret",
+      ]);
+      expect((await store.rooms.listVisible(bob.id)).map((r) => r.id)).toEqual([open.id]);
+    });
+
+    it("gives a pair of users one DM room, named after the other person", async () => {
+      const dm = await store.rooms.openDm(ann, bob);
+      const again = await store.rooms.openDm(bob, ann);
+      expect(again.id).toBe(dm.id);
+      expect(dm.kind).toBe("dm");
+      expect(await store.rooms.isMember(dm.id, ann.id)).toBe(true);
+      expect(await store.rooms.isMember(dm.id, bob.id)).toBe(true);
+      expect((await store.rooms.summaryOf(dm.id, ann.id))?.name).toBe("Bob");
+      expect((await store.rooms.summaryOf(dm.id, bob.id))?.name).toBe("Ann");
+      expect(await store.rooms.listVisible("u-carol")).toEqual([]);
+    });
+
+    it("tracks unread by read marker; writing marks read; markers never move back", async () => {
+      const a = await room("a");
+      await store.rooms.join(a.id, ann.id);
+      await store.rooms.join(a.id, bob.id);
+      for (let i = 1; i <= 3; i++) await append(a.id, `c${i}`, "hi", ann);
+      let bobView = await store.rooms.summaryOf(a.id, bob.id);
+      expect(bobView).toMatchObject({ lastSeq: 3, lastReadSeq: 0, mentioned: false });
+      expect((await store.rooms.summaryOf(a.id, ann.id))?.lastReadSeq).toBe(3);
+      expect(await store.rooms.markRead(a.id, bob.id, 2)).toBe(2);
+      expect(await store.rooms.markRead(a.id, bob.id, 1)).toBe(2);
+      bobView = await store.rooms.summaryOf(a.id, bob.id);
+      expect(bobView).toMatchObject({ lastSeq: 3, lastReadSeq: 2 });
+    });
+
+    it("flags an unread mention until it is read", async () => {
+      const a = await room("a");
+      await store.rooms.join(a.id, ann.id);
+      await store.rooms.join(a.id, bob.id);
+      const { message } = await store.messages.append({
+        roomId: a.id,
+        author: ann,
+        clientId: "m1",
+        text: "@bob look",
+        mentions: [bob.id, ann.id],
+      });
+      expect((await store.rooms.summaryOf(a.id, bob.id))?.mentioned).toBe(true);
+      expect((await store.rooms.summaryOf(a.id, ann.id))?.mentioned).toBe(false);
+      await store.rooms.markRead(a.id, bob.id, message.seq);
+      expect((await store.rooms.summaryOf(a.id, bob.id))?.mentioned).toBe(false);
+    });
+
+    it("edits and deletes only the author's messages, bumping the room revision", async () => {
+      const a = await room("a");
+      const { message } = await append(a.id, "c1", "first", ann);
+      expect(await store.messages.edit(a.id, message.id, bob.id, "hijack")).toEqual({
+        ok: false,
+        reason: "forbidden",
+      });
+      const edited = await store.messages.edit(a.id, message.id, ann.id, "second");
+      expect(edited.ok && edited.message).toMatchObject({ text: "second", rev: 1, seq: 1 });
+      expect(edited.ok && edited.message.editedAt).not.toBeNull();
+      const removed = await store.messages.remove(a.id, message.id, ann.id);
+      expect(removed.ok && removed.message).toMatchObject({ deleted: true, text: "", rev: 2 });
+      expect(await store.messages.edit(a.id, message.id, ann.id, "again")).toEqual({
+        ok: false,
+        reason: "not_found",
+      });
+      expect(await store.messages.position(a.id)).toEqual({ lastSeq: 1, lastRev: 2 });
+      expect((await store.messages.changedSince(a.id, 1, 10)).map((m) => m.rev)).toEqual([2]);
+      expect(await store.messages.edit(a.id, "nope", ann.id, "x")).toEqual({
+        ok: false,
+        reason: "not_found",
+      });
+    });
+
+    it("toggles reactions per user and emoji", async () => {
+      const a = await room("a");
+      const { message } = await append(a.id, "c1");
+      await store.messages.toggleReaction(a.id, message.id, ann.id, "👍");
+      await store.messages.toggleReaction(a.id, message.id, bob.id, "👍");
+      const both = await store.messages.toggleReaction(a.id, message.id, bob.id, "🎉");
+      expect(both.ok && both.message.reactions).toEqual([
+        { emoji: "👍", userIds: [ann.id, bob.id] },
+        { emoji: "🎉", userIds: [bob.id] },
+      ]);
+      const undone = await store.messages.toggleReaction(a.id, message.id, ann.id, "👍");
+      expect(undone.ok && undone.message.reactions).toEqual([
+        { emoji: "👍", userIds: [bob.id] },
+        { emoji: "🎉", userIds: [bob.id] },
+      ]);
+      const [page] = await store.messages.history(a.id, { limit: 1 });
+      expect(page?.reactions).toHaveLength(2);
+    });
+
+    it("bounds a range fetch by beforeSeq", async () => {
+      const a = await room("a");
+      for (let i = 1; i <= 6; i++) await append(a.id, `c${i}`);
+      expect((await store.messages.after(a.id, 1, 10, 5)).map((m) => m.seq)).toEqual([2, 3, 4]);
+    });
+
+    it("finds users by name, case-insensitively, and by id", async () => {
+      expect(await store.users.findByName("  ANN ")).toEqual(ann);
+      expect(await store.users.findByName("nobody")).toBeUndefined();
+      expect(await store.users.findById(bob.id)).toEqual(bob);
+    });
+
+    it("searches the rooms a user belongs to, by word prefix, skipping deleted messages", async () => {
+      const a = await room("a");
+      const b = await room("b");
+      await store.rooms.join(a.id, ann.id);
+      await store.rooms.join(b.id, bob.id);
+      await append(a.id, "c1", "The deployment finished", ann);
+      await append(b.id, "c2", "deployment in the other room", bob);
+      const gone = await append(a.id, "c3", "deploy secret", ann);
+      await store.messages.remove(a.id, gone.message.id, ann.id);
+      const hits = await store.search.search(ann.id, "deploy", 10);
+      expect(hits.map((h) => h.message.text)).toEqual(["The deployment finished"]);
+      expect(hits[0]?.room.slug).toBe("a");
+      expect(await store.search.search(ann.id, '"unbalanced AND (', 10)).toEqual([]);
+      expect(await store.search.search(ann.id, "   ", 10)).toEqual([]);
     });
   });
 }

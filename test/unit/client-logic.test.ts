@@ -2,15 +2,9 @@ import { describe, expect, it } from "vitest";
 import { backoffDelay } from "../../src/client/backoff";
 import { mergeBySeq, splitLinks } from "../../src/client/messages";
 import type { WireMessage } from "../../src/protocol/frames";
+import { wireMessage } from "../helpers/fixtures";
 
-const msg = (seq: number, text = `m${seq}`): WireMessage => ({
-  id: `id${seq}`,
-  roomId: "r",
-  seq,
-  author: { id: "u", name: "U" },
-  text,
-  createdAt: new Date(0).toISOString(),
-});
+const msg = (seq: number): WireMessage => wireMessage(seq);
 
 describe("backoffDelay", () => {
   it("grows exponentially up to the cap, with full jitter", () => {

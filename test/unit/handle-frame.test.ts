@@ -1,85 +1,215 @@
 import { describe, expect, it } from "vitest";
 import { type FrameDeps, handleFrame } from "../../src/core/handle-frame";
 import type { WireMessage } from "../../src/protocol/frames";
+import { wireMessage } from "../helpers/fixtures";
 
 const ann = { id: "u-ann", name: "Ann" };
+const bob = { id: "u-bob", name: "Bob" };
 
-/** Ten-line fakes: one room "r1" with Ann as its only member. */
+/** Small fakes: room "r1" (Ann and Bob), "r2" exists without Ann, "dm" is a DM. */
 function fakes() {
-  const stored: WireMessage[] = [];
-  const deps: FrameDeps = {
+  const stored: { text: string; mentions?: string[] }[] = [];
+  const joined: string[] = [];
+  const members: Record<string, string[]> = {
+    r1: [ann.id, bob.id],
+    r2: [bob.id],
+    dm: [ann.id, bob.id],
+  };
+  const kinds: Record<string, string> = { r1: "private", r2: "public", dm: "dm" };
+  const deps = {
     rooms: {
-      isMember: async (roomId, userId) => roomId === "r1" && userId === ann.id,
-      getRoom: async (id) => (id === "r1" || id === "r2" ? { id, slug: id, name: id } : undefined),
-    } as FrameDeps["rooms"],
+      isMember: async (roomId: string, userId: string) =>
+        members[roomId]?.includes(userId) ?? false,
+      getRoom: async (id: string) =>
+        kinds[id] ? { id, slug: id, name: id, kind: kinds[id] } : undefined,
+      members: async () => [ann, bob],
+      markRead: async (_r: string, _u: string, seq: number) => Math.max(seq, 5),
+      join: async (roomId: string, userId: string) => {
+        joined.push(`${roomId}:${userId}`);
+      },
+      leave: async () => true,
+      summaryOf: async (id: string) => ({
+        id,
+        slug: id,
+        name: id,
+        kind: "private",
+        lastSeq: 0,
+        lastReadSeq: 0,
+        mentioned: false,
+      }),
+    },
     messages: {
-      append: async ({ roomId, author, clientId, text }) => {
-        const message = {
-          id: clientId,
-          roomId,
-          seq: stored.length + 1,
-          author,
-          text,
-          createdAt: "t",
-        };
-        stored.push(message);
+      append: async ({
+        roomId,
+        author,
+        text,
+        mentions,
+      }: {
+        roomId: string;
+        author: typeof ann;
+        text: string;
+        mentions?: string[];
+      }) => {
+        stored.push({ text, mentions });
+        const message: WireMessage = wireMessage(stored.length, { roomId, author, text });
         return { message, duplicate: false };
       },
-    } as FrameDeps["messages"],
-  };
-  return { deps, stored };
+      edit: async () => ({ ok: false, reason: "forbidden" }),
+      remove: async () => ({ ok: false, reason: "not_found" }),
+      toggleReaction: async (roomId: string) => ({
+        ok: true,
+        message: wireMessage(1, { roomId, rev: 3 }),
+      }),
+    },
+    users: {
+      findByName: async (name: string) => (name === "Carol" ? { id: "u-carol", name } : undefined),
+    },
+  } as unknown as FrameDeps;
+  return { deps, stored, joined };
 }
 
 describe("handleFrame", () => {
-  it("stores a member's message and acks it with the stored seq", async () => {
+  it("stores a member's message, acks it, publishes it to others and moves the read marker", async () => {
     const { deps, stored } = fakes();
-    const outcome = await handleFrame(
+    const effects = await handleFrame(
       { type: "send", roomId: "r1", clientId: "c1", text: "hi" },
       ann,
       deps,
     );
-    expect(outcome).toMatchObject({
-      kind: "stored",
-      duplicate: false,
-      message: { seq: 1, text: "hi" },
+    expect(stored).toEqual([{ text: "hi", mentions: [] }]);
+    expect(effects.map((e) => e.kind)).toEqual(["reply", "publish", "user"]);
+    expect(effects[0]).toMatchObject({
+      frame: { type: "ack", clientId: "c1", message: { seq: 1 } },
     });
-    expect(outcome.kind === "stored" && outcome.ack).toEqual({
-      type: "ack",
-      clientId: "c1",
-      message: stored[0],
+    expect(effects[1]).toMatchObject({
+      roomId: "r1",
+      exceptSelf: true,
+      frame: { type: "message" },
     });
+    expect(effects[2]).toMatchObject({ userId: ann.id, frame: { type: "read", seq: 1 } });
   });
 
-  it("refuses a non-member's send as forbidden and stores nothing", async () => {
+  it("resolves @mentions among the members", async () => {
     const { deps, stored } = fakes();
-    const outcome = await handleFrame(
-      { type: "send", roomId: "r2", clientId: "c1", text: "hi" },
+    await handleFrame(
+      { type: "send", roomId: "r1", clientId: "c1", text: "hey @bob and @nobody" },
       ann,
       deps,
     );
-    expect(outcome).toEqual({
-      kind: "reply",
-      frame: { type: "error", code: "forbidden", message: expect.any(String), clientId: "c1" },
-    });
+    expect(stored[0]?.mentions).toEqual([bob.id]);
+  });
+
+  it("refuses every frame type to a non-member, naming the frame's clientId for sends", async () => {
+    const { deps, stored } = fakes();
+    const frames = [
+      { type: "send", roomId: "r2", clientId: "c1", text: "hi" },
+      { type: "subscribe", roomId: "r2" },
+      { type: "fetch", roomId: "r2", afterSeq: 0 },
+      { type: "typing", roomId: "r2" },
+      { type: "read", roomId: "r2", seq: 1 },
+      { type: "edit", roomId: "r2", messageId: "m", text: "x" },
+      { type: "delete", roomId: "r2", messageId: "m" },
+      { type: "react", roomId: "r2", messageId: "m", emoji: "👍" },
+      { type: "invite", roomId: "r2", userName: "Carol" },
+      { type: "leave", roomId: "r2" },
+    ] as const;
+    for (const frame of frames) {
+      const effects = await handleFrame(frame, ann, deps);
+      expect(effects).toEqual([
+        {
+          kind: "reply",
+          frame: {
+            type: "error",
+            code: "forbidden",
+            message: expect.any(String),
+            clientId: frame.type === "send" ? "c1" : undefined,
+          },
+        },
+      ]);
+    }
     expect(stored).toEqual([]);
   });
 
   it("answers not_found for an unknown room", async () => {
     const { deps } = fakes();
-    const outcome = await handleFrame({ type: "subscribe", roomId: "nope" }, ann, deps);
-    expect(outcome).toMatchObject({ kind: "reply", frame: { code: "not_found" } });
+    const effects = await handleFrame({ type: "subscribe", roomId: "nope" }, ann, deps);
+    expect(effects).toMatchObject([{ kind: "reply", frame: { code: "not_found" } }]);
   });
 
-  it("lets a member subscribe and refuses others", async () => {
+  it("subscribes with the resume position", async () => {
     const { deps } = fakes();
-    expect(await handleFrame({ type: "subscribe", roomId: "r1" }, ann, deps)).toEqual({
-      kind: "subscribe",
-      roomId: "r1",
-    });
-    const stranger = { id: "u-x", name: "X" };
-    expect(await handleFrame({ type: "subscribe", roomId: "r1" }, stranger, deps)).toMatchObject({
-      kind: "reply",
-      frame: { code: "forbidden" },
-    });
+    expect(
+      await handleFrame({ type: "subscribe", roomId: "r1", afterSeq: 7, afterRev: 2 }, ann, deps),
+    ).toEqual([{ kind: "subscribe", roomId: "r1", afterSeq: 7, afterRev: 2 }]);
+  });
+
+  it("relays typing to the others, never storing it", async () => {
+    const { deps, stored } = fakes();
+    const effects = await handleFrame({ type: "typing", roomId: "r1" }, ann, deps);
+    expect(effects).toEqual([
+      {
+        kind: "publish",
+        roomId: "r1",
+        exceptSelf: true,
+        frame: { type: "typing", roomId: "r1", user: ann },
+      },
+    ]);
+    expect(stored).toEqual([]);
+  });
+
+  it("sends the stored read marker to all of the user's sockets", async () => {
+    const { deps } = fakes();
+    expect(await handleFrame({ type: "read", roomId: "r1", seq: 3 }, ann, deps)).toEqual([
+      { kind: "user", userId: ann.id, frame: { type: "read", roomId: "r1", seq: 5 } },
+    ]);
+  });
+
+  it("maps store refusals of edits and deletions to error codes", async () => {
+    const { deps } = fakes();
+    expect(
+      await handleFrame({ type: "edit", roomId: "r1", messageId: "m", text: "x" }, ann, deps),
+    ).toMatchObject([{ frame: { code: "forbidden" } }]);
+    expect(
+      await handleFrame({ type: "delete", roomId: "r1", messageId: "m" }, ann, deps),
+    ).toMatchObject([{ frame: { code: "not_found" } }]);
+  });
+
+  it("publishes a changed message to everyone, sender included", async () => {
+    const { deps } = fakes();
+    const effects = await handleFrame(
+      { type: "react", roomId: "r1", messageId: "m", emoji: "👍" },
+      ann,
+      deps,
+    );
+    expect(effects).toMatchObject([
+      { kind: "publish", exceptSelf: false, frame: { type: "updated", message: { rev: 3 } } },
+    ]);
+  });
+
+  it("invites by name: joins, attaches their sockets, tells them and the room", async () => {
+    const { deps, joined } = fakes();
+    const effects = await handleFrame(
+      { type: "invite", roomId: "r1", userName: "Carol" },
+      ann,
+      deps,
+    );
+    expect(joined).toEqual(["r1:u-carol"]);
+    expect(effects.map((e) => e.kind)).toEqual(["attach", "user", "members"]);
+    expect(
+      await handleFrame({ type: "invite", roomId: "r1", userName: "Nobody" }, ann, deps),
+    ).toMatchObject([{ frame: { code: "not_found" } }]);
+    expect(
+      await handleFrame({ type: "invite", roomId: "dm", userName: "Carol" }, ann, deps),
+    ).toMatchObject([{ frame: { code: "forbidden" } }]);
+  });
+
+  it("leave detaches every socket of the user and updates the room", async () => {
+    const { deps } = fakes();
+    const effects = await handleFrame({ type: "leave", roomId: "r1" }, ann, deps);
+    expect(effects).toEqual([
+      { kind: "detach", userId: ann.id, roomId: "r1" },
+      { kind: "user", userId: ann.id, frame: { type: "room_removed", roomId: "r1" } },
+      { kind: "members", roomId: "r1" },
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Hub, type Sink } from "../../src/core/hub";
-import { ConnectionCounter } from "../../src/core/presence";
+import { UserSockets } from "../../src/core/presence";
 
 const sink = (): Sink & { got: string[] } => {
   const got: string[] = [];
@@ -41,20 +41,38 @@ describe("Hub", () => {
   });
 });
 
-describe("ConnectionCounter", () => {
+describe("UserSockets", () => {
   it("counts several sockets of one user once", () => {
-    const counter = new ConnectionCounter();
-    expect(counter.add("u1")).toBe(true);
-    expect(counter.add("u1")).toBe(false);
-    expect(counter.remove("u1")).toBe(false);
-    expect(counter.isOnline("u1")).toBe(true);
-    expect(counter.remove("u1")).toBe(true);
-    expect(counter.isOnline("u1")).toBe(false);
+    const sockets = new UserSockets<string>();
+    expect(sockets.add("u1", "tab1")).toBe(true);
+    expect(sockets.add("u1", "tab2")).toBe(false);
+    expect([...sockets.socketsOf("u1")]).toEqual(["tab1", "tab2"]);
+    expect(sockets.remove("u1", "tab1")).toBe(false);
+    expect(sockets.isOnline("u1")).toBe(true);
+    expect(sockets.remove("u1", "tab2")).toBe(true);
+    expect(sockets.isOnline("u1")).toBe(false);
+    expect([...sockets.socketsOf("u1")]).toEqual([]);
   });
 
-  it("treats a stray remove as offline without going negative", () => {
-    const counter = new ConnectionCounter();
-    expect(counter.remove("ghost")).toBe(true);
-    expect(counter.add("ghost")).toBe(true);
+  it("ignores a socket it never saw", () => {
+    const sockets = new UserSockets<string>();
+    sockets.add("u1", "tab1");
+    expect(sockets.remove("u1", "stranger")).toBe(false);
+    expect(sockets.isOnline("u1")).toBe(true);
+    expect(sockets.remove("ghost", "x")).toBe(true);
+  });
+});
+
+describe("Hub.unsubscribe", () => {
+  it("stops one room only", () => {
+    const hub = new Hub();
+    const a = sink();
+    hub.subscribe(a, "r1");
+    hub.subscribe(a, "r2");
+    hub.unsubscribe(a, "r1");
+    hub.publish("r1", "x");
+    hub.publish("r2", "y");
+    expect(a.got).toEqual(["y"]);
+    expect(hub.drop(a)).toEqual(["r2"]);
   });
 });

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from "kysely";
-import type { WireMessage } from "../../protocol/frames";
+import { REACTIONS, type WireMessage } from "../../protocol/frames";
 import type { Database } from "./schema.server";
 
 export type MessageRow = Selectable<Database["message"]> & { author_name: string | null };
@@ -29,6 +29,7 @@ export async function toWireMessages(
         rows.map((row) => row.id),
       )
       .orderBy("created_at")
+      .orderBy("user_id")
       .execute();
     for (const { message_id, emoji, user_id } of found) {
       let byEmoji = reactions.get(message_id);
@@ -41,7 +42,10 @@ export async function toWireMessages(
   }
   return rows.map((row) => {
     const byEmoji = reactions.get(row.id);
-    return toWire(row, byEmoji ? [...byEmoji].map(([emoji, userIds]) => ({ emoji, userIds })) : []);
+    const grouped = [...(byEmoji ?? [])].map(([emoji, userIds]) => ({ emoji, userIds }));
+    // The palette's order keeps each reaction's place steady as counts change.
+    grouped.sort((a, b) => paletteIndex(a.emoji) - paletteIndex(b.emoji));
+    return toWire(row, grouped);
   });
 }
 
@@ -61,3 +65,8 @@ export function toWire(row: MessageRow, reactions: WireMessage["reactions"] = []
     reactions: deleted ? [] : reactions,
   };
 }
+
+const paletteIndex = (emoji: string) => {
+  const index = (REACTIONS as readonly string[]).indexOf(emoji);
+  return index === -1 ? REACTIONS.length : index;
+};

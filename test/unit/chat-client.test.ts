@@ -1,0 +1,209 @@
+import { describe, expect, it } from "vitest";
+import { ChatClient } from "../../src/client/chat-client";
+import { memoryOutbox } from "../../src/client/outbox";
+import { RoomLog } from "../../src/client/room-log";
+import type { ChatSocket } from "../../src/client/socket";
+import type { ClientFrame, ServerFrame } from "../../src/protocol/frames";
+import { wireMessage } from "../helpers/fixtures";
+
+/** A socket double: records sent frames, lets the test deliver server frames. */
+function fakeSocket() {
+  let onFrame: (frame: ServerFrame) => void = () => {};
+  const sent: ClientFrame[] = [];
+  const socket = {
+    status: "connected",
+    isOpen: true,
+    start() {},
+    stop() {},
+    send(frame: ClientFrame) {
+      if (!socket.isOpen) return false;
+      sent.push(frame);
+      return true;
+    },
+    onFrame(listener: (frame: ServerFrame) => void) {
+      onFrame = listener;
+      return () => {};
+    },
+    onStatus: () => () => {},
+  };
+  return { socket, sent, deliver: (frame: ServerFrame) => onFrame(frame) };
+}
+
+const me = { id: "u-me", name: "Me" };
+const summary = {
+  id: "r",
+  slug: "r",
+  name: "r",
+  kind: "public" as const,
+  lastSeq: 3,
+  lastReadSeq: 1,
+  mentioned: false,
+};
+const ready: ServerFrame = { type: "ready", v: 1, user: me, rooms: [summary] };
+
+function setup(outbox = memoryOutbox()) {
+  const fake = fakeSocket();
+  const client = new ChatClient(fake.socket as unknown as ChatSocket, outbox);
+  client.start();
+  return { ...fake, client };
+}
+
+describe("RoomLog", () => {
+  it("orders by seq, holds each seq once, and tracks the contiguous end", () => {
+    const log = new RoomLog();
+    log.seed([wireMessage(5), wireMessage(6)]);
+    expect(log.base).toBe(4);
+    expect(log.contiguousTo).toBe(6);
+    expect(log.revealsGap(8)).toBe(true);
+    log.merge([wireMessage(8), wireMessage(6), wireMessage(7)]);
+    expect(log.list().map((m) => m.seq)).toEqual([5, 6, 7, 8]);
+    expect(log.contiguousTo).toBe(8);
+  });
+
+  it("replaces a message only with a newer revision", () => {
+    const log = new RoomLog();
+    log.seed([wireMessage(1, { text: "a", rev: 2 })]);
+    log.merge([wireMessage(1, { text: "stale", rev: 1 })]);
+    expect(log.list()[0]?.text).toBe("a");
+    log.merge([wireMessage(1, { text: "new", rev: 3 })]);
+    expect(log.list()[0]?.text).toBe("new");
+    expect(log.lastRev).toBe(3);
+  });
+
+  it("starts an empty room at the room's last seq", () => {
+    const log = new RoomLog();
+    log.seed([], 0);
+    expect(log.revealsGap(1)).toBe(false);
+  });
+});
+
+describe("ChatClient", () => {
+  it("resumes every open room from its last seq and revision on ready", () => {
+    const { client, sent, deliver } = setup();
+    client.open("r", [wireMessage(1), wireMessage(2, { rev: 4 })]);
+    deliver(ready);
+    expect(sent).toContainEqual({ type: "subscribe", roomId: "r", afterSeq: 2, afterRev: 4 });
+  });
+
+  it("keeps sends in the outbox until acked, resending them in order after a reconnect", () => {
+    const outbox = memoryOutbox();
+    const { client, sent, deliver, socket } = setup(outbox);
+    deliver(ready);
+    socket.isOpen = false;
+    const first = client.send("r", "one");
+    const second = client.send("r", "two");
+    expect(client.roomView("r").pending.map((p) => p.text)).toEqual(["one", "two"]);
+    expect(outbox.load()).toHaveLength(2);
+    socket.isOpen = true;
+    deliver(ready);
+    const resent = sent.filter((f) => f.type === "send");
+    expect(resent.map((f) => f.type === "send" && f.clientId)).toEqual([first, second]);
+    deliver({
+      type: "ack",
+      clientId: first,
+      message: wireMessage(4, { roomId: "r", text: "one" }),
+    });
+    expect(client.roomView("r").pending.map((p) => p.text)).toEqual(["two"]);
+    expect(outbox.load().map((p) => p.text)).toEqual(["two"]);
+  });
+
+  it("restores the outbox of a previous page load", () => {
+    const outbox = memoryOutbox();
+    outbox.save([{ clientId: "old", roomId: "r", text: "from before", failed: null }]);
+    const { sent, deliver } = setup(outbox);
+    deliver(ready);
+    expect(sent).toContainEqual({
+      type: "send",
+      roomId: "r",
+      clientId: "old",
+      text: "from before",
+    });
+  });
+
+  it("marks a send failed after a permanent error and retries on request", () => {
+    const { client, sent, deliver } = setup();
+    deliver(ready);
+    const id = client.send("r", "x");
+    deliver({ type: "error", code: "forbidden", message: "nope", clientId: id });
+    expect(client.roomView("r").pending[0]?.failed).toBe("nope");
+    client.retry(id);
+    expect(client.roomView("r").pending[0]?.failed).toBeNull();
+    expect(sent.filter((f) => f.type === "send")).toHaveLength(2);
+  });
+
+  it("fetches the hole when a live message skips a seq, once", () => {
+    const { client, sent, deliver } = setup();
+    client.open("r", [wireMessage(1)]);
+    deliver(ready);
+    deliver({ type: "history", roomId: "r", messages: [], done: true });
+    deliver({ type: "message", message: wireMessage(4) });
+    deliver({ type: "message", message: wireMessage(5) });
+    const fetches = sent.filter((f) => f.type === "fetch");
+    expect(fetches).toEqual([{ type: "fetch", roomId: "r", afterSeq: 1, beforeSeq: 4 }]);
+    deliver({
+      type: "history",
+      roomId: "r",
+      messages: [wireMessage(2), wireMessage(3)],
+      done: true,
+    });
+    expect(client.log("r").map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it("does not treat messages arriving during a replay as a gap", () => {
+    const { client, sent, deliver } = setup();
+    client.open("r", [wireMessage(1)]);
+    deliver(ready);
+    deliver({ type: "message", message: wireMessage(9) });
+    expect(sent.some((f) => f.type === "fetch")).toBe(false);
+  });
+
+  it("counts unread live and agrees with read markers from other devices", () => {
+    const { client, deliver } = setup();
+    deliver(ready);
+    deliver({
+      type: "message",
+      message: wireMessage(4, { roomId: "r", author: { id: "x", name: "X" } }),
+    });
+    expect(client.roomSummary("r")).toMatchObject({ lastSeq: 4, lastReadSeq: 1 });
+    deliver({ type: "read", roomId: "r", seq: 4 });
+    expect(client.roomSummary("r")).toMatchObject({ lastSeq: 4, lastReadSeq: 4 });
+    deliver({ type: "read", roomId: "r", seq: 2 });
+    expect(client.roomSummary("r")?.lastReadSeq).toBe(4);
+  });
+
+  it("flags a live mention of me", () => {
+    const { client, deliver } = setup();
+    deliver(ready);
+    deliver({
+      type: "message",
+      message: wireMessage(4, { roomId: "r", text: "hey @me", author: { id: "x", name: "X" } }),
+    });
+    expect(client.roomSummary("r")?.mentioned).toBe(true);
+  });
+
+  it("shows typing for about five seconds and never sends typing more than once per throttle window", () => {
+    let now = 1_000;
+    const fake = fakeSocket();
+    const client = new ChatClient(fake.socket as unknown as ChatSocket, memoryOutbox(), () => now);
+    client.start();
+    client.open("r", []);
+    fake.deliver(ready);
+    fake.deliver({ type: "typing", roomId: "r", user: { id: "x", name: "X" } });
+    expect(client.roomView("r").typing).toEqual([{ id: "x", name: "X" }]);
+    now += 5_100;
+    fake.deliver({ type: "members", roomId: "r", members: [] });
+    expect(client.roomView("r").typing).toEqual([]);
+    client.typing("r");
+    client.typing("r");
+    expect(fake.sent.filter((f) => f.type === "typing")).toHaveLength(1);
+  });
+
+  it("returns the same room view until something changes", () => {
+    const { client, deliver } = setup();
+    client.open("r", [wireMessage(1)]);
+    const first = client.roomView("r");
+    expect(client.roomView("r")).toBe(first);
+    deliver({ type: "message", message: wireMessage(2) });
+    expect(client.roomView("r")).not.toBe(first);
+  });
+});

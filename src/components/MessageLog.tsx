@@ -1,5 +1,5 @@
 import { useLayoutEffect, useRef } from "react";
-import type { PendingSend } from "../client/hooks/useRoom";
+import type { PendingSend } from "../client/outbox";
 import type { WireMessage } from "../protocol/frames";
 import { MessageText } from "./MessageText";
 

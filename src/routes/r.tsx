@@ -1,5 +1,5 @@
 import { createFileRoute, Outlet, redirect } from "@tanstack/react-router";
-import { ChatSocketProvider } from "../client/hooks/socket-context";
+import { ChatProvider } from "../client/hooks/chat-context";
 import { getSessionFn } from "../server/fns/session";
 
 // Signed-in area: guards every /r/... page and keeps one socket across room changes.
@@ -9,9 +9,14 @@ export const Route = createFileRoute("/r")({
     if (!user) throw redirect({ to: "/sign-in" });
     return { user };
   },
-  component: () => (
-    <ChatSocketProvider>
-      <Outlet />
-    </ChatSocketProvider>
-  ),
+  component: SignedIn,
 });
+
+function SignedIn() {
+  const { user } = Route.useRouteContext();
+  return (
+    <ChatProvider user={user}>
+      <Outlet />
+    </ChatProvider>
+  );
+}

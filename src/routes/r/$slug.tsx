@@ -1,6 +1,6 @@
 import { createFileRoute, notFound, useNavigate, useRouter } from "@tanstack/react-router";
 import { authClient } from "../../client/auth-client";
-import { useConnectionStatus } from "../../client/hooks/socket-context";
+import { useConnectionStatus } from "../../client/hooks/chat-context";
 import { useRoom } from "../../client/hooks/useRoom";
 import { Composer } from "../../components/Composer";
 import { ConnectionStatus } from "../../components/ConnectionStatus";
@@ -33,7 +33,7 @@ function RoomPage() {
   const navigate = useNavigate();
   const router = useRouter();
   const status = useConnectionStatus();
-  const chat = useRoom(room.id, initial);
+  const chat = useRoom(room.id, initial, room.lastSeq);
 
   async function createRoom(name: string) {
     const result = await createRoomFn({ data: { name } });
@@ -75,9 +75,9 @@ function RoomPage() {
           hasOlder={chat.hasOlder}
           loadingOlder={chat.loadingOlder}
           onLoadOlder={chat.loadOlder}
-          onRetry={chat.retry}
+          onRetry={(id) => chat.client?.retry(id)}
         />
-        <Composer onSend={chat.send} />
+        <Composer onSend={(text) => chat.client?.send(room.id, text)} />
       </main>
     </div>
   );

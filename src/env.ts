@@ -25,6 +25,11 @@ export const ENV_DOCS = [
     "(from each request)",
     "The origin people use to reach Parley (https://chat.example.com). Set it in production: auth then uses it for its base URL, and https makes session cookies Secure.",
   ],
+  [
+    "PARLEY_AUTH_ATTEMPTS_PER_MINUTE",
+    "10",
+    "Sign-in and sign-up attempts allowed per client IP per minute; more get HTTP 429.",
+  ],
   ["LOG_LEVEL", "info", "One of debug, info, warn, error, silent."],
 ] as const;
 
@@ -77,6 +82,11 @@ const schema = z.object({
     )
     .pipe(z.array(origin)),
   PARLEY_PUBLIC_URL: origin.optional(),
+  PARLEY_AUTH_ATTEMPTS_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(1, "a whole number of attempts, 1 or more")
+    .default(10),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
@@ -88,6 +98,7 @@ export type Config = {
   authSecret: string | undefined;
   allowedOrigins: string[];
   publicUrl: string | undefined;
+  authAttemptsPerMinute: number;
   logLevel: z.infer<typeof schema>["LOG_LEVEL"];
 };
 
@@ -120,6 +131,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       ? [value.PARLEY_PUBLIC_URL, ...value.PARLEY_ALLOWED_ORIGINS]
       : value.PARLEY_ALLOWED_ORIGINS,
     publicUrl: value.PARLEY_PUBLIC_URL,
+    authAttemptsPerMinute: value.PARLEY_AUTH_ATTEMPTS_PER_MINUTE,
     logLevel: value.LOG_LEVEL,
   };
 }

@@ -46,6 +46,7 @@ export async function composeRuntime(config: Config): Promise<Runtime> {
     secret,
     allowedOrigins: config.allowedOrigins,
     publicUrl: config.publicUrl,
+    attemptsPerMinute: config.authAttemptsPerMinute,
   });
   const { runMigrations } = await getMigrations(auth.options);
   await runMigrations();

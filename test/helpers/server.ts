@@ -54,6 +54,10 @@ export async function startServer(
         DATABASE_URL: join(dataDir, "parley.db"),
         BETTER_AUTH_SECRET: "test-secret-test-secret-test-secret-0123",
         LOG_LEVEL: "warn",
+        // Run as production does (vitest sets NODE_ENV=test, which relaxes
+        // better-auth's origin checks), with room for many test sign-ups.
+        NODE_ENV: "production",
+        PARLEY_AUTH_ATTEMPTS_PER_MINUTE: "10000",
         ...options.env,
       },
       stdio: ["ignore", "pipe", "pipe"],

@@ -12,6 +12,7 @@ describe("parseConfig", () => {
       authSecret: undefined,
       allowedOrigins: [],
       publicUrl: undefined,
+      authAttemptsPerMinute: 10,
       logLevel: "info",
     });
   });
@@ -54,6 +55,8 @@ describe("parseConfig", () => {
     ["PARLEY_ALLOWED_ORIGINS", "not an origin"],
     ["DATABASE_URL", "postgres://localhost/db"],
     ["PARLEY_PUBLIC_URL", "chat.example.com"],
+    ["PARLEY_AUTH_ATTEMPTS_PER_MINUTE", "0"],
+    ["PARLEY_AUTH_ATTEMPTS_PER_MINUTE", "many"],
   ])("a bad %s (%s) names the variable", (name, value) => {
     expect(() => parseConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => parseConfig({ [name]: value })).toThrow(name);

@@ -10,7 +10,10 @@ export function createAuth(options: {
   secret: string;
   allowedOrigins: string[];
   publicUrl: string | undefined;
+  /** Sign-in and sign-up attempts allowed per client IP per minute. */
+  attemptsPerMinute: number;
 }) {
+  const attempts = { window: 60, max: options.attemptsPerMinute };
   return betterAuth({
     database: { db: options.db, type: "sqlite" },
     secret: options.secret,
@@ -29,6 +32,14 @@ export function createAuth(options: {
       ...options.allowedOrigins,
       request ? new URL(request.url).origin : undefined,
     ],
+    // Always on (better-auth only enables it in production by default):
+    // guessing passwords costs a minute per few attempts.
+    rateLimit: {
+      enabled: true,
+      window: 60,
+      max: 300,
+      customRules: { "/sign-in/email": attempts, "/sign-up/email": attempts },
+    },
     telemetry: { enabled: false },
   });
 }

@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connect, type Frame, getPage, signUp, type TestSocket } from "../helpers/clients";
+import {
+  closeAll,
+  createRoom,
+  framesWhere,
+  joinAs,
+  type Member,
+  roomIdFromReady,
+  settle,
+  startServeLike,
+  userIdOf,
+  waitForCount,
+} from "../helpers/integration-extra";
+import type { RunningServer } from "../helpers/server";
+
+let server: RunningServer;
+const sockets: TestSocket[] = [];
+
+beforeAll(async () => {
+  server = await startServeLike();
+});
+afterAll(async () => {
+  await closeAll(sockets);
+  await server?.stop();
+});
+
+const presenceOf = (userId: string, online?: boolean) => (f: Frame) =>
+  f.type === "presence" &&
+  (f.user as { id: string }).id === userId &&
+  (online === undefined || f.online === online);
+
+describe("presence", () => {
+  it("announces a user's first socket and last close once, per room, to the others", async () => {
+    const room = createRoom(server.dataDir);
+    const watcher: Member = await joinAs(server.url, ["general", room.slug]);
+    const outsider: Member = await joinAs(server.url, [room.slug]);
+    sockets.push(watcher.socket, outsider.socket);
+    const general = roomIdFromReady(watcher.socket, "general");
+
+    const b = await signUp(server.url);
+    await getPage(server.url, "/r/general", b.cookie);
+    const first = await connect(server.url, b.cookie);
+    sockets.push(first);
+    const bId = userIdOf(first);
+
+    const online = await watcher.socket.next(presenceOf(bId, true));
+    expect(online).toEqual({
+      type: "presence",
+      roomId: general,
+      user: { id: bId, name: b.name },
+      online: true,
+    });
+
+    const second = await connect(server.url, b.cookie);
+    sockets.push(second);
+    await settle(300);
+    expect(framesWhere(watcher.socket, presenceOf(bId))).toHaveLength(1);
+    // B is not in the other room, so its members hear nothing about B.
+    expect(framesWhere(outsider.socket, presenceOf(bId))).toEqual([]);
+    // A socket is not told about its own user.
+    expect(framesWhere(first, presenceOf(bId))).toEqual([]);
+    expect(framesWhere(second, presenceOf(bId))).toEqual([]);
+
+    first.close();
+    await first.closed;
+    await settle(300);
+    expect(framesWhere(watcher.socket, presenceOf(bId, false))).toEqual([]);
+
+    second.close();
+    await second.closed;
+    const offline = await watcher.socket.next(presenceOf(bId, false));
+    expect(offline).toEqual({
+      type: "presence",
+      roomId: general,
+      user: { id: bId, name: b.name },
+      online: false,
+    });
+    await settle(100);
+    expect(framesWhere(watcher.socket, presenceOf(bId))).toHaveLength(2);
+    expect(framesWhere(outsider.socket, presenceOf(bId))).toEqual([]);
+  });
+
+  it("a user back online after going offline is announced again", async () => {
+    const watcher = await joinAs(server.url);
+    sockets.push(watcher.socket);
+    const c = await signUp(server.url);
+    await getPage(server.url, "/r/general", c.cookie);
+
+    const once = await connect(server.url, c.cookie);
+    const cId = userIdOf(once);
+    await watcher.socket.next(presenceOf(cId, true));
+    once.close();
+    await watcher.socket.next(presenceOf(cId, false));
+
+    const twice = await connect(server.url, c.cookie);
+    sockets.push(twice);
+    await waitForCount(watcher.socket, presenceOf(cId, true), 2);
+    expect(framesWhere(watcher.socket, presenceOf(cId)).map((f) => f.online)).toEqual([
+      true,
+      false,
+      true,
+    ]);
+  });
+});

@@ -10,7 +10,15 @@ import { getConfig } from "../src/env";
 import { MAX_FRAME_BYTES } from "../src/protocol/frames";
 import { getRuntime } from "../src/server/runtime.server";
 
-const config = getConfig();
+const config = (() => {
+  try {
+    return getConfig();
+  } catch (error) {
+    // A bad setting is the operator's to fix: say which, without a stack trace.
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  }
+})();
 const nitroApp = useNitroApp();
 const server = serve({ port: config.port, hostname: config.host, fetch: nitroApp.fetch });
 

@@ -45,11 +45,11 @@ const origin = z
     }
   }, "each entry must be an origin such as https://chat.example.com (scheme, host, optional port; no path)");
 
-const port = z.coerce
-  .number()
-  .int()
-  .min(0)
-  .max(65535, "a TCP port number from 0 to 65535")
+const port = z
+  .string()
+  .regex(/^\d{1,5}$/, "a TCP port number from 0 to 65535")
+  .transform(Number)
+  .pipe(z.number().max(65535, "a TCP port number from 0 to 65535"))
   .optional();
 
 const schema = z.object({

@@ -57,7 +57,8 @@ export interface MessageStore {
   /**
    * Stores a message, assigning the room's next seq in the same transaction,
    * and moves the author's read marker to it. Resolves only after commit. A
-   * clientId seen before in the room returns the original with `duplicate`.
+   * clientId the author used before in the room returns the original with
+   * `duplicate` (client ids are scoped to their author).
    */
   append(input: AppendInput): Promise<{ message: WireMessage; duplicate: boolean }>;
   /** Up to `limit` messages in ascending seq, the newest ones before `beforeSeq` (or overall). */

@@ -88,6 +88,9 @@ export class ChatSocket {
     if (this.#stopped) return;
     const ws = this.open(this.url);
     this.#ws = ws;
+    // A failed connection reports an error and then a close; the close
+    // schedules the retry. (In Node's `ws`, an unheard error would throw.)
+    ws.onerror = () => {};
     ws.onopen = () => {
       this.#openedAt = Date.now();
     };

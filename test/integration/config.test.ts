@@ -35,10 +35,8 @@ describe("configuration errors stop the server at start", () => {
     expect(output).toContain("BETTER_AUTH_SECRET:");
   });
 
-  // BUG (src/env.ts, `port`): z.coerce.number() turns "" (e.g. `PORT=` left
-  // empty in a .env file or compose file) into 0, so the server silently
-  // listens on a random free port instead of refusing to start.
-  it("BUG: an empty PORT is refused instead of silently serving on a random port", async () => {
+  // Regression: z.coerce once turned an empty PORT into 0 (a random port).
+  it("an empty PORT is refused instead of silently serving on a random port", async () => {
     const { code, output } = await runExpectingExit(
       { PORT: "", LOG_LEVEL: "info" },
       { runningWhen: /storage ready/ },

@@ -10,7 +10,7 @@ import { type RunningServer, startServer } from "../helpers/server";
 // each while the harness drops client sockets at random and kill -9s and
 // restarts the server. Seeded (PARLEY_FAULT_SEED replays a run) and bounded.
 const K = 4;
-const M = 25;
+const M = 40;
 const KILLS = 2;
 const seed = Number(process.env.PARLEY_FAULT_SEED ?? 20261125);
 
@@ -64,7 +64,7 @@ it("loses nothing, doubles nothing and keeps order across drops and kill -9", {
     for (let n = 0; n < M; n++) {
       const roomId = rooms[Math.floor(random() * rooms.length)] ?? general;
       sent.push({ roomId, clientId: client.send(roomId, `m${n} ${randomUUID().slice(0, 6)}`) });
-      await new Promise((resolve) => setTimeout(resolve, 20 + random() * 100));
+      await new Promise((resolve) => setTimeout(resolve, 30 + random() * 120));
     }
   });
 
@@ -73,7 +73,7 @@ it("loses nothing, doubles nothing and keeps order across drops and kill -9", {
   let sending = true;
   const chaos = (async () => {
     while (sending) {
-      await new Promise((resolve) => setTimeout(resolve, 150 + random() * 400));
+      await new Promise((resolve) => setTimeout(resolve, 100 + random() * 250));
       if (!sending) break;
       if (kills < KILLS && random() < 0.15) {
         kills++;
@@ -113,6 +113,17 @@ it("loses nothing, doubles nothing and keeps order across drops and kill -9", {
       ),
     "every client to drain its outbox and catch up",
     45_000,
+    () =>
+      JSON.stringify({
+        stored: rooms.map((roomId) => stored(roomId).at(-1)?.seq ?? 0),
+        clients: clients.map(({ client }) => ({
+          status: client.status,
+          pending: client.pending.length,
+          failed: client.pending.filter((p) => p.failed).map((p) => p.failed),
+          logs: rooms.map((roomId) => client.log(roomId).at(-1)?.seq ?? 0),
+          sizes: rooms.map((roomId) => client.log(roomId).length),
+        })),
+      }),
   );
 
   const acked = new Set(

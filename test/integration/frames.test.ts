@@ -112,10 +112,8 @@ describe("malformed frames get a stable error code and leave the socket usable",
     });
   });
 
-  // BUG (src/server/ws/hooks.server.ts, message hook): binary frames are
-  // decoded as UTF-8 text and handled like text frames, so a binary frame
-  // holding a valid send is stored and acked instead of refused as bad_frame.
-  it("BUG: binary frame holding a valid send frame -> bad_frame, and nothing is stored", async () => {
+  // Regression: binary frames were once decoded as text and handled.
+  it("binary frame holding a valid send frame -> bad_frame, and nothing is stored", async () => {
     const clientId = randomUUID();
     const text = `binary ${randomUUID()}`;
     const socket = user.socket;

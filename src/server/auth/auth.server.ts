@@ -41,6 +41,12 @@ export function createAuth(options: {
       customRules: { "/sign-in/email": attempts, "/sign-up/email": attempts },
     },
     telemetry: { enabled: false },
+    advanced: {
+      // better-auth would mark cookies Secure (and __Secure- prefixed) in any
+      // production build, which browsers drop over plain http on a LAN
+      // address; Secure follows the public URL's scheme instead.
+      useSecureCookies: options.publicUrl?.startsWith("https://") ?? false,
+    },
   });
 }
 

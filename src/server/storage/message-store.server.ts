@@ -49,6 +49,7 @@ export function createMessageStore(db: Kysely<Database>, now: () => number): Mes
       return db.transaction().execute(async (trx) => {
         const existing = await selectMessages(trx)
           .where("message.room_id", "=", roomId)
+          .where("message.author_id", "=", author.id)
           .where("message.client_id", "=", clientId)
           .execute();
         if (existing.length > 0) {

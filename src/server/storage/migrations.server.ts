@@ -46,7 +46,8 @@ function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
           .addColumn("text", "text", (c) => c.notNull())
           .addColumn("created_at", "bigint", (c) => c.notNull())
           .addUniqueConstraint("message_room_seq", ["room_id", "seq"])
-          .addUniqueConstraint("message_room_client", ["room_id", "client_id"])
+          // Idempotency keys are the sender's own: another user's id never collides.
+          .addUniqueConstraint("message_room_author_client", ["room_id", "author_id", "client_id"])
           .execute();
       },
       async down(db: Kysely<unknown>) {

@@ -19,6 +19,9 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
   // Frames of one socket are handled one after another, so acks and
   // broadcasts keep the order in which the client sent.
   const queues = new WeakMap<Peer, Promise<void>>();
+  // A socket can close while `open` still awaits the database; `open` must
+  // then not register it, or its user would stay online for good.
+  const closed = new WeakSet<Peer>();
 
   async function handleText(peer: Peer, raw: string): Promise<void> {
     const runtime = await getRuntime();
@@ -53,6 +56,7 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
       const { user } = peer.context;
       heartbeat.track(peer);
       const rooms = await storage.rooms.summariesOf(user.id);
+      if (closed.has(peer)) return;
       for (const room of rooms) hub.subscribe(peer, room.id);
       send(peer, { type: "ready", v: PROTOCOL_VERSION, user, rooms });
       if (online.add(user.id, peer)) {
@@ -69,8 +73,16 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
     message(peer, message) {
       heartbeat.alive(peer);
       const raw = message.rawData;
-      const size = typeof raw === "string" ? Buffer.byteLength(raw) : message.uint8Array().length;
-      if (size > MAX_FRAME_BYTES) {
+      if (typeof raw !== "string") {
+        // The protocol is JSON text; a binary frame is refused, never parsed.
+        send(peer, {
+          type: "error",
+          code: "bad_frame",
+          message: "binary frames are not supported",
+        });
+        return;
+      }
+      if (Buffer.byteLength(raw) > MAX_FRAME_BYTES) {
         // The production server refuses these in ws itself (maxPayload);
         // this covers the dev server, whose adapter we do not configure.
         peer.close(1009, "frame too large");
@@ -78,7 +90,7 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
       }
       const previous = queues.get(peer) ?? Promise.resolve();
       const next = previous
-        .then(() => handleText(peer, message.text()))
+        .then(() => handleText(peer, raw))
         .catch(async (error) => {
           const { log } = await getRuntime();
           log.error("frame failed", {
@@ -101,6 +113,7 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
     },
 
     async close(peer, details) {
+      closed.add(peer);
       heartbeat.untrack(peer);
       const { log, storage } = await getRuntime();
       const { user } = peer.context;

@@ -26,10 +26,11 @@ export async function waitFor(
   check: () => boolean,
   what: string,
   timeoutMs = 15_000,
+  describe: () => string = () => "",
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} ${describe()}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }

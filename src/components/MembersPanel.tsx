@@ -14,6 +14,7 @@ type Props = {
   onMessage: (member: WireMember) => Promise<string | null>;
   onInvite: (name: string) => Promise<boolean>;
   onLeave: () => Promise<void>;
+  onClose: () => void;
 };
 
 const byPresenceThenName = (a: WireMember, b: WireMember) =>
@@ -42,8 +43,16 @@ export function MembersPanel({ room, members, me, connected, open, id, ...action
     <aside
       id={id}
       aria-label="Members"
-      className={`${open ? "flex" : "hidden"} w-full shrink-0 flex-col gap-4 overflow-y-auto border-slate-200 bg-slate-50 p-3 md:flex md:w-60 md:border-l`}
+      // On phones a sheet over the right edge; from md up a fixed column.
+      className={`${open ? "flex" : "hidden"} fixed inset-y-0 right-0 z-40 w-72 max-w-[85vw] shrink-0 flex-col gap-4 overflow-y-auto border-l border-slate-200 bg-slate-50 p-3 shadow-xl md:static md:flex md:w-60 md:shadow-none`}
     >
+      <button
+        type="button"
+        onClick={actions.onClose}
+        className="self-end rounded-md px-2 py-1 text-sm text-slate-600 hover:bg-slate-200 md:hidden"
+      >
+        Close
+      </button>
       <h2 className="px-2 text-xs font-semibold tracking-wide text-slate-500 uppercase">
         Members
         {members.length > 0 && (

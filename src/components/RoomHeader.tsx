@@ -32,8 +32,11 @@ export function RoomHeader(props: Props) {
           <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-500">private</span>
         )}
       </div>
-      <div className="ml-auto flex flex-1 items-center justify-end gap-3">
+      {/* Full width on its own row on phones, beside the title from md up. */}
+      <div className="order-last basis-full md:order-none md:flex md:flex-1 md:basis-auto md:justify-end">
         <SearchBox onSearch={props.onSearch} roomName={props.roomName} />
+      </div>
+      <div className="ml-auto flex items-center gap-3 whitespace-nowrap md:ml-0">
         <ConnectionStatus status={status} />
         <button
           type="button"

@@ -147,6 +147,7 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq }: Props) {
         onMessage={messageMember}
         onInvite={(name) => (client ? inviteMember(client, room.id, name) : Promise.resolve(false))}
         onLeave={leave}
+        onClose={() => setMembersOpen(false)}
       />
     </div>
   );

@@ -59,7 +59,7 @@ export function SearchBox({
   }
 
   return (
-    <div ref={box} className="relative w-full max-w-xs">
+    <div ref={box} className="relative w-full md:max-w-xs">
       <search>
         <form onSubmit={submit}>
           <label htmlFor={id} className="sr-only">

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { RoomSummary, WireMember, WireUser } from "../protocol/frames";
 import { InviteForm } from "./InviteForm";
 import { MemberItem } from "./MemberItem";
@@ -24,6 +24,11 @@ const byPresenceThenName = (a: WireMember, b: WireMember) =>
 export function MembersPanel({ room, members, me, connected, open, id, ...actions }: Props) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const closeButton = useRef<HTMLButtonElement>(null);
+  // The phone sheet covers the page: move focus into it when it opens.
+  useEffect(() => {
+    if (open) closeButton.current?.focus();
+  }, [open]);
   const sorted = [...members].sort(byPresenceThenName);
   const online = members.filter((m) => m.online).length;
 
@@ -47,6 +52,7 @@ export function MembersPanel({ room, members, me, connected, open, id, ...action
       className={`${open ? "flex" : "hidden"} fixed inset-y-0 right-0 z-40 w-72 max-w-[85vw] shrink-0 flex-col gap-4 overflow-y-auto border-l border-slate-200 bg-slate-50 p-3 shadow-xl md:static md:flex md:w-60 md:shadow-none`}
     >
       <button
+        ref={closeButton}
         type="button"
         onClick={actions.onClose}
         className="self-end rounded-md px-2 py-1 text-sm text-slate-600 hover:bg-slate-200 md:hidden"

@@ -15,6 +15,8 @@ export function RoomLink({ room, current }: { room: RoomSummary; current: boolea
     <Link
       to="/r/$slug"
       params={{ slug: room.slug }}
+      // Loading a room joins it (public rooms), so hovering must not load it.
+      preload={false}
       aria-label={roomLinkLabel(room)}
       aria-current={current ? "page" : undefined}
       className={`flex items-center gap-1.5 rounded-md px-2 py-1.5 text-sm hover:bg-slate-200 aria-[current=page]:bg-indigo-100 aria-[current=page]:text-indigo-800 ${

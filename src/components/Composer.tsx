@@ -1,8 +1,19 @@
 import { type KeyboardEvent, useId, useState } from "react";
 import { MAX_MESSAGE_CHARS } from "../protocol/frames";
 
-/** The message box: Enter sends, Shift+Enter adds a line. */
-export function Composer({ onSend }: { onSend: (text: string) => void }) {
+/**
+ * The message box: Enter sends, Shift+Enter adds a line. Typing tells the
+ * room (the client throttles those frames).
+ */
+export function Composer({
+  onSend,
+  onTyping,
+  placeholder = "Write a message",
+}: {
+  onSend: (text: string) => void;
+  onTyping?: () => void;
+  placeholder?: string;
+}) {
   const id = useId();
   const [text, setText] = useState("");
   const trimmed = text.trim();
@@ -27,18 +38,21 @@ export function Composer({ onSend }: { onSend: (text: string) => void }) {
         event.preventDefault();
         submit();
       }}
-      className="flex items-end gap-2 border-t border-slate-200 bg-white p-3"
+      className="flex items-end gap-2 px-3 pb-3"
     >
       <label htmlFor={id} className="sr-only">
         Message
       </label>
       <textarea
         id={id}
-        rows={1}
+        rows={Math.min(6, text.split("\n").length)}
         value={text}
-        onChange={(event) => setText(event.target.value)}
+        onChange={(event) => {
+          setText(event.target.value);
+          if (event.target.value.trim()) onTyping?.();
+        }}
         onKeyDown={onKeyDown}
-        placeholder="Write a message"
+        placeholder={placeholder}
         aria-invalid={tooLong ? true : undefined}
         aria-describedby={tooLong ? `${id}-too-long` : undefined}
         className="max-h-40 min-h-10 flex-1 resize-none rounded-lg border border-slate-300 px-3 py-2 outline-none focus:border-indigo-500 focus:ring-2 focus:ring-indigo-200"

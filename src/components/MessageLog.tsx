@@ -1,47 +1,76 @@
-import { useLayoutEffect, useRef } from "react";
+import { Fragment, useLayoutEffect, useRef } from "react";
 import type { PendingSend } from "../client/outbox";
-import type { WireMessage } from "../protocol/frames";
-import { MessageText } from "./MessageText";
+import type { WireMember, WireMessage, WireUser } from "../protocol/frames";
+import { GapLoader } from "./GapLoader";
+import { type MessageApi, MessageItem } from "./MessageItem";
+import { NewMessagesDivider } from "./NewMessagesDivider";
+import { PendingItem } from "./PendingItem";
 
 type Props = {
   messages: WireMessage[];
   pending: PendingSend[];
+  me: WireUser;
+  members: readonly WireMember[];
+  api: MessageApi;
+  canAct: boolean;
+  /** The seq the "New messages" divider goes before, if any. */
+  dividerSeq: number | null;
+  /** A message to scroll to and highlight (search result). */
+  focusSeq?: number;
   hasOlder: boolean;
   loadingOlder: boolean;
   onLoadOlder: () => void;
+  onLoadGap: (beforeSeq: number) => Promise<void>;
   onRetry: (clientId: string) => void;
+  onDiscard: (clientId: string) => void;
+  /** Tells the page whether the newest message is in view (read markers). */
+  onAtBottomChange: (atBottom: boolean) => void;
 };
-
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
 
 /**
  * The conversation (role log, named "Messages"). Sticks to the bottom while
- * the reader is there; when older pages load above, keeps the view steady.
+ * the reader is there; when older pages load above, keeps the view steady;
+ * a focused message (search result) is scrolled into the middle once.
  */
-export function MessageLog({
-  messages,
-  pending,
-  hasOlder,
-  loadingOlder,
-  onLoadOlder,
-  onRetry,
-}: Props) {
+export function MessageLog(props: Props) {
+  const { messages, pending, focusSeq, hasOlder, loadingOlder, onLoadOlder } = props;
   const scroller = useRef<HTMLDivElement>(null);
-  const atBottom = useRef(true);
+  const atBottom = useRef(focusSeq === undefined);
+  const reported = useRef<boolean | null>(null);
   const firstSeq = useRef<number | undefined>(messages[0]?.seq);
   const heightBefore = useRef(0);
+  const pendingBefore = useRef(pending.length);
+  const focused = useRef<number | undefined>(undefined);
+
+  function report() {
+    if (reported.current === atBottom.current) return;
+    reported.current = atBottom.current;
+    props.onAtBottomChange(atBottom.current);
+  }
 
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
+    const target =
+      focusSeq !== undefined && focused.current !== focusSeq
+        ? el.querySelector<HTMLElement>(`[data-seq="${focusSeq}"]`)
+        : null;
     const prepended = messages[0]?.seq !== firstSeq.current && firstSeq.current !== undefined;
-    if (prepended && !atBottom.current) {
+    // Sending something means the reader wants to see it go out.
+    if (pending.length > pendingBefore.current) atBottom.current = true;
+    if (target) {
+      focused.current = focusSeq;
+      target.scrollIntoView({ block: "center" });
+      atBottom.current = false;
+    } else if (prepended && !atBottom.current) {
       el.scrollTop += el.scrollHeight - heightBefore.current;
     } else if (atBottom.current) {
       el.scrollTop = el.scrollHeight;
     }
     firstSeq.current = messages[0]?.seq;
     heightBefore.current = el.scrollHeight;
+    pendingBefore.current = pending.length;
+    report();
   });
 
   function onScroll() {
@@ -49,6 +78,7 @@ export function MessageLog({
     if (!el) return;
     atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
     heightBefore.current = el.scrollHeight;
+    report();
     if (el.scrollTop < 80 && hasOlder && !loadingOlder) onLoadOlder();
   }
 
@@ -66,39 +96,44 @@ export function MessageLog({
           </button>
         </div>
       )}
-      <ul role="log" aria-label="Messages" aria-live="polite" className="flex flex-col gap-3">
-        {messages.map((message) => (
-          <li key={message.seq} data-seq={message.seq} className="flex flex-col">
-            <div className="flex items-baseline gap-2">
-              <span className="font-semibold text-slate-900">{message.author.name}</span>
-              <time dateTime={message.createdAt} className="text-xs text-slate-500">
-                {timeFormat.format(new Date(message.createdAt))}
-              </time>
-            </div>
-            <MessageText text={message.text} />
-          </li>
-        ))}
-        {pending.map((item) => (
-          <li key={item.clientId} className="flex flex-col opacity-70">
-            <div className="flex items-baseline gap-2">
-              <span className="font-semibold text-slate-900">You</span>
-              {item.failed ? (
-                <button
-                  type="button"
-                  onClick={() => onRetry(item.clientId)}
-                  className="text-xs text-red-600 underline"
-                  title={item.failed}
-                >
-                  Failed, retry
-                </button>
-              ) : (
-                <span className="text-xs text-slate-500">Sending…</span>
-              )}
-            </div>
-            <MessageText text={item.text} />
-          </li>
-        ))}
-      </ul>
+      {!hasOlder && messages.length > 0 && (
+        <p className="py-3 text-center text-xs text-slate-400">This is the start of the room.</p>
+      )}
+      <div role="log" aria-label="Messages">
+        <ul className="flex flex-col gap-1">
+          {messages.map((message, index) => {
+            const previous = messages[index - 1];
+            const missing = previous ? message.seq - previous.seq - 1 : 0;
+            return (
+              <Fragment key={message.seq}>
+                {missing > 0 && (
+                  <GapLoader count={missing} onLoad={() => props.onLoadGap(message.seq)} />
+                )}
+                {message.seq === props.dividerSeq && <NewMessagesDivider />}
+                <MessageItem
+                  message={message}
+                  me={props.me}
+                  members={props.members}
+                  api={props.api}
+                  canAct={props.canAct}
+                  highlighted={message.seq === focusSeq}
+                />
+              </Fragment>
+            );
+          })}
+          {pending.map((item) => (
+            <PendingItem
+              key={item.clientId}
+              item={item}
+              onRetry={props.onRetry}
+              onDiscard={props.onDiscard}
+            />
+          ))}
+        </ul>
+        {messages.length === 0 && pending.length === 0 && (
+          <p className="py-10 text-center text-sm text-slate-500">No messages yet. Say hello!</p>
+        )}
+      </div>
     </div>
   );
 }

@@ -1,7 +1,14 @@
 import { type FormEvent, useId, useState } from "react";
 
-/** "New room" button that opens a small form; shows the server's error under the field. */
-export function NewRoomForm({ onCreate }: { onCreate: (name: string) => Promise<string | null> }) {
+/**
+ * "New room" button that opens a small form (name, "Private room"); shows
+ * the server's error under the field.
+ */
+export function NewRoomForm({
+  onCreate,
+}: {
+  onCreate: (name: string, isPrivate: boolean) => Promise<string | null>;
+}) {
   const id = useId();
   const [open, setOpen] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -10,10 +17,11 @@ export function NewRoomForm({ onCreate }: { onCreate: (name: string) => Promise<
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = event.currentTarget;
-    const name = String(new FormData(form).get("name") ?? "");
+    const data = new FormData(form);
+    const name = String(data.get("name") ?? "");
     setBusy(true);
     try {
-      const failure = await onCreate(name);
+      const failure = await onCreate(name, data.get("private") === "on");
       setError(failure);
       if (!failure) {
         form.reset();
@@ -57,6 +65,14 @@ export function NewRoomForm({ onCreate }: { onCreate: (name: string) => Promise<
           {error}
         </p>
       )}
+      <label className="flex items-center gap-2 text-xs text-slate-600">
+        <input
+          type="checkbox"
+          name="private"
+          className="h-3.5 w-3.5 rounded border-slate-300 accent-indigo-600"
+        />
+        Private room
+      </label>
       <div className="flex gap-2">
         <button
           type="submit"

@@ -1,35 +1,55 @@
-import { Link } from "@tanstack/react-router";
-import type { WireRoom } from "../protocol/frames";
+import { useId } from "react";
+import type { RoomSummary } from "../protocol/frames";
 import { NewRoomForm } from "./NewRoomForm";
+import { RoomLink } from "./RoomLink";
 
-/** The list of rooms as a navigation landmark, with the room creation form. */
+/**
+ * The navigation landmark "Rooms": rooms (public and private), the form to
+ * create one, and a "Direct messages" group named after the other person.
+ */
 export function RoomNav({
   rooms,
   currentSlug,
   onCreate,
 }: {
-  rooms: WireRoom[];
+  rooms: RoomSummary[];
   currentSlug: string;
-  onCreate: (name: string) => Promise<string | null>;
+  onCreate: (name: string, isPrivate: boolean) => Promise<string | null>;
 }) {
+  const dmHeading = useId();
+  const channels = rooms.filter((room) => room.kind !== "dm");
+  const dms = rooms.filter((room) => room.kind === "dm");
   return (
     <nav aria-label="Rooms" className="flex flex-col gap-3">
-      <h2 className="px-2 text-xs font-semibold uppercase tracking-wide text-slate-500">Rooms</h2>
+      <h2 className="px-2 text-xs font-semibold tracking-wide text-slate-500 uppercase">Rooms</h2>
       <ul className="flex flex-col gap-0.5">
-        {rooms.map((room) => (
+        {channels.map((room) => (
           <li key={room.id}>
-            <Link
-              to="/r/$slug"
-              params={{ slug: room.slug }}
-              aria-current={room.slug === currentSlug ? "page" : undefined}
-              className="block truncate rounded-md px-2 py-1.5 text-sm text-slate-700 hover:bg-slate-200 aria-[current=page]:bg-indigo-100 aria-[current=page]:font-medium aria-[current=page]:text-indigo-800"
-            >
-              # {room.name}
-            </Link>
+            <RoomLink room={room} current={room.slug === currentSlug} />
           </li>
         ))}
       </ul>
       <NewRoomForm onCreate={onCreate} />
+      {/* biome-ignore lint/a11y/useSemanticElements: a <fieldset> is for form controls, not links */}
+      <div role="group" aria-labelledby={dmHeading} className="mt-3 flex flex-col gap-1">
+        <h2
+          id={dmHeading}
+          className="px-2 text-xs font-semibold tracking-wide text-slate-500 uppercase"
+        >
+          Direct messages
+        </h2>
+        {dms.length > 0 ? (
+          <ul aria-labelledby={dmHeading} className="flex flex-col gap-0.5">
+            {dms.map((room) => (
+              <li key={room.id}>
+                <RoomLink room={room} current={room.slug === currentSlug} />
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="px-2 text-xs text-slate-400">Start one from a room's member list.</p>
+        )}
+      </div>
     </nav>
   );
 }

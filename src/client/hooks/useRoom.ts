@@ -38,5 +38,8 @@ export function useRoom(roomId: string, initial: WireMessage[], lastSeq: number)
     }
   }, [client, roomId, view.messages, loadingOlder]);
 
-  return { ...view, hasOlder, loadingOlder, loadOlder, client };
+  // The log may already reach seq 1 (a page opened around a search hit in a
+  // room the client was already holding).
+  const reachesStart = (view.messages[0]?.seq ?? 1) <= 1;
+  return { ...view, hasOlder: hasOlder && !reachesStart, loadingOlder, loadOlder, client };
 }

@@ -1,0 +1,42 @@
+import type { RoomSummary } from "../protocol/frames";
+
+/** Messages after the read marker (never negative). */
+export function unreadCount(room: RoomSummary): number {
+  return Math.max(0, room.lastSeq - room.lastReadSeq);
+}
+
+/**
+ * A room link's accessible name: "general", "general, 3 unread" or
+ * "general, 2 unread, mentioned". Tests and screen readers rely on the
+ * exact wording.
+ */
+export function roomLinkLabel(room: RoomSummary): string {
+  const unread = unreadCount(room);
+  if (unread === 0) return room.name;
+  return `${room.name}, ${unread} unread${room.mentioned ? ", mentioned" : ""}`;
+}
+
+/**
+ * The rooms for the navigation: the loader's list (every visible room, in
+ * its order) with each room's live summary laid over it, plus rooms the
+ * socket learnt about since (invites). The live list only covers rooms the
+ * user belonged to when the socket connected, so a room joined later keeps
+ * its loader summary; for the room on screen that summary is stale at
+ * once (the reader is reading it), so it counts as read.
+ */
+export function navRooms(
+  loaded: readonly RoomSummary[],
+  live: readonly RoomSummary[],
+  currentId: string,
+): RoomSummary[] {
+  const liveById = new Map(live.map((room) => [room.id, room]));
+  const merged = loaded.map((room) => {
+    const fresh = liveById.get(room.id);
+    if (fresh) return fresh;
+    if (room.id === currentId && live.length > 0) return { ...room, lastReadSeq: room.lastSeq };
+    return room;
+  });
+  const known = new Set(loaded.map((room) => room.id));
+  for (const room of live) if (!known.has(room.id)) merged.push(room);
+  return merged;
+}

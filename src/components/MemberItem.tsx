@@ -1,0 +1,54 @@
+import type { WireMember } from "../protocol/frames";
+
+/**
+ * One member: named "Bob, online" / "Bob, offline" for assistive tech
+ * (the dot is only visual), with a "Message Bob" button for others.
+ */
+export function MemberItem({
+  member,
+  isMe,
+  busy,
+  onMessage,
+}: {
+  member: WireMember;
+  isMe: boolean;
+  busy: boolean;
+  onMessage: (member: WireMember) => void;
+}) {
+  const state = member.online ? "online" : "offline";
+  return (
+    <li
+      aria-label={`${member.name}, ${state}`}
+      className="group flex items-center gap-2 rounded-md px-2 py-1 text-sm hover:bg-slate-100"
+    >
+      <span
+        aria-hidden="true"
+        className={`h-2 w-2 shrink-0 rounded-full ${
+          member.online ? "bg-emerald-500" : "border border-slate-400"
+        }`}
+      />
+      <span className={`min-w-0 flex-1 truncate ${member.online ? "" : "text-slate-500"}`}>
+        {member.name}
+        {isMe && (
+          <span aria-hidden="true" className="ml-1 text-xs text-slate-400">
+            (you)
+          </span>
+        )}
+      </span>
+      {!isMe && (
+        <button
+          type="button"
+          aria-label={`Message ${member.name}`}
+          title={`Message ${member.name}`}
+          disabled={busy}
+          onClick={() => onMessage(member)}
+          className="rounded px-1 text-slate-400 hover:bg-white hover:text-indigo-700 focus-visible:outline-2 focus-visible:outline-indigo-500 disabled:opacity-50"
+        >
+          <svg aria-hidden="true" viewBox="0 0 20 20" className="h-4 w-4" fill="currentColor">
+            <path d="M3 4.5A2.5 2.5 0 0 1 5.5 2h9A2.5 2.5 0 0 1 17 4.5v7a2.5 2.5 0 0 1-2.5 2.5H9l-3.6 3a.5.5 0 0 1-.8-.4V14h-.1A2.5 2.5 0 0 1 3 11.5z" />
+          </svg>
+        </button>
+      )}
+    </li>
+  );
+}

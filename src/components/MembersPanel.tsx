@@ -1,0 +1,106 @@
+import { useEffect, useRef, useState } from "react";
+import type { RoomSummary, WireMember, WireUser } from "../protocol/frames";
+import { InviteForm } from "./InviteForm";
+import { MemberItem } from "./MemberItem";
+
+type Props = {
+  room: RoomSummary;
+  members: readonly WireMember[];
+  me: WireUser;
+  connected: boolean;
+  /** Shown on small screens (the "Show members" toggle); always shown from md up. */
+  open: boolean;
+  id: string;
+  onMessage: (member: WireMember) => Promise<string | null>;
+  onInvite: (name: string) => Promise<boolean>;
+  onLeave: () => Promise<void>;
+  onClose: () => void;
+};
+
+const byPresenceThenName = (a: WireMember, b: WireMember) =>
+  Number(b.online) - Number(a.online) || a.name.localeCompare(b.name);
+
+/** The "Members" landmark: who is here (online first), DMs, invites and leaving. */
+export function MembersPanel({ room, members, me, connected, open, id, ...actions }: Props) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const closeButton = useRef<HTMLButtonElement>(null);
+  // The phone sheet covers the page: move focus into it when it opens.
+  useEffect(() => {
+    if (open) closeButton.current?.focus();
+  }, [open]);
+  const sorted = [...members].sort(byPresenceThenName);
+  const online = members.filter((m) => m.online).length;
+
+  async function run(action: () => Promise<string | null | undefined>) {
+    setBusy(true);
+    setError(null);
+    try {
+      setError((await action()) ?? null);
+    } catch {
+      setError("Something went wrong. Try again.");
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <aside
+      id={id}
+      aria-label="Members"
+      // On phones a sheet over the right edge; from md up a fixed column.
+      className={`${open ? "flex" : "hidden"} fixed inset-y-0 right-0 z-40 w-72 max-w-[85vw] shrink-0 flex-col gap-4 overflow-y-auto border-l border-slate-200 bg-slate-50 p-3 shadow-xl md:static md:flex md:w-60 md:shadow-none`}
+    >
+      <button
+        ref={closeButton}
+        type="button"
+        onClick={actions.onClose}
+        className="self-end rounded-md px-2 py-1 text-sm text-slate-600 hover:bg-slate-200 md:hidden"
+      >
+        Close
+      </button>
+      <h2 className="px-2 text-xs font-semibold tracking-wide text-slate-500 uppercase">
+        Members
+        {members.length > 0 && (
+          <span className="ml-1 font-normal normal-case">
+            · {online} of {members.length} online
+          </span>
+        )}
+      </h2>
+      {sorted.length > 0 && (
+        <ul className="flex flex-col gap-0.5">
+          {sorted.map((member) => (
+            <MemberItem
+              key={member.id}
+              member={member}
+              isMe={member.id === me.id}
+              busy={busy}
+              onMessage={(m) => run(() => actions.onMessage(m))}
+            />
+          ))}
+        </ul>
+      )}
+      {error && (
+        <p role="alert" className="px-2 text-xs text-red-600">
+          {error}
+        </p>
+      )}
+      {room.kind === "private" && <InviteForm disabled={!connected} onInvite={actions.onInvite} />}
+      {room.slug !== "general" && (
+        <button
+          type="button"
+          disabled={busy || !connected}
+          onClick={() =>
+            run(async () => {
+              await actions.onLeave();
+              return null;
+            })
+          }
+          className="mx-2 mt-auto rounded-md border border-slate-300 px-2 py-1.5 text-sm text-slate-600 hover:border-red-300 hover:bg-red-50 hover:text-red-700 disabled:opacity-50"
+        >
+          Leave room
+        </button>
+      )}
+    </aside>
+  );
+}

@@ -1,0 +1,100 @@
+import { memo, useState } from "react";
+import type { WireMember, WireMessage, WireUser } from "../protocol/frames";
+import { type MenuAction, MessageActions } from "./MessageActions";
+import { MessageEditor } from "./MessageEditor";
+import { MessageText } from "./MessageText";
+import { MessageTime } from "./MessageTime";
+import { ReactionBar } from "./ReactionBar";
+import { type Reaction, ReactionPicker } from "./ReactionPicker";
+
+/** What a message can have done to it; wired to the chat client by the room page. */
+export type MessageApi = {
+  edit: (messageId: string, text: string) => void;
+  remove: (messageId: string) => void;
+  react: (messageId: string, emoji: Reaction) => void;
+};
+
+type Props = {
+  message: WireMessage;
+  me: WireUser;
+  members: readonly WireMember[];
+  api: MessageApi;
+  /** False while disconnected: changes sent then would be dropped. */
+  canAct: boolean;
+  highlighted: boolean;
+};
+
+/** One message of the log: author, time, text (or editor), reactions and its actions menu. */
+export const MessageItem = memo(function MessageItem({
+  message,
+  me,
+  members,
+  api,
+  canAct,
+  highlighted,
+}: Props) {
+  const [editing, setEditing] = useState(false);
+  const [picking, setPicking] = useState(false);
+  const own = message.author.id === me.id;
+
+  const actions: MenuAction[] = [];
+  if (own && !message.deleted) {
+    actions.push({ label: "Edit", run: () => setEditing(true) });
+    actions.push({ label: "Delete", run: () => api.remove(message.id) });
+  }
+  if (!message.deleted) actions.push({ label: "React", run: () => setPicking(true) });
+
+  return (
+    <li
+      data-seq={message.seq}
+      className={`group relative -mx-2 flex gap-2 rounded-lg px-2 py-1 hover:bg-slate-50 ${
+        highlighted ? "bg-amber-50 ring-2 ring-amber-300" : ""
+      }`}
+    >
+      <div className="min-w-0 flex-1">
+        <div className="flex items-baseline gap-2">
+          <span className="font-semibold text-slate-900">{message.author.name}</span>
+          <MessageTime iso={message.createdAt} />
+          {message.editedAt && !message.deleted && (
+            <span className="text-xs text-slate-400">(edited)</span>
+          )}
+        </div>
+        {message.deleted ? (
+          <p className="text-sm text-slate-400 italic">Message deleted</p>
+        ) : editing ? (
+          <MessageEditor
+            initial={message.text}
+            onCancel={() => setEditing(false)}
+            onSave={(text) => {
+              api.edit(message.id, text);
+              setEditing(false);
+            }}
+          />
+        ) : (
+          <MessageText text={message.text} me={me.name} />
+        )}
+        {!message.deleted && (
+          <ReactionBar
+            reactions={message.reactions}
+            meId={me.id}
+            members={members}
+            disabled={!canAct}
+            onToggle={(emoji) => api.react(message.id, emoji)}
+          />
+        )}
+        {picking && (
+          <ReactionPicker
+            onPick={(emoji) => api.react(message.id, emoji)}
+            onClose={() => setPicking(false)}
+          />
+        )}
+      </div>
+      {actions.length > 0 && !editing && (
+        // Shown on hover and focus for pointer users; always there for touch and assistive tech.
+        <div className="shrink-0 self-start opacity-100 transition-opacity md:opacity-0 md:group-focus-within:opacity-100 md:group-hover:opacity-100 md:has-[[aria-expanded=true]]:opacity-100">
+          <MessageActions actions={actions} disabled={!canAct} />
+        </div>
+      )}
+    </li>
+  );
+});

@@ -1,0 +1,43 @@
+import type { PendingSend } from "../client/outbox";
+import { MessageText } from "./MessageText";
+
+/** A sent message the server has not acknowledged: "Sending…", or a retry after a refusal. */
+export function PendingItem({
+  item,
+  onRetry,
+  onDiscard,
+}: {
+  item: PendingSend;
+  onRetry: (clientId: string) => void;
+  onDiscard: (clientId: string) => void;
+}) {
+  return (
+    <li className="-mx-2 flex flex-col rounded-lg px-2 py-1 opacity-70">
+      <div className="flex items-baseline gap-2">
+        <span className="font-semibold text-slate-900">You</span>
+        {item.failed ? (
+          <>
+            <button
+              type="button"
+              onClick={() => onRetry(item.clientId)}
+              className="text-xs text-red-600 underline"
+              title={item.failed}
+            >
+              Failed, retry
+            </button>
+            <button
+              type="button"
+              onClick={() => onDiscard(item.clientId)}
+              className="text-xs text-slate-500 underline"
+            >
+              Discard
+            </button>
+          </>
+        ) : (
+          <span className="text-xs text-slate-500">Sending…</span>
+        )}
+      </div>
+      <MessageText text={item.text} />
+    </li>
+  );
+}

@@ -1,0 +1,61 @@
+import type { ConnectionStatus as Status } from "../client/socket";
+import type { SearchHit } from "../ports";
+import type { RoomSummary, WireUser } from "../protocol/frames";
+import { ConnectionStatus } from "./ConnectionStatus";
+import { SearchBox } from "./SearchBox";
+
+type Props = {
+  room: RoomSummary;
+  user: WireUser;
+  status: Status;
+  membersOpen: boolean;
+  membersId: string;
+  onToggleMembers: () => void;
+  onSearch: (q: string) => Promise<SearchHit[]>;
+  roomName: (room: SearchHit["room"]) => string;
+  onSignOut: () => void;
+};
+
+/** The room's title bar: name, search, connection state, the members toggle and sign out. */
+export function RoomHeader(props: Props) {
+  const { room, user, status } = props;
+  return (
+    <header className="flex flex-wrap items-center gap-x-4 gap-y-2 border-b border-slate-200 px-4 py-2.5">
+      <div className="flex min-w-0 items-center gap-2">
+        <h1 className="flex min-w-0 items-center gap-1.5 text-lg font-semibold">
+          <span aria-hidden="true" className="text-slate-400">
+            {room.kind === "dm" ? "@" : "#"}
+          </span>
+          <span className="truncate">{room.name}</span>
+        </h1>
+        {room.kind === "private" && (
+          <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-500">private</span>
+        )}
+      </div>
+      {/* Full width on its own row on phones, beside the title from md up. */}
+      <div className="order-last basis-full md:order-none md:flex md:flex-1 md:basis-auto md:justify-end">
+        <SearchBox onSearch={props.onSearch} roomName={props.roomName} />
+      </div>
+      <div className="ml-auto flex items-center gap-3 whitespace-nowrap md:ml-0">
+        <ConnectionStatus status={status} />
+        <button
+          type="button"
+          aria-expanded={props.membersOpen}
+          aria-controls={props.membersId}
+          onClick={props.onToggleMembers}
+          className="rounded-md px-2 py-1 text-sm text-slate-600 hover:bg-slate-100 md:hidden"
+        >
+          {props.membersOpen ? "Hide members" : "Show members"}
+        </button>
+        <span className="hidden text-sm text-slate-600 lg:inline">{user.name}</span>
+        <button
+          type="button"
+          onClick={props.onSignOut}
+          className="rounded-md px-2 py-1 text-sm text-slate-600 hover:bg-slate-100"
+        >
+          Sign out
+        </button>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,48 @@
+import { Link } from "@tanstack/react-router";
+import { roomLinkLabel, unreadCount } from "../client/unread";
+import type { RoomSummary } from "../protocol/frames";
+
+/**
+ * One room in the navigation. Its accessible name is set explicitly
+ * ("general, 3 unread, mentioned") so the visual "#", lock and badge never
+ * leak into it.
+ */
+export function RoomLink({ room, current }: { room: RoomSummary; current: boolean }) {
+  const unread = unreadCount(room);
+  const mentioned = unread > 0 && room.mentioned;
+  const sigil = room.kind === "dm" ? "@" : "#";
+  return (
+    <Link
+      to="/r/$slug"
+      params={{ slug: room.slug }}
+      // Loading a room joins it (public rooms), so hovering must not load it.
+      preload={false}
+      aria-label={roomLinkLabel(room)}
+      aria-current={current ? "page" : undefined}
+      className={`flex items-center gap-1.5 rounded-md px-2 py-1.5 text-sm hover:bg-slate-200 aria-[current=page]:bg-indigo-100 aria-[current=page]:text-indigo-800 ${
+        unread > 0 ? "font-semibold text-slate-900" : "text-slate-600"
+      }`}
+    >
+      <span aria-hidden="true" className="w-3 shrink-0 text-center text-slate-400">
+        {sigil}
+      </span>
+      <span className="min-w-0 flex-1 truncate">{room.name}</span>
+      {room.kind === "private" && (
+        <span aria-hidden="true" title="Private room" className="text-xs text-slate-400">
+          🔒
+        </span>
+      )}
+      {unread > 0 && (
+        <span
+          aria-hidden="true"
+          className={`min-w-5 rounded-full px-1.5 text-center text-xs leading-5 font-semibold ${
+            mentioned ? "bg-rose-500 text-white" : "bg-slate-300 text-slate-800"
+          }`}
+        >
+          {mentioned ? "@" : ""}
+          {unread > 99 ? "99+" : unread}
+        </span>
+      )}
+    </Link>
+  );
+}

@@ -1,0 +1,154 @@
+import { useNavigate, useRouter } from "@tanstack/react-router";
+import { useCallback, useId, useMemo, useState } from "react";
+import { authClient } from "../client/auth-client";
+import { useConnectionStatus, useLiveRooms } from "../client/hooks/chat-context";
+import { useReadMarker } from "../client/hooks/useReadMarker";
+import { useRoom } from "../client/hooks/useRoom";
+import { inviteMember, leaveRoom } from "../client/room-actions";
+import { navRooms } from "../client/unread";
+import type { SearchHit } from "../ports";
+import type { RoomSummary, WireMember, WireMessage, WireUser } from "../protocol/frames";
+import { createRoomFn, historyFn, openDmFn, searchFn } from "../server/fns/rooms";
+import { Composer } from "./Composer";
+import { MembersPanel } from "./MembersPanel";
+import type { MessageApi } from "./MessageItem";
+import { MessageLog } from "./MessageLog";
+import { RoomHeader } from "./RoomHeader";
+import { RoomNav } from "./RoomNav";
+import { TypingIndicator } from "./TypingIndicator";
+
+type Props = {
+  room: RoomSummary;
+  rooms: RoomSummary[];
+  user: WireUser;
+  initial: WireMessage[];
+  /** The message to jump to (search result), from `?m=`. */
+  focusSeq?: number;
+};
+
+/**
+ * One open room: navigation, header, the conversation, composer and
+ * members. Mounted per room (keyed by id), so per-visit state such as the
+ * "New messages" position starts afresh in each room.
+ */
+export function RoomScreen({ room, rooms, user, initial, focusSeq }: Props) {
+  const navigate = useNavigate();
+  const router = useRouter();
+  const status = useConnectionStatus();
+  const connected = status === "connected";
+  const chat = useRoom(room.id, initial, room.lastSeq);
+  const { client } = chat;
+  const live = useLiveRooms();
+  const nav = useMemo(() => navRooms(rooms, live, room.id), [rooms, live, room.id]);
+  const [atBottom, setAtBottom] = useState(focusSeq === undefined);
+  const [membersOpen, setMembersOpen] = useState(false);
+  const membersId = useId();
+  // Where unread began when the room was opened; fixed for this visit.
+  const [readAtOpen] = useState(room.lastReadSeq);
+  const dividerSeq =
+    chat.messages.find((m) => m.seq > readAtOpen && m.author.id !== user.id)?.seq ?? null;
+
+  useReadMarker(client, room.id, atBottom, chat.messages.at(-1)?.seq ?? 0);
+
+  const api = useMemo<MessageApi>(
+    () => ({
+      edit: (id, text) => client?.edit(room.id, id, text),
+      remove: (id) => client?.remove(room.id, id),
+      react: (id, emoji) => client?.react(room.id, id, emoji),
+    }),
+    [client, room.id],
+  );
+
+  const loadGap = useCallback(
+    async (beforeSeq: number) => {
+      const page = await historyFn({ data: { roomId: room.id, beforeSeq } });
+      client?.addOlder(room.id, page);
+    },
+    [client, room.id],
+  );
+
+  async function createRoom(name: string, isPrivate: boolean) {
+    const result = await createRoomFn({ data: { name, private: isPrivate } });
+    if (!result.ok) return result.error;
+    await navigate({ to: "/r/$slug", params: { slug: result.room.slug } });
+    return null;
+  }
+
+  async function messageMember(member: WireMember) {
+    const result = await openDmFn({ data: { userId: member.id } });
+    if (!result.ok) return result.error;
+    await navigate({ to: "/r/$slug", params: { slug: result.slug } });
+    return null;
+  }
+
+  async function leave() {
+    if (client) await leaveRoom(client, room.id);
+    await navigate({ to: "/r/$slug", params: { slug: "general" } });
+  }
+
+  async function signOut() {
+    await authClient.signOut();
+    await router.invalidate();
+    await navigate({ to: "/sign-in" });
+  }
+
+  // Search hits name DMs "Direct message"; the nav knows the other person.
+  const roomName = (hit: SearchHit["room"]) => nav.find((r) => r.id === hit.id)?.name ?? hit.name;
+
+  return (
+    <div className="flex h-full flex-col md:flex-row">
+      <div className="max-h-56 shrink-0 overflow-y-auto border-b border-slate-200 bg-slate-100 p-3 md:max-h-none md:w-64 md:border-r md:border-b-0">
+        <p className="mb-4 px-2 text-lg font-bold text-indigo-700">Parley</p>
+        <RoomNav rooms={nav} currentSlug={room.slug} onCreate={createRoom} />
+      </div>
+      <main className="flex min-h-0 min-w-0 flex-1 flex-col bg-white">
+        <RoomHeader
+          room={room}
+          user={user}
+          status={status}
+          membersOpen={membersOpen}
+          membersId={membersId}
+          onToggleMembers={() => setMembersOpen((open) => !open)}
+          onSearch={(q) => searchFn({ data: { q } })}
+          roomName={roomName}
+          onSignOut={signOut}
+        />
+        <MessageLog
+          messages={chat.messages}
+          pending={chat.pending}
+          me={user}
+          members={chat.members}
+          api={api}
+          canAct={connected}
+          dividerSeq={dividerSeq}
+          focusSeq={focusSeq}
+          hasOlder={chat.hasOlder}
+          loadingOlder={chat.loadingOlder}
+          onLoadOlder={chat.loadOlder}
+          onLoadGap={loadGap}
+          onRetry={(id) => client?.retry(id)}
+          onDiscard={(id) => client?.discard(id)}
+          onAtBottomChange={setAtBottom}
+        />
+        <TypingIndicator users={chat.typing.filter((u) => u.id !== user.id)} />
+        <Composer
+          placeholder={`Message ${room.kind === "dm" ? room.name : `#${room.name}`}`}
+          onSend={(text) => client?.send(room.id, text)}
+          onTyping={() => client?.typing(room.id)}
+        />
+      </main>
+      <MembersPanel
+        id={membersId}
+        room={room}
+        members={chat.members}
+        me={user}
+        connected={connected}
+        open={membersOpen}
+        onMessage={messageMember}
+        onInvite={(name) => (client ? inviteMember(client, room.id, name) : Promise.resolve(false))}
+        onLeave={leave}
+        onClose={() => setMembersOpen(false)}
+      />
+    </div>
+  );
+}

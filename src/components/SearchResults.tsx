@@ -1,0 +1,59 @@
+import { Link } from "@tanstack/react-router";
+import { highlightTerms, snippet } from "../client/text-parts";
+import type { SearchHit } from "../ports";
+import { MessageTime } from "./MessageTime";
+
+/** The hits of one search; each links to its message in its room (?m=seq). */
+export function SearchResults({
+  query,
+  hits,
+  roomName,
+  onPick,
+}: {
+  query: string;
+  hits: SearchHit[] | null;
+  roomName: (room: SearchHit["room"]) => string;
+  onPick: () => void;
+}) {
+  if (hits === null) return <p className="px-3 py-4 text-sm text-slate-500">Searching…</p>;
+  if (hits.length === 0) {
+    return <p className="px-3 py-4 text-sm text-slate-500">No messages match “{query}”.</p>;
+  }
+  return (
+    <ul aria-label="Search results" className="divide-y divide-slate-100">
+      {hits.map(({ message, room }) => (
+        <li key={message.id}>
+          <Link
+            to="/r/$slug"
+            params={{ slug: room.slug }}
+            search={{ m: message.seq }}
+            onClick={onPick}
+            className="block px-3 py-2 hover:bg-slate-50 focus-visible:bg-indigo-50 focus-visible:outline-none"
+          >
+            <span className="flex items-baseline gap-2 text-xs text-slate-500">
+              <span className="font-medium text-indigo-700">
+                <span aria-hidden="true">{room.kind === "dm" ? "@" : "#"}</span>
+                {roomName(room)}
+              </span>
+              <span className="font-semibold text-slate-800">{message.author.name}</span>
+              <MessageTime iso={message.createdAt} />
+            </span>
+            <span className="mt-0.5 block text-sm text-slate-700">
+              {highlightTerms(snippet(message.text), query).map((part, index) =>
+                part.match ? (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: parts are derived from immutable text
+                  <mark key={index} className="rounded bg-amber-100 px-0.5 text-slate-900">
+                    {part.text}
+                  </mark>
+                ) : (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: parts are derived from immutable text
+                  <span key={index}>{part.text}</span>
+                ),
+              )}
+            </span>
+          </Link>
+        </li>
+      ))}
+    </ul>
+  );
+}

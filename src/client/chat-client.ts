@@ -82,7 +82,9 @@ export class ChatClient {
   };
 
   /** Starts (or keeps) a room's log from a page the server rendered. */
-  open(roomId: string, page: readonly WireMessage[], lastSeq = 0): void {
+  open(roomId: string, page: readonly WireMessage[], lastSeq = 0, summary?: RoomSummary): void {
+    // A room joined after the socket connected is not in `ready`'s list yet.
+    if (summary && !this.#rooms.has(roomId)) this.#rooms.set(roomId, summary);
     let tracked = this.#tracked.get(roomId);
     if (!tracked) {
       tracked = {
@@ -108,6 +110,8 @@ export class ChatClient {
 
   send(roomId: string, text: string): string {
     const clientId = crypto.randomUUID();
+    // The message ends the typing; typing again announces itself at once.
+    this.#lastTyping.delete(roomId);
     this.#setPending([...this.#pending, { clientId, roomId, text, failed: null }]);
     this.socket.send({ type: "send", roomId, clientId, text });
     return clientId;

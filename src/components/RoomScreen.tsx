@@ -36,7 +36,7 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq }: Props) {
   const router = useRouter();
   const status = useConnectionStatus();
   const connected = status === "connected";
-  const chat = useRoom(room.id, initial, room.lastSeq);
+  const chat = useRoom(room.id, initial, room.lastSeq, room);
   const { client } = chat;
   const live = useLiveRooms();
   const nav = useMemo(() => navRooms(rooms, live, room.id), [rooms, live, room.id]);

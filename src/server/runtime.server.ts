@@ -5,6 +5,7 @@ import { type Config, getConfig } from "../env";
 import type { Storage } from "../ports";
 import { type Auth, createAuth } from "./auth/auth.server";
 import { resolveAuthSecret } from "./auth/secret.server";
+import { createEventBus, type EventBus } from "./events.server";
 import { createLogger, type Logger } from "./log.server";
 import { createMessageStore } from "./storage/message-store.server";
 import { migrateToLatest } from "./storage/migrations.server";
@@ -18,6 +19,7 @@ export type Runtime = {
   log: Logger;
   auth: Auth;
   storage: Storage;
+  events: EventBus;
 };
 
 // Nitro bundles server routes and TanStack Start's server functions
@@ -63,5 +65,5 @@ export async function composeRuntime(config: Config): Promise<Runtime> {
   };
   await storage.rooms.ensureRoom(GENERAL_ROOM);
   log.info("storage ready", { driver: "sqlite", path: config.databasePath });
-  return { config, log, auth, storage };
+  return { config, log, auth, storage, events: createEventBus() };
 }

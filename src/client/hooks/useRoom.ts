@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
-import type { WireMessage } from "../../protocol/frames";
+import type { RoomSummary, WireMessage } from "../../protocol/frames";
 import { historyFn, PAGE_SIZE } from "../../server/fns/rooms";
 import type { RoomView } from "../chat-client";
 import { useChatClient, useChatSelector } from "./chat-context";
@@ -9,7 +9,12 @@ import { useChatClient, useChatSelector } from "./chat-context";
  * it to the chat client, which keeps it in seq order, resumes and fills
  * gaps; adds older pages on demand.
  */
-export function useRoom(roomId: string, initial: WireMessage[], lastSeq: number) {
+export function useRoom(
+  roomId: string,
+  initial: WireMessage[],
+  lastSeq: number,
+  summary?: RoomSummary,
+) {
   const client = useChatClient();
   const fallback = useMemo<RoomView>(
     () => ({ messages: initial, pending: [], members: [], typing: [], replaying: false }),
@@ -20,8 +25,8 @@ export function useRoom(roomId: string, initial: WireMessage[], lastSeq: number)
   const [loadingOlder, setLoadingOlder] = useState(false);
 
   useEffect(() => {
-    client?.open(roomId, initial, lastSeq);
-  }, [client, roomId, initial, lastSeq]);
+    client?.open(roomId, initial, lastSeq, summary);
+  }, [client, roomId, initial, lastSeq, summary]);
 
   useEffect(() => setHasOlder((initial[0]?.seq ?? 1) > 1), [initial]);
 

@@ -25,6 +25,7 @@ export const createRoomFn = createServerFn({ method: "POST" })
         kind: data.private ? "private" : "public",
       });
       await runtime.storage.rooms.join(room.id, user.id);
+      runtime.events.emit({ type: "joined", roomId: room.id, userId: user.id });
       return { ok: true as const, room };
     } catch (error) {
       if (error instanceof RoomTakenError) {
@@ -51,7 +52,10 @@ export const openRoomFn = createServerFn({ method: "GET" })
     if (!room || (room.kind !== "public" && !member)) {
       return { found: false as const, user };
     }
-    if (!member) await rooms.join(room.id, user.id);
+    if (!member) {
+      await rooms.join(room.id, user.id);
+      runtime.events.emit({ type: "joined", roomId: room.id, userId: user.id });
+    }
     const summaries = await rooms.summariesOf(user.id);
     const visible = await rooms.listVisible(user.id);
     const byId = new Map(summaries.map((s) => [s.id, s]));
@@ -92,6 +96,10 @@ export const openDmFn = createServerFn({ method: "POST" })
     const other = (await runtime.storage.users.findById(data.userId)) ?? null;
     if (!other) return { ok: false as const, error: "No such person." };
     const room = await runtime.storage.rooms.openDm(user, other);
+    // Both people's open tabs start receiving the DM at once.
+    for (const userId of [user.id, other.id]) {
+      runtime.events.emit({ type: "joined", roomId: room.id, userId });
+    }
     return { ok: true as const, slug: room.slug };
   });
 

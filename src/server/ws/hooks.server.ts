@@ -16,6 +16,27 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
   const hub = new Hub<Peer>();
   const online = new UserSockets<Peer>();
   const heartbeat = startHeartbeat();
+  // Membership changes made by server functions (create, open, DM) reach
+  // the user's live sockets: subscribe them and tell every tab.
+  let listening = false;
+  const listen = (runtime: Runtime) => {
+    if (listening) return;
+    listening = true;
+    runtime.events.on((event) => {
+      if (event.type !== "joined" || !online.isOnline(event.userId)) return;
+      const runner = createEffectRunner({ hub, online, storage: runtime.storage });
+      void (async () => {
+        const summary = await runtime.storage.rooms.summaryOf(event.roomId, event.userId);
+        const first = [...online.socketsOf(event.userId)][0];
+        if (!summary || !first) return;
+        await runner.run(first, [
+          { kind: "attach", userId: event.userId, roomId: event.roomId },
+          { kind: "user", userId: event.userId, frame: { type: "room_added", room: summary } },
+          { kind: "members", roomId: event.roomId },
+        ]);
+      })().catch((error) => runtime.log.error("membership event failed", { error: String(error) }));
+    });
+  };
   // Frames of one socket are handled one after another, so acks and
   // broadcasts keep the order in which the client sent.
   const queues = new WeakMap<Peer, Promise<void>>();
@@ -52,7 +73,9 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
     },
 
     async open(peer) {
-      const { storage, log } = await getRuntime();
+      const runtime = await getRuntime();
+      listen(runtime);
+      const { storage, log } = runtime;
       const { user } = peer.context;
       heartbeat.track(peer);
       const rooms = await storage.rooms.summariesOf(user.id);

@@ -7,7 +7,12 @@ import type { Database } from "./schema.server";
 
 const roomColumns = ["room.id", "room.slug", "room.name", "room.kind"] as const;
 type RoomRow = { id: string; slug: string; name: string; kind: string };
-const toRoom = (row: RoomRow): Room => ({ ...row, kind: row.kind as RoomKind });
+const toRoom = (row: RoomRow): Room => ({
+  id: row.id,
+  slug: row.slug,
+  name: row.name,
+  kind: row.kind as RoomKind,
+});
 
 /** Rooms, membership and read markers over any Kysely dialect. */
 export function createRoomStore(db: Kysely<Database>, now: () => number): RoomStore {

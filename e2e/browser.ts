@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import {
   type Browser,
@@ -125,6 +125,7 @@ export function useBrowserSuite(options: { serverEnv?: Record<string, string> } 
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
+    if (server) rmSync(server.dataDir, { recursive: true, force: true });
   });
 
   const suite: BrowserSuite = {
@@ -267,7 +268,7 @@ export function messageItem(page: Page, text: string) {
   return messageLog(page).getByRole("listitem").filter({ hasText: text });
 }
 
-/** Polls a locator's visible text (innerText, trimmed) until it equals `text`. */
+/** Polls a locator's text content (trimmed) until it equals `text`. */
 export async function expectText(locator: Locator, text: string, timeout = 5_000): Promise<void> {
   await expect
     .poll(

@@ -54,23 +54,29 @@ async function startDevServer(): Promise<DevServer> {
   });
   const server = { url, child, output: () => log, dataDir };
 
-  // The first request compiles the app: allow a slow machine its time.
+  // The first request compiles the app: allow a slow machine its time, but
+  // give up early when the server keeps answering with errors.
   const deadline = Date.now() + 90_000;
+  let failingSince: number | undefined;
+  let lastError = "";
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
       throw new Error(`vite dev exited with ${child.exitCode}:\n${log}`);
     }
     try {
       const response = await fetch(`${url}/`, { redirect: "manual" });
-      await response.arrayBuffer();
+      const body = await response.text();
       if (response.status < 400) return server;
+      lastError = `GET / -> ${response.status}: ${body.slice(0, 500)}`;
+      failingSince ??= Date.now();
+      if (Date.now() - failingSince > 20_000) break;
     } catch {
       // not listening yet
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   await stopDevServer(server);
-  throw new Error(`vite dev did not answer GET / within 90 s:\n${log}`);
+  throw new Error(`vite dev did not serve GET / (${lastError || "no answer"}):\n${log}`);
 }
 
 /** SIGTERM to the whole process group, SIGKILL after 5 s. */

@@ -1,0 +1,312 @@
+import { randomUUID } from "node:crypto";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import {
+  type Browser,
+  type BrowserContext,
+  chromium,
+  type Locator,
+  type Page,
+} from "playwright-core";
+import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
+import { signUp } from "../test/helpers/clients";
+import { type RunningServer, startServer } from "../test/helpers/server";
+
+/** The system Chromium (Debian's `chromium` package); `npx playwright install` cannot run here. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/** Where screenshots and other artifacts go (git-ignored). */
+export const RESULTS_DIR = "test-results";
+
+/**
+ * Whether the browser suites can run. With no Chromium: on CI (CI=true) this
+ * throws, so the e2e files fail loudly instead of passing on nothing;
+ * elsewhere it prints a banner and the caller skips.
+ */
+export function chromiumAvailable(): boolean {
+  if (existsSync(CHROMIUM_PATH)) return true;
+  const hint = "install it with `apt-get install -y chromium` (or set CHROMIUM_PATH)";
+  if (process.env.CI === "true") {
+    throw new Error(`Chromium not found at ${CHROMIUM_PATH} and CI=true: ${hint}.`);
+  }
+  const line = "!".repeat(78);
+  console.warn(
+    `\n${line}\n!! BROWSER TESTS SKIPPED: no Chromium at ${CHROMIUM_PATH}\n!! ${hint}.\n!! On CI (CI=true) these tests fail instead of skipping.\n${line}\n`,
+  );
+  return false;
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+/** Page errors (uncaught exceptions) and console errors a page produced. */
+export type PageProblems = { pageErrors: string[]; consoleErrors: string[] };
+
+/** A fresh context (own cookies) and page on the server, recording page errors and dialogs. */
+export async function openPage(
+  browser: Browser,
+  baseURL: string,
+  options: Parameters<Browser["newContext"]>[0] = {},
+): Promise<{ context: BrowserContext; page: Page; problems: PageProblems; dialogs: string[] }> {
+  const context = await browser.newContext({ baseURL, ...options });
+  const page = await context.newPage();
+  const problems: PageProblems = { pageErrors: [], consoleErrors: [] };
+  const dialogs: string[] = [];
+  page.on("pageerror", (error) => problems.pageErrors.push(String(error)));
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.consoleErrors.push(message.text());
+  });
+  page.on("dialog", (dialog) => {
+    dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  return { context, page, problems, dialogs };
+}
+
+export type OpenedPage = Awaited<ReturnType<typeof openPage>>;
+
+export type BrowserSuite = {
+  readonly server: RunningServer;
+  readonly browser: Browser;
+  /** A new context and page on the suite's server, closed after the test. */
+  open: (options?: Parameters<Browser["newContext"]>[0]) => Promise<OpenedPage>;
+};
+
+/**
+ * One production server and one Chromium for the enclosing describe block.
+ * Pages opened with `open` are closed after each test; when a test fails,
+ * each open page is saved to test-results/failures/ and the server's output
+ * is printed.
+ */
+export function useBrowserSuite(options: { serverEnv?: Record<string, string> } = {}) {
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  let opened: OpenedPage[] = [];
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([
+      startServer({ env: options.serverEnv }),
+      launchBrowser(),
+    ]);
+  });
+
+  afterEach(async ({ task }) => {
+    const pages = opened;
+    opened = [];
+    if (task.result?.state === "fail") {
+      const dir = join(RESULTS_DIR, "failures");
+      mkdirSync(dir, { recursive: true });
+      const slug = task.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60);
+      await Promise.all(
+        pages.map((p, index) =>
+          p.page.screenshot({ path: join(dir, `${slug}-${index}.png`) }).catch(() => undefined),
+        ),
+      );
+      for (const [index, p] of pages.entries()) {
+        console.error(`page ${index} at ${p.page.url()}:`, p.problems, p.dialogs);
+      }
+      console.error(`server output:\n${server?.output() ?? ""}`);
+    }
+    await Promise.all(pages.map((p) => p.context.close().catch(() => undefined)));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (server) rmSync(server.dataDir, { recursive: true, force: true });
+  });
+
+  const suite: BrowserSuite = {
+    get server() {
+      if (!server) throw new Error("the suite's server is not started (beforeAll failed?)");
+      return server;
+    },
+    get browser() {
+      if (!browser) throw new Error("the suite's browser is not launched (beforeAll failed?)");
+      return browser;
+    },
+    async open(contextOptions) {
+      const page = await openPage(suite.browser, suite.server.url, contextOptions);
+      opened.push(page);
+      return page;
+    },
+  };
+  return suite;
+}
+
+/**
+ * A test that pins a known, reported app bug. It passes while the bug shows
+ * exactly its `symptom` (a pattern the test's error must match, so that an
+ * unrelated failure still fails), and it fails once the bug is fixed: then
+ * turn it into a plain `it`.
+ */
+export function knownBug(
+  name: string,
+  bug: string,
+  symptom: RegExp,
+  fn: () => Promise<void>,
+  timeout?: number,
+) {
+  it(
+    `${name} [KNOWN BUG: ${bug}]`,
+    async () => {
+      try {
+        await fn();
+      } catch (error) {
+        const message = error instanceof Error ? `${error.message}\n${error.stack}` : String(error);
+        if (!symptom.test(message)) throw error;
+        console.warn(`KNOWN BUG still present: ${bug}\n  symptom: ${message.split("\n")[0]}`);
+        return;
+      }
+      throw new Error(`Known bug looks fixed (${bug}): make "${name}" a plain test.`);
+    },
+    timeout,
+  );
+}
+
+export type TestUser = { name: string; email: string; password: string };
+
+/** A unique user for one test. */
+export function newUser(prefix = "user"): TestUser {
+  const tag = randomUUID().slice(0, 8);
+  return {
+    name: `${prefix} ${tag}`,
+    email: `${prefix.toLowerCase()}-${tag}@example.test`,
+    password: "correct horse battery",
+  };
+}
+
+/**
+ * Waits until React has hydrated the page's <main>. Until then a click on a
+ * submit button is a native form submission (a GET to the same URL), so
+ * every test that submits a form right after a navigation must wait.
+ */
+export async function waitForHydration(page: Page, timeout = 10_000): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const main = document.querySelector("main");
+      return main !== null && Object.keys(main).some((key) => key.startsWith("__reactFiber$"));
+    },
+    undefined,
+    { timeout, polling: 20 },
+  );
+}
+
+/** Navigates and waits for hydration. */
+export async function visit(page: Page, path: string): Promise<void> {
+  await page.goto(path);
+  await waitForHydration(page);
+}
+
+/**
+ * Signs a new user up through the HTTP API (faster than the form), gives the
+ * page's context the session cookie, and opens `path` with a live connection.
+ * Tests about the sign-up form itself use signUpViaUi.
+ */
+export async function signInFast(
+  page: Page,
+  baseUrl: string,
+  prefix = "user",
+  path = "/r/general",
+): Promise<TestUser> {
+  const user = newUser(prefix);
+  const { cookie } = await signUp(baseUrl, user);
+  const [name, ...rest] = cookie.split("=");
+  await page
+    .context()
+    .addCookies([
+      { name: name ?? "", value: rest.join("="), url: baseUrl, httpOnly: true, sameSite: "Lax" },
+    ]);
+  await visit(page, path);
+  await expectConnected(page);
+  return user;
+}
+
+/** Fills the /sign-up form and submits it (does not wait for the outcome). */
+export async function submitSignUp(page: Page, user: TestUser): Promise<void> {
+  await visit(page, "/sign-up");
+  await page.getByLabel("Name").fill(user.name);
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Create account" }).click();
+}
+
+/** Signs up through the UI and waits for /r/general with a live connection. */
+export async function signUpViaUi(page: Page, user: TestUser): Promise<void> {
+  await submitSignUp(page, user);
+  await page.waitForURL("**/r/general");
+  await expectConnected(page);
+}
+
+/** Fills the /sign-in form and submits it (does not wait for the outcome). */
+export async function submitSignIn(page: Page, email: string, password: string): Promise<void> {
+  await visit(page, "/sign-in");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** The room's message log (role log, named "Messages"). */
+export function messageLog(page: Page) {
+  return page.getByRole("log", { name: "Messages" });
+}
+
+/** The message in the log whose text contains `text`. */
+export function messageItem(page: Page, text: string) {
+  return messageLog(page).getByRole("listitem").filter({ hasText: text });
+}
+
+/** Polls a locator's text content (trimmed) until it equals `text`. */
+export async function expectText(locator: Locator, text: string, timeout = 5_000): Promise<void> {
+  await expect
+    .poll(
+      async () => ((await locator.textContent({ timeout: 500 }).catch(() => "")) ?? "").trim(),
+      {
+        timeout,
+        interval: 50,
+      },
+    )
+    .toBe(text);
+}
+
+/** Polls the number of elements a locator matches until it equals `count`. */
+export async function expectCount(locator: Locator, count: number, timeout = 5_000): Promise<void> {
+  await expect.poll(() => locator.count(), { timeout, interval: 50 }).toBe(count);
+}
+
+/** The connection status (role status) reads `text`: Connected, Reconnecting… or Offline. */
+export async function expectStatus(page: Page, text: string, timeout = 10_000): Promise<void> {
+  await expectText(page.getByRole("status"), text, timeout);
+}
+
+export function expectConnected(page: Page, timeout = 10_000): Promise<void> {
+  return expectStatus(page, "Connected", timeout);
+}
+
+/** Types a message in the composer and presses Enter, then waits until it is acknowledged. */
+export async function sendMessage(page: Page, text: string): Promise<void> {
+  const box = page.getByRole("textbox", { name: "Message" });
+  await box.fill(text);
+  await box.press("Enter");
+  await expect.poll(() => box.inputValue()).toBe("");
+  // The pending row says "Sending…" until the server's ack replaces it.
+  await messageItem(page, text).first().waitFor({ timeout: 5_000 });
+  await expectCount(messageLog(page).getByText("Sending…"), 0);
+}
+
+export function ensureResultsDir(): string {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  return RESULTS_DIR;
+}

@@ -5,7 +5,6 @@ import {
   chromiumAvailable,
   expectConnected,
   expectCount,
-  knownBug,
   newUser,
   signUpViaUi,
   submitSignIn,
@@ -82,22 +81,17 @@ describe.skipIf(!available)("sign-up and sign-in errors", () => {
     expect(new URL(page.url()).pathname).toBe("/r/general");
   });
 
-  knownBug(
-    "does not put the password in the URL when the form is submitted before hydration",
-    "AuthForm's <form> has no method, so a native submit is a GET with the password in the query",
-    /password=secret-password-123/,
-    async () => {
-      // Without JavaScript (or before React hydrates) the button submits the
-      // form natively; a GET form puts the password in the address bar, the
-      // history and the server's access log.
-      const { page } = await suite.open({ javaScriptEnabled: false });
-      await page.goto("/sign-in");
-      await page.getByLabel("Email").fill("nojs@example.test");
-      await page.getByLabel("Password").fill("secret-password-123");
-      await page.getByRole("button", { name: "Sign in" }).click();
-      await page.waitForLoadState();
-      const url = page.url();
-      expect(new URL(url).searchParams.has("password"), `address after submit: ${url}`).toBe(false);
-    },
-  );
+  it("does not put the password in the URL when the form is submitted before hydration", async () => {
+    // Without JavaScript (or before React hydrates) the button submits the
+    // form natively; a GET form puts the password in the address bar, the
+    // history and the server's access log.
+    const { page } = await suite.open({ javaScriptEnabled: false });
+    await page.goto("/sign-in");
+    await page.getByLabel("Email").fill("nojs@example.test");
+    await page.getByLabel("Password").fill("secret-password-123");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForLoadState();
+    const url = page.url();
+    expect(new URL(url).searchParams.has("password"), `address after submit: ${url}`).toBe(false);
+  });
 });

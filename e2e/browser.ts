@@ -146,36 +146,6 @@ export function useBrowserSuite(options: { serverEnv?: Record<string, string> } 
   return suite;
 }
 
-/**
- * A test that pins a known, reported app bug. It passes while the bug shows
- * exactly its `symptom` (a pattern the test's error must match, so that an
- * unrelated failure still fails), and it fails once the bug is fixed: then
- * turn it into a plain `it`.
- */
-export function knownBug(
-  name: string,
-  bug: string,
-  symptom: RegExp,
-  fn: () => Promise<void>,
-  timeout?: number,
-) {
-  it(
-    `${name} [KNOWN BUG: ${bug}]`,
-    async () => {
-      try {
-        await fn();
-      } catch (error) {
-        const message = error instanceof Error ? `${error.message}\n${error.stack}` : String(error);
-        if (!symptom.test(message)) throw error;
-        console.warn(`KNOWN BUG still present: ${bug}\n  symptom: ${message.split("\n")[0]}`);
-        return;
-      }
-      throw new Error(`Known bug looks fixed (${bug}): make "${name}" a plain test.`);
-    },
-    timeout,
-  );
-}
-
 export type TestUser = { name: string; email: string; password: string };
 
 /** A unique user for one test. */

@@ -2,7 +2,6 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import {
   chromiumAvailable,
-  knownBug,
   messageItem,
   sendMessage,
   signInFast,
@@ -78,27 +77,22 @@ describe.skipIf(!available)("rooms", () => {
     expect(new URL(page.url()).pathname).toBe("/r/general");
   });
 
-  knownBug(
-    "refuses a duplicate room name with an 'already exists' error on the field",
-    "RoomTakenError instanceof fails across server bundles: a generic error shows",
-    /Could not create the room/,
-    async () => {
-      const { page } = await suite.open();
-      await signInFast(page, suite.server.url, "Dup");
-      await createRoom(page, "Weekly Sync");
-      await page.waitForURL("**/r/weekly-sync");
+  it("refuses a duplicate room name with an 'already exists' error on the field", async () => {
+    const { page } = await suite.open();
+    await signInFast(page, suite.server.url, "Dup");
+    await createRoom(page, "Weekly Sync");
+    await page.waitForURL("**/r/weekly-sync");
 
-      await createRoom(page, "Weekly Sync");
-      const field = page.getByLabel("Room name");
-      const anyAlert = page.getByRole("alert");
-      await anyAlert.waitFor({ timeout: 5_000 });
-      expect(await field.getAttribute("aria-invalid")).toBe("true");
-      expect(await field.getAttribute("aria-describedby")).toBe(await anyAlert.getAttribute("id"));
-      expect(new URL(page.url()).pathname).toBe("/r/weekly-sync");
-      expect(await roomsNav(page).getByRole("link", { name: "Weekly Sync" }).count()).toBe(1);
-      // The bug: this reads "Could not create the room. Try again."
-      const said = (await anyAlert.textContent()) ?? "";
-      expect(said, `the error says: ${said}`).toMatch(/already exists/i);
-    },
-  );
+    await createRoom(page, "Weekly Sync");
+    const field = page.getByLabel("Room name");
+    const anyAlert = page.getByRole("alert");
+    await anyAlert.waitFor({ timeout: 5_000 });
+    expect(await field.getAttribute("aria-invalid")).toBe("true");
+    expect(await field.getAttribute("aria-describedby")).toBe(await anyAlert.getAttribute("id"));
+    expect(new URL(page.url()).pathname).toBe("/r/weekly-sync");
+    expect(await roomsNav(page).getByRole("link", { name: "Weekly Sync" }).count()).toBe(1);
+    // The bug: this reads "Could not create the room. Try again."
+    const said = (await anyAlert.textContent()) ?? "";
+    expect(said, `the error says: ${said}`).toMatch(/already exists/i);
+  });
 });

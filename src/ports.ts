@@ -99,6 +99,14 @@ export class RoomTakenError extends Error {
   override name = "RoomTakenError";
 }
 
+/**
+ * True for a RoomTakenError from any copy of this module: Nitro bundles
+ * server routes and server functions apart, so `instanceof` can miss.
+ */
+export function isRoomTaken(error: unknown): boolean {
+  return error instanceof Error && error.name === "RoomTakenError";
+}
+
 /** The stores a server needs, plus a way to release them. */
 export interface Storage {
   rooms: RoomStore;

@@ -41,7 +41,9 @@ export function AuthForm({ title, submitLabel, fields, onSubmit, footer }: Props
 
   return (
     <main className="flex min-h-full items-center justify-center p-4">
+      // method="post": a submit before hydration must never put the password in the URL.
       <form
+        method="post"
         onSubmit={handle}
         noValidate
         className="w-full max-w-sm space-y-4 rounded-2xl bg-white p-8 shadow-sm ring-1 ring-slate-200"

@@ -34,6 +34,7 @@ export function Composer({
 
   return (
     <form
+        method="post"
       onSubmit={(event) => {
         event.preventDefault();
         submit();

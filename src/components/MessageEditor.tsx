@@ -42,6 +42,7 @@ export function MessageEditor({
 
   return (
     <form
+        method="post"
       onSubmit={(event) => {
         event.preventDefault();
         save();

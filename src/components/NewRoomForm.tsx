@@ -46,7 +46,7 @@ export function NewRoomForm({
     );
   }
   return (
-    <form onSubmit={submit} className="mx-2 space-y-2" noValidate>
+    <form method="post" onSubmit={submit} className="mx-2 space-y-2" noValidate>
       <label htmlFor={`${id}-name`} className="block text-xs font-medium text-slate-600">
         Room name
       </label>

@@ -1,7 +1,7 @@
 import { createServerFn } from "@tanstack/react-start";
 import { z } from "zod";
 import { checkRoomName } from "../../core/rooms";
-import { RoomTakenError } from "../../ports";
+import { isRoomTaken } from "../../ports";
 import type { RoomSummary } from "../../protocol/frames";
 import { requireUser } from "./auth-guard.server";
 
@@ -28,8 +28,8 @@ export const createRoomFn = createServerFn({ method: "POST" })
       runtime.events.emit({ type: "joined", roomId: room.id, userId: user.id });
       return { ok: true as const, room };
     } catch (error) {
-      if (error instanceof RoomTakenError) {
-        return { ok: false as const, error: `A room called "${checked.slug}" already exists.` };
+      if (isRoomTaken(error)) {
+        return { ok: false as const, error: `A room called "${checked.name}" already exists.` };
       }
       throw error;
     }

@@ -39,9 +39,9 @@ export function AuthForm({ title, submitLabel, fields, onSubmit, footer }: Props
     }
   }
 
+  // method="post": a submit before hydration must never put the password in the URL.
   return (
     <main className="flex min-h-full items-center justify-center p-4">
-      // method="post": a submit before hydration must never put the password in the URL.
       <form
         method="post"
         onSubmit={handle}

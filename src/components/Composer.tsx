@@ -34,7 +34,7 @@ export function Composer({
 
   return (
     <form
-        method="post"
+      method="post"
       onSubmit={(event) => {
         event.preventDefault();
         submit();

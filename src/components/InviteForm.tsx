@@ -32,7 +32,13 @@ export function InviteForm({
   }
 
   return (
-    <form method="post" aria-label="Invite" onSubmit={submit} className="space-y-1.5 px-2" noValidate>
+    <form
+      method="post"
+      aria-label="Invite"
+      onSubmit={submit}
+      className="space-y-1.5 px-2"
+      noValidate
+    >
       <label htmlFor={id} className="block text-xs font-medium text-slate-600">
         User name
       </label>

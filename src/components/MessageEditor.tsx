@@ -42,7 +42,7 @@ export function MessageEditor({
 
   return (
     <form
-        method="post"
+      method="post"
       onSubmit={(event) => {
         event.preventDefault();
         save();

@@ -5,6 +5,7 @@ import {
   joinAs,
   nextError,
   openDb,
+  roomIdFromReady,
   sendAndAck,
   settle,
   type WireMessage,
@@ -132,16 +133,14 @@ describe("ephemeral and per-user events", () => {
   it("relays typing to the others without storing anything", async () => {
     const ann = await joinAs(server.url);
     const bob = await joinAs(server.url);
-    const general = (ann.socket.frames[0]?.rooms as { id: string; slug: string }[]).find(
-      (r) => r.slug === "general",
-    );
+    const general = { id: roomIdFromReady(ann.socket, "general") };
     const db = openDb(server.dataDir);
     const before = db.prepare("SELECT count(*) AS n FROM message").get();
-    ann.socket.send({ type: "typing", roomId: general?.id });
+    ann.socket.send({ type: "typing", roomId: general.id });
     const typing = await bob.socket.next(
       (f) => f.type === "typing" && (f.user as { id: string }).id === ann.userId,
     );
-    expect(typing.roomId).toBe(general?.id);
+    expect(typing.roomId).toBe(general.id);
     await settle(100);
     expect(ann.socket.frames.some((f) => f.type === "typing")).toBe(false);
     expect(db.prepare("SELECT count(*) AS n FROM message").get()).toEqual(before);
@@ -151,10 +150,8 @@ describe("ephemeral and per-user events", () => {
   it("moves the read marker on every device of the user, never backwards", async () => {
     const ann = await joinAs(server.url);
     const bob = await joinAs(server.url);
-    const general = (bob.socket.frames[0]?.rooms as { id: string; slug: string }[]).find(
-      (r) => r.slug === "general",
-    );
-    const roomId = general?.id ?? "";
+    const general = { id: roomIdFromReady(bob.socket, "general") };
+    const roomId = general.id;
     const m = await sendAndAck(ann.socket, roomId, "read me");
     const bobPhone = await connect(server.url, bob.cookie);
     bob.socket.send({ type: "read", roomId, seq: m.seq });
@@ -170,7 +167,7 @@ describe("ephemeral and per-user events", () => {
     await bobPhone.next((f) => f.type === "read" && bobPhone.frames.indexOf(f) >= start);
     expect(bobPhone.frames.at(-1)).toEqual({ type: "read", roomId, seq: m.seq });
     const fresh = await connect(server.url, bob.cookie);
-    const summary = (fresh.frames[0]?.rooms as { id: string; lastReadSeq: number }[]).find(
+    const summary = ((fresh.frames[0]?.rooms ?? []) as { id: string; lastReadSeq: number }[]).find(
       (r) => r.id === roomId,
     );
     expect(summary?.lastReadSeq).toBe(m.seq);
@@ -179,10 +176,7 @@ describe("ephemeral and per-user events", () => {
   it("edits, deletes and reactions reach everyone live; others' messages stay theirs", async () => {
     const ann = await joinAs(server.url);
     const bob = await joinAs(server.url);
-    const roomId =
-      (ann.socket.frames[0]?.rooms as { id: string; slug: string }[]).find(
-        (r) => r.slug === "general",
-      )?.id ?? "";
+    const roomId = roomIdFromReady(ann.socket, "general");
     const m = await sendAndAck(ann.socket, roomId, "typo");
     ann.socket.send({ type: "edit", roomId, messageId: m.id, text: "fixed" });
     const edited = await bob.socket.next(

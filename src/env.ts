@@ -30,6 +30,32 @@ export const ENV_DOCS = [
     "10",
     "Sign-in and sign-up attempts allowed per client IP per minute; more get HTTP 429.",
   ],
+  [
+    "PARLEY_RATE_PER_SECOND",
+    "10",
+    "Frames a connection (and a user, across connections) may send per second, sustained.",
+  ],
+  ["PARLEY_RATE_BURST", "20", "Frames allowed in a burst above the sustained rate."],
+  [
+    "PARLEY_MAX_SOCKETS_PER_USER",
+    "20",
+    "Open websockets per user; the next upgrade gets HTTP 429.",
+  ],
+  [
+    "PARLEY_MAX_SOCKETS_PER_IP",
+    "100",
+    "Open websockets per client IP; the next upgrade gets HTTP 429.",
+  ],
+  [
+    "PARLEY_TRUST_PROXY",
+    "false",
+    "true behind a reverse proxy: the client IP comes from X-Forwarded-For (set by the proxy) instead of the socket.",
+  ],
+  [
+    "PARLEY_METRICS_TOKEN",
+    "(none)",
+    "Bearer token for /metrics; without it /metrics answers only requests from loopback.",
+  ],
   ["LOG_LEVEL", "info", "One of debug, info, warn, error, silent."],
 ] as const;
 
@@ -51,6 +77,14 @@ const port = z
   .transform(Number)
   .pipe(z.number().max(65535, "a TCP port number from 0 to 65535"))
   .optional();
+
+const positiveInt = (fallback: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, "a whole number, 1 or more")
+    .transform(Number)
+    .pipe(z.number().int().min(1, "a whole number, 1 or more"))
+    .default(fallback);
 
 const schema = z.object({
   PORT: port,
@@ -87,6 +121,15 @@ const schema = z.object({
     .int()
     .min(1, "a whole number of attempts, 1 or more")
     .default(10),
+  PARLEY_RATE_PER_SECOND: positiveInt(10),
+  PARLEY_RATE_BURST: positiveInt(20),
+  PARLEY_MAX_SOCKETS_PER_USER: positiveInt(20),
+  PARLEY_MAX_SOCKETS_PER_IP: positiveInt(100),
+  PARLEY_TRUST_PROXY: z
+    .enum(["true", "false", "1", "0"], { message: "true or false" })
+    .default("false")
+    .transform((value) => value === "true" || value === "1"),
+  PARLEY_METRICS_TOKEN: z.string().min(16, "at least 16 characters").optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
@@ -99,6 +142,14 @@ export type Config = {
   allowedOrigins: string[];
   publicUrl: string | undefined;
   authAttemptsPerMinute: number;
+  limits: {
+    ratePerSecond: number;
+    rateBurst: number;
+    socketsPerUser: number;
+    socketsPerIp: number;
+  };
+  trustProxy: boolean;
+  metricsToken: string | undefined;
   logLevel: z.infer<typeof schema>["LOG_LEVEL"];
 };
 
@@ -132,6 +183,14 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       : value.PARLEY_ALLOWED_ORIGINS,
     publicUrl: value.PARLEY_PUBLIC_URL,
     authAttemptsPerMinute: value.PARLEY_AUTH_ATTEMPTS_PER_MINUTE,
+    limits: {
+      ratePerSecond: value.PARLEY_RATE_PER_SECOND,
+      rateBurst: value.PARLEY_RATE_BURST,
+      socketsPerUser: value.PARLEY_MAX_SOCKETS_PER_USER,
+      socketsPerIp: value.PARLEY_MAX_SOCKETS_PER_IP,
+    },
+    trustProxy: value.PARLEY_TRUST_PROXY,
+    metricsToken: value.PARLEY_METRICS_TOKEN,
     logLevel: value.LOG_LEVEL,
   };
 }

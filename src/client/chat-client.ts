@@ -42,6 +42,8 @@ const TYPING_THROTTLE_MS = 2_500;
  */
 export class ChatClient {
   user: WireUser | null = null;
+  /** The last refusal not tied to a send (edit, invite, leave...), for the UI to show. */
+  lastError: { code: ErrorCode; message: string; at: number } | null = null;
   readonly #rooms = new Map<string, RoomSummary>();
   readonly #tracked = new Map<string, Tracked>();
   readonly #listeners = new Set<() => void>();
@@ -319,13 +321,14 @@ export class ChatClient {
         break;
       case "error": {
         const { clientId, code, message } = frame;
+        if (!clientId) this.lastError = { code, message, at: this.now() };
         if (!clientId) return;
         if (permanent.has(code)) {
           this.#setPending(
             this.#pending.map((p) => (p.clientId === clientId ? { ...p, failed: message } : p)),
           );
         } else {
-          setTimeout(() => this.retry(clientId), 2_000);
+          setTimeout(() => this.retry(clientId), frame.retryAfterMs ?? 2_000);
         }
         break;
       }

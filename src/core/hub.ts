@@ -1,7 +1,12 @@
 /** Something a frame can be written to: a socket, or a test double. */
 export interface Sink {
   send(data: string): unknown;
+  /** Bytes queued for this sink and not yet written (sockets have it). */
+  readonly bufferedAmount?: number;
 }
+
+/** Default high-water mark of a sink's queued bytes before it is dropped as too slow. */
+export const SLOW_CONSUMER_BYTES = 1024 * 1024;
 
 /**
  * In-process topic registry: room id -> subscribed sinks. Publishing writes
@@ -11,6 +16,16 @@ export interface Sink {
 export class Hub<S extends Sink = Sink> {
   readonly #rooms = new Map<string, Set<S>>();
   readonly #bySink = new Map<S, Set<string>>();
+
+  /**
+   * `onSlow` is called (instead of queueing more) for a sink whose unsent
+   * bytes passed `highWaterMark`: a paused reader must not grow the
+   * server's memory; it resumes by seq once it reconnects.
+   */
+  constructor(
+    readonly onSlow: (sink: S) => void = () => {},
+    readonly highWaterMark = SLOW_CONSUMER_BYTES,
+  ) {}
 
   subscribe(sink: S, roomId: string): void {
     let sinks = this.#rooms.get(roomId);
@@ -58,6 +73,11 @@ export class Hub<S extends Sink = Sink> {
     let count = 0;
     for (const sink of sinks) {
       if (sink === except) continue;
+      if ((sink.bufferedAmount ?? 0) > this.highWaterMark) {
+        this.drop(sink);
+        this.onSlow(sink);
+        continue;
+      }
       sink.send(data);
       count++;
     }

@@ -146,6 +146,8 @@ export const serverFrame = z.discriminatedUnion("type", [
     message: z.string(),
     /** Echoes the failed send's clientId so the client can mark it failed. */
     clientId: z.string().optional(),
+    /** For rate_limited: when a retry can succeed. */
+    retryAfterMs: z.number().int().optional(),
   }),
 ]);
 export type ServerFrame = z.infer<typeof serverFrame>;

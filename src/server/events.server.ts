@@ -1,5 +1,8 @@
 /** Things server functions do that live sockets must learn about. */
-export type ServerEvent = { type: "joined"; roomId: string; userId: string };
+export type ServerEvent =
+  | { type: "joined"; roomId: string; userId: string }
+  /** A session was signed out: its sockets must close. */
+  | { type: "signed_out"; token: string };
 
 /**
  * In-process event bus between server functions (which run outside the

@@ -13,6 +13,9 @@ describe("parseConfig", () => {
       allowedOrigins: [],
       publicUrl: undefined,
       authAttemptsPerMinute: 10,
+      limits: { ratePerSecond: 10, rateBurst: 20, socketsPerUser: 20, socketsPerIp: 100 },
+      trustProxy: false,
+      metricsToken: undefined,
       logLevel: "info",
     });
   });
@@ -57,6 +60,10 @@ describe("parseConfig", () => {
     ["PARLEY_PUBLIC_URL", "chat.example.com"],
     ["PARLEY_AUTH_ATTEMPTS_PER_MINUTE", "0"],
     ["PARLEY_AUTH_ATTEMPTS_PER_MINUTE", "many"],
+    ["PARLEY_RATE_PER_SECOND", "0"],
+    ["PARLEY_MAX_SOCKETS_PER_IP", "-1"],
+    ["PARLEY_TRUST_PROXY", "yes"],
+    ["PARLEY_METRICS_TOKEN", "short"],
   ])("a bad %s (%s) names the variable", (name, value) => {
     expect(() => parseConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => parseConfig({ [name]: value })).toThrow(name);

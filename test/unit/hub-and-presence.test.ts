@@ -63,6 +63,25 @@ describe("UserSockets", () => {
   });
 });
 
+describe("Hub slow consumers", () => {
+  it("drops a sink whose queue passed the high-water mark and tells the owner", () => {
+    const slow: string[] = [];
+    const hub = new Hub<Sink & { got: string[]; bufferedAmount: number }>(
+      (s) => slow.push(s.got.join()),
+      100,
+    );
+    const fast = { ...sink(), bufferedAmount: 0 };
+    const stuck = { ...sink(), bufferedAmount: 101 };
+    hub.subscribe(fast, "r");
+    hub.subscribe(stuck, "r");
+    expect(hub.publish("r", "x")).toBe(1);
+    expect(fast.got).toEqual(["x"]);
+    expect(stuck.got).toEqual([]);
+    expect(slow).toHaveLength(1);
+    expect(hub.isSubscribed(stuck, "r")).toBe(false);
+  });
+});
+
 describe("Hub.unsubscribe", () => {
   it("stops one room only", () => {
     const hub = new Hub();

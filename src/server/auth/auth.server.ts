@@ -52,9 +52,20 @@ export function createAuth(options: {
 
 export type Auth = ReturnType<typeof createAuth>;
 
+export type SessionInfo = { user: WireUser; token: string; expiresAt: number };
+
+/** The session behind these request headers (user, token, expiry), or null. */
+export async function sessionOf(auth: Auth, headers: Headers): Promise<SessionInfo | null> {
+  const found = await auth.api.getSession({ headers });
+  if (!found) return null;
+  return {
+    user: { id: found.user.id, name: found.user.name },
+    token: found.session.token,
+    expiresAt: new Date(found.session.expiresAt).getTime(),
+  };
+}
+
 /** The signed-in user for these request headers, or null; shared by pages and the ws upgrade. */
 export async function sessionUser(auth: Auth, headers: Headers): Promise<WireUser | null> {
-  const session = await auth.api.getSession({ headers });
-  if (!session) return null;
-  return { id: session.user.id, name: session.user.name };
+  return (await sessionOf(auth, headers))?.user ?? null;
 }

@@ -4,5 +4,9 @@ declare module "crossws" {
   interface PeerContext {
     /** The signed-in user, set by the upgrade hook. */
     user: WireUser;
+    /** The client's IP as counted for connection caps. */
+    ip: string;
+    /** The session the socket lives on: it closes when that ends. */
+    session: { token: string; expiresAt: number };
   }
 }

@@ -4,39 +4,24 @@ import { Hub } from "../../core/hub";
 import { UserSockets } from "../../core/presence";
 import { decodeClientFrame } from "../../protocol/decode";
 import { MAX_FRAME_BYTES, PROTOCOL_VERSION } from "../../protocol/frames";
-import { sessionUser } from "../auth/auth.server";
+import { sessionOf } from "../auth/auth.server";
 import type { Runtime } from "../runtime.server";
+import { clientIp, createAdmission } from "./admission.server";
 import { createEffectRunner, send } from "./effects.server";
 import { startHeartbeat } from "./heartbeat.server";
+import { listenToServerEvents } from "./membership.server";
 import { isOriginAllowed } from "./origin";
+import { createSessionWatch } from "./sessions.server";
 import "./context";
 
 /** The crossws hooks behind /_ws: auth at upgrade, rooms as topics, frames to the core. */
 export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hooks> {
-  const hub = new Hub<Peer>();
+  const hub = new Hub<Peer>((peer) => peer.close(4008, "slow consumer"));
   const online = new UserSockets<Peer>();
   const heartbeat = startHeartbeat();
-  // Membership changes made by server functions (create, open, DM) reach
-  // the user's live sockets: subscribe them and tell every tab.
+  const sessions = createSessionWatch((peer, code, reason) => peer.close(code, reason));
+  let admission: ReturnType<typeof createAdmission> | undefined;
   let listening = false;
-  const listen = (runtime: Runtime) => {
-    if (listening) return;
-    listening = true;
-    runtime.events.on((event) => {
-      if (event.type !== "joined" || !online.isOnline(event.userId)) return;
-      const runner = createEffectRunner({ hub, online, storage: runtime.storage });
-      void (async () => {
-        const summary = await runtime.storage.rooms.summaryOf(event.roomId, event.userId);
-        const first = [...online.socketsOf(event.userId)][0];
-        if (!summary || !first) return;
-        await runner.run(first, [
-          { kind: "attach", userId: event.userId, roomId: event.roomId },
-          { kind: "user", userId: event.userId, frame: { type: "room_added", room: summary } },
-          { kind: "members", roomId: event.roomId },
-        ]);
-      })().catch((error) => runtime.log.error("membership event failed", { error: String(error) }));
-    });
-  };
   // Frames of one socket are handled one after another, so acks and
   // broadcasts keep the order in which the client sent.
   const queues = new WeakMap<Peer, Promise<void>>();
@@ -44,9 +29,37 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
   // then not register it, or its user would stay online for good.
   const closed = new WeakSet<Peer>();
 
-  async function handleText(peer: Peer, raw: string): Promise<void> {
+  const setup = async () => {
     const runtime = await getRuntime();
+    admission ??= createAdmission(runtime.config.limits);
+    if (!listening) {
+      listening = true;
+      listenToServerEvents(runtime, { hub, online, revoke: sessions.revoke });
+    }
+    return { runtime, admission };
+  };
+
+  async function handleText(peer: Peer, raw: string): Promise<void> {
+    const { runtime, admission } = await setup();
+    const decision = admission.admit(peer, peer.context.user.id);
+    if (decision.kind === "close") {
+      peer.close(1008, "rate limit exceeded");
+      return;
+    }
     const decoded = decodeClientFrame(raw);
+    if (decision.kind === "limit") {
+      const clientId =
+        decoded.ok && decoded.frame.type === "send" ? decoded.frame.clientId : undefined;
+      const { retryAfterMs } = decision;
+      send(peer, {
+        type: "error",
+        code: "rate_limited",
+        message: "slow down",
+        clientId,
+        retryAfterMs,
+      });
+      return;
+    }
     if (!decoded.ok) {
       const { code, message, clientId } = decoded;
       send(peer, { type: "error", code, message, clientId });
@@ -58,26 +71,35 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
 
   return {
     async upgrade(request) {
-      const { config, auth, log } = await getRuntime();
+      const { runtime, admission } = await setup();
+      const { config, auth, log } = runtime;
       const origin = request.headers.get("origin");
       if (!isOriginAllowed(origin, request.headers.get("host"), config.allowedOrigins)) {
         log.warn("upgrade refused", { reason: "origin", origin });
         return new Response("Forbidden origin", { status: 403 });
       }
-      const user = await sessionUser(auth, request.headers);
-      if (!user) {
+      const session = await sessionOf(auth, request.headers);
+      if (!session) {
         log.info("upgrade refused", { reason: "no_session" });
         return new Response("Unauthorized", { status: 401 });
       }
-      return { context: { user } };
+      const ip = clientIp(request, config.trustProxy);
+      const refusal = admission.refusal(session.user.id, ip);
+      if (refusal) {
+        log.warn("upgrade refused", { reason: "too_many_connections", user: session.user.id, ip });
+        return new Response(refusal, { status: 429 });
+      }
+      admission.opened(session.user.id, ip);
+      const { user, token, expiresAt } = session;
+      return { context: { user, ip, session: { token, expiresAt } } };
     },
 
     async open(peer) {
-      const runtime = await getRuntime();
-      listen(runtime);
+      const { runtime } = await setup();
       const { storage, log } = runtime;
-      const { user } = peer.context;
+      const { user, session } = peer.context;
       heartbeat.track(peer);
+      sessions.watch(peer, session.token, session.expiresAt);
       const rooms = await storage.rooms.summariesOf(user.id);
       if (closed.has(peer)) return;
       for (const room of rooms) hub.subscribe(peer, room.id);
@@ -138,14 +160,16 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
     async close(peer, details) {
       closed.add(peer);
       heartbeat.untrack(peer);
-      const { log, storage } = await getRuntime();
-      const { user } = peer.context;
+      const { runtime, admission } = await setup();
+      const { user, ip, session } = peer.context;
       if (!user) return;
+      admission.closed(user.id, ip);
+      sessions.forget(peer, session.token);
       const rooms = hub.drop(peer);
       if (online.remove(user.id, peer)) {
-        createEffectRunner({ hub, online, storage }).announce(peer, rooms, false);
+        createEffectRunner({ hub, online, storage: runtime.storage }).announce(peer, rooms, false);
       }
-      log.info("ws close", { peer: peer.id, user: user.id, code: details.code });
+      runtime.log.info("ws close", { peer: peer.id, user: user.id, code: details.code });
     },
 
     async error(peer, error) {

@@ -18,6 +18,8 @@ export async function freePort(): Promise<number> {
 
 export type RunningServer = {
   url: string;
+  /** The server process's pid (changes on restart). */
+  readonly pid: number | undefined;
   port: number;
   dataDir: string;
   /** Everything the process printed so far (stdout and stderr). */
@@ -58,6 +60,10 @@ export async function startServer(
         // better-auth's origin checks), with room for many test sign-ups.
         NODE_ENV: "production",
         PARLEY_AUTH_ATTEMPTS_PER_MINUTE: "10000",
+        // Tests send in bursts from one address; limits have their own tests.
+        PARLEY_RATE_PER_SECOND: "100000",
+        PARLEY_RATE_BURST: "100000",
+        PARLEY_MAX_SOCKETS_PER_IP: "100000",
         ...options.env,
       },
       stdio: ["ignore", "pipe", "pipe"],
@@ -83,6 +89,9 @@ export async function startServer(
   await launch();
   return {
     url,
+    get pid() {
+      return child?.pid;
+    },
     port,
     dataDir,
     output: () => log,

@@ -113,5 +113,7 @@ export interface Storage {
   messages: MessageStore;
   users: UserDirectory;
   search: SearchIndex;
+  /** Resolves when the database answers a trivial query (readiness). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,5 +1,13 @@
 import { createRouter } from "@tanstack/react-router";
+import { createIsomorphicFn } from "@tanstack/react-start";
+import { getRequest } from "@tanstack/react-start/server";
 import { routeTree } from "./routeTree.gen";
+import { NONCE_KEY } from "./server/security-headers";
+
+/** This request's CSP nonce (set by server/middleware/security-headers.ts); none in the browser. */
+const cspNonce = createIsomorphicFn()
+  .server(() => (getRequest() as unknown as Record<symbol, string | undefined>)[NONCE_KEY])
+  .client(() => undefined);
 
 /** The app's router; TanStack Start calls this once per request and once in the browser. */
 export function getRouter() {
@@ -10,6 +18,7 @@ export function getRouter() {
     // navigation would undo that.
     scrollRestoration: ({ location }) => !location.pathname.startsWith("/r/"),
     defaultPreload: "intent",
+    ssr: { nonce: cspNonce() },
   });
 }
 

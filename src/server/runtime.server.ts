@@ -1,5 +1,5 @@
 import { getMigrations } from "better-auth/db/migration";
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { GENERAL_ROOM } from "../core/rooms";
 import { type Config, getConfig } from "../env";
 import type { Storage } from "../ports";
@@ -7,6 +7,7 @@ import { type Auth, createAuth } from "./auth/auth.server";
 import { resolveAuthSecret } from "./auth/secret.server";
 import { createEventBus, type EventBus } from "./events.server";
 import { createLogger, type Logger } from "./log.server";
+import { createMetrics, type Metrics } from "./metrics.server";
 import { createMessageStore } from "./storage/message-store.server";
 import { migrateToLatest } from "./storage/migrations.server";
 import { createRoomStore, createUserDirectory } from "./storage/room-store.server";
@@ -20,6 +21,7 @@ export type Runtime = {
   auth: Auth;
   storage: Storage;
   events: EventBus;
+  metrics: Metrics;
 };
 
 // Nitro bundles server routes and TanStack Start's server functions
@@ -58,6 +60,9 @@ export async function composeRuntime(config: Config): Promise<Runtime> {
     messages: createMessageStore(db, Date.now),
     users: createUserDirectory(db),
     search: createSqliteSearch(db),
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
     async close() {
       await db.destroy();
       if (raw.isOpen) raw.close();
@@ -65,5 +70,5 @@ export async function composeRuntime(config: Config): Promise<Runtime> {
   };
   await storage.rooms.ensureRoom(GENERAL_ROOM);
   log.info("storage ready", { driver: "sqlite", path: config.databasePath });
-  return { config, log, auth, storage, events: createEventBus() };
+  return { config, log, auth, storage, events: createEventBus(), metrics: createMetrics() };
 }

@@ -5,28 +5,46 @@ import type { UserSockets } from "../../core/presence";
 import { missedPages } from "../../core/replay";
 import type { Storage } from "../../ports";
 import { encodeServerFrame } from "../../protocol/decode";
-import type { ServerFrame, WireMember } from "../../protocol/frames";
+import type { ServerFrame, WireMember, WireMessage } from "../../protocol/frames";
+import type { Metrics } from "../metrics.server";
 
-export const send = (peer: Peer, frame: ServerFrame) => peer.send(encodeServerFrame(frame));
+type Deps = { hub: Hub<Peer>; online: UserSockets<Peer>; storage: Storage; metrics: Metrics };
 
-type Deps = { hub: Hub<Peer>; online: UserSockets<Peer>; storage: Storage };
-
-/** Performs the core's decisions on sockets and subscriptions. */
-export function createEffectRunner({ hub, online, storage }: Deps) {
+/** Performs the core's decisions on sockets and subscriptions, counting what goes out. */
+export function createEffectRunner({ hub, online, storage, metrics }: Deps) {
   const membersOf = async (roomId: string): Promise<WireMember[]> =>
     (await storage.rooms.members(roomId)).map((m) => ({ ...m, online: online.isOnline(m.id) }));
 
+  /** Publishes one pre-encoded event to a room, timing the fan-out. */
+  const publish = (roomId: string, frame: ServerFrame, except?: Peer) => {
+    const started = performance.now();
+    const count = hub.publish(roomId, encodeServerFrame(frame), except);
+    metrics.fanout.observe((performance.now() - started) / 1000);
+    metrics.framesOut.inc({ type: frame.type }, count);
+  };
+
+  /** Sends pages of missed messages from the database, then `done`. */
+  const replay = async (peer: Peer, roomId: string, pages: AsyncIterable<WireMessage[]>) => {
+    metrics.replays.inc();
+    for await (const messages of pages) {
+      metrics.replayed.inc({}, messages.length);
+      runner.send(peer, { type: "history", roomId, messages, done: false });
+    }
+    runner.send(peer, { type: "history", roomId, messages: [], done: true });
+  };
+
   const runner = {
+    send(peer: Peer, frame: ServerFrame) {
+      metrics.framesOut.inc({ type: frame.type });
+      if (frame.type === "ack") metrics.acks.inc();
+      peer.send(encodeServerFrame(frame));
+    },
+
     /** Tells the rooms' other members this user came online or went offline. */
     announce(peer: Peer, roomIds: Iterable<string>, isOnline: boolean) {
       const { user } = peer.context;
-      for (const roomId of roomIds) {
-        hub.publish(
-          roomId,
-          encodeServerFrame({ type: "presence", roomId, user, online: isOnline }),
-          peer,
-        );
-      }
+      for (const roomId of roomIds)
+        publish(roomId, { type: "presence", roomId, user, online: isOnline }, peer);
     },
 
     async run(peer: Peer, effects: Effect[]) {
@@ -36,18 +54,17 @@ export function createEffectRunner({ hub, online, storage }: Deps) {
     async one(peer: Peer, effect: Effect) {
       switch (effect.kind) {
         case "reply":
-          send(peer, effect.frame);
+          runner.send(peer, effect.frame);
           return;
         case "publish":
-          hub.publish(
-            effect.roomId,
-            encodeServerFrame(effect.frame),
-            effect.exceptSelf ? peer : undefined,
-          );
+          publish(effect.roomId, effect.frame, effect.exceptSelf ? peer : undefined);
           return;
         case "user": {
           const data = encodeServerFrame(effect.frame);
-          for (const socket of online.socketsOf(effect.userId)) socket.send(data);
+          for (const socket of online.socketsOf(effect.userId)) {
+            metrics.framesOut.inc({ type: effect.frame.type });
+            socket.send(data);
+          }
           return;
         }
         case "subscribe": {
@@ -56,23 +73,15 @@ export function createEffectRunner({ hub, online, storage }: Deps) {
           // here on arrives live, everything before comes from the replay.
           hub.subscribe(peer, roomId);
           const { lastSeq, lastRev } = await storage.messages.position(roomId);
-          send(peer, {
-            type: "subscribed",
-            roomId,
-            lastSeq,
-            lastRev,
-            members: await membersOf(roomId),
-          });
+          const members = await membersOf(roomId);
+          runner.send(peer, { type: "subscribed", roomId, lastSeq, lastRev, members });
           if (effect.afterSeq !== undefined || effect.afterRev !== undefined) {
             const range = {
               afterSeq: effect.afterSeq,
               afterRev: effect.afterRev,
               untilSeq: lastSeq,
             };
-            for await (const messages of missedPages(storage.messages, roomId, range)) {
-              send(peer, { type: "history", roomId, messages, done: false });
-            }
-            send(peer, { type: "history", roomId, messages: [], done: true });
+            await replay(peer, roomId, missedPages(storage.messages, roomId, range));
           }
           runner.announce(peer, [roomId], true);
           return;
@@ -80,13 +89,7 @@ export function createEffectRunner({ hub, online, storage }: Deps) {
         case "fetch": {
           const { roomId, afterSeq } = effect;
           const untilSeq = (effect.beforeSeq ?? Number.MAX_SAFE_INTEGER) - 1;
-          for await (const messages of missedPages(storage.messages, roomId, {
-            afterSeq,
-            untilSeq,
-          })) {
-            send(peer, { type: "history", roomId, messages, done: false });
-          }
-          send(peer, { type: "history", roomId, messages: [], done: true });
+          await replay(peer, roomId, missedPages(storage.messages, roomId, { afterSeq, untilSeq }));
           return;
         }
         case "attach":
@@ -97,17 +100,17 @@ export function createEffectRunner({ hub, online, storage }: Deps) {
           for (const socket of online.socketsOf(effect.userId))
             hub.unsubscribe(socket, effect.roomId);
           return;
-        case "members": {
-          const frame = encodeServerFrame({
+        case "members":
+          publish(effect.roomId, {
             type: "members",
             roomId: effect.roomId,
             members: await membersOf(effect.roomId),
           });
-          hub.publish(effect.roomId, frame);
           return;
-        }
       }
     },
   };
   return runner;
 }
+
+export type EffectRunner = ReturnType<typeof createEffectRunner>;

@@ -7,7 +7,7 @@ import { MAX_FRAME_BYTES, PROTOCOL_VERSION } from "../../protocol/frames";
 import { sessionOf } from "../auth/auth.server";
 import type { Runtime } from "../runtime.server";
 import { clientIp, createAdmission } from "./admission.server";
-import { createEffectRunner, send } from "./effects.server";
+import { createEffectRunner, type EffectRunner } from "./effects.server";
 import { startHeartbeat } from "./heartbeat.server";
 import { listenToServerEvents } from "./membership.server";
 import { isOriginAllowed } from "./origin";
@@ -16,12 +16,16 @@ import "./context";
 
 /** The crossws hooks behind /_ws: auth at upgrade, rooms as topics, frames to the core. */
 export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hooks> {
-  const hub = new Hub<Peer>((peer) => peer.close(4008, "slow consumer"));
+  let metrics: Runtime["metrics"] | undefined;
+  const hub = new Hub<Peer>((peer) => {
+    metrics?.slowConsumers.inc();
+    peer.close(4008, "slow consumer");
+  });
   const online = new UserSockets<Peer>();
   const heartbeat = startHeartbeat();
   const sessions = createSessionWatch((peer, code, reason) => peer.close(code, reason));
   let admission: ReturnType<typeof createAdmission> | undefined;
-  let listening = false;
+  let runner: EffectRunner | undefined;
   // Frames of one socket are handled one after another, so acks and
   // broadcasts keep the order in which the client sent.
   const queues = new WeakMap<Peer, Promise<void>>();
@@ -29,65 +33,75 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
   // then not register it, or its user would stay online for good.
   const closed = new WeakSet<Peer>();
 
+  // Built on first use: the runtime (config, storage, metrics) is async.
   const setup = async () => {
     const runtime = await getRuntime();
     admission ??= createAdmission(runtime.config.limits);
-    if (!listening) {
-      listening = true;
-      listenToServerEvents(runtime, { hub, online, revoke: sessions.revoke });
+    metrics ??= runtime.metrics;
+    if (!runner) {
+      runner = createEffectRunner({
+        hub,
+        online,
+        storage: runtime.storage,
+        metrics: runtime.metrics,
+      });
+      listenToServerEvents(runtime, { runner, online, revoke: sessions.revoke });
     }
-    return { runtime, admission };
+    return { runtime, admission, runner };
+  };
+  const refuse = (
+    runtime: Runtime,
+    reason: string,
+    status: number,
+    body: string,
+    fields: object,
+  ) => {
+    runtime.metrics.upgradesRefused.inc({ reason });
+    runtime.log.warn("upgrade refused", { reason, ...fields });
+    return new Response(body, { status });
   };
 
   async function handleText(peer: Peer, raw: string): Promise<void> {
-    const { runtime, admission } = await setup();
+    const { runtime, admission, runner } = await setup();
     const decision = admission.admit(peer, peer.context.user.id);
     if (decision.kind === "close") {
       peer.close(1008, "rate limit exceeded");
       return;
     }
     const decoded = decodeClientFrame(raw);
+    runtime.metrics.framesIn.inc({ type: decoded.ok ? decoded.frame.type : "invalid" });
     if (decision.kind === "limit") {
+      runtime.metrics.rateLimited.inc();
       const clientId =
         decoded.ok && decoded.frame.type === "send" ? decoded.frame.clientId : undefined;
       const { retryAfterMs } = decision;
-      send(peer, {
-        type: "error",
-        code: "rate_limited",
-        message: "slow down",
-        clientId,
-        retryAfterMs,
-      });
+      const message = "slow down";
+      runner.send(peer, { type: "error", code: "rate_limited", message, clientId, retryAfterMs });
       return;
     }
     if (!decoded.ok) {
       const { code, message, clientId } = decoded;
-      send(peer, { type: "error", code, message, clientId });
+      runner.send(peer, { type: "error", code, message, clientId });
       return;
     }
     const effects = await handleFrame(decoded.frame, peer.context.user, runtime.storage);
-    await createEffectRunner({ hub, online, storage: runtime.storage }).run(peer, effects);
+    await runner.run(peer, effects);
   }
 
   return {
     async upgrade(request) {
       const { runtime, admission } = await setup();
-      const { config, auth, log } = runtime;
+      const { config, auth } = runtime;
       const origin = request.headers.get("origin");
       if (!isOriginAllowed(origin, request.headers.get("host"), config.allowedOrigins)) {
-        log.warn("upgrade refused", { reason: "origin", origin });
-        return new Response("Forbidden origin", { status: 403 });
+        return refuse(runtime, "origin", 403, "Forbidden origin", { origin });
       }
       const session = await sessionOf(auth, request.headers);
-      if (!session) {
-        log.info("upgrade refused", { reason: "no_session" });
-        return new Response("Unauthorized", { status: 401 });
-      }
+      if (!session) return refuse(runtime, "no_session", 401, "Unauthorized", {});
       const ip = clientIp(request, config.trustProxy);
       const refusal = admission.refusal(session.user.id, ip);
       if (refusal) {
-        log.warn("upgrade refused", { reason: "too_many_connections", user: session.user.id, ip });
-        return new Response(refusal, { status: 429 });
+        return refuse(runtime, "too_many_connections", 429, refusal, { user: session.user.id, ip });
       }
       admission.opened(session.user.id, ip);
       const { user, token, expiresAt } = session;
@@ -95,17 +109,17 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
     },
 
     async open(peer) {
-      const { runtime } = await setup();
+      const { runtime, runner } = await setup();
       const { storage, log } = runtime;
       const { user, session } = peer.context;
+      runtime.metrics.connections.inc({}, 1);
       heartbeat.track(peer);
       sessions.watch(peer, session.token, session.expiresAt);
       const rooms = await storage.rooms.summariesOf(user.id);
       if (closed.has(peer)) return;
       for (const room of rooms) hub.subscribe(peer, room.id);
-      send(peer, { type: "ready", v: PROTOCOL_VERSION, user, rooms });
+      runner.send(peer, { type: "ready", v: PROTOCOL_VERSION, user, rooms });
       if (online.add(user.id, peer)) {
-        const runner = createEffectRunner({ hub, online, storage });
         runner.announce(
           peer,
           rooms.map((room) => room.id),
@@ -120,11 +134,8 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
       const raw = message.rawData;
       if (typeof raw !== "string") {
         // The protocol is JSON text; a binary frame is refused, never parsed.
-        send(peer, {
-          type: "error",
-          code: "bad_frame",
-          message: "binary frames are not supported",
-        });
+        const message = "binary frames are not supported";
+        runner?.send(peer, { type: "error", code: "bad_frame", message });
         return;
       }
       if (Buffer.byteLength(raw) > MAX_FRAME_BYTES) {
@@ -143,11 +154,8 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
             user: peer.context.user?.id,
             error: String(error),
           });
-          send(peer, {
-            type: "error",
-            code: "internal",
-            message: "the server could not handle that frame",
-          });
+          const message = "the server could not handle that frame";
+          runner?.send(peer, { type: "error", code: "internal", message });
         });
       queues.set(peer, next);
       return next;
@@ -160,15 +168,14 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
     async close(peer, details) {
       closed.add(peer);
       heartbeat.untrack(peer);
-      const { runtime, admission } = await setup();
+      const { runtime, admission, runner } = await setup();
       const { user, ip, session } = peer.context;
       if (!user) return;
+      runtime.metrics.connections.inc({}, -1);
       admission.closed(user.id, ip);
       sessions.forget(peer, session.token);
       const rooms = hub.drop(peer);
-      if (online.remove(user.id, peer)) {
-        createEffectRunner({ hub, online, storage: runtime.storage }).announce(peer, rooms, false);
-      }
+      if (online.remove(user.id, peer)) runner.announce(peer, rooms, false);
       runtime.log.info("ws close", { peer: peer.id, user: user.id, code: details.code });
     },
 

@@ -1,8 +1,7 @@
 import type { Peer } from "crossws";
-import type { Hub } from "../../core/hub";
 import type { UserSockets } from "../../core/presence";
 import type { Runtime } from "../runtime.server";
-import { createEffectRunner } from "./effects.server";
+import type { EffectRunner } from "./effects.server";
 
 /**
  * Applies server-side events to live sockets: memberships made by server
@@ -11,16 +10,15 @@ import { createEffectRunner } from "./effects.server";
  */
 export function listenToServerEvents(
   runtime: Runtime,
-  deps: { hub: Hub<Peer>; online: UserSockets<Peer>; revoke: (token: string) => void },
+  deps: { runner: EffectRunner; online: UserSockets<Peer>; revoke: (token: string) => void },
 ) {
-  const { hub, online, revoke } = deps;
+  const { runner, online, revoke } = deps;
   return runtime.events.on((event) => {
     if (event.type === "signed_out") {
       revoke(event.token);
       return;
     }
     if (!online.isOnline(event.userId)) return;
-    const runner = createEffectRunner({ hub, online, storage: runtime.storage });
     void (async () => {
       const summary = await runtime.storage.rooms.summaryOf(event.roomId, event.userId);
       const first = [...online.socketsOf(event.userId)][0];

@@ -20,7 +20,18 @@ const config = (() => {
   }
 })();
 const nitroApp = useNitroApp();
-const server = serve({ port: config.port, hostname: config.host, fetch: nitroApp.fetch });
+// Slowloris: a request's headers must arrive within seconds, not Node's
+// default minute, and the check runs every second rather than every 30 s.
+const server = serve({
+  port: config.port,
+  hostname: config.host,
+  fetch: nitroApp.fetch,
+  node: {
+    headersTimeout: config.headersTimeoutMs,
+    requestTimeout: 30_000,
+    connectionsCheckingInterval: 1_000,
+  },
+});
 
 const hooksKey = Symbol.for("crossws.hooks");
 type HookCarrier = Request & { [hooksKey]?: object; context?: Record<symbol, object> };
@@ -38,8 +49,6 @@ const ws = wsAdapter({
 
 const node = server.node?.server;
 if (!(node instanceof HttpServer)) throw new Error("srvx did not create a Node HTTP server");
-node.headersTimeout = 10_000;
-node.requestTimeout = 30_000;
 node.on("upgrade", (req, socket, head) => {
   ws.handleUpgrade(req, socket, head, new NodeRequest({ req, upgrade: { socket, head } } as never));
 });

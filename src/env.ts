@@ -56,6 +56,11 @@ export const ENV_DOCS = [
     "(none)",
     "Bearer token for /metrics; without it /metrics answers only requests from loopback.",
   ],
+  [
+    "PARLEY_HEADERS_TIMEOUT_MS",
+    "10000",
+    "Time a client has to send a request's headers (websocket handshakes included) before the connection is cut.",
+  ],
   ["LOG_LEVEL", "info", "One of debug, info, warn, error, silent."],
 ] as const;
 
@@ -130,6 +135,7 @@ const schema = z.object({
     .default("false")
     .transform((value) => value === "true" || value === "1"),
   PARLEY_METRICS_TOKEN: z.string().min(16, "at least 16 characters").optional(),
+  PARLEY_HEADERS_TIMEOUT_MS: positiveInt(10_000),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
@@ -150,6 +156,7 @@ export type Config = {
   };
   trustProxy: boolean;
   metricsToken: string | undefined;
+  headersTimeoutMs: number;
   logLevel: z.infer<typeof schema>["LOG_LEVEL"];
 };
 
@@ -191,6 +198,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     },
     trustProxy: value.PARLEY_TRUST_PROXY,
     metricsToken: value.PARLEY_METRICS_TOKEN,
+    headersTimeoutMs: value.PARLEY_HEADERS_TIMEOUT_MS,
     logLevel: value.LOG_LEVEL,
   };
 }

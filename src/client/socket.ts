@@ -2,6 +2,10 @@ import { encodeClientFrame } from "../protocol/client-encode";
 import { type ClientFrame, type ServerFrame, serverFrame } from "../protocol/frames";
 import { backoffDelay, GOOD_CONNECTION_MS } from "./backoff";
 
+/** How often the client checks the connection, and how long it waits for any answer. */
+export const PING_MS = 25_000;
+export const PONG_WAIT_MS = 10_000;
+
 export type ConnectionStatus = "connecting" | "connected" | "reconnecting" | "offline";
 
 type Listener = (frame: ServerFrame) => void;
@@ -19,6 +23,8 @@ export class ChatSocket {
   #openedAt = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #stopped = false;
+  #pinger: ReturnType<typeof setInterval> | undefined;
+  #lastHeard = 0;
   readonly #frameListeners = new Set<Listener>();
   readonly #statusListeners = new Set<(status: ConnectionStatus) => void>();
 
@@ -42,6 +48,7 @@ export class ChatSocket {
 
   stop(): void {
     this.#stopped = true;
+    clearInterval(this.#pinger);
     clearTimeout(this.#timer);
     if (typeof window !== "undefined") {
       window.removeEventListener("online", this.#reconnectNow);
@@ -53,7 +60,11 @@ export class ChatSocket {
 
   /** Drops the connection as if the network failed (tests and "Reconnect now"). */
   drop(): void {
-    this.#ws?.close(4000, "dropped by client");
+    const ws = this.#ws;
+    if (!ws) return;
+    ws.onclose = null;
+    ws.close(4000, "dropped by client");
+    this.#closed(ws);
   }
 
   get isOpen(): boolean {
@@ -93,8 +104,11 @@ export class ChatSocket {
     ws.onerror = () => {};
     ws.onopen = () => {
       this.#openedAt = Date.now();
+      this.#lastHeard = Date.now();
+      this.#startPinging(ws);
     };
     ws.onmessage = (event) => {
+      this.#lastHeard = Date.now();
       if (typeof event.data !== "string") return;
       let parsed: ReturnType<typeof serverFrame.safeParse>;
       try {
@@ -106,17 +120,42 @@ export class ChatSocket {
       if (parsed.data.type === "ready") this.#setStatus("connected");
       for (const listener of this.#frameListeners) listener(parsed.data);
     };
-    ws.onclose = () => {
-      if (this.#ws !== ws) return;
-      this.#ws = undefined;
-      if (this.#stopped) return;
-      if (this.#openedAt && Date.now() - this.#openedAt >= GOOD_CONNECTION_MS) this.#attempt = 0;
-      this.#openedAt = 0;
-      const offline = typeof navigator !== "undefined" && navigator.onLine === false;
-      this.#setStatus(offline ? "offline" : "reconnecting");
-      this.#timer = setTimeout(this.#connect, backoffDelay(this.#attempt++));
-    };
+    ws.onclose = () => this.#closed(ws);
   };
+
+  /** After a close (or a socket declared dead): schedule the reconnect. */
+  #closed(ws: WebSocket) {
+    if (this.#ws !== ws) return;
+    clearInterval(this.#pinger);
+    this.#ws = undefined;
+    if (this.#stopped) return;
+    if (this.#openedAt && Date.now() - this.#openedAt >= GOOD_CONNECTION_MS) this.#attempt = 0;
+    this.#openedAt = 0;
+    const offline = typeof navigator !== "undefined" && navigator.onLine === false;
+    this.#setStatus(offline ? "offline" : "reconnecting");
+    this.#timer = setTimeout(this.#connect, backoffDelay(this.#attempt++));
+  }
+
+  /**
+   * A socket can die without a close event (a laptop sleeps, a proxy drops
+   * state). Every PING_MS the client pings; when nothing at all has been
+   * heard for PING_MS + PONG_WAIT_MS, the socket counts as dead.
+   */
+  #startPinging(ws: WebSocket) {
+    clearInterval(this.#pinger);
+    this.#pinger = setInterval(() => {
+      if (this.#ws !== ws) return;
+      if (Date.now() - this.#lastHeard > PING_MS + PONG_WAIT_MS) {
+        // A dead socket may never finish a closing handshake: stop
+        // listening to it and reconnect now.
+        ws.onclose = null;
+        ws.close(4000, "no pong");
+        this.#closed(ws);
+        return;
+      }
+      this.send({ type: "ping" });
+    }, PING_MS);
+  }
 
   #reconnectNow = () => {
     if (this.#stopped || this.#ws) return;

@@ -1,5 +1,5 @@
 import type { Storage } from "../ports";
-import type { ClientFrame, ErrorCode, ServerFrame, WireUser } from "../protocol/frames";
+import type { ErrorCode, RoomFrame, ServerFrame, WireUser } from "../protocol/frames";
 import { resolveMentions } from "./mentions";
 
 /**
@@ -31,7 +31,7 @@ const error = (code: ErrorCode, message: string, clientId?: string): Effect[] =>
 
 /** Applies one decoded client frame for `user`: authorises it, then decides its effects. */
 export async function handleFrame(
-  frame: ClientFrame,
+  frame: RoomFrame,
   user: WireUser,
   deps: FrameDeps,
 ): Promise<Effect[]> {

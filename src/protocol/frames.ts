@@ -49,9 +49,13 @@ export const clientFrame = z.discriminatedUnion("type", [
   frame("react", { roomId: id, messageId: id, emoji: z.enum(REACTIONS) }),
   frame("invite", { roomId: id, userName: z.string().trim().min(1).max(100) }),
   frame("leave", { roomId: id }),
+  /** Liveness check from the client (browsers cannot send ws pings); answered by `pong`. */
+  frame("ping", {}),
 ]);
 export type ClientFrame = z.infer<typeof clientFrame>;
 export type SendFrame = z.infer<typeof sendFrame>;
+/** Client frames that concern a room (all but ping). */
+export type RoomFrame = Exclude<ClientFrame, { type: "ping" }>;
 
 export const userSchema = z.object({ id: z.string(), name: z.string() });
 export type WireUser = z.infer<typeof userSchema>;
@@ -141,6 +145,7 @@ export const serverFrame = z.discriminatedUnion("type", [
   serverOnly("read", { roomId: z.string(), seq: z.number().int() }),
   serverOnly("room_added", { room: roomSummarySchema }),
   serverOnly("room_removed", { roomId: z.string() }),
+  serverOnly("pong", {}),
   serverOnly("error", {
     code: z.enum(errorCodes),
     message: z.string(),

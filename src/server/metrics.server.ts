@@ -49,9 +49,9 @@ class Histogram {
   }
   render(): string {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
-    this.buckets.forEach((bound, i) =>
-      lines.push(`${this.name}_bucket{le="${bound}"} ${this.counts[i]}`),
-    );
+    this.buckets.forEach((bound, i) => {
+      lines.push(`${this.name}_bucket{le="${bound}"} ${this.counts[i]}`);
+    });
     lines.push(`${this.name}_bucket{le="+Inf"} ${this.count}`);
     lines.push(`${this.name}_sum ${this.sum}`, `${this.name}_count ${this.count}`);
     return lines.join("\n");

@@ -16,6 +16,7 @@ describe("parseConfig", () => {
       limits: { ratePerSecond: 10, rateBurst: 20, socketsPerUser: 20, socketsPerIp: 100 },
       trustProxy: false,
       metricsToken: undefined,
+      headersTimeoutMs: 10_000,
       logLevel: "info",
     });
   });

@@ -84,6 +84,10 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
       runner.send(peer, { type: "error", code, message, clientId });
       return;
     }
+    if (decoded.frame.type === "ping") {
+      runner.send(peer, { type: "pong" });
+      return;
+    }
     const effects = await handleFrame(decoded.frame, peer.context.user, runtime.storage);
     await runner.run(peer, effects);
   }

@@ -198,13 +198,15 @@ export class RawWebSocket {
    * Connects to `${baseUrl}/_ws`, sends the upgrade request by hand and reads
    * the response head. Resolves on any status; the caller checks it.
    * `headers` add to or replace the standard upgrade headers (matched
-   * case-insensitively); `null` leaves one out.
+   * case-insensitively); `null` leaves one out. `pipelined` bytes (frames)
+   * go out in the same write as the request, before any response.
    */
   static async open(
     baseUrl: string,
     headers: Record<string, string | null>,
-    timeoutMs = 5_000,
+    options: { timeoutMs?: number; pipelined?: Buffer } = {},
   ): Promise<RawWebSocket> {
+    const { timeoutMs = 5_000, pipelined } = options;
     const url = new URL(baseUrl);
     const merged = new Map<string, [string, string | null]>();
     const set = (name: string, value: string | null) =>
@@ -256,7 +258,7 @@ export class RawWebSocket {
       socket.on("data", onData);
       socket.on("error", onError);
       socket.on("close", onClose);
-      socket.write(request);
+      socket.write(pipelined ? Buffer.concat([Buffer.from(request), pipelined]) : request);
     });
     const [statusLine = "", ...lines] = head.split("\r\n");
     const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(statusLine)?.[1] ?? 0);

@@ -483,6 +483,64 @@ describe("messages over 64 KiB close with 1009", () => {
   });
 });
 
+describe("the app over raw frames", () => {
+  it("frames pipelined with the upgrade request are handled, after `ready`", {
+    timeout: TEST_MS,
+  }, async () => {
+    for (let round = 0; round < 5; round++) {
+      const clientId = randomUUID();
+      const pipelined = Buffer.concat([
+        buildFrame({
+          opcode: Opcode.text,
+          payload: JSON.stringify({ type: "subscribe", roomId: general }),
+        }),
+        buildFrame({ opcode: Opcode.text, payload: sendFrame(clientId) }),
+      ]);
+      const ws = await RawWebSocket.open(
+        server.url,
+        { Origin: server.url, Cookie: cookie },
+        { pipelined },
+      );
+      opened.push(ws);
+      expect(ws.handshake.status).toBe(101);
+      const types: string[] = [];
+      while (!types.includes("ack")) {
+        const frame = await ws.nextWhere((f) => f.opcode === Opcode.text);
+        types.push(JSON.parse(frame.payload.toString("utf8")).type);
+      }
+      expect(types.slice(0, 3)).toEqual(["ready", "subscribed", "ack"]);
+      ws.destroy();
+    }
+  });
+
+  it("a socket closed for a protocol error takes its user offline for the others", {
+    timeout: TEST_MS,
+  }, async () => {
+    const joinGeneral = async () => {
+      const user = await signUp(server.url);
+      const page = await getPage(server.url, "/r/general", user.cookie);
+      expect(page.status).toBe(200);
+      const ws = await open({ Cookie: user.cookie });
+      const ready = JSON.parse((await ws.next()).payload.toString("utf8"));
+      expect(ready.type).toBe("ready");
+      return { ws, id: (ready.user as { id: string }).id };
+    };
+    const watcher = await joinGeneral();
+    const offender = await joinGeneral();
+    const presence = (online: boolean) =>
+      watcher.ws.nextJson(
+        (f) =>
+          f.type === "presence" &&
+          f.online === online &&
+          (f.user as { id?: string } | undefined)?.id === offender.id,
+      );
+    await presence(true);
+    offender.ws.sendFrame({ opcode: 0x3, payload: "x" });
+    await expectClosedWith(offender.ws, 1002);
+    expect(await presence(false)).toMatchObject({ roomId: general });
+  });
+});
+
 describe("the server survives every one of these", () => {
   it("a fresh connection still gets ready and acks after all the abuse above", {
     timeout: TEST_MS,

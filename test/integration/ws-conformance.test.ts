@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { MAX_FRAME_BYTES } from "../../src/protocol/frames";
 import { getPage, signUp } from "../helpers/clients";
+import { settle, storedMessages } from "../helpers/integration-extra";
 import {
   acceptFor,
   buildFrame,
@@ -159,6 +160,15 @@ describe("handshake validation", () => {
     await expectClosedWith(ws, 1002);
   });
 
+  it("accepts browser-style headers: `Connection: keep-alive, Upgrade` and `Upgrade: WebSocket`", {
+    timeout: TEST_MS,
+  }, async () => {
+    const ws = await open({ Connection: "keep-alive, Upgrade", Upgrade: "WebSocket" });
+    expect(ws.handshake.status).toBe(101);
+    expect(ws.handshake.headers["sec-websocket-accept"]).toBe(acceptFor(ws.handshake.key));
+    expect(JSON.parse((await ws.next()).payload.toString()).type).toBe("ready");
+  });
+
   it("selects no subprotocol when the client offers some", { timeout: TEST_MS }, async () => {
     const ws = await open({ "Sec-WebSocket-Protocol": "chat, superchat" });
     expect(ws.handshake.status).toBe(101);
@@ -207,6 +217,15 @@ describe("data frames", () => {
     ws.sendFrame({ opcode: Opcode.continuation, fin: true, payload: bytes.subarray(10) });
     const pong = await ws.nextWhere((f) => f.opcode === Opcode.pong);
     expect(pong.payload.toString()).toBe("between");
+    await ackOf(ws, clientId);
+  });
+
+  it("empty fragments are allowed around the data", { timeout: TEST_MS }, async () => {
+    const { ws } = await openReady();
+    const clientId = randomUUID();
+    ws.sendFrame({ opcode: Opcode.text, fin: false });
+    ws.sendFrame({ opcode: Opcode.continuation, fin: false, payload: sendFrame(clientId) });
+    ws.sendFrame({ opcode: Opcode.continuation, fin: true });
     await ackOf(ws, clientId);
   });
 
@@ -288,6 +307,24 @@ describe("closing handshake", () => {
       await expectClosedWith(ws, code);
     },
   );
+
+  it("data frames after the client's close frame are ignored (not stored, not acked)", {
+    timeout: TEST_MS,
+  }, async () => {
+    const { ws } = await openReady();
+    const text = `after close ${randomUUID()}`;
+    ws.write(
+      Buffer.concat([
+        buildFrame({ opcode: Opcode.close, payload: closePayload(1000) }),
+        buildFrame({ opcode: Opcode.text, payload: sendFrame(randomUUID(), text) }),
+      ]),
+    );
+    await expectClosedWith(ws, 1000);
+    await settle(300);
+    const texts = ws.frames.filter((f) => f.opcode === Opcode.text).map((f) => String(f.payload));
+    expect(texts.some((t) => t.includes('"ack"'))).toBe(false);
+    expect(storedMessages(server.dataDir, general).map((m) => m.text)).not.toContain(text);
+  });
 
   it("an empty close frame is answered with a close frame, then TCP ends", {
     timeout: TEST_MS,

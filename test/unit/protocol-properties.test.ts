@@ -12,6 +12,7 @@ import {
   errorCodes,
   MAX_MESSAGE_CHARS,
   REACTIONS,
+  type RoomFrame,
   type WireMessage,
 } from "../../src/protocol/frames";
 import { wireMessage } from "../helpers/fixtures";
@@ -27,10 +28,12 @@ const FRAME_TYPES = [
   "react",
   "invite",
   "leave",
+  "ping",
 ] as const satisfies readonly ClientFrame["type"][];
 
 /** The fields each frame type has (besides `type` and `v`). */
 const FIELDS: Record<(typeof FRAME_TYPES)[number], readonly string[]> = {
+  ping: [],
   send: ["roomId", "clientId", "text"],
   subscribe: ["roomId", "afterSeq", "afterRev"],
   fetch: ["roomId", "afterSeq", "beforeSeq"],
@@ -424,9 +427,11 @@ const decodedFrameArb = fc
     return decodeClientFrame(JSON.stringify(json));
   })
   .filter((decoded): decoded is Extract<Decoded, { ok: true }> => decoded.ok)
-  .map((decoded) => decoded.frame);
+  .map((decoded) => decoded.frame)
+  // ping never reaches handleFrame: the ws layer answers it.
+  .filter((frame): frame is RoomFrame => frame.type !== "ping");
 
-async function handleSafely(frame: ClientFrame, deps: FrameDeps): Promise<Effect[]> {
+async function handleSafely(frame: RoomFrame, deps: FrameDeps): Promise<Effect[]> {
   try {
     return await handleFrame(frame, me, deps);
   } catch (error) {

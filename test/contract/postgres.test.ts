@@ -18,7 +18,11 @@ async function freshSchema(): Promise<string> {
   return schema;
 }
 
-/** A driver over `schema`, migrated under the lock as the runtime does it. */
+/**
+ * A driver over `schema`, migrated under the lock as the runtime does it.
+ * The owner drops the schema on close, at once: Kysely's migrator inspects
+ * every table of the database, so leftover schemas slow each later test.
+ */
 async function openStore(schema: string, { owner = true } = {}) {
   const { db, pool } = openPostgres({ url: TEST_POSTGRES_URL, schema, max: 4 });
   await withMigrationLock(db, async () => {

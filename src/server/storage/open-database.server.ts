@@ -50,7 +50,12 @@ export function openDatabase(config: DatabaseConfig, log: Logger): OpenedDatabas
     dialect: "postgres",
     search: createPostgresSearch(db),
     // Several instances may start at once against one database.
-    migrate: (auth) => withMigrationLock(db, () => migrateAll(db, "postgres", auth)),
+    migrate: (auth) =>
+      withMigrationLock(db, () => migrateAll(db, "postgres", auth)).catch((error: unknown) => {
+        // Say which server (never the password): the operator's first question.
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new Error(`PostgreSQL at ${url.host}${url.pathname}: ${reason}`, { cause: error });
+      }),
     close: () => db.destroy(),
     where: { driver: "postgres", host: url.host, database: url.pathname.slice(1) },
   };

@@ -116,6 +116,40 @@ if (ready) {
       }
     });
 
+    it("never edits a message back to life when an edit races its deletion", async () => {
+      const schema = await freshSchema();
+      const one = await openStore(schema, { owner: false });
+      const two = await openStore(schema);
+      try {
+        await one.addUser(ann.id, ann.name);
+        const a = await one.rooms.createRoom({ name: "a", slug: "a", createdBy: ann.id });
+        for (let i = 0; i < 20; i++) {
+          const { message } = await one.messages.append({
+            roomId: a.id,
+            author: ann,
+            clientId: `c${i}`,
+            text: "original",
+          });
+          const [edited, removed] = await Promise.all([
+            one.messages.edit(a.id, message.id, ann.id, "edited"),
+            two.messages.remove(a.id, message.id, ann.id),
+          ]);
+          expect(removed.ok).toBe(true);
+          // The edit either went first (and was then deleted) or found it gone.
+          if (!edited.ok) expect(edited.reason).toBe("not_found");
+        }
+        const alive = await one.db
+          .selectFrom("message")
+          .select("id")
+          .where((eb) => eb.or([eb("deleted_at", "is", null), eb("text", "!=", "")]))
+          .execute();
+        expect(alive).toEqual([]);
+      } finally {
+        await one.close();
+        await two.close();
+      }
+    });
+
     it("lets several instances migrate one schema at once; each step is applied once", async () => {
       const schema = await freshSchema();
       const stores = await Promise.all([1, 2, 3].map(() => openStore(schema, { owner: false })));

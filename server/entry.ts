@@ -71,6 +71,7 @@ async function shutdown(signal: string) {
   deadline.unref();
   await closing;
   const runtime = await getRuntime().catch(() => undefined);
+  await runtime?.relay?.close();
   await runtime?.storage.close();
   console.log(JSON.stringify({ level: "info", msg: "stopped", signal }));
   process.exit(0);

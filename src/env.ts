@@ -7,13 +7,18 @@ export const ENV_DOCS = [
   [
     "DATABASE_URL",
     "./data/parley.db",
-    "SQLite file path (or file: URL). Its folder is created if missing.",
+    "SQLite file path (or file:// URL; its folder is created if missing), or a postgres:// / postgresql:// URL to use PostgreSQL (needed to run several instances).",
+  ],
+  [
+    "REDIS_URL",
+    "(none)",
+    "redis:// or rediss:// URL of the Redis that relays live messages between several instances. Unset: one instance, no relay.",
   ],
   ["PARLEY_DATA_DIR", "./data", "Folder for the generated auth secret (and the default database)."],
   [
     "BETTER_AUTH_SECRET",
     "generated",
-    "Session signing secret, 32+ characters. When unset, one is generated on first run and kept in PARLEY_DATA_DIR/auth-secret (mode 0600).",
+    "Session signing secret, 32+ characters. When unset, one is generated on first run and kept in PARLEY_DATA_DIR/auth-secret (mode 0600). Instances sharing a database need one value.",
   ],
   [
     "PARLEY_ALLOWED_ORIGINS",
@@ -76,6 +81,8 @@ const origin = z
     }
   }, "each entry must be an origin such as https://chat.example.com (scheme, host, optional port; no path)");
 
+const POSTGRES_URL = /^postgres(ql)?:\/\//i;
+
 const port = z
   .string()
   .regex(/^\d{1,5}$/, "a TCP port number from 0 to 65535")
@@ -101,8 +108,19 @@ const schema = z.object({
     .trim()
     .min(1)
     .refine(
-      (value) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || value.startsWith("file://"),
-      "a SQLite file path such as ./data/parley.db or a file:// URL (PostgreSQL is not supported yet)",
+      (value) =>
+        !/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ||
+        value.startsWith("file://") ||
+        (POSTGRES_URL.test(value) && URL.canParse(value)),
+      "a SQLite file path such as ./data/parley.db, a file:// URL, or a PostgreSQL URL such as postgresql://user:password@host:5432/parley",
+    )
+    .optional(),
+  REDIS_URL: z
+    .string()
+    .trim()
+    .refine(
+      (value) => /^rediss?:\/\//i.test(value) && URL.canParse(value),
+      "a Redis URL such as redis://127.0.0.1:6379 or rediss://user:password@host:6380",
     )
     .optional(),
   PARLEY_DATA_DIR: z.string().trim().min(1).default("./data"),
@@ -139,10 +157,15 @@ const schema = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
+/** Where the data lives: an SQLite file (one instance) or PostgreSQL (one or many). */
+export type DatabaseConfig = { kind: "sqlite"; path: string } | { kind: "postgres"; url: string };
+
 export type Config = {
   port: number;
   host: string | undefined;
-  databasePath: string;
+  database: DatabaseConfig;
+  /** Cross-instance relay; unset runs a single instance. */
+  redisUrl: string | undefined;
   dataDir: string;
   authSecret: string | undefined;
   allowedOrigins: string[];
@@ -176,13 +199,19 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   }
   const value = result.data;
   const dataDir = value.PARLEY_DATA_DIR;
-  const databasePath = value.DATABASE_URL
-    ? value.DATABASE_URL.replace(/^file:\/\//, "")
-    : `${dataDir.replace(/\/$/, "")}/parley.db`;
+  const url = value.DATABASE_URL;
+  const database: DatabaseConfig =
+    url && POSTGRES_URL.test(url)
+      ? { kind: "postgres", url }
+      : {
+          kind: "sqlite",
+          path: url ? url.replace(/^file:\/\//, "") : `${dataDir.replace(/\/$/, "")}/parley.db`,
+        };
   return {
     port: value.NITRO_PORT ?? value.PORT ?? 3000,
     host: value.NITRO_HOST ?? value.HOST,
-    databasePath,
+    database,
+    redisUrl: value.REDIS_URL,
     dataDir,
     authSecret: value.BETTER_AUTH_SECRET,
     allowedOrigins: value.PARLEY_PUBLIC_URL

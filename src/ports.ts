@@ -117,3 +117,24 @@ export interface Storage {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * Fan-out between server instances: a frame published for a room reaches
+ * every other instance's subscriber. Best effort and at most once (no
+ * replay, no ordering across publishers): clients recover anything it drops
+ * by seq from the database.
+ */
+export interface Relay {
+  /** Sends to every other instance; rejects when the relay is closed or its transport is down. */
+  publish(roomId: string, data: string): Promise<void>;
+  /**
+   * Calls `onMessage` for every frame another instance publishes (never for
+   * this relay's own: those carry `origin === id` and are dropped). Resolves
+   * once deliveries can arrive.
+   */
+  subscribe(onMessage: (roomId: string, data: string, origin: string) => void): Promise<void>;
+  /** Stops delivery and releases connections. */
+  close(): Promise<void>;
+  /** This instance's origin id, stamped on everything it publishes. */
+  readonly id: string;
+}

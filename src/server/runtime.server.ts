@@ -1,18 +1,16 @@
-import { getMigrations } from "better-auth/db/migration";
 import { type Kysely, sql } from "kysely";
 import { GENERAL_ROOM } from "../core/rooms";
 import { type Config, getConfig } from "../env";
-import type { Storage } from "../ports";
+import type { Relay, Storage } from "../ports";
 import { type Auth, createAuth } from "./auth/auth.server";
 import { resolveAuthSecret } from "./auth/secret.server";
 import { createEventBus, type EventBus } from "./events.server";
 import { createLogger, type Logger } from "./log.server";
 import { createMetrics, type Metrics } from "./metrics.server";
+import { createRedisRelay } from "./relay/redis.server";
 import { createMessageStore } from "./storage/message-store.server";
-import { migrateToLatest } from "./storage/migrations.server";
+import { openDatabase } from "./storage/open-database.server";
 import { createRoomStore, createUserDirectory } from "./storage/room-store.server";
-import { openSqlite } from "./storage/sqlite.server";
-import { createSqliteSearch } from "./storage/sqlite-search.server";
 
 /** Everything the server side shares: built once per process from the config. */
 export type Runtime = {
@@ -22,6 +20,8 @@ export type Runtime = {
   storage: Storage;
   events: EventBus;
   metrics: Metrics;
+  /** Cross-instance fan-out, present when REDIS_URL is set. */
+  relay?: Relay;
 };
 
 // Nitro bundles server routes and TanStack Start's server functions
@@ -43,32 +43,44 @@ export function getRuntime(): Promise<Runtime> {
 /** Picks drivers from the config, applies migrations and seeds "general". */
 export async function composeRuntime(config: Config): Promise<Runtime> {
   const log = createLogger(config.logLevel);
+  if (config.database.kind === "postgres" && !config.authSecret) {
+    // Each instance would generate its own secret and refuse the others' sessions.
+    log.warn("set BETTER_AUTH_SECRET to one value on every instance sharing the database");
+  }
   const secret = resolveAuthSecret(config.authSecret, config.dataDir, log);
-  const { db, raw } = openSqlite(config.databasePath);
+  const database = openDatabase(config.database, log);
+  const { db } = database;
   const auth = createAuth({
     db: db as unknown as Kysely<never>,
+    dialect: database.dialect,
     secret,
     allowedOrigins: config.allowedOrigins,
     publicUrl: config.publicUrl,
     attemptsPerMinute: config.authAttemptsPerMinute,
   });
-  const { runMigrations } = await getMigrations(auth.options);
-  await runMigrations();
-  await migrateToLatest(db as unknown as Kysely<unknown>, "sqlite");
+  try {
+    await database.migrate(auth);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
   const storage: Storage = {
     rooms: createRoomStore(db, Date.now),
     messages: createMessageStore(db, Date.now),
     users: createUserDirectory(db),
-    search: createSqliteSearch(db),
+    search: database.search,
     async ping() {
       await sql`select 1`.execute(db);
     },
-    async close() {
-      await db.destroy();
-      if (raw.isOpen) raw.close();
-    },
+    close: () => database.close(),
   };
   await storage.rooms.ensureRoom(GENERAL_ROOM);
-  log.info("storage ready", { driver: "sqlite", path: config.databasePath });
-  return { config, log, auth, storage, events: createEventBus(), metrics: createMetrics() };
+  log.info("storage ready", database.where);
+  const relay = config.redisUrl
+    ? createRedisRelay({
+        url: config.redisUrl,
+        onError: (error) => log.warn("relay trouble", { error: String(error) }),
+      })
+    : undefined;
+  return { config, log, auth, storage, events: createEventBus(), metrics: createMetrics(), relay };
 }

@@ -111,6 +111,14 @@ export function describeStoreContract(driver: string, open: () => Promise<StoreU
       expect(await store.messages.history(a.id, { limit: 10 })).toHaveLength(2);
     });
 
+    it("stores concurrent retries of one clientId once, without using up a seq", async () => {
+      const a = await room("a");
+      const results = await Promise.all(Array.from({ length: 6 }, () => append(a.id, "same")));
+      expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+      expect(new Set(results.map((r) => r.message.id)).size).toBe(1);
+      expect(await store.messages.position(a.id)).toEqual({ lastSeq: 1, lastRev: 0 });
+    });
+
     it("keeps clientIds per room", async () => {
       const a = await room("a");
       const b = await room("b");

@@ -11,7 +11,8 @@ const cases: [string, Record<string, string>][] = [
   ["BETTER_AUTH_SECRET", { BETTER_AUTH_SECRET: "short" }],
   ["PARLEY_ALLOWED_ORIGINS", { PARLEY_ALLOWED_ORIGINS: "https://ok.example,not-an-origin" }],
   ["PARLEY_PUBLIC_URL", { PARLEY_PUBLIC_URL: "https://chat.example.com/app" }],
-  ["DATABASE_URL", { DATABASE_URL: "postgres://localhost/parley" }],
+  ["DATABASE_URL", { DATABASE_URL: "mysql://localhost/parley" }],
+  ["REDIS_URL", { REDIS_URL: "localhost:6379" }],
 ];
 
 describe("configuration errors stop the server at start", () => {
@@ -23,6 +24,18 @@ describe("configuration errors stop the server at start", () => {
     // "PORT: ...", or "PARLEY_ALLOWED_ORIGINS.1: ..." for a list entry.
     expect(output).toMatch(new RegExp(`\\b${variable}(\\.\\d+)?: `));
     expect(output).toContain("Invalid configuration");
+  });
+
+  it("an unreachable PostgreSQL stops the server at start, naming where it looked", async () => {
+    // Nothing listens on port 1: the connection is refused at once.
+    const { code, output } = await runExpectingExit(
+      { DATABASE_URL: "postgresql://parley:secret@127.0.0.1:1/parley" },
+      { runningWhen: /storage ready/ },
+    );
+    expect(code).not.toBeNull();
+    expect(code).not.toBe(0);
+    expect(output).toContain("PostgreSQL at 127.0.0.1:1/parley");
+    expect(output).not.toContain("secret");
   });
 
   it("names every bad variable at once", async () => {

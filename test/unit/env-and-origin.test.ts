@@ -7,7 +7,8 @@ describe("parseConfig", () => {
     expect(parseConfig({})).toEqual({
       port: 3000,
       host: undefined,
-      databasePath: "./data/parley.db",
+      database: { kind: "sqlite", path: "./data/parley.db" },
+      redisUrl: undefined,
       dataDir: "./data",
       authSecret: undefined,
       allowedOrigins: [],
@@ -30,11 +31,13 @@ describe("parseConfig", () => {
       BETTER_AUTH_SECRET: "s".repeat(32),
       PARLEY_ALLOWED_ORIGINS: "https://a.example, http://b.example:8080",
       LOG_LEVEL: "debug",
+      REDIS_URL: "redis://cache.internal:6379/2",
     });
     expect(config).toMatchObject({
       port: 8080,
       host: "127.0.0.1",
-      databasePath: "/var/lib/parley/chat.db",
+      database: { kind: "sqlite", path: "/var/lib/parley/chat.db" },
+      redisUrl: "redis://cache.internal:6379/2",
       allowedOrigins: ["https://a.example", "http://b.example:8080"],
       logLevel: "debug",
     });
@@ -47,7 +50,31 @@ describe("parseConfig", () => {
   });
 
   it("puts the default database in the data folder", () => {
-    expect(parseConfig({ PARLEY_DATA_DIR: "/srv/p/" }).databasePath).toBe("/srv/p/parley.db");
+    expect(parseConfig({ PARLEY_DATA_DIR: "/srv/p/" }).database).toEqual({
+      kind: "sqlite",
+      path: "/srv/p/parley.db",
+    });
+  });
+
+  it.each([
+    "postgres://parley:secret@db.internal:5432/parley",
+    "postgresql://localhost/parley?sslmode=require",
+    "PostgreSQL://localhost/parley",
+  ])("takes a PostgreSQL URL (%s)", (url) => {
+    expect(parseConfig({ DATABASE_URL: url }).database).toEqual({ kind: "postgres", url });
+  });
+
+  it.each(["redis://127.0.0.1:6379", "rediss://user:pw@cache.example:6380/0"])(
+    "takes a Redis URL (%s)",
+    (url) => {
+      expect(parseConfig({ REDIS_URL: url }).redisUrl).toBe(url);
+    },
+  );
+
+  it("names the accepted database schemes when refusing another", () => {
+    expect(() => parseConfig({ DATABASE_URL: "mysql://localhost/parley" })).toThrow(
+      /DATABASE_URL: .*SQLite file path.*PostgreSQL URL/,
+    );
   });
 
   it.each([
@@ -57,7 +84,11 @@ describe("parseConfig", () => {
     ["BETTER_AUTH_SECRET", "short"],
     ["PARLEY_ALLOWED_ORIGINS", "https://a.example/path"],
     ["PARLEY_ALLOWED_ORIGINS", "not an origin"],
-    ["DATABASE_URL", "postgres://localhost/db"],
+    ["DATABASE_URL", "mysql://localhost/db"],
+    ["DATABASE_URL", "postgres://[bad"],
+    ["REDIS_URL", "127.0.0.1:6379"],
+    ["REDIS_URL", "http://cache:6379"],
+    ["REDIS_URL", ""],
     ["PARLEY_PUBLIC_URL", "chat.example.com"],
     ["PARLEY_AUTH_ATTEMPTS_PER_MINUTE", "0"],
     ["PARLEY_AUTH_ATTEMPTS_PER_MINUTE", "many"],

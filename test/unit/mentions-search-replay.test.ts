@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { mentionedNames, resolveMentions } from "../../src/core/mentions";
 import { missedPages } from "../../src/core/replay";
-import { toFtsQuery } from "../../src/core/search-query";
+import { toFtsQuery, toTsQuery } from "../../src/core/search-query";
 import type { MessageStore } from "../../src/ports";
 import { wireMessage } from "../helpers/fixtures";
 
@@ -31,6 +31,17 @@ describe("toFtsQuery", () => {
   it("neutralises FTS syntax and returns null when nothing is left", () => {
     expect(toFtsQuery('a" OR (b* NEAR')).toBe('"a"* "OR"* "b"* "NEAR"*');
     expect(toFtsQuery('  "() * ')).toBeNull();
+  });
+});
+
+describe("toTsQuery", () => {
+  it("quotes each word as a prefix lexeme, all required", () => {
+    expect(toTsQuery("deploy plan")).toBe("'deploy':* & 'plan':*");
+  });
+
+  it("neutralises tsquery syntax and returns null when nothing is left", () => {
+    expect(toTsQuery("it's a | (b:* & !c)")).toBe("'it':* & 's':* & 'a':* & 'b':* & 'c':*");
+    expect(toTsQuery(" '&|!():* ")).toBeNull();
   });
 });
 

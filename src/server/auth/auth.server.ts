@@ -7,6 +7,8 @@ export const MIN_PASSWORD_LENGTH = 8;
 /** better-auth over Parley's own Kysely instance, email and password only. */
 export function createAuth(options: {
   db: Kysely<never>;
+  /** The SQL dialect behind `db`; better-auth picks its column types and introspection by it. */
+  dialect: "sqlite" | "postgres";
   secret: string;
   allowedOrigins: string[];
   publicUrl: string | undefined;
@@ -15,7 +17,7 @@ export function createAuth(options: {
 }) {
   const attempts = { window: 60, max: options.attemptsPerMinute };
   return betterAuth({
-    database: { db: options.db, type: "sqlite" },
+    database: { db: options.db, type: options.dialect },
     secret: options.secret,
     basePath: "/api/auth",
     emailAndPassword: {

@@ -4,12 +4,27 @@ import type { Database } from "./schema.server";
 
 export type MessageRow = Selectable<Database["message"]> & { author_name: string | null };
 
+// Named, not `message.*`: on PostgreSQL the table also holds the `search`
+// tsvector, which no reader needs on the wire.
+const messageColumns = [
+  "message.id",
+  "message.room_id",
+  "message.seq",
+  "message.author_id",
+  "message.client_id",
+  "message.text",
+  "message.created_at",
+  "message.edited_at",
+  "message.deleted_at",
+  "message.rev",
+] as const;
+
 /** Selects messages with their author's name. */
 export function selectMessages(db: Kysely<Database>) {
   return db
     .selectFrom("message")
     .leftJoin("user", "user.id", "message.author_id")
-    .selectAll("message")
+    .select(messageColumns)
     .select("user.name as author_name");
 }
 

@@ -135,11 +135,31 @@ export async function migrateToLatest(
   dialect: SqlDialect = "sqlite",
 ): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => migrationsFor(dialect) };
-  const migrator = new Migrator({ db, provider, migrationTableName: "parley_migration" });
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: "parley_migration",
+    migrationTableSchema: dialect === "postgres" ? await currentSchema(db) : undefined,
+  });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === "Error");
   if (error) {
     const step = failed ? ` (step ${failed.migrationName})` : "";
     throw new Error(`database migration failed${step}: ${String(error)}`, { cause: error });
   }
+}
+
+/**
+ * The schema new tables land in (the first of search_path). Kysely's
+ * migrator looks for its bookkeeping table in every schema unless told
+ * which, so a second Parley in another schema of the same database would
+ * believe its migrations table exists when it does not.
+ */
+async function currentSchema(db: Kysely<unknown>): Promise<string> {
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(
+    db,
+  );
+  const schema = rows[0]?.schema;
+  if (!schema) throw new Error("PostgreSQL search_path names no existing schema");
+  return schema;
 }

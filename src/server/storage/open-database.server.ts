@@ -1,0 +1,69 @@
+import { getMigrations } from "better-auth/db/migration";
+import type { Kysely } from "kysely";
+import type { DatabaseConfig } from "../../env";
+import type { SearchIndex } from "../../ports";
+import type { Auth } from "../auth/auth.server";
+import type { Logger } from "../log.server";
+import { migrateToLatest, type SqlDialect } from "./migrations.server";
+import { openPostgres, withMigrationLock } from "./postgres.server";
+import { createPostgresSearch } from "./postgres-search.server";
+import type { Database } from "./schema.server";
+import { openSqlite } from "./sqlite.server";
+import { createSqliteSearch } from "./sqlite-search.server";
+
+/** A database handle with what differs between the drivers already picked. */
+export type OpenedDatabase = {
+  db: Kysely<Database>;
+  dialect: SqlDialect;
+  search: SearchIndex;
+  /** Applies better-auth's tables, then Parley's steps (see migrateAll). */
+  migrate(auth: Auth): Promise<void>;
+  close(): Promise<void>;
+  /** Where the data lives, fit for a log line (no password). */
+  where: Record<string, string>;
+};
+
+/** Opens the configured database: the SQLite file, or a PostgreSQL pool. */
+export function openDatabase(config: DatabaseConfig, log: Logger): OpenedDatabase {
+  if (config.kind === "sqlite") {
+    const { db, raw } = openSqlite(config.path);
+    return {
+      db,
+      dialect: "sqlite",
+      search: createSqliteSearch(db),
+      // One process owns an SQLite file: nobody to race with.
+      migrate: (auth) => migrateAll(db, "sqlite", auth),
+      async close() {
+        await db.destroy();
+        if (raw.isOpen) raw.close();
+      },
+      where: { driver: "sqlite", path: config.path },
+    };
+  }
+  const { db } = openPostgres({
+    url: config.url,
+    onError: (error) => log.warn("postgres connection lost", { error: error.message }),
+  });
+  const url = new URL(config.url);
+  return {
+    db,
+    dialect: "postgres",
+    search: createPostgresSearch(db),
+    // Several instances may start at once against one database.
+    migrate: (auth) =>
+      withMigrationLock(db, () => migrateAll(db, "postgres", auth)).catch((error: unknown) => {
+        // Say which server (never the password): the operator's first question.
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new Error(`PostgreSQL at ${url.host}${url.pathname}: ${reason}`, { cause: error });
+      }),
+    close: () => db.destroy(),
+    where: { driver: "postgres", host: url.host, database: url.pathname.slice(1) },
+  };
+}
+
+/** better-auth's own tables first (Parley's reads `user`), then Parley's steps. */
+async function migrateAll(db: Kysely<Database>, dialect: SqlDialect, auth: Auth) {
+  const { runMigrations } = await getMigrations(auth.options);
+  await runMigrations();
+  await migrateToLatest(db as unknown as Kysely<unknown>, dialect);
+}

@@ -1,0 +1,218 @@
+import { randomUUID } from "node:crypto";
+import { sql } from "kysely";
+import { describe, expect, it } from "vitest";
+import { createMessageStore } from "../../src/server/storage/message-store.server";
+import { migrateToLatest } from "../../src/server/storage/migrations.server";
+import { openPostgres, withMigrationLock } from "../../src/server/storage/postgres.server";
+import { createPostgresSearch } from "../../src/server/storage/postgres-search.server";
+import { createRoomStore, createUserDirectory } from "../../src/server/storage/room-store.server";
+import { adminQuery, postgresAvailable, TEST_POSTGRES_URL } from "../helpers/services";
+import { describeStoreContract } from "./stores.contract";
+
+const ready = await postgresAvailable();
+
+/** A fresh, empty schema of its own for each test, so tests never see each other's rows. */
+async function freshSchema(): Promise<string> {
+  const schema = `t_${randomUUID().replaceAll("-", "").slice(0, 16)}`;
+  await adminQuery(`create schema ${schema}`);
+  return schema;
+}
+
+/**
+ * A driver over `schema`, migrated under the lock as the runtime does it.
+ * The owner drops the schema on close, at once: Kysely's migrator inspects
+ * every table of the database, so leftover schemas slow each later test.
+ */
+async function openStore(schema: string, { owner = true } = {}) {
+  const { db, pool } = openPostgres({ url: TEST_POSTGRES_URL, schema, max: 4 });
+  await withMigrationLock(db, async () => {
+    await migrateToLatest(db as never, "postgres");
+    // better-auth owns the user table in the app; the store only reads id and name.
+    await sql`create table if not exists "user" (id text primary key, name text not null)`.execute(
+      db,
+    );
+  });
+  return {
+    rooms: createRoomStore(db, Date.now),
+    messages: createMessageStore(db, Date.now),
+    users: createUserDirectory(db),
+    search: createPostgresSearch(db),
+    db,
+    pool,
+    async addUser(id: string, name: string) {
+      await db
+        .insertInto("user")
+        .values({ id, name })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    },
+    async close() {
+      await db.destroy();
+      if (owner) await adminQuery(`drop schema ${schema} cascade`);
+    },
+  };
+}
+
+const ann = { id: "u-ann", name: "Ann" };
+
+if (ready) {
+  describeStoreContract("postgres", async () => openStore(await freshSchema()));
+
+  describe("postgres driver", () => {
+    it("keeps seq gap-free with many concurrent appends through two separate pools", async () => {
+      const schema = await freshSchema();
+      const one = await openStore(schema, { owner: false });
+      const two = await openStore(schema);
+      try {
+        await one.addUser(ann.id, ann.name);
+        const a = await one.rooms.createRoom({ name: "a", slug: "a", createdBy: ann.id });
+        const b = await one.rooms.createRoom({ name: "b", slug: "b", createdBy: ann.id });
+        const results = await Promise.all(
+          Array.from({ length: 200 }, (_, i) =>
+            (i % 2 ? one : two).messages.append({
+              roomId: i % 4 < 2 ? a.id : b.id,
+              author: ann,
+              clientId: `c${i}`,
+              text: `m${i}`,
+            }),
+          ),
+        );
+        const oneToHundred = Array.from({ length: 100 }, (_, i) => i + 1);
+        for (const room of [a, b]) {
+          const seqs = results
+            .filter((r) => r.message.roomId === room.id)
+            .map((r) => r.message.seq)
+            .sort((x, y) => x - y);
+          expect(seqs).toEqual(oneToHundred);
+          const stored = await two.messages.after(room.id, 0, 500);
+          expect(stored.map((m) => m.seq)).toEqual(oneToHundred);
+          expect(await one.messages.position(room.id)).toEqual({ lastSeq: 100, lastRev: 0 });
+        }
+      } finally {
+        await one.close();
+        await two.close();
+      }
+    });
+
+    it("stores a clientId retried through two pools at once exactly once", async () => {
+      const schema = await freshSchema();
+      const one = await openStore(schema, { owner: false });
+      const two = await openStore(schema);
+      try {
+        await one.addUser(ann.id, ann.name);
+        const a = await one.rooms.createRoom({ name: "a", slug: "a", createdBy: ann.id });
+        const send = (store: typeof one, clientId: string) =>
+          store.messages.append({ roomId: a.id, author: ann, clientId, text: clientId });
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => send(i % 2 ? one : two, `same-${i % 5}`)),
+        );
+        expect(results.filter((r) => !r.duplicate)).toHaveLength(5);
+        expect(new Set(results.map((r) => r.message.id)).size).toBe(5);
+        expect((await one.messages.after(a.id, 0, 50)).map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
+        expect(await one.messages.position(a.id)).toEqual({ lastSeq: 5, lastRev: 0 });
+      } finally {
+        await one.close();
+        await two.close();
+      }
+    });
+
+    it("never edits a message back to life when an edit races its deletion", async () => {
+      const schema = await freshSchema();
+      const one = await openStore(schema, { owner: false });
+      const two = await openStore(schema);
+      try {
+        await one.addUser(ann.id, ann.name);
+        const a = await one.rooms.createRoom({ name: "a", slug: "a", createdBy: ann.id });
+        for (let i = 0; i < 20; i++) {
+          const { message } = await one.messages.append({
+            roomId: a.id,
+            author: ann,
+            clientId: `c${i}`,
+            text: "original",
+          });
+          const [edited, removed] = await Promise.all([
+            one.messages.edit(a.id, message.id, ann.id, "edited"),
+            two.messages.remove(a.id, message.id, ann.id),
+          ]);
+          expect(removed.ok).toBe(true);
+          // The edit either went first (and was then deleted) or found it gone.
+          if (!edited.ok) expect(edited.reason).toBe("not_found");
+        }
+        const alive = await one.db
+          .selectFrom("message")
+          .select("id")
+          .where((eb) => eb.or([eb("deleted_at", "is", null), eb("text", "!=", "")]))
+          .execute();
+        expect(alive).toEqual([]);
+      } finally {
+        await one.close();
+        await two.close();
+      }
+    });
+
+    it("lets several instances migrate one schema at once; each step is applied once", async () => {
+      const schema = await freshSchema();
+      const stores = await Promise.all([1, 2, 3].map(() => openStore(schema, { owner: false })));
+      try {
+        const { rows } = await sql<{ name: string }>`select name from parley_migration`.execute(
+          stores[0]?.db ?? (undefined as never),
+        );
+        expect(rows.map((r) => r.name).sort()).toEqual([
+          "0001_rooms_and_messages",
+          "0002_chat_features",
+        ]);
+      } finally {
+        for (const store of stores) await store.db.destroy();
+        await adminQuery(`drop schema ${schema} cascade`);
+      }
+    });
+
+    it("waits for the migration lock another instance holds", async () => {
+      const schema = await freshSchema();
+      const holder = await openStore(schema, { owner: false });
+      let release = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const holding = withMigrationLock(holder.db, () => held);
+      let opened = false;
+      const second = openStore(schema).then((store) => {
+        opened = true;
+        return store;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(opened).toBe(false);
+      release();
+      await holding;
+      const store = await second;
+      expect(opened).toBe(true);
+      await holder.db.destroy();
+      await store.close();
+    });
+
+    it("reads bigint columns and counts as numbers", async () => {
+      const store = await openStore(await freshSchema());
+      try {
+        await store.addUser(ann.id, ann.name);
+        const a = await store.rooms.createRoom({ name: "a", slug: "a", createdBy: ann.id });
+        await store.messages.append({ roomId: a.id, author: ann, clientId: "1", text: "x" });
+        const row = await store.db
+          .selectFrom("message")
+          .select(["seq", "created_at", (eb) => eb.fn.countAll().as("n")])
+          .groupBy(["seq", "created_at"])
+          .executeTakeFirstOrThrow();
+        expect([typeof row.seq, typeof row.created_at, typeof row.n]).toEqual([
+          "number",
+          "number",
+          "number",
+        ]);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+} else {
+  describe.skip("postgres driver (PostgreSQL unreachable)", () => {
+    it("store contract", () => {});
+  });
+}

@@ -1,0 +1,77 @@
+import { Redis } from "ioredis";
+import pg from "pg";
+
+/** The PostgreSQL server tests use (a database the tests may create schemas in). */
+export const TEST_POSTGRES_URL =
+  process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
+/** The Redis server tests use. */
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+
+/**
+ * Whether a service the tests need answers. In CI (CI=true) an unreachable
+ * service throws, failing the file: a green run must have tested it. On a
+ * developer's machine the suite is skipped with a banner that is hard to miss.
+ */
+async function available(name: string, url: string, probe: () => Promise<void>) {
+  try {
+    await probe();
+    return true;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    if (process.env.CI === "true") {
+      throw new Error(`${name} is unreachable at ${url} and CI requires it: ${reason}`);
+    }
+    const line = "!".repeat(72);
+    console.warn(
+      `\n${line}\n!! ${name} unreachable at ${url}: ${reason}\n!! SKIPPING the tests that need it (they FAIL when CI=true)\n${line}\n`,
+    );
+    return false;
+  }
+}
+
+/** True when TEST_POSTGRES_URL answers a query. */
+export function postgresAvailable(): Promise<boolean> {
+  return available("PostgreSQL", TEST_POSTGRES_URL, async () => {
+    const client = new pg.Client({
+      connectionString: TEST_POSTGRES_URL,
+      connectionTimeoutMillis: 3_000,
+    });
+    try {
+      await client.connect();
+      await client.query("select 1");
+    } finally {
+      await client.end().catch(() => {});
+    }
+  });
+}
+
+/** True when TEST_REDIS_URL answers PING. */
+export function redisAvailable(): Promise<boolean> {
+  return available("Redis", TEST_REDIS_URL, async () => {
+    const client = new Redis(TEST_REDIS_URL, {
+      lazyConnect: true,
+      connectTimeout: 3_000,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    // Swallow the connection error event; connect() rejects with it anyway.
+    client.on("error", () => {});
+    try {
+      await client.connect();
+      await client.ping();
+    } finally {
+      client.disconnect();
+    }
+  });
+}
+
+/** Runs SQL on the test server with a short-lived client (schema and database setup). */
+export async function adminQuery(text: string, url = TEST_POSTGRES_URL): Promise<pg.QueryResult> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await client.query(text);
+  } finally {
+    await client.end();
+  }
+}

@@ -137,4 +137,6 @@ export interface Relay {
   close(): Promise<void>;
   /** This instance's origin id, stamped on everything it publishes. */
   readonly id: string;
+  /** False while the transport is down (readiness); absent for in-process relays. */
+  readonly connected?: boolean;
 }

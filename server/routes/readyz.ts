@@ -6,6 +6,7 @@ export default defineHandler(async (event) => {
   try {
     const runtime = await getRuntime();
     await runtime.storage.ping();
+    if (runtime.relay?.connected === false) throw new Error("the relay (Redis) is not connected");
     return { ok: true };
   } catch (error) {
     event.res.status = 503;

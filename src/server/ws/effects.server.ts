@@ -3,22 +3,44 @@ import type { Effect } from "../../core/handle-frame";
 import type { Hub } from "../../core/hub";
 import type { UserSockets } from "../../core/presence";
 import { missedPages } from "../../core/replay";
-import type { Storage } from "../../ports";
+import type { Relay, Storage } from "../../ports";
 import { encodeServerFrame } from "../../protocol/decode";
 import type { ServerFrame, WireMember, WireMessage } from "../../protocol/frames";
 import type { Metrics } from "../metrics.server";
 
-type Deps = { hub: Hub<Peer>; online: UserSockets<Peer>; storage: Storage; metrics: Metrics };
+type Deps = {
+  hub: Hub<Peer>;
+  online: UserSockets<Peer>;
+  storage: Storage;
+  metrics: Metrics;
+  /** Other instances' sockets: room events and per-user frames go there too. */
+  relay?: Relay;
+};
+
+/** Relay keys: a room's topic, or one user's sockets (read markers, room changes). */
+export const relayKey = {
+  room: (roomId: string) => `r:${roomId}`,
+  user: (userId: string) => `u:${userId}`,
+};
 
 /** Performs the core's decisions on sockets and subscriptions, counting what goes out. */
-export function createEffectRunner({ hub, online, storage, metrics }: Deps) {
+export function createEffectRunner({ hub, online, storage, metrics, relay }: Deps) {
+  // The relay is a fast path only (at-most-once): a lost relay frame is
+  // recovered by seq from the database, so a failed publish is just logged
+  // by the relay and never blocks the sender.
+  const relayOut = (key: string, data: string) => {
+    relay?.publish(key, data).catch(() => {});
+  };
+
   const membersOf = async (roomId: string): Promise<WireMember[]> =>
     (await storage.rooms.members(roomId)).map((m) => ({ ...m, online: online.isOnline(m.id) }));
 
   /** Publishes one pre-encoded event to a room, timing the fan-out. */
   const publish = (roomId: string, frame: ServerFrame, except?: Peer) => {
     const started = performance.now();
-    const count = hub.publish(roomId, encodeServerFrame(frame), except);
+    const data = encodeServerFrame(frame);
+    const count = hub.publish(roomId, data, except);
+    relayOut(relayKey.room(roomId), data);
     metrics.fanout.observe((performance.now() - started) / 1000);
     metrics.framesOut.inc({ type: frame.type }, count);
   };
@@ -38,6 +60,21 @@ export function createEffectRunner({ hub, online, storage, metrics }: Deps) {
       metrics.framesOut.inc({ type: frame.type });
       if (frame.type === "ack") metrics.acks.inc();
       peer.send(encodeServerFrame(frame));
+    },
+
+    /** Writes a pre-encoded frame to every local socket of a user. */
+    toUser(userId: string, data: string) {
+      for (const socket of online.socketsOf(userId)) {
+        metrics.framesOut.inc({ type: "user" });
+        socket.send(data);
+      }
+    },
+
+    /** Delivers a frame another instance published to the local sockets it concerns. */
+    fromRelay(key: string, data: string) {
+      if (key.startsWith("r:"))
+        metrics.framesOut.inc({ type: "relayed" }, hub.publish(key.slice(2), data));
+      else if (key.startsWith("u:")) runner.toUser(key.slice(2), data);
     },
 
     /** Tells the rooms' other members this user came online or went offline. */
@@ -61,10 +98,8 @@ export function createEffectRunner({ hub, online, storage, metrics }: Deps) {
           return;
         case "user": {
           const data = encodeServerFrame(effect.frame);
-          for (const socket of online.socketsOf(effect.userId)) {
-            metrics.framesOut.inc({ type: effect.frame.type });
-            socket.send(data);
-          }
+          runner.toUser(effect.userId, data);
+          relayOut(relayKey.user(effect.userId), data);
           return;
         }
         case "subscribe": {

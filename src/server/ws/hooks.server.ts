@@ -39,13 +39,15 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
     admission ??= createAdmission(runtime.config.limits);
     metrics ??= runtime.metrics;
     if (!runner) {
-      runner = createEffectRunner({
-        hub,
-        online,
-        storage: runtime.storage,
-        metrics: runtime.metrics,
-      });
-      listenToServerEvents(runtime, { runner, online, revoke: sessions.revoke });
+      const { storage, metrics, relay } = runtime;
+      const created = createEffectRunner({ hub, online, storage, metrics, relay });
+      runner = created;
+      listenToServerEvents(runtime, { runner: created, online, revoke: sessions.revoke });
+      relay
+        ?.subscribe((key, data) => created.fromRelay(key, data))
+        .catch((error) => {
+          runtime.log.error("relay subscribe failed", { error: String(error) });
+        });
     }
     return { runtime, admission, runner };
   };

@@ -1,0 +1,163 @@
+import { describe, expect, it } from "vitest";
+import {
+  anyRoomLink,
+  chromiumAvailable,
+  createRoom,
+  cuttableConnection,
+  expectConnected,
+  expectCount,
+  expectStatus,
+  memberEntry,
+  messageItem,
+  messageLog,
+  messageTexts,
+  roomLink,
+  sendMessage,
+  signInFast,
+  signUpInto,
+  uniqueTag,
+  useBrowserSuite,
+  visit,
+} from "./browser";
+
+const available = chromiumAvailable();
+
+describe.skipIf(!available)("delivery", () => {
+  const suite = useBrowserSuite();
+
+  it("a reader cut off while 20 messages are sent gets exactly those 20, in order, once each", async () => {
+    const [a, b] = await Promise.all([suite.open(), suite.open()]);
+    const network = await cuttableConnection(b.context);
+    const tag = uniqueTag();
+    const [path, bea] = await Promise.all([
+      signInFast(a.page, suite.server.url, "Ada").then(() => createRoom(a.page, `Burst ${tag}`)),
+      signUpInto(b.context, suite.server.url, "Bea"),
+    ]);
+    await visit(b.page, path);
+    await expectConnected(b.page);
+
+    // The route really carries B's connection: a message reaches B live.
+    const pattern = new RegExp(`burst-${tag}-\\d\\d`, "g");
+    const first = `burst-${tag}-00`;
+    await sendMessage(a.page, first);
+    await messageItem(b.page, first).waitFor({ timeout: 2_000 });
+
+    await network.cut();
+    await expectStatus(b.page, "Offline", 5_000);
+    // The server noticed too: B is offline in A's member list.
+    await memberEntry(a.page, bea.name, "offline").waitFor({ timeout: 5_000 });
+
+    // A keeps chatting live while B is away: 20 messages in a row.
+    const sent = [first];
+    const box = a.page.getByRole("textbox", { name: "Message" });
+    for (let i = 1; i <= 20; i++) {
+      const text = `burst-${tag}-${String(i).padStart(2, "0")}`;
+      await box.fill(text);
+      await box.press("Enter");
+      sent.push(text);
+    }
+    await expect
+      .poll(() => messageTexts(a.page, pattern), { timeout: 5_000, interval: 50 })
+      .toEqual(sent);
+    await expectCount(messageLog(a.page).getByText("Sending…"), 0);
+    // None of them reached B while it was cut off.
+    await b.page.waitForTimeout(300);
+    expect(await messageTexts(b.page, pattern)).toEqual([first]);
+
+    await network.restore();
+    await expectConnected(b.page, 5_000);
+    await memberEntry(a.page, bea.name, "online").waitFor({ timeout: 5_000 });
+    await expect
+      .poll(() => messageTexts(b.page, pattern), { timeout: 10_000, interval: 100 })
+      .toEqual(sent);
+    // Nothing arrives twice afterwards (a late live copy or a second replay).
+    await b.page.waitForTimeout(500);
+    expect(await messageTexts(b.page, pattern)).toEqual(sent);
+
+    // And B is live again.
+    await sendMessage(a.page, `burst-${tag}-21`);
+    await expect
+      .poll(() => messageTexts(b.page, pattern), { timeout: 2_000, interval: 50 })
+      .toEqual([...sent, `burst-${tag}-21`]);
+    expect(b.problems.pageErrors).toEqual([]);
+  });
+
+  it("a message sent while the server is down shows Sending… and is delivered once after the restart", async () => {
+    const [a, b] = await Promise.all([suite.open(), suite.open()]);
+    const tag = uniqueTag();
+    const [path] = await Promise.all([
+      signInFast(a.page, suite.server.url, "Cal").then(() => createRoom(a.page, `Outage ${tag}`)),
+      signUpInto(b.context, suite.server.url, "Dee"),
+    ]);
+    await visit(b.page, path);
+    await expectConnected(b.page);
+    const text = `written during the outage ${tag}`;
+
+    await suite.server.stop();
+    await expectStatus(a.page, "Reconnecting…");
+    const box = a.page.getByRole("textbox", { name: "Message" });
+    await box.fill(text);
+    await box.press("Enter");
+    const pending = messageItem(a.page, text);
+    await pending.waitFor({ timeout: 2_000 });
+    await pending.getByText("Sending…").waitFor({ timeout: 2_000 });
+    // It stays pending while there is no server to acknowledge it.
+    await a.page.waitForTimeout(500);
+    expect(await pending.getByText("Sending…").count()).toBe(1);
+
+    await suite.server.restart();
+    await Promise.all([expectConnected(a.page, 15_000), expectConnected(b.page, 15_000)]);
+    await expectCount(messageItem(b.page, text), 1, 5_000);
+    await expectCount(messageLog(a.page).getByText("Sending…"), 0, 5_000);
+    await expectCount(messageItem(a.page, text), 1);
+    // Still exactly once a moment later, on both sides.
+    await a.page.waitForTimeout(500);
+    expect(await messageItem(a.page, text).count()).toBe(1);
+    expect(await messageItem(b.page, text).count()).toBe(1);
+
+    // After a reload A still has it once, delivered (no resend from the outbox).
+    await visit(a.page, path);
+    await expectConnected(a.page);
+    await expectCount(messageItem(a.page, text), 1);
+    await a.page.waitForTimeout(500);
+    expect(await messageItem(a.page, text).count()).toBe(1);
+    expect(await messageLog(a.page).getByText("Sending…").count()).toBe(0);
+    expect(await messageItem(b.page, text).count()).toBe(1);
+  });
+
+  it("reading a room in one tab clears its unread count in the user's other tab", async () => {
+    const [c, d] = await Promise.all([suite.open(), suite.open()]);
+    const tag = uniqueTag();
+    const roomName = `Yonder ${tag}`;
+    const [roomPath] = await Promise.all([
+      signInFast(d.page, suite.server.url, "Dan").then(() => createRoom(d.page, roomName)),
+      signUpInto(c.context, suite.server.url, "Cy"),
+    ]);
+    // C joins Y by opening it, then both of C's tabs sit in general (X).
+    const tab1 = c.page;
+    await visit(tab1, roomPath);
+    await expectConnected(tab1);
+    await anyRoomLink(tab1, "general").click();
+    await tab1.getByRole("heading", { level: 1, name: "general" }).waitFor();
+    const tab2 = await c.context.newPage();
+    await visit(tab2, "/r/general");
+    await expectConnected(tab2);
+    for (const tab of [tab1, tab2]) await roomLink(tab, roomName).waitFor();
+
+    await sendMessage(d.page, `first in yonder ${tag}`);
+    await sendMessage(d.page, `second in yonder ${tag}`);
+    const unread = `${roomName}, 2 unread`;
+    await Promise.all([
+      roomLink(tab1, unread).waitFor({ timeout: 5_000 }),
+      roomLink(tab2, unread).waitFor({ timeout: 5_000 }),
+    ]);
+
+    await roomLink(tab1, unread).click();
+    await tab1.waitForURL(`**${roomPath}`);
+    await messageItem(tab1, `second in yonder ${tag}`).waitFor();
+    // Tab 2 learns that Y was read: its link is plain "Yonder …" again.
+    await roomLink(tab2, roomName).waitFor({ timeout: 5_000 });
+    expect(await roomLink(tab2, unread).count()).toBe(0);
+    await roomLink(tab1, roomName).waitFor({ timeout: 5_000 });
+  });
+});

@@ -82,7 +82,7 @@ describe.skipIf(!available)("delivery", () => {
     expect(b.problems.pageErrors).toEqual([]);
   });
 
-  it("a message sent while the server is down shows Sending… and is delivered once after the restart", async () => {
+  it("messages sent while the server is down show Sending… and are delivered once, in order, after the restart", async () => {
     const [a, b] = await Promise.all([suite.open(), suite.open()]);
     const tag = uniqueTag();
     const [path] = await Promise.all([
@@ -92,6 +92,7 @@ describe.skipIf(!available)("delivery", () => {
     await visit(b.page, path);
     await expectConnected(b.page);
     const text = `written during the outage ${tag}`;
+    const second = `and a second one ${tag}`;
 
     await suite.server.stop();
     await expectStatus(a.page, "Reconnecting…");
@@ -101,28 +102,33 @@ describe.skipIf(!available)("delivery", () => {
     const pending = messageItem(a.page, text);
     await pending.waitFor({ timeout: 2_000 });
     await pending.getByText("Sending…").waitFor({ timeout: 2_000 });
-    // It stays pending while there is no server to acknowledge it.
+    await box.fill(second);
+    await box.press("Enter");
+    await messageItem(a.page, second).getByText("Sending…").waitFor({ timeout: 2_000 });
+    // They stay pending while there is no server to acknowledge them.
     await a.page.waitForTimeout(500);
     expect(await pending.getByText("Sending…").count()).toBe(1);
+    expect(await messageLog(a.page).getByText("Sending…").count()).toBe(2);
 
     await suite.server.restart();
     await Promise.all([expectConnected(a.page, 15_000), expectConnected(b.page, 15_000)]);
     await expectCount(messageItem(b.page, text), 1, 5_000);
     await expectCount(messageLog(a.page).getByText("Sending…"), 0, 5_000);
     await expectCount(messageItem(a.page, text), 1);
-    // Still exactly once a moment later, on both sides.
+    // Still exactly once a moment later, on both sides, in the order sent.
     await a.page.waitForTimeout(500);
-    expect(await messageItem(a.page, text).count()).toBe(1);
-    expect(await messageItem(b.page, text).count()).toBe(1);
+    const both = new RegExp(`(written during the outage|and a second one) ${tag}`, "g");
+    expect(await messageTexts(a.page, both)).toEqual([text, second]);
+    expect(await messageTexts(b.page, both)).toEqual([text, second]);
 
     // After a reload A still has it once, delivered (no resend from the outbox).
     await visit(a.page, path);
     await expectConnected(a.page);
     await expectCount(messageItem(a.page, text), 1);
     await a.page.waitForTimeout(500);
-    expect(await messageItem(a.page, text).count()).toBe(1);
+    expect(await messageTexts(a.page, both)).toEqual([text, second]);
     expect(await messageLog(a.page).getByText("Sending…").count()).toBe(0);
-    expect(await messageItem(b.page, text).count()).toBe(1);
+    expect(await messageTexts(b.page, both)).toEqual([text, second]);
   });
 
   it("reading a room in one tab clears its unread count in the user's other tab", async () => {

@@ -106,6 +106,13 @@ describe.skipIf(!available)("features", () => {
     // The draft was never sent.
     expect(await box.inputValue()).toBe("thinking out lo");
     expect(await messageLog(b.page).getByRole("listitem").count()).toBe(0);
+
+    // Typing again shows it again; sending the message ends it at once.
+    await box.pressSequentially("ud");
+    await indicator.waitFor({ timeout: 3_000 });
+    await box.press("Enter");
+    await messageItem(b.page, "thinking out loud").waitFor({ timeout: 3_000 });
+    await indicator.waitFor({ state: "detached", timeout: 1_000 });
   });
 
   it("lists the room's members as online or offline and shows B going offline", async () => {

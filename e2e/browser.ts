@@ -218,12 +218,47 @@ export async function signUpInto(
   user: TestUser | string = "user",
 ): Promise<TestUser> {
   const account = typeof user === "string" ? newUser(user) : user;
-  const { cookie } = await signUp(baseUrl, account);
-  const [name, ...rest] = cookie.split("=");
-  await context.addCookies([
-    { name: name ?? "", value: rest.join("="), url: baseUrl, httpOnly: true, sameSite: "Lax" },
-  ]);
+  await context.addCookies(await sessionCookies(baseUrl, account));
   return account;
+}
+
+/** Signs a user up through the HTTP API; returns the session cookie for a browser context. */
+async function sessionCookies(baseUrl: string, user: TestUser) {
+  const { cookie } = await signUp(baseUrl, user);
+  const [name, ...rest] = cookie.split("=");
+  return [
+    {
+      name: name ?? "",
+      value: rest.join("="),
+      url: baseUrl,
+      httpOnly: true,
+      sameSite: "Lax" as const,
+    },
+  ];
+}
+
+/**
+ * A new context and page on the suite's server, signed in as a new user (or
+ * `user`): the sign-up and the browser context are made at the same time.
+ * Opens nothing; `enter` a room next.
+ */
+export async function openAs(
+  suite: BrowserSuite,
+  user: TestUser | string = "user",
+): Promise<OpenedPage & { user: TestUser }> {
+  const account = typeof user === "string" ? newUser(user) : user;
+  const [opened, cookies] = await Promise.all([
+    suite.open(),
+    sessionCookies(suite.server.url, account),
+  ]);
+  await opened.context.addCookies(cookies);
+  return { ...opened, user: account };
+}
+
+/** Opens `path` and waits for hydration and a live connection. */
+export async function enter(page: Page, path: string): Promise<void> {
+  await visit(page, path);
+  await expectConnected(page);
 }
 
 /** Fills the /sign-up form and submits it (does not wait for the outcome). */

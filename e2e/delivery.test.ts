@@ -4,6 +4,7 @@ import {
   chromiumAvailable,
   createRoom,
   cuttableConnection,
+  enter,
   expectConnected,
   expectCount,
   expectStatus,
@@ -11,13 +12,11 @@ import {
   messageItem,
   messageLog,
   messageTexts,
+  openAs,
   roomLink,
   sendMessage,
-  signInFast,
-  signUpInto,
   uniqueTag,
   useBrowserSuite,
-  visit,
 } from "./browser";
 
 const available = chromiumAvailable();
@@ -26,26 +25,23 @@ describe.skipIf(!available)("delivery", () => {
   const suite = useBrowserSuite();
 
   it("a reader cut off while 20 messages are sent gets exactly those 20, in order, once each", async () => {
-    const [a, b] = await Promise.all([suite.open(), suite.open()]);
+    const [a, b] = await Promise.all([openAs(suite, "Ada"), openAs(suite, "Bea")]);
     const network = await cuttableConnection(b.context);
     const tag = uniqueTag();
-    const [path, bea] = await Promise.all([
-      signInFast(a.page, suite.server.url, "Ada").then(() => createRoom(a.page, `Burst ${tag}`)),
-      signUpInto(b.context, suite.server.url, "Bea"),
-    ]);
-    await visit(b.page, path);
-    await expectConnected(b.page);
+    await enter(a.page, "/r/general");
+    const path = await createRoom(a.page, `Burst ${tag}`);
+    await enter(b.page, path);
 
     // The route really carries B's connection: a message reaches B live.
     const pattern = new RegExp(`burst-${tag}-\\d\\d`, "g");
     const first = `burst-${tag}-00`;
     await sendMessage(a.page, first);
-    await messageItem(b.page, first).waitFor({ timeout: 2_000 });
+    await messageItem(b.page, first).waitFor({ timeout: 5_000 });
 
     await network.cut();
     await expectStatus(b.page, "Offline", 5_000);
     // The server noticed too: B is offline in A's member list.
-    await memberEntry(a.page, bea.name, "offline").waitFor({ timeout: 5_000 });
+    await memberEntry(a.page, b.user.name, "offline").waitFor({ timeout: 5_000 });
 
     // A keeps chatting live while B is away: 20 messages in a row.
     const sent = [first];
@@ -66,7 +62,7 @@ describe.skipIf(!available)("delivery", () => {
 
     await network.restore();
     await expectConnected(b.page, 5_000);
-    await memberEntry(a.page, bea.name, "online").waitFor({ timeout: 5_000 });
+    await memberEntry(a.page, b.user.name, "online").waitFor({ timeout: 5_000 });
     await expect
       .poll(() => messageTexts(b.page, pattern), { timeout: 10_000, interval: 100 })
       .toEqual(sent);
@@ -77,20 +73,17 @@ describe.skipIf(!available)("delivery", () => {
     // And B is live again.
     await sendMessage(a.page, `burst-${tag}-21`);
     await expect
-      .poll(() => messageTexts(b.page, pattern), { timeout: 2_000, interval: 50 })
+      .poll(() => messageTexts(b.page, pattern), { timeout: 5_000, interval: 50 })
       .toEqual([...sent, `burst-${tag}-21`]);
     expect(b.problems.pageErrors).toEqual([]);
   });
 
   it("messages sent while the server is down show Sending… and are delivered once, in order, after the restart", async () => {
-    const [a, b] = await Promise.all([suite.open(), suite.open()]);
+    const [a, b] = await Promise.all([openAs(suite, "Cal"), openAs(suite, "Dee")]);
     const tag = uniqueTag();
-    const [path] = await Promise.all([
-      signInFast(a.page, suite.server.url, "Cal").then(() => createRoom(a.page, `Outage ${tag}`)),
-      signUpInto(b.context, suite.server.url, "Dee"),
-    ]);
-    await visit(b.page, path);
-    await expectConnected(b.page);
+    await enter(a.page, "/r/general");
+    const path = await createRoom(a.page, `Outage ${tag}`);
+    await enter(b.page, path);
     const text = `written during the outage ${tag}`;
     const second = `and a second one ${tag}`;
 
@@ -100,11 +93,11 @@ describe.skipIf(!available)("delivery", () => {
     await box.fill(text);
     await box.press("Enter");
     const pending = messageItem(a.page, text);
-    await pending.waitFor({ timeout: 2_000 });
-    await pending.getByText("Sending…").waitFor({ timeout: 2_000 });
+    await pending.waitFor({ timeout: 5_000 });
+    await pending.getByText("Sending…").waitFor({ timeout: 5_000 });
     await box.fill(second);
     await box.press("Enter");
-    await messageItem(a.page, second).getByText("Sending…").waitFor({ timeout: 2_000 });
+    await messageItem(a.page, second).getByText("Sending…").waitFor({ timeout: 5_000 });
     // They stay pending while there is no server to acknowledge them.
     await a.page.waitForTimeout(500);
     expect(await pending.getByText("Sending…").count()).toBe(1);
@@ -122,8 +115,7 @@ describe.skipIf(!available)("delivery", () => {
     expect(await messageTexts(b.page, both)).toEqual([text, second]);
 
     // After a reload A still has it once, delivered (no resend from the outbox).
-    await visit(a.page, path);
-    await expectConnected(a.page);
+    await enter(a.page, path);
     await expectCount(messageItem(a.page, text), 1);
     await a.page.waitForTimeout(500);
     expect(await messageTexts(a.page, both)).toEqual([text, second]);
@@ -132,22 +124,18 @@ describe.skipIf(!available)("delivery", () => {
   });
 
   it("reading a room in one tab clears its unread count in the user's other tab", async () => {
-    const [c, d] = await Promise.all([suite.open(), suite.open()]);
+    const [c, d] = await Promise.all([openAs(suite, "Cy"), openAs(suite, "Dan")]);
     const tag = uniqueTag();
     const roomName = `Yonder ${tag}`;
-    const [roomPath] = await Promise.all([
-      signInFast(d.page, suite.server.url, "Dan").then(() => createRoom(d.page, roomName)),
-      signUpInto(c.context, suite.server.url, "Cy"),
-    ]);
+    await enter(d.page, "/r/general");
+    const roomPath = await createRoom(d.page, roomName);
     // C joins Y by opening it, then both of C's tabs sit in general (X).
     const tab1 = c.page;
-    await visit(tab1, roomPath);
-    await expectConnected(tab1);
+    await enter(tab1, roomPath);
     await anyRoomLink(tab1, "general").click();
     await tab1.getByRole("heading", { level: 1, name: "general" }).waitFor();
     const tab2 = await c.context.newPage();
-    await visit(tab2, "/r/general");
-    await expectConnected(tab2);
+    await enter(tab2, "/r/general");
     for (const tab of [tab1, tab2]) await roomLink(tab, roomName).waitFor();
 
     await sendMessage(d.page, `first in yonder ${tag}`);

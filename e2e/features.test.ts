@@ -5,23 +5,19 @@ import {
   anyRoomLink,
   chromiumAvailable,
   createRoom,
-  expectConnected,
+  enter,
   expectCount,
   memberEntry,
   membersPanel,
   messageItem,
   messageLog,
-  newUser,
+  openAs,
   roomLink,
   roomsNav,
   sendMessage,
-  signInAs,
-  signInFast,
-  signUpInto,
   type TestUser,
   uniqueTag,
   useBrowserSuite,
-  visit,
 } from "./browser";
 
 const available = chromiumAvailable();
@@ -69,17 +65,13 @@ describe.skipIf(!available)("features", () => {
 
   /** A and B signed in, both in a new room that A created. */
   async function twoInRoom(prefix: string) {
-    const [a, b] = await Promise.all([suite.open(), suite.open()]);
+    const [a, b] = await Promise.all([openAs(suite, "Ann"), openAs(suite, "Bo")]);
     const tag = uniqueTag();
     const name = `${prefix} ${tag}`;
-    const alice = newUser("Ann");
-    const [path, bob] = await Promise.all([
-      signInAs(a.page, suite.server.url, alice).then(() => createRoom(a.page, name)),
-      signUpInto(b.context, suite.server.url, "Bo"),
-    ]);
-    await visit(b.page, path);
-    await expectConnected(b.page);
-    return { a, b, alice, bob, tag, name, path };
+    await enter(a.page, "/r/general");
+    const path = await createRoom(a.page, name);
+    await enter(b.page, path);
+    return { a, b, alice: a.user, bob: b.user, tag, name, path };
   }
 
   it("shows '<name> is typing…' to the others and hides it about 5 s after they stop", async () => {
@@ -90,7 +82,7 @@ describe.skipIf(!available)("features", () => {
     const box = a.page.getByRole("textbox", { name: "Message" });
     await box.pressSequentially("thinking out lo", { delay: 40 });
     const stoppedAt = Date.now();
-    await indicator.waitFor({ timeout: 3_000 });
+    await indicator.waitFor({ timeout: 5_000 });
     expect(await indicator.isVisible()).toBe(true);
     // Nobody is told about their own typing.
     expect(await a.page.getByText(/is typing…/).count()).toBe(0);
@@ -109,9 +101,9 @@ describe.skipIf(!available)("features", () => {
 
     // Typing again shows it again; sending the message ends it at once.
     await box.pressSequentially("ud");
-    await indicator.waitFor({ timeout: 3_000 });
+    await indicator.waitFor({ timeout: 5_000 });
     await box.press("Enter");
-    await messageItem(b.page, "thinking out loud").waitFor({ timeout: 3_000 });
+    await messageItem(b.page, "thinking out loud").waitFor({ timeout: 5_000 });
     await indicator.waitFor({ state: "detached", timeout: 1_000 });
   });
 
@@ -138,7 +130,7 @@ describe.skipIf(!available)("features", () => {
     const original = `original wording ${tag}`;
     const edited = `better wording ${tag}`;
     await sendMessage(a.page, original);
-    await messageItem(b.page, original).waitFor({ timeout: 2_000 });
+    await messageItem(b.page, original).waitFor({ timeout: 5_000 });
 
     // The author's menu: Edit, Delete, React. Others may only react.
     let menu = await openActions(a.page, original);
@@ -156,42 +148,42 @@ describe.skipIf(!available)("features", () => {
     await editor.fill(edited);
     await editor.press("Enter");
     const bItem = messageItem(b.page, edited);
-    await bItem.waitFor({ timeout: 3_000 });
-    await bItem.getByText("(edited)").waitFor({ timeout: 2_000 });
+    await bItem.waitFor({ timeout: 5_000 });
+    await bItem.getByText("(edited)").waitFor({ timeout: 5_000 });
     await expectCount(messageItem(b.page, original), 0);
-    await messageItem(a.page, edited).getByText("(edited)").waitFor({ timeout: 2_000 });
+    await messageItem(a.page, edited).getByText("(edited)").waitFor({ timeout: 5_000 });
 
     // React: A adds 👍, B sees "👍 1"; B joins in (2), then both take it back.
     menu = await openActions(a.page, edited);
     await menu.getByRole("menuitem", { name: "React" }).click();
     await a.page.getByRole("button", { name: "React 👍" }).click();
     const bThumbs = bItem.getByRole("button", { name: /^👍 \d+$/ });
-    await bItem.getByRole("button", { name: "👍 1", exact: true }).waitFor({ timeout: 3_000 });
+    await bItem.getByRole("button", { name: "👍 1", exact: true }).waitFor({ timeout: 5_000 });
     expect(await bThumbs.getAttribute("aria-pressed")).toBe("false");
     await bThumbs.click();
     const aItem = messageItem(a.page, edited);
-    await aItem.getByRole("button", { name: "👍 2", exact: true }).waitFor({ timeout: 3_000 });
-    await bItem.getByRole("button", { name: "👍 2", exact: true }).waitFor({ timeout: 3_000 });
+    await aItem.getByRole("button", { name: "👍 2", exact: true }).waitFor({ timeout: 5_000 });
+    await bItem.getByRole("button", { name: "👍 2", exact: true }).waitFor({ timeout: 5_000 });
     expect(await bThumbs.getAttribute("aria-pressed")).toBe("true");
     await bThumbs.click();
-    await aItem.getByRole("button", { name: "👍 1", exact: true }).waitFor({ timeout: 3_000 });
+    await aItem.getByRole("button", { name: "👍 1", exact: true }).waitFor({ timeout: 5_000 });
     // A toggles its own reaction off: no 👍 left on either side.
     await aItem.getByRole("button", { name: "👍 1", exact: true }).click();
-    await expectCount(bThumbs, 0, 3_000);
-    await expectCount(aItem.getByRole("button", { name: /^👍/ }), 0, 3_000);
+    await expectCount(bThumbs, 0, 5_000);
+    await expectCount(aItem.getByRole("button", { name: /^👍/ }), 0, 5_000);
 
     // Delete: B sees "Message deleted" instead of the text.
     menu = await openActions(a.page, edited);
     await menu.getByRole("menuitem", { name: "Delete" }).click();
-    await messageLog(b.page).getByText("Message deleted").waitFor({ timeout: 3_000 });
+    await messageLog(b.page).getByText("Message deleted").waitFor({ timeout: 5_000 });
     await expectCount(messageItem(b.page, edited), 0);
-    await messageLog(a.page).getByText("Message deleted").waitFor({ timeout: 3_000 });
+    await messageLog(a.page).getByText("Message deleted").waitFor({ timeout: 5_000 });
     expect([...a.dialogs, ...b.dialogs]).toEqual([]);
   });
 
   it("finds an older message with Search messages and opens its room with it in view", async () => {
-    const { page } = await suite.open();
-    await signInFast(page, suite.server.url, "Sam");
+    const { page } = await openAs(suite, "Sam");
+    await enter(page, "/r/general");
     const tag = uniqueTag();
     const roomName = `Archive ${tag}`;
     const path = await createRoom(page, roomName);
@@ -210,8 +202,7 @@ describe.skipIf(!available)("features", () => {
     await socket.next((f) => f.type === "ack" && f.clientId === `filler-${tag}-59`, 10_000);
     socket.close();
 
-    await visit(page, "/r/general");
-    await expectConnected(page);
+    await enter(page, "/r/general");
     const search = page.getByRole("searchbox", { name: "Search messages" });
     await search.fill(word);
     await search.press("Enter");
@@ -227,15 +218,14 @@ describe.skipIf(!available)("features", () => {
     await page.getByRole("heading", { level: 1, name: roomName }).waitFor({ timeout: 5_000 });
     const found = messageItem(page, needle);
     await found.waitFor({ timeout: 5_000 });
-    await expect.poll(() => isInView(found), { timeout: 3_000 }).toBe(true);
+    await expect.poll(() => isInView(found), { timeout: 5_000 }).toBe(true);
     // The newest message is not loaded yet or out of view: we are at the old one.
     const newest = messageItem(page, "filler 59");
     expect((await newest.count()) === 0 || !(await isInView(newest))).toBe(true);
 
     // From inside the room, scrolled to its newest message, a hit jumps back as well.
-    await visit(page, path);
-    await expectConnected(page);
-    await expect.poll(() => isInView(newest), { timeout: 3_000 }).toBe(true);
+    await enter(page, path);
+    await expect.poll(() => isInView(newest), { timeout: 5_000 }).toBe(true);
     expect(await found.count()).toBe(0);
     await search.fill(word);
     await search.press("Enter");
@@ -243,12 +233,11 @@ describe.skipIf(!available)("features", () => {
     await hits.first().click();
     await page.waitForURL((url) => url.pathname === path && url.searchParams.has("m"));
     await found.waitFor({ timeout: 5_000 });
-    await expect.poll(() => isInView(found), { timeout: 3_000 }).toBe(true);
+    await expect.poll(() => isInView(found), { timeout: 5_000 }).toBe(true);
     expect(await isInView(newest)).toBe(false);
   });
 
   it("names room links with their unread count and ', mentioned' for a mention", async () => {
-    const [r, w] = await Promise.all([suite.open(), suite.open()]);
     const tag = uniqueTag();
     // A name without spaces, so "@<name>" is exactly what people type.
     const reader: TestUser = {
@@ -256,14 +245,12 @@ describe.skipIf(!available)("features", () => {
       email: `mia-${tag}@example.test`,
       password: "correct horse battery",
     };
+    const [r, w] = await Promise.all([openAs(suite, reader), openAs(suite, "Wes")]);
     const roomName = `Counting ${tag}`;
-    const [path] = await Promise.all([
-      signInFast(w.page, suite.server.url, "Wes").then(() => createRoom(w.page, roomName)),
-      signUpInto(r.context, suite.server.url, reader),
-    ]);
+    await enter(w.page, "/r/general");
+    const path = await createRoom(w.page, roomName);
     // The reader joins the room, then waits in general.
-    await visit(r.page, path);
-    await expectConnected(r.page);
+    await enter(r.page, path);
     await anyRoomLink(r.page, "general").click();
     await r.page.getByRole("heading", { level: 1, name: "general" }).waitFor();
     await roomLink(r.page, roomName).waitFor();
@@ -274,9 +261,8 @@ describe.skipIf(!available)("features", () => {
     await sendMessage(w.page, `@${reader.name} hello`);
     await roomLink(r.page, `${roomName}, 4 unread, mentioned`).waitFor({ timeout: 5_000 });
     // The server remembers it too.
-    await visit(r.page, "/r/general");
+    await enter(r.page, "/r/general");
     await roomLink(r.page, `${roomName}, 4 unread, mentioned`).waitFor({ timeout: 5_000 });
-    await expectConnected(r.page);
 
     // Reading the room clears both.
     await roomLink(r.page, `${roomName}, 4 unread, mentioned`).click();
@@ -286,12 +272,13 @@ describe.skipIf(!available)("features", () => {
   });
 
   it("opens a direct message from Members, delivers it live, and hides it from a third person", async () => {
-    const [a, b, c] = await Promise.all([suite.open(), suite.open(), suite.open()]);
-    const [alice, bob] = await Promise.all([
-      signInFast(a.page, suite.server.url, "Dora"),
-      signInFast(b.page, suite.server.url, "Eli"),
-      signUpInto(c.context, suite.server.url, "Fay"),
+    const [a, b, c] = await Promise.all([
+      openAs(suite, "Dora"),
+      openAs(suite, "Eli"),
+      openAs(suite, "Fay"),
     ]);
+    const [alice, bob] = [a.user, b.user];
+    await Promise.all([enter(a.page, "/r/general"), enter(b.page, "/r/general")]);
     const tag = uniqueTag();
     const bDms = roomsNav(b.page).getByRole("group", { name: "Direct messages" });
     expect(await bDms.getByRole("link").count()).toBe(0);
@@ -305,7 +292,7 @@ describe.skipIf(!available)("features", () => {
     await roomsNav(a.page)
       .getByRole("group", { name: "Direct messages" })
       .getByRole("link", { name: bob.name, exact: true })
-      .waitFor({ timeout: 3_000 });
+      .waitFor({ timeout: 5_000 });
 
     // B, who has not opened it, sees the DM appear live, named after A.
     await bDms.getByRole("link", { name: alice.name, exact: true }).waitFor({ timeout: 5_000 });
@@ -321,7 +308,7 @@ describe.skipIf(!available)("features", () => {
 
     // B answers; A sees it live.
     await sendMessage(b.page, `noted ${tag}`);
-    await messageItem(a.page, `noted ${tag}`).waitFor({ timeout: 3_000 });
+    await messageItem(a.page, `noted ${tag}`).waitFor({ timeout: 5_000 });
 
     // A third person cannot open it.
     const response = await c.page.goto(dmPath);

@@ -7,6 +7,7 @@ import {
   chromium,
   type Locator,
   type Page,
+  type WebSocketRoute,
 } from "playwright-core";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { signUp } from "../test/helpers/clients";
@@ -191,17 +192,73 @@ export async function signInFast(
   prefix = "user",
   path = "/r/general",
 ): Promise<TestUser> {
-  const user = newUser(prefix);
-  const { cookie } = await signUp(baseUrl, user);
-  const [name, ...rest] = cookie.split("=");
-  await page
-    .context()
-    .addCookies([
-      { name: name ?? "", value: rest.join("="), url: baseUrl, httpOnly: true, sameSite: "Lax" },
-    ]);
+  return signInAs(page, baseUrl, newUser(prefix), path);
+}
+
+/** Like signInFast, for a user the test made itself (say, a name without spaces). */
+export async function signInAs(
+  page: Page,
+  baseUrl: string,
+  user: TestUser,
+  path = "/r/general",
+): Promise<TestUser> {
+  await signUpInto(page.context(), baseUrl, user);
   await visit(page, path);
   await expectConnected(page);
   return user;
+}
+
+/**
+ * Signs a user up through the HTTP API and gives the context the session
+ * cookie, without opening anything (the test visits the page it needs).
+ */
+export async function signUpInto(
+  context: BrowserContext,
+  baseUrl: string,
+  user: TestUser | string = "user",
+): Promise<TestUser> {
+  const account = typeof user === "string" ? newUser(user) : user;
+  await context.addCookies(await sessionCookies(baseUrl, account));
+  return account;
+}
+
+/** Signs a user up through the HTTP API; returns the session cookie for a browser context. */
+async function sessionCookies(baseUrl: string, user: TestUser) {
+  const { cookie } = await signUp(baseUrl, user);
+  const [name, ...rest] = cookie.split("=");
+  return [
+    {
+      name: name ?? "",
+      value: rest.join("="),
+      url: baseUrl,
+      httpOnly: true,
+      sameSite: "Lax" as const,
+    },
+  ];
+}
+
+/**
+ * A new context and page on the suite's server, signed in as a new user (or
+ * `user`): the sign-up and the browser context are made at the same time.
+ * Opens nothing; `enter` a room next.
+ */
+export async function openAs(
+  suite: BrowserSuite,
+  user: TestUser | string = "user",
+): Promise<OpenedPage & { user: TestUser }> {
+  const account = typeof user === "string" ? newUser(user) : user;
+  const [opened, cookies] = await Promise.all([
+    suite.open(),
+    sessionCookies(suite.server.url, account),
+  ]);
+  await opened.context.addCookies(cookies);
+  return { ...opened, user: account };
+}
+
+/** Opens `path` and waits for hydration and a live connection. */
+export async function enter(page: Page, path: string): Promise<void> {
+  await visit(page, path);
+  await expectConnected(page);
 }
 
 /** Fills the /sign-up form and submits it (does not wait for the outcome). */
@@ -279,4 +336,133 @@ export async function sendMessage(page: Page, text: string): Promise<void> {
 export function ensureResultsDir(): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
   return RESULTS_DIR;
+}
+
+/** A short random tag that keeps names (rooms, words) unique within a run. */
+export function uniqueTag(): string {
+  return randomUUID().slice(0, 8);
+}
+
+/** The navigation landmark "Rooms". */
+export function roomsNav(page: Page) {
+  return page.getByRole("navigation", { name: "Rooms" });
+}
+
+/** The room link whose accessible name is exactly `name` ("general", "general, 3 unread"). */
+export function roomLink(page: Page, name: string) {
+  return roomsNav(page).getByRole("link", { name, exact: true });
+}
+
+/** A room's link whatever its unread state ("general", "general, 3 unread, mentioned"). */
+export function anyRoomLink(page: Page, roomName: string) {
+  const escaped = roomName.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return roomsNav(page).getByRole("link", {
+    name: new RegExp(`^${escaped}(, \\d+ unread(, mentioned)?)?$`),
+  });
+}
+
+/** Creates a room through the Rooms nav's "New room" form and waits until it is open. */
+export async function createRoom(page: Page, name: string): Promise<string> {
+  await roomsNav(page).getByRole("button", { name: "New room" }).click();
+  await page.getByLabel("Room name").fill(name);
+  await page.getByRole("button", { name: "Create", exact: true }).click();
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  await page.waitForURL(`**/r/${slug}`);
+  // The URL changes before the new room renders: wait for its title.
+  await page.getByRole("heading", { level: 1, name, exact: true }).waitFor({ timeout: 10_000 });
+  await expectConnected(page);
+  return `/r/${slug}`;
+}
+
+/**
+ * The texts in the page's message log that match `pattern`, one entry per
+ * list item, in the order shown (pending items included).
+ */
+export async function messageTexts(page: Page, pattern: RegExp): Promise<string[]> {
+  const texts = await messageLog(page)
+    .getByRole("listitem")
+    .allTextContents()
+    .catch(() => []);
+  const global = new RegExp(
+    pattern.source,
+    pattern.flags.includes("g") ? pattern.flags : `${pattern.flags}g`,
+  );
+  return texts.flatMap((text) => text.match(global) ?? []);
+}
+
+/** The members landmark ("Members") of a room page. */
+export function membersPanel(page: Page) {
+  return page.getByRole("complementary", { name: "Members" });
+}
+
+/** The member entry named "<name>, online" or "<name>, offline". */
+export function memberEntry(page: Page, name: string, state: "online" | "offline") {
+  return membersPanel(page).getByRole("listitem", { name: `${name}, ${state}`, exact: true });
+}
+
+/**
+ * Routes a context's chat socket (/_ws) through Playwright so a test can cut
+ * it like a network failure: `cut` takes the browser offline and closes the
+ * open connections on both ends (the server sees the peer go, the page sees
+ * a close while offline); connection attempts meanwhile reach no server (no
+ * `ready` ever comes). `restore` closes those attempts and goes back online.
+ * (Going offline alone is not enough: Chromium keeps the open socket and
+ * delivers what was held back once it is online again.) Call before the
+ * page opens its socket.
+ */
+export async function cuttableConnection(context: BrowserContext) {
+  let isCut = false;
+  const live = new Set<{ page: WebSocketRoute; server: WebSocketRoute }>();
+  const held = new Set<WebSocketRoute>();
+  await context.routeWebSocket(/\/_ws$/, (route) => {
+    if (isCut) {
+      held.add(route);
+      return;
+    }
+    const pair = { page: route, server: route.connectToServer() };
+    live.add(pair);
+    // Forward a close from either side (the default does too, but we also
+    // need to forget the pair).
+    route.onClose((code, reason) => {
+      live.delete(pair);
+      void closeRoute(pair.server, code, reason);
+    });
+    pair.server.onClose((code, reason) => {
+      live.delete(pair);
+      void closeRoute(route, code, reason);
+    });
+  });
+  return {
+    async cut() {
+      isCut = true;
+      await context.setOffline(true);
+      const pairs = [...live];
+      live.clear();
+      await Promise.all(
+        pairs.flatMap(({ page, server }) => [
+          closeRoute(server, 1001, "network cut"),
+          closeRoute(page, 4001, "network cut"),
+        ]),
+      );
+    },
+    async restore() {
+      isCut = false;
+      const hanging = [...held];
+      held.clear();
+      await Promise.all(hanging.map((route) => closeRoute(route, 4001, "network cut")));
+      await context.setOffline(false);
+    },
+  };
+}
+
+/** Closes one side of a routed socket; codes that cannot be sent (1005, 1006) close plainly. */
+async function closeRoute(route: WebSocketRoute, code?: number, reason?: string): Promise<void> {
+  try {
+    await route.close({ code, reason });
+  } catch {
+    await route.close().catch(() => undefined);
+  }
 }

@@ -1,17 +1,40 @@
+import pino from "pino";
+
 /** A structured JSON line logger; never give it message text, cookies or secrets. */
 export type Logger = Record<
   "debug" | "info" | "warn" | "error",
   (msg: string, fields?: object) => void
 >;
 
-const ranks = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 } as const;
-
-/** Writes one JSON object per line to stdout (info and below) or stderr (warn and up). */
-export function createLogger(level: keyof typeof ranks): Logger {
-  const write = (name: Exclude<keyof typeof ranks, "silent">) => (msg: string, fields?: object) => {
-    if (ranks[name] < ranks[level]) return;
-    const line = JSON.stringify({ time: new Date().toISOString(), level: name, msg, ...fields });
-    (ranks[name] >= ranks.warn ? process.stderr : process.stdout).write(`${line}\n`);
-  };
-  return { debug: write("debug"), info: write("info"), warn: write("warn"), error: write("error") };
+/**
+ * pino writing one JSON object per line to stdout. Keys that could carry
+ * private data are redacted as a second line of defence.
+ */
+export function createLogger(level: "debug" | "info" | "warn" | "error" | "silent"): Logger {
+  const log = pino({
+    level,
+    base: { pid: process.pid },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+    redact: {
+      paths: [
+        "cookie",
+        "password",
+        "secret",
+        "token",
+        "text",
+        "*.cookie",
+        "*.password",
+        "*.token",
+        "*.text",
+      ],
+      censor: "[redacted]",
+    },
+  });
+  const at =
+    (name: keyof Logger) =>
+    (msg: string, fields?: object): void => {
+      log[name](fields ?? {}, msg);
+    };
+  return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
 }

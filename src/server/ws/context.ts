@@ -6,6 +6,8 @@ declare module "crossws" {
     user: WireUser;
     /** The client's IP as counted for connection caps. */
     ip: string;
+    /** The handshake's request id, on every log line of this socket. */
+    requestId: string;
     /** The session the socket lives on: it closes when that ends. */
     session: { token: string; expiresAt: number };
   }

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Hooks, Peer } from "crossws";
 import { handleFrame } from "../../core/handle-frame";
 import { Hub } from "../../core/hub";
@@ -98,20 +99,26 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
     async upgrade(request) {
       const { runtime, admission } = await setup();
       const { config, auth } = runtime;
+      // One id per handshake ties its log lines together (a proxy's id wins).
+      const requestId = request.headers.get("x-request-id")?.slice(0, 64) || randomUUID();
       const origin = request.headers.get("origin");
       if (!isOriginAllowed(origin, request.headers.get("host"), config.allowedOrigins)) {
-        return refuse(runtime, "origin", 403, "Forbidden origin", { origin });
+        return refuse(runtime, "origin", 403, "Forbidden origin", { origin, requestId });
       }
       const session = await sessionOf(auth, request.headers);
-      if (!session) return refuse(runtime, "no_session", 401, "Unauthorized", {});
+      if (!session) return refuse(runtime, "no_session", 401, "Unauthorized", { requestId });
       const ip = clientIp(request, config.trustProxy);
       const refusal = admission.refusal(session.user.id, ip);
       if (refusal) {
-        return refuse(runtime, "too_many_connections", 429, refusal, { user: session.user.id, ip });
+        return refuse(runtime, "too_many_connections", 429, refusal, {
+          user: session.user.id,
+          ip,
+          requestId,
+        });
       }
       admission.opened(session.user.id, ip);
       const { user, token, expiresAt } = session;
-      return { context: { user, ip, session: { token, expiresAt } } };
+      return { context: { user, ip, requestId, session: { token, expiresAt } } };
     },
 
     async open(peer) {
@@ -132,7 +139,7 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
           true,
         );
       }
-      log.info("ws open", { peer: peer.id, user: user.id });
+      log.info("ws open", { peer: peer.id, user: user.id, requestId: peer.context.requestId });
     },
 
     message(peer, message) {
@@ -158,6 +165,7 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
           log.error("frame failed", {
             peer: peer.id,
             user: peer.context.user?.id,
+            requestId: peer.context.requestId,
             error: String(error),
           });
           const message = "the server could not handle that frame";
@@ -182,12 +190,22 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
       sessions.forget(peer, session.token);
       const rooms = hub.drop(peer);
       if (online.remove(user.id, peer)) runner.announce(peer, rooms, false);
-      runtime.log.info("ws close", { peer: peer.id, user: user.id, code: details.code });
+      runtime.log.info("ws close", {
+        peer: peer.id,
+        user: user.id,
+        requestId: peer.context.requestId,
+        code: details.code,
+      });
     },
 
     async error(peer, error) {
       const { log } = await getRuntime();
-      log.error("ws error", { peer: peer.id, user: peer.context.user?.id, error: String(error) });
+      log.error("ws error", {
+        peer: peer.id,
+        user: peer.context.user?.id,
+        requestId: peer.context.requestId,
+        error: String(error),
+      });
     },
   };
 }

@@ -1,0 +1,144 @@
+// The harness's handle on its load-generator processes: forks them, spreads
+// connections across them, and merges what they measured.
+import { type ChildProcess, fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { Histogram } from "../lib/stats.ts";
+import type { ConnSpec, Reply, Request } from "./protocol.ts";
+
+const WORKER = fileURLToPath(new URL("./worker.ts", import.meta.url));
+
+type Worker = { child: ChildProcess; pending: Map<number, (reply: Reply) => void> };
+type Spread = { worker: number; local: number };
+type ReplyOf<K extends Reply["op"]> = Extract<Reply, { op: K }>;
+
+export type RunResult = { sent: number; latency: Histogram; ack: Histogram; errors: string[] };
+
+export class LoadGen {
+  #workers: Worker[] = [];
+  #where: Spread[] = [];
+  #counts: number[] = [];
+  #next = 0;
+
+  /** Forks `count` workers with this process's Node (24: it strips the .ts types). */
+  static start(count: number): LoadGen {
+    const gen = new LoadGen();
+    for (let i = 0; i < count; i++) {
+      const child = fork(WORKER, [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+      const worker: Worker = { child, pending: new Map() };
+      child.on("message", (reply: Reply & { id: number }) => {
+        const resolve = worker.pending.get(reply.id);
+        worker.pending.delete(reply.id);
+        resolve?.(reply);
+      });
+      child.on("exit", (code) => {
+        for (const resolve of worker.pending.values())
+          resolve({ op: "error", message: `worker exited with ${code}` } as never);
+      });
+      gen.#workers.push(worker);
+      gen.#counts.push(0);
+    }
+    return gen;
+  }
+
+  get size() {
+    return this.#where.length;
+  }
+
+  #ask<K extends Reply["op"]>(worker: number, req: Request): Promise<ReplyOf<K>> {
+    const target = this.#workers[worker];
+    if (!target) throw new Error(`no worker ${worker}`);
+    const id = this.#next++;
+    return new Promise((resolve, reject) => {
+      target.pending.set(id, (reply) => {
+        if ((reply.op as string) === "error")
+          reject(new Error((reply as never as { message: string }).message));
+        else resolve(reply as ReplyOf<K>);
+      });
+      target.child.send({ ...req, id });
+    });
+  }
+
+  #at(conn: number): Spread {
+    const spread = this.#where[conn];
+    if (!spread) throw new Error(`no connection ${conn}`);
+    return spread;
+  }
+
+  /** Opens connections round-robin over the workers; their global indexes continue from `size`. */
+  async open(kind: "ws" | "io", base: string, specs: ConnSpec[], concurrency = 50) {
+    const perWorker: ConnSpec[][] = this.#workers.map(() => []);
+    for (const spec of specs) {
+      const worker = this.#where.length % this.#workers.length;
+      const local = this.#counts[worker] ?? 0;
+      this.#counts[worker] = local + 1;
+      this.#where.push({ worker, local });
+      perWorker[worker]?.push(spec);
+    }
+    const replies = await Promise.all(
+      perWorker.map((conns, worker) =>
+        this.#ask<"open">(worker, { op: "open", kind, base, conns, concurrency }),
+      ),
+    );
+    return {
+      opened: replies.reduce((sum, r) => sum + r.opened, 0),
+      failures: replies.flatMap((r) => r.failures),
+      ms: Math.max(...replies.map((r) => r.ms)),
+    };
+  }
+
+  /** One timed step on every worker at once; `senders` are global connection indexes. */
+  async run(options: {
+    step: number;
+    seconds: number;
+    drainMs: number;
+    perSecond: number;
+    textChars: number;
+    senders: { conn: number; slug: string }[];
+  }): Promise<RunResult> {
+    const bySender = this.#workers.map(() => [] as { conn: number; slug: string }[]);
+    for (const { conn, slug } of options.senders) {
+      const { worker, local } = this.#at(conn);
+      bySender[worker]?.push({ conn: local, slug });
+    }
+    const replies = await Promise.all(
+      bySender.map((senders, worker) =>
+        this.#ask<"run">(worker, { op: "run", ...options, senders }),
+      ),
+    );
+    return {
+      sent: replies.reduce((sum, r) => sum + r.sent, 0),
+      latency: replies.reduce((h, r) => h.merge(r.latency), new Histogram()),
+      ack: replies.reduce((h, r) => h.merge(r.ack), new Histogram()),
+      errors: replies.flatMap((r) => r.errors),
+    };
+  }
+
+  /** Closed-loop sends on one connection; resolves with the time and ack latencies. */
+  async blast(
+    conn: number,
+    options: { step: number; slug: string; count: number; window: number; textChars: number },
+  ) {
+    const { worker, local } = this.#at(conn);
+    const reply = await this.#ask<"blast">(worker, { op: "blast", conn: local, ...options });
+    return { ms: reply.ms, ack: Histogram.from(reply.ack) };
+  }
+
+  /** Subscribes one connection with `afterSeq` and times the replay to `done`. */
+  async replay(conn: number, slug: string, afterSeq: number) {
+    const { worker, local } = this.#at(conn);
+    return this.#ask<"replay">(worker, { op: "replay", conn: local, slug, afterSeq });
+  }
+
+  /** Closes every connection; the workers stay for the next system. */
+  async closeAll() {
+    await Promise.all(
+      this.#workers.map((_, worker) => this.#ask<"close">(worker, { op: "close" })),
+    );
+    this.#where = [];
+    this.#counts = this.#counts.map(() => 0);
+  }
+
+  stop() {
+    for (const { child } of this.#workers) child.kill();
+  }
+}

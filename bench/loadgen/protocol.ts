@@ -1,0 +1,36 @@
+// The IPC messages between the harness (driver.ts) and a worker (worker.ts).
+import type { HistogramData } from "../lib/stats.ts";
+
+/** One client connection: Parley's carry a session cookie, baselines name their rooms. */
+export type ConnSpec = { cookie?: string; slugs: string[] };
+
+export type Request =
+  | { op: "open"; kind: "ws" | "io"; base: string; conns: ConnSpec[]; concurrency: number }
+  | {
+      op: "run";
+      step: number;
+      seconds: number;
+      drainMs: number;
+      perSecond: number;
+      textChars: number;
+      /** Connection indexes (within this worker) and the room each sends to. */
+      senders: { conn: number; slug: string }[];
+    }
+  | {
+      op: "blast";
+      step: number;
+      conn: number;
+      slug: string;
+      count: number;
+      window: number;
+      textChars: number;
+    }
+  | { op: "replay"; conn: number; slug: string; afterSeq: number }
+  | { op: "close" };
+
+export type Reply =
+  | { op: "open"; opened: number; failures: string[]; ms: number }
+  | { op: "run"; sent: number; latency: HistogramData; ack: HistogramData; errors: string[] }
+  | { op: "blast"; ms: number; ack: HistogramData }
+  | { op: "replay"; ms: number; messages: number; frames: number }
+  | { op: "close" };

@@ -7,6 +7,7 @@ import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
 import { chart } from "./lib/chart.ts";
 import { loadConfig } from "./lib/config.ts";
+import { layout } from "./lib/layout.ts";
 import { ensureBuild } from "./lib/parley.ts";
 import { prepareParley } from "./lib/parley-data.ts";
 import { markdown, type Results } from "./lib/report.ts";
@@ -36,32 +37,19 @@ const systems = config.systems as SystemName[];
 const wants = (scenario: string) => config.scenarios.includes(scenario);
 const parleyRuns = systems.includes("parley");
 
+const plan = layout(config);
 let parley: ParleyData | undefined;
 if (parleyRuns) {
   ensureBuild();
   const prepStarted = Date.now();
-  const plan = {
-    users: Math.max(
-      wants("fanout") ? config.fanout.conns : 0,
-      wants("rooms") ? config.rooms.rooms * config.rooms.size : 0,
-      wants("idle") ? config.idle.conns : 0,
-      wants("persist") ? config.persist.senders : 0,
-      2,
-    ),
-    signUps: config.signUps,
-    general: wants("fanout") ? config.fanout.conns : 0,
-    grouped: config.rooms.rooms * config.rooms.size,
-    roomSize: config.rooms.size,
-    solo: wants("persist") ? config.persist.senders : 0,
-  };
   log(`preparing Parley: ${plan.users} users`);
-  parley = await prepareParley(plan, log);
+  parley = await prepareParley(plan, config.signUps, log);
   const signUps = Math.min(config.signUps, plan.users);
   results.prepare = { signUps, seeded: plan.users - signUps, ms: Date.now() - prepStarted };
 }
 
 const gen = LoadGen.start(config.workers);
-const ctx: Context = { config, gen, parley, log };
+const ctx: Context = { config, layout: plan, gen, parley, log };
 
 /** Runs one scenario for one system; a failure is recorded and the run goes on. */
 async function attempt<T>(label: string, body: () => Promise<T>): Promise<T | undefined> {

@@ -22,12 +22,18 @@ export function loadConfig() {
   const config = {
     systems: list("BENCH_SYSTEMS", [...ALL_SYSTEMS]),
     scenarios: list("BENCH_SCENARIOS", [...ALL_SCENARIOS]),
+    /** Client for the WebSocket systems: "lite" (bench/loadgen/lite-ws.ts) or "ws". */
+    client: (process.env.BENCH_CLIENT === "ws" ? "ws" : "lite") as "ws" | "lite",
     /** Load-generator processes (one leaves the other core to the server). */
     workers: num("BENCH_WORKERS", 1),
     /** Characters of padding in each message's text (a short chat line). */
     textChars: num("BENCH_TEXT_CHARS", 60),
     /** Late deliveries still counted after a step's sends stop. */
     drainMs: num("BENCH_DRAIN_MS", 1500),
+    /** An unmeasured step before each measured load (JIT warm-up). */
+    warmupSeconds: num("BENCH_WARMUP_SECONDS", 2),
+    /** The first fan-out step, many rooms and persistence run as this many rounds; figures are medians. */
+    rounds: num("BENCH_ROUNDS", 3),
     fanout: {
       conns: num("BENCH_FANOUT_CONNS", 1000),
       senders: num("BENCH_FANOUT_SENDERS", 50),

@@ -1,15 +1,19 @@
 // The people and rooms of a Parley bench run. Sign-up is real HTTP, but it
-// hashes the password with scrypt (~250 ms of server CPU each here), so a
-// thousand sign-ups alone would take minutes. The first `signUps` users go
-// through /api/auth/sign-up/email; the rest are seeded as user + session
-// rows, their cookie signed as better-auth signs it (checked against a real
-// sign-up's cookie, so a format change fails loudly). From there on every
-// connection is the real thing: cookie -> session lookup at the upgrade.
-// Rooms other than general are inserted into the SQLite file (no HTTP API
-// makes them), and users join a room by opening /r/<slug>, as a browser does.
+// hashes the password with scrypt (~250 ms of server CPU each here), and
+// opening a room page renders it (~11 ms), so thousands of users made that
+// way would take minutes before anything is measured. The first `signUps`
+// users go the real way: /api/auth/sign-up/email, then /r/<slug> for each
+// of their rooms, as a browser does. The rest are seeded as rows (user,
+// session, room_member) with the cookie signed as better-auth signs it,
+// checked against a real sign-up's cookie so a format change fails loudly.
+// From there on every connection is the real thing: cookie -> session
+// lookup at the upgrade -> rooms from the database.
+// Rooms other than general are inserted into the SQLite file either way:
+// no HTTP API makes them (test/integration does the same).
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
+import { type Layout, RESUME_ROOM } from "./layout.ts";
 import { AUTH_SECRET, newDataDir, pool, startParley } from "./parley.ts";
 
 export type BenchUser = { cookie: string; name: string };
@@ -50,8 +54,8 @@ const openDb = (dataDir: string) => {
   return db;
 };
 
-/** Users from..to-1 as user + session rows (no password: they never sign in). */
-function seedUsers(dataDir: string, from: number, to: number): BenchUser[] {
+/** Users from..to-1 as user, session and membership rows (no password: they never sign in). */
+function seedUsers(dataDir: string, from: number, to: number, roomsOf: (i: number) => string[]) {
   const db = openDb(dataDir);
   const token = () => randomBytes(24).toString("base64url").slice(0, 32);
   const now = new Date().toISOString();
@@ -62,6 +66,9 @@ function seedUsers(dataDir: string, from: number, to: number): BenchUser[] {
   const session = db.prepare(
     "INSERT INTO \"session\" (id, expiresAt, token, createdAt, updatedAt, ipAddress, userAgent, userId) VALUES (?, ?, ?, ?, ?, '', 'bench', ?)",
   );
+  const member = db.prepare(
+    "INSERT INTO room_member (room_id, user_id, joined_at) SELECT id, ?, ? FROM room WHERE slug = ?",
+  );
   const users: BenchUser[] = [];
   try {
     db.exec("BEGIN");
@@ -71,6 +78,7 @@ function seedUsers(dataDir: string, from: number, to: number): BenchUser[] {
       const secret = token();
       user.run(id, name, `${name}@example.test`, now, now);
       session.run(token(), expires, secret, now, now, id);
+      for (const slug of roomsOf(i)) member.run(id, Date.now(), slug);
       users.push({ cookie: signedCookie(secret), name });
     }
     db.exec("COMMIT");
@@ -102,52 +110,30 @@ async function joinRoom(base: string, user: BenchUser, slug: string) {
   if (!response.ok) throw new Error(`GET /r/${slug}: ${response.status}`);
 }
 
-export type ParleyPlan = {
-  users: number;
-  /** This many go through the real sign-up; the rest are seeded. */
-  signUps: number;
-  /** Users 0..general-1 join "general" (the fan-out room). */
-  general: number;
-  /** Users 0..grouped-1 join room g-<i / roomSize> (the many-rooms scenario). */
-  grouped: number;
-  roomSize: number;
-  /** Users 0..solo-1 each get a room p-<i> of their own (persistence). */
-  solo: number;
-};
-
-/** Users 0 and 1 share the room used by the resume scenario. */
-export const RESUME_ROOM = "resume";
-
 /**
- * Makes a data folder with the plan's users and rooms, then stops the
+ * Makes a data folder with the layout's users and rooms, then stops the
  * server: every scenario starts a fresh process on this folder.
  */
-export async function prepareParley(plan: ParleyPlan, log: (line: string) => void) {
+export async function prepareParley(layout: Layout, signUps: number, log: (line: string) => void) {
   const dataDir = newDataDir();
   const server = await startParley(dataDir);
   const base = `http://127.0.0.1:${server.port}`;
   try {
-    let started = Date.now();
-    const real = Math.min(plan.signUps, plan.users);
-    const users = await pool(real, 2, (i) => signUp(base, i));
-    log(`${real} real sign-ups in ${Date.now() - started} ms`);
-    users.push(...seedUsers(dataDir, real, plan.users));
-    const groups = Math.ceil(plan.grouped / plan.roomSize);
     createRooms(dataDir, [
-      ...Array.from({ length: groups }, (_, g) => `g-${g}`),
-      ...Array.from({ length: plan.solo }, (_, i) => `p-${i}`),
+      ...Array.from({ length: layout.groups }, (_, g) => `g-${g}`),
+      ...Array.from({ length: layout.solo }, (_, i) => `p-${i}`),
       RESUME_ROOM,
     ]);
-    const joins: [BenchUser, string][] = [];
-    users.forEach((user, i) => {
-      if (i < plan.general) joins.push([user, "general"]);
-      if (i < plan.grouped) joins.push([user, `g-${Math.floor(i / plan.roomSize)}`]);
-      if (i < plan.solo) joins.push([user, `p-${i}`]);
-      if (i < 2) joins.push([user, RESUME_ROOM]);
-    });
-    started = Date.now();
-    await pool(joins.length, 4, (i) => joinRoom(base, ...(joins[i] as [BenchUser, string])));
-    log(`${joins.length} room pages opened in ${Date.now() - started} ms`);
+    const started = Date.now();
+    const real = Math.min(signUps, layout.users);
+    const users = await pool(real, 2, (i) => signUp(base, i));
+    const joins = users.flatMap((user, i) => layout.roomsOf(i).map((slug) => ({ user, slug })));
+    await pool(joins.length, 2, (i) =>
+      joinRoom(base, joins[i]?.user as BenchUser, joins[i]?.slug ?? ""),
+    );
+    log(`${real} real sign-ups and ${joins.length} room pages in ${Date.now() - started} ms`);
+    users.push(...seedUsers(dataDir, real, layout.users, layout.roomsOf));
+    log(`${layout.users - real} users seeded`);
     return { dataDir, users };
   } finally {
     await server.stop();

@@ -85,13 +85,19 @@ export async function answers(url: string): Promise<boolean> {
 // to user space on every architecture we run on.
 const TICK_US = 10_000;
 
-/** User + system CPU time the process has used so far, in microseconds. */
-export function cpuMicros(pid: number): number {
+/** User and system CPU time the process has used so far, in microseconds. */
+export function cpuTimes(pid: number): { user: number; system: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   // The command name (field 2) may contain spaces: split after its ")".
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   // fields[0] is field 3 (state), so utime (14) and stime (15) sit at 11 and 12.
-  return (Number(fields[11]) + Number(fields[12])) * TICK_US;
+  return { user: Number(fields[11]) * TICK_US, system: Number(fields[12]) * TICK_US };
+}
+
+/** User + system CPU time the process has used so far, in microseconds. */
+export function cpuMicros(pid: number): number {
+  const { user, system } = cpuTimes(pid);
+  return user + system;
 }
 
 /** Resident set size of the process in KiB (VmRSS), or peak RSS with `peak`. */

@@ -47,9 +47,18 @@ const stepCells = (s: StepResult, ws: StepResult | undefined) => [
   withRatio(s.p99, ws?.p99, 2),
   withRatio(s.max, ws?.max, 1),
   withRatio(s.cpuUsPerDelivery, ws?.cpuUsPerDelivery, 2),
+  withRatio(s.userUsPerDelivery, ws?.userUsPerDelivery, 2),
   withRatio(s.rssMiB, ws?.rssMiB, 0),
 ];
-const STEP_HEAD = ["deliveries/s", "p50 ms", "p99 ms", "max ms", "CPU µs/delivery", "RSS MiB"];
+const STEP_HEAD = [
+  "deliveries/s",
+  "p50 ms",
+  "p99 ms",
+  "max ms",
+  "CPU µs/delivery",
+  "of it user-space µs",
+  "RSS MiB",
+];
 
 function fanoutSection(results: Results): string {
   const entries = Object.entries(results.fanout);
@@ -62,11 +71,7 @@ function fanoutSection(results: Results): string {
       : `${f.kneeAbove ? "≥ " : ""}${fmt(f.kneeOffered, 0)} msg/s`;
   const base = table(
     ["system", ...STEP_HEAD, "knee (offered)"],
-    entries.map(([name, f]) => [
-      name,
-      ...(f.steps[0] ? stepCells(f.steps[0], ws?.steps[0]) : STEP_HEAD.map(() => "–")),
-      knee(f),
-    ]),
+    entries.map(([name, f]) => [name, ...stepCells(f.first, ws?.first), knee(f)]),
   );
   const steps = table(
     [
@@ -78,6 +83,7 @@ function fanoutSection(results: Results): string {
       "p99 ms",
       "CPU µs/delivery",
       "server CPU",
+      "client CPU",
       "SLO",
     ],
     entries.flatMap(([name, f]) =>
@@ -90,6 +96,7 @@ function fanoutSection(results: Results): string {
         fmt(s.p99, 2),
         fmt(s.cpuUsPerDelivery, 2),
         `${fmt(s.cpuPct, 0)}%`,
+        `${fmt(s.clientCpuPct, 0)}%`,
         s.meetsSlo ? "ok" : "missed",
       ]),
     ),
@@ -97,11 +104,11 @@ function fanoutSection(results: Results): string {
   return [
     `## Fan-out: 1 room, ${first?.conns} connections, ${first?.senders} senders`,
     "",
-    `First step (${results.config.fanout.rate} msg/s per sender, ${results.config.fanout.firstSeconds} s); ratios are to raw \`ws\`. The knee is the highest offered rate that still met the SLO (≥ 99.9% delivered, p99 ≤ 100 ms).`,
+    `First step: ${results.config.fanout.rate} msg/s per sender for ${results.config.fanout.firstSeconds} s, as ${results.config.rounds} rounds, each figure the median of the rounds; ratios are to raw \`ws\`. The knee is the highest offered rate that met the SLO (≥ 99.9% delivered, p99 ≤ 100 ms); the rate doubles from the first step while the SLO holds, and halves when the first step already missed it.`,
     "",
     base,
     "",
-    "Every step (the rate doubles until a system misses the SLO):",
+    "Every step:",
     "",
     steps,
   ].join("\n");

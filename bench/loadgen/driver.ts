@@ -3,7 +3,7 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Histogram } from "../lib/stats.ts";
-import type { ConnSpec, Reply, Request } from "./protocol.ts";
+import type { ConnSpec, Kind, Reply, Request } from "./protocol.ts";
 
 const WORKER = fileURLToPath(new URL("./worker.ts", import.meta.url));
 
@@ -11,7 +11,13 @@ type Worker = { child: ChildProcess; pending: Map<number, (reply: Reply) => void
 type Spread = { worker: number; local: number };
 type ReplyOf<K extends Reply["op"]> = Extract<Reply, { op: K }>;
 
-export type RunResult = { sent: number; latency: Histogram; ack: Histogram; errors: string[] };
+export type RunResult = {
+  sent: number;
+  latency: Histogram;
+  ack: Histogram;
+  ackSpanMs: number;
+  errors: string[];
+};
 
 export class LoadGen {
   #workers: Worker[] = [];
@@ -44,6 +50,11 @@ export class LoadGen {
     return this.#where.length;
   }
 
+  /** The workers' pids, to read their CPU time: a saturated client caps what is measured. */
+  get pids(): number[] {
+    return this.#workers.flatMap(({ child }) => (child.pid ? [child.pid] : []));
+  }
+
   #ask<K extends Reply["op"]>(worker: number, req: Request): Promise<ReplyOf<K>> {
     const target = this.#workers[worker];
     if (!target) throw new Error(`no worker ${worker}`);
@@ -65,7 +76,7 @@ export class LoadGen {
   }
 
   /** Opens connections round-robin over the workers; their global indexes continue from `size`. */
-  async open(kind: "ws" | "io", base: string, specs: ConnSpec[], concurrency = 50) {
+  async open(kind: Kind, base: string, specs: ConnSpec[], concurrency = 50) {
     const perWorker: ConnSpec[][] = this.#workers.map(() => []);
     for (const spec of specs) {
       const worker = this.#where.length % this.#workers.length;
@@ -109,6 +120,7 @@ export class LoadGen {
       sent: replies.reduce((sum, r) => sum + r.sent, 0),
       latency: replies.reduce((h, r) => h.merge(r.latency), new Histogram()),
       ack: replies.reduce((h, r) => h.merge(r.ack), new Histogram()),
+      ackSpanMs: Math.max(...replies.map((r) => r.ackSpanMs)),
       errors: replies.flatMap((r) => r.errors),
     };
   }

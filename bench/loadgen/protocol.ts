@@ -2,10 +2,13 @@
 import type { HistogramData } from "../lib/stats.ts";
 
 /** One client connection: Parley's carry a session cookie, baselines name their rooms. */
+/** Which client: the lite WebSocket client, the `ws` package, or socket.io-client. */
+export type Kind = "lite" | "ws" | "io";
+
 export type ConnSpec = { cookie?: string; slugs: string[] };
 
 export type Request =
-  | { op: "open"; kind: "ws" | "io"; base: string; conns: ConnSpec[]; concurrency: number }
+  | { op: "open"; kind: Kind; base: string; conns: ConnSpec[]; concurrency: number }
   | {
       op: "run";
       step: number;
@@ -30,7 +33,15 @@ export type Request =
 
 export type Reply =
   | { op: "open"; opened: number; failures: string[]; ms: number }
-  | { op: "run"; sent: number; latency: HistogramData; ack: HistogramData; errors: string[] }
+  | {
+      op: "run";
+      sent: number;
+      latency: HistogramData;
+      ack: HistogramData;
+      /** From the step's start to its last ack. */
+      ackSpanMs: number;
+      errors: string[];
+    }
   | { op: "blast"; ms: number; ack: HistogramData }
   | { op: "replay"; ms: number; messages: number; frames: number }
   | { op: "close" };

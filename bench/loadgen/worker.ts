@@ -4,7 +4,8 @@
 import WebSocket from "ws";
 import { Histogram, nowMs } from "../lib/stats.ts";
 import { ackStampOf, clientIdFor, padding, stampOf, textFor } from "../lib/wire.ts";
-import type { ConnSpec, Reply, Request } from "./protocol.ts";
+import { openLite } from "./lite-ws.ts";
+import type { ConnSpec, Kind, Reply, Request } from "./protocol.ts";
 
 type Conn = { send(frame: string): void; close(): void; rooms: Map<string, string> };
 
@@ -13,6 +14,8 @@ const conns: Conn[] = [];
 const steps = new Map<number, Histogram>();
 const acks = new Map<number, Histogram>();
 const errors: string[] = [];
+/** When the last ack of each step arrived (throughput = acks over that span). */
+const lastAck = new Map<number, number>();
 /** Per-connection hooks for ops that wait on one socket's frames. */
 const listeners = new Map<number, (frame: string) => void>();
 
@@ -25,6 +28,18 @@ const record = (table: Map<number, Histogram>, step: number, sentAt: number) => 
   histogram.record(nowMs() - sentAt);
 };
 
+/**
+ * The lite client's bytes to onFrame's string. Presence frames (a storm of
+ * them while a thousand Parley users connect) are dropped undecoded; bench
+ * frames are ASCII where it matters, so latin1 (a plain copy) will do.
+ */
+const onPayload = (index: number) => (buf: Buffer, start: number, end: number) => {
+  const kind = buf.toString("latin1", start + 9, start + 13);
+  if (kind === "pres" && !listeners.has(index)) return;
+  const ascii = kind === "mess" || kind === 'ack"';
+  onFrame(index, buf.toString(ascii ? "latin1" : "utf8", start, end));
+};
+
 function onFrame(index: number, frame: string) {
   if (frame.startsWith('{"type":"message"')) {
     const stamp = stampOf(frame);
@@ -33,7 +48,10 @@ function onFrame(index: number, frame: string) {
   }
   if (frame.startsWith('{"type":"ack"')) {
     const stamp = ackStampOf(frame);
-    if (stamp) record(acks, stamp.step, stamp.sentAt);
+    if (stamp) {
+      record(acks, stamp.step, stamp.sentAt);
+      lastAck.set(stamp.step, nowMs());
+    }
   } else if (frame.startsWith('{"type":"error"') && errors.length < 5) {
     errors.push(frame.slice(0, 300));
   }
@@ -41,7 +59,7 @@ function onFrame(index: number, frame: string) {
 }
 
 /** Opens one connection and resolves once its `ready` frame named its rooms. */
-async function open(kind: "ws" | "io", base: string, spec: ConnSpec, index: number): Promise<Conn> {
+async function open(kind: Kind, base: string, spec: ConnSpec, index: number): Promise<Conn> {
   const rooms = new Map<string, string>();
   let conn: Conn;
   const ready = new Promise<void>((resolve, reject) => {
@@ -54,14 +72,22 @@ async function open(kind: "ws" | "io", base: string, spec: ConnSpec, index: numb
       clearTimeout(timer);
       resolve();
     });
+    const url = (spec.cookie ? `${base}/_ws` : `${base}/?rooms=${spec.slugs.join(",")}`).replace(
+      /^http/,
+      "ws",
+    );
+    // Parley checks the Origin against the Host, as a browser would send them.
+    const headers: Record<string, string> = spec.cookie
+      ? { cookie: spec.cookie, origin: base }
+      : {};
     if (kind === "io") {
       conn = openIo(base, spec, index, rooms, reject);
+    } else if (kind === "lite") {
+      openLite(url, headers, onPayload(index)).then((socket) => {
+        conn = { ...socket, rooms };
+      }, reject);
     } else {
-      const url = spec.cookie ? `${base}/_ws` : `${base}/?rooms=${spec.slugs.join(",")}`;
-      const headers: Record<string, string> = spec.cookie
-        ? { cookie: spec.cookie, origin: base.replace(/^ws/, "http") }
-        : {};
-      const ws = new WebSocket(url.replace(/^http/, "ws"), { headers, perMessageDeflate: false });
+      const ws = new WebSocket(url, { headers, perMessageDeflate: false });
       ws.on("message", (data) => onFrame(index, String(data)));
       ws.once("error", reject);
       ws.once("unexpected-response", (_req, res) => reject(new Error(`upgrade ${res.statusCode}`)));
@@ -206,17 +232,21 @@ async function handle(req: Request): Promise<Reply> {
     case "run": {
       steps.delete(req.step);
       acks.delete(req.step);
+      const start = nowMs();
       const sent = await run(req);
       await new Promise((resolve) => setTimeout(resolve, req.drainMs));
       const got = steps.get(req.step) ?? new Histogram();
       const acked = acks.get(req.step) ?? new Histogram();
+      const ackSpanMs = (lastAck.get(req.step) ?? start) - start;
       steps.delete(req.step);
       acks.delete(req.step);
+      lastAck.delete(req.step);
       return {
         op: "run",
         sent,
         latency: got.toJSON(),
         ack: acked.toJSON(),
+        ackSpanMs,
         errors: errors.splice(0),
       };
     }

@@ -5,29 +5,36 @@ import type { SystemName } from "../lib/systems.ts";
 import {
   type Context,
   describeStep,
-  measureStep,
+  measureRounds,
   openAll,
   range,
   type StepResult,
+  warmUp,
   withSystem,
 } from "./measure.ts";
-
-const groupOf = (size: number) => (i: number) => [`g-${Math.floor(i / size)}`];
 
 export type RoomsResult = { rooms: number; size: number; step: StepResult };
 
 export function manyRooms(ctx: Context, name: SystemName): Promise<RoomsResult> {
   const { rooms, size, rate, seconds } = ctx.config.rooms;
   return withSystem(ctx, name, async (system) => {
-    await openAll(system, ctx.gen, system.specs(range(rooms * size), groupOf(size)));
+    const { poolStart, groupOf } = ctx.layout;
+    const users = range(rooms * size, poolStart);
+    await openAll(
+      ctx,
+      system,
+      system.specs(users, (i) => [groupOf(i) ?? ""]),
+    );
     await sleep(1000);
-    const step = await measureStep(system, ctx.gen, ctx.config, {
+    const load = {
       seconds,
       perSecond: rate,
-      // The first member of each room sends.
+      // The first member of each room sends (connection indexes count from 0).
       senders: range(rooms).map((r) => ({ conn: r * size, slug: `g-${r}` })),
       receiversPerMessage: size - 1,
-    });
+    };
+    await warmUp(ctx.gen, ctx.config, load);
+    const step = await measureRounds(system, ctx.gen, ctx.config, ctx.config.rounds, load);
     ctx.log(describeStep(`${name} many rooms`, step));
     return { rooms, size, step };
   });
@@ -44,16 +51,18 @@ export type IdleResult = {
 
 export function idle(ctx: Context, name: SystemName): Promise<IdleResult> {
   const { conns, settleMs } = ctx.config.idle;
-  const grouped = ctx.config.rooms.rooms * ctx.config.rooms.size;
-  const size = ctx.config.rooms.size;
+  const { poolStart, groupOf } = ctx.layout;
   return withSystem(ctx, name, async (system) => {
     const { pid } = system.server;
     await sleep(settleMs);
     const before = rssKiB(pid);
     const cpuBefore = cpuMicros(pid);
-    // Users beyond the grouped ones are in no room: authenticated, nothing more.
-    const specs = system.specs(range(conns), (i) => (i < grouped ? groupOf(size)(i) : []));
-    await openAll(system, ctx.gen, specs);
+    // Users beyond the many-rooms pool are in no room: authenticated, nothing more.
+    const specs = system.specs(range(conns, poolStart), (i) => {
+      const group = groupOf(i);
+      return group ? [group] : [];
+    });
+    await openAll(ctx, system, specs);
     const cpuUs = cpuMicros(pid) - cpuBefore;
     await sleep(settleMs);
     const after = rssKiB(pid);

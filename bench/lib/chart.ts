@@ -8,10 +8,15 @@ const W = 720;
 const H = 420;
 const PAD = { left: 70, right: 150, top: 30, bottom: 50 };
 
+/** Log-axis ticks at 1, 2 and 5 of each decade from below `lo` to above `hi`. */
 const decades = (lo: number, hi: number) => {
   const out: number[] = [];
-  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) out.push(10 ** e);
-  return out;
+  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
+    for (const m of [1, 2, 5]) out.push(m * 10 ** e);
+  }
+  const first = out.findLastIndex((t) => t <= lo);
+  const last = out.findIndex((t) => t >= hi);
+  return out.slice(Math.max(0, first), last < 0 ? undefined : last + 1);
 };
 const label = (v: number) => (v >= 1000 ? `${v / 1000}k` : String(v));
 const escapeXml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
@@ -54,7 +59,7 @@ export function chart(fanout: Record<string, FanoutResult>): string {
   }
   out.push(
     `<line x1="${PAD.left}" y1="${py(SLO.p99Ms)}" x2="${W - PAD.right}" y2="${py(SLO.p99Ms)}" stroke="#999" stroke-dasharray="6 4"/>`,
-    `<text x="${W - PAD.right - 4}" y="${py(SLO.p99Ms) - 4}" text-anchor="end" fill="#666">SLO p99 ${SLO.p99Ms} ms</text>`,
+    `<text x="${PAD.left + 4}" y="${py(SLO.p99Ms) - 4}" fill="#666">SLO: p99 ${SLO.p99Ms} ms</text>`,
     `<text x="${(PAD.left + W - PAD.right) / 2}" y="${H - 12}" text-anchor="middle">deliveries per second (log)</text>`,
     `<text transform="translate(18 ${(PAD.top + H - PAD.bottom) / 2}) rotate(-90)" text-anchor="middle">p99 latency, ms (log)</text>`,
   );

@@ -28,8 +28,8 @@ export function loadConfig() {
     workers: num("BENCH_WORKERS", 1),
     /** Characters of padding in each message's text (a short chat line). */
     textChars: num("BENCH_TEXT_CHARS", 60),
-    /** Late deliveries still counted after a step's sends stop. */
-    drainMs: num("BENCH_DRAIN_MS", 1500),
+    /** Most time a step waits for late deliveries after its sends stop (it ends once all arrived). */
+    drainMs: num("BENCH_DRAIN_MS", 2000),
     /** An unmeasured step before each measured load (JIT warm-up). */
     warmupSeconds: num("BENCH_WARMUP_SECONDS", 2),
     /** The first fan-out step, many rooms and persistence run as this many rounds; figures are medians. */
@@ -57,7 +57,13 @@ export function loadConfig() {
       rate: num("BENCH_PERSIST_RATE", 1000),
       seconds: num("BENCH_PERSIST_SECONDS", 6),
     },
-    resume: { gap: num("BENCH_RESUME_GAP", 10_000), window: num("BENCH_RESUME_WINDOW", 64) },
+    resume: {
+      gap: num("BENCH_RESUME_GAP", 10_000),
+      /** "sql" writes the gap into SQLite; "send" sends it through the server (slow, real). */
+      seed: (process.env.BENCH_RESUME_SEED === "send" ? "send" : "sql") as "sql" | "send",
+      /** Sends in flight with seed "send". */
+      window: num("BENCH_RESUME_WINDOW", 64),
+    },
     /** Users through the real (scrypt) sign-up; the rest are seeded sessions. */
     signUps: num("BENCH_SIGNUPS", 16),
     /** Extra node flags for Parley's server, e.g. "--cpu-prof" (space-separated). */

@@ -7,8 +7,14 @@
 import type { Config } from "./config.ts";
 
 export type Layout = ReturnType<typeof layout>;
+type Sizes = {
+  fanout: Pick<Config["fanout"], "conns">;
+  rooms: Pick<Config["rooms"], "rooms" | "size">;
+  idle: Pick<Config["idle"], "conns">;
+  persist: Pick<Config["persist"], "senders">;
+};
 
-export function layout(config: Config) {
+export function layout(config: Sizes) {
   const fanoutUsers = config.fanout.conns;
   const { size } = config.rooms;
   const grouped = config.rooms.rooms * size;

@@ -29,7 +29,11 @@ export class LoadGen {
   static start(count: number): LoadGen {
     const gen = new LoadGen();
     for (let i = 0; i < count; i++) {
-      const child = fork(WORKER, [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+      // No inherited execArgv: under vitest they would carry its loaders along.
+      const child = fork(WORKER, [], {
+        execArgv: [],
+        stdio: ["ignore", "inherit", "inherit", "ipc"],
+      });
       const worker: Worker = { child, pending: new Map() };
       child.on("message", (reply: Reply & { id: number }) => {
         const resolve = worker.pending.get(reply.id);
@@ -97,7 +101,11 @@ export class LoadGen {
     };
   }
 
-  /** One timed step on every worker at once; `senders` are global connection indexes. */
+  /**
+   * One timed step on every worker at once; `senders` are global connection
+   * indexes. After the sends it waits until every expected delivery and ack
+   * has arrived, or `drainMs` at most (an overloaded server falls behind).
+   */
   async run(options: {
     step: number;
     seconds: number;
@@ -105,19 +113,30 @@ export class LoadGen {
     perSecond: number;
     textChars: number;
     senders: { conn: number; slug: string }[];
+    /** Deliveries each message should make (other members online). */
+    receiversPerMessage: number;
   }): Promise<RunResult> {
+    const { drainMs, receiversPerMessage, ...request } = options;
     const bySender = this.#workers.map(() => [] as { conn: number; slug: string }[]);
     for (const { conn, slug } of options.senders) {
       const { worker, local } = this.#at(conn);
       bySender[worker]?.push({ conn: local, slug });
     }
-    const replies = await Promise.all(
-      bySender.map((senders, worker) =>
-        this.#ask<"run">(worker, { op: "run", ...options, senders }),
-      ),
-    );
+    const all = <K extends Reply["op"]>(req: (worker: number) => Request) =>
+      Promise.all(this.#workers.map((_, worker) => this.#ask<K>(worker, req(worker))));
+    const runs = await all<"run">((w) => ({ op: "run", ...request, senders: bySender[w] ?? [] }));
+    const sent = runs.reduce((sum, r) => sum + r.sent, 0);
+    const deadline = Date.now() + drainMs;
+    while (Date.now() < deadline) {
+      const counts = await all<"count">(() => ({ op: "count", step: options.step }));
+      const delivered = counts.reduce((sum, c) => sum + c.delivered, 0);
+      const acked = counts.reduce((sum, c) => sum + c.acked, 0);
+      if (delivered >= sent * receiversPerMessage && acked >= sent) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const replies = await all<"collect">(() => ({ op: "collect", step: options.step }));
     return {
-      sent: replies.reduce((sum, r) => sum + r.sent, 0),
+      sent,
       latency: replies.reduce((h, r) => h.merge(r.latency), new Histogram()),
       ack: replies.reduce((h, r) => h.merge(r.ack), new Histogram()),
       ackSpanMs: Math.max(...replies.map((r) => r.ackSpanMs)),

@@ -1,10 +1,10 @@
 // The IPC messages between the harness (driver.ts) and a worker (worker.ts).
 import type { HistogramData } from "../lib/stats.ts";
 
-/** One client connection: Parley's carry a session cookie, baselines name their rooms. */
 /** Which client: the lite WebSocket client, the `ws` package, or socket.io-client. */
 export type Kind = "lite" | "ws" | "io";
 
+/** One client connection: Parley's carry a session cookie, baselines name their rooms. */
 export type ConnSpec = { cookie?: string; slugs: string[] };
 
 export type Request =
@@ -13,12 +13,15 @@ export type Request =
       op: "run";
       step: number;
       seconds: number;
-      drainMs: number;
       perSecond: number;
       textChars: number;
       /** Connection indexes (within this worker) and the room each sends to. */
       senders: { conn: number; slug: string }[];
     }
+  /** Deliveries and acks of a step so far (the harness waits for all of them). */
+  | { op: "count"; step: number }
+  /** A step's histograms, after which the worker forgets the step. */
+  | { op: "collect"; step: number }
   | {
       op: "blast";
       step: number;
@@ -33,9 +36,10 @@ export type Request =
 
 export type Reply =
   | { op: "open"; opened: number; failures: string[]; ms: number }
+  | { op: "run"; sent: number }
+  | { op: "count"; delivered: number; acked: number }
   | {
-      op: "run";
-      sent: number;
+      op: "collect";
       latency: HistogramData;
       ack: HistogramData;
       /** From the step's start to its last ack. */

@@ -14,7 +14,8 @@ const conns: Conn[] = [];
 const steps = new Map<number, Histogram>();
 const acks = new Map<number, Histogram>();
 const errors: string[] = [];
-/** When the last ack of each step arrived (throughput = acks over that span). */
+/** When each step started and when its last ack arrived (throughput = acks over that span). */
+const starts = new Map<number, number>();
 const lastAck = new Map<number, number>();
 /** Per-connection hooks for ops that wait on one socket's frames. */
 const listeners = new Map<number, (frame: string) => void>();
@@ -232,23 +233,26 @@ async function handle(req: Request): Promise<Reply> {
     case "run": {
       steps.delete(req.step);
       acks.delete(req.step);
-      const start = nowMs();
-      const sent = await run(req);
-      await new Promise((resolve) => setTimeout(resolve, req.drainMs));
-      const got = steps.get(req.step) ?? new Histogram();
-      const acked = acks.get(req.step) ?? new Histogram();
-      const ackSpanMs = (lastAck.get(req.step) ?? start) - start;
-      steps.delete(req.step);
-      acks.delete(req.step);
-      lastAck.delete(req.step);
+      starts.set(req.step, nowMs());
+      return { op: "run", sent: await run(req) };
+    }
+    case "count":
       return {
-        op: "run",
-        sent,
-        latency: got.toJSON(),
-        ack: acked.toJSON(),
-        ackSpanMs,
+        op: "count",
+        delivered: steps.get(req.step)?.n ?? 0,
+        acked: acks.get(req.step)?.n ?? 0,
+      };
+    case "collect": {
+      const start = starts.get(req.step) ?? nowMs();
+      const reply: Reply = {
+        op: "collect",
+        latency: (steps.get(req.step) ?? new Histogram()).toJSON(),
+        ack: (acks.get(req.step) ?? new Histogram()).toJSON(),
+        ackSpanMs: (lastAck.get(req.step) ?? start) - start,
         errors: errors.splice(0),
       };
+      for (const table of [steps, acks, lastAck, starts]) table.delete(req.step);
+      return reply;
     }
     case "blast": {
       acks.delete(req.step);

@@ -89,6 +89,7 @@ export async function measureStep(
   const { pid } = system.server;
   const before = cpuTimes(pid);
   const clientBefore = gen.pids.reduce((sum, p) => sum + cpuMicros(p), 0);
+  const started = performance.now();
   const run = await gen.run({
     step: nextStep++,
     seconds: options.seconds,
@@ -96,6 +97,7 @@ export async function measureStep(
     perSecond: options.perSecond,
     textChars: config.textChars,
     senders: options.senders,
+    receiversPerMessage: options.receiversPerMessage,
   });
   const after = cpuTimes(pid);
   const userUs = after.user - before.user;
@@ -105,7 +107,7 @@ export async function measureStep(
   const ack = summarise(run.ack);
   const expected = run.sent * options.receiversPerMessage;
   const deliveredRatio = expected > 0 ? run.latency.n / expected : 1;
-  const wallUs = (options.seconds * 1000 + (options.drainMs ?? config.drainMs)) * 1000;
+  const wallUs = (performance.now() - started) * 1000;
   return {
     offered: options.senders.length * options.perSecond,
     sent: run.sent,
@@ -164,10 +166,11 @@ export async function warmUp(gen: LoadGen, config: Config, step: Step) {
   await gen.run({
     step: nextStep++,
     seconds: config.warmupSeconds,
-    drainMs: 500,
+    drainMs: 2000,
     perSecond: step.perSecond,
     textChars: config.textChars,
     senders: step.senders,
+    receiversPerMessage: step.receiversPerMessage,
   });
 }
 

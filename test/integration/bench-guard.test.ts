@@ -17,8 +17,8 @@ const CONNS = 200;
 const SENDERS = 20;
 /** Messages per second per sender: 100 msg/s, ~20,000 deliveries/s in all. */
 const RATE = 5;
-const SECONDS = 2;
-const ROUNDS = 3;
+const SECONDS = 1.5;
+const ROUNDS = 5;
 /** Parley may spend at most this many times raw ws's CPU per delivery. */
 const LIMIT = 2;
 
@@ -70,8 +70,7 @@ describe("fan-out CPU guard", () => {
     for (let round = 0; round < ROUNDS; round++) {
       for (const [index, system] of systems.entries()) {
         const step = await measureStep(system, ctx.gen, config, load(index, SECONDS));
-        const seen = `${system.name}: ${step.delivered}/${step.expected} delivered, ${step.acked}/${step.sent} acked, p99 ${step.p99.toFixed(0)} ms, ${step.errors.join("; ")}`;
-        console.log(seen);
+        const seen = `${system.name}: ${step.delivered}/${step.expected} delivered, ${step.acked}/${step.sent} acked`;
         expect(step.deliveredRatio, seen).toBeGreaterThan(0.99);
         perDelivery.set(system.name, [
           ...(perDelivery.get(system.name) ?? []),

@@ -30,6 +30,8 @@ export function loadConfig() {
     textChars: num("BENCH_TEXT_CHARS", 60),
     /** Most time a step waits for late deliveries after its sends stop (it ends once all arrived). */
     drainMs: num("BENCH_DRAIN_MS", 2000),
+    /** A step stops sending once anything arrives this late (ms): it has failed anyway. */
+    abortMs: num("BENCH_ABORT_MS", 1000),
     /** An unmeasured step before each measured load (JIT warm-up). */
     warmupSeconds: num("BENCH_WARMUP_SECONDS", 2),
     /** The first fan-out step, many rooms and persistence run as this many rounds; figures are medians. */

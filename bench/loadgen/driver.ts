@@ -13,6 +13,8 @@ type ReplyOf<K extends Reply["op"]> = Extract<Reply, { op: K }>;
 
 export type RunResult = {
   sent: number;
+  /** Sending stopped early: the system fell far behind. */
+  aborted: boolean;
   latency: Histogram;
   ack: Histogram;
   ackSpanMs: number;
@@ -73,6 +75,11 @@ export class LoadGen {
     });
   }
 
+  /** The same request (per worker) to every worker at once. */
+  #all<K extends Reply["op"]>(req: (worker: number) => Request): Promise<ReplyOf<K>[]> {
+    return Promise.all(this.#workers.map((_, worker) => this.#ask<K>(worker, req(worker))));
+  }
+
   #at(conn: number): Spread {
     const spread = this.#where[conn];
     if (!spread) throw new Error(`no connection ${conn}`);
@@ -110,6 +117,7 @@ export class LoadGen {
     step: number;
     seconds: number;
     drainMs: number;
+    abortMs: number;
     perSecond: number;
     textChars: number;
     senders: { conn: number; slug: string }[];
@@ -122,8 +130,7 @@ export class LoadGen {
       const { worker, local } = this.#at(conn);
       bySender[worker]?.push({ conn: local, slug });
     }
-    const all = <K extends Reply["op"]>(req: (worker: number) => Request) =>
-      Promise.all(this.#workers.map((_, worker) => this.#ask<K>(worker, req(worker))));
+    const all = this.#all.bind(this);
     const runs = await all<"run">((w) => ({ op: "run", ...request, senders: bySender[w] ?? [] }));
     const sent = runs.reduce((sum, r) => sum + r.sent, 0);
     const deadline = Date.now() + drainMs;
@@ -135,13 +142,36 @@ export class LoadGen {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const replies = await all<"collect">(() => ({ op: "collect", step: options.step }));
+    await this.#quiet();
     return {
       sent,
+      aborted: runs.some((r) => r.aborted),
       latency: replies.reduce((h, r) => h.merge(r.latency), new Histogram()),
       ack: replies.reduce((h, r) => h.merge(r.ack), new Histogram()),
       ackSpanMs: Math.max(...replies.map((r) => r.ackSpanMs)),
       errors: replies.flatMap((r) => r.errors),
     };
+  }
+
+  /**
+   * Waits until no frame at all arrives for 500 ms (20 s at most): a server
+   * that fell behind keeps delivering the old step's messages, and the next
+   * step must not start on top of that backlog.
+   */
+  async #quiet() {
+    const frames = async () =>
+      (await this.#all<"frames">(() => ({ op: "frames" }))).reduce((sum, r) => sum + r.count, 0);
+    const deadline = Date.now() + 20_000;
+    let last = await frames();
+    let stableSince = Date.now();
+    while (Date.now() < deadline && Date.now() - stableSince < 500) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const now = await frames();
+      if (now !== last) {
+        last = now;
+        stableSince = Date.now();
+      }
+    }
   }
 
   /** Closed-loop sends on one connection; resolves with the time and ack latencies. */

@@ -13,6 +13,8 @@ export type Request =
       op: "run";
       step: number;
       seconds: number;
+      /** Stop sending once a delivery or ack of this step is this late. */
+      abortMs: number;
       perSecond: number;
       textChars: number;
       /** Connection indexes (within this worker) and the room each sends to. */
@@ -20,6 +22,8 @@ export type Request =
     }
   /** Deliveries and acks of a step so far (the harness waits for all of them). */
   | { op: "count"; step: number }
+  /** Frames received in all, of any step or kind. */
+  | { op: "frames" }
   /** A step's histograms, after which the worker forgets the step. */
   | { op: "collect"; step: number }
   | {
@@ -36,7 +40,8 @@ export type Request =
 
 export type Reply =
   | { op: "open"; opened: number; failures: string[]; ms: number }
-  | { op: "run"; sent: number }
+  | { op: "run"; sent: number; aborted: boolean }
+  | { op: "frames"; count: number }
   | { op: "count"; delivered: number; acked: number }
   | {
       op: "collect";

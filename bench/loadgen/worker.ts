@@ -20,13 +20,22 @@ const lastAck = new Map<number, number>();
 /** Per-connection hooks for ops that wait on one socket's frames. */
 const listeners = new Map<number, (frame: string) => void>();
 
+/** Every frame received, to tell when a server has worked off its backlog. */
+let framesIn = 0;
+/** The step being sent, and whether it fell so far behind that sending stopped. */
+let sending = { step: -1, abortMs: Number.POSITIVE_INFINITY, aborted: false };
+
 const record = (table: Map<number, Histogram>, step: number, sentAt: number) => {
   let histogram = table.get(step);
   if (!histogram) {
     histogram = new Histogram();
     table.set(step, histogram);
   }
-  histogram.record(nowMs() - sentAt);
+  const latency = nowMs() - sentAt;
+  histogram.record(latency);
+  // Ten times the SLO late: the step has failed; sending on only piles up
+  // a backlog that the next step would inherit.
+  if (step === sending.step && latency > sending.abortMs) sending.aborted = true;
 };
 
 /**
@@ -42,6 +51,7 @@ const onPayload = (index: number) => (buf: Buffer, start: number, end: number) =
 };
 
 function onFrame(index: number, frame: string) {
+  framesIn++;
   if (frame.startsWith('{"type":"message"')) {
     const stamp = stampOf(frame);
     if (stamp) record(steps, stamp.step, stamp.sentAt);
@@ -132,7 +142,8 @@ async function run(req: Extract<Request, { op: "run" }>): Promise<number> {
   const total = senders.length * req.perSecond;
   const start = nowMs();
   let sent = 0;
-  while (senders.length > 0) {
+  sending = { step: req.step, abortMs: req.abortMs, aborted: false };
+  while (senders.length > 0 && !sending.aborted) {
     const elapsed = nowMs() - start;
     if (elapsed >= req.seconds * 1000) break;
     const due = Math.floor((elapsed * total) / 1000);
@@ -234,8 +245,11 @@ async function handle(req: Request): Promise<Reply> {
       steps.delete(req.step);
       acks.delete(req.step);
       starts.set(req.step, nowMs());
-      return { op: "run", sent: await run(req) };
+      const sent = await run(req);
+      return { op: "run", sent, aborted: sending.aborted };
     }
+    case "frames":
+      return { op: "frames", count: framesIn };
     case "count":
       return {
         op: "count",

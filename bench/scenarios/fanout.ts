@@ -19,6 +19,8 @@ import {
 export type FanoutResult = {
   conns: number;
   senders: number;
+  /** Time to open every connection (Parley announces each arrival to the room). */
+  connectMs: number;
   /** The first (headline) step, measured as medians of rounds. */
   first: StepResult;
   /** Every step, by offered rate. */
@@ -66,6 +68,7 @@ export function fanout(ctx: Context, name: SystemName): Promise<FanoutResult> {
     return {
       conns,
       senders,
+      connectMs: opened.ms,
       first,
       steps,
       kneeOffered: passed?.offered,

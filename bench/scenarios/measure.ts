@@ -67,6 +67,8 @@ export type StepResult = {
   clientCpuPct: number;
   rssMiB: number;
   meetsSlo: boolean;
+  /** Sending stopped early because deliveries fell over `abortMs` behind. */
+  aborted: boolean;
   errors: string[];
 };
 
@@ -94,6 +96,7 @@ export async function measureStep(
     step: nextStep++,
     seconds: options.seconds,
     drainMs: options.drainMs ?? config.drainMs,
+    abortMs: config.abortMs,
     perSecond: options.perSecond,
     textChars: config.textChars,
     senders: options.senders,
@@ -128,7 +131,11 @@ export async function measureStep(
     cpuPct: (100 * cpuUs) / wallUs,
     clientCpuPct: (100 * clientUs) / wallUs,
     rssMiB: rssKiB(pid) / 1024,
-    meetsSlo: deliveredRatio >= SLO.delivered && (expected === 0 || latency.p99 <= SLO.p99Ms),
+    meetsSlo:
+      !run.aborted &&
+      deliveredRatio >= SLO.delivered &&
+      (expected === 0 || latency.p99 <= SLO.p99Ms),
+    aborted: run.aborted,
     errors: run.errors,
   };
 }
@@ -156,7 +163,8 @@ export const describeStep = (label: string, s: StepResult) =>
   `${label}: ${s.offered} msg/s offered, ${Math.round(s.deliveriesPerSec)} deliveries/s, ` +
   `${(100 * s.deliveredRatio).toFixed(2)}% delivered, p50 ${s.p50.toFixed(1)} ms, ` +
   `p99 ${s.p99.toFixed(1)} ms, ${s.cpuUsPerDelivery.toFixed(2)} µs CPU/delivery, ` +
-  `CPU ${s.cpuPct.toFixed(0)}%, client CPU ${s.clientCpuPct.toFixed(0)}%${s.meetsSlo ? "" : " (misses SLO)"}`;
+  `CPU ${s.cpuPct.toFixed(0)}%, client CPU ${s.clientCpuPct.toFixed(0)}%` +
+  `${s.aborted ? " (fell over a second behind: sending stopped)" : ""}${s.meetsSlo ? "" : " (misses SLO)"}`;
 
 type Step = Parameters<typeof measureStep>[3];
 
@@ -167,6 +175,7 @@ export async function warmUp(gen: LoadGen, config: Config, step: Step) {
     step: nextStep++,
     seconds: config.warmupSeconds,
     drainMs: 2000,
+    abortMs: config.abortMs,
     perSecond: step.perSecond,
     textChars: config.textChars,
     senders: step.senders,
@@ -217,7 +226,11 @@ export async function measureRounds(
     cpuPct: mid((s) => s.cpuPct),
     clientCpuPct: mid((s) => s.clientCpuPct),
     rssMiB: Math.max(...all.map((s) => s.rssMiB)),
-    meetsSlo: deliveredRatio >= SLO.delivered && (expected === 0 || p99 <= SLO.p99Ms),
+    meetsSlo:
+      all.every((s) => !s.aborted) &&
+      deliveredRatio >= SLO.delivered &&
+      (expected === 0 || p99 <= SLO.p99Ms),
+    aborted: all.some((s) => s.aborted),
     errors: all.flatMap((s) => s.errors),
     rounds: all.length,
   };

@@ -57,11 +57,22 @@ export function fanout(ctx: Context, name: SystemName): Promise<FanoutResult> {
     ctx.log(describeStep(`${name} fan-out step 1`, first));
     const steps: StepResult[] = [first];
     const direction = first.meetsSlo ? 1 : -1;
+    let bracket: number | undefined;
     for (let i = 1; i < maxSteps; i++) {
       const step = await measureStep(system, ctx.gen, ctx.config, load(direction * i));
       ctx.log(describeStep(`${name} fan-out step ${i + 1}`, step));
       steps.push(step);
-      if (step.meetsSlo !== first.meetsSlo) break;
+      if (step.meetsSlo !== first.meetsSlo) {
+        bracket = direction > 0 ? i - 1 : -i;
+        break;
+      }
+    }
+    if (bracket !== undefined) {
+      // One more step halfway (x1.41) between the last rate that held and
+      // the first that did not: the knee to within a factor of 1.41, not 2.
+      const step = await measureStep(system, ctx.gen, ctx.config, load(bracket + 0.5));
+      ctx.log(describeStep(`${name} fan-out between`, step));
+      steps.push(step);
     }
     steps.sort((a, b) => a.offered - b.offered);
     const passed = steps.filter((s) => s.meetsSlo).at(-1);

@@ -86,6 +86,8 @@ export async function measureStep(
     receiversPerMessage: number;
     /** Overrides the config's drain, e.g. for a server that must catch up. */
     drainMs?: number;
+    /** Overrides the config's abortMs (a throughput test keeps sending). */
+    abortMs?: number;
   },
 ): Promise<StepResult> {
   const { pid } = system.server;
@@ -96,7 +98,7 @@ export async function measureStep(
     step: nextStep++,
     seconds: options.seconds,
     drainMs: options.drainMs ?? config.drainMs,
-    abortMs: config.abortMs,
+    abortMs: options.abortMs ?? config.abortMs,
     perSecond: options.perSecond,
     textChars: config.textChars,
     senders: options.senders,

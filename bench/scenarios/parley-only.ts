@@ -39,6 +39,8 @@ export function persist(ctx: Context): Promise<PersistResult> {
       // One long step, not rounds: if the store falls behind, the backlog
       // must drain before the acks stop, and throughput is acks over that span.
       drainMs: 5000,
+      // Keep offering the full rate however far behind it falls (finite: IPC is JSON).
+      abortMs: 1e9,
     };
     await warmUp(ctx.gen, ctx.config, load);
     const step = await measureStep(system, ctx.gen, ctx.config, load);

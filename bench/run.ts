@@ -2,16 +2,13 @@
 // process, driven by load-generator processes over 127.0.0.1. Scenarios run
 // one after another, all systems for a scenario back to back, so a busy
 // machine disturbs them alike. Writes bench/results/latest.{json,md,svg}.
-import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
-import { join } from "node:path";
-import { chart } from "./lib/chart.ts";
 import { loadConfig } from "./lib/config.ts";
 import { layout } from "./lib/layout.ts";
+import { writeResults } from "./lib/output.ts";
 import { ensureBuild } from "./lib/parley.ts";
 import { prepareParley } from "./lib/parley-data.ts";
-import { markdown, type Results } from "./lib/report.ts";
+import type { Results } from "./lib/report.ts";
 import type { ParleyData, SystemName } from "./lib/systems.ts";
 import { LoadGen } from "./loadgen/driver.ts";
 import { fanout } from "./scenarios/fanout.ts";
@@ -19,8 +16,6 @@ import type { Context } from "./scenarios/measure.ts";
 import { persist, resume } from "./scenarios/parley-only.ts";
 import { idle, manyRooms } from "./scenarios/rooms.ts";
 
-const README_START = "<!-- results:start -->";
-const README_END = "<!-- results:end -->";
 const config = loadConfig();
 const started = Date.now();
 const log = (line: string) =>
@@ -87,30 +82,7 @@ try {
   gen.stop();
 }
 
-mkdirSync(config.outDir, { recursive: true });
-const table = markdown(results);
-writeFileSync(join(config.outDir, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
-writeFileSync(
-  join(config.outDir, "latest.md"),
-  `# Latest bench results\n\n${table}\n\n![chart](latest.svg)\n`,
-);
-writeFileSync(join(config.outDir, "latest.svg"), `${chart(results.fanout)}\n`);
+const table = writeResults(results, config.outDir);
 console.log(`\n${table}\n`);
-// The README shows the latest committed run: refresh it when the results
-// went to the committed folder.
-if (config.outDir === "bench/results") {
-  const readme = "bench/README.md";
-  const [before, rest] = readFileSync(readme, "utf8").split(README_START);
-  const after = rest?.split(README_END)[1];
-  if (before !== undefined && after !== undefined) {
-    const shifted = table.replace(/^## /gm, "### ");
-    writeFileSync(
-      readme,
-      `${before}${README_START}\n${shifted}\n\n![chart](results/latest.svg)\n${README_END}${after}`,
-    );
-    // Biome formats markdown too (it aligns table columns): keep `biome check` clean.
-    execFileSync("npx", ["biome", "format", "--write", readme], { stdio: "ignore" });
-  }
-}
 log(`done; results in ${config.outDir}/latest.{json,md,svg}`);
 process.exit(Object.keys(results.failures).length > 0 ? 1 : 0);

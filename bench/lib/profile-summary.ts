@@ -13,7 +13,7 @@ export type CpuProfile = {
 /** Where a frame's code lives: the bundle's file name or Node's module. */
 const fileOf = (url: string) => {
   if (!url) return "(native)";
-  const path = url.replace(/^file:\/\//, "");
+  const path = decodeURIComponent(url.replace(/^file:\/\//, ""));
   const at = path.indexOf("/.output/server/");
   if (at >= 0) return path.slice(at + "/.output/server/".length);
   const modules = path.lastIndexOf("/node_modules/");

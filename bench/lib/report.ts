@@ -70,8 +70,13 @@ function fanoutSection(results: Results): string {
       ? "below first step"
       : `${f.kneeAbove ? "≥ " : ""}${fmt(f.kneeOffered, 0)} msg/s`;
   const base = table(
-    ["system", ...STEP_HEAD, "knee (offered)"],
-    entries.map(([name, f]) => [name, ...stepCells(f.first, ws?.first), knee(f)]),
+    ["system", ...STEP_HEAD, "knee (offered)", "connect all, s"],
+    entries.map(([name, f]) => [
+      name,
+      ...stepCells(f.first, ws?.first),
+      knee(f),
+      withRatio(f.connectMs / 1000, ws && ws.connectMs / 1000, 1),
+    ]),
   );
   const steps = table(
     [
@@ -104,7 +109,7 @@ function fanoutSection(results: Results): string {
   return [
     `## Fan-out: 1 room, ${first?.conns} connections, ${first?.senders} senders`,
     "",
-    `First step: ${results.config.fanout.rate} msg/s per sender for ${results.config.fanout.firstSeconds} s, as ${results.config.rounds} rounds, each figure the median of the rounds; ratios are to raw \`ws\`. The knee is the highest offered rate that met the SLO (≥ 99.9% delivered, p99 ≤ 100 ms); the rate doubles from the first step while the SLO holds, and halves when the first step already missed it.`,
+    `First step: ${results.config.fanout.rate} msg/s per sender for ${results.config.fanout.firstSeconds} s, as ${results.config.rounds} rounds, each figure the median of the rounds; ratios are to raw \`ws\`. The knee is the highest offered rate that met the SLO (≥ 99.9% delivered, p99 ≤ 100 ms); the rate doubles from the first step while the SLO holds (halves when the first step already missed it), and one more step runs at ×1.41 between the last rate that held and the first that did not. "connect all" is the time to open every connection.`,
     "",
     base,
     "",

@@ -74,6 +74,8 @@ try {
           perSecond: config.persist.rate / config.persist.senders,
           senders: range(config.persist.senders).map((conn) => ({ conn, slug: `p-${conn}` })),
           receiversPerMessage: 0,
+          // As in the persistence scenario: keep offering however far behind.
+          abortMs: 1e9,
         };
   const users = which === "fanout" ? config.fanout.conns : config.persist.senders;
   await openAll(

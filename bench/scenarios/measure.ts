@@ -162,11 +162,17 @@ export const range = (n: number, from = 0) => Array.from({ length: n }, (_, i) =
 
 /** One line of progress, so a long run shows where it is. */
 export const describeStep = (label: string, s: StepResult) =>
-  `${label}: ${s.offered} msg/s offered, ${Math.round(s.deliveriesPerSec)} deliveries/s, ` +
-  `${(100 * s.deliveredRatio).toFixed(2)}% delivered, p50 ${s.p50.toFixed(1)} ms, ` +
-  `p99 ${s.p99.toFixed(1)} ms, ${s.cpuUsPerDelivery.toFixed(2)} µs CPU/delivery, ` +
+  `${label}: ${fmt(s.offered)} msg/s offered, ` +
+  (s.expected > 0
+    ? `${Math.round(s.deliveriesPerSec)} deliveries/s, ${(100 * s.deliveredRatio).toFixed(2)}% ` +
+      `delivered, p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms, ` +
+      `${s.cpuUsPerDelivery.toFixed(2)} µs CPU/delivery, `
+    : `${s.acked}/${s.sent} acked, ${Math.round(s.ackedPerSec)} acked/s, ack p50 ` +
+      `${s.ackP50.toFixed(1)} ms, p99 ${s.ackP99.toFixed(1)} ms, ${s.cpuUsPerAck.toFixed(0)} µs CPU/ack, `) +
   `CPU ${s.cpuPct.toFixed(0)}%, client CPU ${s.clientCpuPct.toFixed(0)}%` +
   `${s.aborted ? " (fell over a second behind: sending stopped)" : ""}${s.meetsSlo ? "" : " (misses SLO)"}`;
+
+const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1));
 
 type Step = Parameters<typeof measureStep>[3];
 

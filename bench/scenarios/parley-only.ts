@@ -44,10 +44,7 @@ export function persist(ctx: Context): Promise<PersistResult> {
     };
     await warmUp(ctx.gen, ctx.config, load);
     const step = await measureStep(system, ctx.gen, ctx.config, load);
-    ctx.log(
-      `${describeStep("parley persistence", step)}; ${step.acked} acked, ` +
-        `ack p50 ${step.ackP50.toFixed(1)} ms, p99 ${step.ackP99.toFixed(1)} ms`,
-    );
+    ctx.log(describeStep("parley persistence", step));
     return { senders, step, ackedPerSec: step.ackedPerSec };
   });
 }

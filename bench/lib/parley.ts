@@ -1,0 +1,56 @@
+// Parley as the bench runs it: the built production server, started exactly
+// as `npm run serve` would be in production, on a temp data folder.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { answers, freePort, type ServerProcess, startProcess } from "./proc.ts";
+
+export const PARLEY_ENTRY = ".output/server/index.mjs";
+
+/** Builds the production server when .output is missing (vite build). */
+export function ensureBuild() {
+  if (existsSync(PARLEY_ENTRY)) return;
+  console.log("no .output: running vite build");
+  execFileSync("npx", ["vite", "build"], { stdio: "inherit" });
+}
+
+/** The session signing secret the bench gives Parley (seeded sessions are signed with it). */
+export const AUTH_SECRET = "bench-secret-bench-secret-bench-secret-01";
+
+export const newDataDir = () => mkdtempSync(join(tmpdir(), "parley-bench-"));
+
+/** Starts Parley's production server on `dataDir`; `nodeArgs` e.g. --cpu-prof. */
+export async function startParley(
+  dataDir: string,
+  nodeArgs: string[] = [],
+): Promise<ServerProcess> {
+  const port = await freePort();
+  return startProcess({
+    name: "parley",
+    port,
+    args: [...nodeArgs, PARLEY_ENTRY],
+    env: {
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      PARLEY_DATA_DIR: dataDir,
+      DATABASE_URL: join(dataDir, "parley.db"),
+      BETTER_AUTH_SECRET: AUTH_SECRET,
+      PARLEY_AUTH_ATTEMPTS_PER_MINUTE: "100000",
+      NODE_ENV: "production",
+      LOG_LEVEL: "warn",
+    },
+    ready: () => answers(`http://127.0.0.1:${port}/sign-in`),
+  });
+}
+
+/** Runs `task` over 0..count-1 with at most `limit` in flight. */
+export async function pool<T>(count: number, limit: number, task: (i: number) => Promise<T>) {
+  const results: T[] = new Array(count);
+  let next = 0;
+  const lane = async () => {
+    for (let i = next++; i < count; i = next++) results[i] = await task(i);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, count) }, lane));
+  return results;
+}

@@ -1,0 +1,229 @@
+// Turns a run's results into the markdown tables of bench/results/latest.md
+// (and the README). Every figure of a system also shows its ratio to raw
+// `ws` from the same run, since absolute numbers move with the machine.
+import type { FanoutResult } from "../scenarios/fanout.ts";
+import type { StepResult } from "../scenarios/measure.ts";
+import type { PersistResult, ResumeResult } from "../scenarios/parley-only.ts";
+import type { IdleResult, RoomsResult } from "../scenarios/rooms.ts";
+import type { Config } from "./config.ts";
+
+export type Results = {
+  date: string;
+  machine: { node: string; cpus: number; loadAverage: number[] };
+  config: Config;
+  prepare?: { signUps: number; seeded: number; ms: number };
+  fanout: Record<string, FanoutResult>;
+  rooms: Record<string, RoomsResult>;
+  idle: Record<string, IdleResult>;
+  persist?: PersistResult;
+  resume?: ResumeResult;
+  failures: Record<string, string>;
+};
+
+const fmt = (v: number | undefined, digits = 1) =>
+  v === undefined || !Number.isFinite(v)
+    ? "–"
+    : Math.abs(v) >= 1000
+      ? Math.round(v).toLocaleString("en-US")
+      : v.toFixed(digits);
+
+/** `value (×ratio)` against the same figure of raw ws, when there is one. */
+const withRatio = (v: number | undefined, ws: number | undefined, digits = 1) => {
+  if (v === undefined || !Number.isFinite(v)) return "–";
+  if (ws === undefined || !Number.isFinite(ws) || ws === 0) return fmt(v, digits);
+  return `${fmt(v, digits)} (×${(v / ws).toFixed(2)})`;
+};
+
+const table = (head: string[], rows: string[][]) =>
+  [
+    `| ${head.join(" | ")} |`,
+    `|${head.map(() => " --- ").join("|")}|`,
+    ...rows.map((r) => `| ${r.join(" | ")} |`),
+  ].join("\n");
+
+const stepCells = (s: StepResult, ws: StepResult | undefined) => [
+  withRatio(s.deliveriesPerSec, ws?.deliveriesPerSec, 0),
+  withRatio(s.p50, ws?.p50, 2),
+  withRatio(s.p99, ws?.p99, 2),
+  withRatio(s.max, ws?.max, 1),
+  withRatio(s.cpuUsPerDelivery, ws?.cpuUsPerDelivery, 2),
+  withRatio(s.userUsPerDelivery, ws?.userUsPerDelivery, 2),
+  withRatio(s.rssMiB, ws?.rssMiB, 0),
+];
+const STEP_HEAD = [
+  "deliveries/s",
+  "p50 ms",
+  "p99 ms",
+  "max ms",
+  "CPU µs/delivery",
+  "of it user-space µs",
+  "RSS MiB",
+];
+
+function fanoutSection(results: Results): string {
+  const entries = Object.entries(results.fanout);
+  if (entries.length === 0) return "";
+  const ws = results.fanout.ws;
+  const first = entries[0]?.[1];
+  const knee = (f: FanoutResult) =>
+    f.kneeOffered === undefined
+      ? "below first step"
+      : `${f.kneeAbove ? "≥ " : ""}${fmt(f.kneeOffered, 0)} msg/s`;
+  const base = table(
+    ["system", ...STEP_HEAD, "knee (offered)", "connect all, s"],
+    entries.map(([name, f]) => [
+      name,
+      ...stepCells(f.first, ws?.first),
+      knee(f),
+      withRatio(f.connectMs / 1000, ws && ws.connectMs / 1000, 1),
+    ]),
+  );
+  const steps = table(
+    [
+      "system",
+      "offered msg/s",
+      "deliveries/s",
+      "delivered",
+      "p50 ms",
+      "p99 ms",
+      "CPU µs/delivery",
+      "server CPU",
+      "client CPU",
+      "SLO",
+    ],
+    entries.flatMap(([name, f]) =>
+      f.steps.map((s) => [
+        name,
+        fmt(s.offered, 0),
+        fmt(s.deliveriesPerSec, 0),
+        `${(100 * s.deliveredRatio).toFixed(2)}%`,
+        fmt(s.p50, 2),
+        fmt(s.p99, 2),
+        fmt(s.cpuUsPerDelivery, 2),
+        `${fmt(s.cpuPct, 0)}%`,
+        `${fmt(s.clientCpuPct, 0)}%`,
+        s.meetsSlo ? "ok" : "missed",
+      ]),
+    ),
+  );
+  return [
+    `## Fan-out: 1 room, ${first?.conns} connections, ${first?.senders} senders`,
+    "",
+    `First step: ${results.config.fanout.rate} msg/s per sender for ${results.config.fanout.firstSeconds} s, as ${results.config.rounds} rounds, each figure the median of the rounds; ratios are to raw \`ws\`. The knee is the highest offered rate that met the SLO (≥ 99.9% delivered, p99 ≤ 100 ms); the rate doubles from the first step while the SLO holds (halves when the first step already missed it), and one more step runs at ×1.41 between the last rate that held and the first that did not. "connect all" is the time to open every connection.`,
+    "",
+    base,
+    "",
+    "Every step:",
+    "",
+    steps,
+  ].join("\n");
+}
+
+function roomsSection(results: Results): string {
+  const entries = Object.entries(results.rooms);
+  if (entries.length === 0) return "";
+  const ws = results.rooms.ws?.step;
+  const { rooms, size, rate, seconds } = results.config.rooms;
+  return [
+    `## Many rooms: ${rooms} rooms of ${size}, ${rate} msg/s per room, ${seconds} s`,
+    "",
+    table(
+      ["system", ...STEP_HEAD, "delivered"],
+      entries.map(([name, r]) => [
+        name,
+        ...stepCells(r.step, ws),
+        `${(100 * r.step.deliveredRatio).toFixed(2)}%`,
+      ]),
+    ),
+  ].join("\n");
+}
+
+function idleSection(results: Results): string {
+  const entries = Object.entries(results.idle);
+  if (entries.length === 0) return "";
+  const ws = results.idle.ws;
+  return [
+    `## Idle: ${entries[0]?.[1].conns} authenticated idle connections`,
+    "",
+    table(
+      ["system", "RSS before MiB", "RSS after MiB", "KiB per connection", "CPU µs per connect"],
+      entries.map(([name, r]) => [
+        name,
+        fmt(r.rssBeforeMiB, 0),
+        fmt(r.rssAfterMiB, 0),
+        withRatio(r.kibPerConn, ws?.kibPerConn, 1),
+        withRatio(r.cpuUsPerConnect, ws?.cpuUsPerConnect, 0),
+      ]),
+    ),
+  ].join("\n");
+}
+
+function parleySection(results: Results): string {
+  const lines: string[] = [];
+  const p = results.persist;
+  if (p) {
+    lines.push(
+      `## Persistence (Parley, SQLite): ${fmt(p.step.offered, 0)} msg/s offered by ${p.senders} senders, ${results.config.persist.seconds} s`,
+      "",
+      table(
+        ["acked msg/s", "acked / sent", "ack p50 ms", "ack p99 ms", "CPU µs per ack", "server CPU"],
+        [
+          [
+            fmt(p.ackedPerSec, 0),
+            `${p.step.acked} / ${p.step.sent}`,
+            fmt(p.step.ackP50, 2),
+            fmt(p.step.ackP99, 2),
+            fmt(p.step.cpuUsPerAck, 1),
+            `${fmt(p.step.cpuPct, 0)}%`,
+          ],
+        ],
+      ),
+    );
+  }
+  const r = results.resume;
+  if (r) {
+    lines.push(
+      "",
+      `## Resume (Parley): replay a ${fmt(r.gap, 0)}-message gap`,
+      "",
+      table(
+        [
+          "replay ms",
+          "messages",
+          "history frames",
+          "messages/s",
+          "CPU µs per message",
+          "gap written by",
+        ],
+        [
+          [
+            fmt(r.replayMs, 0),
+            fmt(r.replayedMessages, 0),
+            fmt(r.historyFrames, 0),
+            fmt(r.replayMessagesPerSec, 0),
+            fmt(r.cpuUsPerReplayed, 1),
+            r.seed === "sql"
+              ? "SQLite inserts"
+              : `sends, one socket: ${fmt(r.seedAckedPerSec, 0)} acked msg/s`,
+          ],
+        ],
+      ),
+    );
+  }
+  return lines.join("\n");
+}
+
+export function markdown(results: Results): string {
+  const { machine } = results;
+  const failures = Object.entries(results.failures).map(([k, v]) => `- ${k}: ${v}`);
+  return [
+    `Run ${results.date}, Node ${machine.node}, ${machine.cpus} cores, load average at start ${machine.loadAverage.map((l) => l.toFixed(1)).join(" ")}.`,
+    fanoutSection(results),
+    roomsSection(results),
+    idleSection(results),
+    parleySection(results),
+    failures.length ? `## Failures\n\n${failures.join("\n")}` : "",
+  ]
+    .filter(Boolean)
+    .join("\n\n");
+}

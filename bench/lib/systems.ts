@@ -1,0 +1,61 @@
+// The systems under test, each its own server process, and how a load
+// generator connects to each: Parley with session cookies, the baselines
+// with their rooms named in the URL (they have no auth at all).
+import type { ConnSpec } from "../loadgen/protocol.ts";
+import { startParley } from "./parley.ts";
+import type { BenchUser } from "./parley-data.ts";
+import { answers, freePort, type ServerProcess, startProcess } from "./proc.ts";
+
+export type SystemName = "parley" | "ws" | "ws-frame" | "crossws" | "socketio";
+
+export type RunningSystem = {
+  name: SystemName;
+  kind: "ws" | "io";
+  server: ServerProcess;
+  base: string;
+  /** Connection specs for users `indexes`, each in the rooms `slugsOf(i)`. */
+  specs: (indexes: number[], slugsOf: (i: number) => string[]) => ConnSpec[];
+};
+
+const BASELINES: Record<Exclude<SystemName, "parley">, string> = {
+  ws: "bench/baselines/ws-string.ts",
+  "ws-frame": "bench/baselines/ws-frame.ts",
+  crossws: "bench/baselines/crossws.ts",
+  socketio: "bench/baselines/socketio.ts",
+};
+
+export type ParleyData = { dataDir: string; users: BenchUser[] };
+
+export async function startSystem(
+  name: SystemName,
+  parley: ParleyData | undefined,
+  parleyNodeArgs: string[] = [],
+): Promise<RunningSystem> {
+  if (name === "parley") {
+    if (!parley) throw new Error("Parley needs its prepared data folder");
+    const server = await startParley(parley.dataDir, parleyNodeArgs);
+    const specs = (indexes: number[], slugsOf: (i: number) => string[]) =>
+      indexes.map((i) => {
+        const user = parley.users[i];
+        if (!user) throw new Error(`no bench user ${i}: raise the plan's user count`);
+        // Parley takes the rooms from the database; the slugs only name them for senders.
+        return { cookie: user.cookie, slugs: slugsOf(i) };
+      });
+    return { name, kind: "ws", server, base: `http://127.0.0.1:${server.port}`, specs };
+  }
+  const port = await freePort();
+  const server = await startProcess({
+    name,
+    port,
+    args: [BASELINES[name]],
+    env: { PORT: String(port), NODE_ENV: "production" },
+    ready: () => answers(`http://127.0.0.1:${port}/`),
+  });
+  return {
+    name,
+    kind: name === "socketio" ? "io" : "ws",
+    server,
+    base: `http://127.0.0.1:${port}`,
+    specs: (indexes, slugsOf) => indexes.map((i) => ({ slugs: slugsOf(i) })),
+  };
+}

@@ -1,0 +1,290 @@
+// A load-generator process, driven by the harness over IPC (see driver.ts).
+// It holds many client connections, sends on a schedule, and records the
+// latency of every delivery from the send time stamped in the message text.
+import WebSocket from "ws";
+import { Histogram, nowMs } from "../lib/stats.ts";
+import { ackStampOf, clientIdFor, padding, stampOf, textFor } from "../lib/wire.ts";
+import { openLite } from "./lite-ws.ts";
+import type { ConnSpec, Kind, Reply, Request } from "./protocol.ts";
+
+type Conn = { send(frame: string): void; close(): void; rooms: Map<string, string> };
+
+const conns: Conn[] = [];
+/** Deliveries per step: how many arrived and how late. */
+const steps = new Map<number, Histogram>();
+const acks = new Map<number, Histogram>();
+const errors: string[] = [];
+/** When each step started and when its last ack arrived (throughput = acks over that span). */
+const starts = new Map<number, number>();
+const lastAck = new Map<number, number>();
+/** Per-connection hooks for ops that wait on one socket's frames. */
+const listeners = new Map<number, (frame: string) => void>();
+
+/** Every frame received, to tell when a server has worked off its backlog. */
+let framesIn = 0;
+/** The step being sent, and whether it fell so far behind that sending stopped. */
+let sending = { step: -1, abortMs: Number.POSITIVE_INFINITY, aborted: false };
+
+const record = (table: Map<number, Histogram>, step: number, sentAt: number) => {
+  let histogram = table.get(step);
+  if (!histogram) {
+    histogram = new Histogram();
+    table.set(step, histogram);
+  }
+  const latency = nowMs() - sentAt;
+  histogram.record(latency);
+  // Ten times the SLO late: the step has failed; sending on only piles up
+  // a backlog that the next step would inherit.
+  if (step === sending.step && latency > sending.abortMs) sending.aborted = true;
+};
+
+/**
+ * The lite client's bytes to onFrame's string. Presence frames (a storm of
+ * them while a thousand Parley users connect) are dropped undecoded; bench
+ * frames are ASCII where it matters, so latin1 (a plain copy) will do.
+ */
+const onPayload = (index: number) => (buf: Buffer, start: number, end: number) => {
+  const kind = buf.toString("latin1", start + 9, start + 13);
+  if (kind === "pres" && !listeners.has(index)) return;
+  const ascii = kind === "mess" || kind === 'ack"';
+  onFrame(index, buf.toString(ascii ? "latin1" : "utf8", start, end));
+};
+
+function onFrame(index: number, frame: string) {
+  framesIn++;
+  if (frame.startsWith('{"type":"message"')) {
+    const stamp = stampOf(frame);
+    if (stamp) record(steps, stamp.step, stamp.sentAt);
+    return;
+  }
+  if (frame.startsWith('{"type":"ack"')) {
+    const stamp = ackStampOf(frame);
+    if (stamp) {
+      record(acks, stamp.step, stamp.sentAt);
+      lastAck.set(stamp.step, nowMs());
+    }
+  } else if (frame.startsWith('{"type":"error"') && errors.length < 5) {
+    errors.push(frame.slice(0, 300));
+  }
+  listeners.get(index)?.(frame);
+}
+
+/** Opens one connection and resolves once its `ready` frame named its rooms. */
+async function open(kind: Kind, base: string, spec: ConnSpec, index: number): Promise<Conn> {
+  const rooms = new Map<string, string>();
+  let conn: Conn;
+  const ready = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("no ready within 30 s")), 30_000);
+    listeners.set(index, (frame) => {
+      if (!frame.startsWith('{"type":"ready"')) return;
+      const parsed = JSON.parse(frame) as { rooms: { id: string; slug: string }[] };
+      for (const room of parsed.rooms) rooms.set(room.slug, room.id);
+      listeners.delete(index);
+      clearTimeout(timer);
+      resolve();
+    });
+    const url = (spec.cookie ? `${base}/_ws` : `${base}/?rooms=${spec.slugs.join(",")}`).replace(
+      /^http/,
+      "ws",
+    );
+    // Parley checks the Origin against the Host, as a browser would send them.
+    const headers: Record<string, string> = spec.cookie
+      ? { cookie: spec.cookie, origin: base }
+      : {};
+    if (kind === "io") {
+      conn = openIo(base, spec, index, rooms, reject);
+    } else if (kind === "lite") {
+      openLite(url, headers, onPayload(index)).then((socket) => {
+        conn = { ...socket, rooms };
+      }, reject);
+    } else {
+      const ws = new WebSocket(url, { headers, perMessageDeflate: false });
+      ws.on("message", (data) => onFrame(index, String(data)));
+      ws.once("error", reject);
+      ws.once("unexpected-response", (_req, res) => reject(new Error(`upgrade ${res.statusCode}`)));
+      conn = { send: (f) => ws.send(f), close: () => ws.terminate(), rooms };
+    }
+  });
+  await ready;
+  // biome-ignore lint/style/noNonNullAssertion: assigned synchronously in the executor above
+  return conn!;
+}
+
+let ioModule: typeof import("socket.io-client") | undefined;
+function openIo(
+  base: string,
+  spec: ConnSpec,
+  index: number,
+  rooms: Map<string, string>,
+  fail: (e: Error) => void,
+): Conn {
+  if (!ioModule) throw new Error("socket.io-client not loaded");
+  const socket = ioModule.io(base, {
+    transports: ["websocket"],
+    query: { rooms: spec.slugs.join(",") },
+    forceNew: true,
+    reconnection: false,
+  });
+  socket.on("frame", (frame: string) => onFrame(index, frame));
+  socket.on("connect_error", fail);
+  return { send: (f) => socket.emit("send", f), close: () => socket.disconnect(), rooms };
+}
+
+/** Sends `perSecond` per sender for `seconds`, spread evenly and round-robin. */
+async function run(req: Extract<Request, { op: "run" }>): Promise<number> {
+  const senders = req.senders.map(({ conn, slug }) => {
+    const target = conns[conn];
+    const roomId = target?.rooms.get(slug);
+    if (!target || !roomId) throw new Error(`connection ${conn} is not in ${slug}`);
+    return { target, roomId };
+  });
+  const pad = padding(req.textChars);
+  const total = senders.length * req.perSecond;
+  const start = nowMs();
+  let sent = 0;
+  sending = { step: req.step, abortMs: req.abortMs, aborted: false };
+  while (senders.length > 0 && !sending.aborted) {
+    const elapsed = nowMs() - start;
+    if (elapsed >= req.seconds * 1000) break;
+    const due = Math.floor((elapsed * total) / 1000);
+    for (; sent < due; sent++) {
+      const sender = senders[sent % senders.length];
+      if (!sender) break;
+      const at = nowMs();
+      const frame = {
+        type: "send",
+        roomId: sender.roomId,
+        clientId: clientIdFor(req.step, at, sent),
+        text: textFor(req.step, at, pad),
+      };
+      sender.target.send(JSON.stringify(frame));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  return sent;
+}
+
+/** Closed loop: keeps `window` sends in flight on one socket until `count` are acked. */
+function blast(req: Extract<Request, { op: "blast" }>): Promise<number> {
+  const conn = conns[req.conn];
+  const roomId = conn?.rooms.get(req.slug);
+  if (!conn || !roomId) throw new Error(`connection ${req.conn} is not in ${req.slug}`);
+  const pad = padding(req.textChars);
+  let sent = 0;
+  let acked = 0;
+  const start = nowMs();
+  const sendOne = () => {
+    const at = nowMs();
+    const clientId = clientIdFor(req.step, at, sent++);
+    conn.send(JSON.stringify({ type: "send", roomId, clientId, text: textFor(req.step, at, pad) }));
+  };
+  return new Promise((resolve) => {
+    listeners.set(req.conn, (frame) => {
+      if (!frame.startsWith('{"type":"ack"')) return;
+      acked++;
+      if (acked >= req.count) {
+        listeners.delete(req.conn);
+        resolve(nowMs() - start);
+      } else if (sent < req.count) sendOne();
+    });
+    while (sent < Math.min(req.window, req.count)) sendOne();
+  });
+}
+
+/** Subscribes with `afterSeq` and counts replayed messages until `done`. */
+function replay(
+  req: Extract<Request, { op: "replay" }>,
+): Promise<{ ms: number; messages: number; frames: number }> {
+  const conn = conns[req.conn];
+  const roomId = conn?.rooms.get(req.slug);
+  if (!conn || !roomId) throw new Error(`connection ${req.conn} is not in ${req.slug}`);
+  let messages = 0;
+  let frames = 0;
+  const start = nowMs();
+  return new Promise((resolve) => {
+    listeners.set(req.conn, (frame) => {
+      if (!frame.startsWith('{"type":"history"')) return;
+      // A real client parses every page; so does this one.
+      const page = JSON.parse(frame) as { messages: unknown[]; done: boolean };
+      frames++;
+      messages += page.messages.length;
+      if (page.done) {
+        listeners.delete(req.conn);
+        resolve({ ms: nowMs() - start, messages, frames });
+      }
+    });
+    conn.send(JSON.stringify({ type: "subscribe", roomId, afterSeq: req.afterSeq }));
+  });
+}
+
+async function handle(req: Request): Promise<Reply> {
+  switch (req.op) {
+    case "open": {
+      if (req.kind === "io") ioModule ??= await import("socket.io-client");
+      const started = nowMs();
+      const first = conns.length;
+      const failures: string[] = [];
+      for (let i = 0; i < req.conns.length; i += req.concurrency) {
+        const batch = req.conns.slice(i, i + req.concurrency);
+        const opened = await Promise.allSettled(
+          batch.map((spec, j) => open(req.kind, req.base, spec, first + i + j)),
+        );
+        opened.forEach((result, j) => {
+          // A failed connection keeps its slot, so indexes match the harness's list.
+          if (result.status === "fulfilled") conns[first + i + j] = result.value;
+          else {
+            conns[first + i + j] = { send() {}, close() {}, rooms: new Map() };
+            failures.push(String(result.reason));
+          }
+        });
+      }
+      const opened = req.conns.length - failures.length;
+      return { op: "open", opened, failures: failures.slice(0, 5), ms: nowMs() - started };
+    }
+    case "run": {
+      steps.delete(req.step);
+      acks.delete(req.step);
+      starts.set(req.step, nowMs());
+      const sent = await run(req);
+      return { op: "run", sent, aborted: sending.aborted };
+    }
+    case "frames":
+      return { op: "frames", count: framesIn };
+    case "count":
+      return {
+        op: "count",
+        delivered: steps.get(req.step)?.n ?? 0,
+        acked: acks.get(req.step)?.n ?? 0,
+      };
+    case "collect": {
+      const start = starts.get(req.step) ?? nowMs();
+      const reply: Reply = {
+        op: "collect",
+        latency: (steps.get(req.step) ?? new Histogram()).toJSON(),
+        ack: (acks.get(req.step) ?? new Histogram()).toJSON(),
+        ackSpanMs: (lastAck.get(req.step) ?? start) - start,
+        errors: errors.splice(0),
+      };
+      for (const table of [steps, acks, lastAck, starts]) table.delete(req.step);
+      return reply;
+    }
+    case "blast": {
+      acks.delete(req.step);
+      const ms = await blast(req);
+      const acked = acks.get(req.step) ?? new Histogram();
+      return { op: "blast", ms, ack: acked.toJSON() };
+    }
+    case "replay":
+      return { op: "replay", ...(await replay(req)) };
+    case "close":
+      for (const conn of conns.splice(0)) conn.close();
+      return { op: "close" };
+  }
+}
+
+process.on("message", (req: Request & { id: number }) => {
+  handle(req).then(
+    (reply) => process.send?.({ ...reply, id: req.id }),
+    (error: unknown) => process.send?.({ op: "error", message: String(error), id: req.id }),
+  );
+});

@@ -1,0 +1,88 @@
+// `npm run bench`: Parley against four baselines, each its own server
+// process, driven by load-generator processes over 127.0.0.1. Scenarios run
+// one after another, all systems for a scenario back to back, so a busy
+// machine disturbs them alike. Writes bench/results/latest.{json,md,svg}.
+import { availableParallelism, loadavg } from "node:os";
+import { loadConfig } from "./lib/config.ts";
+import { layout } from "./lib/layout.ts";
+import { writeResults } from "./lib/output.ts";
+import { ensureBuild } from "./lib/parley.ts";
+import { prepareParley } from "./lib/parley-data.ts";
+import type { Results } from "./lib/report.ts";
+import type { ParleyData, SystemName } from "./lib/systems.ts";
+import { LoadGen } from "./loadgen/driver.ts";
+import { fanout } from "./scenarios/fanout.ts";
+import type { Context } from "./scenarios/measure.ts";
+import { persist, resume } from "./scenarios/parley-only.ts";
+import { idle, manyRooms } from "./scenarios/rooms.ts";
+
+const config = loadConfig();
+const started = Date.now();
+const log = (line: string) =>
+  console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+
+const results: Results = {
+  date: new Date().toISOString(),
+  machine: { node: process.version, cpus: availableParallelism(), loadAverage: loadavg() },
+  config,
+  fanout: {},
+  rooms: {},
+  idle: {},
+  failures: {},
+};
+
+const systems = config.systems as SystemName[];
+const wants = (scenario: string) => config.scenarios.includes(scenario);
+const parleyRuns = systems.includes("parley");
+
+const plan = layout(config);
+let parley: ParleyData | undefined;
+if (parleyRuns) {
+  ensureBuild();
+  const prepStarted = Date.now();
+  log(`preparing Parley: ${plan.users} users`);
+  parley = await prepareParley(plan, config.signUps, log);
+  const signUps = Math.min(config.signUps, plan.users);
+  results.prepare = { signUps, seeded: plan.users - signUps, ms: Date.now() - prepStarted };
+}
+
+const gen = LoadGen.start(config.workers);
+const ctx: Context = { config, layout: plan, gen, parley, log };
+
+/** Runs one scenario for one system; a failure is recorded and the run goes on. */
+async function attempt<T>(label: string, body: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await body();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    log(`${label} failed: ${message}`);
+    results.failures[label] = message.split("\n")[0] ?? message;
+    return undefined;
+  }
+}
+
+try {
+  for (const name of wants("fanout") ? systems : []) {
+    const r = await attempt(`${name} fanout`, () => fanout(ctx, name));
+    if (r) results.fanout[name] = r;
+  }
+  for (const name of wants("rooms") ? systems : []) {
+    const r = await attempt(`${name} rooms`, () => manyRooms(ctx, name));
+    if (r) results.rooms[name] = r;
+  }
+  for (const name of wants("idle") ? systems : []) {
+    const r = await attempt(`${name} idle`, () => idle(ctx, name));
+    if (r) results.idle[name] = r;
+  }
+  if (parleyRuns && wants("persist"))
+    results.persist = await attempt("parley persist", () => persist(ctx));
+  if (parleyRuns && wants("resume"))
+    results.resume = await attempt("parley resume", () => resume(ctx));
+} finally {
+  gen.stop();
+}
+
+const table = writeResults(results, config.outDir);
+console.log(`\n${table}\n`);
+log(`done; results in ${config.outDir}/latest.{json,md,svg}`);
+process.exit(Object.keys(results.failures).length > 0 ? 1 : 0);

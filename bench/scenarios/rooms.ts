@@ -1,0 +1,83 @@
+// Scenario 2, many rooms: small rooms, one sender in each at 1 msg/s.
+// Scenario 3, idle: server memory per authenticated idle connection.
+import { cpuMicros, rssKiB, sleep } from "../lib/proc.ts";
+import type { SystemName } from "../lib/systems.ts";
+import {
+  type Context,
+  describeStep,
+  measureRounds,
+  openAll,
+  range,
+  type StepResult,
+  warmUp,
+  withSystem,
+} from "./measure.ts";
+
+export type RoomsResult = { rooms: number; size: number; step: StepResult };
+
+export function manyRooms(ctx: Context, name: SystemName): Promise<RoomsResult> {
+  const { rooms, size, rate, seconds } = ctx.config.rooms;
+  return withSystem(ctx, name, async (system) => {
+    const { poolStart, groupOf } = ctx.layout;
+    const users = range(rooms * size, poolStart);
+    await openAll(
+      ctx,
+      system,
+      system.specs(users, (i) => [groupOf(i) ?? ""]),
+    );
+    await sleep(1000);
+    const load = {
+      seconds,
+      perSecond: rate,
+      // The first member of each room sends (connection indexes count from 0).
+      senders: range(rooms).map((r) => ({ conn: r * size, slug: `g-${r}` })),
+      receiversPerMessage: size - 1,
+    };
+    await warmUp(ctx.gen, ctx.config, load);
+    const step = await measureRounds(system, ctx.gen, ctx.config, ctx.config.rounds, load);
+    ctx.log(describeStep(`${name} many rooms`, step));
+    return { rooms, size, step };
+  });
+}
+
+export type IdleResult = {
+  conns: number;
+  rssBeforeMiB: number;
+  rssAfterMiB: number;
+  kibPerConn: number;
+  /** Server CPU to accept, authenticate and set up one connection, in µs. */
+  cpuUsPerConnect: number;
+};
+
+export function idle(ctx: Context, name: SystemName): Promise<IdleResult> {
+  const { conns, settleMs } = ctx.config.idle;
+  const { poolStart, groupOf } = ctx.layout;
+  return withSystem(ctx, name, async (system) => {
+    const { pid } = system.server;
+    await sleep(settleMs);
+    const before = rssKiB(pid);
+    const cpuBefore = cpuMicros(pid);
+    // Users beyond the many-rooms pool are in no room: authenticated, nothing more.
+    const specs = system.specs(range(conns, poolStart), (i) => {
+      const group = groupOf(i);
+      return group ? [group] : [];
+    });
+    await openAll(ctx, system, specs);
+    const cpuUs = cpuMicros(pid) - cpuBefore;
+    await sleep(settleMs);
+    const after = rssKiB(pid);
+    const result = {
+      conns,
+      rssBeforeMiB: before / 1024,
+      rssAfterMiB: after / 1024,
+      kibPerConn: (after - before) / conns,
+      cpuUsPerConnect: cpuUs / conns,
+    };
+    ctx.log(
+      `${name} idle: ${conns} connections, RSS ${result.rssBeforeMiB.toFixed(0)} -> ` +
+        `${result.rssAfterMiB.toFixed(0)} MiB, ${result.kibPerConn.toFixed(1)} KiB each, ` +
+        `${result.cpuUsPerConnect.toFixed(0)} µs CPU per connect`,
+    );
+    return result;
+  });
+}

@@ -23,6 +23,17 @@ export default defineConfig({
         },
       },
       {
+        // Measures CPU: run alone, after the other projects (see package.json).
+        test: {
+          name: "guard",
+          include: ["test/guard/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["test/helpers/require-build.ts"],
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
         test: {
           name: "dev",
           include: ["test/dev/**/*.test.ts"],

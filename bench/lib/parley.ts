@@ -37,6 +37,12 @@ export async function startParley(
       DATABASE_URL: join(dataDir, "parley.db"),
       BETTER_AUTH_SECRET: AUTH_SECRET,
       PARLEY_AUTH_ATTEMPTS_PER_MINUTE: "100000",
+      // The load generator is one address with thousands of sockets and
+      // senders far above a person's rate: lift the abuse limits.
+      PARLEY_MAX_SOCKETS_PER_IP: "1000000",
+      PARLEY_MAX_SOCKETS_PER_USER: "1000000",
+      PARLEY_RATE_PER_SECOND: "1000000",
+      PARLEY_RATE_BURST: "1000000",
       NODE_ENV: "production",
       LOG_LEVEL: "warn",
     },

@@ -211,8 +211,9 @@ if (ready) {
       }
     });
   });
-} else {
-  describe.skip("postgres driver (PostgreSQL unreachable)", () => {
-    it("store contract", () => {});
-  });
 }
+// An unreachable service: services.ts printed a loud banner (with CI=true
+// it throws instead). A visible skipped entry keeps vitest's report honest.
+describe.skipIf(ready)("postgres driver (PostgreSQL unreachable: skipped, see the banner)", () => {
+  it("needs the service", () => {});
+});

@@ -83,8 +83,9 @@ if (ready) {
       await relay.close();
     });
   });
-} else {
-  describe.skip("redis relay (Redis unreachable)", () => {
-    it("relay contract", () => {});
-  });
 }
+// An unreachable service: services.ts printed a loud banner (with CI=true
+// it throws instead). A visible skipped entry keeps vitest's report honest.
+describe.skipIf(ready)("redis relay (Redis unreachable: skipped, see the banner)", () => {
+  it("needs the service", () => {});
+});

@@ -117,8 +117,11 @@ describe.runIf(ready)("PostgreSQL storage (built server)", () => {
   });
 });
 
-if (!ready) {
-  describe.skip("PostgreSQL storage (PostgreSQL unreachable)", () => {
-    it("built server on PostgreSQL", () => {});
-  });
-}
+// An unreachable service: services.ts printed a loud banner (with CI=true
+// it throws instead). A visible skipped entry keeps vitest's report honest.
+describe.skipIf(ready)(
+  "PostgreSQL storage (PostgreSQL unreachable: skipped, see the banner)",
+  () => {
+    it("needs the service", () => {});
+  },
+);

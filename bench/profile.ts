@@ -15,14 +15,8 @@ import { freePort } from "./lib/proc.ts";
 import { type CpuProfile, summariseProfile } from "./lib/profile-summary.ts";
 import { startSystem } from "./lib/systems.ts";
 import { LoadGen } from "./loadgen/driver.ts";
-import {
-  type Context,
-  describeStep,
-  measureStep,
-  openAll,
-  range,
-  warmUp,
-} from "./scenarios/measure.ts";
+import { type Context, describeStep, measureStep, openAll, range } from "./scenarios/measure.ts";
+import { warmUp } from "./scenarios/rounds.ts";
 
 const which = process.env.BENCH_PROFILE === "persist" ? "persist" : "fanout";
 const config = loadConfig();

@@ -4,7 +4,7 @@
 // (--cpu-prof would also profile start-up and the connection storm).
 // BENCH_PROFILE=fanout (default) profiles the first fan-out step;
 // BENCH_PROFILE=persist the persistence scenario's send path.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import WebSocket from "ws";
 import { loadConfig } from "./lib/config.ts";
@@ -97,4 +97,5 @@ try {
   await gen.closeAll().catch(() => undefined);
   gen.stop();
   await system.server.stop();
+  rmSync(parley.dataDir, { recursive: true, force: true });
 }

@@ -4,6 +4,7 @@
 // alternate between the two systems and the figure is the median of the
 // rounds, so a busy 2-core machine slows both alike and one stall does not
 // decide. `npm run bench` (bench/README.md) measures far more.
+import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../bench/lib/config.ts";
 import { layout } from "../../bench/lib/layout.ts";
@@ -55,6 +56,7 @@ afterAll(async () => {
   await ctx?.gen.closeAll().catch(() => undefined);
   ctx?.gen.stop();
   for (const system of systems) await system.server.stop();
+  if (ctx?.parley) rmSync(ctx.parley.dataDir, { recursive: true, force: true });
 });
 
 describe("fan-out CPU guard", () => {

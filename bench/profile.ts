@@ -4,7 +4,7 @@
 // (--cpu-prof would also profile start-up and the connection storm).
 // BENCH_PROFILE=fanout (default) profiles the first fan-out step;
 // BENCH_PROFILE=persist the persistence scenario's send path.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import WebSocket from "ws";
 import { loadConfig } from "./lib/config.ts";
@@ -15,14 +15,8 @@ import { freePort } from "./lib/proc.ts";
 import { type CpuProfile, summariseProfile } from "./lib/profile-summary.ts";
 import { startSystem } from "./lib/systems.ts";
 import { LoadGen } from "./loadgen/driver.ts";
-import {
-  type Context,
-  describeStep,
-  measureStep,
-  openAll,
-  range,
-  warmUp,
-} from "./scenarios/measure.ts";
+import { type Context, describeStep, measureStep, openAll, range } from "./scenarios/measure.ts";
+import { warmUp } from "./scenarios/rounds.ts";
 
 const which = process.env.BENCH_PROFILE === "persist" ? "persist" : "fanout";
 const config = loadConfig();
@@ -103,4 +97,5 @@ try {
   await gen.closeAll().catch(() => undefined);
   gen.stop();
   await system.server.stop();
+  rmSync(parley.dataDir, { recursive: true, force: true });
 }

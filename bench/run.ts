@@ -2,6 +2,7 @@
 // process, driven by load-generator processes over 127.0.0.1. Scenarios run
 // one after another, all systems for a scenario back to back, so a busy
 // machine disturbs them alike. Writes bench/results/latest.{json,md,svg}.
+import { rmSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { loadConfig } from "./lib/config.ts";
 import { layout } from "./lib/layout.ts";
@@ -80,6 +81,8 @@ try {
     results.resume = await attempt("parley resume", () => resume(ctx));
 } finally {
   gen.stop();
+  // The users and messages are throwaway: leave no temp folder behind.
+  if (parley) rmSync(parley.dataDir, { recursive: true, force: true });
 }
 
 const table = writeResults(results, config.outDir);

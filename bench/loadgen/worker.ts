@@ -1,10 +1,10 @@
 // A load-generator process, driven by the harness over IPC (see driver.ts).
 // It holds many client connections, sends on a schedule, and records the
 // latency of every delivery from the send time stamped in the message text.
-import WebSocket from "ws";
 import { Histogram, nowMs } from "../lib/stats.ts";
 import { ackStampOf, clientIdFor, padding, stampOf, textFor } from "../lib/wire.ts";
-import { openLite } from "./lite-ws.ts";
+import { connect } from "./connect.ts";
+import { blast, type OneSocket, replay } from "./one-socket.ts";
 import type { ConnSpec, Kind, Reply, Request } from "./protocol.ts";
 
 type Conn = { send(frame: string): void; close(): void; rooms: Map<string, string> };
@@ -72,8 +72,9 @@ function onFrame(index: number, frame: string) {
 /** Opens one connection and resolves once its `ready` frame named its rooms. */
 async function open(kind: Kind, base: string, spec: ConnSpec, index: number): Promise<Conn> {
   const rooms = new Map<string, string>();
-  let conn: Conn;
+  let fail: (error: Error) => void = () => undefined;
   const ready = new Promise<void>((resolve, reject) => {
+    fail = reject;
     const timer = setTimeout(() => reject(new Error("no ready within 30 s")), 30_000);
     listeners.set(index, (frame) => {
       if (!frame.startsWith('{"type":"ready"')) return;
@@ -83,51 +84,15 @@ async function open(kind: Kind, base: string, spec: ConnSpec, index: number): Pr
       clearTimeout(timer);
       resolve();
     });
-    const url = (spec.cookie ? `${base}/_ws` : `${base}/?rooms=${spec.slugs.join(",")}`).replace(
-      /^http/,
-      "ws",
-    );
-    // Parley checks the Origin against the Host, as a browser would send them.
-    const headers: Record<string, string> = spec.cookie
-      ? { cookie: spec.cookie, origin: base }
-      : {};
-    if (kind === "io") {
-      conn = openIo(base, spec, index, rooms, reject);
-    } else if (kind === "lite") {
-      openLite(url, headers, onPayload(index)).then((socket) => {
-        conn = { ...socket, rooms };
-      }, reject);
-    } else {
-      const ws = new WebSocket(url, { headers, perMessageDeflate: false });
-      ws.on("message", (data) => onFrame(index, String(data)));
-      ws.once("error", reject);
-      ws.once("unexpected-response", (_req, res) => reject(new Error(`upgrade ${res.statusCode}`)));
-      conn = { send: (f) => ws.send(f), close: () => ws.terminate(), rooms };
-    }
+  });
+  const sink = { text: (frame: string) => onFrame(index, frame), bytes: onPayload(index) };
+  const transport = await connect(kind, base, spec, sink, fail).catch((error: unknown) => {
+    fail(error instanceof Error ? error : new Error(String(error)));
+    return undefined;
   });
   await ready;
-  // biome-ignore lint/style/noNonNullAssertion: assigned synchronously in the executor above
-  return conn!;
-}
-
-let ioModule: typeof import("socket.io-client") | undefined;
-function openIo(
-  base: string,
-  spec: ConnSpec,
-  index: number,
-  rooms: Map<string, string>,
-  fail: (e: Error) => void,
-): Conn {
-  if (!ioModule) throw new Error("socket.io-client not loaded");
-  const socket = ioModule.io(base, {
-    transports: ["websocket"],
-    query: { rooms: spec.slugs.join(",") },
-    forceNew: true,
-    reconnection: false,
-  });
-  socket.on("frame", (frame: string) => onFrame(index, frame));
-  socket.on("connect_error", fail);
-  return { send: (f) => socket.emit("send", f), close: () => socket.disconnect(), rooms };
+  if (!transport) throw new Error("connection failed");
+  return { ...transport, rooms };
 }
 
 /** Sends `perSecond` per sender for `seconds`, spread evenly and round-robin. */
@@ -164,63 +129,24 @@ async function run(req: Extract<Request, { op: "run" }>): Promise<number> {
   return sent;
 }
 
-/** Closed loop: keeps `window` sends in flight on one socket until `count` are acked. */
-function blast(req: Extract<Request, { op: "blast" }>): Promise<number> {
-  const conn = conns[req.conn];
-  const roomId = conn?.rooms.get(req.slug);
-  if (!conn || !roomId) throw new Error(`connection ${req.conn} is not in ${req.slug}`);
-  const pad = padding(req.textChars);
-  let sent = 0;
-  let acked = 0;
-  const start = nowMs();
-  const sendOne = () => {
-    const at = nowMs();
-    const clientId = clientIdFor(req.step, at, sent++);
-    conn.send(JSON.stringify({ type: "send", roomId, clientId, text: textFor(req.step, at, pad) }));
+/** A connection in `slug`, and a way to hear its frames (for the one-socket ops). */
+function target(index: number, slug: string): OneSocket {
+  const conn = conns[index];
+  const roomId = conn?.rooms.get(slug);
+  if (!conn || !roomId) throw new Error(`connection ${index} is not in ${slug}`);
+  return {
+    send: (frame) => conn.send(frame),
+    roomId,
+    listen: (hear) => {
+      if (hear) listeners.set(index, hear);
+      else listeners.delete(index);
+    },
   };
-  return new Promise((resolve) => {
-    listeners.set(req.conn, (frame) => {
-      if (!frame.startsWith('{"type":"ack"')) return;
-      acked++;
-      if (acked >= req.count) {
-        listeners.delete(req.conn);
-        resolve(nowMs() - start);
-      } else if (sent < req.count) sendOne();
-    });
-    while (sent < Math.min(req.window, req.count)) sendOne();
-  });
-}
-
-/** Subscribes with `afterSeq` and counts replayed messages until `done`. */
-function replay(
-  req: Extract<Request, { op: "replay" }>,
-): Promise<{ ms: number; messages: number; frames: number }> {
-  const conn = conns[req.conn];
-  const roomId = conn?.rooms.get(req.slug);
-  if (!conn || !roomId) throw new Error(`connection ${req.conn} is not in ${req.slug}`);
-  let messages = 0;
-  let frames = 0;
-  const start = nowMs();
-  return new Promise((resolve) => {
-    listeners.set(req.conn, (frame) => {
-      if (!frame.startsWith('{"type":"history"')) return;
-      // A real client parses every page; so does this one.
-      const page = JSON.parse(frame) as { messages: unknown[]; done: boolean };
-      frames++;
-      messages += page.messages.length;
-      if (page.done) {
-        listeners.delete(req.conn);
-        resolve({ ms: nowMs() - start, messages, frames });
-      }
-    });
-    conn.send(JSON.stringify({ type: "subscribe", roomId, afterSeq: req.afterSeq }));
-  });
 }
 
 async function handle(req: Request): Promise<Reply> {
   switch (req.op) {
     case "open": {
-      if (req.kind === "io") ioModule ??= await import("socket.io-client");
       const started = nowMs();
       const first = conns.length;
       const failures: string[] = [];
@@ -270,12 +196,12 @@ async function handle(req: Request): Promise<Reply> {
     }
     case "blast": {
       acks.delete(req.step);
-      const ms = await blast(req);
+      const ms = await blast(target(req.conn, req.slug), req);
       const acked = acks.get(req.step) ?? new Histogram();
       return { op: "blast", ms, ack: acked.toJSON() };
     }
     case "replay":
-      return { op: "replay", ...(await replay(req)) };
+      return { op: "replay", ...(await replay(target(req.conn, req.slug), req)) };
     case "close":
       for (const conn of conns.splice(0)) conn.close();
       return { op: "close" };

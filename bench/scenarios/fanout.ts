@@ -7,14 +7,13 @@ import type { SystemName } from "../lib/systems.ts";
 import {
   type Context,
   describeStep,
-  measureRounds,
   measureStep,
   openAll,
   range,
   type StepResult,
-  warmUp,
   withSystem,
 } from "./measure.ts";
+import { measureRounds, warmUp } from "./rounds.ts";
 
 export type FanoutResult = {
   conns: number;

@@ -12,9 +12,9 @@ import {
   openAll,
   range,
   type StepResult,
-  warmUp,
   withSystem,
 } from "./measure.ts";
+import { warmUp } from "./rounds.ts";
 
 export type PersistResult = { senders: number; step: StepResult; ackedPerSec: number };
 

@@ -5,13 +5,12 @@ import type { SystemName } from "../lib/systems.ts";
 import {
   type Context,
   describeStep,
-  measureRounds,
   openAll,
   range,
   type StepResult,
-  warmUp,
   withSystem,
 } from "./measure.ts";
+import { measureRounds, warmUp } from "./rounds.ts";
 
 export type RoomsResult = { rooms: number; size: number; step: StepResult };
 

@@ -44,16 +44,7 @@ export function leaveRoom(client: ChatClient, roomId: string): Promise<boolean> 
   return waitForClient(client, (c) => c.roomSummary(roomId) === undefined);
 }
 
-/**
- * Moves the read marker to the newest message held. ChatClient.markRead
- * needs the room's summary, which it lacks for rooms joined after the
- * socket connected; for those the read frame goes out directly.
- */
+/** Moves the read marker to the newest message held (the room page registered its summary). */
 export function markRoomRead(client: ChatClient, roomId: string): void {
-  if (client.roomSummary(roomId)) {
-    client.markRead(roomId);
-    return;
-  }
-  const latest = client.log(roomId).at(-1)?.seq;
-  if (latest && client.user) client.socket.send({ type: "read", roomId, seq: latest });
+  client.markRead(roomId);
 }

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import type { WireMessage } from "../../src/protocol/frames";
 import { connect, type Frame, getPage, signUp, type TestSocket } from "./clients";
-import { freePort, type RunningServer, startServer } from "./server";
+import { baseServerEnv, freePort, type RunningServer, startServer } from "./server";
 
 /**
  * vitest exports NODE_ENV=test and TEST=true, and startServer passes its own
@@ -155,12 +155,7 @@ export async function runExpectingExit(
   const proc = spawn(process.execPath, [".output/server/index.mjs"], {
     env: {
       ...process.env,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      PARLEY_DATA_DIR: dataDir,
-      DATABASE_URL: join(dataDir, "parley.db"),
-      BETTER_AUTH_SECRET: "test-secret-test-secret-test-secret-0123",
-      LOG_LEVEL: "warn",
+      ...baseServerEnv(port, dataDir),
       ...SERVE_ENV,
       ...env,
     },

@@ -16,6 +16,18 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The variables every test server gets: its port on loopback, its own data, a fixed secret. */
+export function baseServerEnv(port: number, dataDir: string): Record<string, string> {
+  return {
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    PARLEY_DATA_DIR: dataDir,
+    DATABASE_URL: join(dataDir, "parley.db"),
+    BETTER_AUTH_SECRET: "test-secret-test-secret-test-secret-0123",
+    LOG_LEVEL: "warn",
+  };
+}
+
 export type RunningServer = {
   url: string;
   /** The server process's pid (changes on restart). */
@@ -50,12 +62,7 @@ export async function startServer(
     const proc = spawn(process.execPath, [".output/server/index.mjs"], {
       env: {
         ...process.env,
-        PORT: String(port),
-        HOST: "127.0.0.1",
-        PARLEY_DATA_DIR: dataDir,
-        DATABASE_URL: join(dataDir, "parley.db"),
-        BETTER_AUTH_SECRET: "test-secret-test-secret-test-secret-0123",
-        LOG_LEVEL: "warn",
+        ...baseServerEnv(port, dataDir),
         // Run as production does (vitest sets NODE_ENV=test, which relaxes
         // better-auth's origin checks), with room for many test sign-ups.
         NODE_ENV: "production",

@@ -25,3 +25,27 @@ export function decodeEnvelope(payload: string): Envelope | null {
   }
   return { origin, roomId, data };
 }
+
+/** A relay subscriber's callback. */
+export type RelayHandler = (roomId: string, data: string, origin: string) => void;
+
+/**
+ * Hands a received payload to every handler, unless it is malformed or this
+ * relay's own echo; a throwing handler is reported and the others still run.
+ */
+export function deliverEnvelope(
+  payload: string,
+  selfId: string,
+  handlers: readonly RelayHandler[],
+  onError?: (error: unknown) => void,
+): void {
+  const envelope = decodeEnvelope(payload);
+  if (!envelope || envelope.origin === selfId) return;
+  for (const handler of handlers) {
+    try {
+      handler(envelope.roomId, envelope.data, envelope.origin);
+    } catch (error) {
+      onError?.(error);
+    }
+  }
+}

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Relay } from "../../ports";
-import { decodeEnvelope, encodeEnvelope } from "./envelope.server";
+import { deliverEnvelope, encodeEnvelope } from "./envelope.server";
 
 /** Relays in one process that hear each other: the network, in memory. */
 export type LocalRelayGroup = {
@@ -40,15 +40,7 @@ export function createLocalRelay(
   let closed = false;
 
   const stopListening = group.listen((payload) => {
-    const envelope = decodeEnvelope(payload);
-    if (closed || !envelope || envelope.origin === id) return;
-    for (const handler of handlers) {
-      try {
-        handler(envelope.roomId, envelope.data, envelope.origin);
-      } catch (error) {
-        options.onError?.(error);
-      }
-    }
+    if (!closed) deliverEnvelope(payload, id, handlers, options.onError);
   });
 
   return {

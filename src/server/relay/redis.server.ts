@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import type { Relay } from "../../ports";
-import { decodeEnvelope, encodeEnvelope } from "./envelope.server";
+import { deliverEnvelope, encodeEnvelope } from "./envelope.server";
 
 /** The default channel: one per deployment (every instance of it shares the Redis). */
 export const DEFAULT_RELAY_CHANNEL = "parley:rooms";
@@ -60,15 +60,7 @@ export function createRedisRelay(options: RedisRelayOptions): RedisRelay {
 
   subscriber.on("message", (from: string, payload: string) => {
     if (from !== channel || closed) return;
-    const envelope = decodeEnvelope(payload);
-    if (!envelope || envelope.origin === id) return;
-    for (const handler of handlers) {
-      try {
-        handler(envelope.roomId, envelope.data, envelope.origin);
-      } catch (error) {
-        options.onError?.(error);
-      }
-    }
+    deliverEnvelope(payload, id, handlers, options.onError);
   });
 
   return {

@@ -1,9 +1,21 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { NodeSqliteDialect } from "@better-auth/kysely-adapter/node-sqlite-dialect";
-import { Kysely } from "kysely";
+import { Kysely, SqliteDialect } from "kysely";
 import type { Database } from "./schema.server";
+import { kyselySqliteDatabase, StatementCache } from "./statement-cache.server";
+
+/** The node:sqlite connection behind a Kysely instance, for the hand-written hot path. */
+export type SqliteHandle = { raw: DatabaseSync; statements: StatementCache };
+
+// Keyed by the Kysely instance so the stores, which are handed only `db`,
+// can find the connection and its statement cache (see sqliteHandleOf).
+const handles = new WeakMap<Kysely<Database>, SqliteHandle>();
+
+/** The SQLite connection of a Kysely instance made by openSqlite; undefined for any other. */
+export function sqliteHandleOf(db: Kysely<Database>): SqliteHandle | undefined {
+  return handles.get(db);
+}
 
 /** Opens (creating if needed) the SQLite file in WAL mode behind one Kysely instance. */
 export function openSqlite(path: string): { db: Kysely<Database>; raw: DatabaseSync } {
@@ -15,6 +27,12 @@ export function openSqlite(path: string): { db: Kysely<Database>; raw: DatabaseS
   raw.exec("PRAGMA synchronous = NORMAL");
   raw.exec("PRAGMA busy_timeout = 5000");
   raw.exec("PRAGMA foreign_keys = ON");
-  const db = new Kysely<Database>({ dialect: new NodeSqliteDialect({ database: raw }) });
+  const statements = new StatementCache(raw);
+  // Kysely's own SqliteDialect (one connection behind a mutex) over
+  // node:sqlite, with every statement prepared once per SQL text.
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: kyselySqliteDatabase(raw, statements) }),
+  });
+  handles.set(db, { raw, statements });
   return { db, raw };
 }

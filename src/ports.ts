@@ -48,6 +48,11 @@ export type AppendInput = {
   mentions?: string[];
 };
 
+/** What appendIfMember answers: the stored (or earlier) message, or why it was refused. */
+export type SendResult =
+  | { ok: true; message: WireMessage; duplicate: boolean }
+  | { ok: false; reason: "forbidden" | "not_found" };
+
 export type ChangeResult =
   | { ok: true; message: WireMessage }
   | { ok: false; reason: "not_found" | "forbidden" };
@@ -61,6 +66,13 @@ export interface MessageStore {
    * `duplicate` (client ids are scoped to their author).
    */
   append(input: AppendInput): Promise<{ message: WireMessage; duplicate: boolean }>;
+  /**
+   * append for a member of the room only: membership is checked inside the
+   * transaction that stores the message (nothing cached), so whoever left,
+   * on any instance, is refused from then on. `not_found` when there is no
+   * such room, `forbidden` when the author is not a member.
+   */
+  appendIfMember(input: AppendInput): Promise<SendResult>;
   /** Up to `limit` messages in ascending seq, the newest ones before `beforeSeq` (or overall). */
   history(roomId: string, options: { beforeSeq?: number; limit: number }): Promise<WireMessage[]>;
   /** Messages with afterSeq < seq (< beforeSeq) in ascending order, at most `limit`. */

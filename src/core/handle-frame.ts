@@ -29,52 +29,67 @@ const error = (code: ErrorCode, message: string, clientId?: string): Effect[] =>
   { kind: "reply", frame: { type: "error", code, message, clientId } },
 ];
 
+/** The answer to a frame for a room the user is not in, or that does not exist. */
+const refused = (reason: "forbidden" | "not_found", clientId?: string): Effect[] =>
+  reason === "forbidden"
+    ? error("forbidden", "you are not a member of this room", clientId)
+    : error("not_found", "no such room", clientId);
+
+/** Stores a member's message; acks it, publishes it and moves the author's read marker. */
+async function send(
+  frame: Extract<RoomFrame, { type: "send" }>,
+  user: WireUser,
+  deps: FrameDeps,
+): Promise<Effect[]> {
+  const { roomId, clientId } = frame;
+  // Reading the member list before the membership check is harmless: a
+  // refused send returns nothing of it.
+  const members = frame.text.includes("@") ? await deps.rooms.members(roomId) : [];
+  const result = await deps.messages.appendIfMember({
+    roomId,
+    author: user,
+    clientId,
+    text: frame.text,
+    mentions: resolveMentions(frame.text, members),
+  });
+  if (!result.ok) return refused(result.reason, clientId);
+  const { message, duplicate } = result;
+  const effects: Effect[] = [{ kind: "reply", frame: { type: "ack", clientId, message } }];
+  // A retry was published the first time; anyone who missed it
+  // recovers it by seq, so it is not published twice.
+  if (!duplicate) {
+    effects.push({
+      kind: "publish",
+      roomId,
+      frame: { type: "message", message },
+      exceptSelf: true,
+    });
+    effects.push({
+      kind: "user",
+      userId: user.id,
+      frame: { type: "read", roomId, seq: message.seq },
+    });
+  }
+  return effects;
+}
+
 /** Applies one decoded client frame for `user`: authorises it, then decides its effects. */
 export async function handleFrame(
   frame: RoomFrame,
   user: WireUser,
   deps: FrameDeps,
 ): Promise<Effect[]> {
-  const clientId = frame.type === "send" ? frame.clientId : undefined;
+  // A send is the hot path: its membership check is folded into the
+  // transaction that stores it (MessageStore.appendIfMember), saving a query.
+  if (frame.type === "send") return send(frame, user, deps);
   // Every frame names a room, and membership is checked on every frame, not
   // only when subscribing: a removed member loses access at once.
   if (!(await deps.rooms.isMember(frame.roomId, user.id))) {
     const exists = (await deps.rooms.getRoom(frame.roomId)) !== undefined;
-    return exists
-      ? error("forbidden", "you are not a member of this room", clientId)
-      : error("not_found", "no such room", clientId);
+    return refused(exists ? "forbidden" : "not_found");
   }
   const { roomId } = frame;
   switch (frame.type) {
-    case "send": {
-      const members = frame.text.includes("@") ? await deps.rooms.members(roomId) : [];
-      const { message, duplicate } = await deps.messages.append({
-        roomId,
-        author: user,
-        clientId: frame.clientId,
-        text: frame.text,
-        mentions: resolveMentions(frame.text, members),
-      });
-      const effects: Effect[] = [
-        { kind: "reply", frame: { type: "ack", clientId: frame.clientId, message } },
-      ];
-      // A retry was published the first time; anyone who missed it
-      // recovers it by seq, so it is not published twice.
-      if (!duplicate) {
-        effects.push({
-          kind: "publish",
-          roomId,
-          frame: { type: "message", message },
-          exceptSelf: true,
-        });
-        effects.push({
-          kind: "user",
-          userId: user.id,
-          frame: { type: "read", roomId, seq: message.seq },
-        });
-      }
-      return effects;
-    }
     case "subscribe":
       return [{ kind: "subscribe", roomId, afterSeq: frame.afterSeq, afterRev: frame.afterRev }];
     case "fetch":

@@ -54,6 +54,14 @@ function fakes() {
         const message: WireMessage = wireMessage(stored.length, { roomId, author, text });
         return { message, duplicate: false };
       },
+      // The store checks membership in the append's own transaction.
+      async appendIfMember(input: { roomId: string; author: typeof ann; text: string }) {
+        if (!kinds[input.roomId]) return { ok: false, reason: "not_found" };
+        if (!members[input.roomId]?.includes(input.author.id)) {
+          return { ok: false, reason: "forbidden" };
+        }
+        return { ok: true, ...(await this.append(input)) };
+      },
       edit: async () => ({ ok: false, reason: "forbidden" }),
       remove: async () => ({ ok: false, reason: "not_found" }),
       toggleReaction: async (roomId: string) => ({

@@ -388,6 +388,19 @@ function fakes(options: { memberOf: string[]; changeOk?: boolean } = { memberOf:
         const message: WireMessage = wireMessage(1, { roomId, author: me, text });
         return { message, duplicate: false };
       },
+      // Membership is checked inside the store's transaction: a refusal writes nothing.
+      appendIfMember: async ({ roomId, text }: { roomId: string; text: string }) => {
+        calls.push("appendIfMember");
+        if (!memberOf.has(roomId)) {
+          return { ok: false, reason: rooms.has(roomId) ? "forbidden" : "not_found" };
+        }
+        write("append");
+        return {
+          ok: true,
+          message: wireMessage(1, { roomId, author: me, text }),
+          duplicate: false,
+        };
+      },
       edit: async (roomId: string, messageId: string) => {
         write("edit");
         return changed(roomId, messageId);

@@ -1,9 +1,11 @@
-import { randomUUID } from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
-import type { AppendInput, ChangeResult, MessageStore } from "../../ports";
+import type { AppendInput, ChangeResult, MessageStore, SendResult } from "../../ports";
 import type { WireMessage } from "../../protocol/frames";
-import { selectMessages, toWire, toWireMessages } from "./message-rows.server";
+import { selectMessages, toWireMessages } from "./message-rows.server";
+import { createPostgresAppender } from "./postgres-append.server";
 import type { Database } from "./schema.server";
+import { sqliteHandleOf } from "./sqlite.server";
+import { createSqliteAppender } from "./sqlite-append.server";
 
 /** Messages with gap-free per-room seq, edits, deletions and reactions, over any dialect. */
 export function createMessageStore(db: Kysely<Database>, now: () => number): MessageStore {
@@ -66,65 +68,30 @@ export function createMessageStore(db: Kysely<Database>, now: () => number): Mes
     return (await toWireMessages(executor, existing))[0];
   }
 
+  // SQLite: hand-written statements with group commit on the one
+  // connection; anything else is PostgreSQL: one statement per append.
+  const handle = sqliteHandleOf(db);
+  const appender = handle ? createSqliteAppender(db, handle, now) : createPostgresAppender(db, now);
+
+  async function store(input: AppendInput, requireMember: boolean): Promise<SendResult> {
+    const outcome = await appender({ input, requireMember });
+    if (outcome.kind === "refused") return { ok: false, reason: outcome.reason };
+    if (outcome.kind === "stored") return { ok: true, message: outcome.message, duplicate: false };
+    // A retry (or the loser of a race between two): answer the stored original.
+    const original = await sentBefore(db, input);
+    if (!original) throw new Error(`message ${input.clientId} is a duplicate but is not stored`);
+    return { ok: true, message: original, duplicate: true };
+  }
+
   return {
     async append(input) {
-      const { roomId, author, clientId, text, mentions = [] } = input;
-      const stored = await rollingBack<AppendResult, null>(() =>
-        db.transaction().execute(async (trx) => {
-          const before = await sentBefore(trx, input);
-          if (before) return { message: before, duplicate: true };
-          // Bumping the counter row serialises writers per room, so seq has no gaps.
-          const bumped = await trx
-            .updateTable("room")
-            .set((eb) => ({ last_seq: eb("last_seq", "+", 1) }))
-            .where("id", "=", roomId)
-            .returning("last_seq")
-            .executeTakeFirst();
-          if (!bumped) throw new Error(`room ${roomId} does not exist`);
-          const seq = Number(bumped.last_seq);
-          const row = {
-            id: randomUUID(),
-            room_id: roomId,
-            seq,
-            author_id: author.id,
-            client_id: clientId,
-            text,
-            created_at: now(),
-            edited_at: null,
-            deleted_at: null,
-            rev: 0,
-          };
-          // A retry of the same clientId racing this one (another socket, another
-          // instance) passed the check above too; the loser rolls back its seq.
-          const inserted = await trx
-            .insertInto("message")
-            .values(row)
-            .onConflict((oc) => oc.columns(["room_id", "author_id", "client_id"]).doNothing())
-            .executeTakeFirst();
-          if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) throw new Rollback(null);
-          const mentioned = [...new Set(mentions)].filter((id) => id !== author.id);
-          if (mentioned.length > 0) {
-            await trx
-              .insertInto("message_mention")
-              .values(mentioned.map((user_id) => ({ room_id: roomId, seq, user_id })))
-              .execute();
-          }
-          // Writing in a room means having read it up to here.
-          await trx
-            .updateTable("room_member")
-            .set({ last_read_seq: seq })
-            .where("room_id", "=", roomId)
-            .where("user_id", "=", author.id)
-            .where("last_read_seq", "<", seq)
-            .execute();
-          return { message: toWire({ ...row, author_name: author.name }), duplicate: false };
-        }),
-      );
-      if (stored) return stored;
-      const winner = await sentBefore(db, input);
-      if (!winner) throw new Error(`message ${clientId} lost a race but is not stored`);
-      return { message: winner, duplicate: true };
+      const result = await store(input, false);
+      // Unreachable: only a member-gated append is refused (a missing room throws).
+      if (!result.ok) throw new Error(`room ${input.roomId}: append refused (${result.reason})`);
+      return { message: result.message, duplicate: result.duplicate };
     },
+
+    appendIfMember: (input) => store(input, true),
 
     async history(roomId, { beforeSeq, limit }) {
       let query = selectMessages(db).where("message.room_id", "=", roomId);
@@ -200,8 +167,6 @@ export function createMessageStore(db: Kysely<Database>, now: () => number): Mes
     },
   };
 }
-
-type AppendResult = Awaited<ReturnType<MessageStore["append"]>>;
 
 /** Thrown inside a transaction to roll it back and still answer `result`. */
 class Rollback<T> extends Error {

@@ -1,0 +1,64 @@
+import type { AppendInput } from "../../ports";
+import type { WireMessage } from "../../protocol/frames";
+import { toWire } from "./message-rows.server";
+
+/** One append as a driver sees it: member-gated (a send from the socket) or not. */
+export type AppendRequest = { input: AppendInput; requireMember: boolean };
+
+/**
+ * What a driver's append did. A duplicate is only named here: the store
+ * reads the original (with its reactions) after the transaction, off the
+ * hot path.
+ */
+export type AppendOutcome =
+  | { kind: "stored"; message: WireMessage }
+  | { kind: "duplicate" }
+  | { kind: "refused"; reason: "forbidden" | "not_found" };
+
+/** A driver's append: resolves after the transaction holding it committed. */
+export type Appender = (request: AppendRequest) => Promise<AppendOutcome>;
+
+/** Mentioned members other than the author, each once. */
+export function mentionedIds({ mentions = [], author }: AppendInput): string[] {
+  return [...new Set(mentions)].filter((id) => id !== author.id);
+}
+
+/** The wire form of a message this append just stored. */
+export function storedMessage(
+  input: AppendInput,
+  id: string,
+  seq: number,
+  createdAt: number,
+): WireMessage {
+  return toWire({
+    id,
+    room_id: input.roomId,
+    seq,
+    author_id: input.author.id,
+    author_name: input.author.name,
+    client_id: input.clientId,
+    text: input.text,
+    created_at: createdAt,
+    edited_at: null,
+    deleted_at: null,
+    rev: 0,
+  });
+}
+
+/**
+ * Why the gated seq bump touched no row, from three facts read in the same
+ * transaction. Membership is asked first: someone who left is refused even
+ * when retrying an id they used while a member.
+ */
+export function explainNoBump(
+  facts: { room: boolean; member: boolean; sent: boolean },
+  request: AppendRequest,
+): AppendOutcome {
+  if (request.requireMember && !facts.member) {
+    return { kind: "refused", reason: facts.room ? "forbidden" : "not_found" };
+  }
+  if (facts.sent) return { kind: "duplicate" };
+  if (!facts.room) throw new Error(`room ${request.input.roomId} does not exist`);
+  // Unreachable while messages are never deleted: the bump's conditions all hold.
+  throw new Error(`room ${request.input.roomId}: seq bump matched no row`);
+}

@@ -1,0 +1,161 @@
+import { randomUUID } from "node:crypto";
+import type { Kysely } from "kysely";
+import {
+  type Appender,
+  type AppendOutcome,
+  type AppendRequest,
+  explainNoBump,
+  mentionedIds,
+  storedMessage,
+} from "./append-shared.server";
+import type { Database } from "./schema.server";
+import type { SqliteHandle } from "./sqlite.server";
+
+// The seq bump is the gate: it touches the room row only when the room
+// exists, the author has not used this client id there yet and (for sends)
+// the author is a member, so a refused or repeated append writes nothing
+// and needs no savepoint. One writer per SQLite file makes the checks exact.
+const NOT_SENT =
+  "not exists (select 1 from message where room_id = ?1 and author_id = ?2 and client_id = ?3)";
+const BUMP = `update room set last_seq = last_seq + 1 where id = ?1 and ${NOT_SENT} returning last_seq`;
+const BUMP_MEMBER = `update room set last_seq = last_seq + 1 where id = ?1 and ${NOT_SENT}
+  and exists (select 1 from room_member where room_id = ?1 and user_id = ?2) returning last_seq`;
+const INSERT = `insert into message (id, room_id, seq, author_id, client_id, text, created_at, edited_at, deleted_at, rev)
+  values (?, ?, ?, ?, ?, ?, ?, null, null, 0)`;
+const MENTION = "insert into message_mention (room_id, seq, user_id) values (?, ?, ?)";
+// Writing in a room means having read it up to here.
+const MARK_READ =
+  "update room_member set last_read_seq = ?3 where room_id = ?1 and user_id = ?2 and last_read_seq < ?3";
+const FACTS = `select exists (select 1 from room where id = ?1) as room,
+  exists (select 1 from room_member where room_id = ?1 and user_id = ?2) as member,
+  exists (select 1 from message where room_id = ?1 and author_id = ?2 and client_id = ?3) as sent`;
+
+/** Most appends in one transaction, so one batch cannot hold the event loop for long. */
+const MAX_BATCH = 256;
+
+type Pending = AppendRequest & {
+  resolve(outcome: AppendOutcome): void;
+  reject(error: unknown): void;
+};
+
+const rejectAll = (requests: Pending[], error: unknown) => {
+  for (const request of requests) request.reject(error);
+};
+
+/**
+ * Group commit: appends that arrive while the event loop is busy (the same
+ * turn, or while the connection is held) share one transaction, and each
+ * resolves only after that COMMIT, so an ack still means committed. A
+ * statement failing for one append rolls the batch back and runs the others
+ * again without it; they do not fail with it.
+ */
+export function createSqliteAppender(
+  db: Kysely<Database>,
+  { raw, statements }: SqliteHandle,
+  now: () => number,
+): Appender {
+  let queue: Pending[] = [];
+  let scheduled = false;
+
+  const run = (sql: string, ...params: (string | number)[]) => statements.get(sql).run(...params);
+
+  function applyOne({ input, requireMember }: AppendRequest): AppendOutcome {
+    const { roomId, author, clientId, text } = input;
+    const bumped = statements
+      .get(requireMember ? BUMP_MEMBER : BUMP)
+      .get(roomId, author.id, clientId) as { last_seq: number } | undefined;
+    if (!bumped) {
+      const facts = statements.get(FACTS).get(roomId, author.id, clientId) as Record<
+        string,
+        number
+      >;
+      const { room, member, sent } = facts as { room: number; member: number; sent: number };
+      return explainNoBump(
+        { room: room === 1, member: member === 1, sent: sent === 1 },
+        { input, requireMember },
+      );
+    }
+    const seq = Number(bumped.last_seq);
+    const id = randomUUID();
+    const createdAt = now();
+    run(INSERT, id, roomId, seq, author.id, clientId, text, createdAt);
+    for (const userId of mentionedIds(input)) run(MENTION, roomId, seq, userId);
+    run(MARK_READ, roomId, author.id, seq);
+    return { kind: "stored", message: storedMessage(input, id, seq, createdAt) };
+  }
+
+  /**
+   * Runs the batch in one transaction and settles every append in it. A
+   * failing append is rejected and the others run again without it.
+   */
+  function commitBatch(batch: Pending[]) {
+    let pending = batch;
+    while (pending.length > 0) {
+      const outcomes: AppendOutcome[] = [];
+      try {
+        run("begin");
+        for (const request of pending) outcomes.push(applyOne(request));
+      } catch (error) {
+        rollback();
+        const failed = pending[outcomes.length];
+        // Not even BEGIN ran (the database is closed): nobody can commit.
+        if (!failed) return rejectAll(pending, error);
+        failed.reject(error);
+        pending = pending.filter((request) => request !== failed);
+        continue;
+      }
+      try {
+        run("commit");
+      } catch (error) {
+        rollback();
+        return rejectAll(pending, error);
+      }
+      pending.forEach((request, index) => {
+        // biome-ignore lint/style/noNonNullAssertion: one outcome per request once nothing failed
+        request.resolve(outcomes[index]!);
+      });
+      return;
+    }
+  }
+
+  function rollback() {
+    // SQLite has already ended the transaction after some errors (SQLITE_FULL, a busy COMMIT).
+    try {
+      if (raw.isOpen && raw.isTransaction) run("rollback");
+    } catch {
+      // Nothing left to undo that SQLite has not undone; the next BEGIN says if the connection is gone.
+    }
+  }
+
+  async function flush() {
+    try {
+      // Kysely's connection lock: nothing else runs on the connection meanwhile.
+      await db.connection().execute(async () => {
+        scheduled = false;
+        const batch = queue.length > MAX_BATCH ? queue.splice(0, MAX_BATCH) : queue;
+        if (batch === queue) queue = [];
+        if (queue.length > 0) schedule();
+        commitBatch(batch);
+      });
+    } catch (error) {
+      // The connection could not be had (closed): nothing in the queue can commit.
+      const failed = queue;
+      queue = [];
+      scheduled = false;
+      rejectAll(failed, error);
+    }
+  }
+
+  function schedule() {
+    if (scheduled) return;
+    scheduled = true;
+    // After this turn's I/O callbacks: every frame read in it joins the batch.
+    setImmediate(flush);
+  }
+
+  return (request) =>
+    new Promise<AppendOutcome>((resolve, reject) => {
+      queue.push({ ...request, resolve, reject });
+      schedule();
+    });
+}

@@ -7,6 +7,7 @@ import { openPostgres, withMigrationLock } from "../../src/server/storage/postgr
 import { createPostgresSearch } from "../../src/server/storage/postgres-search.server";
 import { createRoomStore, createUserDirectory } from "../../src/server/storage/room-store.server";
 import { adminQuery, postgresAvailable, TEST_POSTGRES_URL } from "../helpers/services";
+import { describeAppendContract } from "./append.contract";
 import { describeStoreContract } from "./stores.contract";
 
 const ready = await postgresAvailable();
@@ -57,6 +58,7 @@ const ann = { id: "u-ann", name: "Ann" };
 
 if (ready) {
   describeStoreContract("postgres", async () => openStore(await freshSchema()));
+  describeAppendContract("postgres", async () => openStore(await freshSchema()));
 
   describe("postgres driver", () => {
     it("keeps seq gap-free with many concurrent appends through two separate pools", async () => {

@@ -1,6 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { createMessageStore } from "../../src/server/storage/message-store.server";
@@ -8,6 +9,7 @@ import { migrateToLatest } from "../../src/server/storage/migrations.server";
 import { createRoomStore, createUserDirectory } from "../../src/server/storage/room-store.server";
 import { openSqlite } from "../../src/server/storage/sqlite.server";
 import { createSqliteSearch } from "../../src/server/storage/sqlite-search.server";
+import { describeAppendContract } from "./append.contract";
 import { describeStoreContract } from "./stores.contract";
 
 async function openStore(path: string) {
@@ -40,6 +42,7 @@ async function openStore(path: string) {
 const tempFile = () => join(mkdtempSync(join(tmpdir(), "parley-store-")), "chat.db");
 
 describeStoreContract("sqlite", () => openStore(tempFile()));
+describeAppendContract("sqlite", () => openStore(tempFile()));
 
 describe("sqlite driver", () => {
   it("keeps messages and seq across a reopen, and migrating twice is harmless", async () => {
@@ -68,6 +71,28 @@ describe("sqlite driver", () => {
       "y",
     ]);
     await second.close();
+  });
+
+  it("resolves appends started together only once another connection sees them", async () => {
+    const path = tempFile();
+    const store = await openStore(path);
+    await store.addUser("u", "U");
+    const room = await store.rooms.createRoom({ name: "a", slug: "a", createdBy: "u" });
+    const other = new DatabaseSync(path, { readOnly: true });
+    const visible = (clientId: string) =>
+      other.prepare("select count(*) as n from message where client_id = ?").get(clientId)?.n;
+    const author = { id: "u", name: "U" };
+    // Each check runs as its append resolves, before the next batch can start.
+    const seen = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        store.messages
+          .append({ roomId: room.id, author, clientId: `c${i}`, text: "x" })
+          .then(() => visible(`c${i}`)),
+      ),
+    );
+    expect(seen).toEqual(Array(20).fill(1));
+    other.close();
+    await store.close();
   });
 
   it("runs in WAL mode", async () => {

@@ -26,7 +26,10 @@ export type OpenedDatabase = {
 /** Opens the configured database: the SQLite file, or a PostgreSQL pool. */
 export function openDatabase(config: DatabaseConfig, log: Logger): OpenedDatabase {
   if (config.kind === "sqlite") {
-    const { db, raw } = openSqlite(config.path);
+    const { db, raw } = openSqlite(config.path, {
+      // The automatic checkpoint still bounds the WAL without the worker.
+      onError: (error) => log.warn("sqlite checkpointer failed", { error: error.message }),
+    });
     return {
       db,
       dialect: "sqlite",

@@ -51,7 +51,7 @@ const rejectAll = (requests: Pending[], error: unknown) => {
  */
 export function createSqliteAppender(
   db: Kysely<Database>,
-  { raw, statements }: SqliteHandle,
+  { raw, statements, gate }: SqliteHandle,
   now: () => number,
 ): Appender {
   let queue: Pending[] = [];
@@ -128,6 +128,8 @@ export function createSqliteAppender(
   }
 
   async function flush() {
+    // The checkpointer is restarting the WAL: this batch waits (see WriteGate).
+    if (gate.held) return gate.whenOpen(() => void flush());
     try {
       // Kysely's connection lock: nothing else runs on the connection meanwhile.
       await db.connection().execute(async () => {

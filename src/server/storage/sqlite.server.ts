@@ -3,10 +3,11 @@ import { dirname } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { Kysely, SqliteDialect } from "kysely";
 import type { Database } from "./schema.server";
+import { startCheckpointer, WriteGate } from "./sqlite-checkpoint.server";
 import { kyselySqliteDatabase, StatementCache } from "./statement-cache.server";
 
 /** The node:sqlite connection behind a Kysely instance, for the hand-written hot path. */
-export type SqliteHandle = { raw: DatabaseSync; statements: StatementCache };
+export type SqliteHandle = { raw: DatabaseSync; statements: StatementCache; gate: WriteGate };
 
 // Keyed by the Kysely instance so the stores, which are handed only `db`,
 // can find the connection and its statement cache (see sqliteHandleOf).
@@ -18,7 +19,10 @@ export function sqliteHandleOf(db: Kysely<Database>): SqliteHandle | undefined {
 }
 
 /** Opens (creating if needed) the SQLite file in WAL mode behind one Kysely instance. */
-export function openSqlite(path: string): { db: Kysely<Database>; raw: DatabaseSync } {
+export function openSqlite(
+  path: string,
+  options: { onError?: (error: Error) => void } = {},
+): { db: Kysely<Database>; raw: DatabaseSync } {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const raw = new DatabaseSync(path);
   // WAL lets readers run beside the writer; NORMAL sync is durable across
@@ -27,12 +31,20 @@ export function openSqlite(path: string): { db: Kysely<Database>; raw: DatabaseS
   raw.exec("PRAGMA synchronous = NORMAL");
   raw.exec("PRAGMA busy_timeout = 5000");
   raw.exec("PRAGMA foreign_keys = ON");
+  // A file database checkpoints on a worker thread (see startCheckpointer);
+  // the automatic checkpoint stays as a backstop at 20x its default.
+  const gate = new WriteGate();
+  const stopCheckpoints =
+    path === ":memory:" ? () => {} : startCheckpointer(path, gate, options.onError ?? (() => {}));
+  if (path !== ":memory:") raw.exec("PRAGMA wal_autocheckpoint = 20000");
   const statements = new StatementCache(raw);
   // Kysely's own SqliteDialect (one connection behind a mutex) over
   // node:sqlite, with every statement prepared once per SQL text.
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: kyselySqliteDatabase(raw, statements) }),
+    dialect: new SqliteDialect({
+      database: kyselySqliteDatabase(raw, statements, stopCheckpoints),
+    }),
   });
-  handles.set(db, { raw, statements });
+  handles.set(db, { raw, statements, gate });
   return { db, raw };
 }

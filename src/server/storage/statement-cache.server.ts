@@ -76,10 +76,11 @@ function wrap(statement: StatementSync): CachedStatement {
  * statements (Kysely ships no node:sqlite dialect; its SqliteDialect
  * expects better-sqlite3's prepare/reader/all/run).
  */
-export function kyselySqliteDatabase(db: DatabaseSync, cache: StatementCache) {
+export function kyselySqliteDatabase(db: DatabaseSync, cache: StatementCache, onClose: () => void) {
   return {
     prepare: (sql: string): CachedStatement => wrap(cache.get(sql)),
     close() {
+      onClose();
       if (db.isOpen) db.close();
     },
   };

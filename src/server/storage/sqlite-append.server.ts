@@ -38,6 +38,10 @@ type Pending = AppendRequest & {
   reject(error: unknown): void;
 };
 
+/** An append's outcome in the batch: a failure that wrote nothing does not undo the others. */
+type Outcome = AppendOutcome | { kind: "failed"; error: unknown };
+type Facts = { room: number; member: number; sent: number };
+
 const rejectAll = (requests: Pending[], error: unknown) => {
   for (const request of requests) request.reject(error);
 };
@@ -59,21 +63,20 @@ export function createSqliteAppender(
 
   const run = (sql: string, ...params: (string | number)[]) => statements.get(sql).run(...params);
 
-  function applyOne({ input, requireMember }: AppendRequest): AppendOutcome {
+  function applyOne({ input, requireMember }: AppendRequest): Outcome {
     const { roomId, author, clientId, text } = input;
     const bumped = statements
       .get(requireMember ? BUMP_MEMBER : BUMP)
       .get(roomId, author.id, clientId) as { last_seq: number } | undefined;
     if (!bumped) {
-      const facts = statements.get(FACTS).get(roomId, author.id, clientId) as Record<
-        string,
-        number
-      >;
-      const { room, member, sent } = facts as { room: number; member: number; sent: number };
-      return explainNoBump(
-        { room: room === 1, member: member === 1, sent: sent === 1 },
-        { input, requireMember },
-      );
+      const facts = statements.get(FACTS).get(roomId, author.id, clientId) as Facts;
+      const known = { room: facts.room === 1, member: facts.member === 1, sent: facts.sent === 1 };
+      try {
+        return explainNoBump(known, { input, requireMember });
+      } catch (error) {
+        // This append wrote nothing, so the batch goes on without it.
+        return { kind: "failed", error };
+      }
     }
     const seq = Number(bumped.last_seq);
     const id = randomUUID();
@@ -91,15 +94,20 @@ export function createSqliteAppender(
   function commitBatch(batch: Pending[]) {
     let pending = batch;
     while (pending.length > 0) {
-      const outcomes: AppendOutcome[] = [];
+      const outcomes: Outcome[] = [];
       try {
         run("begin");
+      } catch (error) {
+        // The connection is closed or unusable: nobody can commit.
+        return rejectAll(pending, error);
+      }
+      try {
         for (const request of pending) outcomes.push(applyOne(request));
       } catch (error) {
+        // It may have written part of itself: undo the batch, run the others again.
         rollback();
-        const failed = pending[outcomes.length];
-        // Not even BEGIN ran (the database is closed): nobody can commit.
-        if (!failed) return rejectAll(pending, error);
+        // biome-ignore lint/style/noNonNullAssertion: the throw came from pending[outcomes.length]
+        const failed = pending[outcomes.length]!;
         failed.reject(error);
         pending = pending.filter((request) => request !== failed);
         continue;
@@ -111,8 +119,10 @@ export function createSqliteAppender(
         return rejectAll(pending, error);
       }
       pending.forEach((request, index) => {
-        // biome-ignore lint/style/noNonNullAssertion: one outcome per request once nothing failed
-        request.resolve(outcomes[index]!);
+        // biome-ignore lint/style/noNonNullAssertion: one outcome per request once nothing threw
+        const outcome = outcomes[index]!;
+        if (outcome.kind === "failed") request.reject(outcome.error);
+        else request.resolve(outcome);
       });
       return;
     }

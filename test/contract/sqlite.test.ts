@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { createMessageStore } from "../../src/server/storage/message-store.server";
 import { migrateToLatest } from "../../src/server/storage/migrations.server";
 import { createRoomStore, createUserDirectory } from "../../src/server/storage/room-store.server";
-import { openSqlite } from "../../src/server/storage/sqlite.server";
+import { openSqlite, sqliteHandleOf } from "../../src/server/storage/sqlite.server";
 import { createSqliteSearch } from "../../src/server/storage/sqlite-search.server";
 import { describeAppendContract } from "./append.contract";
 import { describeStoreContract } from "./stores.contract";
@@ -92,6 +92,29 @@ describe("sqlite driver", () => {
     );
     expect(seen).toEqual(Array(20).fill(1));
     other.close();
+    await store.close();
+  });
+
+  it("commits appends started together in one transaction (group commit)", async () => {
+    const store = await openStore(tempFile());
+    await store.addUser("u", "U");
+    const room = await store.rooms.createRoom({ name: "a", slug: "a", createdBy: "u" });
+    const handle = sqliteHandleOf(store.db);
+    if (!handle) throw new Error("openSqlite registered no handle");
+    const get = handle.statements.get.bind(handle.statements);
+    let commits = 0;
+    handle.statements.get = (text) => {
+      if (text === "commit") commits++;
+      return get(text);
+    };
+    const author = { id: "u", name: "U" };
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        store.messages.append({ roomId: room.id, author, clientId: `c${i}`, text: "x" }),
+      ),
+    );
+    expect(commits).toBe(1);
+    expect((await store.messages.position(room.id)).lastSeq).toBe(30);
     await store.close();
   });
 

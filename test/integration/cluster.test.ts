@@ -204,6 +204,32 @@ describe.runIf(ready)("a cluster of instances (PostgreSQL + Redis)", () => {
     }
   });
 
+  it("many writers on both instances into one room get a gap-free seq", async () => {
+    const writers = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => joinAs(i % 2 === 0 ? one.url : two.url).then(track)),
+    );
+    const acks = await Promise.all(
+      writers.map(async (writer, w) => {
+        const mine: WireMessage[] = [];
+        const inFlight = Array.from({ length: 25 }, (_, n) =>
+          sendAndAck(writer.socket, general, `w${w} n${n}`),
+        );
+        for (const ack of await Promise.all(inFlight)) mine.push(ack);
+        return mine;
+      }),
+    );
+    const seqs = acks
+      .flat()
+      .map((m) => m.seq)
+      .sort((x, y) => x - y);
+    const rows = await query("select seq from message where room_id = $1 order by seq", [general]);
+    const stored = rows.map((row) => Number(row.seq));
+    // Every seq from 1 to the last is used exactly once, and ours are among them.
+    expect(stored).toEqual(Array.from({ length: stored.length }, (_, i) => i + 1));
+    expect(new Set(seqs).size).toBe(150);
+    for (const seq of seqs) expect(stored).toContain(seq);
+  });
+
   it("signing out on one instance closes that session's sockets on every instance", async () => {
     const hank = track(await joinAs(two.url));
     const hankOnOne = track(await connect(one.url, hank.cookie));

@@ -50,8 +50,10 @@ export function createLocalPresence(book: LocalLeaseBook = createLocalLeaseBook(
     },
     async onlineAmong(userIds, now) {
       // Reads only: a lapsed user stays in the book until a sweep reports it.
-      const live = (userId: string) =>
-        [...(book.get(userId)?.values() ?? [])].some((expiresAt) => expiresAt > now);
+      const live = (userId: string) => {
+        for (const expiresAt of book.get(userId)?.values() ?? []) if (expiresAt > now) return true;
+        return false;
+      };
       return new Set(userIds.filter(live));
     },
     async sweep(now) {

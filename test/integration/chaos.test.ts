@@ -462,6 +462,7 @@ describe.runIf(ready)("failover chaos: 3 instances behind nginx, PostgreSQL and 
       );
       membersOf.set(roomId, new Set(result.rows.map((r) => String(r.user_id))));
     }
+    const roomName = (roomId: string) => (roomId === rooms.general ? "general" : "ops");
     const here = new Set(alive().map((c) => c.userId));
     const gone = new Set(clients.filter((c) => c.gone).map((c) => c.userId));
     const wrong = () =>
@@ -473,9 +474,13 @@ describe.runIf(ready)("failover chaos: 3 instances behind nginx, PostgreSQL and 
           for (const userId of membersOf.get(roomId) ?? []) {
             const name = clients.find((c) => c.userId === userId)?.userIndex;
             if (here.has(userId) && !online.has(userId))
-              problems.push(`client ${tracked.index} sees chaos${name} offline in ${roomId}`);
+              problems.push(
+                `client ${tracked.index} sees chaos${name} offline in ${roomName(roomId)}`,
+              );
             if (gone.has(userId) && online.has(userId))
-              problems.push(`client ${tracked.index} sees gone chaos${name} online in ${roomId}`);
+              problems.push(
+                `client ${tracked.index} sees gone chaos${name} online in ${roomName(roomId)}`,
+              );
           }
           return problems;
         }),
@@ -487,6 +492,9 @@ describe.runIf(ready)("failover chaos: 3 instances behind nginx, PostgreSQL and 
       "presence to converge",
       deadline - Date.now(),
       () => `\n${wrong().join("\n")}`,
+    );
+    console.log(
+      `chaos test: presence converged ${((Date.now() - killAt) / 1000).toFixed(1)} s after the kill -9 (${here.size} users online, ${gone.size} gone)`,
     );
   });
 });

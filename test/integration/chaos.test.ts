@@ -30,7 +30,7 @@ const seed = Number(process.env.PARLEY_CHAOS_SEED ?? 20261126);
 const USERS = 8;
 /** Upper bound of messages per client; senders stop earlier once the chaos is over. */
 const MAX_PER_CLIENT = 90;
-/** Instances of a user who vanished with a killed instance drop out of presence within this. */
+/** Issue 5: a user who vanished with a killed instance is offline everywhere within this. */
 const PRESENCE_LEASE_MS = 30_000;
 
 const nginx = await nginxBinary();
@@ -229,7 +229,7 @@ describe.runIf(ready)("failover chaos: 3 instances behind nginx, PostgreSQL and 
   }
 
   it("runs the chaos while clients send: kill -9 + restart, Redis down, SIGSTOP", {
-    timeout: 90_000,
+    timeout: 60_000,
   }, async () => {
     const byPort = new Map(cluster.instances.map((i) => [i.port, i]));
     const spread = cluster.instances.map(
@@ -331,7 +331,7 @@ describe.runIf(ready)("failover chaos: 3 instances behind nginx, PostgreSQL and 
             (roomId) => (client.log(roomId).at(-1)?.seq ?? 0) === (stored[roomId] ?? 0),
           ),
       );
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + 20_000;
     while (!caughtUp()) {
       if (Date.now() > deadline) {
         throw new Error(

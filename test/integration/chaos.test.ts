@@ -1,13 +1,13 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Cluster, startCluster, waitListening } from "../../scripts/lib/cluster.ts";
+import { type Cluster, startCluster } from "../../scripts/lib/cluster.ts";
 import type { WireMember } from "../../src/protocol/frames";
 import { getPage, signUp } from "../helpers/clients";
 import { nodeChatClient, seededRandom, waitFor } from "../helpers/node-client";
+import { ownRedis } from "../helpers/own-redis";
 import { freePort } from "../helpers/server";
 import {
   adminQuery,
@@ -45,40 +45,6 @@ const databaseUrl = (() => {
 })();
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** A redis-server of the test's own, on its own port, to kill and restart. */
-function ownRedis(bin: string, port: number, dir: string) {
-  let proc: ChildProcess | undefined;
-  const args = [
-    "--port",
-    String(port),
-    "--bind",
-    "127.0.0.1",
-    "--save",
-    "",
-    "--appendonly",
-    "no",
-    "--dir",
-    dir,
-    "--logfile",
-    "",
-  ];
-  const running = () => proc !== undefined && proc.exitCode === null && proc.signalCode === null;
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    async start() {
-      proc = spawn(bin, args, { stdio: "ignore" });
-      await waitListening(port, running, 10_000, () => `redis-server on ${port}`);
-    },
-    async kill() {
-      const current = proc;
-      if (!current || !running()) return;
-      const exited = new Promise((resolve) => current.once("exit", resolve));
-      current.kill("SIGKILL");
-      await exited;
-    },
-  };
-}
 
 type Tracked = ReturnType<typeof nodeChatClient> & {
   index: number;

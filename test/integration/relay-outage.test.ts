@@ -1,16 +1,25 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getPage, signUp } from "../helpers/clients";
 import { startServeLike } from "../helpers/integration-extra";
 import { nodeChatClient, waitFor } from "../helpers/node-client";
+import { ownRedis } from "../helpers/own-redis";
 import { freePort, type RunningServer } from "../helpers/server";
-import { adminQuery, postgresAvailable, TEST_POSTGRES_URL } from "../helpers/services";
+import {
+  adminQuery,
+  postgresAvailable,
+  redisServerBinary,
+  TEST_POSTGRES_URL,
+} from "../helpers/services";
 
 // Redis pub/sub is at most once: what is published while it is down is gone.
 // When it comes back, each instance resyncs its sockets (a fresh `ready`),
 // so clients catch up from PostgreSQL with no further traffic (issue 5).
-const ready = await postgresAvailable();
+const redisServer = await redisServerBinary();
+const ready = redisServer !== null && (await postgresAvailable());
 const database = `parley_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
 const databaseUrl = (() => {
   const url = new URL(TEST_POSTGRES_URL);
@@ -18,38 +27,19 @@ const databaseUrl = (() => {
   return url.toString();
 })();
 
-/** A redis-server of this test's own, so that killing it disturbs no one else. */
-function startRedis(port: number): Promise<ChildProcess> {
-  const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"];
-  const proc = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
-  return new Promise((resolve, reject) => {
-    proc.once("error", reject);
-    proc.stdout?.on("data", (chunk) => {
-      if (String(chunk).includes("Ready to accept connections")) resolve(proc);
-    });
-  });
-}
-
-const stop = (proc: ChildProcess | undefined) =>
-  new Promise<void>((resolve) => {
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return resolve();
-    proc.once("exit", () => resolve());
-    proc.kill("SIGKILL");
-  });
-
 describe.runIf(ready)("a Redis outage", () => {
-  let redis: ChildProcess | undefined;
-  let redisPort: number;
+  const redisDir = mkdtempSync(join(tmpdir(), "parley-redis-"));
+  let redis: ReturnType<typeof ownRedis>;
   let one: RunningServer;
   let two: RunningServer;
 
   beforeAll(async () => {
-    redisPort = await freePort();
-    redis = await startRedis(redisPort);
+    redis = ownRedis(redisServer ?? "redis-server", await freePort(), redisDir);
+    await redis.start();
     await adminQuery(`create database ${database}`);
     const env = {
       DATABASE_URL: databaseUrl,
-      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+      REDIS_URL: redis.url,
       BETTER_AUTH_SECRET: "shared-secret-shared-secret-0123456789",
       PARLEY_PRESENCE_TTL_SECONDS: "3",
     };
@@ -59,7 +49,8 @@ describe.runIf(ready)("a Redis outage", () => {
 
   afterAll(async () => {
     await Promise.all([one?.stop(), two?.stop()]);
-    await stop(redis);
+    await redis?.kill();
+    rmSync(redisDir, { recursive: true, force: true });
     await adminQuery(`drop database if exists ${database} with (force)`);
   });
 
@@ -85,7 +76,7 @@ describe.runIf(ready)("a Redis outage", () => {
       "ann to see bob online",
     );
 
-    await stop(redis);
+    await redis.kill();
     const ids = Array.from({ length: 5 }, (_, i) => a.client.send(general, `during outage ${i}`));
     await waitFor(() => a.client.pending.length === 0, "ann's messages acked (PostgreSQL is up)");
     // Carol arrives on the other instance while the relay is down.
@@ -96,7 +87,7 @@ describe.runIf(ready)("a Redis outage", () => {
     expect(texts().filter((t) => t.startsWith("during outage"))).toEqual([]);
 
     const restarted = performance.now();
-    redis = await startRedis(redisPort);
+    await redis.start();
     const carolId = c.client.user?.id ?? "";
     await waitFor(
       () => texts().filter((t) => t.startsWith("during outage")).length === ids.length,

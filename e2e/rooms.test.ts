@@ -65,6 +65,38 @@ describe.skipIf(!available)("rooms", () => {
     expect(b.problems.pageErrors).toEqual([]);
   });
 
+  it("does not let a message go to the room being left while the next one loads", async () => {
+    const { page } = await suite.open();
+    await signInFast(page, suite.server.url, "Hasty");
+    await createRoom(page, "Slow Loader");
+    await page.waitForURL("**/r/slow-loader");
+    await roomsNav(page).getByRole("link", { name: "general" }).click();
+    await page.getByRole("heading", { level: 1, name: /general/ }).waitFor();
+
+    // Hold the next page's data back, as a slow network would.
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route("**/_serverFn/**", async (route) => {
+      await held;
+      await route.continue();
+    });
+    await roomsNav(page).getByRole("link", { name: "Slow Loader" }).click();
+    const composer = page.getByRole("textbox", { name: "Message" });
+    await page.waitForFunction(() => document.querySelector("textarea")?.disabled === true, null, {
+      timeout: 2_000,
+    });
+    expect(await composer.isDisabled()).toBe(true);
+
+    release();
+    await page.getByRole("heading", { level: 1, name: /Slow Loader/ }).waitFor();
+    await page.unroute("**/_serverFn/**");
+    expect(await composer.isDisabled()).toBe(false);
+    await sendMessage(page, "lands in the slow room");
+    await messageItem(page, "lands in the slow room").waitFor({ timeout: 2_000 });
+  });
+
   it("shows an error on the Room name field for an empty name", async () => {
     const { page } = await suite.open();
     await signInFast(page, suite.server.url, "Empty");

@@ -8,6 +8,7 @@ import { serverFetch, useNitroApp } from "nitro/app";
 import { NodeRequest, serve } from "srvx/node";
 import { getConfig } from "../src/env";
 import { MAX_FRAME_BYTES } from "../src/protocol/frames";
+import { drain } from "../src/server/drain.server";
 import { getRuntime } from "../src/server/runtime.server";
 
 const config = (() => {
@@ -64,14 +65,18 @@ let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
-  // 1012 "service restart" tells clients to reconnect right away.
-  await ws.close(1012, "server restarting");
-  const closing = server.close(true);
-  const deadline = setTimeout(() => process.exit(0), 5_000);
+  // Whatever happens below, the process is gone within 10 s.
+  const deadline = setTimeout(() => process.exit(0), 9_500);
   deadline.unref();
-  await closing;
+  // New upgrades get 503 and /readyz fails, so the load balancer moves on;
+  // frames already being handled finish their commits and acks.
+  await drain(5_000);
+  // 1012 "service restart" tells clients to reconnect (elsewhere) at once.
+  await ws.close(1012, "server restarting");
+  await server.close(true);
   const runtime = await getRuntime().catch(() => undefined);
   await runtime?.relay?.close();
+  await runtime?.presence.close();
   await runtime?.storage.close();
   console.log(JSON.stringify({ level: "info", msg: "stopped", signal }));
   process.exit(0);

@@ -52,6 +52,11 @@ export const ENV_DOCS = [
     "Open websockets per client IP; the next upgrade gets HTTP 429.",
   ],
   [
+    "PARLEY_PRESENCE_TTL_SECONDS",
+    "15",
+    "How long a user stays online after their instance stops renewing (it died or froze); renewed every third of it. Several instances only.",
+  ],
+  [
     "PARLEY_TRUST_PROXY",
     "false",
     "true behind a reverse proxy: the client IP comes from X-Forwarded-For (set by the proxy) instead of the socket.",
@@ -148,6 +153,12 @@ const schema = z.object({
   PARLEY_RATE_BURST: positiveInt(20),
   PARLEY_MAX_SOCKETS_PER_USER: positiveInt(20),
   PARLEY_MAX_SOCKETS_PER_IP: positiveInt(100),
+  PARLEY_PRESENCE_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(3, "a whole number of seconds, 3 or more")
+    .max(3600, "at most 3600 seconds")
+    .default(15),
   PARLEY_TRUST_PROXY: z
     .enum(["true", "false", "1", "0"], { message: "true or false" })
     .default("false")
@@ -177,6 +188,8 @@ export type Config = {
     socketsPerUser: number;
     socketsPerIp: number;
   };
+  /** Lifetime of a presence lease; instances renew theirs every third of it. */
+  presenceTtlMs: number;
   trustProxy: boolean;
   metricsToken: string | undefined;
   headersTimeoutMs: number;
@@ -225,6 +238,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       socketsPerUser: value.PARLEY_MAX_SOCKETS_PER_USER,
       socketsPerIp: value.PARLEY_MAX_SOCKETS_PER_IP,
     },
+    presenceTtlMs: value.PARLEY_PRESENCE_TTL_SECONDS * 1000,
     trustProxy: value.PARLEY_TRUST_PROXY,
     metricsToken: value.PARLEY_METRICS_TOKEN,
     headersTimeoutMs: value.PARLEY_HEADERS_TIMEOUT_MS,

@@ -131,6 +131,30 @@ export interface Storage {
 }
 
 /**
+ * Who is online across every instance. Each instance holds a lease per user
+ * it has sockets for; leases lapse unless renewed, so the users of an
+ * instance that died drop out by themselves, and a user held by two
+ * instances counts once. Times are passed in (ms since the epoch) so that
+ * every driver runs on the caller's clock.
+ */
+export interface PresenceLeases {
+  /** This instance now has a socket of the user (idempotent); the lease runs until `expiresAt`. */
+  hold(userId: string, expiresAt: number): Promise<void>;
+  /** Extends this instance's leases of these users (the heartbeat). */
+  renew(userIds: readonly string[], expiresAt: number): Promise<void>;
+  /** This instance's last socket of the user closed; true when no live lease of the user is left. */
+  release(userId: string, now: number): Promise<boolean>;
+  /** The users among these with a live lease on some instance. */
+  onlineAmong(userIds: readonly string[], now: number): Promise<Set<string>>;
+  /**
+   * Users whose last lease lapsed by `now` (their instance stopped renewing),
+   * removed as it reports them: each such user is reported to one caller only.
+   */
+  sweep(now: number): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+/**
  * Fan-out between server instances: a frame published for a room reaches
  * every other instance's subscriber. Best effort and at most once (no
  * replay, no ordering across publishers): clients recover anything it drops
@@ -151,4 +175,10 @@ export interface Relay {
   readonly id: string;
   /** False while the transport is down (readiness); absent for in-process relays. */
   readonly connected?: boolean;
+  /**
+   * Calls `listener` each time the transport comes back after an outage,
+   * when anything published meanwhile may have been lost; returns its removal.
+   * Absent for in-process relays, which never lose a frame.
+   */
+  onRecovered?(listener: () => void): () => void;
 }

@@ -9,10 +9,13 @@ export function Composer({
   onSend,
   onTyping,
   placeholder = "Write a message",
+  disabled = false,
 }: {
   onSend: (text: string) => void;
   onTyping?: () => void;
   placeholder?: string;
+  /** While another room loads: a message typed now must not go to this one. */
+  disabled?: boolean;
 }) {
   const id = useId();
   const [text, setText] = useState("");
@@ -20,7 +23,7 @@ export function Composer({
   const tooLong = trimmed.length > MAX_MESSAGE_CHARS;
 
   function submit() {
-    if (!trimmed || tooLong) return;
+    if (!trimmed || tooLong || disabled) return;
     onSend(trimmed);
     setText("");
   }
@@ -54,6 +57,7 @@ export function Composer({
         }}
         onKeyDown={onKeyDown}
         placeholder={placeholder}
+        disabled={disabled}
         aria-invalid={tooLong ? true : undefined}
         aria-describedby={tooLong ? `${id}-too-long` : undefined}
         className="max-h-40 min-h-10 flex-1 resize-none rounded-lg border border-slate-300 px-3 py-2 outline-none focus:border-indigo-500 focus:ring-2 focus:ring-indigo-200"
@@ -65,7 +69,7 @@ export function Composer({
       )}
       <button
         type="submit"
-        disabled={!trimmed || tooLong}
+        disabled={!trimmed || tooLong || disabled}
         className="rounded-lg bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700 disabled:opacity-50"
       >
         Send

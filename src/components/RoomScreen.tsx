@@ -1,4 +1,4 @@
-import { useNavigate, useRouter } from "@tanstack/react-router";
+import { useNavigate, useRouter, useRouterState } from "@tanstack/react-router";
 import { useCallback, useId, useMemo, useState } from "react";
 import { authClient } from "../client/auth-client";
 import { useConnectionStatus, useLiveRooms } from "../client/hooks/chat-context";
@@ -36,6 +36,9 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq }: Props) {
   const router = useRouter();
   const status = useConnectionStatus();
   const connected = status === "connected";
+  // Leaving for another room: this screen stays up until that one's loader
+  // answers, and its composer must not take a message meant for the next.
+  const leaving = useRouterState({ select: (state) => state.status === "pending" });
   const chat = useRoom(room.id, initial, room.lastSeq, room);
   const { client } = chat;
   const live = useLiveRooms();
@@ -135,6 +138,7 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq }: Props) {
           placeholder={`Message ${room.kind === "dm" ? room.name : `#${room.name}`}`}
           onSend={(text) => client?.send(room.id, text)}
           onTyping={() => client?.typing(room.id)}
+          disabled={leaving}
         />
       </main>
       <MembersPanel

@@ -30,6 +30,11 @@ export class UserSockets<S> {
     return this.#byUser.has(userId);
   }
 
+  /** Every user with a socket here. */
+  users(): IterableIterator<string> {
+    return this.#byUser.keys();
+  }
+
   socketsOf(userId: string): ReadonlySet<S> {
     return this.#byUser.get(userId) ?? new Set();
   }

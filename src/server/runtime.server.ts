@@ -1,12 +1,14 @@
 import { type Kysely, sql } from "kysely";
 import { GENERAL_ROOM } from "../core/rooms";
 import { type Config, getConfig } from "../env";
-import type { Relay, Storage } from "../ports";
+import type { PresenceLeases, Relay, Storage } from "../ports";
 import { type Auth, createAuth } from "./auth/auth.server";
 import { resolveAuthSecret } from "./auth/secret.server";
 import { createEventBus, type EventBus } from "./events.server";
 import { createLogger, type Logger } from "./log.server";
 import { createMetrics, type Metrics } from "./metrics.server";
+import { createLocalPresence } from "./presence/local.server";
+import { createRedisPresence } from "./presence/redis.server";
 import { createRedisRelay } from "./relay/redis.server";
 import { createMessageStore } from "./storage/message-store.server";
 import { openDatabase } from "./storage/open-database.server";
@@ -22,6 +24,8 @@ export type Runtime = {
   metrics: Metrics;
   /** Cross-instance fan-out, present when REDIS_URL is set. */
   relay?: Relay;
+  /** Who is online on any instance: in Redis with REDIS_URL, else in this process. */
+  presence: PresenceLeases;
 };
 
 // Nitro bundles server routes and TanStack Start's server functions
@@ -82,5 +86,12 @@ export async function composeRuntime(config: Config): Promise<Runtime> {
         onError: (error) => log.warn("relay trouble", { error: String(error) }),
       })
     : undefined;
-  return { config, log, auth, storage, events: createEventBus(), metrics: createMetrics(), relay };
+  const presence = config.redisUrl
+    ? createRedisPresence({
+        url: config.redisUrl,
+        onError: (error) => log.warn("presence trouble", { error: String(error) }),
+      })
+    : createLocalPresence();
+  const events = createEventBus();
+  return { config, log, auth, storage, events, metrics: createMetrics(), relay, presence };
 }

@@ -9,10 +9,20 @@ import type { ServerFrame } from "../../src/protocol/frames";
  * gap filling) running in Node over `ws` with a session cookie, so fault
  * tests exercise exactly what browsers run.
  */
-export function nodeChatClient(baseUrl: string, cookie: string) {
+export function nodeChatClient(
+  baseUrl: string,
+  cookie: string,
+  options: {
+    /** Sees each new connection (e.g. its `upgrade` response behind a load balancer). */
+    onSocket?: (ws: WebSocket) => void;
+  } = {},
+) {
   const url = `${baseUrl.replace(/^http/, "ws")}/_ws`;
-  const open = (u: string) =>
-    new WebSocket(u, { headers: { cookie, origin: baseUrl } }) as unknown as globalThis.WebSocket;
+  const open = (u: string) => {
+    const ws = new WebSocket(u, { headers: { cookie, origin: baseUrl } });
+    options.onSocket?.(ws);
+    return ws as unknown as globalThis.WebSocket;
+  };
   const socket = new ChatSocket(url, open);
   const client = new ChatClient(socket, memoryOutbox());
   const frames: ServerFrame[] = [];

@@ -1,5 +1,7 @@
+import { spawnSync } from "node:child_process";
 import { Redis } from "ioredis";
 import pg from "pg";
+import { findNginx } from "../../scripts/lib/cluster.ts";
 
 /** The PostgreSQL server tests use (a database the tests may create schemas in). */
 export const TEST_POSTGRES_URL =
@@ -74,4 +76,31 @@ export async function adminQuery(text: string, url = TEST_POSTGRES_URL): Promise
   } finally {
     await client.end();
   }
+}
+
+/**
+ * The nginx binary for the tests that put instances behind a load balancer
+ * (the cluster and the failover chaos test), or null when it is missing:
+ * skipped with a banner locally, a failure when CI=true (.ci/run installs it).
+ */
+export async function nginxBinary(): Promise<string | null> {
+  let found: string | null = null;
+  const ok = await available("nginx", "/usr/sbin/nginx or PATH", async () => {
+    found = findNginx();
+    if (!found) throw new Error("no nginx binary (Debian: apt-get install nginx-light)");
+    const version = spawnSync(found, ["-v"], { encoding: "utf8" });
+    if (version.status !== 0) throw new Error(`${found} -v failed: ${version.stderr}`);
+  });
+  return ok ? found : null;
+}
+
+/** The redis-server binary, for tests that run (and kill) a Redis of their own. */
+export async function redisServerBinary(): Promise<string | null> {
+  let found: string | null = null;
+  const ok = await available("redis-server", "PATH", async () => {
+    const which = spawnSync("sh", ["-c", "command -v redis-server"], { encoding: "utf8" });
+    found = which.status === 0 ? which.stdout.trim() : null;
+    if (!found) throw new Error("no redis-server on PATH (Debian: apt-get install redis-server)");
+  });
+  return ok ? found : null;
 }

@@ -15,6 +15,7 @@ describe("parseConfig", () => {
       publicUrl: undefined,
       authAttemptsPerMinute: 10,
       limits: { ratePerSecond: 10, rateBurst: 20, socketsPerUser: 20, socketsPerIp: 100 },
+      presenceTtlMs: 15_000,
       trustProxy: false,
       metricsToken: undefined,
       headersTimeoutMs: 10_000,
@@ -95,6 +96,8 @@ describe("parseConfig", () => {
     ["PARLEY_RATE_PER_SECOND", "0"],
     ["PARLEY_MAX_SOCKETS_PER_IP", "-1"],
     ["PARLEY_TRUST_PROXY", "yes"],
+    ["PARLEY_PRESENCE_TTL_SECONDS", "2"],
+    ["PARLEY_PRESENCE_TTL_SECONDS", "soon"],
     ["PARLEY_METRICS_TOKEN", "short"],
   ])("a bad %s (%s) names the variable", (name, value) => {
     expect(() => parseConfig({ [name]: value })).toThrow(ConfigError);

@@ -33,6 +33,7 @@ export function createRedisRelay(options: RedisRelayOptions): RedisRelay {
   const handlers: ((roomId: string, data: string, origin: string) => void)[] = [];
   let closed = false;
   let subscribed = false;
+  const recovered = new Set<() => void>();
 
   const connect = (role: "pub" | "sub") => {
     const client = new Redis(options.url, {
@@ -44,8 +45,18 @@ export function createRedisRelay(options: RedisRelayOptions): RedisRelay {
       maxRetriesPerRequest: 2,
     });
     let reported = false;
+    let wasReady = false;
+    let lost = false;
     client.on("ready", () => {
       reported = false;
+      if (lost && !closed) for (const listener of recovered) listener();
+      lost = false;
+      wasReady = true;
+    });
+    // Anything published while a connection is down is gone for good:
+    // remember the outage so that its end is reported.
+    client.on("close", () => {
+      if (wasReady) lost = true;
     });
     // Without a listener ioredis prints every failed retry; report each outage once.
     client.on("error", (error) => {
@@ -89,6 +100,10 @@ export function createRedisRelay(options: RedisRelayOptions): RedisRelay {
         handlers.splice(handlers.indexOf(onMessage), 1);
         throw error;
       }
+    },
+    onRecovered(listener) {
+      recovered.add(listener);
+      return () => recovered.delete(listener);
     },
     async close() {
       if (closed) return;

@@ -5,7 +5,7 @@ import type { UserSockets } from "../../core/presence";
 import { missedPages } from "../../core/replay";
 import type { Relay, Storage } from "../../ports";
 import { encodeServerFrame } from "../../protocol/decode";
-import type { ServerFrame, WireMember, WireMessage } from "../../protocol/frames";
+import type { ServerFrame, WireMember, WireMessage, WireUser } from "../../protocol/frames";
 import type { Metrics } from "../metrics.server";
 
 type Deps = {
@@ -15,16 +15,24 @@ type Deps = {
   metrics: Metrics;
   /** Other instances' sockets: room events and per-user frames go there too. */
   relay?: Relay;
+  /** Which of these users are online on any instance (presence leases). */
+  onlineAmong: (userIds: readonly string[]) => Promise<Set<string>>;
 };
 
-/** Relay keys: a room's topic, or one user's sockets (read markers, room changes). */
+/**
+ * Relay keys: a room's topic, one user's sockets (read markers, room
+ * changes), and membership changes that move a user's sockets in or out of
+ * a room's topic on every instance.
+ */
 export const relayKey = {
   room: (roomId: string) => `r:${roomId}`,
   user: (userId: string) => `u:${userId}`,
+  attach: (userId: string) => `a:${userId}`,
+  detach: (userId: string) => `d:${userId}`,
 };
 
 /** Performs the core's decisions on sockets and subscriptions, counting what goes out. */
-export function createEffectRunner({ hub, online, storage, metrics, relay }: Deps) {
+export function createEffectRunner({ hub, online, storage, metrics, relay, onlineAmong }: Deps) {
   // The relay is a fast path only (at-most-once): a lost relay frame is
   // recovered by seq from the database, so a failed publish is just logged
   // by the relay and never blocks the sender.
@@ -32,8 +40,11 @@ export function createEffectRunner({ hub, online, storage, metrics, relay }: Dep
     relay?.publish(key, data).catch(() => {});
   };
 
-  const membersOf = async (roomId: string): Promise<WireMember[]> =>
-    (await storage.rooms.members(roomId)).map((m) => ({ ...m, online: online.isOnline(m.id) }));
+  const membersOf = async (roomId: string): Promise<WireMember[]> => {
+    const members = await storage.rooms.members(roomId);
+    const present = await onlineAmong(members.map((m) => m.id));
+    return members.map((m) => ({ ...m, online: present.has(m.id) }));
+  };
 
   /** Publishes one pre-encoded event to a room, timing the fan-out. */
   const publish = (roomId: string, frame: ServerFrame, except?: Peer) => {
@@ -77,11 +88,28 @@ export function createEffectRunner({ hub, online, storage, metrics, relay }: Dep
       else if (key.startsWith("u:")) runner.toUser(key.slice(2), data);
     },
 
-    /** Tells the rooms' other members this user came online or went offline. */
+    /** Tells the rooms' other members this socket's user came online or went offline. */
     announce(peer: Peer, roomIds: Iterable<string>, isOnline: boolean) {
-      const { user } = peer.context;
+      runner.announceUser(peer.context.user, roomIds, isOnline, peer);
+    },
+
+    /** Tells the rooms' members (on every instance) that a user came online or went offline. */
+    announceUser(user: WireUser, roomIds: Iterable<string>, isOnline: boolean, except?: Peer) {
       for (const roomId of roomIds)
-        publish(roomId, { type: "presence", roomId, user, online: isOnline }, peer);
+        publish(roomId, { type: "presence", roomId, user, online: isOnline }, except);
+    },
+
+    /** Sends a room's member list, with who is online, to everyone in it. */
+    async publishMembers(roomId: string) {
+      publish(roomId, { type: "members", roomId, members: await membersOf(roomId) });
+    },
+
+    /** Moves the user's local sockets into (or out of) a room's topic. */
+    moveLocal(userId: string, roomId: string, into: boolean) {
+      for (const socket of online.socketsOf(userId)) {
+        if (into) hub.subscribe(socket, roomId);
+        else hub.unsubscribe(socket, roomId);
+      }
     },
 
     async run(peer: Peer, effects: Effect[]) {
@@ -128,19 +156,15 @@ export function createEffectRunner({ hub, online, storage, metrics, relay }: Dep
           return;
         }
         case "attach":
-          for (const socket of online.socketsOf(effect.userId))
-            hub.subscribe(socket, effect.roomId);
+        case "detach": {
+          const into = effect.kind === "attach";
+          runner.moveLocal(effect.userId, effect.roomId, into);
+          const key = into ? relayKey.attach : relayKey.detach;
+          relayOut(key(effect.userId), effect.roomId);
           return;
-        case "detach":
-          for (const socket of online.socketsOf(effect.userId))
-            hub.unsubscribe(socket, effect.roomId);
-          return;
+        }
         case "members":
-          publish(effect.roomId, {
-            type: "members",
-            roomId: effect.roomId,
-            members: await membersOf(effect.roomId),
-          });
+          await runner.publishMembers(effect.roomId);
           return;
       }
     },

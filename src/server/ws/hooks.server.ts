@@ -6,12 +6,14 @@ import { UserSockets } from "../../core/presence";
 import { decodeClientFrame } from "../../protocol/decode";
 import { MAX_FRAME_BYTES, PROTOCOL_VERSION } from "../../protocol/frames";
 import { sessionOf } from "../auth/auth.server";
+import { isDraining, onDrain } from "../drain.server";
 import type { Runtime } from "../runtime.server";
 import { clientIp, createAdmission } from "./admission.server";
+import { linkInstance } from "./cluster.server";
 import { createEffectRunner, type EffectRunner } from "./effects.server";
 import { startHeartbeat } from "./heartbeat.server";
-import { listenToServerEvents } from "./membership.server";
 import { isOriginAllowed } from "./origin";
+import { createPresenceTracker, type PresenceTracker } from "./presence.server";
 import { createSessionWatch } from "./sessions.server";
 import "./context";
 
@@ -27,30 +29,48 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
   const sessions = createSessionWatch((peer, code, reason) => peer.close(code, reason));
   let admission: ReturnType<typeof createAdmission> | undefined;
   let runner: EffectRunner | undefined;
+  let presence: PresenceTracker | undefined;
   // Frames of one socket are handled one after another, so acks and
   // broadcasts keep the order in which the client sent.
   const queues = new WeakMap<Peer, Promise<void>>();
   // A socket can close while `open` still awaits the database; `open` must
   // then not register it, or its user would stay online for good.
   const closed = new WeakSet<Peer>();
+  // Frames being handled, so that shutdown can let their commits and acks finish.
+  const inFlight = new Set<Promise<void>>();
+  onDrain(async () => {
+    while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+  });
 
   // Built on first use: the runtime (config, storage, metrics) is async.
   const setup = async () => {
     const runtime = await getRuntime();
     admission ??= createAdmission(runtime.config.limits);
     metrics ??= runtime.metrics;
-    if (!runner) {
-      const { storage, metrics, relay } = runtime;
-      const created = createEffectRunner({ hub, online, storage, metrics, relay });
+    if (!runner || !presence) {
+      const { storage, metrics, relay, log, config } = runtime;
+      let link: ReturnType<typeof linkInstance> | undefined;
+      const tracker = createPresenceTracker({
+        online,
+        leases: runtime.presence,
+        ttlMs: config.presenceTtlMs,
+        log,
+        onLapsed: (userIds) => link?.lapsed(userIds),
+      });
+      const onlineAmong = tracker.onlineAmong;
+      const created = createEffectRunner({ hub, online, storage, metrics, relay, onlineAmong });
+      link = linkInstance(runtime, {
+        runner: created,
+        hub,
+        online,
+        presence: tracker,
+        revoke: sessions.revoke,
+      });
+      tracker.start();
       runner = created;
-      listenToServerEvents(runtime, { runner: created, online, revoke: sessions.revoke });
-      relay
-        ?.subscribe((key, data) => created.fromRelay(key, data))
-        .catch((error) => {
-          runtime.log.error("relay subscribe failed", { error: String(error) });
-        });
+      presence = tracker;
     }
-    return { runtime, admission, runner };
+    return { runtime, admission, runner, presence };
   };
   const refuse = (
     runtime: Runtime,
@@ -99,6 +119,10 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
     async upgrade(request) {
       const { runtime, admission } = await setup();
       const { config, auth } = runtime;
+      if (isDraining()) {
+        // Shutting down: the client's next attempt lands on another instance.
+        return refuse(runtime, "draining", 503, "Server shutting down", {});
+      }
       // One id per handshake ties its log lines together (a proxy's id wins).
       const requestId = request.headers.get("x-request-id")?.slice(0, 64) || randomUUID();
       const origin = request.headers.get("origin");
@@ -122,7 +146,7 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
     },
 
     async open(peer) {
-      const { runtime, runner } = await setup();
+      const { runtime, runner, presence } = await setup();
       const { storage, log } = runtime;
       const { user, session } = peer.context;
       runtime.metrics.connections.inc({}, 1);
@@ -133,6 +157,9 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
       for (const room of rooms) hub.subscribe(peer, room.id);
       runner.send(peer, { type: "ready", v: PROTOCOL_VERSION, user, rooms });
       if (online.add(user.id, peer)) {
+        // Hold the lease first: whoever hears "online" and asks for the
+        // member list must find this user online in it.
+        await presence.arrived(user.id);
         runner.announce(
           peer,
           rooms.map((room) => room.id),
@@ -172,6 +199,8 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
           runner?.send(peer, { type: "error", code: "internal", message });
         });
       queues.set(peer, next);
+      inFlight.add(next);
+      void next.finally(() => inFlight.delete(next));
       return next;
     },
 
@@ -182,14 +211,18 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
     async close(peer, details) {
       closed.add(peer);
       heartbeat.untrack(peer);
-      const { runtime, admission, runner } = await setup();
+      const { runtime, admission, runner, presence } = await setup();
       const { user, ip, session } = peer.context;
       if (!user) return;
       runtime.metrics.connections.inc({}, -1);
       admission.closed(user.id, ip);
       sessions.forget(peer, session.token);
       const rooms = hub.drop(peer);
-      if (online.remove(user.id, peer)) runner.announce(peer, rooms, false);
+      // While draining, leases are left to lapse: the user is expected back
+      // on another instance within seconds, and an "offline" now would flicker.
+      if (online.remove(user.id, peer) && !isDraining() && (await presence.departed(user.id))) {
+        runner.announce(peer, rooms, false);
+      }
       runtime.log.info("ws close", {
         peer: peer.id,
         user: user.id,

@@ -1,0 +1,247 @@
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connect, type Frame, type TestSocket } from "../helpers/clients";
+import {
+  joinAs,
+  type Member,
+  roomIdFromReady,
+  sendAndAck,
+  settle,
+  startServeLike,
+  type WireMessage,
+} from "../helpers/integration-extra";
+import type { RunningServer } from "../helpers/server";
+import {
+  adminQuery,
+  postgresAvailable,
+  redisAvailable,
+  TEST_POSTGRES_URL,
+  TEST_REDIS_URL,
+} from "../helpers/services";
+
+const ready = (await postgresAvailable()) && (await redisAvailable());
+
+// Presence, membership and sign-out across three instances on one
+// PostgreSQL and one Redis (issue 5), with a short presence lease so that an
+// instance's death shows within seconds.
+const database = `parley_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
+const databaseUrl = (() => {
+  const url = new URL(TEST_POSTGRES_URL);
+  url.pathname = `/${database}`;
+  return url.toString();
+})();
+const TTL_SECONDS = 3;
+const env = {
+  DATABASE_URL: databaseUrl,
+  REDIS_URL: TEST_REDIS_URL,
+  BETTER_AUTH_SECRET: "shared-secret-shared-secret-0123456789",
+  PARLEY_PRESENCE_TTL_SECONDS: String(TTL_SECONDS),
+};
+
+const presenceOf = (userId: string, online: boolean) => (f: Frame) =>
+  f.type === "presence" && (f.user as { id: string }).id === userId && f.online === online;
+
+/** Runs SQL on the test's database (setup of private rooms, checks). */
+async function query(text: string, values: unknown[] = []) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/** A private room whose only members are `userIds`. */
+async function privateRoom(userIds: string[]) {
+  const id = randomUUID();
+  const slug = `private-${id.slice(0, 8)}`;
+  await query("insert into room (id, slug, name, kind, created_at) values ($1, $2, $2, $3, $4)", [
+    id,
+    slug,
+    "private",
+    Date.now(),
+  ]);
+  for (const userId of userIds) {
+    await query("insert into room_member (room_id, user_id, joined_at) values ($1, $2, $3)", [
+      id,
+      userId,
+      Date.now(),
+    ]);
+  }
+  return id;
+}
+
+describe.runIf(ready)("a cluster of instances (PostgreSQL + Redis)", () => {
+  let one: RunningServer;
+  let two: RunningServer;
+  let ann: Member;
+  let general: string;
+  const sockets: TestSocket[] = [];
+  const track = <T extends { socket: TestSocket } | TestSocket>(value: T): T => {
+    sockets.push("socket" in value ? value.socket : value);
+    return value;
+  };
+
+  beforeAll(async () => {
+    await adminQuery(`create database ${database}`);
+    one = await startServeLike({ env });
+    two = await startServeLike({ env });
+    ann = track(await joinAs(one.url));
+    general = roomIdFromReady(ann.socket, "general");
+  });
+
+  afterAll(async () => {
+    for (const socket of sockets) socket.close();
+    await Promise.all([one?.stop(), two?.stop()]);
+    await adminQuery(`drop database if exists ${database} with (force)`);
+  });
+
+  it("a user on two instances is online once: closing one socket is not offline", async () => {
+    const bob = track(await joinAs(two.url));
+    await ann.socket.next(presenceOf(bob.userId, true));
+    // A newcomer on the other instance finds both online in the member list.
+    const carol = track(await joinAs(two.url));
+    carol.socket.send({ type: "subscribe", roomId: general });
+    const subscribed = await carol.socket.next((f) => f.type === "subscribed");
+    const online = (subscribed.members as { id: string; online: boolean }[])
+      .filter((m) => m.online)
+      .map((m) => m.id);
+    expect(online).toEqual(expect.arrayContaining([ann.userId, bob.userId, carol.userId]));
+
+    const bobOnOne = track(await connect(one.url, bob.cookie));
+    bob.socket.close();
+    await bob.socket.closed;
+    await settle(500);
+    expect(ann.socket.frames.some(presenceOf(bob.userId, false))).toBe(false);
+    expect(carol.socket.frames.some(presenceOf(bob.userId, false))).toBe(false);
+
+    bobOnOne.close();
+    await ann.socket.next(presenceOf(bob.userId, false));
+    await carol.socket.next(presenceOf(bob.userId, false));
+  });
+
+  it("an instance killed with SIGKILL takes its users out of presence within the lease", async () => {
+    const three = await startServeLike({ env });
+    try {
+      const dave = track(await joinAs(three.url));
+      await ann.socket.next(presenceOf(dave.userId, true));
+      const started = performance.now();
+      await three.kill();
+      // Lease (3 s) plus one sweep interval (1 s), with room for a loaded machine.
+      await ann.socket.next(presenceOf(dave.userId, false), (TTL_SECONDS + 6) * 1000);
+      const took = performance.now() - started;
+      console.log(
+        `presence: offline ${Math.round(took)} ms after the kill (lease ${TTL_SECONDS} s)`,
+      );
+      expect(took).toBeGreaterThan(1_000);
+    } finally {
+      await three.stop();
+    }
+  });
+
+  it("invites and leaves move the user's sockets on every instance", async () => {
+    const erin = track(await joinAs(two.url));
+    const erinOnOne = track(await connect(one.url, erin.cookie));
+    const room = await privateRoom([ann.userId]);
+    ann.socket.send({ type: "invite", roomId: room, userName: erin.name });
+    await erin.socket.next(
+      (f) => f.type === "room_added" && (f.room as { id: string }).id === room,
+    );
+    await erinOnOne.next((f) => f.type === "room_added" && (f.room as { id: string }).id === room);
+    const hello = await sendAndAck(ann.socket, room, "welcome, erin");
+    const isHello = (f: Frame) =>
+      f.type === "message" && (f.message as WireMessage).id === hello.id;
+    await erin.socket.next(isHello);
+    await erinOnOne.next(isHello);
+
+    // She leaves through her socket on `one`; the one on `two` must stop too.
+    erinOnOne.send({ type: "leave", roomId: room });
+    await erin.socket.next((f) => f.type === "room_removed" && f.roomId === room);
+    await settle(300);
+    const after = await sendAndAck(ann.socket, room, "after she left");
+    await settle(1_000);
+    for (const socket of [erin.socket, erinOnOne]) {
+      const got = socket.frames.filter(
+        (f) => f.type === "message" && (f.message as WireMessage).id === after.id,
+      );
+      expect(got).toHaveLength(0);
+    }
+  });
+
+  it("a room joined through a page on one instance reaches the user's socket on another", async () => {
+    const finn = track(await joinAs(two.url));
+    const room = await privateRoom([ann.userId]);
+    await query("update room set kind = 'public' where id = $1", [room]);
+    const [{ slug }] = await query("select slug from room where id = $1", [room]);
+    const page = await fetch(`${one.url}/r/${slug}`, { headers: { cookie: finn.cookie } });
+    expect(page.status).toBe(200);
+    await finn.socket.next(
+      (f) => f.type === "room_added" && (f.room as { id: string }).id === room,
+    );
+    const sent = await sendAndAck(ann.socket, room, "hello finn");
+    await finn.socket.next(
+      (f) => f.type === "message" && (f.message as WireMessage).id === sent.id,
+    );
+  });
+
+  it("read markers and unread counts agree across instances", async () => {
+    const gus = track(await joinAs(two.url));
+    const gusOnOne = track(await connect(one.url, gus.cookie));
+    const last = await sendAndAck(ann.socket, general, "unread for gus");
+    await gus.socket.next((f) => f.type === "message" && (f.message as WireMessage).id === last.id);
+    gusOnOne.send({ type: "read", roomId: general, seq: last.seq });
+    const read = await gus.socket.next((f) => f.type === "read" && f.roomId === general);
+    expect(read.seq).toBe(last.seq);
+    // A fresh connection on either instance reports the same unread state.
+    for (const url of [one.url, two.url]) {
+      const fresh = track(await connect(url, gus.cookie));
+      const summary = (
+        (fresh.frames[0]?.rooms as { id: string; lastReadSeq: number; lastSeq: number }[]) ?? []
+      ).find((r) => r.id === general);
+      expect(summary?.lastReadSeq).toBe(last.seq);
+    }
+  });
+
+  it("many writers on both instances into one room get a gap-free seq", async () => {
+    const writers = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => joinAs(i % 2 === 0 ? one.url : two.url).then(track)),
+    );
+    const acks = await Promise.all(
+      writers.map(async (writer, w) => {
+        const mine: WireMessage[] = [];
+        const inFlight = Array.from({ length: 25 }, (_, n) =>
+          sendAndAck(writer.socket, general, `w${w} n${n}`),
+        );
+        for (const ack of await Promise.all(inFlight)) mine.push(ack);
+        return mine;
+      }),
+    );
+    const seqs = acks
+      .flat()
+      .map((m) => m.seq)
+      .sort((x, y) => x - y);
+    const rows = await query("select seq from message where room_id = $1 order by seq", [general]);
+    const stored = rows.map((row) => Number(row.seq));
+    // Every seq from 1 to the last is used exactly once, and ours are among them.
+    expect(stored).toEqual(Array.from({ length: stored.length }, (_, i) => i + 1));
+    expect(new Set(seqs).size).toBe(150);
+    for (const seq of seqs) expect(stored).toContain(seq);
+  });
+
+  it("signing out on one instance closes that session's sockets on every instance", async () => {
+    const hank = track(await joinAs(two.url));
+    const hankOnOne = track(await connect(one.url, hank.cookie));
+    const started = performance.now();
+    const response = await fetch(`${one.url}/api/auth/sign-out`, {
+      method: "POST",
+      headers: { cookie: hank.cookie, origin: one.url, "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(response.ok).toBe(true);
+    const closes = await Promise.all([hank.socket.closed, hankOnOne.closed]);
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(closes.map((c) => c.code)).toEqual([4001, 4001]);
+  });
+});

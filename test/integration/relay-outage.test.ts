@@ -1,0 +1,113 @@
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getPage, signUp } from "../helpers/clients";
+import { startServeLike } from "../helpers/integration-extra";
+import { nodeChatClient, waitFor } from "../helpers/node-client";
+import { ownRedis } from "../helpers/own-redis";
+import { freePort, type RunningServer } from "../helpers/server";
+import {
+  adminQuery,
+  postgresAvailable,
+  redisServerBinary,
+  TEST_POSTGRES_URL,
+} from "../helpers/services";
+
+// Redis pub/sub is at most once: what is published while it is down is gone.
+// When it comes back, each instance resyncs its sockets (a fresh `ready`),
+// so clients catch up from PostgreSQL with no further traffic (issue 5).
+const redisServer = await redisServerBinary();
+const ready = redisServer !== null && (await postgresAvailable());
+const database = `parley_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
+const databaseUrl = (() => {
+  const url = new URL(TEST_POSTGRES_URL);
+  url.pathname = `/${database}`;
+  return url.toString();
+})();
+
+describe.runIf(ready)("a Redis outage", () => {
+  const redisDir = mkdtempSync(join(tmpdir(), "parley-redis-"));
+  let redis: ReturnType<typeof ownRedis>;
+  let one: RunningServer;
+  let two: RunningServer;
+
+  beforeAll(async () => {
+    redis = ownRedis(redisServer ?? "redis-server", await freePort(), redisDir);
+    await redis.start();
+    await adminQuery(`create database ${database}`);
+    const env = {
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redis.url,
+      BETTER_AUTH_SECRET: "shared-secret-shared-secret-0123456789",
+      PARLEY_PRESENCE_TTL_SECONDS: "3",
+    };
+    one = await startServeLike({ env });
+    two = await startServeLike({ env });
+  });
+
+  afterAll(async () => {
+    await Promise.all([one?.stop(), two?.stop()]);
+    await redis?.kill();
+    rmSync(redisDir, { recursive: true, force: true });
+    await adminQuery(`drop database if exists ${database} with (force)`);
+  });
+
+  it("is repaired when Redis returns: missed messages and presence arrive unprompted", {
+    timeout: 60_000,
+  }, async () => {
+    const [ann, bob, carol] = await Promise.all(
+      ["ann", "bob", "carol"].map((name) =>
+        signUp(one.url, { name: `${name}-${randomUUID().slice(0, 4)}` }),
+      ),
+    );
+    if (!ann || !bob || !carol) throw new Error("sign-ups failed");
+    for (const person of [ann, bob, carol]) await getPage(one.url, "/r/general", person.cookie);
+    const a = nodeChatClient(one.url, ann.cookie);
+    const b = nodeChatClient(two.url, bob.cookie);
+    await waitFor(() => a.client.user !== null && b.client.user !== null, "both ready");
+    const general = a.client.rooms().find((r) => r.slug === "general")?.id ?? "";
+    a.client.open(general, [], a.client.roomSummary(general)?.lastSeq ?? 0);
+    b.client.open(general, [], b.client.roomSummary(general)?.lastSeq ?? 0);
+    const bobId = b.client.user?.id ?? "";
+    await waitFor(
+      () => a.client.roomView(general).members.some((m) => m.id === bobId && m.online),
+      "ann to see bob online",
+    );
+
+    await redis.kill();
+    const ids = Array.from({ length: 5 }, (_, i) => a.client.send(general, `during outage ${i}`));
+    await waitFor(() => a.client.pending.length === 0, "ann's messages acked (PostgreSQL is up)");
+    // Carol arrives on the other instance while the relay is down.
+    const c = nodeChatClient(two.url, carol.cookie);
+    await waitFor(() => c.client.user !== null, "carol ready");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const texts = () => b.client.log(general).map((m) => m.text);
+    expect(texts().filter((t) => t.startsWith("during outage"))).toEqual([]);
+
+    const restarted = performance.now();
+    await redis.start();
+    const carolId = c.client.user?.id ?? "";
+    await waitFor(
+      () => texts().filter((t) => t.startsWith("during outage")).length === ids.length,
+      "bob to catch up after Redis returned",
+      20_000,
+    );
+    await waitFor(
+      () => a.client.roomView(general).members.some((m) => m.id === carolId && m.online),
+      "ann to see carol online",
+      20_000,
+    );
+    console.log(
+      `relay outage: caught up ${Math.round(performance.now() - restarted)} ms after Redis restarted`,
+    );
+    expect(texts().filter((t) => t.startsWith("during outage"))).toEqual(
+      ids.map((_, i) => `during outage ${i}`),
+    );
+    // Caught up once: nothing doubled.
+    const seqs = b.client.log(general).map((m) => m.seq);
+    expect(new Set(seqs).size).toBe(seqs.length);
+    for (const client of [a, b, c]) client.client.stop();
+  });
+});

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from "kysely";
+import { type Kysely, PostgresAdapter, type Transaction } from "kysely";
 import type { AppendInput, ChangeResult, MessageStore, SendResult } from "../../ports";
 import type { WireMessage } from "../../protocol/frames";
 import { selectMessages, toWireMessages } from "./message-rows.server";
@@ -69,8 +69,11 @@ export function createMessageStore(db: Kysely<Database>, now: () => number): Mes
   }
 
   // SQLite: hand-written statements with group commit on the one
-  // connection; anything else is PostgreSQL: one statement per append.
+  // connection; PostgreSQL: one statement per append.
   const handle = sqliteHandleOf(db);
+  if (!handle && !(db.getExecutor().adapter instanceof PostgresAdapter)) {
+    throw new Error("createMessageStore needs a database from openSqlite or openPostgres");
+  }
   const appender = handle ? createSqliteAppender(db, handle, now) : createPostgresAppender(db, now);
 
   async function store(input: AppendInput, requireMember: boolean): Promise<SendResult> {

@@ -5,17 +5,40 @@ export interface Sink {
   readonly bufferedAmount?: number;
 }
 
+/**
+ * How a publish reaches its sinks. `prepare` runs once per publish (e.g. it
+ * builds the WebSocket frame), `write` once per sink with that result, so
+ * per-member work is only the write itself.
+ */
+export interface FanoutWriter<S> {
+  prepare(data: string): unknown;
+  /** Bytes queued for this sink and not yet written. */
+  queued(sink: S): number;
+  write(sink: S, prepared: unknown, data: string): void;
+}
+
+/** The plain writer: the same string to every sink's `send`. */
+export const sendWriter: FanoutWriter<Sink> = {
+  prepare: (data) => data,
+  queued: (sink) => sink.bufferedAmount ?? 0,
+  write: (sink, _prepared, data) => {
+    sink.send(data);
+  },
+};
+
 /** Default high-water mark of a sink's queued bytes before it is dropped as too slow. */
 export const SLOW_CONSUMER_BYTES = 1024 * 1024;
 
 /**
- * In-process topic registry: room id -> subscribed sinks. Publishing writes
- * one pre-encoded string to every subscriber, so a room event is serialised
- * once however many members are online.
+ * In-process topic registry: room id -> subscribed sinks. A publish is
+ * prepared once (one string, or one pre-built frame) however many members
+ * are online, then written to each.
  */
 export class Hub<S extends Sink = Sink> {
   readonly #rooms = new Map<string, Set<S>>();
-  readonly #bySink = new Map<S, Set<string>>();
+  // Only sinks in more than one room are listed here: a sink in one room is
+  // found through that room's set, which saves a Set per idle connection.
+  readonly #bySink = new Map<S, Set<string> | string>();
 
   /**
    * `onSlow` is called (instead of queueing more) for a sink whose unsent
@@ -25,6 +48,7 @@ export class Hub<S extends Sink = Sink> {
   constructor(
     readonly onSlow: (sink: S) => void = () => {},
     readonly highWaterMark = SLOW_CONSUMER_BYTES,
+    readonly writer: FanoutWriter<S> = sendWriter,
   ) {}
 
   subscribe(sink: S, roomId: string): void {
@@ -34,12 +58,11 @@ export class Hub<S extends Sink = Sink> {
       this.#rooms.set(roomId, sinks);
     }
     sinks.add(sink);
-    let rooms = this.#bySink.get(sink);
-    if (!rooms) {
-      rooms = new Set();
-      this.#bySink.set(sink, rooms);
-    }
-    rooms.add(roomId);
+    const rooms = this.#bySink.get(sink);
+    if (rooms === undefined) this.#bySink.set(sink, roomId);
+    else if (typeof rooms === "string") {
+      if (rooms !== roomId) this.#bySink.set(sink, new Set([rooms, roomId]));
+    } else rooms.add(roomId);
   }
 
   /** Removes the sink from one room. */
@@ -47,7 +70,9 @@ export class Hub<S extends Sink = Sink> {
     const sinks = this.#rooms.get(roomId);
     sinks?.delete(sink);
     if (sinks?.size === 0) this.#rooms.delete(roomId);
-    this.#bySink.get(sink)?.delete(roomId);
+    const rooms = this.#bySink.get(sink);
+    if (rooms === roomId) this.#bySink.delete(sink);
+    else if (typeof rooms === "object") rooms.delete(roomId);
   }
 
   isSubscribed(sink: S, roomId: string): boolean {
@@ -56,7 +81,8 @@ export class Hub<S extends Sink = Sink> {
 
   /** Removes the sink from every room; returns the rooms it was in. */
   drop(sink: S): string[] {
-    const rooms = [...(this.#bySink.get(sink) ?? [])];
+    const held = this.#bySink.get(sink);
+    const rooms = held === undefined ? [] : typeof held === "string" ? [held] : [...held];
     for (const roomId of rooms) {
       const sinks = this.#rooms.get(roomId);
       sinks?.delete(sink);
@@ -70,15 +96,17 @@ export class Hub<S extends Sink = Sink> {
   publish(roomId: string, data: string, except?: S): number {
     const sinks = this.#rooms.get(roomId);
     if (!sinks) return 0;
+    const { writer, highWaterMark } = this;
+    const prepared = writer.prepare(data);
     let count = 0;
     for (const sink of sinks) {
       if (sink === except) continue;
-      if ((sink.bufferedAmount ?? 0) > this.highWaterMark) {
+      if (writer.queued(sink) > highWaterMark) {
         this.drop(sink);
         this.onSlow(sink);
         continue;
       }
-      sink.send(data);
+      writer.write(sink, prepared, data);
       count++;
     }
     return count;

@@ -95,3 +95,22 @@ describe("Hub.unsubscribe", () => {
     expect(hub.drop(a)).toEqual(["r2"]);
   });
 });
+
+describe("Hub bookkeeping", () => {
+  it("tracks one room, then several, per sink through subscribe, unsubscribe and drop", () => {
+    const hub = new Hub();
+    const a = sink();
+    hub.subscribe(a, "r1");
+    hub.subscribe(a, "r1");
+    expect(hub.drop(a)).toEqual(["r1"]);
+    hub.subscribe(a, "r1");
+    hub.subscribe(a, "r2");
+    hub.unsubscribe(a, "r2");
+    hub.unsubscribe(a, "r1");
+    expect(hub.drop(a)).toEqual([]);
+    hub.subscribe(a, "r3");
+    hub.unsubscribe(a, "r3");
+    expect(hub.drop(a)).toEqual([]);
+    expect(hub.publish("r3", "x")).toBe(0);
+  });
+});

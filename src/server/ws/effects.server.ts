@@ -7,6 +7,7 @@ import type { Relay, Storage } from "../../ports";
 import { encodeServerFrame } from "../../protocol/decode";
 import type { ServerFrame, WireMember, WireMessage, WireUser } from "../../protocol/frames";
 import type { Metrics } from "../metrics.server";
+import { frameWriter } from "./frame-writer.server";
 
 type Deps = {
   hub: Hub<Peer>;
@@ -70,15 +71,16 @@ export function createEffectRunner({ hub, online, storage, metrics, relay, onlin
     send(peer: Peer, frame: ServerFrame) {
       metrics.framesOut.inc({ type: frame.type });
       if (frame.type === "ack") metrics.acks.inc();
-      peer.send(encodeServerFrame(frame));
+      frameWriter.send(peer, encodeServerFrame(frame));
     },
 
-    /** Writes a pre-encoded frame to every local socket of a user. */
+    /** Writes a pre-encoded frame to every local socket of a user (framed once for all). */
     toUser(userId: string, data: string) {
-      for (const socket of online.socketsOf(userId)) {
-        metrics.framesOut.inc({ type: "user" });
-        socket.send(data);
-      }
+      const sockets = online.socketsOf(userId);
+      if (sockets.size === 0) return;
+      const prepared = frameWriter.prepare(data);
+      for (const socket of sockets) frameWriter.write(socket, prepared, data);
+      metrics.framesOut.inc({ type: "user" }, sockets.size);
     },
 
     /** Delivers a frame another instance published to the local sockets it concerns. */

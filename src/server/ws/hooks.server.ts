@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Hooks, Peer } from "crossws";
 import { handleFrame } from "../../core/handle-frame";
-import { Hub } from "../../core/hub";
+import { Hub, SLOW_CONSUMER_BYTES } from "../../core/hub";
 import { UserSockets } from "../../core/presence";
 import { decodeClientFrame } from "../../protocol/decode";
 import { MAX_FRAME_BYTES, PROTOCOL_VERSION } from "../../protocol/frames";
@@ -11,6 +11,7 @@ import type { Runtime } from "../runtime.server";
 import { clientIp, createAdmission } from "./admission.server";
 import { linkInstance } from "./cluster.server";
 import { createEffectRunner, type EffectRunner } from "./effects.server";
+import { frameWriter } from "./frame-writer.server";
 import { startHeartbeat } from "./heartbeat.server";
 import { isOriginAllowed } from "./origin";
 import { createPresenceTracker, type PresenceTracker } from "./presence.server";
@@ -20,10 +21,14 @@ import "./context";
 /** The crossws hooks behind /_ws: auth at upgrade, rooms as topics, frames to the core. */
 export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hooks> {
   let metrics: Runtime["metrics"] | undefined;
-  const hub = new Hub<Peer>((peer) => {
-    metrics?.slowConsumers.inc();
-    peer.close(4008, "slow consumer");
-  });
+  const hub = new Hub<Peer>(
+    (peer) => {
+      metrics?.slowConsumers.inc();
+      peer.close(4008, "slow consumer");
+    },
+    SLOW_CONSUMER_BYTES,
+    frameWriter, // perf: one pre-built frame per room event, written to each socket
+  );
   const online = new UserSockets<Peer>();
   const heartbeat = startHeartbeat();
   const sessions = createSessionWatch((peer, code, reason) => peer.close(code, reason));

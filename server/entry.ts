@@ -37,21 +37,44 @@ const server = serve({
 const hooksKey = Symbol.for("crossws.hooks");
 type HookCarrier = Request & { [hooksKey]?: object; context?: Record<symbol, object> };
 
+// A path's websocket hooks never change while the server runs, so each is
+// looked up through Nitro once: running the whole request pipeline per
+// upgrade cost CPU and garbage on every connect. Only paths that have hooks
+// are kept (a handful), so made-up paths cannot grow this map. Upgrades are
+// authenticated in the hooks themselves (the `upgrade` hook), not by
+// middleware, so skipping the pipeline skips no check.
+const hooksByPath = new Map<string, object>();
+
 const ws = wsAdapter({
   serverOptions: { maxPayload: MAX_FRAME_BYTES },
+  // Parley's own heartbeat (src/server/ws/heartbeat.server.ts) pings and
+  // cuts silent sockets; crossws's sweep would ping every socket a second
+  // time and add three listeners and a closure to each.
+  idleTimeout: 0,
   // Route the upgrade through Nitro's router so /_ws finds its hooks the
   // same way Nitro's own entry does.
   async resolve(request) {
+    const path = new URL(request.url).pathname;
+    const known = hooksByPath.get(path);
+    if (known) return known;
     const response = (await serverFetch(request)) as Response & { crossws?: object };
     const carrier = request as HookCarrier;
-    return response.crossws ?? carrier[hooksKey] ?? carrier.context?.[hooksKey] ?? {};
+    const hooks = response.crossws ?? carrier[hooksKey] ?? carrier.context?.[hooksKey];
+    if (hooks && hooksByPath.size < 16) hooksByPath.set(path, hooks);
+    return hooks ?? {};
   },
 });
 
 const node = server.node?.server;
 if (!(node instanceof HttpServer)) throw new Error("srvx did not create a Node HTTP server");
 node.on("upgrade", (req, socket, head) => {
-  ws.handleUpgrade(req, socket, head, new NodeRequest({ req, upgrade: { socket, head } } as never));
+  const request = new NodeRequest({ req, upgrade: { socket, head } } as never);
+  // crossws parks the upgrade Request on the IncomingMessage (`_request`)
+  // for the socket's whole life and never reads it again; letting it go
+  // frees its parsed URL and headers per idle connection.
+  void ws.handleUpgrade(req, socket, head, request).finally(() => {
+    delete (req as { _request?: unknown })._request;
+  });
 });
 
 // Warm the runtime (migrations, auth secret) before the first request, and

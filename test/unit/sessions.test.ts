@@ -1,0 +1,54 @@
+// Session expiry without waiting: fake timers and fake peers.
+import type { Peer } from "crossws";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createSessionWatch } from "../../src/server/ws/sessions.server";
+
+const peer = (name: string) => ({ name }) as unknown as Peer;
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("createSessionWatch", () => {
+  it("closes a session's sockets within one sweep of its expiry, and not before", () => {
+    const closed: [unknown, number, string][] = [];
+    const watch = createSessionWatch((p, code, reason) => closed.push([p, code, reason]), 1_000);
+    const [a, b, other] = [peer("a"), peer("b"), peer("other")];
+    watch.watch(a, "t1", Date.now() + 2_500);
+    watch.watch(b, "t1", Date.now() + 2_500);
+    watch.watch(other, "t2", Date.now() + 60_000);
+    vi.advanceTimersByTime(2_000);
+    expect(closed).toEqual([]);
+    vi.advanceTimersByTime(1_000);
+    expect(closed).toEqual([
+      [a, 4001, "session expired"],
+      [b, 4001, "session expired"],
+    ]);
+  });
+
+  it("closes at once a socket whose session already expired", async () => {
+    const closed: unknown[] = [];
+    const watch = createSessionWatch((p) => closed.push(p), 1_000);
+    const a = peer("a");
+    watch.watch(a, "t", Date.now() - 1);
+    await Promise.resolve();
+    expect(closed).toEqual([a]);
+  });
+
+  it("revokes every socket of a signed-out session, and forgets closed ones", () => {
+    const closed: [unknown, string][] = [];
+    const watch = createSessionWatch((p, _code, reason) => closed.push([p, reason]), 1_000);
+    const [a, b] = [peer("a"), peer("b")];
+    watch.watch(a, "t", Date.now() + 60_000);
+    watch.watch(b, "t", Date.now() + 60_000);
+    watch.forget(a, "t");
+    watch.revoke("t");
+    expect(closed).toEqual([[b, "signed out"]]);
+    watch.forget(b, "t");
+    watch.revoke("t");
+    expect(closed).toHaveLength(1);
+  });
+});

@@ -171,7 +171,9 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
           true,
         );
       }
-      log.info("ws open", { peer: peer.id, user: user.id, requestId: peer.context.requestId });
+      // The request id names the socket in open and close lines; crossws's
+      // peer.id would mint and keep a UUID per socket even with info off.
+      log.info("ws open", { user: user.id, requestId: peer.context.requestId });
     },
 
     message(peer, message) {
@@ -229,7 +231,6 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
         runner.announce(peer, rooms, false);
       }
       runtime.log.info("ws close", {
-        peer: peer.id,
         user: user.id,
         requestId: peer.context.requestId,
         code: details.code,

@@ -52,7 +52,13 @@ export function loadConfig() {
       rate: num("BENCH_ROOMS_RATE", 1),
       seconds: num("BENCH_ROOMS_SECONDS", 8),
     },
-    idle: { conns: num("BENCH_IDLE_CONNS", 2000), settleMs: num("BENCH_IDLE_SETTLE_MS", 3000) },
+    idle: {
+      conns: num("BENCH_IDLE_CONNS", 2000),
+      /** The early RSS reading, this long after the last connect. */
+      settleMs: num("BENCH_IDLE_SETTLE_MS", 3000),
+      /** Longest wait for RSS to stop falling after the last connect. */
+      settleMaxMs: num("BENCH_IDLE_SETTLE_MAX_MS", 30000),
+    },
     persist: {
       senders: num("BENCH_PERSIST_SENDERS", 50),
       /** Offered messages per second in total. */

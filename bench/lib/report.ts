@@ -145,13 +145,27 @@ function idleSection(results: Results): string {
   return [
     `## Idle: ${entries[0]?.[1].conns} authenticated idle connections`,
     "",
+    "RSS before connecting; early, a few seconds after the last connect (the connect storm's garbage not yet given back); settled, once RSS made no new low for 5 s. KiB per connection is from the settled figure.",
+    "",
     table(
-      ["system", "RSS before MiB", "RSS after MiB", "KiB per connection", "CPU µs per connect"],
+      [
+        "system",
+        "RSS before MiB",
+        "early MiB",
+        "settled MiB",
+        "settled after s",
+        "KiB per connection",
+        "early KiB per connection",
+        "CPU µs per connect",
+      ],
       entries.map(([name, r]) => [
         name,
         fmt(r.rssBeforeMiB, 0),
         fmt(r.rssAfterMiB, 0),
+        fmt(r.rssSettledMiB ?? r.rssAfterMiB, 0),
+        fmt(r.settledAfterS ?? 0, 0),
         withRatio(r.kibPerConn, ws?.kibPerConn, 1),
+        withRatio(r.kibPerConnEarly ?? r.kibPerConn, ws?.kibPerConnEarly ?? ws?.kibPerConn, 1),
         withRatio(r.cpuUsPerConnect, ws?.cpuUsPerConnect, 0),
       ]),
     ),

@@ -42,14 +42,44 @@ export function manyRooms(ctx: Context, name: SystemName): Promise<RoomsResult> 
 export type IdleResult = {
   conns: number;
   rssBeforeMiB: number;
+  /** RSS `settleMs` after the last connect: still holding the connect storm's garbage. */
   rssAfterMiB: number;
+  /** RSS once it stopped falling (no new low for SETTLED_QUIET_MS, at most `settleMaxMs`). */
+  rssSettledMiB: number;
+  /** Seconds from the last connect until `rssSettledMiB` was read. */
+  settledAfterS: number;
+  /** Per connection, from the settled RSS: what an idle connection really costs. */
   kibPerConn: number;
+  /** Per connection, from `rssAfterMiB`. */
+  kibPerConnEarly: number;
   /** Server CPU to accept, authenticate and set up one connection, in µs. */
   cpuUsPerConnect: number;
 };
 
+/** RSS has settled once it made no new low for this long. */
+const SETTLED_QUIET_MS = 5_000;
+
+/**
+ * Samples RSS until it stops falling: V8 gives the connect storm's garbage
+ * back some seconds after allocation stops (its memory reducer), and an
+ * idle server is measured in that steady state, not mid-collection.
+ */
+async function settledRssKiB(pid: number, maxMs: number): Promise<number> {
+  const started = Date.now();
+  let low = rssKiB(pid);
+  let lowAt = started;
+  while (Date.now() - lowAt < SETTLED_QUIET_MS && Date.now() - started < maxMs) {
+    await sleep(500);
+    const now = rssKiB(pid);
+    // A new low by more than 1 MiB restarts the quiet period.
+    if (now < low - 1024) lowAt = Date.now();
+    low = Math.min(low, now);
+  }
+  return low;
+}
+
 export function idle(ctx: Context, name: SystemName): Promise<IdleResult> {
-  const { conns, settleMs } = ctx.config.idle;
+  const { conns, settleMs, settleMaxMs } = ctx.config.idle;
   const { poolStart, groupOf } = ctx.layout;
   return withSystem(ctx, name, async (system) => {
     const { pid } = system.server;
@@ -63,19 +93,25 @@ export function idle(ctx: Context, name: SystemName): Promise<IdleResult> {
     });
     await openAll(ctx, system, specs);
     const cpuUs = cpuMicros(pid) - cpuBefore;
+    const connected = Date.now();
     await sleep(settleMs);
     const after = rssKiB(pid);
+    const settled = await settledRssKiB(pid, Math.max(0, settleMaxMs - settleMs));
     const result = {
       conns,
       rssBeforeMiB: before / 1024,
       rssAfterMiB: after / 1024,
-      kibPerConn: (after - before) / conns,
+      rssSettledMiB: settled / 1024,
+      settledAfterS: (Date.now() - connected) / 1000,
+      kibPerConn: (settled - before) / conns,
+      kibPerConnEarly: (after - before) / conns,
       cpuUsPerConnect: cpuUs / conns,
     };
     ctx.log(
       `${name} idle: ${conns} connections, RSS ${result.rssBeforeMiB.toFixed(0)} -> ` +
-        `${result.rssAfterMiB.toFixed(0)} MiB, ${result.kibPerConn.toFixed(1)} KiB each, ` +
-        `${result.cpuUsPerConnect.toFixed(0)} µs CPU per connect`,
+        `${result.rssAfterMiB.toFixed(0)} MiB after ${settleMs / 1000} s, ` +
+        `${result.rssSettledMiB.toFixed(0)} MiB settled after ${result.settledAfterS.toFixed(0)} s, ` +
+        `${result.kibPerConn.toFixed(1)} KiB each, ${result.cpuUsPerConnect.toFixed(0)} µs CPU per connect`,
     );
     return result;
   });

@@ -56,8 +56,8 @@ export function loadConfig() {
       conns: num("BENCH_IDLE_CONNS", 2000),
       /** The early RSS reading, this long after the last connect. */
       settleMs: num("BENCH_IDLE_SETTLE_MS", 3000),
-      /** Longest wait for RSS to stop falling after the last connect. */
-      settleMaxMs: num("BENCH_IDLE_SETTLE_MAX_MS", 30000),
+      /** How long after the last connect RSS is watched for its settled (lowest) value. */
+      settleMaxMs: num("BENCH_IDLE_SETTLE_MAX_MS", 20000),
     },
     persist: {
       senders: num("BENCH_PERSIST_SENDERS", 50),

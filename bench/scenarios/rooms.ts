@@ -44,7 +44,7 @@ export type IdleResult = {
   rssBeforeMiB: number;
   /** RSS `settleMs` after the last connect: still holding the connect storm's garbage. */
   rssAfterMiB: number;
-  /** RSS once it stopped falling (no new low for SETTLED_QUIET_MS, at most `settleMaxMs`). */
+  /** The lowest RSS sampled until `settleMaxMs` after the last connect. */
   rssSettledMiB: number;
   /** Seconds from the last connect until `rssSettledMiB` was read. */
   settledAfterS: number;
@@ -56,24 +56,18 @@ export type IdleResult = {
   cpuUsPerConnect: number;
 };
 
-/** RSS has settled once it made no new low for this long. */
-const SETTLED_QUIET_MS = 5_000;
-
 /**
- * Samples RSS until it stops falling: V8 gives the connect storm's garbage
- * back some seconds after allocation stops (its memory reducer), and an
- * idle server is measured in that steady state, not mid-collection.
+ * The lowest RSS over `forMs`, sampled twice a second. V8 gives the connect
+ * storm's garbage back only some seconds after allocation stops (its memory
+ * reducer, not on a fixed clock), and an idle server is measured in that
+ * steady state, not mid-collection.
  */
-async function settledRssKiB(pid: number, maxMs: number): Promise<number> {
-  const started = Date.now();
+async function settledRssKiB(pid: number, forMs: number): Promise<number> {
+  const until = Date.now() + forMs;
   let low = rssKiB(pid);
-  let lowAt = started;
-  while (Date.now() - lowAt < SETTLED_QUIET_MS && Date.now() - started < maxMs) {
+  while (Date.now() < until) {
     await sleep(500);
-    const now = rssKiB(pid);
-    // A new low by more than 1 MiB restarts the quiet period.
-    if (now < low - 1024) lowAt = Date.now();
-    low = Math.min(low, now);
+    low = Math.min(low, rssKiB(pid));
   }
   return low;
 }
@@ -110,7 +104,7 @@ export function idle(ctx: Context, name: SystemName): Promise<IdleResult> {
     ctx.log(
       `${name} idle: ${conns} connections, RSS ${result.rssBeforeMiB.toFixed(0)} -> ` +
         `${result.rssAfterMiB.toFixed(0)} MiB after ${settleMs / 1000} s, ` +
-        `${result.rssSettledMiB.toFixed(0)} MiB settled after ${result.settledAfterS.toFixed(0)} s, ` +
+        `${result.rssSettledMiB.toFixed(0)} MiB at the lowest in ${result.settledAfterS.toFixed(0)} s, ` +
         `${result.kibPerConn.toFixed(1)} KiB each, ${result.cpuUsPerConnect.toFixed(0)} µs CPU per connect`,
     );
     return result;

@@ -145,7 +145,7 @@ function idleSection(results: Results): string {
   return [
     `## Idle: ${entries[0]?.[1].conns} authenticated idle connections`,
     "",
-    "RSS before connecting; early, a few seconds after the last connect (the connect storm's garbage not yet given back); settled, the lowest RSS within 20 s of the last connect. KiB per connection is from the settled figure.",
+    "RSS before connecting (the lowest within 20 s); early, a few seconds after the last connect (the connect storm's garbage not yet given back); settled, the lowest RSS within 20 s of the last connect. KiB per connection is from the settled figure.",
     "",
     table(
       [

@@ -77,8 +77,9 @@ export function idle(ctx: Context, name: SystemName): Promise<IdleResult> {
   const { poolStart, groupOf } = ctx.layout;
   return withSystem(ctx, name, async (system) => {
     const { pid } = system.server;
-    await sleep(settleMs);
-    const before = rssKiB(pid);
+    // The same settled reading before connecting: setting up users leaves
+    // garbage too, which must not be counted as given back by connections.
+    const before = await settledRssKiB(pid, settleMaxMs);
     const cpuBefore = cpuMicros(pid);
     // Users beyond the many-rooms pool are in no room: authenticated, nothing more.
     const specs = system.specs(range(conns, poolStart), (i) => {

@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { findNginx } from "../../scripts/lib/cluster.ts";
@@ -68,14 +69,34 @@ export function redisAvailable(): Promise<boolean> {
 }
 
 /** Runs SQL on the test server with a short-lived client (schema and database setup). */
-export async function adminQuery(text: string, url = TEST_POSTGRES_URL): Promise<pg.QueryResult> {
+export async function adminQuery(
+  text: string,
+  url = TEST_POSTGRES_URL,
+  values: unknown[] = [],
+): Promise<pg.QueryResult> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    return await client.query(text);
+    return await client.query(text, values);
   } finally {
     await client.end();
   }
+}
+
+/**
+ * A database of a test file's own on the test server (several instances of
+ * Parley share it): a random name, its URL, and create/drop.
+ */
+export function testDatabase(prefix = "parley") {
+  const name = `${prefix}_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
+  const url = new URL(TEST_POSTGRES_URL);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    create: () => adminQuery(`create database ${name}`),
+    drop: () => adminQuery(`drop database if exists ${name} with (force)`),
+  };
 }
 
 /**

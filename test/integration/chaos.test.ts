@@ -14,7 +14,7 @@ import {
   nginxBinary,
   postgresAvailable,
   redisServerBinary,
-  TEST_POSTGRES_URL,
+  testDatabase,
 } from "../helpers/services";
 
 // Failover chaos (issue 5): 3 instances on one PostgreSQL behind nginx, with
@@ -37,12 +37,8 @@ const nginx = await nginxBinary();
 const redisServer = await redisServerBinary();
 const ready = nginx !== null && redisServer !== null && (await postgresAvailable());
 
-const database = `parley_chaos_${randomUUID().replaceAll("-", "").slice(0, 10)}`;
-const databaseUrl = (() => {
-  const url = new URL(TEST_POSTGRES_URL);
-  url.pathname = `/${database}`;
-  return url.toString();
-})();
+const testDb = testDatabase("parley_chaos");
+const { url: databaseUrl } = testDb;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -78,7 +74,7 @@ describe.runIf(ready)("failover chaos: 3 instances behind nginx, PostgreSQL and 
   let affected: Tracked[] = [];
 
   beforeAll(async () => {
-    await adminQuery(`create database ${database}`);
+    await testDb.create();
     redisDir = mkdtempSync(join(tmpdir(), "parley-chaos-redis-"));
     dataDir = mkdtempSync(join(tmpdir(), "parley-chaos-data-"));
     nginxPrefix = mkdtempSync(join(tmpdir(), "parley-chaos-nginx-"));
@@ -172,7 +168,7 @@ describe.runIf(ready)("failover chaos: 3 instances behind nginx, PostgreSQL and 
     for (const proc of cluster?.all() ?? []) proc.signal("SIGCONT");
     await cluster?.stop(5_000);
     await redis?.kill();
-    await adminQuery(`drop database if exists ${database} with (force)`);
+    await testDb.drop();
     for (const dir of [redisDir, dataDir, nginxPrefix]) {
       if (dir) rmSync(dir, { recursive: true, force: true });
     }

@@ -13,11 +13,10 @@ import {
 } from "../helpers/integration-extra";
 import type { RunningServer } from "../helpers/server";
 import {
-  adminQuery,
   postgresAvailable,
   redisAvailable,
-  TEST_POSTGRES_URL,
   TEST_REDIS_URL,
+  testDatabase,
 } from "../helpers/services";
 
 const ready = (await postgresAvailable()) && (await redisAvailable());
@@ -25,12 +24,8 @@ const ready = (await postgresAvailable()) && (await redisAvailable());
 // Presence, membership and sign-out across three instances on one
 // PostgreSQL and one Redis (issue 5), with a short presence lease so that an
 // instance's death shows within seconds.
-const database = `parley_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
-const databaseUrl = (() => {
-  const url = new URL(TEST_POSTGRES_URL);
-  url.pathname = `/${database}`;
-  return url.toString();
-})();
+const testDb = testDatabase();
+const { url: databaseUrl } = testDb;
 const TTL_SECONDS = 3;
 const env = {
   DATABASE_URL: databaseUrl,
@@ -85,7 +80,7 @@ describe.runIf(ready)("a cluster of instances (PostgreSQL + Redis)", () => {
   };
 
   beforeAll(async () => {
-    await adminQuery(`create database ${database}`);
+    await testDb.create();
     one = await startServeLike({ env });
     two = await startServeLike({ env });
     ann = track(await joinAs(one.url));
@@ -95,7 +90,7 @@ describe.runIf(ready)("a cluster of instances (PostgreSQL + Redis)", () => {
   afterAll(async () => {
     for (const socket of sockets) socket.close();
     await Promise.all([one?.stop(), two?.stop()]);
-    await adminQuery(`drop database if exists ${database} with (force)`);
+    await testDb.drop();
   });
 
   it("a user on two instances is online once: closing one socket is not offline", async () => {

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { unreadCount } from "../../src/client/unread";
 import { connect, getPage, signUp } from "../helpers/clients";
@@ -13,11 +12,10 @@ import {
 import { nodeChatClient, waitFor } from "../helpers/node-client";
 import type { RunningServer } from "../helpers/server";
 import {
-  adminQuery,
   postgresAvailable,
   redisAvailable,
-  TEST_POSTGRES_URL,
   TEST_REDIS_URL,
+  testDatabase,
 } from "../helpers/services";
 
 const ready = (await postgresAvailable()) && (await redisAvailable());
@@ -26,12 +24,8 @@ const ready = (await postgresAvailable()) && (await redisAvailable());
 // instances: the read marker a socket on one instance sets reaches the same
 // user's socket on the other (a per-user frame through Redis), and both
 // instances read it back from PostgreSQL after a reconnect.
-const database = `parley_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
-const databaseUrl = (() => {
-  const url = new URL(TEST_POSTGRES_URL);
-  url.pathname = `/${database}`;
-  return url.toString();
-})();
+const testDb = testDatabase();
+const { url: databaseUrl } = testDb;
 
 describe.runIf(ready)("unread counts across instances (PostgreSQL + Redis)", () => {
   let one: RunningServer;
@@ -43,7 +37,7 @@ describe.runIf(ready)("unread counts across instances (PostgreSQL + Redis)", () 
   let general: string;
 
   beforeAll(async () => {
-    await adminQuery(`create database ${database}`);
+    await testDb.create();
     const env = {
       DATABASE_URL: databaseUrl,
       REDIS_URL: TEST_REDIS_URL,
@@ -69,7 +63,7 @@ describe.runIf(ready)("unread counts across instances (PostgreSQL + Redis)", () 
     annOnTwo?.client.stop();
     await closeAll([bob?.socket].filter((s) => s !== undefined));
     await Promise.all([one?.stop(), two?.stop()]);
-    await adminQuery(`drop database if exists ${database} with (force)`);
+    await testDb.drop();
   });
 
   const unread = (chat: ReturnType<typeof nodeChatClient>) => {

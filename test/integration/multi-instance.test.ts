@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WireMessage } from "../../src/protocol/frames";
 import {
@@ -11,22 +10,17 @@ import {
 } from "../helpers/integration-extra";
 import type { RunningServer } from "../helpers/server";
 import {
-  adminQuery,
   postgresAvailable,
   redisAvailable,
-  TEST_POSTGRES_URL,
   TEST_REDIS_URL,
+  testDatabase,
 } from "../helpers/services";
 
 const ready = (await postgresAvailable()) && (await redisAvailable());
 
 // Two instances on one PostgreSQL, relaying live events through Redis.
-const database = `parley_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
-const databaseUrl = (() => {
-  const url = new URL(TEST_POSTGRES_URL);
-  url.pathname = `/${database}`;
-  return url.toString();
-})();
+const testDb = testDatabase();
+const { url: databaseUrl } = testDb;
 const secret = "shared-secret-shared-secret-0123456789";
 
 describe.runIf(ready)("several instances (PostgreSQL + Redis)", () => {
@@ -37,7 +31,7 @@ describe.runIf(ready)("several instances (PostgreSQL + Redis)", () => {
   let general: string;
 
   beforeAll(async () => {
-    await adminQuery(`create database ${database}`);
+    await testDb.create();
     const env = {
       DATABASE_URL: databaseUrl,
       REDIS_URL: TEST_REDIS_URL,
@@ -52,7 +46,7 @@ describe.runIf(ready)("several instances (PostgreSQL + Redis)", () => {
   afterAll(async () => {
     await closeAll([ann?.socket, bob?.socket].filter((s) => s !== undefined));
     await Promise.all([one?.stop(), two?.stop()]);
-    await adminQuery(`drop database if exists ${database} with (force)`);
+    await testDb.drop();
   });
 
   it("a message sent on one instance reaches a member connected to the other, live", async () => {

@@ -11,17 +11,13 @@ import {
   type WireMessage,
 } from "../helpers/integration-extra";
 import type { RunningServer } from "../helpers/server";
-import { adminQuery, postgresAvailable, TEST_POSTGRES_URL } from "../helpers/services";
+import { adminQuery, postgresAvailable, testDatabase } from "../helpers/services";
 
 const ready = await postgresAvailable();
 
 // A database of this file's own, created empty and dropped at the end.
-const database = `parley_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
-const databaseUrl = (() => {
-  const url = new URL(TEST_POSTGRES_URL);
-  url.pathname = `/${database}`;
-  return url.toString();
-})();
+const testDb = testDatabase();
+const { url: databaseUrl } = testDb;
 const query = (text: string) => adminQuery(text, databaseUrl).then((result) => result.rows);
 
 let one: RunningServer;
@@ -37,7 +33,7 @@ describe.runIf(ready)("PostgreSQL storage (built server)", () => {
   let general: string;
 
   beforeAll(async () => {
-    await adminQuery(`create database ${database}`);
+    await testDb.create();
     // Both at once on an empty database: they race to apply the schema.
     [one, two] = await Promise.all([start(), start()]);
     alice = await joinAs(one.url);
@@ -49,7 +45,7 @@ describe.runIf(ready)("PostgreSQL storage (built server)", () => {
   afterAll(async () => {
     await closeAll(sockets);
     await Promise.all([one?.stop(), two?.stop()]);
-    await adminQuery(`drop database if exists ${database} with (force)`);
+    await testDb.drop();
   });
 
   it("two servers starting together on a fresh database both come up; the schema is applied once", async () => {

@@ -8,24 +8,15 @@ import { startServeLike } from "../helpers/integration-extra";
 import { nodeChatClient, waitFor } from "../helpers/node-client";
 import { ownRedis } from "../helpers/own-redis";
 import { freePort, type RunningServer } from "../helpers/server";
-import {
-  adminQuery,
-  postgresAvailable,
-  redisServerBinary,
-  TEST_POSTGRES_URL,
-} from "../helpers/services";
+import { postgresAvailable, redisServerBinary, testDatabase } from "../helpers/services";
 
 // Redis pub/sub is at most once: what is published while it is down is gone.
 // When it comes back, each instance resyncs its sockets (a fresh `ready`),
 // so clients catch up from PostgreSQL with no further traffic (issue 5).
 const redisServer = await redisServerBinary();
 const ready = redisServer !== null && (await postgresAvailable());
-const database = `parley_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
-const databaseUrl = (() => {
-  const url = new URL(TEST_POSTGRES_URL);
-  url.pathname = `/${database}`;
-  return url.toString();
-})();
+const testDb = testDatabase();
+const { url: databaseUrl } = testDb;
 
 describe.runIf(ready)("a Redis outage", () => {
   const redisDir = mkdtempSync(join(tmpdir(), "parley-redis-"));
@@ -36,7 +27,7 @@ describe.runIf(ready)("a Redis outage", () => {
   beforeAll(async () => {
     redis = ownRedis(redisServer ?? "redis-server", await freePort(), redisDir);
     await redis.start();
-    await adminQuery(`create database ${database}`);
+    await testDb.create();
     const env = {
       DATABASE_URL: databaseUrl,
       REDIS_URL: redis.url,
@@ -51,7 +42,7 @@ describe.runIf(ready)("a Redis outage", () => {
     await Promise.all([one?.stop(), two?.stop()]);
     await redis?.kill();
     rmSync(redisDir, { recursive: true, force: true });
-    await adminQuery(`drop database if exists ${database} with (force)`);
+    await testDb.drop();
   });
 
   it("is repaired when Redis returns: missed messages and presence arrive unprompted", {

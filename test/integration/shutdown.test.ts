@@ -4,19 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { upgradeStatus } from "../helpers/clients";
 import { joinAs, type Member, roomIdFromReady, startServeLike } from "../helpers/integration-extra";
 import type { RunningServer } from "../helpers/server";
-import { adminQuery, postgresAvailable, TEST_POSTGRES_URL } from "../helpers/services";
+import { postgresAvailable, testDatabase } from "../helpers/services";
 
 // Graceful shutdown (issue 5): SIGTERM lets frames already being handled
 // commit and ack, closes sockets with 1012 and exits within 10 s. On
 // PostgreSQL, where every commit waits on the network, so that a burst is
 // still being committed when the signal lands (on SQLite it is done first).
 const ready = await postgresAvailable();
-const database = `parley_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
-const databaseUrl = (() => {
-  const url = new URL(TEST_POSTGRES_URL);
-  url.pathname = `/${database}`;
-  return url.toString();
-})();
+const testDb = testDatabase();
+const { url: databaseUrl } = testDb;
 let server: RunningServer;
 let ann: Member;
 
@@ -33,13 +29,13 @@ async function storedTexts(roomId: string): Promise<string[]> {
 
 describe.runIf(ready)("SIGTERM", () => {
   beforeAll(async () => {
-    await adminQuery(`create database ${database}`);
+    await testDb.create();
     server = await startServeLike({ env: { DATABASE_URL: databaseUrl } });
     ann = await joinAs(server.url);
   });
   afterAll(async () => {
     await server?.stop();
-    await adminQuery(`drop database if exists ${database} with (force)`);
+    await testDb.drop();
   });
 
   it("acks every message it stored, closes with 1012, refuses new upgrades and exits within 10 s", async () => {

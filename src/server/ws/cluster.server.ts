@@ -4,7 +4,7 @@ import type { UserSockets } from "../../core/presence";
 import { encodeServerFrame } from "../../protocol/decode";
 import { PROTOCOL_VERSION } from "../../protocol/frames";
 import type { Runtime } from "../runtime.server";
-import type { EffectRunner } from "./effects.server";
+import { type EffectRunner, relayKey } from "./effects.server";
 import type { PresenceTracker } from "./presence.server";
 
 type Deps = {
@@ -82,8 +82,8 @@ export function linkInstance(runtime: Runtime, deps: Deps) {
 
   /** Routes a frame another instance published. */
   const receive = (key: string, data: string) => {
-    if (key.startsWith("a:")) runner.moveLocal(key.slice(2), data, true);
-    else if (key.startsWith("d:")) runner.moveLocal(key.slice(2), data, false);
+    if (key.startsWith(relayKey.attach(""))) runner.moveLocal(key.slice(2), data, true);
+    else if (key.startsWith(relayKey.detach(""))) runner.moveLocal(key.slice(2), data, false);
     else if (key.startsWith(JOINED)) joinedHere(key.slice(2), data).catch(failed("joined"));
     else if (key.startsWith(SIGNED_OUT)) revoke(data);
     else runner.fromRelay(key, data);

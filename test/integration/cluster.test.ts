@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_RELAY_CHANNEL } from "../../src/server/relay/redis.server";
 import { connect, type Frame, type TestSocket } from "../helpers/clients";
 import {
   joinAs,
@@ -115,6 +117,41 @@ describe.runIf(ready)("a cluster of instances (PostgreSQL + Redis)", () => {
     bobOnOne.close();
     await ann.socket.next(presenceOf(bob.userId, false));
     await carol.socket.next(presenceOf(bob.userId, false));
+  });
+
+  it("an 'offline' that overtook the truth is answered by the instance still holding the user", async () => {
+    const ivy = track(await joinAs(two.url));
+    await ann.socket.next(presenceOf(ivy.userId, true));
+    // As if another instance's release raced Ivy's reconnect: a stale
+    // "offline" for her arrives through Redis from a foreign instance.
+    const stale = {
+      type: "presence",
+      roomId: general,
+      user: { id: ivy.userId, name: ivy.name },
+      online: false,
+    };
+    const redis = new Redis(TEST_REDIS_URL);
+    try {
+      const envelope = {
+        origin: "stale-instance",
+        roomId: `r:${general}`,
+        data: JSON.stringify(stale),
+      };
+      await redis.publish(DEFAULT_RELAY_CHANNEL, JSON.stringify(envelope));
+    } finally {
+      await redis.quit();
+    }
+    await ann.socket.next(presenceOf(ivy.userId, false));
+    const start = ann.socket.frames.findIndex(presenceOf(ivy.userId, false));
+    // Instance two still has her socket: it says so, and that is the last word.
+    await ann.socket.next(
+      (f) => presenceOf(ivy.userId, true)(f) && ann.socket.frames.indexOf(f) > start,
+    );
+    await settle(300);
+    const last = ann.socket.frames
+      .filter((f) => f.type === "presence" && (f.user as { id: string }).id === ivy.userId)
+      .at(-1);
+    expect(last?.online).toBe(true);
   });
 
   it("an instance killed with SIGKILL takes its users out of presence within the lease", async () => {

@@ -2,7 +2,7 @@ import type { Peer } from "crossws";
 import type { Hub } from "../../core/hub";
 import type { UserSockets } from "../../core/presence";
 import { encodeServerFrame } from "../../protocol/decode";
-import { PROTOCOL_VERSION } from "../../protocol/frames";
+import { PROTOCOL_VERSION, type WireUser } from "../../protocol/frames";
 import type { Runtime } from "../runtime.server";
 import { type EffectRunner, relayKey } from "./effects.server";
 import type { PresenceTracker } from "./presence.server";
@@ -19,6 +19,8 @@ type Deps = {
 /** Relay keys of server events (the room and user keys are the effect runner's). */
 const JOINED = "j:";
 const SIGNED_OUT = "s:";
+/** How an encoded presence frame starts (JSON.stringify keeps `type` first). */
+const PRESENCE_FRAME = '{"type":"presence"';
 
 /**
  * What ties one instance's sockets to the others': server events (a room
@@ -80,13 +82,36 @@ export function linkInstance(runtime: Runtime, deps: Deps) {
     log.info("resynced sockets after a relay outage", { users: users.length });
   };
 
+  /**
+   * Presence is announced by each instance and not ordered across them: an
+   * "offline" from one (a release racing a reconnect elsewhere, or a sweep
+   * of this instance's leases while it was frozen) can overtake the truth.
+   * An instance that still has sockets of the user answers it with "online".
+   */
+  const contradict = (roomId: string, data: string) => {
+    let frame: { user?: WireUser; online?: boolean };
+    try {
+      frame = JSON.parse(data);
+    } catch {
+      return;
+    }
+    const { user } = frame;
+    if (frame.online !== false || !user || !online.isOnline(user.id)) return;
+    void presence.arrived(user.id);
+    runner.announceUser(user, [roomId], true);
+  };
+
   /** Routes a frame another instance published. */
   const receive = (key: string, data: string) => {
     if (key.startsWith(relayKey.attach(""))) runner.moveLocal(key.slice(2), data, true);
     else if (key.startsWith(relayKey.detach(""))) runner.moveLocal(key.slice(2), data, false);
     else if (key.startsWith(JOINED)) joinedHere(key.slice(2), data).catch(failed("joined"));
     else if (key.startsWith(SIGNED_OUT)) revoke(data);
-    else runner.fromRelay(key, data);
+    else {
+      runner.fromRelay(key, data);
+      const isRoom = key.startsWith(relayKey.room(""));
+      if (isRoom && data.startsWith(PRESENCE_FRAME)) contradict(key.slice(2), data);
+    }
   };
 
   const stopEvents = runtime.events.on((event) => {

@@ -4,7 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getPage, signUp } from "../helpers/clients";
-import { startServeLike } from "../helpers/integration-extra";
+import {
+  joinAs,
+  roomIdFromReady,
+  sendAndAck,
+  startServeLike,
+  type WireMessage,
+} from "../helpers/integration-extra";
 import { nodeChatClient, waitFor } from "../helpers/node-client";
 import { ownRedis } from "../helpers/own-redis";
 import { freePort, type RunningServer } from "../helpers/server";
@@ -23,12 +29,13 @@ describe.runIf(ready)("a Redis outage", () => {
   let redis: ReturnType<typeof ownRedis>;
   let one: RunningServer;
   let two: RunningServer;
+  let env: Record<string, string>;
 
   beforeAll(async () => {
     redis = ownRedis(redisServer ?? "redis-server", await freePort(), redisDir);
     await redis.start();
     await testDb.create();
-    const env = {
+    env = {
       DATABASE_URL: databaseUrl,
       REDIS_URL: redis.url,
       BETTER_AUTH_SECRET: "shared-secret-shared-secret-0123456789",
@@ -100,5 +107,36 @@ describe.runIf(ready)("a Redis outage", () => {
     const seqs = b.client.log(general).map((m) => m.seq);
     expect(new Set(seqs).size).toBe(seqs.length);
     for (const client of [a, b, c]) client.client.stop();
+  });
+  it("an instance started while Redis is down hears the others once Redis is up", {
+    timeout: 60_000,
+  }, async () => {
+    await redis.kill();
+    const three = await startServeLike({ env });
+    try {
+      const dave = await joinAs(three.url);
+      // Long enough for three's first subscribe (made at its first upgrade) to fail.
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      await redis.start();
+      const ann = await joinAs(one.url);
+      const general = roomIdFromReady(ann.socket, "general");
+      // Until three has subscribed to the relay its sockets miss these; it
+      // must get there by itself (it found Redis down at startup).
+      const sent: WireMessage[] = [];
+      const arrived = () =>
+        dave.socket.frames.filter(
+          (f) => f.type === "message" && sent.some((m) => m.id === (f.message as WireMessage).id),
+        ).length;
+      const deadline = Date.now() + 20_000;
+      while (arrived() === 0 && Date.now() < deadline) {
+        sent.push(await sendAndAck(ann.socket, general, `hello three ${sent.length}`));
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      expect(arrived()).toBeGreaterThan(0);
+      ann.socket.close();
+      dave.socket.close();
+    } finally {
+      await three.stop();
+    }
   });
 });

@@ -133,24 +133,45 @@ export function linkInstance(runtime: Runtime, deps: Deps) {
   // none) before member lists are read again.
   const resyncDelayMs = Math.max(1_000, Math.floor(runtime.config.presenceTtlMs / 3)) + 1_000;
   let pending: ReturnType<typeof setTimeout> | undefined;
-  const stopRecovery = relay?.onRecovered?.(() => {
+  const scheduleResync = () => {
     void presence.tick();
     pending ??= setTimeout(() => {
       pending = undefined;
       resync().catch(failed("resync"));
     }, resyncDelayMs);
-  });
+  };
+  const stopRecovery = relay?.onRecovered?.(scheduleResync);
 
-  relay?.subscribe(receive).catch((error) => {
-    log.error("relay subscribe failed", { error: String(error) });
-  });
+  // An instance started while Redis is down must not stay deaf once it is
+  // back: keep trying, then bring the sockets that connected meanwhile in step.
+  let stopped = false;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  const subscribe = (attempt: number) => {
+    relay
+      ?.subscribe(receive)
+      .then(() => {
+        if (attempt > 0) {
+          log.info("relay subscribed", { attempts: attempt + 1 });
+          scheduleResync();
+        }
+      })
+      .catch((error) => {
+        if (attempt === 0) log.error("relay subscribe failed, retrying", { error: String(error) });
+        if (stopped) return;
+        retry = setTimeout(() => subscribe(attempt + 1), Math.min(500 * 2 ** attempt, 5_000));
+        retry.unref();
+      });
+  };
+  subscribe(0);
 
   return {
     lapsed: (userIds: string[]) => void lapsed(userIds).catch(failed("lapsed")),
     stop() {
+      stopped = true;
       stopEvents();
       stopRecovery?.();
       clearTimeout(pending);
+      clearTimeout(retry);
     },
   };
 }

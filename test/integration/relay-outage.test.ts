@@ -117,6 +117,7 @@ describe.runIf(ready)("a Redis outage", () => {
       const dave = await joinAs(three.url);
       // Long enough for three's first subscribe (made at its first upgrade) to fail.
       await new Promise((resolve) => setTimeout(resolve, 2_000));
+      expect((await fetch(`${three.url}/readyz`)).status).toBe(503);
       await redis.start();
       const ann = await joinAs(one.url);
       const general = roomIdFromReady(ann.socket, "general");
@@ -133,6 +134,7 @@ describe.runIf(ready)("a Redis outage", () => {
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
       expect(arrived()).toBeGreaterThan(0);
+      expect((await fetch(`${three.url}/readyz`)).status).toBe(200);
       ann.socket.close();
       dave.socket.close();
     } finally {

@@ -33,6 +33,9 @@ export function createRedisRelay(options: RedisRelayOptions): RedisRelay {
   const handlers: ((roomId: string, data: string, origin: string) => void)[] = [];
   let closed = false;
   let subscribed = false;
+  // Someone asked to listen: until the subscription holds, the relay is not
+  // ready (an instance that cannot hear the others must not take sockets).
+  let wanted = false;
   const recovered = new Set<() => void>();
 
   const connect = (role: "pub" | "sub") => {
@@ -81,7 +84,7 @@ export function createRedisRelay(options: RedisRelayOptions): RedisRelay {
         !closed &&
         publisher.status === "ready" &&
         subscriber.status === "ready" &&
-        (subscribed || handlers.length === 0)
+        (subscribed || !wanted)
       );
     },
     async publish(roomId, data) {
@@ -90,6 +93,7 @@ export function createRedisRelay(options: RedisRelayOptions): RedisRelay {
     },
     async subscribe(onMessage) {
       if (closed) throw new Error("relay closed");
+      wanted = true;
       handlers.push(onMessage);
       if (subscribed) return;
       try {

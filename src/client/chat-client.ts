@@ -204,6 +204,13 @@ export class ChatClient {
     return this.#tracked.get(roomId)?.log.list() ?? [];
   }
 
+  /** Forgets the last refusal (the user closed its notice). */
+  dismissError(): void {
+    if (!this.lastError) return;
+    this.lastError = null;
+    this.#emit();
+  }
+
   get pending(): readonly PendingSend[] {
     return this.#pending;
   }
@@ -321,8 +328,11 @@ export class ChatClient {
         break;
       case "error": {
         const { clientId, code, message } = frame;
-        if (!clientId) this.lastError = { code, message, at: this.now() };
-        if (!clientId) return;
+        if (!clientId) {
+          // Listeners must hear of it: the UI shows it until dismissed.
+          this.lastError = { code, message, at: this.now() };
+          break;
+        }
         if (permanent.has(code)) {
           this.#setPending(
             this.#pending.map((p) => (p.clientId === clientId ? { ...p, failed: message } : p)),

@@ -1,7 +1,7 @@
 import { useNavigate, useRouter, useRouterState } from "@tanstack/react-router";
 import { useCallback, useId, useMemo, useState } from "react";
 import { authClient } from "../client/auth-client";
-import { useConnectionStatus, useLiveRooms } from "../client/hooks/chat-context";
+import { useConnectionStatus, useLastError, useLiveRooms } from "../client/hooks/chat-context";
 import { useReadMarker } from "../client/hooks/useReadMarker";
 import { useRoom } from "../client/hooks/useRoom";
 import { inviteMember, leaveRoom } from "../client/room-actions";
@@ -9,6 +9,7 @@ import { navRooms } from "../client/unread";
 import type { SearchHit } from "../ports";
 import type { RoomSummary, WireMember, WireMessage, WireUser } from "../protocol/frames";
 import { createRoomFn, historyFn, openDmFn, searchFn } from "../server/fns/rooms";
+import { ActionError } from "./ActionError";
 import { Composer } from "./Composer";
 import { MembersPanel } from "./MembersPanel";
 import type { MessageApi } from "./MessageItem";
@@ -42,6 +43,8 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq }: Props) {
   const chat = useRoom(room.id, initial, room.lastSeq, room);
   const { client } = chat;
   const live = useLiveRooms();
+  const lastError = useLastError();
+  const dismissError = useCallback(() => client?.dismissError(), [client]);
   const nav = useMemo(() => navRooms(rooms, live, room.id), [rooms, live, room.id]);
   const [atBottom, setAtBottom] = useState(focusSeq === undefined);
   const [membersOpen, setMembersOpen] = useState(false);
@@ -134,6 +137,7 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq }: Props) {
           onAtBottomChange={setAtBottom}
         />
         <TypingIndicator users={chat.typing.filter((u) => u.id !== user.id)} />
+        <ActionError error={lastError} onDismiss={dismissError} />
         <Composer
           placeholder={`Message ${room.kind === "dm" ? room.name : `#${room.name}`}`}
           onSend={(text) => client?.send(room.id, text)}

@@ -198,6 +198,19 @@ describe("ChatClient", () => {
     expect(fake.sent.filter((f) => f.type === "typing")).toHaveLength(1);
   });
 
+  it("tells its listeners about a refusal not tied to a send, until it is dismissed", () => {
+    const { client, deliver } = setup();
+    deliver(ready);
+    let calls = 0;
+    client.subscribe(() => calls++);
+    deliver({ type: "error", code: "rate_limited", message: "slow down", retryAfterMs: 500 });
+    expect(client.lastError).toMatchObject({ code: "rate_limited", message: "slow down" });
+    expect(calls).toBe(1);
+    client.dismissError();
+    expect(client.lastError).toBeNull();
+    expect(calls).toBe(2);
+  });
+
   it("returns the same room view until something changes", () => {
     const { client, deliver } = setup();
     client.open("r", [wireMessage(1)]);

@@ -52,6 +52,11 @@ export function useConnectionStatus(): ConnectionStatus {
   return useChatSelector((c) => c.status, "connecting");
 }
 
+/** The last refusal not tied to a send (a refused edit, reaction, invite...). */
+export function useLastError(): ChatClient["lastError"] {
+  return useChatSelector((c) => c.lastError, null);
+}
+
 /** The user's rooms with live unread state (empty until the socket is ready). */
 export function useLiveRooms(): RoomSummary[] {
   return useChatSelector((c) => c.rooms(), noRooms);

@@ -12,12 +12,12 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { Redis } from "ioredis";
 import {
   type Cluster,
   ensureDatabase,
   findNginx,
   PARLEY_ENTRY,
+  pingRedis,
   sharedSecret,
   startCluster,
 } from "./lib/cluster.ts";
@@ -123,19 +123,3 @@ console.log(
     "",
   ].join("\n"),
 );
-
-async function pingRedis(url: string): Promise<void> {
-  const client = new Redis(url, {
-    lazyConnect: true,
-    connectTimeout: 3_000,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  client.on("error", () => {});
-  try {
-    await client.connect();
-    await client.ping();
-  } finally {
-    client.disconnect();
-  }
-}

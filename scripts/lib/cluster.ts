@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { delimiter, join } from "node:path";
+import { Redis } from "ioredis";
 import pg from "pg";
 
 /** The built production server. */
@@ -444,4 +445,21 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       await Promise.all([lb.stop(timeoutMs), ...instances.map((i) => i.stop(timeoutMs))]);
     },
   };
+}
+
+/** Resolves when the Redis at `url` answers PING within a few seconds; rejects otherwise. */
+export async function pingRedis(url: string): Promise<void> {
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 3_000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  client.on("error", () => {});
+  try {
+    await client.connect();
+    await client.ping();
+  } finally {
+    client.disconnect();
+  }
 }

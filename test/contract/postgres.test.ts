@@ -56,16 +56,28 @@ async function openStore(schema: string, { owner = true } = {}) {
 
 const ann = { id: "u-ann", name: "Ann" };
 
+type Store = Awaited<ReturnType<typeof openStore>>;
+
+/** Two stores on one fresh schema through separate pools, as two instances would be. */
+async function withTwoInstances(run: (one: Store, two: Store) => Promise<void>) {
+  const schema = await freshSchema();
+  const one = await openStore(schema, { owner: false });
+  const two = await openStore(schema);
+  try {
+    await run(one, two);
+  } finally {
+    await one.close();
+    await two.close();
+  }
+}
+
 if (ready) {
   describeStoreContract("postgres", async () => openStore(await freshSchema()));
   describeAppendContract("postgres", async () => openStore(await freshSchema()));
 
   describe("postgres driver", () => {
     it("keeps seq gap-free with many concurrent appends through two separate pools", async () => {
-      const schema = await freshSchema();
-      const one = await openStore(schema, { owner: false });
-      const two = await openStore(schema);
-      try {
+      await withTwoInstances(async (one, two) => {
         await one.addUser(ann.id, ann.name);
         const a = await one.rooms.createRoom({ name: "a", slug: "a", createdBy: ann.id });
         const b = await one.rooms.createRoom({ name: "b", slug: "b", createdBy: ann.id });
@@ -90,17 +102,11 @@ if (ready) {
           expect(stored.map((m) => m.seq)).toEqual(oneToHundred);
           expect(await one.messages.position(room.id)).toEqual({ lastSeq: 100, lastRev: 0 });
         }
-      } finally {
-        await one.close();
-        await two.close();
-      }
+      });
     });
 
     it("stores a clientId retried through two pools at once exactly once", async () => {
-      const schema = await freshSchema();
-      const one = await openStore(schema, { owner: false });
-      const two = await openStore(schema);
-      try {
+      await withTwoInstances(async (one, two) => {
         await one.addUser(ann.id, ann.name);
         const a = await one.rooms.createRoom({ name: "a", slug: "a", createdBy: ann.id });
         const send = (store: typeof one, clientId: string) =>
@@ -112,17 +118,11 @@ if (ready) {
         expect(new Set(results.map((r) => r.message.id)).size).toBe(5);
         expect((await one.messages.after(a.id, 0, 50)).map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
         expect(await one.messages.position(a.id)).toEqual({ lastSeq: 5, lastRev: 0 });
-      } finally {
-        await one.close();
-        await two.close();
-      }
+      });
     });
 
     it("never edits a message back to life when an edit races its deletion", async () => {
-      const schema = await freshSchema();
-      const one = await openStore(schema, { owner: false });
-      const two = await openStore(schema);
-      try {
+      await withTwoInstances(async (one, two) => {
         await one.addUser(ann.id, ann.name);
         const a = await one.rooms.createRoom({ name: "a", slug: "a", createdBy: ann.id });
         for (let i = 0; i < 20; i++) {
@@ -146,10 +146,7 @@ if (ready) {
           .where((eb) => eb.or([eb("deleted_at", "is", null), eb("text", "!=", "")]))
           .execute();
         expect(alive).toEqual([]);
-      } finally {
-        await one.close();
-        await two.close();
-      }
+      });
     });
 
     it("lets several instances migrate one schema at once; each step is applied once", async () => {

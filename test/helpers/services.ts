@@ -1,8 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
 import pg from "pg";
-import { findNginx } from "../../scripts/lib/cluster.ts";
+import { findNginx, pingRedis } from "../../scripts/lib/cluster.ts";
 
 /** The PostgreSQL server tests use (a database the tests may create schemas in). */
 export const TEST_POSTGRES_URL =
@@ -50,22 +49,7 @@ export function postgresAvailable(): Promise<boolean> {
 
 /** True when TEST_REDIS_URL answers PING. */
 export function redisAvailable(): Promise<boolean> {
-  return available("Redis", TEST_REDIS_URL, async () => {
-    const client = new Redis(TEST_REDIS_URL, {
-      lazyConnect: true,
-      connectTimeout: 3_000,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-    });
-    // Swallow the connection error event; connect() rejects with it anyway.
-    client.on("error", () => {});
-    try {
-      await client.connect();
-      await client.ping();
-    } finally {
-      client.disconnect();
-    }
-  });
+  return available("Redis", TEST_REDIS_URL, () => pingRedis(TEST_REDIS_URL));
 }
 
 /** Runs SQL on the test server with a short-lived client (schema and database setup). */

@@ -32,7 +32,6 @@ const TTL_SECONDS = 3;
 const env = {
   DATABASE_URL: databaseUrl,
   REDIS_URL: TEST_REDIS_URL,
-  BETTER_AUTH_SECRET: "shared-secret-shared-secret-0123456789",
   PARLEY_PRESENCE_TTL_SECONDS: String(TTL_SECONDS),
 };
 

@@ -41,7 +41,6 @@ describe.runIf(ready)("unread counts across instances (PostgreSQL + Redis)", () 
     const env = {
       DATABASE_URL: databaseUrl,
       REDIS_URL: TEST_REDIS_URL,
-      BETTER_AUTH_SECRET: "unread-secret-unread-secret-0123456789",
     };
     [one, two] = await Promise.all([startServeLike({ env }), startServeLike({ env })]);
     bob = await joinAs(one.url);

@@ -21,7 +21,6 @@ const ready = (await postgresAvailable()) && (await redisAvailable());
 // Two instances on one PostgreSQL, relaying live events through Redis.
 const testDb = testDatabase();
 const { url: databaseUrl } = testDb;
-const secret = "shared-secret-shared-secret-0123456789";
 
 describe.runIf(ready)("several instances (PostgreSQL + Redis)", () => {
   let one: RunningServer;
@@ -35,7 +34,6 @@ describe.runIf(ready)("several instances (PostgreSQL + Redis)", () => {
     const env = {
       DATABASE_URL: databaseUrl,
       REDIS_URL: TEST_REDIS_URL,
-      BETTER_AUTH_SECRET: secret,
     };
     [one, two] = await Promise.all([startServeLike({ env }), startServeLike({ env })]);
     ann = await joinAs(one.url);

@@ -38,7 +38,6 @@ describe.runIf(ready)("a Redis outage", () => {
     env = {
       DATABASE_URL: databaseUrl,
       REDIS_URL: redis.url,
-      BETTER_AUTH_SECRET: "shared-secret-shared-secret-0123456789",
       PARLEY_PRESENCE_TTL_SECONDS: "3",
     };
     one = await startServeLike({ env });

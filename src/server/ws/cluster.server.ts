@@ -34,9 +34,7 @@ export function linkInstance(runtime: Runtime, deps: Deps) {
   const { relay, storage, log } = runtime;
   const failed = (what: string) => (error: unknown) =>
     log.error("cluster event failed", { what, error: String(error) });
-  const relayOut = (key: string, data: string) => {
-    relay?.publish(key, data).catch(() => {});
-  };
+  const { relayOut } = runner;
 
   /** A user joined a room: their local sockets subscribe and every local tab learns of it. */
   const joinedHere = async (userId: string, roomId: string) => {

@@ -68,6 +68,9 @@ export function createEffectRunner({ hub, online, storage, metrics, relay, onlin
   };
 
   const runner = {
+    /** Publishes to the other instances, best effort (see relayOut). */
+    relayOut,
+
     send(peer: Peer, frame: ServerFrame) {
       metrics.framesOut.inc({ type: frame.type });
       if (frame.type === "ack") metrics.acks.inc();

@@ -27,6 +27,20 @@ async function storedTexts(roomId: string): Promise<string[]> {
   }
 }
 
+/** Resolves once /readyz stops answering 200 (503 while draining, or the port closed). */
+async function untilNotReady(url: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const status = await fetch(`${url}/readyz`).then(
+      (response) => response.status,
+      () => 0,
+    );
+    if (status !== 200) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error("the server still reports ready 10 s after SIGTERM");
+}
+
 describe.runIf(ready)("SIGTERM", () => {
   beforeAll(async () => {
     await testDb.create();
@@ -48,7 +62,10 @@ describe.runIf(ready)("SIGTERM", () => {
     await ann.socket.next((f) => f.type === "ack");
     const started = performance.now();
     const stopping = server.stop();
-    // While it drains, a new upgrade is refused (or finds the port closed).
+    // Once the child has handled the signal (/readyz no longer 200), a new
+    // upgrade is refused (or finds the port closed). Asking before that
+    // raced the signal and could get a 101.
+    await untilNotReady(server.url);
     const refused = await upgradeStatus(server.url, {
       cookie: ann.cookie,
       origin: server.url,

@@ -120,7 +120,7 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
     await runner.run(peer, effects);
   }
 
-  return {
+  const hooks: Partial<Hooks> = {
     async upgrade(request) {
       const { runtime, admission } = await setup();
       const { config, auth } = runtime;
@@ -245,6 +245,60 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
         requestId: peer.context.requestId,
         error: String(error),
       });
+    },
+  };
+  return withErrorPaths(hooks, getRuntime);
+}
+
+/**
+ * crossws calls `open`, `close` and `error` without awaiting or catching
+ * them: a rejection there (the database failing mid-open, a socket gone)
+ * would be unhandled and end the process. Each is logged instead, and a
+ * socket whose `open` failed is closed (1011) so its client retries.
+ */
+export function withErrorPaths(
+  hooks: Partial<Hooks>,
+  getRuntime: () => Promise<Runtime>,
+): Partial<Hooks> {
+  const failed = (hook: string, peer: Peer, error: unknown) => {
+    getRuntime()
+      .then(({ log }) =>
+        log.error(`ws ${hook} failed`, {
+          user: peer.context?.user?.id,
+          requestId: peer.context?.requestId,
+          error: String(error),
+        }),
+      )
+      .catch(() => console.error(`ws ${hook} failed`, String(error)));
+  };
+  const { open, close, error } = hooks;
+  return {
+    ...hooks,
+    async open(peer) {
+      try {
+        await open?.(peer);
+      } catch (cause) {
+        failed("open", peer, cause);
+        try {
+          peer.close(1011, "server error");
+        } catch {
+          // already closed
+        }
+      }
+    },
+    async close(peer, details) {
+      try {
+        await close?.(peer, details);
+      } catch (cause) {
+        failed("close", peer, cause);
+      }
+    },
+    async error(peer, wsError) {
+      try {
+        await error?.(peer, wsError);
+      } catch (cause) {
+        failed("error", peer, cause);
+      }
     },
   };
 }

@@ -56,3 +56,56 @@ describe("handshakes that hang up (F-1)", () => {
     expect(open).toBe(0);
   });
 });
+describe("handshake fuzz (F-1, F-8)", () => {
+  it("300 upgrades hanging up at random points, with and without cookies, leave nothing behind", async () => {
+    const seed = Number(process.env.PARLEY_HANDSHAKE_SEED ?? Date.now() % 1_000_000);
+    const random = seededRandom(seed);
+    const other = await signUp(server.url);
+    const cookies = [undefined, cookie, other.cookie, "better-auth.session_token=forged.value"];
+    const total = 300;
+    const parallel = 16;
+    const statuses = new Map<string, number>();
+    const plan = Array.from({ length: total }, () => ({
+      how: HANG_UPS[Math.floor(random() * HANG_UPS.length)] as HangUp,
+      cookie: cookies[Math.floor(random() * cookies.length)],
+      origin: random() < 0.9 ? server.url : "https://evil.example",
+    }));
+    const started = performance.now();
+    let next = 0;
+    const worker = async () => {
+      while (next < plan.length) {
+        const step = plan[next++];
+        if (!step) return;
+        const status = await abortedHandshake(server.url, step.how, {
+          cookie: step.cookie,
+          origin: step.origin,
+        });
+        const key = `${step.how}:${status}`;
+        statuses.set(key, (statuses.get(key) ?? 0) + 1);
+      }
+    };
+    await Promise.all(Array.from({ length: parallel }, worker));
+    const ms = Math.round(performance.now() - started);
+    console.log(
+      `handshake fuzz (seed ${seed}, PARLEY_HANDSHAKE_SEED replays it): ${total} upgrades in ${ms} ms`,
+      Object.fromEntries([...statuses].sort()),
+    );
+    expect(ms).toBeLessThan(25_000);
+
+    await expectAlive();
+    const open = await eventually(
+      () => metricValue(server.url, "parley_open_connections"),
+      (n) => n === 0,
+    );
+    expect(open).toBe(0);
+    // No slot leaked: both fuzzed users can still open their full quota
+    // (the test server keeps the default of 20 sockets per user).
+    for (const who of [cookie, other.cookie]) {
+      const sockets = [];
+      for (let i = 0; i < 20; i++) sockets.push(await connect(server.url, who));
+      for (const socket of sockets) socket.close();
+      await Promise.all(sockets.map((s) => s.closed));
+    }
+    await expectAlive();
+  }, 60_000);
+});

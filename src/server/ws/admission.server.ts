@@ -30,16 +30,31 @@ export function createAdmission(limits: Config["limits"], now: () => number = Da
       return null;
     },
 
-    /** Counts a socket from its upgrade on (so parallel upgrades count too). */
-    opened(userId: string, ip: string) {
+    /**
+     * Holds a slot for a socket from its upgrade on (so parallel upgrades
+     * count too) and returns its release. The release runs once however
+     * often it is called: the caller ties it to the TCP socket's close, so
+     * a client that hangs up before the 101, or whose handshake ws refuses,
+     * frees its slot as surely as one that opened and closed.
+     */
+    hold(userId: string, ip: string): () => void {
       bump(perUser, userId, 1);
       bump(perIp, ip, 1);
+      let held = true;
+      return () => {
+        if (!held) return;
+        held = false;
+        bump(perUser, userId, -1);
+        bump(perIp, ip, -1);
+        if (!perUser.has(userId)) userBuckets.delete(userId);
+      };
     },
 
-    closed(userId: string, ip: string) {
-      bump(perUser, userId, -1);
-      bump(perIp, ip, -1);
-      if (!perUser.has(userId)) userBuckets.delete(userId);
+    /** Sockets counted now, for tests and metrics. */
+    held(): { users: number; ips: number; sockets: number } {
+      let sockets = 0;
+      for (const count of perUser.values()) sockets += count;
+      return { users: perUser.size, ips: perIp.size, sockets };
     },
 
     /** Admits one frame of the peer's. */

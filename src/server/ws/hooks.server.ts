@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import type { Socket } from "node:net";
+import { Duplex } from "node:stream";
 import type { Hooks, Peer } from "crossws";
 import { handleFrame } from "../../core/handle-frame";
 import { Hub, SLOW_CONSUMER_BYTES } from "../../core/hub";
@@ -145,9 +147,15 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
           requestId,
         });
       }
-      admission.opened(session.user.id, ip);
+      // The client may have hung up during the session lookup: a slot
+      // counted now would never be freed, since its socket never opens.
+      const socket = upgradeSocket(request);
+      if (socket?.destroyed) return refuse(runtime, "hung_up", 400, "Gone", { requestId });
+      // The slot lives as long as the TCP connection, opened or not (F-8).
+      const release = admission.hold(session.user.id, ip);
+      socket?.once("close", release);
       const { user, token, expiresAt } = session;
-      return { context: { user, ip, requestId, session: { token, expiresAt } } };
+      return { context: { user, ip, requestId, session: { token, expiresAt }, release } };
     },
 
     async open(peer) {
@@ -218,11 +226,12 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
     async close(peer, details) {
       closed.add(peer);
       heartbeat.untrack(peer);
-      const { runtime, admission, runner, presence } = await setup();
-      const { user, ip, session } = peer.context;
+      const { runtime, runner, presence } = await setup();
+      const { user, session } = peer.context;
       if (!user) return;
       runtime.metrics.connections.inc({}, -1);
-      admission.closed(user.id, ip);
+      // Usually released already, when the TCP socket closed.
+      peer.context.release();
       sessions.forget(peer, session.token);
       const rooms = hub.drop(peer);
       // While draining, leases are left to lapse: the user is expected back
@@ -248,6 +257,18 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
     },
   };
   return withErrorPaths(hooks, getRuntime);
+}
+
+/**
+ * The TCP socket under an upgrade request on the production server (srvx's
+ * NodeRequest carries it); undefined elsewhere (the dev server), where a
+ * slot is released by the `close` hook alone.
+ */
+function upgradeSocket(request: Request): Socket | undefined {
+  const node = (request as { runtime?: { node?: { upgrade?: { socket?: unknown } } } }).runtime
+    ?.node;
+  const socket = node?.upgrade?.socket;
+  return socket instanceof Duplex ? (socket as Socket) : undefined;
 }
 
 /**

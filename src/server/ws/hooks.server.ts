@@ -85,11 +85,17 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
     status: number,
     body: string,
     fields: object,
+    headers?: Record<string, string>,
   ) => {
     runtime.metrics.upgradesRefused.inc({ reason });
     runtime.log.warn("upgrade refused", { reason, ...fields });
-    return new Response(body, { status });
+    return new Response(body, { status, headers });
   };
+  /** 429 for an upgrade over its connect budget, with when to try again. */
+  const tooFast = (runtime: Runtime, waitMs: number, fields: object) =>
+    refuse(runtime, "connect_rate", 429, "too many connection attempts", fields, {
+      "retry-after": String(Math.max(1, Math.ceil(waitMs / 1000))),
+    });
 
   async function handleText(peer: Peer, raw: string): Promise<void> {
     const { runtime, admission, runner } = await setup();
@@ -132,13 +138,19 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
       }
       // One id per handshake ties its log lines together (a proxy's id wins).
       const requestId = request.headers.get("x-request-id")?.slice(0, 64) || randomUUID();
+      const ip = clientIp(request, config.trustProxy);
+      // Every attempt, signed in or not, spends from its address's budget
+      // before it costs a session lookup (F-11).
+      const ipWait = admission.connectWait("ip", ip);
+      if (ipWait > 0) return tooFast(runtime, ipWait, { ip, requestId });
       const origin = request.headers.get("origin");
       if (!isOriginAllowed(origin, request.headers.get("host"), config.allowedOrigins)) {
         return refuse(runtime, "origin", 403, "Forbidden origin", { origin, requestId });
       }
       const session = await sessionOf(auth, request.headers);
       if (!session) return refuse(runtime, "no_session", 401, "Unauthorized", { requestId });
-      const ip = clientIp(request, config.trustProxy);
+      const userWait = admission.connectWait("user", session.user.id);
+      if (userWait > 0) return tooFast(runtime, userWait, { user: session.user.id, ip, requestId });
       const refusal = admission.refusal(session.user.id, ip);
       if (refusal) {
         return refuse(runtime, "too_many_connections", 429, refusal, {

@@ -1,9 +1,62 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connect, signUp } from "../helpers/clients";
+import { connect, type Frame, signUp } from "../helpers/clients";
+import { closeAll, createRoom, framesWhere, joinAs } from "../helpers/integration-extra";
 import { RawWebSocket } from "../helpers/raw-ws";
 import { type RunningServer, startServer } from "../helpers/server";
 
-// Issue 18, F-11: connect/close churn was not rate limited.
+// Issue 18, F-11: connect/close churn was not rate limited, and each
+// presence change went out once per shared room (20 shared rooms, 50
+// cycles: 2,000 frames to one victim).
+const presenceOf = (userId: string) => (f: Frame) =>
+  f.type === "presence" && (f.user as { id: string }).id === userId;
+
+describe("presence under churn (F-11)", () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(() => server?.stop());
+
+  it("a user sharing 20 rooms with the victim reaches them once per change, not once per room", async () => {
+    const slugs = ["general"];
+    for (let i = 0; i < 19; i++) slugs.push(createRoom(server.dataDir).slug);
+    const victim = await joinAs(server.url, slugs);
+    const attacker = await joinAs(server.url, slugs);
+    await closeAll([attacker.socket]);
+    const count = () => framesWhere(victim.socket, presenceOf(attacker.userId)).length;
+    await victim.socket.next(() => count() >= 2);
+    const before = count();
+    const cycles = 50;
+    const perConnect: number[] = [];
+    const started = performance.now();
+    for (let i = 0; i < cycles; i++) {
+      const at = count();
+      const socket = await connect(server.url, attacker.cookie);
+      // Its "online" is written before `ready`'s work ends; wait for it.
+      await victim.socket.next(() => count() > at);
+      const online = count();
+      perConnect.push(online - at);
+      socket.close();
+      await socket.closed;
+      await victim.socket.next(() => count() > online);
+    }
+    const ms = Math.round(performance.now() - started);
+    const frames = count() - before;
+    console.log(
+      `churn: ${cycles} connect/close cycles over 20 shared rooms in ${ms} ms: ${frames} presence frames to the victim`,
+    );
+    expect(perConnect.every((n) => n === 1)).toBe(true);
+    expect(frames).toBe(2 * cycles);
+    // Each says who and which way, and names no room.
+    const last = framesWhere(victim.socket, presenceOf(attacker.userId)).at(-1);
+    expect(last).toEqual({
+      type: "presence",
+      user: { id: attacker.userId, name: attacker.name },
+      online: false,
+    });
+    victim.socket.close();
+  });
+});
 
 describe("upgrade rate limits (F-11)", () => {
   const PER_USER = 4;

@@ -185,10 +185,11 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
         // Hold the lease first: whoever hears "online" and asks for the
         // member list must find this user online in it.
         await presence.arrived(user.id);
-        runner.announce(
-          peer,
+        runner.announceUser(
+          user,
           rooms.map((room) => room.id),
           true,
+          peer,
         );
       }
       // The request id names the socket in open and close lines; crossws's
@@ -249,7 +250,7 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
       // While draining, leases are left to lapse: the user is expected back
       // on another instance within seconds, and an "offline" now would flicker.
       if (online.remove(user.id, peer) && !isDraining() && (await presence.departed(user.id))) {
-        runner.announce(peer, rooms, false);
+        runner.announceUser(user, rooms, false, peer);
       }
       runtime.log.info("ws close", {
         user: user.id,

@@ -15,7 +15,7 @@ import { linkInstance } from "./cluster.server";
 import { createEffectRunner, type EffectRunner } from "./effects.server";
 import { frameWriter } from "./frame-writer.server";
 import { startHeartbeat } from "./heartbeat.server";
-import { isOriginAllowed } from "./origin";
+import { isOriginAllowed, ownOrigin } from "./origin";
 import { createPresenceTracker, type PresenceTracker } from "./presence.server";
 import { createSessionWatch } from "./sessions.server";
 import "./context";
@@ -144,7 +144,16 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
       const ipWait = admission.connectWait("ip", ip);
       if (ipWait > 0) return tooFast(runtime, ipWait, { ip, requestId });
       const origin = request.headers.get("origin");
-      if (!isOriginAllowed(origin, request.headers.get("host"), config.allowedOrigins)) {
+      const socket = upgradeSocket(request);
+      const own = ownOrigin(
+        {
+          host: request.headers.get("host"),
+          forwardedProto: request.headers.get("x-forwarded-proto"),
+          encrypted: (socket as { encrypted?: boolean } | undefined)?.encrypted === true,
+        },
+        config,
+      );
+      if (!isOriginAllowed(origin, own, config.allowedOrigins)) {
         return refuse(runtime, "origin", 403, "Forbidden origin", { origin, requestId });
       }
       const session = await sessionOf(auth, request.headers);
@@ -161,7 +170,6 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
       }
       // The client may have hung up during the session lookup: a slot
       // counted now would never be freed, since its socket never opens.
-      const socket = upgradeSocket(request);
       if (socket?.destroyed) return refuse(runtime, "hung_up", 400, "Gone", { requestId });
       // The slot lives as long as the TCP connection, opened or not (F-8).
       const release = admission.hold(session.user.id, ip);

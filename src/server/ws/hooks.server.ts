@@ -158,6 +158,9 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
       }
       const session = await sessionOf(auth, request.headers);
       if (!session) return refuse(runtime, "no_session", 401, "Unauthorized", { requestId });
+      // The lookup may have outlasted the start of a shutdown: a socket
+      // opened now would miss the drain's 1012 and be cut without one.
+      if (isDraining()) return refuse(runtime, "draining", 503, "Server shutting down", {});
       const userWait = admission.connectWait("user", session.user.id);
       if (userWait > 0) return tooFast(runtime, userWait, { user: session.user.id, ip, requestId });
       const refusal = admission.refusal(session.user.id, ip);

@@ -9,6 +9,7 @@ import { NodeRequest, serve } from "srvx/node";
 import { getConfig } from "../src/env";
 import { MAX_FRAME_BYTES } from "../src/protocol/frames";
 import { drain } from "../src/server/drain.server";
+import { createLogger } from "../src/server/log.server";
 import { getRuntime } from "../src/server/runtime.server";
 
 const config = (() => {
@@ -20,6 +21,7 @@ const config = (() => {
     process.exit(1);
   }
 })();
+const log = createLogger(config.logLevel);
 const nitroApp = useNitroApp();
 // Slowloris: a request's headers must arrive within seconds, not Node's
 // default minute, and the check runs every second rather than every 30 s.
@@ -67,14 +69,73 @@ const ws = wsAdapter({
 
 const node = server.node?.server;
 if (!(node instanceof HttpServer)) throw new Error("srvx did not create a Node HTTP server");
+
+/** Errors of a peer that went away mid-answer: ordinary on the internet, not failures. */
+const HUNG_UP = new Set([
+  "ECONNRESET",
+  "EPIPE",
+  "ECONNABORTED",
+  "ETIMEDOUT",
+  "ERR_STREAM_DESTROYED",
+  "ERR_STREAM_WRITE_AFTER_END",
+]);
+function socketError(where: string, error: NodeJS.ErrnoException) {
+  if (error.code && HUNG_UP.has(error.code))
+    log.debug("client hung up", { where, code: error.code });
+  else log.warn("socket error", { where, error: String(error) });
+}
+
+// Node removes its own error handler from a socket it hands to `upgrade`:
+// without one, a client that hangs up while the answer (101, 401, 403, 429,
+// 503) is being written makes EPIPE/ECONNRESET an uncaught error, and the
+// process exits (issue 18, F-1). The listener stays for the socket's life;
+// ws adds its own once the upgrade completes.
+const onUpgradeSocketError = (error: Error) => socketError("upgrade", error);
+
 node.on("upgrade", (req, socket, head) => {
-  const request = new NodeRequest({ req, upgrade: { socket, head } } as never);
-  // crossws parks the upgrade Request on the IncomingMessage (`_request`)
-  // for the socket's whole life and never reads it again; letting it go
-  // frees its parsed URL and headers per idle connection.
-  void ws.handleUpgrade(req, socket, head, request).finally(() => {
+  socket.on("error", onUpgradeSocketError);
+  const done = () => {
+    // crossws parks the upgrade Request on the IncomingMessage (`_request`)
+    // for the socket's whole life and never reads it again; letting it go
+    // frees its parsed URL and headers per idle connection.
     delete (req as { _request?: unknown })._request;
-  });
+  };
+  try {
+    const request = new NodeRequest({ req, upgrade: { socket, head } } as never);
+    ws.handleUpgrade(req, socket, head, request)
+      .catch((error: unknown) => {
+        // A failure inside the handshake is this connection's alone.
+        log.error("upgrade failed", { error: String(error) });
+        socket.destroy();
+      })
+      .finally(done);
+  } catch (error) {
+    log.error("upgrade failed", { error: String(error) });
+    socket.destroy();
+    done();
+  }
+});
+
+// Node's default answer to a malformed or timed-out request writes to the
+// socket and destroys it; this one does the same, skips the write when the
+// client is already gone, and logs what happened.
+node.on("clientError", (error: NodeJS.ErrnoException, socket) => {
+  socketError("http", error);
+  // A response already under way must not get a second head written into it.
+  const answering = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (!socket.writable || answering?.headersSent || (error.code && HUNG_UP.has(error.code))) {
+    socket.destroy();
+    return;
+  }
+  const status =
+    error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+      ? "408 Request Timeout"
+      : error.code === "HPE_HEADER_OVERFLOW"
+        ? "431 Request Header Fields Too Large"
+        : "400 Bad Request";
+  socket.on("error", () => {});
+  socket.write(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  socket.destroy();
 });
 
 // Warm the runtime (migrations, auth secret) before the first request, and

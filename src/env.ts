@@ -52,6 +52,16 @@ export const ENV_DOCS = [
     "Open websockets per client IP; the next upgrade gets HTTP 429.",
   ],
   [
+    "PARLEY_USER_CONNECTS_PER_MINUTE",
+    "30",
+    "Websocket upgrades a user may start per minute (all at once, or spread out); more get HTTP 429 with Retry-After.",
+  ],
+  [
+    "PARLEY_IP_CONNECTS_PER_MINUTE",
+    "300",
+    "Websocket upgrades (signed in or not) a client IP may start per minute; more get HTTP 429 with Retry-After.",
+  ],
+  [
     "PARLEY_PRESENCE_TTL_SECONDS",
     "15",
     "How long a user stays online after their instance stops renewing (it died or froze); renewed every third of it. Several instances only.",
@@ -153,6 +163,8 @@ const schema = z.object({
   PARLEY_RATE_BURST: positiveInt(20),
   PARLEY_MAX_SOCKETS_PER_USER: positiveInt(20),
   PARLEY_MAX_SOCKETS_PER_IP: positiveInt(100),
+  PARLEY_USER_CONNECTS_PER_MINUTE: positiveInt(30),
+  PARLEY_IP_CONNECTS_PER_MINUTE: positiveInt(300),
   PARLEY_PRESENCE_TTL_SECONDS: z.coerce
     .number()
     .int()
@@ -187,6 +199,9 @@ export type Config = {
     rateBurst: number;
     socketsPerUser: number;
     socketsPerIp: number;
+    /** Upgrades a user, and an IP, may start per minute (token buckets of that size). */
+    connectsPerMinutePerUser: number;
+    connectsPerMinutePerIp: number;
   };
   /** Lifetime of a presence lease; instances renew theirs every third of it. */
   presenceTtlMs: number;
@@ -237,6 +252,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       rateBurst: value.PARLEY_RATE_BURST,
       socketsPerUser: value.PARLEY_MAX_SOCKETS_PER_USER,
       socketsPerIp: value.PARLEY_MAX_SOCKETS_PER_IP,
+      connectsPerMinutePerUser: value.PARLEY_USER_CONNECTS_PER_MINUTE,
+      connectsPerMinutePerIp: value.PARLEY_IP_CONNECTS_PER_MINUTE,
     },
     presenceTtlMs: value.PARLEY_PRESENCE_TTL_SECONDS * 1000,
     trustProxy: value.PARLEY_TRUST_PROXY,

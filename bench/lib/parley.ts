@@ -41,6 +41,8 @@ export async function startParley(
       // senders far above a person's rate: lift the abuse limits.
       PARLEY_MAX_SOCKETS_PER_IP: "1000000",
       PARLEY_MAX_SOCKETS_PER_USER: "1000000",
+      PARLEY_USER_CONNECTS_PER_MINUTE: "1000000",
+      PARLEY_IP_CONNECTS_PER_MINUTE: "1000000",
       PARLEY_RATE_PER_SECOND: "1000000",
       PARLEY_RATE_BURST: "1000000",
       NODE_ENV: "production",

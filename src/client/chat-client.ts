@@ -295,6 +295,17 @@ export class ChatClient {
         break;
       }
       case "presence": {
+        if (frame.roomId === undefined) {
+          // About the user in every room: update wherever they are listed.
+          const { id } = frame.user;
+          for (const tracked of this.#tracked.values()) {
+            if (!tracked.members.some((m) => m.id === id)) continue;
+            tracked.members = tracked.members.map((m) =>
+              m.id === id ? { ...m, online: frame.online } : m,
+            );
+          }
+          break;
+        }
         const tracked = this.#tracked.get(frame.roomId);
         if (!tracked) return;
         const known = tracked.members.some((m) => m.id === frame.user.id);

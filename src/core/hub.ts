@@ -92,6 +92,39 @@ export class Hub<S extends Sink = Sink> {
     return rooms;
   }
 
+  /**
+   * Writes `data` once to every sink subscribed to any of the rooms, except
+   * `except`: a sink in several of them gets it once. Returns how many got it.
+   */
+  publishToRooms(roomIds: Iterable<string>, data: string, except?: S): number {
+    const { writer, highWaterMark } = this;
+    let prepared: unknown;
+    let prepare = true;
+    const seen = new Set<S>();
+    if (except !== undefined) seen.add(except);
+    let count = 0;
+    for (const roomId of roomIds) {
+      const sinks = this.#rooms.get(roomId);
+      if (!sinks) continue;
+      for (const sink of sinks) {
+        if (seen.has(sink)) continue;
+        seen.add(sink);
+        if (writer.queued(sink) > highWaterMark) {
+          this.drop(sink);
+          this.onSlow(sink);
+          continue;
+        }
+        if (prepare) {
+          prepared = writer.prepare(data);
+          prepare = false;
+        }
+        writer.write(sink, prepared, data);
+        count++;
+      }
+    }
+    return count;
+  }
+
   /** Writes `data` to every subscriber of the room except `except`; returns how many got it. */
   publish(roomId: string, data: string, except?: S): number {
     const sinks = this.#rooms.get(roomId);

@@ -27,6 +27,11 @@ export class TokenBucket {
     return Math.ceil(((1 - this.#tokens) / this.perSecond) * 1000);
   }
 
+  /** True when the bucket has refilled to its burst by `now` (it can be forgotten). */
+  isFull(now: number): boolean {
+    return this.#tokens + ((now - this.#at) / 1000) * this.perSecond >= this.burst;
+  }
+
   /** Gives back a token taken for a frame that was refused elsewhere. */
   refund(): void {
     this.#tokens = Math.min(this.burst, this.#tokens + 1);

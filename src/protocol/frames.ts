@@ -139,7 +139,16 @@ export const serverFrame = z.discriminatedUnion("type", [
     members: z.array(memberSchema),
   }),
   serverOnly("members", { roomId: z.string(), members: z.array(memberSchema) }),
-  serverOnly("presence", { roomId: z.string(), user: userSchema, online: z.boolean() }),
+  /**
+   * A user came online or went offline. Without `roomId` it is about the
+   * user wherever they are a member (one frame per change, however many
+   * rooms are shared); with one, they are present in that room (a subscribe).
+   */
+  serverOnly("presence", {
+    roomId: z.string().optional(),
+    user: userSchema,
+    online: z.boolean(),
+  }),
   serverOnly("typing", { roomId: z.string(), user: userSchema }),
   /** This user's read marker moved (from any of their devices). */
   serverOnly("read", { roomId: z.string(), seq: z.number().int() }),

@@ -71,6 +71,8 @@ export async function startServer(
         PARLEY_RATE_PER_SECOND: "100000",
         PARLEY_RATE_BURST: "100000",
         PARLEY_MAX_SOCKETS_PER_IP: "100000",
+        PARLEY_USER_CONNECTS_PER_MINUTE: "100000",
+        PARLEY_IP_CONNECTS_PER_MINUTE: "100000",
         ...options.env,
       },
       stdio: ["ignore", "pipe", "pipe"],

@@ -100,6 +100,8 @@ describe.runIf(ready)("failover chaos: 3 instances behind nginx, PostgreSQL and 
         PARLEY_RATE_PER_SECOND: "100000",
         PARLEY_RATE_BURST: "100000",
         PARLEY_MAX_SOCKETS_PER_IP: "100000",
+        PARLEY_USER_CONNECTS_PER_MINUTE: "100000",
+        PARLEY_IP_CONNECTS_PER_MINUTE: "100000",
       },
     });
     const ops = randomUUID();

@@ -153,6 +153,36 @@ describe.runIf(ready)("a cluster of instances (PostgreSQL + Redis)", () => {
     expect(last?.online).toBe(true);
   });
 
+  it("a stale 'offline' relayed as user-level presence news is answered the same way", async () => {
+    const kim = track(await joinAs(two.url));
+    await ann.socket.next(presenceOf(kim.userId, true));
+    // The relay message an instance now sends for a presence change: the
+    // user, which way, and their rooms (one frame per recipient socket).
+    const news = { user: { id: kim.userId, name: kim.name }, online: false, rooms: [general] };
+    const redis = new Redis(TEST_REDIS_URL);
+    try {
+      const envelope = {
+        origin: "stale-instance",
+        roomId: `p:${kim.userId}`,
+        data: JSON.stringify(news),
+      };
+      await redis.publish(DEFAULT_RELAY_CHANNEL, JSON.stringify(envelope));
+    } finally {
+      await redis.quit();
+    }
+    const stale = await ann.socket.next(presenceOf(kim.userId, false));
+    expect(stale).toEqual({ type: "presence", user: news.user, online: false });
+    const start = ann.socket.frames.indexOf(stale);
+    await ann.socket.next(
+      (f) => presenceOf(kim.userId, true)(f) && ann.socket.frames.indexOf(f) > start,
+    );
+    await settle(300);
+    const mine = ann.socket.frames.filter(
+      (f) => f.type === "presence" && (f.user as { id: string }).id === kim.userId,
+    );
+    expect(mine.map((f) => f.online)).toEqual([true, false, true]);
+  });
+
   it("an instance killed with SIGKILL takes its users out of presence within the lease", async () => {
     const three = await startServeLike({ env });
     try {

@@ -45,6 +45,31 @@ describe("PARLEY_ALLOWED_ORIGINS guards the websocket upgrade", () => {
   });
 });
 
+describe("the Origin check compares scheme, host and port (F-18)", () => {
+  it("refuses an https Origin with the right host against a plain-http server (403)", async () => {
+    const https = server.url.replace(/^http:/, "https:");
+    expect(await upgradeStatus(server.url, { cookie, origin: https })).toBe(403);
+    // An X-Forwarded-Proto from a proxy that is not trusted changes nothing.
+    const spoofed = { cookie, origin: https, "x-forwarded-proto": "https" };
+    expect(await upgradeStatus(server.url, spoofed)).toBe(403);
+  });
+
+  it("behind a trusted proxy, the scheme comes from X-Forwarded-Proto", async () => {
+    const proxied = await startServeLike({ env: { PARLEY_TRUST_PROXY: "true" } });
+    try {
+      const user = await signUp(proxied.url);
+      const https = proxied.url.replace(/^http:/, "https:");
+      const overTls = { cookie: user.cookie, "x-forwarded-proto": "https" };
+      expect(await upgradeStatus(proxied.url, { ...overTls, origin: https })).toBe(101);
+      // The page was https, so an http Origin is not the app's.
+      expect(await upgradeStatus(proxied.url, { ...overTls, origin: proxied.url })).toBe(403);
+      expect(await upgradeStatus(proxied.url, { cookie: user.cookie, origin: https })).toBe(403);
+    } finally {
+      await proxied.stop();
+    }
+  });
+});
+
 describe("PARLEY_ALLOWED_ORIGINS is shared with the auth API", () => {
   const signUpFrom = (origin: string) =>
     fetch(`${server.url}/api/auth/sign-up/email`, {

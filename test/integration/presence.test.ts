@@ -6,7 +6,6 @@ import {
   framesWhere,
   joinAs,
   type Member,
-  roomIdFromReady,
   settle,
   startServeLike,
   userIdOf,
@@ -31,12 +30,11 @@ const presenceOf = (userId: string, online?: boolean) => (f: Frame) =>
   (online === undefined || f.online === online);
 
 describe("presence", () => {
-  it("announces a user's first socket and last close once, per room, to the others", async () => {
+  it("announces a user's first socket and last close once to the others, naming no room", async () => {
     const room = createRoom(server.dataDir);
     const watcher: Member = await joinAs(server.url, ["general", room.slug]);
     const outsider: Member = await joinAs(server.url, [room.slug]);
     sockets.push(watcher.socket, outsider.socket);
-    const general = roomIdFromReady(watcher.socket, "general");
 
     const b = await signUp(server.url);
     await getPage(server.url, "/r/general", b.cookie);
@@ -47,7 +45,6 @@ describe("presence", () => {
     const online = await watcher.socket.next(presenceOf(bId, true));
     expect(online).toEqual({
       type: "presence",
-      roomId: general,
       user: { id: bId, name: b.name },
       online: true,
     });
@@ -72,7 +69,6 @@ describe("presence", () => {
     const offline = await watcher.socket.next(presenceOf(bId, false));
     expect(offline).toEqual({
       type: "presence",
-      roomId: general,
       user: { id: bId, name: b.name },
       online: false,
     });

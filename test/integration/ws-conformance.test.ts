@@ -574,7 +574,12 @@ describe("the app over raw frames", () => {
     await presence(true);
     offender.ws.sendFrame({ opcode: 0x3, payload: "x" });
     await expectClosedWith(offender.ws, 1002);
-    expect(await presence(false)).toMatchObject({ roomId: general });
+    // A presence change is about the user, so it names no room (issue 18, F-11).
+    expect(await presence(false)).toEqual({
+      type: "presence",
+      user: expect.objectContaining({ id: offender.id }),
+      online: false,
+    });
   });
 });
 

@@ -198,6 +198,56 @@ describe("ChatClient", () => {
     expect(fake.sent.filter((f) => f.type === "typing")).toHaveLength(1);
   });
 
+  it("a presence frame without a room updates the user in every open room that lists them", () => {
+    const { client, deliver } = setup();
+    deliver(ready);
+    client.open("r", []);
+    client.open("s", []);
+    client.open("t", []);
+    const x = { id: "x", name: "X" };
+    const y = { id: "y", name: "Y" };
+    deliver({
+      type: "subscribed",
+      roomId: "r",
+      lastSeq: 0,
+      lastRev: 0,
+      members: [
+        { ...x, online: false },
+        { ...y, online: true },
+      ],
+    });
+    deliver({
+      type: "subscribed",
+      roomId: "s",
+      lastSeq: 0,
+      lastRev: 0,
+      members: [{ ...x, online: false }],
+    });
+    deliver({
+      type: "subscribed",
+      roomId: "t",
+      lastSeq: 0,
+      lastRev: 0,
+      members: [{ ...y, online: true }],
+    });
+    deliver({ type: "presence", user: x, online: true });
+    expect(client.roomView("r").members).toEqual([
+      { ...x, online: true },
+      { ...y, online: true },
+    ]);
+    expect(client.roomView("s").members).toEqual([{ ...x, online: true }]);
+    // Not listed in t: a room-less presence does not make anyone a member.
+    expect(client.roomView("t").members).toEqual([{ ...y, online: true }]);
+    deliver({ type: "presence", user: x, online: false });
+    expect(client.roomView("s").members).toEqual([{ ...x, online: false }]);
+    // A presence in a room still adds a member the list did not have.
+    deliver({ type: "presence", roomId: "t", user: x, online: true });
+    expect(client.roomView("t").members).toEqual([
+      { ...y, online: true },
+      { ...x, online: true },
+    ]);
+  });
+
   it("tells its listeners about a refusal not tied to a send, until it is dismissed", () => {
     const { client, deliver } = setup();
     deliver(ready);

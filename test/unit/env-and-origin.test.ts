@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "../../src/env";
-import { isOriginAllowed } from "../../src/server/ws/origin";
+import { isOriginAllowed, ownOrigin } from "../../src/server/ws/origin";
 
 describe("parseConfig", () => {
   it("has working defaults", () => {
@@ -14,7 +14,14 @@ describe("parseConfig", () => {
       allowedOrigins: [],
       publicUrl: undefined,
       authAttemptsPerMinute: 10,
-      limits: { ratePerSecond: 10, rateBurst: 20, socketsPerUser: 20, socketsPerIp: 100 },
+      limits: {
+        ratePerSecond: 10,
+        rateBurst: 20,
+        socketsPerUser: 20,
+        socketsPerIp: 100,
+        connectsPerMinutePerUser: 30,
+        connectsPerMinutePerIp: 300,
+      },
       presenceTtlMs: 15_000,
       trustProxy: false,
       metricsToken: undefined,
@@ -95,6 +102,8 @@ describe("parseConfig", () => {
     ["PARLEY_AUTH_ATTEMPTS_PER_MINUTE", "many"],
     ["PARLEY_RATE_PER_SECOND", "0"],
     ["PARLEY_MAX_SOCKETS_PER_IP", "-1"],
+    ["PARLEY_USER_CONNECTS_PER_MINUTE", "0"],
+    ["PARLEY_IP_CONNECTS_PER_MINUTE", "lots"],
     ["PARLEY_TRUST_PROXY", "yes"],
     ["PARLEY_PRESENCE_TTL_SECONDS", "2"],
     ["PARLEY_PRESENCE_TTL_SECONDS", "soon"],
@@ -106,20 +115,72 @@ describe("parseConfig", () => {
 });
 
 describe("isOriginAllowed", () => {
-  it("allows the app's own host and configured extras", () => {
-    expect(isOriginAllowed("http://localhost:3000", "localhost:3000", [])).toBe(true);
-    expect(isOriginAllowed("https://chat.example", "internal:3000", ["https://chat.example"])).toBe(
-      true,
-    );
+  it("allows the app's own origin and configured extras", () => {
+    expect(isOriginAllowed("http://localhost:3000", "http://localhost:3000", [])).toBe(true);
+    expect(
+      isOriginAllowed("https://chat.example", "http://internal:3000", ["https://chat.example"]),
+    ).toBe(true);
+    // Canonical forms compare equal: case of the host, an explicit default port.
+    expect(isOriginAllowed("http://LOCALHOST:3000", "http://localhost:3000", [])).toBe(true);
+    expect(isOriginAllowed("https://chat.example:443", "https://chat.example", [])).toBe(true);
   });
 
   it("refuses a foreign or malformed origin", () => {
-    expect(isOriginAllowed("https://evil.example", "localhost:3000", [])).toBe(false);
-    expect(isOriginAllowed("http://localhost:3001", "localhost:3000", [])).toBe(false);
-    expect(isOriginAllowed("null", "localhost:3000", [])).toBe(false);
+    expect(isOriginAllowed("https://evil.example", "http://localhost:3000", [])).toBe(false);
+    expect(isOriginAllowed("http://localhost:3001", "http://localhost:3000", [])).toBe(false);
+    expect(isOriginAllowed("null", "http://localhost:3000", [])).toBe(false);
+    expect(isOriginAllowed("ftp://localhost:3000", "http://localhost:3000", [])).toBe(false);
+  });
+
+  it("compares the scheme too, not only the host (F-18)", () => {
+    expect(isOriginAllowed("https://localhost:3000", "http://localhost:3000", [])).toBe(false);
+    expect(isOriginAllowed("http://chat.example", "https://chat.example", [])).toBe(false);
+  });
+
+  it("refuses every Origin when the app's own origin is unknown (no Host)", () => {
+    expect(isOriginAllowed("http://localhost:3000", null, [])).toBe(false);
   });
 
   it("lets non-browser clients without Origin through (they carry no ambient cookie)", () => {
-    expect(isOriginAllowed(null, "localhost:3000", [])).toBe(true);
+    expect(isOriginAllowed(null, "http://localhost:3000", [])).toBe(true);
+  });
+});
+
+describe("ownOrigin", () => {
+  const direct = { publicUrl: undefined, trustProxy: false };
+  const proxied = { publicUrl: undefined, trustProxy: true };
+  const plain = { host: "chat.example:8080", forwardedProto: null, encrypted: false };
+
+  it("is PARLEY_PUBLIC_URL when set, whatever the request says", () => {
+    const config = { publicUrl: "https://Chat.Example", trustProxy: false };
+    expect(ownOrigin({ ...plain, forwardedProto: "http" }, config)).toBe("https://chat.example");
+    expect(ownOrigin({ ...plain, host: null }, config)).toBe("https://chat.example");
+  });
+
+  it("is the request's scheme and Host otherwise", () => {
+    expect(ownOrigin(plain, direct)).toBe("http://chat.example:8080");
+    expect(ownOrigin({ ...plain, encrypted: true }, direct)).toBe("https://chat.example:8080");
+    expect(ownOrigin({ ...plain, host: "Chat.Example:80" }, direct)).toBe("http://chat.example");
+  });
+
+  it("honours X-Forwarded-Proto only from a trusted proxy", () => {
+    const forwarded = { ...plain, forwardedProto: "https" };
+    expect(ownOrigin(forwarded, direct)).toBe("http://chat.example:8080");
+    expect(ownOrigin(forwarded, proxied)).toBe("https://chat.example:8080");
+    expect(ownOrigin({ ...plain, forwardedProto: "HTTPS, http" }, proxied)).toBe(
+      "https://chat.example:8080",
+    );
+    // Anything but http or https is ignored.
+    expect(ownOrigin({ ...plain, forwardedProto: "gopher" }, proxied)).toBe(
+      "http://chat.example:8080",
+    );
+  });
+
+  it("is null for a missing or malformed Host", () => {
+    expect(ownOrigin({ ...plain, host: null }, direct)).toBeNull();
+    expect(ownOrigin({ ...plain, host: "" }, direct)).toBeNull();
+    expect(ownOrigin({ ...plain, host: "evil.example/x" }, direct)).toBeNull();
+    expect(ownOrigin({ ...plain, host: "user@chat.example" }, direct)).toBeNull();
+    expect(ownOrigin({ ...plain, host: "chat.example:99999" }, direct)).toBeNull();
   });
 });

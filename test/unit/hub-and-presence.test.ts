@@ -82,6 +82,40 @@ describe("Hub slow consumers", () => {
   });
 });
 
+describe("Hub.publishToRooms", () => {
+  it("writes once to each sink in any of the rooms, except the sender", () => {
+    const hub = new Hub();
+    const [a, b, c, d] = [sink(), sink(), sink(), sink()];
+    for (const room of ["r1", "r2", "r3"]) {
+      hub.subscribe(a, room);
+      hub.subscribe(b, room);
+    }
+    hub.subscribe(c, "r3");
+    hub.subscribe(d, "elsewhere");
+    expect(hub.publishToRooms(["r1", "r2", "r3", "none"], "p", a)).toBe(2);
+    expect(a.got).toEqual([]);
+    expect(b.got).toEqual(["p"]);
+    expect(c.got).toEqual(["p"]);
+    expect(d.got).toEqual([]);
+    expect(hub.publishToRooms([], "p")).toBe(0);
+  });
+
+  it("drops a slow sink once, however many of the rooms it is in", () => {
+    const slow: unknown[] = [];
+    const hub = new Hub<Sink & { got: string[]; bufferedAmount: number }>((s) => slow.push(s), 100);
+    const stuck = { ...sink(), bufferedAmount: 101 };
+    const fast = { ...sink(), bufferedAmount: 0 };
+    for (const room of ["r1", "r2"]) {
+      hub.subscribe(stuck, room);
+      hub.subscribe(fast, room);
+    }
+    expect(hub.publishToRooms(["r1", "r2"], "x")).toBe(1);
+    expect(slow).toEqual([stuck]);
+    expect(fast.got).toEqual(["x"]);
+    expect(hub.isSubscribed(stuck, "r2")).toBe(false);
+  });
+});
+
 describe("Hub.unsubscribe", () => {
   it("stops one room only", () => {
     const hub = new Hub();

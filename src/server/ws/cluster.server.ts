@@ -4,7 +4,7 @@ import type { UserSockets } from "../../core/presence";
 import { encodeServerFrame } from "../../protocol/decode";
 import { PROTOCOL_VERSION, type WireUser } from "../../protocol/frames";
 import type { Runtime } from "../runtime.server";
-import { type EffectRunner, relayKey } from "./effects.server";
+import { type EffectRunner, parsePresenceNews, relayKey } from "./effects.server";
 import type { PresenceTracker } from "./presence.server";
 
 type Deps = {
@@ -86,17 +86,20 @@ export function linkInstance(runtime: Runtime, deps: Deps) {
    * of this instance's leases while it was frozen) can overtake the truth.
    * An instance that still has sockets of the user answers it with "online".
    */
-  const contradict = (roomId: string, data: string) => {
+  const contradict = (user: WireUser | undefined, isOnline: unknown, rooms: string[]) => {
+    if (isOnline !== false || !user || !online.isOnline(user.id)) return;
+    void presence.arrived(user.id);
+    runner.announceUser(user, rooms, true);
+  };
+  /** A per-room presence frame (an instance of an older version sends these). */
+  const contradictFrame = (roomId: string, data: string) => {
     let frame: { user?: WireUser; online?: boolean };
     try {
       frame = JSON.parse(data);
     } catch {
       return;
     }
-    const { user } = frame;
-    if (frame.online !== false || !user || !online.isOnline(user.id)) return;
-    void presence.arrived(user.id);
-    runner.announceUser(user, [roomId], true);
+    contradict(frame.user, frame.online, [roomId]);
   };
 
   /** Routes a frame another instance published. */
@@ -107,8 +110,13 @@ export function linkInstance(runtime: Runtime, deps: Deps) {
     else if (key.startsWith(SIGNED_OUT)) revoke(data);
     else {
       runner.fromRelay(key, data);
+      if (key.startsWith(relayKey.presence(""))) {
+        const news = parsePresenceNews(data);
+        if (news) contradict(news.user, news.online, news.rooms);
+        return;
+      }
       const isRoom = key.startsWith(relayKey.room(""));
-      if (isRoom && data.startsWith(PRESENCE_FRAME)) contradict(key.slice(2), data);
+      if (isRoom && data.startsWith(PRESENCE_FRAME)) contradictFrame(key.slice(2), data);
     }
   };
 

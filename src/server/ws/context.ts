@@ -10,5 +10,7 @@ declare module "crossws" {
     requestId: string;
     /** The session the socket lives on: it closes when that ends. */
     session: { token: string; expiresAt: number };
+    /** Frees the socket's admission slot (idempotent; also run when the TCP socket closes). */
+    release: () => void;
   }
 }

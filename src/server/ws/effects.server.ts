@@ -30,7 +30,26 @@ export const relayKey = {
   user: (userId: string) => `u:${userId}`,
   attach: (userId: string) => `a:${userId}`,
   detach: (userId: string) => `d:${userId}`,
+  /** A user's presence changed: the data is a PresenceNews (JSON). */
+  presence: (userId: string) => `p:${userId}`,
 };
+
+/** What the relay carries for a presence change: who, which way, and the user's rooms. */
+export type PresenceNews = { user: WireUser; online: boolean; rooms: string[] };
+
+/** Reads a relayed PresenceNews; undefined for anything malformed. */
+export function parsePresenceNews(data: string): PresenceNews | undefined {
+  try {
+    const news = JSON.parse(data) as Partial<PresenceNews>;
+    const { user, online, rooms } = news;
+    if (typeof user?.id !== "string" || typeof user.name !== "string") return undefined;
+    if (typeof online !== "boolean" || !Array.isArray(rooms)) return undefined;
+    if (!rooms.every((room) => typeof room === "string")) return undefined;
+    return { user: { id: user.id, name: user.name }, online, rooms };
+  } catch {
+    return undefined;
+  }
+}
 
 /** Performs the core's decisions on sockets and subscriptions, counting what goes out. */
 export function createEffectRunner({ hub, online, storage, metrics, relay, onlineAmong }: Deps) {
@@ -91,17 +110,40 @@ export function createEffectRunner({ hub, online, storage, metrics, relay, onlin
       if (key.startsWith("r:"))
         metrics.framesOut.inc({ type: "relayed" }, hub.publish(key.slice(2), data));
       else if (key.startsWith("u:")) runner.toUser(key.slice(2), data);
+      else if (key.startsWith("p:")) {
+        const news = parsePresenceNews(data);
+        if (news) runner.presenceToRooms(news);
+      }
     },
 
-    /** Tells the rooms' other members this socket's user came online or went offline. */
+    /**
+     * Tells each room's other members, in that room, that this socket's
+     * user is there (a subscribe: it may be news that they are a member).
+     */
     announce(peer: Peer, roomIds: Iterable<string>, isOnline: boolean) {
-      runner.announceUser(peer.context.user, roomIds, isOnline, peer);
+      const { user } = peer.context;
+      for (const roomId of roomIds)
+        publish(roomId, { type: "presence", roomId, user, online: isOnline }, peer);
     },
 
-    /** Tells the rooms' members (on every instance) that a user came online or went offline. */
+    /**
+     * Tells everyone who shares a room with the user (on every instance)
+     * that they came online or went offline: one frame per socket, however
+     * many rooms it shares with them (issue 18, F-11: it was one per room),
+     * and one relay message naming the rooms.
+     */
     announceUser(user: WireUser, roomIds: Iterable<string>, isOnline: boolean, except?: Peer) {
-      for (const roomId of roomIds)
-        publish(roomId, { type: "presence", roomId, user, online: isOnline }, except);
+      const rooms = [...roomIds];
+      if (rooms.length === 0) return;
+      runner.presenceToRooms({ user, online: isOnline, rooms }, except);
+      relayOut(relayKey.presence(user.id), JSON.stringify({ user, online: isOnline, rooms }));
+    },
+
+    /** Writes a presence change once to each local socket in any of its rooms. */
+    presenceToRooms(news: PresenceNews, except?: Peer) {
+      const data = encodeServerFrame({ type: "presence", user: news.user, online: news.online });
+      const count = hub.publishToRooms(news.rooms, data, except);
+      metrics.framesOut.inc({ type: "presence" }, count);
     },
 
     /** Sends a room's member list, with who is online, to everyone in it. */

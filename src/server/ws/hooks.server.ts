@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import type { Socket } from "node:net";
+import { Duplex } from "node:stream";
 import type { Hooks, Peer } from "crossws";
 import { handleFrame } from "../../core/handle-frame";
 import { Hub, SLOW_CONSUMER_BYTES } from "../../core/hub";
@@ -13,7 +15,7 @@ import { linkInstance } from "./cluster.server";
 import { createEffectRunner, type EffectRunner } from "./effects.server";
 import { frameWriter } from "./frame-writer.server";
 import { startHeartbeat } from "./heartbeat.server";
-import { isOriginAllowed } from "./origin";
+import { isOriginAllowed, ownOrigin } from "./origin";
 import { createPresenceTracker, type PresenceTracker } from "./presence.server";
 import { createSessionWatch } from "./sessions.server";
 import "./context";
@@ -83,11 +85,17 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
     status: number,
     body: string,
     fields: object,
+    headers?: Record<string, string>,
   ) => {
     runtime.metrics.upgradesRefused.inc({ reason });
     runtime.log.warn("upgrade refused", { reason, ...fields });
-    return new Response(body, { status });
+    return new Response(body, { status, headers });
   };
+  /** 429 for an upgrade over its connect budget, with when to try again. */
+  const tooFast = (runtime: Runtime, waitMs: number, fields: object) =>
+    refuse(runtime, "connect_rate", 429, "too many connection attempts", fields, {
+      "retry-after": String(Math.max(1, Math.ceil(waitMs / 1000))),
+    });
 
   async function handleText(peer: Peer, raw: string): Promise<void> {
     const { runtime, admission, runner } = await setup();
@@ -120,7 +128,7 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
     await runner.run(peer, effects);
   }
 
-  return {
+  const hooks: Partial<Hooks> = {
     async upgrade(request) {
       const { runtime, admission } = await setup();
       const { config, auth } = runtime;
@@ -130,13 +138,31 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
       }
       // One id per handshake ties its log lines together (a proxy's id wins).
       const requestId = request.headers.get("x-request-id")?.slice(0, 64) || randomUUID();
+      const ip = clientIp(request, config.trustProxy);
+      // Every attempt, signed in or not, spends from its address's budget
+      // before it costs a session lookup (F-11).
+      const ipWait = admission.connectWait("ip", ip);
+      if (ipWait > 0) return tooFast(runtime, ipWait, { ip, requestId });
       const origin = request.headers.get("origin");
-      if (!isOriginAllowed(origin, request.headers.get("host"), config.allowedOrigins)) {
+      const socket = upgradeSocket(request);
+      const own = ownOrigin(
+        {
+          host: request.headers.get("host"),
+          forwardedProto: request.headers.get("x-forwarded-proto"),
+          encrypted: (socket as { encrypted?: boolean } | undefined)?.encrypted === true,
+        },
+        config,
+      );
+      if (!isOriginAllowed(origin, own, config.allowedOrigins)) {
         return refuse(runtime, "origin", 403, "Forbidden origin", { origin, requestId });
       }
       const session = await sessionOf(auth, request.headers);
       if (!session) return refuse(runtime, "no_session", 401, "Unauthorized", { requestId });
-      const ip = clientIp(request, config.trustProxy);
+      // The lookup may have outlasted the start of a shutdown: a socket
+      // opened now would miss the drain's 1012 and be cut without one.
+      if (isDraining()) return refuse(runtime, "draining", 503, "Server shutting down", {});
+      const userWait = admission.connectWait("user", session.user.id);
+      if (userWait > 0) return tooFast(runtime, userWait, { user: session.user.id, ip, requestId });
       const refusal = admission.refusal(session.user.id, ip);
       if (refusal) {
         return refuse(runtime, "too_many_connections", 429, refusal, {
@@ -145,9 +171,14 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
           requestId,
         });
       }
-      admission.opened(session.user.id, ip);
+      // The client may have hung up during the session lookup: a slot
+      // counted now would never be freed, since its socket never opens.
+      if (socket?.destroyed) return refuse(runtime, "hung_up", 400, "Gone", { requestId });
+      // The slot lives as long as the TCP connection, opened or not (F-8).
+      const release = admission.hold(session.user.id, ip);
+      socket?.once("close", release);
       const { user, token, expiresAt } = session;
-      return { context: { user, ip, requestId, session: { token, expiresAt } } };
+      return { context: { user, ip, requestId, session: { token, expiresAt }, release } };
     },
 
     async open(peer) {
@@ -165,10 +196,11 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
         // Hold the lease first: whoever hears "online" and asks for the
         // member list must find this user online in it.
         await presence.arrived(user.id);
-        runner.announce(
-          peer,
+        runner.announceUser(
+          user,
           rooms.map((room) => room.id),
           true,
+          peer,
         );
       }
       // The request id names the socket in open and close lines; crossws's
@@ -218,17 +250,18 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
     async close(peer, details) {
       closed.add(peer);
       heartbeat.untrack(peer);
-      const { runtime, admission, runner, presence } = await setup();
-      const { user, ip, session } = peer.context;
+      const { runtime, runner, presence } = await setup();
+      const { user, session } = peer.context;
       if (!user) return;
       runtime.metrics.connections.inc({}, -1);
-      admission.closed(user.id, ip);
+      // Usually released already, when the TCP socket closed.
+      peer.context.release();
       sessions.forget(peer, session.token);
       const rooms = hub.drop(peer);
       // While draining, leases are left to lapse: the user is expected back
       // on another instance within seconds, and an "offline" now would flicker.
       if (online.remove(user.id, peer) && !isDraining() && (await presence.departed(user.id))) {
-        runner.announce(peer, rooms, false);
+        runner.announceUser(user, rooms, false, peer);
       }
       runtime.log.info("ws close", {
         user: user.id,
@@ -245,6 +278,72 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
         requestId: peer.context.requestId,
         error: String(error),
       });
+    },
+  };
+  return withErrorPaths(hooks, getRuntime);
+}
+
+/**
+ * The TCP socket under an upgrade request on the production server (srvx's
+ * NodeRequest carries it); undefined elsewhere (the dev server), where a
+ * slot is released by the `close` hook alone.
+ */
+function upgradeSocket(request: Request): Socket | undefined {
+  const node = (request as { runtime?: { node?: { upgrade?: { socket?: unknown } } } }).runtime
+    ?.node;
+  const socket = node?.upgrade?.socket;
+  return socket instanceof Duplex ? (socket as Socket) : undefined;
+}
+
+/**
+ * crossws calls `open`, `close` and `error` without awaiting or catching
+ * them: a rejection there (the database failing mid-open, a socket gone)
+ * would be unhandled and end the process. Each is logged instead, and a
+ * socket whose `open` failed is closed (1011) so its client retries.
+ */
+export function withErrorPaths(
+  hooks: Partial<Hooks>,
+  getRuntime: () => Promise<Runtime>,
+): Partial<Hooks> {
+  const failed = (hook: string, peer: Peer, error: unknown) => {
+    getRuntime()
+      .then(({ log }) =>
+        log.error(`ws ${hook} failed`, {
+          user: peer.context?.user?.id,
+          requestId: peer.context?.requestId,
+          error: String(error),
+        }),
+      )
+      .catch(() => console.error(`ws ${hook} failed`, String(error)));
+  };
+  const { open, close, error } = hooks;
+  return {
+    ...hooks,
+    async open(peer) {
+      try {
+        await open?.(peer);
+      } catch (cause) {
+        failed("open", peer, cause);
+        try {
+          peer.close(1011, "server error");
+        } catch {
+          // already closed
+        }
+      }
+    },
+    async close(peer, details) {
+      try {
+        await close?.(peer, details);
+      } catch (cause) {
+        failed("close", peer, cause);
+      }
+    },
+    async error(peer, wsError) {
+      try {
+        await error?.(peer, wsError);
+      } catch (cause) {
+        failed("error", peer, cause);
+      }
     },
   };
 }

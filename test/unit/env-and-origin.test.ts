@@ -15,6 +15,13 @@ describe("parseConfig", () => {
       publicUrl: undefined,
       authAttemptsPerMinute: 10,
       limits: { ratePerSecond: 10, rateBurst: 20, socketsPerUser: 20, socketsPerIp: 100 },
+      actionLimits: {
+        roomsPerHour: 20,
+        dmsPerHour: 30,
+        invitesPerHour: 60,
+        searchesPerSecond: 3,
+        pagesPerSecond: 5,
+      },
       presenceTtlMs: 15_000,
       trustProxy: false,
       metricsToken: undefined,

@@ -297,6 +297,40 @@ describe("F-10: blocking", () => {
   });
 });
 
+describe("F-10: blocking an existing DM", () => {
+  it("the blocked person's sends in an existing DM are refused; unblocking brings the DM back", async () => {
+    const ann = await joinAs(server.url);
+    const bob = await joinAs(server.url);
+    const dm = await callServerFn<{ ok: true; slug: string }>(
+      server.url,
+      "openDmFn",
+      { userId: bob.userId },
+      { cookie: ann.cookie },
+    );
+    if (!dm.ok || !dm.result.ok) throw new Error(`no DM: ${JSON.stringify(dm)}`);
+    const added = await bob.socket.next((f) => f.type === "room_added");
+    const roomId = String((added.room as { id: string }).id);
+    await callServerFn(server.url, "blockUserFn", { userId: ann.userId }, { cookie: bob.cookie });
+    const start = ann.socket.frames.length;
+    ann.socket.send({ type: "send", roomId, clientId: "after-block", text: "still there?" });
+    expect(await nextError(ann.socket, start)).toMatchObject({
+      code: "forbidden",
+      clientId: "after-block",
+    });
+    expect(isMember(server.dataDir, roomId, ann.userId)).toBe(false);
+    expect(isMember(server.dataDir, roomId, bob.userId)).toBe(true);
+    await callServerFn(server.url, "unblockUserFn", { userId: ann.userId }, { cookie: bob.cookie });
+    const again = await callServerFn<{ ok: boolean; slug?: string }>(
+      server.url,
+      "openDmFn",
+      { userId: bob.userId },
+      { cookie: ann.cookie },
+    );
+    expect(again).toMatchObject({ ok: true, result: { ok: true, slug: dm.result.slug } });
+    expect(isMember(server.dataDir, roomId, ann.userId)).toBe(true);
+  });
+});
+
 describe("F-10: per-user limits on server functions and actions", () => {
   let limited: RunningServer;
   beforeAll(async () => {

@@ -37,7 +37,10 @@ export const blockedUsersFn = createServerFn({ method: "GET" }).handler(async ()
   return { ok: true as const, userIds: await runtime.storage.users.blockedBy(user.id) };
 });
 
-/** Blocks a person: they can no longer open a DM with, or invite, the user. */
+/**
+ * Blocks a person: they can no longer open a DM with, write in an existing
+ * DM with, or invite the user.
+ */
 export const blockUserFn = createServerFn({ method: "POST" })
   .validator(z.object({ userId }))
   .handler(async ({ data }) => {
@@ -48,6 +51,12 @@ export const blockUserFn = createServerFn({ method: "POST" })
     const other = await runtime.storage.users.findById(data.userId);
     if (!other) return { ok: false as const, error: "No such person." };
     await runtime.storage.users.block(user.id, other.id);
+    // A DM they already have stops taking their messages: they leave it (the
+    // send path checks membership in its own transaction, so their next send
+    // is refused on every instance). Unblocking and opening the DM again
+    // brings both back, history included.
+    const dm = await runtime.storage.rooms.dmBetween(user.id, other.id);
+    if (dm) await runtime.storage.rooms.leave(dm.id, other.id);
     return { ok: true as const };
   });
 

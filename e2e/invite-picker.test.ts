@@ -117,3 +117,45 @@ describe.skipIf(!available)("invite picker and blocking", () => {
     await entry.getByRole("button", { name: `Block Dana ${tag}` }).waitFor({ timeout: 5_000 });
   });
 });
+
+// Issue 18, F-16: arriving at a public room from another site shows a
+// "Join room" button instead of joining; pressing it joins and opens the room.
+describe.skipIf(!available)("joining from a link elsewhere", () => {
+  const suite = useBrowserSuite();
+
+  it("a cross-site arrival shows Join room; the button joins and opens the room", async () => {
+    const tag = randomUUID().slice(0, 6);
+    const [owner, guest] = await Promise.all([openAs(suite, "Uma"), openAs(suite, "Vic")]);
+    await Promise.all([enter(owner.page, "/r/general"), enter(guest.page, "/r/general")]);
+    await roomsNav(owner.page).getByRole("button", { name: "New room" }).click();
+    await owner.page.getByLabel("Room name").fill(`lobby ${tag}`);
+    await owner.page.getByRole("button", { name: "Create", exact: true }).click();
+    await owner.page.waitForURL(`**/r/lobby-${tag}`);
+
+    // A page on another site links to the room; following the link is a
+    // cross-site top-level navigation (Sec-Fetch-Site: cross-site).
+    await guest.page.route("http://elsewhere.test/**", (route) =>
+      route.fulfill({
+        contentType: "text/html",
+        body: `<a href="${suite.server.url}/r/lobby-${tag}">a room</a>`,
+      }),
+    );
+    await guest.page.goto("http://elsewhere.test/");
+    await guest.page.getByRole("link", { name: "a room" }).click();
+    const join = guest.page.getByRole("button", { name: "Join room" });
+    await join.waitFor({ timeout: 10_000 });
+    expect(
+      await roomsNav(owner.page)
+        .getByRole("link", { name: `lobby ${tag}` })
+        .count(),
+    ).toBe(1);
+    expect(await guest.page.getByRole("navigation", { name: "Rooms" }).count()).toBe(0);
+    await join.click();
+    await guest.page
+      .getByRole("heading", { level: 1, name: `lobby ${tag}` })
+      .waitFor({ timeout: 10_000 });
+    await roomsNav(guest.page)
+      .getByRole("link", { name: `lobby ${tag}` })
+      .waitFor();
+  });
+});

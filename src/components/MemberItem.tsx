@@ -37,17 +37,20 @@ export function MemberItem({
           member.online ? "bg-emerald-500" : "border border-slate-400"
         }`}
       />
-      <span className={`min-w-0 flex-1 truncate ${member.online ? "" : "text-slate-500"}`}>
-        {member.name}{" "}
-        <span id={tagId} className="text-xs text-slate-400">
+      <span className="flex min-w-0 flex-1 items-baseline gap-1">
+        <span className={`min-w-0 truncate ${member.online ? "" : "text-slate-500"}`}>
+          {member.name}
+        </span>
+        {/* Outside the truncated name, so a long name never hides it. */}
+        <span id={tagId} className="shrink-0 text-xs text-slate-400">
           #{userTag(member.id)}
         </span>
         {isMe && (
-          <span aria-hidden="true" className="ml-1 text-xs text-slate-400">
+          <span aria-hidden="true" className="shrink-0 text-xs text-slate-400">
             (you)
           </span>
         )}
-        {blocked && <span className="ml-1 text-xs text-red-600">blocked</span>}
+        {blocked && <span className="shrink-0 text-xs text-red-600">blocked</span>}
       </span>
       {!isMe && (
         <>

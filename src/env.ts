@@ -41,6 +41,27 @@ export const ENV_DOCS = [
     "Frames a connection (and a user, across connections) may send per second, sustained.",
   ],
   ["PARLEY_RATE_BURST", "20", "Frames allowed in a burst above the sustained rate."],
+  ["PARLEY_ROOMS_PER_HOUR", "20", "Rooms a user may create per hour (per instance)."],
+  [
+    "PARLEY_DMS_PER_HOUR",
+    "30",
+    "New direct-message conversations a user may start per hour (per instance).",
+  ],
+  [
+    "PARLEY_INVITES_PER_HOUR",
+    "60",
+    "People a user may invite to private rooms per hour (per instance).",
+  ],
+  [
+    "PARLEY_SEARCHES_PER_SECOND",
+    "3",
+    "Message searches (and, apart, invite-picker look-ups) a user may run per second, with a burst of three times that.",
+  ],
+  [
+    "PARLEY_PAGES_PER_SECOND",
+    "5",
+    "Pages of history (older messages, room pages) a user may load per second, with a burst of three times that.",
+  ],
   [
     "PARLEY_MAX_SOCKETS_PER_USER",
     "20",
@@ -161,6 +182,11 @@ const schema = z.object({
     .default(10),
   PARLEY_RATE_PER_SECOND: positiveInt(10),
   PARLEY_RATE_BURST: positiveInt(20),
+  PARLEY_ROOMS_PER_HOUR: positiveInt(20),
+  PARLEY_DMS_PER_HOUR: positiveInt(30),
+  PARLEY_INVITES_PER_HOUR: positiveInt(60),
+  PARLEY_SEARCHES_PER_SECOND: positiveInt(3),
+  PARLEY_PAGES_PER_SECOND: positiveInt(5),
   PARLEY_MAX_SOCKETS_PER_USER: positiveInt(20),
   PARLEY_MAX_SOCKETS_PER_IP: positiveInt(100),
   PARLEY_USER_CONNECTS_PER_MINUTE: positiveInt(30),
@@ -202,6 +228,14 @@ export type Config = {
     /** Upgrades a user, and an IP, may start per minute (token buckets of that size). */
     connectsPerMinutePerUser: number;
     connectsPerMinutePerIp: number;
+  };
+  /** Per-user limits on server functions and socket actions (src/server/fns/limits.server.ts). */
+  actionLimits: {
+    roomsPerHour: number;
+    dmsPerHour: number;
+    invitesPerHour: number;
+    searchesPerSecond: number;
+    pagesPerSecond: number;
   };
   /** Lifetime of a presence lease; instances renew theirs every third of it. */
   presenceTtlMs: number;
@@ -254,6 +288,13 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       socketsPerIp: value.PARLEY_MAX_SOCKETS_PER_IP,
       connectsPerMinutePerUser: value.PARLEY_USER_CONNECTS_PER_MINUTE,
       connectsPerMinutePerIp: value.PARLEY_IP_CONNECTS_PER_MINUTE,
+    },
+    actionLimits: {
+      roomsPerHour: value.PARLEY_ROOMS_PER_HOUR,
+      dmsPerHour: value.PARLEY_DMS_PER_HOUR,
+      invitesPerHour: value.PARLEY_INVITES_PER_HOUR,
+      searchesPerSecond: value.PARLEY_SEARCHES_PER_SECOND,
+      pagesPerSecond: value.PARLEY_PAGES_PER_SECOND,
     },
     presenceTtlMs: value.PARLEY_PRESENCE_TTL_SECONDS * 1000,
     trustProxy: value.PARLEY_TRUST_PROXY,

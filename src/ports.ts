@@ -5,7 +5,12 @@ export type Room = WireRoom;
 
 /** Rooms, who belongs to them, and each member's read marker. */
 export interface RoomStore {
-  /** Creates a room; throws RoomTakenError when its slug exists. */
+  /**
+   * Creates a room; throws RoomTakenError when its slug exists, and
+   * RoomLookalikeError when a public room's name has the same skeleton
+   * (core/rooms roomSkeleton: it looks the same). Only public rooms keep a
+   * skeleton, so a private room's name is never compared, never confirmed.
+   */
   createRoom(input: {
     name: string;
     slug: string;
@@ -16,6 +21,8 @@ export interface RoomStore {
   ensureRoom(input: { name: string; slug: string }): Promise<Room>;
   /** The direct-message room of two users, created (with both as members) on first use. */
   openDm(a: WireUser, b: WireUser): Promise<Room>;
+  /** The direct-message room of two users if it exists (never creates one). */
+  dmBetween(a: string, b: string): Promise<Room | undefined>;
   getRoomBySlug(slug: string): Promise<Room | undefined>;
   getRoom(id: string): Promise<Room | undefined>;
   /** Public rooms plus the private rooms and DMs the user belongs to. */
@@ -33,10 +40,30 @@ export interface RoomStore {
   markRead(roomId: string, userId: string, seq: number): Promise<number>;
 }
 
-/** Looks people up by name (invites, mentions). */
+/** Looks people up by name (invites, mentions), and who blocked whom. */
 export interface UserDirectory {
-  findByName(name: string): Promise<WireUser | undefined>;
+  /**
+   * Up to `limit` users whose name is `name`, case-insensitively, by id.
+   * Names are not unique: a caller that needs one person refuses more than one.
+   */
+  findByName(name: string, limit: number): Promise<WireUser[]>;
   findById(id: string): Promise<WireUser | undefined>;
+  /** Up to `limit` users whose name starts with `prefix` (case-insensitive), by name then id. */
+  searchByName(prefix: string, limit: number): Promise<WireUser[]>;
+  /** `blocker` blocks `blocked` (idempotent): no DMs or invites from them. */
+  block(blocker: string, blocked: string): Promise<void>;
+  /** Takes a block back; false when there was none. */
+  unblock(blocker: string, blocked: string): Promise<boolean>;
+  /** True when `blocker` has blocked `blocked`. */
+  isBlocked(blocker: string, blocked: string): Promise<boolean>;
+  /** The ids `blocker` has blocked, oldest first. */
+  blockedBy(blocker: string): Promise<string[]>;
+}
+
+/** Per-user action limits the core consults (invites); the server keeps the counters. */
+export interface ActionLimits {
+  /** Spends one of the user's tokens for `action`: 0 when allowed, else ms until one is free. */
+  take(action: "invite", userId: string): number;
 }
 
 export type AppendInput = {
@@ -111,6 +138,19 @@ export class RoomTakenError extends Error {
   override name = "RoomTakenError";
 }
 
+/** Thrown by createRoom when a public room's name looks the same (same skeleton). */
+export class RoomLookalikeError extends Error {
+  override name = "RoomLookalikeError";
+  constructor(readonly existing: string) {
+    super(`a room named "${existing}" looks the same`);
+  }
+}
+
+/** True for a RoomLookalikeError from any copy of this module (see isRoomTaken). */
+export function isRoomLookalike(error: unknown): error is RoomLookalikeError {
+  return error instanceof Error && error.name === "RoomLookalikeError";
+}
+
 /**
  * True for a RoomTakenError from any copy of this module: Nitro bundles
  * server routes and server functions apart, so `instanceof` can miss.
@@ -125,6 +165,11 @@ export interface Storage {
   messages: MessageStore;
   users: UserDirectory;
   search: SearchIndex;
+  /**
+   * Per-user action limits that frame handling consults (invites per hour);
+   * set by the runtime, absent in tests that need none.
+   */
+  limits?: ActionLimits;
   /** Resolves when the database answers a trivial query (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;

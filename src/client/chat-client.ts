@@ -162,8 +162,9 @@ export class ChatClient {
     this.socket.send({ type: "react", roomId, messageId, emoji });
   }
 
-  invite(roomId: string, userName: string): void {
-    this.socket.send({ type: "invite", roomId, userName });
+  /** Invites the person with this id (picked in the invite picker: never a bare name). */
+  invite(roomId: string, userId: string): void {
+    this.socket.send({ type: "invite", roomId, userId });
   }
 
   leave(roomId: string): void {

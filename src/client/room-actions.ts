@@ -25,13 +25,27 @@ export function waitForClient(
   });
 }
 
-/** Invites a person by name; true once they show up among the room's members. */
-export function inviteMember(client: ChatClient, roomId: string, name: string): Promise<boolean> {
-  const wanted = name.trim().toLowerCase();
-  client.invite(roomId, name.trim());
-  return waitForClient(client, (c) =>
-    c.roomView(roomId).members.some((m) => m.name.toLowerCase() === wanted),
-  );
+/**
+ * Invites a person by id: null once they show up among the room's members,
+ * else the server's refusal (blocked, too many invites...) or a timeout note.
+ */
+export async function inviteMember(
+  client: ChatClient,
+  roomId: string,
+  userId: string,
+): Promise<string | null> {
+  const before = client.lastError;
+  client.invite(roomId, userId);
+  const added = (c: ChatClient) => c.roomView(roomId).members.some((m) => m.id === userId);
+  const settled = await waitForClient(client, (c) => added(c) || c.lastError !== before);
+  if (added(client)) return null;
+  if (settled && client.lastError) {
+    const { message } = client.lastError;
+    // Shown by the form, so the page's own alert need not repeat it.
+    client.dismissError();
+    return message.charAt(0).toUpperCase() + message.slice(1);
+  }
+  return "No answer from the server. Try again.";
 }
 
 /** Leaves a room; resolves once the server confirmed (room_removed) or after a timeout. */

@@ -1,24 +1,34 @@
+import { useId } from "react";
+import { userTag } from "../core/user-tag";
 import type { WireMember } from "../protocol/frames";
 
 /**
  * One member: named "Bob, online" / "Bob, offline" for assistive tech
- * (the dot is only visual), with a "Message Bob" button for others.
+ * (the dot is only visual), described by their tag ("#3f9a", which tells
+ * two people of one name apart, also shown beside the name), with a
+ * "Message Bob" button and a "Block Bob" / "Unblock Bob" button for others.
  */
 export function MemberItem({
   member,
   isMe,
   busy,
+  blocked,
   onMessage,
+  onBlock,
 }: {
   member: WireMember;
   isMe: boolean;
   busy: boolean;
+  blocked: boolean;
   onMessage: (member: WireMember) => void;
+  onBlock: (member: WireMember, block: boolean) => void;
 }) {
+  const tagId = useId();
   const state = member.online ? "online" : "offline";
   return (
     <li
       aria-label={`${member.name}, ${state}`}
+      aria-describedby={tagId}
       className="group flex items-center gap-2 rounded-md px-2 py-1 text-sm hover:bg-slate-100"
     >
       <span
@@ -27,27 +37,50 @@ export function MemberItem({
           member.online ? "bg-emerald-500" : "border border-slate-400"
         }`}
       />
-      <span className={`min-w-0 flex-1 truncate ${member.online ? "" : "text-slate-500"}`}>
-        {member.name}
+      <span className="flex min-w-0 flex-1 items-baseline gap-1">
+        <span className={`min-w-0 truncate ${member.online ? "" : "text-slate-500"}`}>
+          {member.name}
+        </span>
+        {/* Outside the truncated name, so a long name never hides it. */}
+        <span id={tagId} className="shrink-0 text-xs text-slate-400">
+          #{userTag(member.id)}
+        </span>
         {isMe && (
-          <span aria-hidden="true" className="ml-1 text-xs text-slate-400">
+          <span aria-hidden="true" className="shrink-0 text-xs text-slate-400">
             (you)
           </span>
         )}
+        {blocked && <span className="shrink-0 text-xs text-red-600">blocked</span>}
       </span>
       {!isMe && (
-        <button
-          type="button"
-          aria-label={`Message ${member.name}`}
-          title={`Message ${member.name}`}
-          disabled={busy}
-          onClick={() => onMessage(member)}
-          className="rounded px-1 text-slate-400 hover:bg-white hover:text-indigo-700 focus-visible:outline-2 focus-visible:outline-indigo-500 disabled:opacity-50"
-        >
-          <svg aria-hidden="true" viewBox="0 0 20 20" className="h-4 w-4" fill="currentColor">
-            <path d="M3 4.5A2.5 2.5 0 0 1 5.5 2h9A2.5 2.5 0 0 1 17 4.5v7a2.5 2.5 0 0 1-2.5 2.5H9l-3.6 3a.5.5 0 0 1-.8-.4V14h-.1A2.5 2.5 0 0 1 3 11.5z" />
-          </svg>
-        </button>
+        <>
+          <button
+            type="button"
+            aria-label={`Message ${member.name}`}
+            title={`Message ${member.name}`}
+            disabled={busy || blocked}
+            onClick={() => onMessage(member)}
+            className="rounded px-1 text-slate-400 hover:bg-white hover:text-indigo-700 focus-visible:outline-2 focus-visible:outline-indigo-500 disabled:opacity-50"
+          >
+            <svg aria-hidden="true" viewBox="0 0 20 20" className="h-4 w-4" fill="currentColor">
+              <path d="M3 4.5A2.5 2.5 0 0 1 5.5 2h9A2.5 2.5 0 0 1 17 4.5v7a2.5 2.5 0 0 1-2.5 2.5H9l-3.6 3a.5.5 0 0 1-.8-.4V14h-.1A2.5 2.5 0 0 1 3 11.5z" />
+            </svg>
+          </button>
+          <button
+            type="button"
+            aria-label={`${blocked ? "Unblock" : "Block"} ${member.name}`}
+            title={
+              blocked
+                ? `Unblock ${member.name}`
+                : `Block ${member.name}: no direct messages or invites from them`
+            }
+            disabled={busy}
+            onClick={() => onBlock(member, !blocked)}
+            className="rounded px-1 text-xs text-slate-400 hover:bg-white hover:text-red-700 focus-visible:outline-2 focus-visible:outline-indigo-500 disabled:opacity-50"
+          >
+            {blocked ? "Unblock" : "Block"}
+          </button>
+        </>
       )}
     </li>
   );

@@ -1,5 +1,6 @@
-import { useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import type { RoomSummary, WireMember, WireUser } from "../protocol/frames";
+import { blockedUsersFn, blockUserFn, searchUsersFn, unblockUserFn } from "../server/fns/people";
 import { InviteForm } from "./InviteForm";
 import { MemberItem } from "./MemberItem";
 
@@ -12,7 +13,8 @@ type Props = {
   open: boolean;
   id: string;
   onMessage: (member: WireMember) => Promise<string | null>;
-  onInvite: (name: string) => Promise<boolean>;
+  /** Resolves null once the person (by id) is a member, else the refusal. */
+  onInvite: (userId: string) => Promise<string | null>;
   onLeave: () => Promise<void>;
   onClose: () => void;
 };
@@ -20,10 +22,24 @@ type Props = {
 const byPresenceThenName = (a: WireMember, b: WireMember) =>
   Number(b.online) - Number(a.online) || a.name.localeCompare(b.name);
 
-/** The "Members" landmark: who is here (online first), DMs, invites and leaving. */
+/** The "Members" landmark: who is here (online first), DMs, blocks, invites and leaving. */
 export function MembersPanel({ room, members, me, connected, open, id, ...actions }: Props) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [blocked, setBlocked] = useState<ReadonlySet<string>>(() => new Set());
+  // Who the user blocked, for the Block / Unblock buttons (empty until known).
+  useEffect(() => {
+    let live = true;
+    blockedUsersFn()
+      .then((answer) => {
+        if (live && answer.ok) setBlocked(new Set(answer.userIds));
+      })
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, []);
+  const searchPeople = useCallback((q: string) => searchUsersFn({ data: { q } }), []);
   const closeButton = useRef<HTMLButtonElement>(null);
   // The phone sheet covers the page: move focus into it when it opens.
   useEffect(() => {
@@ -75,7 +91,22 @@ export function MembersPanel({ room, members, me, connected, open, id, ...action
               member={member}
               isMe={member.id === me.id}
               busy={busy}
+              blocked={blocked.has(member.id)}
               onMessage={(m) => run(() => actions.onMessage(m))}
+              onBlock={(m, block) =>
+                run(async () => {
+                  const fn = block ? blockUserFn : unblockUserFn;
+                  const answer = await fn({ data: { userId: m.id } });
+                  if (!answer.ok) return answer.error;
+                  setBlocked((old) => {
+                    const next = new Set(old);
+                    if (block) next.add(m.id);
+                    else next.delete(m.id);
+                    return next;
+                  });
+                  return null;
+                })
+              }
             />
           ))}
         </ul>
@@ -85,7 +116,9 @@ export function MembersPanel({ room, members, me, connected, open, id, ...action
           {error}
         </p>
       )}
-      {room.kind === "private" && <InviteForm disabled={!connected} onInvite={actions.onInvite} />}
+      {room.kind === "private" && (
+        <InviteForm disabled={!connected} onInvite={actions.onInvite} onSearch={searchPeople} />
+      )}
       {room.slug !== "general" && (
         <button
           type="button"

@@ -153,7 +153,9 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq }: Props) {
         connected={connected}
         open={membersOpen}
         onMessage={messageMember}
-        onInvite={(name) => (client ? inviteMember(client, room.id, name) : Promise.resolve(false))}
+        onInvite={(userId) =>
+          client ? inviteMember(client, room.id, userId) : Promise.resolve("Not connected.")
+        }
         onLeave={leave}
         onClose={() => setMembersOpen(false)}
       />

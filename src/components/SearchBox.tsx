@@ -18,7 +18,7 @@ export function SearchBox({
   const [query, setQuery] = useState("");
   const [hits, setHits] = useState<SearchHit[] | null>(null);
   const [open, setOpen] = useState(false);
-  const [error, setError] = useState(false);
+  const [error, setError] = useState<string | null>(null);
   const latest = useRef(0);
 
   useEffect(() => {
@@ -45,14 +45,16 @@ export function SearchBox({
     const ticket = ++latest.current;
     setQuery(q);
     setHits(null);
-    setError(false);
+    setError(null);
     setOpen(true);
     try {
       const found = await onSearch(q);
       if (ticket === latest.current) setHits(found);
-    } catch {
+    } catch (failure) {
       if (ticket === latest.current) {
-        setError(true);
+        // A refusal over the per-user limit says when to retry; anything else stays generic.
+        const message = failure instanceof Error ? failure.message : "";
+        setError(message.startsWith("Too many") ? message : "Search failed. Try again.");
         setHits([]);
       }
     }
@@ -97,7 +99,7 @@ export function SearchBox({
           </div>
           {error ? (
             <p role="alert" className="px-3 py-4 text-sm text-red-600">
-              Search failed. Try again.
+              {error}
             </p>
           ) : (
             <SearchResults

@@ -23,7 +23,7 @@ export type Effect =
   /** Tell the room's online members its member list changed. */
   | { kind: "members"; roomId: string };
 
-export type FrameDeps = Pick<Storage, "rooms" | "messages" | "users">;
+export type FrameDeps = Pick<Storage, "rooms" | "messages" | "users" | "limits">;
 
 const error = (code: ErrorCode, message: string, clientId?: string): Effect[] => [
   { kind: "reply", frame: { type: "error", code, message, clientId } },
@@ -34,6 +34,41 @@ const refused = (reason: "forbidden" | "not_found", clientId?: string): Effect[]
   reason === "forbidden"
     ? error("forbidden", "you are not a member of this room", clientId)
     : error("not_found", "no such room", clientId);
+
+/**
+ * The one person an invite names: by id, or by a name exactly one person
+ * has. Several people with the name is a refusal, never a guess (an
+ * attacker can sign up with anybody's name).
+ */
+async function invitee(
+  frame: Extract<RoomFrame, { type: "invite" }>,
+  deps: FrameDeps,
+): Promise<{ ok: true; person: WireUser } | { ok: false; effects: Effect[] }> {
+  if (frame.userId !== undefined) {
+    const person = await deps.users.findById(frame.userId);
+    return person
+      ? { ok: true, person }
+      : { ok: false, effects: error("not_found", "no such person") };
+  }
+  if (frame.userName === undefined) {
+    return { ok: false, effects: error("bad_frame", "say whom to invite (userId)") };
+  }
+  const found = await deps.users.findByName(frame.userName, 2);
+  const [person] = found;
+  if (!person) {
+    return { ok: false, effects: error("not_found", `nobody is called "${frame.userName}"`) };
+  }
+  if (found.length > 1) {
+    return {
+      ok: false,
+      effects: error(
+        "bad_frame",
+        `more than one person is called "${frame.userName}": pick the one you mean from the list`,
+      ),
+    };
+  }
+  return { ok: true, person };
+}
 
 /** Stores a member's message; acks it, publishes it and moves the author's read marker. */
 async function send(
@@ -123,15 +158,35 @@ export async function handleFrame(
     case "invite": {
       const room = await deps.rooms.getRoom(roomId);
       if (room?.kind === "dm") return error("forbidden", "direct messages stay between two people");
-      const invitee = await deps.users.findByName(frame.userName);
-      if (!invitee) return error("not_found", `nobody is called "${frame.userName}"`);
-      await deps.rooms.join(roomId, invitee.id);
-      const summary = await deps.rooms.summaryOf(roomId, invitee.id);
-      const effects: Effect[] = [{ kind: "attach", userId: invitee.id, roomId }];
+      const found = await invitee(frame, deps);
+      if (!found.ok) return found.effects;
+      const { person } = found;
+      if (await deps.rooms.isMember(roomId, person.id)) return [];
+      if (await deps.users.isBlocked(person.id, user.id)) {
+        return error("forbidden", `${person.name} does not accept invites from you`);
+      }
+      const wait = deps.limits?.take("invite", user.id) ?? 0;
+      if (wait > 0) {
+        const minutes = Math.ceil(wait / 60_000);
+        return [
+          {
+            kind: "reply",
+            frame: {
+              type: "error",
+              code: "rate_limited",
+              message: `too many invites: try again in ${minutes} min`,
+              retryAfterMs: wait,
+            },
+          },
+        ];
+      }
+      await deps.rooms.join(roomId, person.id);
+      const summary = await deps.rooms.summaryOf(roomId, person.id);
+      const effects: Effect[] = [{ kind: "attach", userId: person.id, roomId }];
       if (summary)
         effects.push({
           kind: "user",
-          userId: invitee.id,
+          userId: person.id,
           frame: { type: "room_added", room: summary },
         });
       effects.push({ kind: "members", roomId });

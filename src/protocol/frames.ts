@@ -47,7 +47,16 @@ export const clientFrame = z.discriminatedUnion("type", [
   frame("edit", { roomId: id, messageId: id, text: messageText }),
   frame("delete", { roomId: id, messageId: id }),
   frame("react", { roomId: id, messageId: id, emoji: z.enum(REACTIONS) }),
-  frame("invite", { roomId: id, userName: z.string().trim().min(1).max(100) }),
+  /**
+   * Add a person to a private room: `userId` names them (from the picker).
+   * `userName` is accepted only when exactly one person has that name;
+   * when several do it is refused, never guessed.
+   */
+  frame("invite", {
+    roomId: id,
+    userId: id.optional(),
+    userName: z.string().trim().min(1).max(100).optional(),
+  }),
   frame("leave", { roomId: id }),
   /** Liveness check from the client (browsers cannot send ws pings); answered by `pong`. */
   frame("ping", {}),

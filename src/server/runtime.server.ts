@@ -5,6 +5,7 @@ import type { PresenceLeases, Relay, Storage } from "../ports";
 import { type Auth, createAuth } from "./auth/auth.server";
 import { resolveAuthSecret } from "./auth/secret.server";
 import { createEventBus, type EventBus } from "./events.server";
+import { createServerLimits, type ServerLimits } from "./fns/limits.server";
 import { createLogger, type Logger } from "./log.server";
 import { createMetrics, type Metrics } from "./metrics.server";
 import { createLocalPresence } from "./presence/local.server";
@@ -26,6 +27,8 @@ export type Runtime = {
   relay?: Relay;
   /** Who is online on any instance: in Redis with REDIS_URL, else in this process. */
   presence: PresenceLeases;
+  /** Per-user limits on server functions and socket actions (this process's counters). */
+  limits: ServerLimits;
 };
 
 // Nitro bundles server routes and TanStack Start's server functions
@@ -68,11 +71,13 @@ export async function composeRuntime(config: Config): Promise<Runtime> {
     await database.close();
     throw error;
   }
+  const limits = createServerLimits(config.actionLimits);
   const storage: Storage = {
     rooms: createRoomStore(db, Date.now),
     messages: createMessageStore(db, Date.now),
-    users: createUserDirectory(db),
+    users: createUserDirectory(db, Date.now),
     search: database.search,
+    limits,
     async ping() {
       await sql`select 1`.execute(db);
     },
@@ -93,5 +98,15 @@ export async function composeRuntime(config: Config): Promise<Runtime> {
       })
     : createLocalPresence();
   const events = createEventBus();
-  return { config, log, auth, storage, events, metrics: createMetrics(), relay, presence };
+  return {
+    config,
+    log,
+    auth,
+    storage,
+    events,
+    metrics: createMetrics(),
+    relay,
+    presence,
+    limits,
+  };
 }

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   type MessageStore,
+  RoomLookalikeError,
   type RoomStore,
   RoomTakenError,
   type SearchIndex,
@@ -258,10 +259,83 @@ export function describeStoreContract(driver: string, open: () => Promise<StoreU
       expect((await store.messages.after(a.id, 1, 10, 5)).map((m) => m.seq)).toEqual([2, 3, 4]);
     });
 
-    it("finds users by name, case-insensitively, and by id", async () => {
-      expect(await store.users.findByName("  ANN ")).toEqual(ann);
-      expect(await store.users.findByName("nobody")).toBeUndefined();
+    it("finds users by name, case-insensitively, every namesake up to the limit, and by id", async () => {
+      expect(await store.users.findByName("  ANN ", 2)).toEqual([ann]);
+      expect(await store.users.findByName("nobody", 2)).toEqual([]);
       expect(await store.users.findById(bob.id)).toEqual(bob);
+      await store.addUser("u-ann2", "ann");
+      await store.addUser("u-ann3", "ANN");
+      expect((await store.users.findByName("Ann", 2)).map((u) => u.id)).toEqual([
+        "u-ann",
+        "u-ann2",
+      ]);
+      expect(await store.users.findByName("Ann", 10)).toHaveLength(3);
+    });
+
+    it("searches users by name prefix, limited, with no wildcards", async () => {
+      await store.addUser("u-anna", "Anna");
+      await store.addUser("u-pct", "100% real");
+      expect((await store.users.searchByName("an", 10)).map((u) => u.id)).toEqual([
+        "u-ann",
+        "u-anna",
+      ]);
+      expect(await store.users.searchByName("an", 1)).toHaveLength(1);
+      expect(await store.users.searchByName("   ", 10)).toEqual([]);
+      expect(await store.users.searchByName("%", 10)).toEqual([]);
+      expect(await store.users.searchByName("_nn", 10)).toEqual([]);
+      expect((await store.users.searchByName("100%", 10)).map((u) => u.id)).toEqual(["u-pct"]);
+    });
+
+    it("blocks and unblocks, one way only", async () => {
+      expect(await store.users.isBlocked(bob.id, ann.id)).toBe(false);
+      await store.users.block(bob.id, ann.id);
+      await store.users.block(bob.id, ann.id);
+      expect(await store.users.isBlocked(bob.id, ann.id)).toBe(true);
+      expect(await store.users.isBlocked(ann.id, bob.id)).toBe(false);
+      expect(await store.users.blockedBy(bob.id)).toEqual([ann.id]);
+      expect(await store.users.blockedBy(ann.id)).toEqual([]);
+      expect(await store.users.unblock(bob.id, ann.id)).toBe(true);
+      expect(await store.users.unblock(bob.id, ann.id)).toBe(false);
+      expect(await store.users.isBlocked(bob.id, ann.id)).toBe(false);
+    });
+
+    it("refuses a public room whose name looks like another public room's, never a private one's", async () => {
+      await store.rooms.createRoom({ name: "general", slug: "general", createdBy: null });
+      // Cyrillic е: another slug, the same skeleton.
+      await expect(
+        store.rooms.createRoom({ name: "g\u0435neral", slug: "g-neral", createdBy: ann.id }),
+      ).rejects.toBeInstanceOf(RoomLookalikeError);
+      await expect(
+        store.rooms.createRoom({ name: "GENERAL", slug: "general", createdBy: ann.id }),
+      ).rejects.toBeInstanceOf(RoomTakenError);
+      await expect(
+        store.rooms.createRoom({
+          name: "g\u0435neral",
+          slug: "g-neral--x1",
+          createdBy: ann.id,
+          kind: "private",
+        }),
+      ).rejects.toBeInstanceOf(RoomLookalikeError);
+      // Private names are not compared: the same name twice, and a public one after.
+      for (const slug of ["plans--a", "plans--b"]) {
+        await store.rooms.createRoom({ name: "plans", slug, createdBy: ann.id, kind: "private" });
+      }
+      const open = await store.rooms.createRoom({
+        name: "plans",
+        slug: "plans",
+        createdBy: bob.id,
+      });
+      expect(open.kind).toBe("public");
+      await expect(
+        store.rooms.createRoom({ name: "PLANS", slug: "p-lans", createdBy: bob.id }),
+      ).rejects.toBeInstanceOf(RoomLookalikeError);
+    });
+
+    it("finds the DM of two users without creating one", async () => {
+      expect(await store.rooms.dmBetween(ann.id, bob.id)).toBeUndefined();
+      const dm = await store.rooms.openDm(ann, bob);
+      expect(await store.rooms.dmBetween(bob.id, ann.id)).toEqual(dm);
+      expect(await store.rooms.dmBetween(ann.id, "u-nobody")).toBeUndefined();
     });
 
     it("searches the rooms a user belongs to, by word prefix, skipping deleted messages", async () => {

@@ -54,7 +54,11 @@ describe.runIf(ready)("PostgreSQL storage (built server)", () => {
       expect(server.output()).not.toMatch(/"level":"error"|migration failed/);
     }
     const steps = await query("select name from parley_migration order by name");
-    expect(steps.map((row) => row.name)).toEqual(["0001_rooms_and_messages", "0002_chat_features"]);
+    expect(steps.map((row) => row.name)).toEqual([
+      "0001_rooms_and_messages",
+      "0002_chat_features",
+      "0003_user_blocks_and_room_skeletons",
+    ]);
     const rooms = await query("select slug from room where slug = 'general'");
     expect(rooms).toHaveLength(1);
     const tables = await query(
@@ -109,7 +113,7 @@ describe.runIf(ready)("PostgreSQL storage (built server)", () => {
     const next = await sendAndAck(again, general, `after restart ${randomUUID()}`);
     expect(next.seq).toBe(last.seq + 1);
     const steps = await query("select count(*)::int as n from parley_migration");
-    expect(steps[0]?.n).toBe(2);
+    expect(steps[0]?.n).toBe(3);
   });
 });
 

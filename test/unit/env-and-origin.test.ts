@@ -22,6 +22,13 @@ describe("parseConfig", () => {
         connectsPerMinutePerUser: 30,
         connectsPerMinutePerIp: 300,
       },
+      actionLimits: {
+        roomsPerHour: 20,
+        dmsPerHour: 30,
+        invitesPerHour: 60,
+        searchesPerSecond: 3,
+        pagesPerSecond: 5,
+      },
       presenceTtlMs: 15_000,
       trustProxy: false,
       metricsToken: undefined,

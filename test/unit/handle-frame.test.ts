@@ -70,7 +70,25 @@ function fakes() {
       }),
     },
     users: {
-      findByName: async (name: string) => (name === "Carol" ? { id: "u-carol", name } : undefined),
+      // Two people are called "Dana": a name alone cannot say which.
+      findByName: async (name: string, limit: number) =>
+        (name === "Carol"
+          ? [{ id: "u-carol", name }]
+          : name === "Dana"
+            ? [
+                { id: "u-dana1", name },
+                { id: "u-dana2", name },
+              ]
+            : []
+        ).slice(0, limit),
+      findById: async (id: string) =>
+        ({ "u-carol": "Carol", "u-dana1": "Dana", "u-dana2": "Dana", "u-bob": "Bob" })[id] !==
+        undefined
+          ? { id, name: id === "u-carol" ? "Carol" : "Dana" }
+          : undefined,
+      // Dana 2 blocked Ann.
+      isBlocked: async (blocker: string, blocked: string) =>
+        blocker === "u-dana2" && blocked === ann.id,
     },
   } as unknown as FrameDeps;
   return { deps, stored, joined };
@@ -209,6 +227,67 @@ describe("handleFrame", () => {
     expect(
       await handleFrame({ type: "invite", roomId: "dm", userName: "Carol" }, ann, deps),
     ).toMatchObject([{ frame: { code: "forbidden" } }]);
+  });
+
+  it("invites by id; refuses an ambiguous name, a blocker and an unknown id, adding nobody", async () => {
+    const { deps, joined } = fakes();
+    const byId = await handleFrame({ type: "invite", roomId: "r1", userId: "u-dana1" }, ann, deps);
+    expect(byId.map((e) => e.kind)).toEqual(["attach", "user", "members"]);
+    expect(joined).toEqual(["r1:u-dana1"]);
+    expect(
+      await handleFrame({ type: "invite", roomId: "r1", userName: "Dana" }, ann, deps),
+    ).toMatchObject([
+      {
+        frame: {
+          code: "bad_frame",
+          message: 'more than one person is called "Dana": pick the one you mean from the list',
+        },
+      },
+    ]);
+    expect(
+      await handleFrame({ type: "invite", roomId: "r1", userId: "u-dana2" }, ann, deps),
+    ).toMatchObject([
+      { frame: { code: "forbidden", message: "Dana does not accept invites from you" } },
+    ]);
+    expect(
+      await handleFrame({ type: "invite", roomId: "r1", userId: "u-nope" }, ann, deps),
+    ).toMatchObject([{ frame: { code: "not_found", message: "no such person" } }]);
+    expect(await handleFrame({ type: "invite", roomId: "r1" }, ann, deps)).toMatchObject([
+      { frame: { code: "bad_frame" } },
+    ]);
+    expect(joined).toEqual(["r1:u-dana1"]);
+  });
+
+  it("refuses an invite past the inviter's limit, and one to a member costs nothing", async () => {
+    const { deps, joined } = fakes();
+    const taken: string[] = [];
+    let left = 1;
+    deps.limits = {
+      take: (action, userId) => {
+        taken.push(`${action}:${userId}`);
+        return left-- > 0 ? 0 : 90_000;
+      },
+    };
+    await handleFrame({ type: "invite", roomId: "r1", userId: "u-carol" }, ann, deps);
+    expect(
+      await handleFrame({ type: "invite", roomId: "r1", userId: "u-dana1" }, ann, deps),
+    ).toEqual([
+      {
+        kind: "reply",
+        frame: {
+          type: "error",
+          code: "rate_limited",
+          message: "too many invites: try again in 2 min",
+          retryAfterMs: 90_000,
+        },
+      },
+    ]);
+    // Bob is a member of r1 already: nothing to do, no token spent.
+    expect(await handleFrame({ type: "invite", roomId: "r1", userId: "u-bob" }, ann, deps)).toEqual(
+      [],
+    );
+    expect(taken).toEqual([`invite:${ann.id}`, `invite:${ann.id}`]);
+    expect(joined).toEqual(["r1:u-carol"]);
   });
 
   it("leave detaches every socket of the user and updates the room", async () => {

@@ -417,7 +417,15 @@ function fakes(options: { memberOf: string[]; changeOk?: boolean } = { memberOf:
     users: {
       findByName: async (name: string) => {
         calls.push("findByName");
-        return name.startsWith("a") ? { id: `u-${name}`, name } : undefined;
+        return name.startsWith("a") ? [{ id: `u-${name}`, name }] : [];
+      },
+      findById: async (id: string) => {
+        calls.push("findById");
+        return id.startsWith("u-") ? { id, name: id.slice(2) } : undefined;
+      },
+      isBlocked: async () => {
+        calls.push("isBlocked");
+        return false;
       },
     },
   } as unknown as FrameDeps;

@@ -1,26 +1,43 @@
+import { randomBytes } from "node:crypto";
 import { createServerFn } from "@tanstack/react-start";
+import { getRequest } from "@tanstack/react-start/server";
 import { z } from "zod";
-import { checkRoomName } from "../../core/rooms";
-import { isRoomTaken } from "../../ports";
+import { checkRoomName, privateSlug } from "../../core/rooms";
+import { isRoomLookalike, isRoomTaken } from "../../ports";
 import type { RoomSummary } from "../../protocol/frames";
 import { requireUser } from "./auth-guard.server";
+import { refusal, requireWithin } from "./limit-guard.server";
 
 /** Messages a room page renders on the server before going live. */
 export const PAGE_SIZE = 50;
 
 const roomId = z.string().min(1).max(64);
 
-/** Creates a room from a typed name; a taken or bad name comes back as `error`. */
+/** Eight random [a-z0-9] characters: a private room's slug suffix. */
+function randomSuffix(): string {
+  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  return [...randomBytes(8)].map((byte) => alphabet[byte % alphabet.length]).join("");
+}
+
+/**
+ * Creates a room from a typed name; a taken, look-alike or bad name, or one
+ * room too many this hour, comes back as `error` (shown under the form).
+ * Private rooms get a slug no typed name can produce (core/rooms
+ * privateSlug), so creating a public room never fails on, or reveals, a
+ * private room's name.
+ */
 export const createRoomFn = createServerFn({ method: "POST" })
   .validator(z.object({ name: z.string().max(500), private: z.boolean().optional() }))
   .handler(async ({ data }) => {
     const { runtime, user } = await requireUser();
     const checked = checkRoomName(data.name);
     if (!checked.ok) return { ok: false as const, error: checked.error };
+    const limited = refusal(runtime, "room", user.id);
+    if (limited) return { ok: false as const, error: limited };
     try {
       const room = await runtime.storage.rooms.createRoom({
         name: checked.name,
-        slug: checked.slug,
+        slug: data.private ? privateSlug(checked.slug, randomSuffix()) : checked.slug,
         createdBy: user.id,
         kind: data.private ? "private" : "public",
       });
@@ -28,6 +45,12 @@ export const createRoomFn = createServerFn({ method: "POST" })
       runtime.events.emit({ type: "joined", roomId: room.id, userId: user.id });
       return { ok: true as const, room };
     } catch (error) {
+      if (isRoomLookalike(error)) {
+        return {
+          ok: false as const,
+          error: `"${checked.name}" looks like the existing room "${error.existing}". Pick a name that reads differently.`,
+        };
+      }
       if (isRoomTaken(error)) {
         return { ok: false as const, error: `A room called "${checked.name}" already exists.` };
       }
@@ -36,9 +59,23 @@ export const createRoomFn = createServerFn({ method: "POST" })
   });
 
 /**
- * Opens a room by slug for the page: joins a public room, refuses private
- * rooms and DMs to non-members (as not found), and returns the room list
- * with unread state and a page of messages (the latest, or around a seq).
+ * True when the page request may join a public room by itself: a
+ * same-origin navigation or fetch, a typed URL or bookmark (`none`), or a
+ * client that sends no Fetch Metadata (not a browser, or an old one; a
+ * script with the cookie can call joinRoomFn anyway). A link from another
+ * site (`cross-site`, `same-site`) shows a "Join room" button instead.
+ */
+function mayJoinByVisiting(headers: Headers): boolean {
+  const site = headers.get("sec-fetch-site");
+  return site === null || site === "same-origin" || site === "none";
+}
+
+/**
+ * Opens a room by slug for the page: joins a public room when the visit is
+ * the user's own (see mayJoinByVisiting; otherwise `joined: false` and the
+ * page offers a "Join room" button), refuses private rooms and DMs to
+ * non-members (as not found), and returns the room list with unread state
+ * and a page of messages (the latest, or around a seq).
  */
 export const openRoomFn = createServerFn({ method: "GET" })
   .validator(
@@ -46,6 +83,7 @@ export const openRoomFn = createServerFn({ method: "GET" })
   )
   .handler(async ({ data }) => {
     const { runtime, user } = await requireUser();
+    requireWithin(runtime, "page", user.id);
     const { rooms, messages } = runtime.storage;
     const room = await rooms.getRoomBySlug(data.slug);
     const member = room ? await rooms.isMember(room.id, user.id) : false;
@@ -53,6 +91,9 @@ export const openRoomFn = createServerFn({ method: "GET" })
       return { found: false as const, user };
     }
     if (!member) {
+      if (!mayJoinByVisiting(getRequest().headers)) {
+        return { found: true as const, joined: false as const, user, room };
+      }
       await rooms.join(room.id, user.id);
       runtime.events.emit({ type: "joined", roomId: room.id, userId: user.id });
     }
@@ -70,7 +111,34 @@ export const openRoomFn = createServerFn({ method: "GET" })
             limit: PAGE_SIZE,
           })
         : await messages.history(room.id, { limit: PAGE_SIZE });
-    return { found: true as const, user, room: current, rooms: nav, messages: page };
+    return {
+      found: true as const,
+      joined: true as const,
+      user,
+      room: current,
+      rooms: nav,
+      messages: page,
+    };
+  });
+
+/** Joins a public room on an explicit action (the "Join room" button); POST only. */
+export const joinRoomFn = createServerFn({ method: "POST" })
+  .validator(z.object({ roomId }))
+  .handler(async ({ data }) => {
+    const { runtime, user } = await requireUser();
+    const limited = refusal(runtime, "membership", user.id);
+    if (limited) return { ok: false as const, error: limited };
+    const { rooms } = runtime.storage;
+    const room = await rooms.getRoom(data.roomId);
+    const member = room ? await rooms.isMember(room.id, user.id) : false;
+    if (!room || (room.kind !== "public" && !member)) {
+      return { ok: false as const, error: "No such room." };
+    }
+    if (!member) {
+      await rooms.join(room.id, user.id);
+      runtime.events.emit({ type: "joined", roomId: room.id, userId: user.id });
+    }
+    return { ok: true as const, slug: room.slug };
   });
 
 /** An older page of a room the user belongs to: up to PAGE_SIZE messages before `beforeSeq`. */
@@ -78,6 +146,7 @@ export const historyFn = createServerFn({ method: "GET" })
   .validator(z.object({ roomId, beforeSeq: z.number().int().positive() }))
   .handler(async ({ data }) => {
     const { runtime, user } = await requireUser();
+    requireWithin(runtime, "page", user.id);
     if (!(await runtime.storage.rooms.isMember(data.roomId, user.id))) {
       throw new Error("not a member of this room");
     }
@@ -87,15 +156,33 @@ export const historyFn = createServerFn({ method: "GET" })
     });
   });
 
-/** Opens (creating on first use) the direct-message room with another user. */
+/**
+ * Opens (creating on first use) the direct-message room with another user.
+ * Refused when either has blocked the other; a new conversation counts
+ * against the hourly DM limit, reopening one does not.
+ */
 export const openDmFn = createServerFn({ method: "POST" })
   .validator(z.object({ userId: z.string().min(1).max(64) }))
   .handler(async ({ data }) => {
     const { runtime, user } = await requireUser();
     if (data.userId === user.id) return { ok: false as const, error: "That is you." };
-    const other = (await runtime.storage.users.findById(data.userId)) ?? null;
+    const { users, rooms } = runtime.storage;
+    const other = (await users.findById(data.userId)) ?? null;
     if (!other) return { ok: false as const, error: "No such person." };
-    const room = await runtime.storage.rooms.openDm(user, other);
+    if (await users.isBlocked(other.id, user.id)) {
+      return {
+        ok: false as const,
+        error: `${other.name} does not accept direct messages from you.`,
+      };
+    }
+    if (await users.isBlocked(user.id, other.id)) {
+      return { ok: false as const, error: `You blocked ${other.name}: unblock them first.` };
+    }
+    if (!(await rooms.dmBetween(user.id, other.id))) {
+      const limited = refusal(runtime, "dm", user.id);
+      if (limited) return { ok: false as const, error: limited };
+    }
+    const room = await rooms.openDm(user, other);
     // Both people's open tabs start receiving the DM at once.
     for (const userId of [user.id, other.id]) {
       runtime.events.emit({ type: "joined", roomId: room.id, userId });
@@ -108,5 +195,6 @@ export const searchFn = createServerFn({ method: "GET" })
   .validator(z.object({ q: z.string().max(200) }))
   .handler(async ({ data }) => {
     const { runtime, user } = await requireUser();
+    requireWithin(runtime, "search", user.id);
     return runtime.storage.search.search(user.id, data.q, 20);
   });

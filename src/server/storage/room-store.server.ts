@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { type Kysely, sql } from "kysely";
+import { roomSkeleton } from "../../core/rooms";
 import type { Room, RoomStore, UserDirectory } from "../../ports";
-import { RoomTakenError } from "../../ports";
+import { RoomLookalikeError, RoomTakenError } from "../../ports";
 import type { RoomKind, RoomSummary } from "../../protocol/frames";
 import type { Database } from "./schema.server";
 
@@ -17,20 +18,40 @@ const toRoom = (row: RoomRow): Room => ({
 /** Rooms, membership and read markers over any Kysely dialect. */
 export function createRoomStore(db: Kysely<Database>, now: () => number): RoomStore {
   const insertRoom = async (room: Room, createdBy: string | null, dmKey: string | null = null) => {
+    const skeleton = room.kind === "public" ? roomSkeleton(room.name) || null : null;
     const inserted = await db
       .insertInto("room")
-      .values({ ...room, created_by: createdBy, created_at: now(), dm_key: dmKey })
+      .values({ ...room, created_by: createdBy, created_at: now(), dm_key: dmKey, skeleton })
+      // Any unique key: slug, dm_key or a public room's skeleton.
       .onConflict((oc) => oc.doNothing())
       .executeTakeFirst();
     return Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0;
   };
+  /** The public room whose name looks like `name`, if any. */
+  const lookalike = async (name: string) => {
+    const skeleton = roomSkeleton(name);
+    if (!skeleton) return undefined;
+    return db
+      .selectFrom("room")
+      .select(["slug", "name"])
+      .where("skeleton", "=", skeleton)
+      .where("kind", "=", "public")
+      .executeTakeFirst();
+  };
+  const refuse = async (name: string, slug: string): Promise<never> => {
+    const similar = await lookalike(name);
+    if (similar && similar.slug !== slug) throw new RoomLookalikeError(similar.name);
+    throw new RoomTakenError(`a room named "${slug}" already exists`);
+  };
 
   const store: RoomStore = {
     async createRoom({ name, slug, createdBy, kind = "public" }) {
+      // Checked first for the error's sake (which room it looks like); the
+      // unique skeleton key decides races between two public rooms.
+      const similar = await lookalike(name);
+      if (similar) await refuse(name, slug);
       const room: Room = { id: randomUUID(), slug, name, kind };
-      if (!(await insertRoom(room, createdBy))) {
-        throw new RoomTakenError(`a room named "${slug}" already exists`);
-      }
+      if (!(await insertRoom(room, createdBy))) await refuse(name, slug);
       return room;
     },
     async ensureRoom({ name, slug }) {
@@ -52,6 +73,15 @@ export function createRoomStore(db: Kysely<Database>, now: () => number): RoomSt
       await store.join(row.id, a.id);
       await store.join(row.id, b.id);
       return toRoom(row);
+    },
+    async dmBetween(a, b) {
+      const [first, second] = [a, b].sort();
+      const row = await db
+        .selectFrom("room")
+        .select(roomColumns)
+        .where("dm_key", "=", `${first}:${second}`)
+        .executeTakeFirst();
+      return row && toRoom(row);
     },
     async getRoomBySlug(slug) {
       const row = await db
@@ -188,20 +218,70 @@ async function summaries(
   }));
 }
 
-/** Users by name, case-insensitively (names are not unique: ties go to the lowest id). */
-export function createUserDirectory(db: Kysely<Database>): UserDirectory {
+/** Users by name, case-insensitively (names are not unique), and their blocks. */
+export function createUserDirectory(
+  db: Kysely<Database>,
+  now: () => number = Date.now,
+): UserDirectory {
   return {
-    async findByName(name) {
+    async findByName(name, limit) {
       return db
         .selectFrom("user")
         .select(["id", "name"])
         .where(sql`lower(name)`, "=", name.trim().toLowerCase())
         .orderBy("id")
-        .limit(1)
-        .executeTakeFirst();
+        .limit(limit)
+        .execute();
     },
     async findById(id) {
       return db.selectFrom("user").select(["id", "name"]).where("id", "=", id).executeTakeFirst();
+    },
+    async searchByName(prefix, limit) {
+      const wanted = prefix.trim().toLowerCase();
+      if (!wanted) return [];
+      // substr rather than LIKE: no wildcard in a name can widen the match.
+      return db
+        .selectFrom("user")
+        .select(["id", "name"])
+        .where(sql`substr(lower(name), 1, ${wanted.length})`, "=", wanted)
+        .orderBy(sql`lower(name)`)
+        .orderBy("id")
+        .limit(limit)
+        .execute();
+    },
+    async block(blocker, blocked) {
+      await db
+        .insertInto("user_block")
+        .values({ blocker_id: blocker, blocked_id: blocked, created_at: now() })
+        .onConflict((oc) => oc.columns(["blocker_id", "blocked_id"]).doNothing())
+        .execute();
+    },
+    async unblock(blocker, blocked) {
+      const result = await db
+        .deleteFrom("user_block")
+        .where("blocker_id", "=", blocker)
+        .where("blocked_id", "=", blocked)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
+    async isBlocked(blocker, blocked) {
+      const row = await db
+        .selectFrom("user_block")
+        .select("blocker_id")
+        .where("blocker_id", "=", blocker)
+        .where("blocked_id", "=", blocked)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+    async blockedBy(blocker) {
+      const rows = await db
+        .selectFrom("user_block")
+        .select("blocked_id")
+        .where("blocker_id", "=", blocker)
+        .orderBy("created_at")
+        .orderBy("blocked_id")
+        .execute();
+      return rows.map((row) => row.blocked_id);
     },
   };
 }

@@ -16,6 +16,8 @@ export interface Database {
     last_seq: Generated<number>;
     /** Bumped by every edit, deletion and reaction change; stamped on the message. */
     last_rev: Generated<number>;
+    /** Public rooms only: what the name looks like (core/rooms roomSkeleton), unique. */
+    skeleton: string | null;
   };
   room_member: {
     room_id: string;
@@ -42,5 +44,7 @@ export interface Database {
     created_at: number;
   };
   message_mention: { room_id: string; seq: number; user_id: string };
+  /** `blocker_id` accepts no DMs or invites from `blocked_id`. */
+  user_block: { blocker_id: string; blocked_id: string; created_at: number };
   user: { id: string; name: string };
 }

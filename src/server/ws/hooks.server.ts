@@ -51,6 +51,7 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
   const setup = async () => {
     const runtime = await getRuntime();
     admission ??= createAdmission(runtime.config.limits);
+    heartbeat.start(runtime.config.heartbeatMs);
     metrics ??= runtime.metrics;
     if (!runner || !presence) {
       const { storage, metrics, relay, log, config } = runtime;

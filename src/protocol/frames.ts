@@ -49,7 +49,11 @@ export const clientFrame = z.discriminatedUnion("type", [
   frame("react", { roomId: id, messageId: id, emoji: z.enum(REACTIONS) }),
   frame("invite", { roomId: id, userName: z.string().trim().min(1).max(100) }),
   frame("leave", { roomId: id }),
-  /** Liveness check from the client (browsers cannot send ws pings); answered by `pong`. */
+  /**
+   * Liveness check from the client (browsers cannot send ws pings); answered
+   * by `pong`. It tells the client the server is there; it does not keep the
+   * socket alive on the server, where only answers to ws pings count.
+   */
   frame("ping", {}),
 ]);
 export type ClientFrame = z.infer<typeof clientFrame>;

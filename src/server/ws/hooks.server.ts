@@ -178,7 +178,8 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
     },
 
     message(peer, message) {
-      heartbeat.alive(peer);
+      // Not liveness: only a pong proves the client reads what we send (a
+      // client that writes but never reads must not stay up on its frames).
       const raw = message.rawData;
       if (typeof raw !== "string") {
         // The protocol is JSON text; a binary frame is refused, never parsed.
@@ -213,6 +214,7 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
     },
 
     pong(peer) {
+      // Browsers answer our pings by themselves; this is the only liveness.
       heartbeat.alive(peer);
     },
 

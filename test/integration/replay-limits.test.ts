@@ -1,0 +1,121 @@
+// Issue 18, F-5: history replays and per-user frames against a socket that
+// stopped reading. The server must keep its memory bounded (slow-consumer
+// rule on every write, replays paced by drain) and cut what never reads.
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connect } from "../helpers/clients";
+import { createRoom, joinAs, openDb } from "../helpers/integration-extra";
+import { type RunningServer, startServer } from "../helpers/server";
+import { metric, pauseReading, rssMiB, until } from "../helpers/slow-reader";
+
+let server: RunningServer;
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(() => server?.stop());
+
+/** Fills a room straight in the database (seq and last_seq in step), as delivery.test.ts does. */
+function seed(dataDir: string, roomId: string, authorId: string, count: number, text: string) {
+  const db = openDb(dataDir);
+  try {
+    db.exec("BEGIN");
+    const insert = db.prepare(
+      "INSERT INTO message (id, room_id, seq, author_id, client_id, text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    );
+    for (let seq = 1; seq <= count; seq++)
+      insert.run(randomUUID(), roomId, seq, authorId, `seed-${seq}`, text, Date.now());
+    db.prepare("UPDATE room SET last_seq = ? WHERE id = ?").run(count, roomId);
+    db.exec("COMMIT");
+  } finally {
+    db.close();
+  }
+}
+
+describe("replays against a reader that stopped reading", () => {
+  it("keeps memory bounded under a fetch flood and closes the reader with 4008", {
+    timeout: 120_000,
+  }, async () => {
+    const room = createRoom(server.dataDir);
+    const owner = await joinAs(server.url, [room.slug]);
+    seed(server.dataDir, room.id, owner.userId, 2_000, "x".repeat(4_000));
+    const slowBefore = await metric(server.url, "parley_slow_consumer_closes_total");
+    const resume = pauseReading(owner.socket);
+    const baseline = rssMiB(server.pid);
+    let peak = baseline;
+    let sent = 0;
+    // 10 fetches of the whole room a second, for 8 s, never reading.
+    const started = Date.now();
+    while (Date.now() - started < 8_000) {
+      owner.socket.send({ type: "fetch", roomId: room.id, afterSeq: 0 });
+      sent++;
+      peak = Math.max(peak, rssMiB(server.pid));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    // The replay waits (bounded) for the reader to drain, then gives up on it.
+    const closedAsSlow = await until(async () => {
+      peak = Math.max(peak, rssMiB(server.pid));
+      return (await metric(server.url, "parley_slow_consumer_closes_total")) > slowBefore;
+    }, 30_000);
+    console.log(
+      `fetch flood: ${sent} fetches of 2,000 x 4,000 chars; server RSS ${baseline.toFixed(0)} -> peak ${peak.toFixed(0)} MiB`,
+    );
+    resume();
+    expect(closedAsSlow).toBe(true);
+    expect((await owner.socket.closed).code).toBe(4008);
+    expect(peak - baseline).toBeLessThan(300);
+  });
+
+  it("closes a paused reader with 4008 when per-user frames pile up behind it", {
+    timeout: 60_000,
+  }, async () => {
+    const room = createRoom(server.dataDir);
+    const owner = await joinAs(server.url, [room.slug]);
+    seed(server.dataDir, room.id, owner.userId, 2_000, "y".repeat(4_000));
+    const other = await connect(server.url, owner.cookie);
+    const slowBefore = await metric(server.url, "parley_slow_consumer_closes_total");
+    const resume = pauseReading(owner.socket);
+    // One fetch fills the paused socket's kernel buffers and its queue.
+    owner.socket.send({ type: "fetch", roomId: room.id, afterSeq: 0 });
+    // Then the user's other socket moves the read marker again and again:
+    // each move is a per-user `read` frame to every socket of the user.
+    let marks = 0;
+    const closedAsSlow = await until(async () => {
+      for (let i = 0; i < 300; i++) {
+        other.send({ type: "read", roomId: room.id, seq: 1 + (marks++ % 2_000) });
+      }
+      return (await metric(server.url, "parley_slow_consumer_closes_total")) > slowBefore;
+    }, 5_000);
+    console.log(`per-user frames: paused reader cut after ${marks} read markers`);
+    resume();
+    expect(closedAsSlow).toBe(true);
+    expect((await owner.socket.closed).code).toBe(4008);
+    // The other socket, which reads, is untouched.
+    other.send({ type: "read", roomId: room.id, seq: 2_000 });
+    await other.next((f) => f.type === "read" && f.seq === 2_000, 10_000);
+    other.close();
+  });
+
+  it("paces a subscribe replay by the reader: a paused one is cut with 4008, memory bounded", {
+    timeout: 60_000,
+  }, async () => {
+    const room = createRoom(server.dataDir);
+    const owner = await joinAs(server.url, [room.slug]);
+    seed(server.dataDir, room.id, owner.userId, 2_000, "z".repeat(4_000));
+    const slowBefore = await metric(server.url, "parley_slow_consumer_closes_total");
+    const resume = pauseReading(owner.socket);
+    const baseline = rssMiB(server.pid);
+    let peak = baseline;
+    owner.socket.send({ type: "subscribe", roomId: room.id, afterSeq: 0 });
+    const closedAsSlow = await until(async () => {
+      peak = Math.max(peak, rssMiB(server.pid));
+      return (await metric(server.url, "parley_slow_consumer_closes_total")) > slowBefore;
+    }, 30_000);
+    console.log(
+      `paused subscribe replay: RSS ${baseline.toFixed(0)} -> peak ${peak.toFixed(0)} MiB`,
+    );
+    resume();
+    expect(closedAsSlow).toBe(true);
+    expect((await owner.socket.closed).code).toBe(4008);
+    expect(peak - baseline).toBeLessThan(300);
+  });
+});

@@ -27,6 +27,8 @@ type Tracked = {
   typing: Map<string, { user: WireUser; until: number }>;
   replaying: boolean;
   fetching: boolean;
+  /** The hole being fetched: after `from`, before `before` (the server pages it). */
+  gap: { from: number; before: number } | null;
 };
 
 /** Errors after which resending the same frame cannot succeed. */
@@ -95,6 +97,7 @@ export class ChatClient {
         typing: new Map(),
         replaying: false,
         fetching: false,
+        gap: null,
       };
       this.#tracked.set(roomId, tracked);
       tracked.log.seed(page, lastSeq);
@@ -218,12 +221,21 @@ export class ChatClient {
   #resume(roomId: string, tracked: Tracked) {
     tracked.replaying = true;
     tracked.fetching = false;
+    tracked.gap = null;
     this.socket.send({
       type: "subscribe",
       roomId,
       afterSeq: tracked.log.contiguousTo,
       afterRev: tracked.log.lastRev,
     });
+  }
+
+  /** Fetches the messages between what the log holds in order and `before`. */
+  #fetchGap(roomId: string, tracked: Tracked, before: number) {
+    const from = tracked.log.contiguousTo;
+    tracked.fetching = true;
+    tracked.gap = { from, before };
+    this.socket.send({ type: "fetch", roomId, afterSeq: from, beforeSeq: before });
   }
 
   #handle(frame: ServerFrame): void {
@@ -257,10 +269,17 @@ export class ChatClient {
         const tracked = this.#tracked.get(frame.roomId);
         if (!tracked) return;
         tracked.log.merge(frame.messages);
-        if (frame.done) {
-          tracked.replaying = false;
-          tracked.fetching = false;
+        if (!frame.done) break;
+        const { gap } = tracked;
+        // A fetch is served in bounded parts: ask for the rest of the hole
+        // from where this part ended, as long as each part makes progress.
+        if (frame.more && tracked.fetching && gap && tracked.log.contiguousTo > gap.from) {
+          this.#fetchGap(frame.roomId, tracked, gap.before);
+          break;
         }
+        tracked.replaying = false;
+        tracked.fetching = false;
+        tracked.gap = null;
         break;
       }
       case "message":
@@ -274,13 +293,7 @@ export class ChatClient {
         if (!tracked) break;
         if (tracked.log.revealsGap(message.seq) && !tracked.replaying && !tracked.fetching) {
           // A live frame went missing: fetch the hole from the database.
-          tracked.fetching = true;
-          this.socket.send({
-            type: "fetch",
-            roomId: message.roomId,
-            afterSeq: tracked.log.contiguousTo,
-            beforeSeq: message.seq,
-          });
+          this.#fetchGap(message.roomId, tracked, message.seq);
         }
         tracked.log.merge([message]);
         tracked.typing.delete(message.author.id);

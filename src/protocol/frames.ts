@@ -8,6 +8,11 @@ export const MAX_MESSAGE_CHARS = 4000;
 export const MAX_FRAME_BYTES = 64 * 1024;
 /** Messages per history/replay page. */
 export const REPLAY_PAGE = 500;
+/**
+ * Messages one `fetch` returns at most (two pages); its last `history` frame
+ * then says `more` and the client fetches again from where it ended.
+ */
+export const FETCH_LIMIT = 2 * REPLAY_PAGE;
 /** Reactions people can pick; anything else is refused. */
 export const REACTIONS = ["👍", "❤️", "😂", "🎉", "😮", "😢"] as const;
 
@@ -135,6 +140,11 @@ export const serverFrame = z.discriminatedUnion("type", [
     roomId: z.string(),
     messages: z.array(messageSchema),
     done: z.boolean(),
+    /**
+     * On the `done` frame of a `fetch` cut at FETCH_LIMIT: more of the range
+     * remains; fetch again after the last seq received.
+     */
+    more: z.boolean().optional(),
   }),
   serverOnly("subscribed", {
     roomId: z.string(),

@@ -3,6 +3,7 @@
 // rule on every write, replays paced by drain) and cut what never reads.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FETCH_LIMIT } from "../../src/protocol/frames";
 import { connect } from "../helpers/clients";
 import { createRoom, joinAs, openDb } from "../helpers/integration-extra";
 import { type RunningServer, startServer } from "../helpers/server";
@@ -117,5 +118,38 @@ describe("replays against a reader that stopped reading", () => {
     expect(closedAsSlow).toBe(true);
     expect((await owner.socket.closed).code).toBe(4008);
     expect(peak - baseline).toBeLessThan(300);
+  });
+});
+
+describe("fetch is bounded", () => {
+  it("answers one fetch with at most FETCH_LIMIT messages and says more remains", {
+    timeout: 60_000,
+  }, async () => {
+    const room = createRoom(server.dataDir);
+    const owner = await joinAs(server.url, [room.slug]);
+    seed(server.dataDir, room.id, owner.userId, 2_500, "w");
+    const fetchAll = async (afterSeq: number) => {
+      const start = owner.socket.frames.length;
+      owner.socket.send({ type: "fetch", roomId: room.id, afterSeq });
+      const done = await owner.socket.next(
+        (f) => f.type === "history" && f.done === true && owner.socket.frames.indexOf(f) >= start,
+        20_000,
+      );
+      const seqs = owner.socket.frames
+        .slice(start)
+        .filter((f) => f.type === "history")
+        .flatMap((f) => (f.messages as { seq: number }[]).map((m) => m.seq));
+      return { seqs, more: done.more };
+    };
+    const first = await fetchAll(0);
+    expect(first.seqs).toEqual(Array.from({ length: FETCH_LIMIT }, (_, i) => i + 1));
+    expect(first.more).toBe(true);
+    const second = await fetchAll(FETCH_LIMIT);
+    expect(second.seqs[0]).toBe(FETCH_LIMIT + 1);
+    expect(second.more).toBe(true);
+    const last = await fetchAll(2 * FETCH_LIMIT);
+    expect(last.seqs).toEqual(Array.from({ length: 500 }, (_, i) => 2 * FETCH_LIMIT + i + 1));
+    expect(last.more).toBeUndefined();
+    owner.socket.close();
   });
 });

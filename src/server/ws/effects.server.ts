@@ -122,6 +122,7 @@ export function createEffectRunner({ hub, online, storage, metrics, relay, onlin
     peer: Peer,
     roomId: string,
     pages: AsyncIterable<WireMessage[]>,
+    more = false,
   ) => {
     if (!isOpen(peer)) return; // closed while this frame waited its turn
     metrics.replays.inc();
@@ -141,7 +142,7 @@ export function createEffectRunner({ hub, online, storage, metrics, relay, onlin
         metrics.replayed.inc({}, messages.length);
       }
     }
-    await write({ type: "history", roomId, messages: [], done: true });
+    await write({ type: "history", roomId, messages: [], done: true, ...(more && { more }) });
   };
 
   const runner = {
@@ -247,9 +248,9 @@ export function createEffectRunner({ hub, online, storage, metrics, relay, onlin
           return;
         }
         case "fetch": {
-          const { roomId, afterSeq } = effect;
-          const untilSeq = (effect.beforeSeq ?? Number.MAX_SAFE_INTEGER) - 1;
-          await replay(peer, roomId, missedPages(storage.messages, roomId, { afterSeq, untilSeq }));
+          const { roomId, afterSeq, untilSeq, more } = effect;
+          const pages = missedPages(storage.messages, roomId, { afterSeq, untilSeq });
+          await replay(peer, roomId, pages, more);
           return;
         }
         case "attach":

@@ -29,6 +29,8 @@ type Tracked = {
   fetching: boolean;
   /** The hole being fetched: after `from`, before `before` (the server pages it). */
   gap: { from: number; before: number } | null;
+  /** The server answered this connection's subscribe (`subscribed`). */
+  subscribed: boolean;
 };
 
 /** Errors after which resending the same frame cannot succeed. */
@@ -98,6 +100,7 @@ export class ChatClient {
         replaying: false,
         fetching: false,
         gap: null,
+        subscribed: false,
       };
       this.#tracked.set(roomId, tracked);
       tracked.log.seed(page, lastSeq);
@@ -222,12 +225,30 @@ export class ChatClient {
     tracked.replaying = true;
     tracked.fetching = false;
     tracked.gap = null;
+    tracked.subscribed = false;
     this.socket.send({
       type: "subscribe",
       roomId,
       afterSeq: tracked.log.contiguousTo,
       afterRev: tracked.log.lastRev,
     });
+  }
+
+  /**
+   * After a rate-limited frame, subscribes again (later) to the rooms whose
+   * subscribe has not been answered. True if there were any.
+   */
+  #retryResumes(afterMs: number): boolean {
+    const waiting = [...this.#tracked].filter(([, t]) => t.replaying && !t.subscribed);
+    if (waiting.length === 0) return false;
+    setTimeout(() => {
+      if (!this.socket.isOpen || !this.user) return;
+      for (const [roomId, tracked] of waiting) {
+        if (this.#tracked.get(roomId) === tracked && tracked.replaying && !tracked.subscribed)
+          this.#resume(roomId, tracked);
+      }
+    }, afterMs);
+    return true;
   }
 
   /** Fetches the messages between what the log holds in order and `before`. */
@@ -261,7 +282,10 @@ export class ChatClient {
       }
       case "subscribed": {
         const tracked = this.#tracked.get(frame.roomId);
-        if (tracked) tracked.members = frame.members;
+        if (tracked) {
+          tracked.members = frame.members;
+          tracked.subscribed = true;
+        }
         this.#bumpLastSeq(frame.roomId, frame.lastSeq);
         break;
       }
@@ -342,6 +366,9 @@ export class ChatClient {
       case "error": {
         const { clientId, code, message } = frame;
         if (!clientId) {
+          // Resumes cost more tokens than other frames: one refused for the
+          // rate is sent again once the budget allows, not shown.
+          if (code === "rate_limited" && this.#retryResumes(frame.retryAfterMs ?? 2_000)) break;
           // Listeners must hear of it: the UI shows it until dismissed.
           this.lastError = { code, message, at: this.now() };
           break;

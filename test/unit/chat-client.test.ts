@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ChatClient } from "../../src/client/chat-client";
 import { memoryOutbox } from "../../src/client/outbox";
 import { RoomLog } from "../../src/client/room-log";
@@ -188,6 +188,32 @@ describe("ChatClient", () => {
     // Not stuck "fetching": the next gap is fetched.
     deliver({ type: "message", message: wireMessage(8) });
     expect(sent.filter((f) => f.type === "fetch")).toHaveLength(2);
+  });
+
+  it("subscribes again, later, to a room whose resume was refused for the rate", () => {
+    vi.useFakeTimers();
+    try {
+      const { client, sent, deliver } = setup();
+      client.open("r", [wireMessage(1)]);
+      client.open("s", [wireMessage(1, { roomId: "s" })]);
+      deliver(ready);
+      deliver({ type: "subscribed", roomId: "r", lastSeq: 1, lastRev: 0, members: [] });
+      deliver({ type: "error", code: "rate_limited", message: "slow down", retryAfterMs: 400 });
+      // Not shown to the user: the client handles it.
+      expect(client.lastError).toBeNull();
+      const subscribes = () => sent.filter((f) => f.type === "subscribe").map((f) => f.roomId);
+      expect(subscribes()).toEqual(["r", "s"]);
+      vi.advanceTimersByTime(399);
+      expect(subscribes()).toEqual(["r", "s"]);
+      vi.advanceTimersByTime(1);
+      expect(subscribes()).toEqual(["r", "s", "s"]);
+      // A rate limit with every room answered is an ordinary refusal.
+      deliver({ type: "subscribed", roomId: "s", lastSeq: 1, lastRev: 0, members: [] });
+      deliver({ type: "error", code: "rate_limited", message: "slow down", retryAfterMs: 400 });
+      expect(client.lastError?.code).toBe("rate_limited");
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("does not treat messages arriving during a replay as a gap", () => {

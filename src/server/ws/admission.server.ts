@@ -42,8 +42,8 @@ export function createAdmission(limits: Config["limits"], now: () => number = Da
       if (!perUser.has(userId)) userBuckets.delete(userId);
     },
 
-    /** Admits one frame of the peer's. */
-    admit(peer: Peer, userId: string): RateDecision {
+    /** Admits one frame of the peer's, costing `cost` tokens (replays cost more). */
+    admit(peer: Peer, userId: string, cost = 1): RateDecision {
       let limiter = limiters.get(peer);
       if (!limiter) {
         let shared = userBuckets.get(userId);
@@ -54,7 +54,7 @@ export function createAdmission(limits: Config["limits"], now: () => number = Da
         limiter = new FrameLimiter(bucket(), shared);
         limiters.set(peer, limiter);
       }
-      return limiter.admit(now());
+      return limiter.admit(now(), cost);
     },
   };
 }

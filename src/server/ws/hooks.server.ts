@@ -3,6 +3,7 @@ import type { Hooks, Peer } from "crossws";
 import { handleFrame } from "../../core/handle-frame";
 import { Hub, SLOW_CONSUMER_BYTES } from "../../core/hub";
 import { UserSockets } from "../../core/presence";
+import { frameCost } from "../../core/rate-limit";
 import { decodeClientFrame } from "../../protocol/decode";
 import { MAX_FRAME_BYTES, PROTOCOL_VERSION } from "../../protocol/frames";
 import { sessionOf } from "../auth/auth.server";
@@ -92,12 +93,14 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
 
   async function handleText(peer: Peer, raw: string): Promise<void> {
     const { runtime, admission, runner } = await setup();
-    const decision = admission.admit(peer, peer.context.user.id);
+    // Decoded first (at most 64 KiB) so that replays can cost more tokens.
+    const decoded = decodeClientFrame(raw);
+    const cost = decoded.ok ? frameCost(decoded.frame) : 1;
+    const decision = admission.admit(peer, peer.context.user.id, cost);
     if (decision.kind === "close") {
       peer.close(1008, "rate limit exceeded");
       return;
     }
-    const decoded = decodeClientFrame(raw);
     runtime.metrics.framesIn.inc({ type: decoded.ok ? decoded.frame.type : "invalid" });
     if (decision.kind === "limit") {
       runtime.metrics.rateLimited.inc();

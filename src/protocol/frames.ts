@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { graphemeLength } from "../core/names";
 
 /** Wire protocol version; `ready` announces it, client frames may state it. */
 export const PROTOCOL_VERSION = 1;
@@ -19,11 +20,51 @@ export const REACTIONS = ["👍", "❤️", "😂", "🎉", "😮", "😢"] as c
 const id = z.string().min(1).max(64);
 const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
-/** Message text: trimmed, 1 to MAX_MESSAGE_CHARS characters. */
+/**
+ * A code-unit backstop behind MAX_MESSAGE_CHARS (one grapheme can hold any
+ * number of code units); the 64 KiB frame cap stays the outer bound.
+ */
+export const MAX_MESSAGE_UNITS = 4 * MAX_MESSAGE_CHARS;
+
+// Cc (C0, DEL, C1) except tab and newline; CR and CRLF become newlines first.
+const CONTROL = /[^\P{Cc}\t\n]/u;
+
+/**
+ * The form message text is relayed and stored in: lone surrogates replaced
+ * by U+FFFD (as storage would do), CRLF and CR as LF, trimmed. Applied
+ * before relaying, so what members see live equals what history returns.
+ */
+export function normalizeMessageText(text: string): string {
+  return text.toWellFormed().replace(/\r\n?/g, "\n").trim();
+}
+
+/**
+ * Why normalised message text is refused, or null: empty, a control
+ * character (NUL and friends; tab and newline are fine), or over
+ * MAX_MESSAGE_CHARS graphemes (what people see as characters) or
+ * MAX_MESSAGE_UNITS code units. The composer asks the same question.
+ */
+export function messageTextIssue(text: string): "empty" | "control" | "too_large" | null {
+  if (text.length === 0) return "empty";
+  if (CONTROL.test(text)) return "control";
+  if (text.length > MAX_MESSAGE_UNITS || graphemeLength(text) > MAX_MESSAGE_CHARS)
+    return "too_large";
+  return null;
+}
+
+/** Message text: normalised (see normalizeMessageText), then checked (messageTextIssue). */
 export const messageText = z
   .string()
-  .transform((text) => text.trim())
-  .pipe(z.string().min(1, "empty").max(MAX_MESSAGE_CHARS, "too_large"));
+  .transform(normalizeMessageText)
+  .superRefine((text, ctx) => {
+    const issue = messageTextIssue(text);
+    if (!issue) return;
+    const message =
+      issue === "control"
+        ? "message text contains a control character (only tab and newline are allowed)"
+        : issue;
+    ctx.addIssue({ code: "custom", message });
+  });
 
 const version = z.literal(PROTOCOL_VERSION).optional();
 const frame = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>

@@ -153,3 +153,60 @@ describe("fetch is bounded", () => {
     owner.socket.close();
   });
 });
+
+describe("frames sent while a replay waits", () => {
+  let limited: RunningServer;
+  beforeAll(async () => {
+    // The default frame budget (10 a second, bursts of 20).
+    limited = await startServer({
+      env: { PARLEY_RATE_PER_SECOND: "10", PARLEY_RATE_BURST: "20" },
+    });
+  });
+  afterAll(() => limited?.stop());
+
+  it("are admitted on arrival, so a flood behind a stalled replay is not held in memory", {
+    timeout: 60_000,
+  }, async () => {
+    const room = createRoom(limited.dataDir);
+    const owner = await joinAs(limited.url, [room.slug]);
+    seed(limited.dataDir, room.id, owner.userId, 2_000, "v".repeat(4_000));
+    const resume = pauseReading(owner.socket);
+    // Fetches (40 MB, more than the kernel buffers) stall on the paused
+    // reader: the replayed count stops short of 5 x 1,000 and stays put.
+    for (let i = 0; i < 4; i++) owner.socket.send({ type: "fetch", roomId: room.id, afterSeq: 0 });
+    let last = -1;
+    const stalled = await until(async () => {
+      const replayed = await metric(limited.url, "parley_replayed_messages_total");
+      const still = replayed === last && replayed > 0 && replayed < 4_000;
+      last = replayed;
+      if (!still) await new Promise((resolve) => setTimeout(resolve, 400));
+      return still;
+    }, 15_000);
+    expect(stalled).toBe(true);
+    const baseline = rssMiB(limited.pid);
+    let peak = baseline;
+    // ...while 60 KB frames pour in behind it: 4,000 of them, 240 MB. Held
+    // in the queue they would all stay in memory; refused on arrival they
+    // are garbage at once (the peak still shows some, before collection).
+    const junk = JSON.stringify({ type: "nope", pad: "j".repeat(60_000) });
+    for (let i = 0; i < 4_000; i++) {
+      owner.socket.send(junk);
+      if (i % 100 === 0) {
+        peak = Math.max(peak, rssMiB(limited.pid));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    await until(() => {
+      peak = Math.max(peak, rssMiB(limited.pid));
+      return owner.socket.ws.bufferedAmount === 0;
+    }, 20_000);
+    peak = Math.max(peak, rssMiB(limited.pid));
+    console.log(
+      `4,000 x 60 KB frames behind a stalled replay: RSS ${baseline.toFixed(0)} -> peak ${peak.toFixed(0)} MiB`,
+    );
+    resume();
+    // Refused for the rate on arrival, 50 in a row: closed 1008.
+    expect((await owner.socket.closed).code).toBe(1008);
+    expect(peak - baseline).toBeLessThan(150);
+  });
+});

@@ -102,6 +102,11 @@ export const ENV_DOCS = [
     "10000",
     "Time a client has to send a request's headers (websocket handshakes included) before the connection is cut.",
   ],
+  [
+    "PARLEY_HEARTBEAT_SECONDS",
+    "25",
+    "Seconds between websocket pings; a socket that has not answered one (pong) for two intervals is cut. Frames a client sends do not count as an answer.",
+  ],
   ["LOG_LEVEL", "info", "One of debug, info, warn, error, silent."],
 ] as const;
 
@@ -203,6 +208,7 @@ const schema = z.object({
     .transform((value) => value === "true" || value === "1"),
   PARLEY_METRICS_TOKEN: z.string().min(16, "at least 16 characters").optional(),
   PARLEY_HEADERS_TIMEOUT_MS: positiveInt(10_000),
+  PARLEY_HEARTBEAT_SECONDS: positiveInt(25).pipe(z.number().max(3600, "at most 3600 seconds")),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
@@ -242,6 +248,8 @@ export type Config = {
   trustProxy: boolean;
   metricsToken: string | undefined;
   headersTimeoutMs: number;
+  /** Between websocket pings; two unanswered intervals cut the socket. */
+  heartbeatMs: number;
   logLevel: z.infer<typeof schema>["LOG_LEVEL"];
 };
 
@@ -300,6 +308,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     trustProxy: value.PARLEY_TRUST_PROXY,
     metricsToken: value.PARLEY_METRICS_TOKEN,
     headersTimeoutMs: value.PARLEY_HEADERS_TIMEOUT_MS,
+    heartbeatMs: value.PARLEY_HEARTBEAT_SECONDS * 1000,
     logLevel: value.LOG_LEVEL,
   };
 }

@@ -27,6 +27,10 @@ type Tracked = {
   typing: Map<string, { user: WireUser; until: number }>;
   replaying: boolean;
   fetching: boolean;
+  /** The hole being fetched: after `from`, before `before` (the server pages it). */
+  gap: { from: number; before: number } | null;
+  /** The server answered this connection's subscribe (`subscribed`). */
+  subscribed: boolean;
 };
 
 /** Errors after which resending the same frame cannot succeed. */
@@ -95,6 +99,8 @@ export class ChatClient {
         typing: new Map(),
         replaying: false,
         fetching: false,
+        gap: null,
+        subscribed: false,
       };
       this.#tracked.set(roomId, tracked);
       tracked.log.seed(page, lastSeq);
@@ -219,12 +225,39 @@ export class ChatClient {
   #resume(roomId: string, tracked: Tracked) {
     tracked.replaying = true;
     tracked.fetching = false;
+    tracked.gap = null;
+    tracked.subscribed = false;
     this.socket.send({
       type: "subscribe",
       roomId,
       afterSeq: tracked.log.contiguousTo,
       afterRev: tracked.log.lastRev,
     });
+  }
+
+  /**
+   * After a rate-limited frame, subscribes again (later) to the rooms whose
+   * subscribe has not been answered. True if there were any.
+   */
+  #retryResumes(afterMs: number): boolean {
+    const waiting = [...this.#tracked].filter(([, t]) => t.replaying && !t.subscribed);
+    if (waiting.length === 0) return false;
+    setTimeout(() => {
+      if (!this.socket.isOpen || !this.user) return;
+      for (const [roomId, tracked] of waiting) {
+        if (this.#tracked.get(roomId) === tracked && tracked.replaying && !tracked.subscribed)
+          this.#resume(roomId, tracked);
+      }
+    }, afterMs);
+    return true;
+  }
+
+  /** Fetches the messages between what the log holds in order and `before`. */
+  #fetchGap(roomId: string, tracked: Tracked, before: number) {
+    const from = tracked.log.contiguousTo;
+    tracked.fetching = true;
+    tracked.gap = { from, before };
+    this.socket.send({ type: "fetch", roomId, afterSeq: from, beforeSeq: before });
   }
 
   #handle(frame: ServerFrame): void {
@@ -250,7 +283,10 @@ export class ChatClient {
       }
       case "subscribed": {
         const tracked = this.#tracked.get(frame.roomId);
-        if (tracked) tracked.members = frame.members;
+        if (tracked) {
+          tracked.members = frame.members;
+          tracked.subscribed = true;
+        }
         this.#bumpLastSeq(frame.roomId, frame.lastSeq);
         break;
       }
@@ -258,10 +294,17 @@ export class ChatClient {
         const tracked = this.#tracked.get(frame.roomId);
         if (!tracked) return;
         tracked.log.merge(frame.messages);
-        if (frame.done) {
-          tracked.replaying = false;
-          tracked.fetching = false;
+        if (!frame.done) break;
+        const { gap } = tracked;
+        // A fetch is served in bounded parts: ask for the rest of the hole
+        // from where this part ended, as long as each part makes progress.
+        if (frame.more && tracked.fetching && gap && tracked.log.contiguousTo > gap.from) {
+          this.#fetchGap(frame.roomId, tracked, gap.before);
+          break;
         }
+        tracked.replaying = false;
+        tracked.fetching = false;
+        tracked.gap = null;
         break;
       }
       case "message":
@@ -275,13 +318,7 @@ export class ChatClient {
         if (!tracked) break;
         if (tracked.log.revealsGap(message.seq) && !tracked.replaying && !tracked.fetching) {
           // A live frame went missing: fetch the hole from the database.
-          tracked.fetching = true;
-          this.socket.send({
-            type: "fetch",
-            roomId: message.roomId,
-            afterSeq: tracked.log.contiguousTo,
-            beforeSeq: message.seq,
-          });
+          this.#fetchGap(message.roomId, tracked, message.seq);
         }
         tracked.log.merge([message]);
         tracked.typing.delete(message.author.id);
@@ -341,6 +378,9 @@ export class ChatClient {
       case "error": {
         const { clientId, code, message } = frame;
         if (!clientId) {
+          // Resumes cost more tokens than other frames: one refused for the
+          // rate is sent again once the budget allows, not shown.
+          if (code === "rate_limited" && this.#retryResumes(frame.retryAfterMs ?? 2_000)) break;
           // Listeners must hear of it: the UI shows it until dismissed.
           this.lastError = { code, message, at: this.now() };
           break;

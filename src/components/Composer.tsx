@@ -1,5 +1,5 @@
 import { type KeyboardEvent, useId, useState } from "react";
-import { MAX_MESSAGE_CHARS } from "../protocol/frames";
+import { MAX_MESSAGE_CHARS, messageTextIssue, normalizeMessageText } from "../protocol/frames";
 
 /**
  * The message box: Enter sends, Shift+Enter adds a line. Typing tells the
@@ -19,11 +19,14 @@ export function Composer({
 }) {
   const id = useId();
   const [text, setText] = useState("");
-  const trimmed = text.trim();
-  const tooLong = trimmed.length > MAX_MESSAGE_CHARS;
+  const trimmed = normalizeMessageText(text);
+  // The server's own rule: graphemes (what people see as characters), no
+  // control characters; so the server never refuses what the UI allowed.
+  const issue = messageTextIssue(trimmed);
+  const refused = issue === "too_large" || issue === "control";
 
   function submit() {
-    if (!trimmed || tooLong || disabled) return;
+    if (!trimmed || issue || disabled) return;
     onSend(trimmed);
     setText("");
   }
@@ -58,18 +61,20 @@ export function Composer({
         onKeyDown={onKeyDown}
         placeholder={placeholder}
         disabled={disabled}
-        aria-invalid={tooLong ? true : undefined}
-        aria-describedby={tooLong ? `${id}-too-long` : undefined}
+        aria-invalid={refused ? true : undefined}
+        aria-describedby={refused ? `${id}-too-long` : undefined}
         className="max-h-40 min-h-10 flex-1 resize-none rounded-lg border border-slate-300 px-3 py-2 outline-none focus:border-indigo-500 focus:ring-2 focus:ring-indigo-200"
       />
-      {tooLong && (
+      {refused && (
         <p id={`${id}-too-long`} role="alert" className="sr-only">
-          Messages are at most {MAX_MESSAGE_CHARS} characters.
+          {issue === "control"
+            ? "Messages cannot contain control characters."
+            : `Messages are at most ${MAX_MESSAGE_CHARS} characters.`}
         </p>
       )}
       <button
         type="submit"
-        disabled={!trimmed || tooLong || disabled}
+        disabled={!trimmed || issue !== null || disabled}
         className="rounded-lg bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700 disabled:opacity-50"
       >
         Send

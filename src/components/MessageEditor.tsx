@@ -1,5 +1,5 @@
 import { type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
-import { MAX_MESSAGE_CHARS } from "../protocol/frames";
+import { messageTextIssue, normalizeMessageText } from "../protocol/frames";
 
 /** Inline editing of one's own message: Enter saves, Shift+Enter adds a line, Escape cancels. */
 export function MessageEditor({
@@ -14,8 +14,9 @@ export function MessageEditor({
   const id = useId();
   const [text, setText] = useState(initial);
   const area = useRef<HTMLTextAreaElement>(null);
-  const trimmed = text.trim();
-  const valid = trimmed.length > 0 && trimmed.length <= MAX_MESSAGE_CHARS;
+  const trimmed = normalizeMessageText(text);
+  // The server's own rule (graphemes, control characters), so it never refuses what this allows.
+  const valid = messageTextIssue(trimmed) === null;
 
   useEffect(() => {
     // Focus with the caret at the end, where people continue typing.

@@ -1,6 +1,7 @@
 import type { Storage } from "../ports";
 import type { ErrorCode, RoomFrame, ServerFrame, WireUser } from "../protocol/frames";
 import { resolveMentions } from "./mentions";
+import { fetchRange } from "./replay";
 
 /**
  * What the edge must do after a frame, in order: the core decides, the ws
@@ -14,8 +15,11 @@ export type Effect =
   | { kind: "user"; userId: string; frame: ServerFrame }
   /** Subscribe this socket, replaying what it missed, then announce members. */
   | { kind: "subscribe"; roomId: string; afterSeq?: number; afterRev?: number }
-  /** Send this socket the messages in a seq range (gap filling). */
-  | { kind: "fetch"; roomId: string; afterSeq: number; beforeSeq?: number }
+  /**
+   * Send this socket the messages in (afterSeq, untilSeq] (gap filling);
+   * `more` when the range asked for was cut at FETCH_LIMIT.
+   */
+  | { kind: "fetch"; roomId: string; afterSeq: number; untilSeq: number; more: boolean }
   /** Subscribe every socket of a user to a room they just joined. */
   | { kind: "attach"; userId: string; roomId: string }
   /** Unsubscribe every socket of a user from a room they left. */
@@ -127,8 +131,13 @@ export async function handleFrame(
   switch (frame.type) {
     case "subscribe":
       return [{ kind: "subscribe", roomId, afterSeq: frame.afterSeq, afterRev: frame.afterRev }];
-    case "fetch":
-      return [{ kind: "fetch", roomId, afterSeq: frame.afterSeq, beforeSeq: frame.beforeSeq }];
+    case "fetch": {
+      // One fetch is bounded (FETCH_LIMIT messages); the client pages on.
+      const { afterSeq, beforeSeq } = frame;
+      const { lastSeq } = await deps.messages.position(roomId);
+      const { untilSeq, more } = fetchRange(afterSeq, beforeSeq, lastSeq);
+      return [{ kind: "fetch", roomId, afterSeq, untilSeq, more }];
+    }
     case "typing":
       return [
         { kind: "publish", roomId, frame: { type: "typing", roomId, user }, exceptSelf: true },

@@ -1,6 +1,24 @@
+import type { ClientFrame } from "../protocol/frames";
+
 /**
- * A token bucket: `burst` tokens, refilled at `perSecond`. take() spends one
- * token or says how long until one is free. The clock is passed in, so the
+ * Tokens a frame costs. Replays read and send many messages from the
+ * database for one small frame, so they cost more: a fetch FETCH_COST, a
+ * subscribe that asks for a replay (afterSeq/afterRev) RESUME_COST; every
+ * other frame 1.
+ */
+export const FETCH_COST = 5;
+export const RESUME_COST = 2;
+export function frameCost(frame: ClientFrame): number {
+  if (frame.type === "fetch") return FETCH_COST;
+  if (frame.type === "subscribe" && (frame.afterSeq !== undefined || frame.afterRev !== undefined))
+    return RESUME_COST;
+  return 1;
+}
+
+/**
+ * A token bucket: `burst` tokens, refilled at `perSecond`. take() spends
+ * `cost` tokens (one by default; never more than the burst, so every frame
+ * can pass eventually) or says how long until they are free. The clock is passed in, so the
  * bucket is pure and testable.
  */
 export class TokenBucket {
@@ -16,15 +34,16 @@ export class TokenBucket {
     this.#at = now;
   }
 
-  /** Spends a token: 0 when allowed, else the milliseconds until one is free. */
-  take(now: number): number {
+  /** Spends `cost` tokens: 0 when allowed, else the milliseconds until they are free. */
+  take(now: number, cost = 1): number {
     this.#tokens = Math.min(this.burst, this.#tokens + ((now - this.#at) / 1000) * this.perSecond);
     this.#at = now;
-    if (this.#tokens >= 1) {
-      this.#tokens -= 1;
+    const price = Math.min(cost, Math.max(1, this.burst));
+    if (this.#tokens >= price) {
+      this.#tokens -= price;
       return 0;
     }
-    return Math.ceil(((1 - this.#tokens) / this.perSecond) * 1000);
+    return Math.ceil(((price - this.#tokens) / this.perSecond) * 1000);
   }
 
   /** True when the bucket has refilled to its burst by `now` (it can be forgotten). */
@@ -32,9 +51,9 @@ export class TokenBucket {
     return this.#tokens + ((now - this.#at) / 1000) * this.perSecond >= this.burst;
   }
 
-  /** Gives back a token taken for a frame that was refused elsewhere. */
-  refund(): void {
-    this.#tokens = Math.min(this.burst, this.#tokens + 1);
+  /** Gives back tokens taken for a frame that was refused elsewhere. */
+  refund(cost = 1): void {
+    this.#tokens = Math.min(this.burst, this.#tokens + Math.min(cost, Math.max(1, this.burst)));
   }
 }
 
@@ -58,11 +77,12 @@ export class FrameLimiter {
     readonly closeAfterRefusals = 50,
   ) {}
 
-  admit(now: number): RateDecision {
-    let wait = this.connection.take(now);
+  /** Admits one frame costing `cost` tokens (see frameCost). */
+  admit(now: number, cost = 1): RateDecision {
+    let wait = this.connection.take(now, cost);
     if (wait === 0) {
-      wait = this.user.take(now);
-      if (wait > 0) this.connection.refund();
+      wait = this.user.take(now, cost);
+      if (wait > 0) this.connection.refund(cost);
     }
     if (wait === 0) {
       this.#refusedInARow = 0;

@@ -1,5 +1,21 @@
 import type { MessageStore } from "../ports";
-import { REPLAY_PAGE, type WireMessage } from "../protocol/frames";
+import { FETCH_LIMIT, REPLAY_PAGE, type WireMessage } from "../protocol/frames";
+
+/**
+ * The part of a `fetch` (afterSeq < seq < beforeSeq, or to the end) served
+ * at once: at most `limit` messages, never past the room's last seq.
+ * `more` says the client must fetch again from where this part ends.
+ */
+export function fetchRange(
+  afterSeq: number,
+  beforeSeq: number | undefined,
+  lastSeq: number,
+  limit = FETCH_LIMIT,
+): { untilSeq: number; more: boolean } {
+  const wanted = Math.min(beforeSeq === undefined ? lastSeq : beforeSeq - 1, lastSeq);
+  const untilSeq = Math.max(afterSeq, Math.min(wanted, afterSeq + limit));
+  return { untilSeq, more: untilSeq < wanted };
+}
 
 /**
  * Pages of the messages a client missed: every seq in (afterSeq, untilSeq],

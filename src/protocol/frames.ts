@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { graphemeLength } from "../core/names";
 
 /** Wire protocol version; `ready` announces it, client frames may state it. */
 export const PROTOCOL_VERSION = 1;
@@ -8,17 +9,62 @@ export const MAX_MESSAGE_CHARS = 4000;
 export const MAX_FRAME_BYTES = 64 * 1024;
 /** Messages per history/replay page. */
 export const REPLAY_PAGE = 500;
+/**
+ * Messages one `fetch` returns at most (two pages); its last `history` frame
+ * then says `more` and the client fetches again from where it ended.
+ */
+export const FETCH_LIMIT = 2 * REPLAY_PAGE;
 /** Reactions people can pick; anything else is refused. */
 export const REACTIONS = ["👍", "❤️", "😂", "🎉", "😮", "😢"] as const;
 
 const id = z.string().min(1).max(64);
 const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
-/** Message text: trimmed, 1 to MAX_MESSAGE_CHARS characters. */
+/**
+ * A code-unit backstop behind MAX_MESSAGE_CHARS (one grapheme can hold any
+ * number of code units); the 64 KiB frame cap stays the outer bound.
+ */
+export const MAX_MESSAGE_UNITS = 4 * MAX_MESSAGE_CHARS;
+
+// Cc (C0, DEL, C1) except tab and newline; CR and CRLF become newlines first.
+const CONTROL = /[^\P{Cc}\t\n]/u;
+
+/**
+ * The form message text is relayed and stored in: lone surrogates replaced
+ * by U+FFFD (as storage would do), CRLF and CR as LF, trimmed. Applied
+ * before relaying, so what members see live equals what history returns.
+ */
+export function normalizeMessageText(text: string): string {
+  return text.toWellFormed().replace(/\r\n?/g, "\n").trim();
+}
+
+/**
+ * Why normalised message text is refused, or null: empty, a control
+ * character (NUL and friends; tab and newline are fine), or over
+ * MAX_MESSAGE_CHARS graphemes (what people see as characters) or
+ * MAX_MESSAGE_UNITS code units. The composer asks the same question.
+ */
+export function messageTextIssue(text: string): "empty" | "control" | "too_large" | null {
+  if (text.length === 0) return "empty";
+  if (CONTROL.test(text)) return "control";
+  if (text.length > MAX_MESSAGE_UNITS || graphemeLength(text) > MAX_MESSAGE_CHARS)
+    return "too_large";
+  return null;
+}
+
+/** Message text: normalised (see normalizeMessageText), then checked (messageTextIssue). */
 export const messageText = z
   .string()
-  .transform((text) => text.trim())
-  .pipe(z.string().min(1, "empty").max(MAX_MESSAGE_CHARS, "too_large"));
+  .transform(normalizeMessageText)
+  .superRefine((text, ctx) => {
+    const issue = messageTextIssue(text);
+    if (!issue) return;
+    const message =
+      issue === "control"
+        ? "message text contains a control character (only tab and newline are allowed)"
+        : issue;
+    ctx.addIssue({ code: "custom", message });
+  });
 
 const version = z.literal(PROTOCOL_VERSION).optional();
 const frame = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
@@ -58,7 +104,11 @@ export const clientFrame = z.discriminatedUnion("type", [
     userName: z.string().trim().min(1).max(100).optional(),
   }),
   frame("leave", { roomId: id }),
-  /** Liveness check from the client (browsers cannot send ws pings); answered by `pong`. */
+  /**
+   * Liveness check from the client (browsers cannot send ws pings); answered
+   * by `pong`. It tells the client the server is there; it does not keep the
+   * socket alive on the server, where only answers to ws pings count.
+   */
   frame("ping", {}),
 ]);
 export type ClientFrame = z.infer<typeof clientFrame>;
@@ -140,6 +190,11 @@ export const serverFrame = z.discriminatedUnion("type", [
     roomId: z.string(),
     messages: z.array(messageSchema),
     done: z.boolean(),
+    /**
+     * On the `done` frame of a `fetch` cut at FETCH_LIMIT: more of the range
+     * remains; fetch again after the last seq received.
+     */
+    more: z.boolean().optional(),
   }),
   serverOnly("subscribed", {
     roomId: z.string(),

@@ -193,6 +193,23 @@ export function describeStoreContract(driver: string, open: () => Promise<StoreU
       expect(bobView).toMatchObject({ lastSeq: 3, lastReadSeq: 2 });
     });
 
+    it("clamps a read marker to the room's last seq", async () => {
+      const a = await room("a");
+      await store.rooms.join(a.id, ann.id);
+      await store.rooms.join(a.id, bob.id);
+      await append(a.id, "c1", "one", ann);
+      await append(a.id, "c2", "two", ann);
+      expect(await store.rooms.markRead(a.id, bob.id, Number.MAX_SAFE_INTEGER)).toBe(2);
+      expect(await store.rooms.summaryOf(a.id, bob.id)).toMatchObject({
+        lastSeq: 2,
+        lastReadSeq: 2,
+      });
+      // The next message is unread again: the marker did not run ahead.
+      await append(a.id, "c3", "three", ann);
+      expect((await store.rooms.summaryOf(a.id, bob.id))?.lastReadSeq).toBe(2);
+      expect(await store.rooms.markRead(a.id, bob.id, 3)).toBe(3);
+    });
+
     it("flags an unread mention until it is read", async () => {
       const a = await room("a");
       await store.rooms.join(a.id, ann.id);

@@ -45,6 +45,22 @@ describe("limits", () => {
     ann.socket.close();
   });
 
+  it("charges a fetch (a replay) more tokens than a plain frame", async () => {
+    // The budget is 5 tokens, refilled at 5 a second; a fetch costs 5.
+    const eve = await joinAs(server.url);
+    const roomId = roomIdFromReady(eve.socket, "general");
+    for (let i = 0; i < 3; i++) eve.socket.send({ type: "typing", roomId });
+    await settle(300);
+    expect(eve.socket.frames.some((f) => f.type === "error")).toBe(false);
+    await settle(1_100); // full again
+    eve.socket.send({ type: "fetch", roomId, afterSeq: 0 });
+    eve.socket.send({ type: "fetch", roomId, afterSeq: 0 });
+    const limited = await eve.socket.next((f) => f.type === "error" && f.code === "rate_limited");
+    expect(limited.retryAfterMs).toBeGreaterThan(500);
+    expect(eve.socket.frames.filter((f) => f.type === "history" && f.done)).toHaveLength(1);
+    eve.socket.close();
+  });
+
   it("shares one budget across a user's connections", async () => {
     const eve = await joinAs(server.url);
     const second = await connect(server.url, eve.cookie);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ChatClient } from "../../src/client/chat-client";
 import { memoryOutbox } from "../../src/client/outbox";
 import { RoomLog } from "../../src/client/room-log";
@@ -147,6 +147,73 @@ describe("ChatClient", () => {
       done: true,
     });
     expect(client.log("r").map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it("fills a hole larger than one fetch by fetching again from where each part ended", () => {
+    const { client, sent, deliver } = setup();
+    client.open("r", [wireMessage(1)]);
+    deliver(ready);
+    deliver({ type: "history", roomId: "r", messages: [], done: true });
+    deliver({ type: "message", message: wireMessage(7) });
+    const part = (from: number, to: number) =>
+      Array.from({ length: to - from + 1 }, (_, i) => wireMessage(from + i));
+    deliver({ type: "history", roomId: "r", messages: part(2, 3), done: false });
+    deliver({ type: "history", roomId: "r", messages: [], done: true, more: true });
+    deliver({ type: "history", roomId: "r", messages: part(4, 5), done: true, more: true });
+    deliver({ type: "history", roomId: "r", messages: part(6, 6), done: true });
+    expect(sent.filter((f) => f.type === "fetch")).toEqual([
+      { type: "fetch", roomId: "r", afterSeq: 1, beforeSeq: 7 },
+      { type: "fetch", roomId: "r", afterSeq: 3, beforeSeq: 7 },
+      { type: "fetch", roomId: "r", afterSeq: 5, beforeSeq: 7 },
+    ]);
+    expect(client.log("r").map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    // The hole is filled: a later gap is fetched again.
+    deliver({ type: "message", message: wireMessage(9) });
+    expect(sent.filter((f) => f.type === "fetch").at(-1)).toEqual({
+      type: "fetch",
+      roomId: "r",
+      afterSeq: 7,
+      beforeSeq: 9,
+    });
+  });
+
+  it("stops paging a fetch that made no progress (no loop)", () => {
+    const { client, sent, deliver } = setup();
+    client.open("r", [wireMessage(1)]);
+    deliver(ready);
+    deliver({ type: "history", roomId: "r", messages: [], done: true });
+    deliver({ type: "message", message: wireMessage(5) });
+    deliver({ type: "history", roomId: "r", messages: [], done: true, more: true });
+    expect(sent.filter((f) => f.type === "fetch")).toHaveLength(1);
+    // Not stuck "fetching": the next gap is fetched.
+    deliver({ type: "message", message: wireMessage(8) });
+    expect(sent.filter((f) => f.type === "fetch")).toHaveLength(2);
+  });
+
+  it("subscribes again, later, to a room whose resume was refused for the rate", () => {
+    vi.useFakeTimers();
+    try {
+      const { client, sent, deliver } = setup();
+      client.open("r", [wireMessage(1)]);
+      client.open("s", [wireMessage(1, { roomId: "s" })]);
+      deliver(ready);
+      deliver({ type: "subscribed", roomId: "r", lastSeq: 1, lastRev: 0, members: [] });
+      deliver({ type: "error", code: "rate_limited", message: "slow down", retryAfterMs: 400 });
+      // Not shown to the user: the client handles it.
+      expect(client.lastError).toBeNull();
+      const subscribes = () => sent.filter((f) => f.type === "subscribe").map((f) => f.roomId);
+      expect(subscribes()).toEqual(["r", "s"]);
+      vi.advanceTimersByTime(399);
+      expect(subscribes()).toEqual(["r", "s"]);
+      vi.advanceTimersByTime(1);
+      expect(subscribes()).toEqual(["r", "s", "s"]);
+      // A rate limit with every room answered is an ordinary refusal.
+      deliver({ type: "subscribed", roomId: "s", lastSeq: 1, lastRev: 0, members: [] });
+      deliver({ type: "error", code: "rate_limited", message: "slow down", retryAfterMs: 400 });
+      expect(client.lastError?.code).toBe("rate_limited");
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("does not treat messages arriving during a replay as a gap", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decodeClientFrame } from "../../src/protocol/decode";
-import { MAX_MESSAGE_CHARS } from "../../src/protocol/frames";
+import { MAX_MESSAGE_CHARS, MAX_MESSAGE_UNITS } from "../../src/protocol/frames";
 
 const send = (extra: object = {}) =>
   JSON.stringify({ type: "send", roomId: "r1", clientId: "c1", text: "hello", ...extra });
@@ -63,6 +63,45 @@ describe("decodeClientFrame", () => {
     });
     const padded = `  ${"x".repeat(MAX_MESSAGE_CHARS)}  `;
     expect(decodeClientFrame(send({ text: padded })).ok).toBe(true);
+  });
+
+  it("counts graphemes, not code units: 4,000 emoji pass, 4,001 do not", () => {
+    const emoji = (n: number) => "😀".repeat(n);
+    const family = "👨‍👩‍👧‍👦"; // one grapheme, 11 code units
+    expect(decodeClientFrame(send({ text: emoji(MAX_MESSAGE_CHARS) })).ok).toBe(true);
+    expect(decodeClientFrame(send({ text: emoji(MAX_MESSAGE_CHARS + 1) }))).toMatchObject({
+      ok: false,
+      code: "too_large",
+      clientId: "c1",
+    });
+    expect(decodeClientFrame(send({ text: "e\u0301".repeat(MAX_MESSAGE_CHARS) })).ok).toBe(true);
+    // The code-unit backstop: few graphemes, many code units.
+    const heavy = family.repeat(Math.ceil(MAX_MESSAGE_UNITS / family.length) + 1);
+    expect(heavy.length).toBeGreaterThan(MAX_MESSAGE_UNITS);
+    expect(decodeClientFrame(send({ text: heavy }))).toMatchObject({ code: "too_large" });
+  });
+
+  it("refuses NUL and other control characters with bad_frame; tab and newline are fine", () => {
+    for (const text of ["a\u0000b", "a\u0007b", "a\u001bb", "a\u007fb", "a\u0085b"]) {
+      const decoded = decodeClientFrame(send({ text }));
+      expect(decoded).toMatchObject({ ok: false, code: "bad_frame", clientId: "c1" });
+      expect(!decoded.ok && decoded.message).toContain("control character");
+    }
+    expect(decodeClientFrame(send({ text: "a\tb\nc" }))).toMatchObject({
+      ok: true,
+      frame: { text: "a\tb\nc" },
+    });
+  });
+
+  it("stores CR and CRLF as newlines and lone surrogates as U+FFFD, before relaying", () => {
+    expect(decodeClientFrame(send({ text: "a\r\nb\rc" }))).toMatchObject({
+      frame: { text: "a\nb\nc" },
+    });
+    // JSON can carry a lone surrogate; storage could not.
+    const raw = '{"type":"send","roomId":"r1","clientId":"c1","text":"x\\ud800y\\udfffz"}';
+    expect(decodeClientFrame(raw)).toMatchObject({ ok: true, frame: { text: "x\ufffdy\ufffdz" } });
+    const edit = '{"type":"edit","roomId":"r1","messageId":"m","text":"\\udc00"}';
+    expect(decodeClientFrame(edit)).toMatchObject({ ok: true, frame: { text: "\ufffd" } });
   });
 
   it("refuses over-long ids", () => {

@@ -33,6 +33,7 @@ describe("parseConfig", () => {
       trustProxy: false,
       metricsToken: undefined,
       headersTimeoutMs: 10_000,
+      heartbeatMs: 25_000,
       logLevel: "info",
     });
   });
@@ -62,6 +63,10 @@ describe("parseConfig", () => {
     const config = parseConfig({ PARLEY_PUBLIC_URL: "https://chat.example" });
     expect(config.publicUrl).toBe("https://chat.example");
     expect(config.allowedOrigins).toEqual(["https://chat.example"]);
+  });
+
+  it("reads the heartbeat interval in seconds", () => {
+    expect(parseConfig({ PARLEY_HEARTBEAT_SECONDS: "1" }).heartbeatMs).toBe(1_000);
   });
 
   it("puts the default database in the data folder", () => {
@@ -115,6 +120,8 @@ describe("parseConfig", () => {
     ["PARLEY_PRESENCE_TTL_SECONDS", "2"],
     ["PARLEY_PRESENCE_TTL_SECONDS", "soon"],
     ["PARLEY_METRICS_TOKEN", "short"],
+    ["PARLEY_HEARTBEAT_SECONDS", "0"],
+    ["PARLEY_HEARTBEAT_SECONDS", "3601"],
   ])("a bad %s (%s) names the variable", (name, value) => {
     expect(() => parseConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => parseConfig({ [name]: value })).toThrow(name);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type FrameDeps, handleFrame } from "../../src/core/handle-frame";
-import type { WireMessage } from "../../src/protocol/frames";
+import { FETCH_LIMIT, type WireMessage } from "../../src/protocol/frames";
 import { wireMessage } from "../helpers/fixtures";
 
 const ann = { id: "u-ann", name: "Ann" };
@@ -62,6 +62,7 @@ function fakes() {
         }
         return { ok: true, ...(await this.append(input)) };
       },
+      position: async () => ({ lastSeq: 2_500, lastRev: 0 }),
       edit: async () => ({ ok: false, reason: "forbidden" }),
       remove: async () => ({ ok: false, reason: "not_found" }),
       toggleReaction: async (roomId: string) => ({
@@ -167,6 +168,16 @@ describe("handleFrame", () => {
     expect(
       await handleFrame({ type: "subscribe", roomId: "r1", afterSeq: 7, afterRev: 2 }, ann, deps),
     ).toEqual([{ kind: "subscribe", roomId: "r1", afterSeq: 7, afterRev: 2 }]);
+  });
+
+  it("bounds a fetch to FETCH_LIMIT messages and says more remains", async () => {
+    const { deps } = fakes();
+    expect(await handleFrame({ type: "fetch", roomId: "r1", afterSeq: 0 }, ann, deps)).toEqual([
+      { kind: "fetch", roomId: "r1", afterSeq: 0, untilSeq: FETCH_LIMIT, more: true },
+    ]);
+    expect(
+      await handleFrame({ type: "fetch", roomId: "r1", afterSeq: 10, beforeSeq: 20 }, ann, deps),
+    ).toEqual([{ kind: "fetch", roomId: "r1", afterSeq: 10, untilSeq: 19, more: false }]);
   });
 
   it("relays typing to the others, never storing it", async () => {

@@ -19,6 +19,8 @@ describe("startHeartbeat", () => {
   it("pings every tracked peer every 25 s", () => {
     expect(HEARTBEAT_MS).toBe(25_000);
     const heartbeat = startHeartbeat();
+    heartbeat.start();
+    heartbeat.start(1_000); // a second start changes nothing
     const peer = fakePeer();
     heartbeat.track(asPeer(peer));
     vi.advanceTimersByTime(HEARTBEAT_MS - 1);
@@ -49,6 +51,20 @@ describe("startHeartbeat", () => {
     expect(silent.terminate).toHaveBeenCalledTimes(1);
     expect(silent.ping).toHaveBeenCalledTimes(2);
     heartbeat.untrack(asPeer(chatty));
+  });
+
+  it("does not ping before it is started (the interval comes from the config)", () => {
+    const heartbeat = startHeartbeat();
+    const peer = fakePeer();
+    heartbeat.track(asPeer(peer));
+    vi.advanceTimersByTime(10 * HEARTBEAT_MS);
+    expect(peer.ping).not.toHaveBeenCalled();
+    expect(peer.terminate).not.toHaveBeenCalled();
+    heartbeat.start(1_000);
+    heartbeat.track(asPeer(peer));
+    vi.advanceTimersByTime(1_000);
+    expect(peer.ping).toHaveBeenCalledTimes(1);
+    heartbeat.untrack(asPeer(peer));
   });
 
   it("forgets an untracked peer, and alive() does not start tracking one", () => {

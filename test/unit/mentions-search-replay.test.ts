@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { mentionedNames, resolveMentions } from "../../src/core/mentions";
-import { missedPages } from "../../src/core/replay";
+import { fetchRange, missedPages } from "../../src/core/replay";
 import { toFtsQuery, toTsQuery } from "../../src/core/search-query";
 import type { MessageStore } from "../../src/ports";
 import { wireMessage } from "../helpers/fixtures";
@@ -82,5 +82,26 @@ describe("missedPages", () => {
       missedPages(store(0, [1, 2, 3, 4, 5]), "r", { afterRev: 2, untilSeq: 0 }, 2),
     );
     expect(pages).toEqual([[3, 4], [5]]);
+  });
+});
+
+describe("fetchRange", () => {
+  it("serves a range within the limit whole", () => {
+    expect(fetchRange(10, 20, 100, 50)).toEqual({ untilSeq: 19, more: false });
+  });
+
+  it("cuts a longer range at the limit and says more remains", () => {
+    expect(fetchRange(0, undefined, 2_000, 1_000)).toEqual({ untilSeq: 1_000, more: true });
+    expect(fetchRange(1_000, undefined, 2_000, 1_000)).toEqual({ untilSeq: 2_000, more: false });
+    expect(fetchRange(0, 1_500, 2_000, 1_000)).toEqual({ untilSeq: 1_000, more: true });
+  });
+
+  it("never reaches past the room's last seq, nor before afterSeq", () => {
+    expect(fetchRange(0, Number.MAX_SAFE_INTEGER, 30, 1_000)).toEqual({
+      untilSeq: 30,
+      more: false,
+    });
+    expect(fetchRange(50, undefined, 30, 1_000)).toEqual({ untilSeq: 50, more: false });
+    expect(fetchRange(5, 3, 30, 1_000)).toEqual({ untilSeq: 5, more: false });
   });
 });

@@ -383,6 +383,10 @@ function fakes(options: { memberOf: string[]; changeOk?: boolean } = { memberOf:
       },
     },
     messages: {
+      position: async () => {
+        calls.push("position");
+        return { lastSeq: 0, lastRev: 0 };
+      },
       append: async ({ roomId, text }: { roomId: string; text: string }) => {
         write("append");
         const message: WireMessage = wireMessage(1, { roomId, author: me, text });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { FrameLimiter, TokenBucket } from "../../src/core/rate-limit";
+import {
+  FETCH_COST,
+  FrameLimiter,
+  frameCost,
+  RESUME_COST,
+  TokenBucket,
+} from "../../src/core/rate-limit";
 
 describe("TokenBucket", () => {
   it("allows a burst, then one token per 1/rate seconds", () => {
@@ -8,6 +14,15 @@ describe("TokenBucket", () => {
     expect(bucket.take(0)).toBe(100);
     expect(bucket.take(50)).toBe(50);
     expect(bucket.take(100)).toBe(0);
+  });
+
+  it("spends several tokens for a costly frame, and waits for all of them", () => {
+    const bucket = new TokenBucket(10, 6, 0);
+    expect(bucket.take(0, 5)).toBe(0);
+    expect(bucket.take(0, 5)).toBe(400);
+    expect(bucket.take(400, 5)).toBe(0);
+    // A cost above the burst is capped at it, so the frame can still pass.
+    expect(new TokenBucket(10, 3, 0).take(0, 50)).toBe(0);
   });
 
   it("never holds more than the burst", () => {
@@ -49,5 +64,25 @@ describe("FrameLimiter", () => {
     limiter.admit(0);
     expect(limiter.admit(2_000).kind).toBe("allow");
     expect(limiter.admit(2_000).kind).toBe("limit");
+  });
+});
+
+describe("frameCost", () => {
+  it("charges replays more than a plain frame", () => {
+    expect(frameCost({ type: "fetch", roomId: "r", afterSeq: 0 })).toBe(FETCH_COST);
+    expect(frameCost({ type: "subscribe", roomId: "r", afterSeq: 3 })).toBe(RESUME_COST);
+    expect(frameCost({ type: "subscribe", roomId: "r", afterRev: 3 })).toBe(RESUME_COST);
+    expect(frameCost({ type: "subscribe", roomId: "r" })).toBe(1);
+    expect(frameCost({ type: "typing", roomId: "r" })).toBe(1);
+    expect(FETCH_COST).toBeGreaterThan(1);
+    expect(RESUME_COST).toBeGreaterThan(1);
+  });
+
+  it("a costly frame refused by the user's bucket gives the connection's tokens back", () => {
+    const connection = new TokenBucket(1, 10, 0);
+    const limiter = new FrameLimiter(connection, new TokenBucket(1, 3, 0));
+    expect(limiter.admit(0, 5).kind).toBe("allow"); // capped at the user's burst of 3
+    expect(limiter.admit(0, 5).kind).toBe("limit");
+    expect(connection.take(0, 5)).toBe(0); // 10 - 5, refund of the refused 5
   });
 });

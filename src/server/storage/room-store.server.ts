@@ -153,12 +153,21 @@ export function createRoomStore(db: Kysely<Database>, now: () => number): RoomSt
       return (await summaries(db, userId, roomId))[0];
     },
     async markRead(roomId, userId, seq) {
+      // Clamped to the room's last seq: a marker past it would make the
+      // next messages look read (and 2^53-1 would stick for good). last_seq
+      // only grows, so clamping to a value read just now is safe.
+      const room = await db
+        .selectFrom("room")
+        .select("last_seq")
+        .where("id", "=", roomId)
+        .executeTakeFirst();
+      const target = Math.min(seq, Number(room?.last_seq ?? 0));
       await db
         .updateTable("room_member")
-        .set({ last_read_seq: seq })
+        .set({ last_read_seq: target })
         .where("room_id", "=", roomId)
         .where("user_id", "=", userId)
-        .where("last_read_seq", "<", seq)
+        .where("last_read_seq", "<", target)
         .execute();
       const row = await db
         .selectFrom("room_member")

@@ -106,8 +106,8 @@ export function createAdmission(limits: Config["limits"], now: () => number = Da
       return { users: perUser.size, ips: perIp.size, sockets };
     },
 
-    /** Admits one frame of the peer's. */
-    admit(peer: Peer, userId: string): RateDecision {
+    /** Admits one frame of the peer's, costing `cost` tokens (replays cost more). */
+    admit(peer: Peer, userId: string, cost = 1): RateDecision {
       let limiter = limiters.get(peer);
       if (!limiter) {
         let shared = userBuckets.get(userId);
@@ -118,7 +118,7 @@ export function createAdmission(limits: Config["limits"], now: () => number = Da
         limiter = new FrameLimiter(bucket(), shared);
         limiters.set(peer, limiter);
       }
-      return limiter.admit(now());
+      return limiter.admit(now(), cost);
     },
   };
 }

@@ -21,6 +21,34 @@ type Deps = {
 };
 
 /**
+ * How long a replay waits for a socket past the slow-consumer mark to drain
+ * before it gives up on it (close 4008, as the Hub does). A reader that
+ * keeps up a few hundred KB/s is never cut; one that stopped is cut within it.
+ */
+export const REPLAY_DRAIN_TIMEOUT_MS = 10_000;
+/** Code units of message text per history frame (so a frame stays well under the mark). */
+export const HISTORY_FRAME_TEXT = 128 * 1024;
+const DRAIN_POLL_MS = 20;
+
+/** Splits a page of messages into runs of at most `budget` code units of text. */
+export function byTextBudget(page: WireMessage[], budget = HISTORY_FRAME_TEXT): WireMessage[][] {
+  const runs: WireMessage[][] = [];
+  let run: WireMessage[] = [];
+  let size = 0;
+  for (const message of page) {
+    if (run.length > 0 && size + message.text.length > budget) {
+      runs.push(run);
+      run = [];
+      size = 0;
+    }
+    run.push(message);
+    size += message.text.length;
+  }
+  if (run.length > 0) runs.push(run);
+  return runs;
+}
+
+/**
  * Relay keys: a room's topic, one user's sockets (read markers, room
  * changes), and membership changes that move a user's sockets in or out of
  * a room's topic on every instance.
@@ -76,14 +104,64 @@ export function createEffectRunner({ hub, online, storage, metrics, relay, onlin
     metrics.framesOut.inc({ type: frame.type }, count);
   };
 
-  /** Sends pages of missed messages from the database, then `done`. */
-  const replay = async (peer: Peer, roomId: string, pages: AsyncIterable<WireMessage[]>) => {
-    metrics.replays.inc();
-    for await (const messages of pages) {
-      metrics.replayed.inc({}, messages.length);
-      runner.send(peer, { type: "history", roomId, messages, done: false });
+  // The slow-consumer rule, for every write (room frames get it in the Hub):
+  // a socket whose unsent bytes passed the mark is not written to but cut
+  // (4008, counted, dropped from its rooms); it resumes by seq.
+  const isOpen = (peer: Peer) => (peer.websocket?.readyState ?? 1) === 1;
+  const tooSlow = (peer: Peer) => frameWriter.queued(peer) > hub.highWaterMark;
+  const cutSlow = (peer: Peer) => {
+    if (!isOpen(peer)) return; // already closing: counted once
+    hub.drop(peer);
+    hub.onSlow(peer);
+  };
+
+  /**
+   * Waits until `bytes` more fit under the slow-consumer mark (or nothing is
+   * queued). False when the socket closed or did not drain within
+   * REPLAY_DRAIN_TIMEOUT_MS.
+   */
+  const roomFor = async (peer: Peer, bytes: number): Promise<boolean> => {
+    const deadline = Date.now() + REPLAY_DRAIN_TIMEOUT_MS;
+    for (;;) {
+      if (!isOpen(peer)) return false;
+      const queued = frameWriter.queued(peer);
+      if (queued === 0 || queued + bytes <= hub.highWaterMark) return true;
+      if (Date.now() >= deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
     }
-    runner.send(peer, { type: "history", roomId, messages: [], done: true });
+  };
+
+  /**
+   * Sends pages of missed messages from the database, then `done`, paced by
+   * the reader: each frame waits until it fits under the slow-consumer mark,
+   * so a replay never queues more than the mark, however long; a reader that
+   * does not drain in time is cut with 4008.
+   */
+  const replay = async (
+    peer: Peer,
+    roomId: string,
+    pages: AsyncIterable<WireMessage[]>,
+    more = false,
+  ) => {
+    if (!isOpen(peer)) return; // closed while this frame waited its turn
+    metrics.replays.inc();
+    const write = async (frame: ServerFrame): Promise<boolean> => {
+      const data = encodeServerFrame(frame);
+      if (!(await roomFor(peer, Buffer.byteLength(data)))) {
+        cutSlow(peer);
+        return false;
+      }
+      metrics.framesOut.inc({ type: frame.type });
+      frameWriter.send(peer, data);
+      return true;
+    };
+    for await (const page of pages) {
+      for (const messages of byTextBudget(page)) {
+        if (!(await write({ type: "history", roomId, messages, done: false }))) return;
+        metrics.replayed.inc({}, messages.length);
+      }
+    }
+    await write({ type: "history", roomId, messages: [], done: true, ...(more && { more }) });
   };
 
   const runner = {
@@ -91,18 +169,33 @@ export function createEffectRunner({ hub, online, storage, metrics, relay, onlin
     relayOut,
 
     send(peer: Peer, frame: ServerFrame) {
+      if (tooSlow(peer)) {
+        cutSlow(peer);
+        return;
+      }
       metrics.framesOut.inc({ type: frame.type });
       if (frame.type === "ack") metrics.acks.inc();
       frameWriter.send(peer, encodeServerFrame(frame));
     },
 
-    /** Writes a pre-encoded frame to every local socket of a user (framed once for all). */
+    /**
+     * Writes a pre-encoded frame to every local socket of a user (framed once
+     * for all), under the slow-consumer rule.
+     */
     toUser(userId: string, data: string) {
       const sockets = online.socketsOf(userId);
       if (sockets.size === 0) return;
       const prepared = frameWriter.prepare(data);
-      for (const socket of sockets) frameWriter.write(socket, prepared, data);
-      metrics.framesOut.inc({ type: "user" }, sockets.size);
+      let count = 0;
+      for (const socket of [...sockets]) {
+        if (tooSlow(socket)) {
+          cutSlow(socket);
+          continue;
+        }
+        frameWriter.write(socket, prepared, data);
+        count++;
+      }
+      metrics.framesOut.inc({ type: "user" }, count);
     },
 
     /** Delivers a frame another instance published to the local sockets it concerns. */
@@ -197,9 +290,9 @@ export function createEffectRunner({ hub, online, storage, metrics, relay, onlin
           return;
         }
         case "fetch": {
-          const { roomId, afterSeq } = effect;
-          const untilSeq = (effect.beforeSeq ?? Number.MAX_SAFE_INTEGER) - 1;
-          await replay(peer, roomId, missedPages(storage.messages, roomId, { afterSeq, untilSeq }));
+          const { roomId, afterSeq, untilSeq, more } = effect;
+          const pages = missedPages(storage.messages, roomId, { afterSeq, untilSeq });
+          await replay(peer, roomId, pages, more);
           return;
         }
         case "attach":

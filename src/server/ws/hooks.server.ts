@@ -5,6 +5,7 @@ import type { Hooks, Peer } from "crossws";
 import { handleFrame } from "../../core/handle-frame";
 import { Hub, SLOW_CONSUMER_BYTES } from "../../core/hub";
 import { UserSockets } from "../../core/presence";
+import { frameCost } from "../../core/rate-limit";
 import { decodeClientFrame } from "../../protocol/decode";
 import { MAX_FRAME_BYTES, PROTOCOL_VERSION } from "../../protocol/frames";
 import { sessionOf } from "../auth/auth.server";
@@ -53,6 +54,7 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
   const setup = async () => {
     const runtime = await getRuntime();
     admission ??= createAdmission(runtime.config.limits);
+    heartbeat.start(runtime.config.heartbeatMs);
     metrics ??= runtime.metrics;
     if (!runner || !presence) {
       const { storage, metrics, relay, log, config } = runtime;
@@ -97,24 +99,53 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
       "retry-after": String(Math.max(1, Math.ceil(waitMs / 1000))),
     });
 
-  async function handleText(peer: Peer, raw: string): Promise<void> {
-    const { runtime, admission, runner } = await setup();
-    const decision = admission.admit(peer, peer.context.user.id);
-    if (decision.kind === "close") {
+  type Admitted =
+    | { kind: "close" }
+    | { kind: "limit"; clientId?: string; retryAfterMs: number }
+    | { kind: "pass"; decoded: ReturnType<typeof decodeClientFrame> };
+
+  /**
+   * Decodes a frame and spends its tokens (decoded first, at most 64 KiB,
+   * so that replays can cost more). Called as the frame arrives whenever
+   * the admission is set up, so frames over the rate are refused at once
+   * and never wait in the socket's queue behind a replay that waits for
+   * the reader: what waits is bounded by the rate, not by how fast a
+   * client writes.
+   */
+  function admit(
+    peer: Peer,
+    raw: string,
+    gate: NonNullable<typeof admission>,
+    counters: Runtime["metrics"],
+  ): Admitted {
+    const decoded = decodeClientFrame(raw);
+    const cost = decoded.ok ? frameCost(decoded.frame) : 1;
+    const decision = gate.admit(peer, peer.context.user.id, cost);
+    if (decision.kind === "close") return { kind: "close" };
+    counters.framesIn.inc({ type: decoded.ok ? decoded.frame.type : "invalid" });
+    if (decision.kind === "limit") {
+      counters.rateLimited.inc();
+      const clientId =
+        decoded.ok && decoded.frame.type === "send" ? decoded.frame.clientId : undefined;
+      return { kind: "limit", clientId, retryAfterMs: decision.retryAfterMs };
+    }
+    return { kind: "pass", decoded };
+  }
+
+  /** Handles an admitted (or refused) frame, in the socket's order. */
+  async function handleAdmitted(peer: Peer, admitted: Admitted): Promise<void> {
+    const { runtime, runner } = await setup();
+    if (admitted.kind === "close") {
       peer.close(1008, "rate limit exceeded");
       return;
     }
-    const decoded = decodeClientFrame(raw);
-    runtime.metrics.framesIn.inc({ type: decoded.ok ? decoded.frame.type : "invalid" });
-    if (decision.kind === "limit") {
-      runtime.metrics.rateLimited.inc();
-      const clientId =
-        decoded.ok && decoded.frame.type === "send" ? decoded.frame.clientId : undefined;
-      const { retryAfterMs } = decision;
+    if (admitted.kind === "limit") {
+      const { clientId, retryAfterMs } = admitted;
       const message = "slow down";
       runner.send(peer, { type: "error", code: "rate_limited", message, clientId, retryAfterMs });
       return;
     }
+    const { decoded } = admitted;
     if (!decoded.ok) {
       const { code, message, clientId } = decoded;
       runner.send(peer, { type: "error", code, message, clientId });
@@ -126,6 +157,12 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
     }
     const effects = await handleFrame(decoded.frame, peer.context.user, runtime.storage);
     await runner.run(peer, effects);
+  }
+
+  /** A frame that arrived before the admission was set up: admitted in turn. */
+  async function handleText(peer: Peer, raw: string): Promise<void> {
+    const { runtime, admission } = await setup();
+    await handleAdmitted(peer, admit(peer, raw, admission, runtime.metrics));
   }
 
   const hooks: Partial<Hooks> = {
@@ -209,7 +246,8 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
     },
 
     message(peer, message) {
-      heartbeat.alive(peer);
+      // Not liveness: only a pong proves the client reads what we send (a
+      // client that writes but never reads must not stay up on its frames).
       const raw = message.rawData;
       if (typeof raw !== "string") {
         // The protocol is JSON text; a binary frame is refused, never parsed.
@@ -223,9 +261,15 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
         peer.close(1009, "frame too large");
         return;
       }
+      // Admitted on arrival (see admit); only the decision waits in the queue.
+      const admitted = admission && metrics ? admit(peer, raw, admission, metrics) : undefined;
+      if (admitted?.kind === "close") {
+        peer.close(1008, "rate limit exceeded");
+        return;
+      }
       const previous = queues.get(peer) ?? Promise.resolve();
       const next = previous
-        .then(() => handleText(peer, raw))
+        .then(() => (admitted ? handleAdmitted(peer, admitted) : handleText(peer, raw)))
         .catch(async (error) => {
           const { log } = await getRuntime();
           log.error("frame failed", {
@@ -244,6 +288,7 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
     },
 
     pong(peer) {
+      // Browsers answer our pings by themselves; this is the only liveness.
       heartbeat.alive(peer);
     },
 

@@ -59,7 +59,12 @@ export const ENV_DOCS = [
   [
     "PARLEY_TRUST_PROXY",
     "false",
-    "true behind a reverse proxy: the client IP comes from X-Forwarded-For (set by the proxy) instead of the socket.",
+    "true behind a reverse proxy: the client address comes from X-Forwarded-For instead of the socket, taking the entry PARLEY_TRUSTED_PROXY_HOPS from the right (the one your proxy added; entries further left are written by the client and ignored). It then also decides who is loopback for /metrics.",
+  ],
+  [
+    "PARLEY_TRUSTED_PROXY_HOPS",
+    "1",
+    "With PARLEY_TRUST_PROXY=true: how many proxies of yours append to X-Forwarded-For (nginx in front: 1; a CDN then nginx: 2).",
   ],
   [
     "PARLEY_METRICS_TOKEN",
@@ -163,6 +168,7 @@ const schema = z.object({
     .enum(["true", "false", "1", "0"], { message: "true or false" })
     .default("false")
     .transform((value) => value === "true" || value === "1"),
+  PARLEY_TRUSTED_PROXY_HOPS: positiveInt(1),
   PARLEY_METRICS_TOKEN: z.string().min(16, "at least 16 characters").optional(),
   PARLEY_HEADERS_TIMEOUT_MS: positiveInt(10_000),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
@@ -191,6 +197,8 @@ export type Config = {
   /** Lifetime of a presence lease; instances renew theirs every third of it. */
   presenceTtlMs: number;
   trustProxy: boolean;
+  /** With trustProxy: how many X-Forwarded-For entries from the right our proxies wrote. */
+  trustedProxyHops: number;
   metricsToken: string | undefined;
   headersTimeoutMs: number;
   logLevel: z.infer<typeof schema>["LOG_LEVEL"];
@@ -240,6 +248,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     },
     presenceTtlMs: value.PARLEY_PRESENCE_TTL_SECONDS * 1000,
     trustProxy: value.PARLEY_TRUST_PROXY,
+    trustedProxyHops: value.PARLEY_TRUSTED_PROXY_HOPS,
     metricsToken: value.PARLEY_METRICS_TOKEN,
     headersTimeoutMs: value.PARLEY_HEADERS_TIMEOUT_MS,
     logLevel: value.LOG_LEVEL,

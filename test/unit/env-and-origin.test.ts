@@ -17,10 +17,23 @@ describe("parseConfig", () => {
       limits: { ratePerSecond: 10, rateBurst: 20, socketsPerUser: 20, socketsPerIp: 100 },
       presenceTtlMs: 15_000,
       trustProxy: false,
+      trustedProxyHops: 1,
       metricsToken: undefined,
       headersTimeoutMs: 10_000,
       logLevel: "info",
     });
+  });
+
+  it("reads the new limits, refusing nonsense", () => {
+    expect(
+      parseConfig({
+        PARLEY_TRUSTED_PROXY_HOPS: "2",
+      }),
+    ).toMatchObject({ trustedProxyHops: 2 });
+    for (const name of ["PARLEY_TRUSTED_PROXY_HOPS"]) {
+      expect(() => parseConfig({ [name]: "0" })).toThrow(name);
+      expect(() => parseConfig({ [name]: "soon" })).toThrow(name);
+    }
   });
 
   it("reads every variable", () => {

@@ -136,7 +136,7 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
       }
       const session = await sessionOf(auth, request.headers);
       if (!session) return refuse(runtime, "no_session", 401, "Unauthorized", { requestId });
-      const ip = clientIp(request, config.trustProxy);
+      const ip = clientIp(request, config);
       const refusal = admission.refusal(session.user.id, ip);
       if (refusal) {
         return refuse(runtime, "too_many_connections", 429, refusal, {

@@ -33,7 +33,12 @@ export const ENV_DOCS = [
   [
     "PARLEY_AUTH_ATTEMPTS_PER_MINUTE",
     "10",
-    "Sign-in and sign-up attempts allowed per client IP per minute; more get HTTP 429.",
+    "Sign-in and sign-up attempts allowed per client address per minute (the socket's address, or the trusted proxy's entry); more get HTTP 429. Each account (email) also locks after 5 wrong passwords in a row, see PARLEY_AUTH_LOCK_SECONDS.",
+  ],
+  [
+    "PARLEY_AUTH_LOCK_SECONDS",
+    "30",
+    "How long an email is refused (HTTP 429 with Retry-After) after 5 wrong passwords in a row, from any addresses; each further wrong password doubles it, up to 1 hour. A right password resets the count.",
   ],
   [
     "PARLEY_RATE_PER_SECOND",
@@ -154,6 +159,7 @@ const schema = z.object({
     .int()
     .min(1, "a whole number of attempts, 1 or more")
     .default(10),
+  PARLEY_AUTH_LOCK_SECONDS: positiveInt(30),
   PARLEY_RATE_PER_SECOND: positiveInt(10),
   PARLEY_RATE_BURST: positiveInt(20),
   PARLEY_MAX_SOCKETS_PER_USER: positiveInt(20),
@@ -188,6 +194,8 @@ export type Config = {
   allowedOrigins: string[];
   publicUrl: string | undefined;
   authAttemptsPerMinute: number;
+  /** First lock of an email after repeated wrong passwords; doubles per further failure. */
+  authLockMs: number;
   limits: {
     ratePerSecond: number;
     rateBurst: number;
@@ -240,6 +248,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       : value.PARLEY_ALLOWED_ORIGINS,
     publicUrl: value.PARLEY_PUBLIC_URL,
     authAttemptsPerMinute: value.PARLEY_AUTH_ATTEMPTS_PER_MINUTE,
+    authLockMs: value.PARLEY_AUTH_LOCK_SECONDS * 1000,
     limits: {
       ratePerSecond: value.PARLEY_RATE_PER_SECOND,
       rateBurst: value.PARLEY_RATE_BURST,

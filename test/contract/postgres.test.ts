@@ -159,6 +159,7 @@ if (ready) {
         expect(rows.map((r) => r.name).sort()).toEqual([
           "0001_rooms_and_messages",
           "0002_chat_features",
+          "0003_auth_failure",
         ]);
       } finally {
         for (const store of stores) await store.db.destroy();

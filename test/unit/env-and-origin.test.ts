@@ -14,6 +14,7 @@ describe("parseConfig", () => {
       allowedOrigins: [],
       publicUrl: undefined,
       authAttemptsPerMinute: 10,
+      authLockMs: 30_000,
       limits: { ratePerSecond: 10, rateBurst: 20, socketsPerUser: 20, socketsPerIp: 100 },
       presenceTtlMs: 15_000,
       trustProxy: false,
@@ -27,10 +28,11 @@ describe("parseConfig", () => {
   it("reads the new limits, refusing nonsense", () => {
     expect(
       parseConfig({
+        PARLEY_AUTH_LOCK_SECONDS: "5",
         PARLEY_TRUSTED_PROXY_HOPS: "2",
       }),
-    ).toMatchObject({ trustedProxyHops: 2 });
-    for (const name of ["PARLEY_TRUSTED_PROXY_HOPS"]) {
+    ).toMatchObject({ authLockMs: 5_000, trustedProxyHops: 2 });
+    for (const name of ["PARLEY_AUTH_LOCK_SECONDS", "PARLEY_TRUSTED_PROXY_HOPS"]) {
       expect(() => parseConfig({ [name]: "0" })).toThrow(name);
       expect(() => parseConfig({ [name]: "soon" })).toThrow(name);
     }

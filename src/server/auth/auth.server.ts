@@ -2,6 +2,14 @@ import { betterAuth } from "better-auth";
 import type { Kysely } from "kysely";
 import type { WireUser } from "../../protocol/frames";
 
+/**
+ * The one request header better-auth reads the client's address from. The
+ * /api/auth route sets it from the socket (or the trusted proxy's entry,
+ * see src/server/client-ip.ts) and drops any copy the client sent, so
+ * X-Forwarded-For written by a client never keys a rate limit.
+ */
+export const CLIENT_IP_HEADER = "x-parley-client-ip";
+
 export const MIN_PASSWORD_LENGTH = 8;
 
 /** better-auth over Parley's own Kysely instance, email and password only. */
@@ -12,7 +20,7 @@ export function createAuth(options: {
   secret: string;
   allowedOrigins: string[];
   publicUrl: string | undefined;
-  /** Sign-in and sign-up attempts allowed per client IP per minute. */
+  /** Sign-in and sign-up attempts allowed per client address per minute. */
   attemptsPerMinute: number;
 }) {
   const attempts = { window: 60, max: options.attemptsPerMinute };
@@ -44,6 +52,7 @@ export function createAuth(options: {
     },
     telemetry: { enabled: false },
     advanced: {
+      ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
       // better-auth would mark cookies Secure (and __Secure- prefixed) in any
       // production build, which browsers drop over plain http on a LAN
       // address; Secure follows the public URL's scheme instead.

@@ -126,6 +126,18 @@ function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
         }
       },
     },
+    // Failed sign-ins per email (src/server/auth/account-lock.server.ts).
+    "0003_auth_failure": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("auth_failure")
+          .addColumn("email", "text", (c) => c.primaryKey())
+          .addColumn("failures", "integer", (c) => c.notNull())
+          .addColumn("locked_until", "bigint", (c) => c.notNull())
+          .addColumn("last_failure_at", "bigint", (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

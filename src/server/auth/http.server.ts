@@ -1,0 +1,120 @@
+import type { Config } from "../../env";
+import { clientIp } from "../client-ip";
+import type { EventBus } from "../events.server";
+import type { AccountLocks } from "./account-lock.server";
+import { type Auth, CLIENT_IP_HEADER, sessionOf } from "./auth.server";
+
+type AuthRuntime = {
+  auth: Auth;
+  events: EventBus;
+  config: Pick<Config, "trustProxy" | "trustedProxyHops">;
+  accountLocks: AccountLocks;
+};
+
+/** A JSON error in better-auth's shape ({code, message}). */
+export function jsonError(
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): Response {
+  return new Response(JSON.stringify({ code, message }), {
+    status,
+    headers: { "content-type": "application/json", ...headers },
+  });
+}
+
+function parseJson(body: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(body));
+  } catch {
+    return undefined;
+  }
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * Everything under /api/auth: keys better-auth's rate limit by the real
+ * client address, applies the per-email sign-in lock, and closes the
+ * sockets of a signed-out session.
+ */
+export async function handleAuthRequest(runtime: AuthRuntime, request: Request): Promise<Response> {
+  const { auth, accountLocks } = runtime;
+  const url = new URL(request.url);
+  const path = url.pathname.replace(/^\/api\/auth/, "");
+  const post = request.method === "POST";
+
+  const body = post ? new Uint8Array(await request.arrayBuffer()) : undefined;
+
+  const headers = new Headers(request.headers);
+  headers.set(CLIENT_IP_HEADER, clientIp(request, runtime.config));
+  const forwardedBody: BodyInit | undefined = body && body.byteLength > 0 ? body : undefined;
+
+  const json = body && body.byteLength > 0 ? parseJson(body) : undefined;
+  const forward = () =>
+    auth.handler(
+      new Request(request.url, {
+        method: request.method,
+        headers,
+        body: post ? forwardedBody : undefined,
+      }),
+    );
+
+  let response: Response;
+  if (post && path === "/sign-in/email" && isRecord(json) && typeof json.email === "string") {
+    response = await signInWithLock(accountLocks, json.email, forward);
+  } else if (post && path === "/sign-out") {
+    response = await signingOut(runtime, request.headers, forward);
+  } else {
+    response = await forward();
+  }
+  return withRetryAfter(response);
+}
+
+async function signInWithLock(
+  locks: AccountLocks,
+  email: string,
+  forward: () => Promise<Response>,
+): Promise<Response> {
+  return locks.serialize(email, async () => {
+    const lockedMs = await locks.lockedFor(email);
+    if (lockedMs > 0) return accountLocked(lockedMs);
+    const response = await forward();
+    if (response.status === 401) await locks.failed(email);
+    else if (response.ok) await locks.succeeded(email);
+    return response;
+  });
+}
+
+function accountLocked(ms: number): Response {
+  const seconds = Math.max(1, Math.ceil(ms / 1000));
+  return jsonError(
+    429,
+    "ACCOUNT_LOCKED",
+    `Too many failed sign-ins for this account. Try again in ${seconds} second${seconds === 1 ? "" : "s"}.`,
+    { "retry-after": String(seconds) },
+  );
+}
+
+/** Signing out ends the session's live sockets too, not only its cookie. */
+async function signingOut(
+  runtime: AuthRuntime,
+  headers: Headers,
+  forward: () => Promise<Response>,
+): Promise<Response> {
+  const session = await sessionOf(runtime.auth, headers);
+  const response = await forward();
+  if (session && response.ok) runtime.events.emit({ type: "signed_out", token: session.token });
+  return response;
+}
+
+/** better-auth's own 429 (the per-address limit) says when only in X-Retry-After. */
+function withRetryAfter(response: Response): Response {
+  const retry = response.headers.get("x-retry-after");
+  if (response.status !== 429 || !retry || response.headers.has("retry-after")) return response;
+  const copy = new Response(response.body, response);
+  copy.headers.set("retry-after", retry);
+  return copy;
+}

@@ -9,6 +9,9 @@ export function authErrorToFields(error: { code?: string; message?: string }): F
   if (code.includes("USER_ALREADY_EXISTS") || code === "EMAIL_ALREADY_EXISTS") {
     return { email: "An account with this email already exists." };
   }
+  if (code === "INVALID_NAME") return { name: message };
+  if (code === "PAYLOAD_TOO_LARGE")
+    return { form: "That is too much text. Shorten it and try again." };
   if (code === "PASSWORD_TOO_SHORT")
     return { password: "Password is too short (8 characters at least)." };
   if (code === "PASSWORD_TOO_LONG") return { password: "Password is too long." };

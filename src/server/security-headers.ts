@@ -26,3 +26,33 @@ export function securityHeaders(nonce: string): Record<string, string> {
     "x-frame-options": "DENY",
   };
 }
+
+/** The largest server-function request body (createRoom, history, search all fit in far less). */
+export const SERVER_FN_BODY_LIMIT = 256 * 1024;
+
+/**
+ * Why a request's body must be refused before it is read (status and
+ * message), or null. Server functions must declare their length (browsers
+ * always do) so that the cap holds without reading; /api/auth caps its own
+ * bodies as it reads them (src/server/auth/http.server.ts).
+ */
+export function bodyRefusal(
+  pathname: string,
+  method: string,
+  headers: Headers,
+): { status: number; message: string } | null {
+  if (method === "GET" || method === "HEAD") return null;
+  if (!pathname.startsWith("/_serverFn")) return null;
+  const length = headers.get("content-length");
+  if (length === null) {
+    if (!headers.get("transfer-encoding")) return null;
+    return { status: 411, message: "Server-function requests must declare a Content-Length." };
+  }
+  if (Number(length) > SERVER_FN_BODY_LIMIT) {
+    return {
+      status: 413,
+      message: `Server-function requests are at most ${SERVER_FN_BODY_LIMIT / 1024} KiB.`,
+    };
+  }
+  return null;
+}

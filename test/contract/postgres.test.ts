@@ -160,6 +160,7 @@ if (ready) {
           "0001_rooms_and_messages",
           "0002_chat_features",
           "0003_auth_failure",
+          "0004_clamp_names",
         ]);
       } finally {
         for (const store of stores) await store.db.destroy();

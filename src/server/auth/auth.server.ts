@@ -1,5 +1,7 @@
 import { betterAuth } from "better-auth";
+import { APIError } from "better-auth/api";
 import type { Kysely } from "kysely";
+import { checkDisplayName } from "../../core/names";
 import type { WireUser } from "../../protocol/frames";
 
 /**
@@ -9,6 +11,16 @@ import type { WireUser } from "../../protocol/frames";
  * X-Forwarded-For written by a client never keys a rate limit.
  */
 export const CLIENT_IP_HEADER = "x-parley-client-ip";
+
+/** A name about to be stored, in its stored form; refuses (400 INVALID_NAME) a bad one. */
+function checkedName<T extends { name?: unknown }>(data: T): T {
+  if (!("name" in data) || data.name === undefined) return data;
+  const checked = checkDisplayName(data.name);
+  if (!checked.ok) {
+    throw new APIError("BAD_REQUEST", { code: "INVALID_NAME", message: checked.error });
+  }
+  return { ...data, name: checked.name };
+}
 
 export const MIN_PASSWORD_LENGTH = 8;
 
@@ -51,6 +63,14 @@ export function createAuth(options: {
       customRules: { "/sign-in/email": attempts, "/sign-up/email": attempts },
     },
     telemetry: { enabled: false },
+    // Every write of a user's name passes the display-name rule, whichever
+    // endpoint (or server-side auth.api call) it comes from.
+    databaseHooks: {
+      user: {
+        create: { before: async (user) => ({ data: checkedName(user) }) },
+        update: { before: async (user) => ({ data: checkedName(user) }) },
+      },
+    },
     advanced: {
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
       // better-auth would mark cookies Secure (and __Secure- prefixed) in any

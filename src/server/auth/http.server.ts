@@ -1,8 +1,13 @@
+import { checkDisplayName } from "../../core/names";
 import type { Config } from "../../env";
+import { lingerThenCut, readCapped } from "../body-limit";
 import { clientIp } from "../client-ip";
 import type { EventBus } from "../events.server";
 import type { AccountLocks } from "./account-lock.server";
 import { type Auth, CLIENT_IP_HEADER, sessionOf } from "./auth.server";
+
+/** The largest request body /api/auth reads; anything bigger is refused (413) unread. */
+export const AUTH_BODY_LIMIT = 64 * 1024;
 
 type AuthRuntime = {
   auth: Auth;
@@ -24,6 +29,17 @@ export function jsonError(
   });
 }
 
+/** 413 for a body over `limit`; the connection is cut once the answer had its chance. */
+export function tooLarge(request: Request, limit: number): Response {
+  const response = jsonError(
+    413,
+    "PAYLOAD_TOO_LARGE",
+    `Request bodies here are at most ${Math.round(limit / 1024)} KiB.`,
+  );
+  lingerThenCut(request, response.headers);
+  return response;
+}
+
 function parseJson(body: Uint8Array): unknown {
   try {
     return JSON.parse(new TextDecoder().decode(body));
@@ -36,9 +52,9 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
- * Everything under /api/auth: keys better-auth's rate limit by the real
- * client address, applies the per-email sign-in lock, and closes the
- * sockets of a signed-out session.
+ * Everything under /api/auth: caps the body, keys better-auth's rate limit
+ * by the real client address, checks display names, applies the per-email
+ * sign-in lock, and closes the sockets of a signed-out session.
  */
 export async function handleAuthRequest(runtime: AuthRuntime, request: Request): Promise<Response> {
   const { auth, accountLocks } = runtime;
@@ -46,13 +62,22 @@ export async function handleAuthRequest(runtime: AuthRuntime, request: Request):
   const path = url.pathname.replace(/^\/api\/auth/, "");
   const post = request.method === "POST";
 
-  const body = post ? new Uint8Array(await request.arrayBuffer()) : undefined;
+  const body = post ? await readCapped(request, AUTH_BODY_LIMIT) : undefined;
+  if (body === null) return tooLarge(request, AUTH_BODY_LIMIT);
 
   const headers = new Headers(request.headers);
   headers.set(CLIENT_IP_HEADER, clientIp(request, runtime.config));
-  const forwardedBody: BodyInit | undefined = body && body.byteLength > 0 ? body : undefined;
+  let forwardedBody: BodyInit | undefined = body && body.byteLength > 0 ? body : undefined;
 
   const json = body && body.byteLength > 0 ? parseJson(body) : undefined;
+  if (post && (path === "/sign-up/email" || path === "/update-user") && isRecord(json)) {
+    if ("name" in json) {
+      const checked = checkDisplayName(json.name);
+      if (!checked.ok) return jsonError(400, "INVALID_NAME", checked.error);
+      forwardedBody = JSON.stringify({ ...json, name: checked.name });
+      headers.delete("content-length");
+    }
+  }
   const forward = () =>
     auth.handler(
       new Request(request.url, {

@@ -161,3 +161,26 @@ describe("sign-in failures per account", () => {
     expect((await signIn(server, email, PASSWORD, "127.0.8.2")).status).toBe(429);
   });
 });
+
+// F-15: sign-up does not confirm that an email is registered.
+describe("sign-up with a registered email", () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(() => server?.stop());
+
+  it("answers like any other refused sign-up, without saying the email exists", async () => {
+    const { email } = await signUp(server.url);
+    const taken = await httpFrom(server.url, "/api/auth/sign-up/email", {
+      body: { name: "Second", email, password: PASSWORD },
+    });
+    const badEmail = await httpFrom(server.url, "/api/auth/sign-up/email", {
+      body: { name: "Second", email: "not-an-email", password: PASSWORD },
+    });
+    console.log("taken:", taken.status, taken.text, "| bad email:", badEmail.status, badEmail.text);
+    expect(taken.status).toBe(badEmail.status);
+    expect(taken.text).not.toMatch(/exist|taken|registered|USER_ALREADY/i);
+    expect(taken.json().code).toBe("SIGN_UP_REFUSED");
+  });
+});

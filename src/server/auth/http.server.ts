@@ -54,7 +54,8 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 /**
  * Everything under /api/auth: caps the body, keys better-auth's rate limit
  * by the real client address, checks display names, applies the per-email
- * sign-in lock, and closes the sockets of a signed-out session.
+ * sign-in lock, hides whether a sign-up's email is registered, and closes
+ * the sockets of a signed-out session.
  */
 export async function handleAuthRequest(runtime: AuthRuntime, request: Request): Promise<Response> {
   const { auth, accountLocks } = runtime;
@@ -95,7 +96,30 @@ export async function handleAuthRequest(runtime: AuthRuntime, request: Request):
   } else {
     response = await forward();
   }
+
+  if (post && path === "/sign-up/email" && response.status === 422) {
+    const error = (await response
+      .clone()
+      .json()
+      .catch(() => ({}))) as { code?: string };
+    if (error.code?.startsWith("USER_ALREADY_EXISTS")) response = signUpRefused();
+  }
   return withRetryAfter(response);
+}
+
+/**
+ * A sign-up with a registered email answers like other refused sign-ups
+ * (400, one message for the form) instead of better-auth's 422 "already
+ * exists". Without email verification a refusal of otherwise valid details
+ * still implies the email is in use; the per-address limit bounds how fast
+ * anyone can ask.
+ */
+function signUpRefused(): Response {
+  return jsonError(
+    400,
+    "SIGN_UP_REFUSED",
+    "No account can be created with these details. If you already have an account, sign in instead.",
+  );
 }
 
 async function signInWithLock(

@@ -81,6 +81,11 @@ export const ENV_DOCS = [
     "10000",
     "Time a client has to send a request's headers (websocket handshakes included) before the connection is cut.",
   ],
+  [
+    "PARLEY_SESSION_SWEEP_SECONDS",
+    "30",
+    "How often open websockets are checked against their sessions: expired sessions, and sessions deleted from the database, lose their sockets by the next check.",
+  ],
   ["LOG_LEVEL", "info", "One of debug, info, warn, error, silent."],
 ] as const;
 
@@ -177,6 +182,7 @@ const schema = z.object({
   PARLEY_TRUSTED_PROXY_HOPS: positiveInt(1),
   PARLEY_METRICS_TOKEN: z.string().min(16, "at least 16 characters").optional(),
   PARLEY_HEADERS_TIMEOUT_MS: positiveInt(10_000),
+  PARLEY_SESSION_SWEEP_SECONDS: positiveInt(30),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
@@ -209,6 +215,8 @@ export type Config = {
   trustedProxyHops: number;
   metricsToken: string | undefined;
   headersTimeoutMs: number;
+  /** How often sockets are checked against their sessions (expiry, deleted rows). */
+  sessionSweepMs: number;
   logLevel: z.infer<typeof schema>["LOG_LEVEL"];
 };
 
@@ -260,6 +268,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     trustedProxyHops: value.PARLEY_TRUSTED_PROXY_HOPS,
     metricsToken: value.PARLEY_METRICS_TOKEN,
     headersTimeoutMs: value.PARLEY_HEADERS_TIMEOUT_MS,
+    sessionSweepMs: value.PARLEY_SESSION_SWEEP_SECONDS * 1000,
     logLevel: value.LOG_LEVEL,
   };
 }

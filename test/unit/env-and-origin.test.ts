@@ -21,6 +21,7 @@ describe("parseConfig", () => {
       trustedProxyHops: 1,
       metricsToken: undefined,
       headersTimeoutMs: 10_000,
+      sessionSweepMs: 30_000,
       logLevel: "info",
     });
   });
@@ -30,9 +31,14 @@ describe("parseConfig", () => {
       parseConfig({
         PARLEY_AUTH_LOCK_SECONDS: "5",
         PARLEY_TRUSTED_PROXY_HOPS: "2",
+        PARLEY_SESSION_SWEEP_SECONDS: "1",
       }),
-    ).toMatchObject({ authLockMs: 5_000, trustedProxyHops: 2 });
-    for (const name of ["PARLEY_AUTH_LOCK_SECONDS", "PARLEY_TRUSTED_PROXY_HOPS"]) {
+    ).toMatchObject({ authLockMs: 5_000, trustedProxyHops: 2, sessionSweepMs: 1_000 });
+    for (const name of [
+      "PARLEY_AUTH_LOCK_SECONDS",
+      "PARLEY_TRUSTED_PROXY_HOPS",
+      "PARLEY_SESSION_SWEEP_SECONDS",
+    ]) {
       expect(() => parseConfig({ [name]: "0" })).toThrow(name);
       expect(() => parseConfig({ [name]: "soon" })).toThrow(name);
     }

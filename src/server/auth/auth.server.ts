@@ -100,3 +100,20 @@ export async function sessionOf(auth: Auth, headers: Headers): Promise<SessionIn
 export async function sessionUser(auth: Auth, headers: Headers): Promise<WireUser | null> {
   return (await sessionOf(auth, headers))?.user ?? null;
 }
+
+/** Which of these session tokens still have a session row (one query per 5,000 tokens). */
+export async function liveSessionTokens(auth: Auth, tokens: string[]): Promise<Set<string>> {
+  const context = await auth.$context;
+  const live = new Set<string>();
+  for (let at = 0; at < tokens.length; at += 5_000) {
+    const batch = tokens.slice(at, at + 5_000);
+    const rows = await context.adapter.findMany<{ token: string }>({
+      model: "session",
+      where: [{ field: "token", operator: "in", value: batch }],
+      select: ["token"],
+      limit: batch.length,
+    });
+    for (const row of rows) live.add(row.token);
+  }
+  return live;
+}

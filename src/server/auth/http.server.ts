@@ -9,6 +9,14 @@ import { type Auth, CLIENT_IP_HEADER, sessionOf } from "./auth.server";
 /** The largest request body /api/auth reads; anything bigger is refused (413) unread. */
 export const AUTH_BODY_LIMIT = 64 * 1024;
 
+/** Endpoints after which some of the caller's sessions may be gone (their sockets must close). */
+const REVOKING = new Set([
+  "/change-password",
+  "/revoke-session",
+  "/revoke-sessions",
+  "/revoke-other-sessions",
+]);
+
 type AuthRuntime = {
   auth: Auth;
   events: EventBus;
@@ -51,11 +59,23 @@ function parseJson(body: Uint8Array): unknown {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
+/** Tokens of this user's sessions, as stored. */
+async function sessionTokens(auth: Auth, userId: string): Promise<Set<string>> {
+  const context = await auth.$context;
+  const rows = await context.adapter.findMany<{ token: string }>({
+    model: "session",
+    where: [{ field: "userId", value: userId }],
+    select: ["token"],
+    limit: 100_000,
+  });
+  return new Set(rows.map((row) => row.token));
+}
+
 /**
  * Everything under /api/auth: caps the body, keys better-auth's rate limit
  * by the real client address, checks display names, applies the per-email
  * sign-in lock, hides whether a sign-up's email is registered, and closes
- * the sockets of a signed-out session.
+ * the sockets of every session that a request ended.
  */
 export async function handleAuthRequest(runtime: AuthRuntime, request: Request): Promise<Response> {
   const { auth, accountLocks } = runtime;
@@ -91,8 +111,8 @@ export async function handleAuthRequest(runtime: AuthRuntime, request: Request):
   let response: Response;
   if (post && path === "/sign-in/email" && isRecord(json) && typeof json.email === "string") {
     response = await signInWithLock(accountLocks, json.email, forward);
-  } else if (post && path === "/sign-out") {
-    response = await signingOut(runtime, request.headers, forward);
+  } else if (post && (path === "/sign-out" || REVOKING.has(path))) {
+    response = await endingSessions(runtime, request.headers, path, forward);
   } else {
     response = await forward();
   }
@@ -147,15 +167,25 @@ function accountLocked(ms: number): Response {
   );
 }
 
-/** Signing out ends the session's live sockets too, not only its cookie. */
-async function signingOut(
+/** Runs a request that may end sessions; each session it ended loses its sockets on every instance. */
+async function endingSessions(
   runtime: AuthRuntime,
   headers: Headers,
+  path: string,
   forward: () => Promise<Response>,
 ): Promise<Response> {
-  const session = await sessionOf(runtime.auth, headers);
+  const { auth, events } = runtime;
+  const session = await sessionOf(auth, headers);
+  if (!session) return forward();
+  const before =
+    path === "/sign-out" ? new Set([session.token]) : await sessionTokens(auth, session.user.id);
   const response = await forward();
-  if (session && response.ok) runtime.events.emit({ type: "signed_out", token: session.token });
+  if (!response.ok) return response;
+  const after =
+    path === "/sign-out" ? new Set<string>() : await sessionTokens(auth, session.user.id);
+  for (const token of before) {
+    if (!after.has(token)) events.emit({ type: "signed_out", token });
+  }
   return response;
 }
 

@@ -15,7 +15,7 @@ import { frameWriter } from "./frame-writer.server";
 import { startHeartbeat } from "./heartbeat.server";
 import { isOriginAllowed } from "./origin";
 import { createPresenceTracker, type PresenceTracker } from "./presence.server";
-import { createSessionWatch } from "./sessions.server";
+import { createSessionWatch, sessionsOf } from "./sessions.server";
 import "./context";
 
 /** The crossws hooks behind /_ws: auth at upgrade, rooms as topics, frames to the core. */
@@ -31,7 +31,10 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
   );
   const online = new UserSockets<Peer>();
   const heartbeat = startHeartbeat();
-  const sessions = createSessionWatch((peer, code, reason) => peer.close(code, reason));
+  const sessions = createSessionWatch(
+    (peer, code, reason) => peer.close(code, reason),
+    sessionsOf(getRuntime),
+  );
   let admission: ReturnType<typeof createAdmission> | undefined;
   let runner: EffectRunner | undefined;
   let presence: PresenceTracker | undefined;

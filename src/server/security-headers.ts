@@ -6,7 +6,10 @@ export const NONCE_KEY = Symbol.for("parley.cspNonce");
  * framework's inline ones carrying this request's nonce, no framing, no
  * sniffing, and no full referrers to other sites.
  */
-export function securityHeaders(nonce: string): Record<string, string> {
+export function securityHeaders(
+  nonce: string,
+  options: { https?: boolean } = {},
+): Record<string, string> {
   const csp = [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}'`,
@@ -24,7 +27,23 @@ export function securityHeaders(nonce: string): Record<string, string> {
     "x-content-type-options": "nosniff",
     "referrer-policy": "strict-origin-when-cross-origin",
     "x-frame-options": "DENY",
+    // Only when PARLEY_PUBLIC_URL is https: browsers then refuse plain http
+    // to this host for a year (no includeSubDomains: other hosts are not ours).
+    ...(options.https ? { "strict-transport-security": "max-age=31536000" } : {}),
   };
+}
+
+/**
+ * Whether an answer may be kept by a browser or proxy cache: never for
+ * anything private (auth answers, server functions, room pages, any page
+ * rendered for a signed-in user, who sends a session cookie). Only the
+ * build's hashed, public assets stay cacheable.
+ */
+export function isPrivateAnswer(pathname: string, cookie: string | null): boolean {
+  if (pathname.startsWith("/assets/")) return false;
+  if (pathname.startsWith("/api/auth") || pathname.startsWith("/_serverFn")) return true;
+  if (pathname === "/r" || pathname.startsWith("/r/")) return true;
+  return /(^|;\s*)(__Secure-)?better-auth\.session_token=/.test(cookie ?? "");
 }
 
 /** The largest server-function request body (createRoom, history, search all fit in far less). */

@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
+import {
+  FAILURES_BEFORE_LOCK,
+  lockDuration,
+  MAX_LOCK_MS,
+} from "../../src/server/auth/account-lock.server";
 import { clampDisplayName, FALLBACK_NAME } from "../../src/server/auth/names.server";
-import { bodyRefusal, SERVER_FN_BODY_LIMIT } from "../../src/server/security-headers";
+import {
+  bodyRefusal,
+  isPrivateAnswer,
+  SERVER_FN_BODY_LIMIT,
+  securityHeaders,
+} from "../../src/server/security-headers";
 
 describe("clampDisplayName", () => {
   it("keeps a good name as checkDisplayName stores it", () => {
@@ -17,6 +27,28 @@ describe("clampDisplayName", () => {
     expect(clampDisplayName("\u202E\u200B")).toBe(FALLBACK_NAME);
     expect(clampDisplayName("")).toBe(FALLBACK_NAME);
     expect(clampDisplayName("\uD800")).toBe("\uFFFD");
+  });
+});
+
+describe("securityHeaders", () => {
+  it("adds HSTS only for an https public URL", () => {
+    expect(securityHeaders("n", { https: true })["strict-transport-security"]).toMatch(
+      /^max-age=31536000$/,
+    );
+    expect(securityHeaders("n")["strict-transport-security"]).toBeUndefined();
+  });
+});
+
+describe("isPrivateAnswer", () => {
+  it("marks auth, server functions, rooms and anything for a signed-in user", () => {
+    expect(isPrivateAnswer("/api/auth/get-session", null)).toBe(true);
+    expect(isPrivateAnswer("/_serverFn/abc", null)).toBe(true);
+    expect(isPrivateAnswer("/r/general", null)).toBe(true);
+    expect(isPrivateAnswer("/", "better-auth.session_token=abc")).toBe(true);
+    expect(isPrivateAnswer("/", "a=b; __Secure-better-auth.session_token=abc")).toBe(true);
+    expect(isPrivateAnswer("/sign-in", null)).toBe(false);
+    expect(isPrivateAnswer("/rooms", null)).toBe(false);
+    expect(isPrivateAnswer("/assets/index.js", "better-auth.session_token=abc")).toBe(false);
   });
 });
 

@@ -24,7 +24,7 @@ type AuthRuntime = {
   accountLocks: AccountLocks;
 };
 
-/** A JSON error in better-auth's shape ({code, message}). */
+/** A JSON error in better-auth's shape ({code, message}), never cached. */
 export function jsonError(
   status: number,
   code: string,
@@ -33,7 +33,7 @@ export function jsonError(
 ): Response {
   return new Response(JSON.stringify({ code, message }), {
     status,
-    headers: { "content-type": "application/json", ...headers },
+    headers: { "content-type": "application/json", "cache-control": "no-store", ...headers },
   });
 }
 
@@ -124,7 +124,7 @@ export async function handleAuthRequest(runtime: AuthRuntime, request: Request):
       .catch(() => ({}))) as { code?: string };
     if (error.code?.startsWith("USER_ALREADY_EXISTS")) response = signUpRefused();
   }
-  return withRetryAfter(response);
+  return noStore(response);
 }
 
 /**
@@ -189,11 +189,14 @@ async function endingSessions(
   return response;
 }
 
-/** better-auth's own 429 (the per-address limit) says when only in X-Retry-After. */
-function withRetryAfter(response: Response): Response {
-  const retry = response.headers.get("x-retry-after");
-  if (response.status !== 429 || !retry || response.headers.has("retry-after")) return response;
+/** The same answer, marked never to be stored by a browser or a proxy. */
+function noStore(response: Response): Response {
   const copy = new Response(response.body, response);
-  copy.headers.set("retry-after", retry);
+  copy.headers.set("cache-control", "no-store");
+  // better-auth's own 429 (the per-address limit) says when only in X-Retry-After.
+  const retry = copy.headers.get("x-retry-after");
+  if (copy.status === 429 && retry && !copy.headers.has("retry-after")) {
+    copy.headers.set("retry-after", retry);
+  }
   return copy;
 }

@@ -33,7 +33,12 @@ export const ENV_DOCS = [
   [
     "PARLEY_AUTH_ATTEMPTS_PER_MINUTE",
     "10",
-    "Sign-in and sign-up attempts allowed per client IP per minute; more get HTTP 429.",
+    "Sign-in and sign-up attempts allowed per client address per minute (the socket's address, or the trusted proxy's entry); more get HTTP 429. Each account (email) also locks after 5 wrong passwords in a row, see PARLEY_AUTH_LOCK_SECONDS.",
+  ],
+  [
+    "PARLEY_AUTH_LOCK_SECONDS",
+    "30",
+    "How long an email is refused (HTTP 429 with Retry-After) after 5 wrong passwords in a row, from any addresses; each further wrong password doubles it, up to 1 hour. A right password resets the count.",
   ],
   [
     "PARLEY_RATE_PER_SECOND",
@@ -90,7 +95,12 @@ export const ENV_DOCS = [
   [
     "PARLEY_TRUST_PROXY",
     "false",
-    "true behind a reverse proxy: the client IP comes from X-Forwarded-For (set by the proxy) instead of the socket.",
+    "true behind a reverse proxy: the client address comes from X-Forwarded-For instead of the socket, taking the entry PARLEY_TRUSTED_PROXY_HOPS from the right (the one your proxy added; entries further left are written by the client and ignored). It then also decides who is loopback for /metrics.",
+  ],
+  [
+    "PARLEY_TRUSTED_PROXY_HOPS",
+    "1",
+    "With PARLEY_TRUST_PROXY=true: how many proxies of yours append to X-Forwarded-For (nginx in front: 1; a CDN then nginx: 2).",
   ],
   [
     "PARLEY_METRICS_TOKEN",
@@ -106,6 +116,9 @@ export const ENV_DOCS = [
     "PARLEY_HEARTBEAT_SECONDS",
     "25",
     "Seconds between websocket pings; a socket that has not answered one (pong) for two intervals is cut. Frames a client sends do not count as an answer.",
+    "PARLEY_SESSION_SWEEP_SECONDS",
+    "30",
+    "How often open websockets are checked against their sessions: expired sessions, and sessions deleted from the database, lose their sockets by the next check.",
   ],
   ["LOG_LEVEL", "info", "One of debug, info, warn, error, silent."],
 ] as const;
@@ -185,6 +198,7 @@ const schema = z.object({
     .int()
     .min(1, "a whole number of attempts, 1 or more")
     .default(10),
+  PARLEY_AUTH_LOCK_SECONDS: positiveInt(30),
   PARLEY_RATE_PER_SECOND: positiveInt(10),
   PARLEY_RATE_BURST: positiveInt(20),
   PARLEY_ROOMS_PER_HOUR: positiveInt(20),
@@ -206,9 +220,11 @@ const schema = z.object({
     .enum(["true", "false", "1", "0"], { message: "true or false" })
     .default("false")
     .transform((value) => value === "true" || value === "1"),
+  PARLEY_TRUSTED_PROXY_HOPS: positiveInt(1),
   PARLEY_METRICS_TOKEN: z.string().min(16, "at least 16 characters").optional(),
   PARLEY_HEADERS_TIMEOUT_MS: positiveInt(10_000),
   PARLEY_HEARTBEAT_SECONDS: positiveInt(25).pipe(z.number().max(3600, "at most 3600 seconds")),
+  PARLEY_SESSION_SWEEP_SECONDS: positiveInt(30),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
@@ -226,6 +242,8 @@ export type Config = {
   allowedOrigins: string[];
   publicUrl: string | undefined;
   authAttemptsPerMinute: number;
+  /** First lock of an email after repeated wrong passwords; doubles per further failure. */
+  authLockMs: number;
   limits: {
     ratePerSecond: number;
     rateBurst: number;
@@ -246,10 +264,14 @@ export type Config = {
   /** Lifetime of a presence lease; instances renew theirs every third of it. */
   presenceTtlMs: number;
   trustProxy: boolean;
+  /** With trustProxy: how many X-Forwarded-For entries from the right our proxies wrote. */
+  trustedProxyHops: number;
   metricsToken: string | undefined;
   headersTimeoutMs: number;
   /** Between websocket pings; two unanswered intervals cut the socket. */
   heartbeatMs: number;
+  /** How often sockets are checked against their sessions (expiry, deleted rows). */
+  sessionSweepMs: number;
   logLevel: z.infer<typeof schema>["LOG_LEVEL"];
 };
 
@@ -289,6 +311,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       : value.PARLEY_ALLOWED_ORIGINS,
     publicUrl: value.PARLEY_PUBLIC_URL,
     authAttemptsPerMinute: value.PARLEY_AUTH_ATTEMPTS_PER_MINUTE,
+    authLockMs: value.PARLEY_AUTH_LOCK_SECONDS * 1000,
     limits: {
       ratePerSecond: value.PARLEY_RATE_PER_SECOND,
       rateBurst: value.PARLEY_RATE_BURST,
@@ -306,9 +329,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     },
     presenceTtlMs: value.PARLEY_PRESENCE_TTL_SECONDS * 1000,
     trustProxy: value.PARLEY_TRUST_PROXY,
+    trustedProxyHops: value.PARLEY_TRUSTED_PROXY_HOPS,
     metricsToken: value.PARLEY_METRICS_TOKEN,
     headersTimeoutMs: value.PARLEY_HEADERS_TIMEOUT_MS,
     heartbeatMs: value.PARLEY_HEARTBEAT_SECONDS * 1000,
+    sessionSweepMs: value.PARLEY_SESSION_SWEEP_SECONDS * 1000,
     logLevel: value.LOG_LEVEL,
   };
 }

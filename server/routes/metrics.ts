@@ -1,14 +1,16 @@
-import { defineHandler, getRequestIP } from "h3";
+import { defineHandler } from "h3";
+import { clientIp } from "../../src/server/client-ip";
 import { metricsAllowed } from "../../src/server/metrics-access";
 import { getRuntime } from "../../src/server/runtime.server";
 
-// Prometheus scrape endpoint, restricted to a bearer token or loopback.
+// Prometheus scrape endpoint, restricted to a bearer token or loopback (the
+// proxy-aware address: behind a trusted proxy the socket is always loopback).
 export default defineHandler(async (event) => {
   const { config, metrics } = await getRuntime();
   const allowed = metricsAllowed({
     token: config.metricsToken,
     authorization: event.req.headers.get("authorization"),
-    ip: getRequestIP(event) ?? "",
+    ip: clientIp(event.req, config),
   });
   if (!allowed) {
     event.res.status = 403;

@@ -6,9 +6,19 @@ export function authErrorToFields(error: { code?: string; message?: string }): F
   const code = error.code ?? "";
   const message = error.message || "Something went wrong.";
   if (code === "INVALID_EMAIL_OR_PASSWORD") return { password: "Wrong email or password." };
-  if (code.includes("USER_ALREADY_EXISTS") || code === "EMAIL_ALREADY_EXISTS") {
-    return { email: "An account with this email already exists." };
+  // The server does not say whether an email is registered (SIGN_UP_REFUSED);
+  // the hint covers the likely reason without confirming it.
+  if (
+    code === "SIGN_UP_REFUSED" ||
+    code.includes("USER_ALREADY_EXISTS") ||
+    code === "EMAIL_ALREADY_EXISTS"
+  ) {
+    return { email: "This email cannot be used for a new account. Already have one? Sign in." };
   }
+  if (code === "INVALID_NAME") return { name: message };
+  if (code === "ACCOUNT_LOCKED") return { form: message };
+  if (code === "PAYLOAD_TOO_LARGE")
+    return { form: "That is too much text. Shorten it and try again." };
   if (code === "PASSWORD_TOO_SHORT")
     return { password: "Password is too short (8 characters at least)." };
   if (code === "PASSWORD_TOO_LONG") return { password: "Password is too long." };

@@ -1,10 +1,11 @@
 import { timingSafeEqual } from "node:crypto";
-
-const loopback = /^(127\.|::1$|::ffff:127\.)/;
+import { isLoopback } from "./client-ip";
 
 /**
  * Who may read /metrics: with a token configured, only a request bearing
- * it; without one, only requests from this machine (loopback).
+ * it; without one, only requests from this machine (loopback). `ip` is the
+ * proxy-aware client address (clientIp), so behind a same-host proxy a
+ * request relayed from elsewhere is not mistaken for a local one.
  */
 export function metricsAllowed(input: {
   token: string | undefined;
@@ -16,5 +17,5 @@ export function metricsAllowed(input: {
     const wanted = Buffer.from(input.token);
     return given.length === wanted.length && timingSafeEqual(given, wanted);
   }
-  return loopback.test(input.ip);
+  return isLoopback(input.ip);
 }

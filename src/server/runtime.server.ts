@@ -2,6 +2,7 @@ import { type Kysely, sql } from "kysely";
 import { GENERAL_ROOM } from "../core/rooms";
 import { type Config, getConfig } from "../env";
 import type { PresenceLeases, Relay, Storage } from "../ports";
+import { type AccountLocks, createAccountLocks } from "./auth/account-lock.server";
 import { type Auth, createAuth } from "./auth/auth.server";
 import { resolveAuthSecret } from "./auth/secret.server";
 import { createEventBus, type EventBus } from "./events.server";
@@ -20,6 +21,8 @@ export type Runtime = {
   config: Config;
   log: Logger;
   auth: Auth;
+  /** Failed sign-ins per email (in the database, so every instance sees them). */
+  accountLocks: AccountLocks;
   storage: Storage;
   events: EventBus;
   metrics: Metrics;
@@ -98,10 +101,12 @@ export async function composeRuntime(config: Config): Promise<Runtime> {
       })
     : createLocalPresence();
   const events = createEventBus();
+  const accountLocks = createAccountLocks(db as unknown as Kysely<unknown>, config.authLockMs);
   return {
     config,
     log,
     auth,
+    accountLocks,
     storage,
     events,
     metrics: createMetrics(),

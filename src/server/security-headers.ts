@@ -6,7 +6,10 @@ export const NONCE_KEY = Symbol.for("parley.cspNonce");
  * framework's inline ones carrying this request's nonce, no framing, no
  * sniffing, and no full referrers to other sites.
  */
-export function securityHeaders(nonce: string): Record<string, string> {
+export function securityHeaders(
+  nonce: string,
+  options: { https?: boolean } = {},
+): Record<string, string> {
   const csp = [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}'`,
@@ -24,5 +27,51 @@ export function securityHeaders(nonce: string): Record<string, string> {
     "x-content-type-options": "nosniff",
     "referrer-policy": "strict-origin-when-cross-origin",
     "x-frame-options": "DENY",
+    // Only when PARLEY_PUBLIC_URL is https: browsers then refuse plain http
+    // to this host for a year (no includeSubDomains: other hosts are not ours).
+    ...(options.https ? { "strict-transport-security": "max-age=31536000" } : {}),
   };
+}
+
+/**
+ * Whether an answer may be kept by a browser or proxy cache: never for
+ * anything private (auth answers, server functions, room pages, any page
+ * rendered for a signed-in user, who sends a session cookie). Only the
+ * build's hashed, public assets stay cacheable.
+ */
+export function isPrivateAnswer(pathname: string, cookie: string | null): boolean {
+  if (pathname.startsWith("/assets/")) return false;
+  if (pathname.startsWith("/api/auth") || pathname.startsWith("/_serverFn")) return true;
+  if (pathname === "/r" || pathname.startsWith("/r/")) return true;
+  return /(^|;\s*)(__Secure-)?better-auth\.session_token=/.test(cookie ?? "");
+}
+
+/** The largest server-function request body (createRoom, history, search all fit in far less). */
+export const SERVER_FN_BODY_LIMIT = 256 * 1024;
+
+/**
+ * Why a request's body must be refused before it is read (status and
+ * message), or null. Server functions must declare their length (browsers
+ * always do) so that the cap holds without reading; /api/auth caps its own
+ * bodies as it reads them (src/server/auth/http.server.ts).
+ */
+export function bodyRefusal(
+  pathname: string,
+  method: string,
+  headers: Headers,
+): { status: number; message: string } | null {
+  if (method === "GET" || method === "HEAD") return null;
+  if (!pathname.startsWith("/_serverFn")) return null;
+  const length = headers.get("content-length");
+  if (length === null) {
+    if (!headers.get("transfer-encoding")) return null;
+    return { status: 411, message: "Server-function requests must declare a Content-Length." };
+  }
+  if (Number(length) > SERVER_FN_BODY_LIMIT) {
+    return {
+      status: 413,
+      message: `Server-function requests are at most ${SERVER_FN_BODY_LIMIT / 1024} KiB.`,
+    };
+  }
+  return null;
 }

@@ -160,6 +160,8 @@ if (ready) {
           "0001_rooms_and_messages",
           "0002_chat_features",
           "0003_user_blocks_and_room_skeletons",
+          "0004_auth_failure",
+          "0005_clamp_names",
         ]);
       } finally {
         for (const store of stores) await store.db.destroy();

@@ -3,7 +3,7 @@ import { Redis } from "ioredis";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_RELAY_CHANNEL } from "../../src/server/relay/redis.server";
-import { connect, type Frame, type TestSocket } from "../helpers/clients";
+import { connect, type Frame, signUp, type TestSocket } from "../helpers/clients";
 import {
   joinAs,
   type Member,
@@ -304,5 +304,35 @@ describe.runIf(ready)("a cluster of instances (PostgreSQL + Redis)", () => {
     const closes = await Promise.all([hank.socket.closed, hankOnOne.closed]);
     expect(performance.now() - started).toBeLessThan(1_000);
     expect(closes.map((c) => c.code)).toEqual([4001, 4001]);
+  });
+
+  it("revoking other sessions on one instance closes their sockets on every instance", async () => {
+    const ivy = await signUp(one.url);
+    const again = await fetch(`${two.url}/api/auth/sign-in/email`, {
+      method: "POST",
+      headers: { origin: two.url, "content-type": "application/json" },
+      body: JSON.stringify({ email: ivy.email, password: "correct horse battery" }),
+    });
+    expect(again.status).toBe(200);
+    const second = again.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0] ?? "")
+      .find((c) => c.startsWith("better-auth.session_token="));
+    const onTwo = track(await connect(two.url, second ?? ""));
+    const kept = track(await connect(two.url, ivy.cookie));
+    const started = performance.now();
+    const response = await fetch(`${one.url}/api/auth/revoke-other-sessions`, {
+      method: "POST",
+      headers: { cookie: ivy.cookie, origin: one.url, "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(response.ok).toBe(true);
+    expect((await onTwo.closed).code).toBe(4001);
+    const took = performance.now() - started;
+    console.log(
+      `revoked session's socket on the other instance closed after ${Math.round(took)} ms`,
+    );
+    expect(took).toBeLessThan(1_000);
+    expect(kept.ws.readyState).toBe(kept.ws.OPEN);
   });
 });

@@ -58,6 +58,8 @@ describe.runIf(ready)("PostgreSQL storage (built server)", () => {
       "0001_rooms_and_messages",
       "0002_chat_features",
       "0003_user_blocks_and_room_skeletons",
+      "0004_auth_failure",
+      "0005_clamp_names",
     ]);
     const rooms = await query("select slug from room where slug = 'general'");
     expect(rooms).toHaveLength(1);
@@ -113,7 +115,7 @@ describe.runIf(ready)("PostgreSQL storage (built server)", () => {
     const next = await sendAndAck(again, general, `after restart ${randomUUID()}`);
     expect(next.seq).toBe(last.seq + 1);
     const steps = await query("select count(*)::int as n from parley_migration");
-    expect(steps[0]?.n).toBe(3);
+    expect(steps[0]?.n).toBe(5);
   });
 });
 

@@ -14,6 +14,7 @@ describe("parseConfig", () => {
       allowedOrigins: [],
       publicUrl: undefined,
       authAttemptsPerMinute: 10,
+      authLockMs: 30_000,
       limits: {
         ratePerSecond: 10,
         rateBurst: 20,
@@ -31,11 +32,31 @@ describe("parseConfig", () => {
       },
       presenceTtlMs: 15_000,
       trustProxy: false,
+      trustedProxyHops: 1,
       metricsToken: undefined,
       headersTimeoutMs: 10_000,
       heartbeatMs: 25_000,
+      sessionSweepMs: 30_000,
       logLevel: "info",
     });
+  });
+
+  it("reads the new limits, refusing nonsense", () => {
+    expect(
+      parseConfig({
+        PARLEY_AUTH_LOCK_SECONDS: "5",
+        PARLEY_TRUSTED_PROXY_HOPS: "2",
+        PARLEY_SESSION_SWEEP_SECONDS: "1",
+      }),
+    ).toMatchObject({ authLockMs: 5_000, trustedProxyHops: 2, sessionSweepMs: 1_000 });
+    for (const name of [
+      "PARLEY_AUTH_LOCK_SECONDS",
+      "PARLEY_TRUSTED_PROXY_HOPS",
+      "PARLEY_SESSION_SWEEP_SECONDS",
+    ]) {
+      expect(() => parseConfig({ [name]: "0" })).toThrow(name);
+      expect(() => parseConfig({ [name]: "soon" })).toThrow(name);
+    }
   });
 
   it("reads every variable", () => {

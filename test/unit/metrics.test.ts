@@ -36,6 +36,8 @@ describe("metricsAllowed", () => {
     expect(ask("::ffff:127.0.0.1")).toBe(true);
     expect(ask("10.0.0.5")).toBe(false);
     expect(ask("")).toBe(false);
+    // The proxy-aware address (clientIp) of a request relayed from elsewhere.
+    expect(ask("8.8.8.8")).toBe(false);
   });
 
   it("with a token, requires it even from loopback", () => {

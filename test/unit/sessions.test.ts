@@ -51,4 +51,43 @@ describe("createSessionWatch", () => {
     watch.revoke("t");
     expect(closed).toHaveLength(1);
   });
+
+  it("closes the sockets of sessions whose rows are gone, asking once per sweep", async () => {
+    const closed: [unknown, string][] = [];
+    const asked: string[][] = [];
+    let live = new Set(["t1", "t2"]);
+    const watch = createSessionWatch((p, _code, reason) => closed.push([p, reason]), {
+      sweepMs: 1_000,
+      liveTokens: async (tokens) => {
+        asked.push(tokens);
+        return live;
+      },
+    });
+    const [a, b, c] = [peer("a"), peer("b"), peer("c")];
+    watch.watch(a, "t1", Date.now() + 60_000);
+    watch.watch(b, "t1", Date.now() + 60_000);
+    watch.watch(c, "t2", Date.now() + 60_000);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(asked).toEqual([["t1", "t2"]]);
+    expect(closed).toEqual([]);
+    live = new Set(["t2"]);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(closed).toEqual([
+      [a, "session ended"],
+      [b, "session ended"],
+    ]);
+  });
+
+  it("keeps sockets open when the session table cannot be read", async () => {
+    const closed: unknown[] = [];
+    const watch = createSessionWatch((p) => closed.push(p), {
+      sweepMs: async () => 1_000,
+      liveTokens: async () => {
+        throw new Error("database down");
+      },
+    });
+    watch.watch(peer("a"), "t", Date.now() + 60_000);
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(closed).toEqual([]);
+  });
 });

@@ -1,6 +1,26 @@
 import { betterAuth } from "better-auth";
+import { APIError } from "better-auth/api";
 import type { Kysely } from "kysely";
+import { checkDisplayName } from "../../core/names";
 import type { WireUser } from "../../protocol/frames";
+
+/**
+ * The one request header better-auth reads the client's address from. The
+ * /api/auth route sets it from the socket (or the trusted proxy's entry,
+ * see src/server/client-ip.ts) and drops any copy the client sent, so
+ * X-Forwarded-For written by a client never keys a rate limit.
+ */
+export const CLIENT_IP_HEADER = "x-parley-client-ip";
+
+/** A name about to be stored, in its stored form; refuses (400 INVALID_NAME) a bad one. */
+function checkedName<T extends { name?: unknown }>(data: T): T {
+  if (!("name" in data) || data.name === undefined) return data;
+  const checked = checkDisplayName(data.name);
+  if (!checked.ok) {
+    throw new APIError("BAD_REQUEST", { code: "INVALID_NAME", message: checked.error });
+  }
+  return { ...data, name: checked.name };
+}
 
 export const MIN_PASSWORD_LENGTH = 8;
 
@@ -12,7 +32,7 @@ export function createAuth(options: {
   secret: string;
   allowedOrigins: string[];
   publicUrl: string | undefined;
-  /** Sign-in and sign-up attempts allowed per client IP per minute. */
+  /** Sign-in and sign-up attempts allowed per client address per minute. */
   attemptsPerMinute: number;
 }) {
   const attempts = { window: 60, max: options.attemptsPerMinute };
@@ -43,7 +63,16 @@ export function createAuth(options: {
       customRules: { "/sign-in/email": attempts, "/sign-up/email": attempts },
     },
     telemetry: { enabled: false },
+    // Every write of a user's name passes the display-name rule, whichever
+    // endpoint (or server-side auth.api call) it comes from.
+    databaseHooks: {
+      user: {
+        create: { before: async (user) => ({ data: checkedName(user) }) },
+        update: { before: async (user) => ({ data: checkedName(user) }) },
+      },
+    },
     advanced: {
+      ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
       // better-auth would mark cookies Secure (and __Secure- prefixed) in any
       // production build, which browsers drop over plain http on a LAN
       // address; Secure follows the public URL's scheme instead.
@@ -70,4 +99,21 @@ export async function sessionOf(auth: Auth, headers: Headers): Promise<SessionIn
 /** The signed-in user for these request headers, or null; shared by pages and the ws upgrade. */
 export async function sessionUser(auth: Auth, headers: Headers): Promise<WireUser | null> {
   return (await sessionOf(auth, headers))?.user ?? null;
+}
+
+/** Which of these session tokens still have a session row (one query per 5,000 tokens). */
+export async function liveSessionTokens(auth: Auth, tokens: string[]): Promise<Set<string>> {
+  const context = await auth.$context;
+  const live = new Set<string>();
+  for (let at = 0; at < tokens.length; at += 5_000) {
+    const batch = tokens.slice(at, at + 5_000);
+    const rows = await context.adapter.findMany<{ token: string }>({
+      model: "session",
+      where: [{ field: "token", operator: "in", value: batch }],
+      select: ["token"],
+      limit: batch.length,
+    });
+    for (const row of rows) live.add(row.token);
+  }
+  return live;
 }

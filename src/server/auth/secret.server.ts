@@ -21,7 +21,9 @@ export function resolveAuthSecret(
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
-  mkdirSync(dataDir, { recursive: true });
+  // The folder holds secrets: private to the owner whatever the umask.
+  const created = mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (created) chmodSync(dataDir, 0o700);
   const secret = randomBytes(32).toString("base64url");
   writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: "wx" });
   chmodSync(file, 0o600);

@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
 import { roomSkeleton } from "../../core/rooms";
+import { clampDisplayName } from "../auth/names.server";
 
 /**
  * Parley's schema steps, in order. Written with Kysely's schema builder and
@@ -157,6 +158,41 @@ function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
           .on("room")
           .column("skeleton")
           .execute();
+      },
+    },
+    // Failed sign-ins per email (src/server/auth/account-lock.server.ts).
+    "0004_auth_failure": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("auth_failure")
+          .addColumn("email", "text", (c) => c.primaryKey())
+          .addColumn("failures", "integer", (c) => c.notNull())
+          .addColumn("locked_until", "bigint", (c) => c.notNull())
+          .addColumn("last_failure_at", "bigint", (c) => c.notNull())
+          .execute();
+      },
+    },
+    // Names stored before the display-name rule: brought within it, so no
+    // member list or message carries an unbounded or bidi-laden name.
+    "0005_clamp_names": {
+      async up(db: Kysely<unknown>) {
+        // better-auth creates "user" first in the app; bare stores (contract tests) have none.
+        const exists =
+          dialect === "sqlite"
+            ? sql<{
+                found: unknown;
+              }>`select name as found from sqlite_master where type = 'table' and name = 'user'`
+            : sql<{ found: unknown }>`select to_regclass('"user"') as found`;
+        const found = (await exists.execute(db)).rows[0]?.found;
+        if (!found) return;
+        const { rows } = await sql<{ id: string; name: unknown }>`
+          select id, name from "user"`.execute(db);
+        for (const row of rows) {
+          const name = clampDisplayName(String(row.name ?? ""));
+          if (name !== row.name) {
+            await sql`update "user" set name = ${name} where id = ${row.id}`.execute(db);
+          }
+        }
       },
     },
   };

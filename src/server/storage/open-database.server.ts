@@ -1,3 +1,5 @@
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
+import { dirname } from "node:path";
 import { getMigrations } from "better-auth/db/migration";
 import type { Kysely } from "kysely";
 import type { DatabaseConfig } from "../../env";
@@ -26,6 +28,7 @@ export type OpenedDatabase = {
 /** Opens the configured database: the SQLite file, or a PostgreSQL pool. */
 export function openDatabase(config: DatabaseConfig, log: Logger): OpenedDatabase {
   if (config.kind === "sqlite") {
+    if (config.path !== ":memory:") keepPrivate(config.path);
     const { db, raw } = openSqlite(config.path, {
       // The automatic checkpoint still bounds the WAL without the worker.
       onError: (error) => log.warn("sqlite checkpointer failed", { error: error.message }),
@@ -62,6 +65,27 @@ export function openDatabase(config: DatabaseConfig, log: Logger): OpenedDatabas
     close: () => db.destroy(),
     where: { driver: "postgres", host: url.host, database: url.pathname.slice(1) },
   };
+}
+
+/**
+ * The database holds password hashes and session tokens: its folder, when
+ * we create it, is 0700 and the file, its WAL and its shared-memory index
+ * are 0600 whatever the umask. SQLite gives the -wal and -shm files the
+ * main file's mode, so the main file is created first, with its mode set;
+ * files from an older install are tightened too.
+ */
+export function keepPrivate(path: string): void {
+  const folder = dirname(path);
+  if (!existsSync(folder)) {
+    const first = mkdirSync(folder, { recursive: true, mode: 0o700 });
+    // mkdir's mode passes through the umask; chmod does not.
+    if (first) chmodSync(first, 0o700);
+    chmodSync(folder, 0o700);
+  }
+  if (!existsSync(path)) closeSync(openSync(path, "a", 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    if (existsSync(file)) chmodSync(file, 0o600);
+  }
 }
 
 /** better-auth's own tables first (Parley's reads `user`), then Parley's steps. */

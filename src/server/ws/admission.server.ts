@@ -123,11 +123,5 @@ export function createAdmission(limits: Config["limits"], now: () => number = Da
   };
 }
 
-/** The client's IP: the socket's, or the proxy's X-Forwarded-For when it is trusted. */
-export function clientIp(request: Request, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-    if (forwarded) return forwarded;
-  }
-  return (request as Request & { ip?: string }).ip ?? "unknown";
-}
+// Moved to src/server/client-ip.ts (one rule for sign-in limits, socket caps and /metrics).
+export { clientIp } from "../client-ip";

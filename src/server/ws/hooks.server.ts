@@ -18,7 +18,7 @@ import { frameWriter } from "./frame-writer.server";
 import { startHeartbeat } from "./heartbeat.server";
 import { isOriginAllowed, ownOrigin } from "./origin";
 import { createPresenceTracker, type PresenceTracker } from "./presence.server";
-import { createSessionWatch } from "./sessions.server";
+import { createSessionWatch, sessionsOf } from "./sessions.server";
 import "./context";
 
 /** The crossws hooks behind /_ws: auth at upgrade, rooms as topics, frames to the core. */
@@ -34,7 +34,10 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
   );
   const online = new UserSockets<Peer>();
   const heartbeat = startHeartbeat();
-  const sessions = createSessionWatch((peer, code, reason) => peer.close(code, reason));
+  const sessions = createSessionWatch(
+    (peer, code, reason) => peer.close(code, reason),
+    sessionsOf(getRuntime),
+  );
   let admission: ReturnType<typeof createAdmission> | undefined;
   let runner: EffectRunner | undefined;
   let presence: PresenceTracker | undefined;
@@ -175,7 +178,7 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
       }
       // One id per handshake ties its log lines together (a proxy's id wins).
       const requestId = request.headers.get("x-request-id")?.slice(0, 64) || randomUUID();
-      const ip = clientIp(request, config.trustProxy);
+      const ip = clientIp(request, config);
       // Every attempt, signed in or not, spends from its address's budget
       // before it costs a session lookup (F-11).
       const ipWait = admission.connectWait("ip", ip);

@@ -1,26 +1,73 @@
 import type { Peer } from "crossws";
+import { liveSessionTokens } from "../auth/auth.server";
+import type { Runtime } from "../runtime.server";
 
-/** How often expiries are checked: a socket outlives its session by at most this. */
+/** How often expiries are checked by default: a socket outlives its session by at most this. */
 export const SESSION_SWEEP_MS = 30_000;
 
+/** Where the watch learns its sweep interval and which sessions still exist. */
+export type SessionSource = {
+  sweepMs: number | (() => Promise<number>);
+  /** Which of these tokens still have a session row; absent: expiry only. */
+  liveTokens?: (tokens: string[]) => Promise<Set<string>>;
+};
+
+/** The runtime's sessions: PARLEY_SESSION_SWEEP_SECONDS, and the session table. */
+export function sessionsOf(getRuntime: () => Promise<Runtime>): SessionSource {
+  return {
+    sweepMs: async () => (await getRuntime()).config.sessionSweepMs,
+    liveTokens: async (tokens) => liveSessionTokens((await getRuntime()).auth, tokens),
+  };
+}
+
 /**
- * Ends sockets whose session ends: at the session's expiry (checked by one
- * sweep for all sockets, not a timer per socket, which cost every idle
- * connection a Timeout, a closure and often a timer list of its own), and
- * at once when it is signed out (revoked). Peers are indexed by session token.
+ * Ends sockets whose session ends: at the session's expiry and when its
+ * row is gone from the database (deleted by hand, by another instance, by
+ * any revocation this process did not see), both checked by one sweep for
+ * all sockets (one query for every watched token), not a timer per socket,
+ * which cost every idle connection a Timeout, a closure and often a timer
+ * list of its own; and at once when it is signed out or revoked through
+ * /api/auth. Peers are indexed by session token.
  */
 export function createSessionWatch(
   closePeer: (peer: Peer, code: number, reason: string) => void,
-  sweepMs = SESSION_SWEEP_MS,
+  source: number | SessionSource = SESSION_SWEEP_MS,
 ) {
+  const { sweepMs, liveTokens } = typeof source === "number" ? { sweepMs: source } : source;
   const byToken = new Map<string, { peers: Set<Peer>; expiresAt: number }>();
-  let sweeper: ReturnType<typeof setInterval> | undefined;
+  let sweeper: ReturnType<typeof setInterval> | "starting" | undefined;
+  let checking = false;
+
+  const closeAll = (token: string, reason: string) => {
+    for (const peer of byToken.get(token)?.peers ?? []) closePeer(peer, 4001, reason);
+  };
+
+  const checkRows = async () => {
+    if (!liveTokens || checking || byToken.size === 0) return;
+    checking = true;
+    try {
+      const tokens = [...byToken.keys()];
+      const live = await liveTokens(tokens);
+      for (const token of tokens) if (!live.has(token)) closeAll(token, "session ended");
+    } catch {
+      // Database unreachable: the next sweep asks again.
+    } finally {
+      checking = false;
+    }
+  };
 
   const sweep = () => {
     const now = Date.now();
-    for (const { peers, expiresAt } of byToken.values()) {
-      if (expiresAt <= now) for (const peer of peers) closePeer(peer, 4001, "session expired");
+    for (const [token, { expiresAt }] of byToken) {
+      if (expiresAt <= now) closeAll(token, "session expired");
     }
+    void checkRows();
+  };
+
+  const startSweeper = (ms: number) => {
+    const timer = setInterval(sweep, ms);
+    timer.unref?.();
+    sweeper = timer;
   };
 
   return {
@@ -35,8 +82,11 @@ export function createSessionWatch(
       session.expiresAt = Math.max(session.expiresAt, expiresAt);
       if (expiresAt <= Date.now()) queueMicrotask(() => closePeer(peer, 4001, "session expired"));
       if (!sweeper) {
-        sweeper = setInterval(sweep, sweepMs);
-        sweeper.unref?.();
+        if (typeof sweepMs === "number") startSweeper(sweepMs);
+        else {
+          sweeper = "starting";
+          sweepMs().then(startSweeper, () => startSweeper(SESSION_SWEEP_MS));
+        }
       }
     },
     forget(peer: Peer, token: string) {
@@ -44,9 +94,14 @@ export function createSessionWatch(
       session?.peers.delete(peer);
       if (session?.peers.size === 0) byToken.delete(token);
     },
-    /** Closes every socket of a signed-out session. */
+    /** Closes every socket of a signed-out (or revoked) session. */
     revoke(token: string) {
-      for (const peer of byToken.get(token)?.peers ?? []) closePeer(peer, 4001, "signed out");
+      closeAll(token, "signed out");
+    },
+    /** One sweep now (tests): expiries, then the session rows. */
+    sweepNow: async () => {
+      sweep();
+      await checkRows();
     },
   };
 }

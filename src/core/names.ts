@@ -10,6 +10,10 @@
  * reverses what follows) while comparing unequal.
  */
 
+import { graphemeLength } from "../protocol/text-length";
+
+export { graphemeLength };
+
 /** The longest display name, in user-perceived characters (graphemes). */
 export const DISPLAY_NAME_MAX = 64;
 /** A code-unit backstop: graphemes can carry any number of combining marks. */
@@ -19,15 +23,6 @@ const DISPLAY_NAME_MAX_UNITS = 256;
 // isolates, zero-width space/joiner, BOM, soft hyphen), Co: private use,
 // Cn: unassigned, Zl/Zp: line and paragraph separators.
 const FORBIDDEN = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u;
-
-const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
-
-/** How many characters a person sees in `text` (extended grapheme clusters). */
-export function graphemeLength(text: string): number {
-  let count = 0;
-  for (const _ of segmenter.segment(text)) count++;
-  return count;
-}
 
 /**
  * The first character a name may not contain, described for an error

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { graphemeLength } from "../core/names";
+import { graphemeLength } from "./text-length";
 
 /** Wire protocol version; `ready` announces it, client frames may state it. */
 export const PROTOCOL_VERSION = 1;

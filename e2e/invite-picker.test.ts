@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { userTag } from "../src/core/user-tag";
+import { screenshotLightAndDark, seriousAxeViolations } from "./a11y";
 import {
   chromiumAvailable,
   enter,
@@ -66,6 +67,9 @@ describe.skipIf(!available)("invite picker and blocking", () => {
     const texts = await options.allTextContents();
     expect(texts.every((t) => t.startsWith(`Dana ${tag} #`))).toBe(true);
     expect(new Set(texts).size).toBe(2);
+    // The open picker, as a person and as assistive tech meet it.
+    expect(await seriousAxeViolations(page, '[aria-label="Members"]')).toEqual([]);
+    await screenshotLightAndDark(page, "invite-picker");
 
     // Arrow down to the second Dana, Enter picks, Tab moves to Invite, Enter sends.
     const wanted = texts.findIndex((t) => t.endsWith(`#${secondTag}`));
@@ -111,6 +115,8 @@ describe.skipIf(!available)("invite picker and blocking", () => {
     await page.keyboard.press("Enter");
     const unblock = entry.getByRole("button", { name: `Unblock Dana ${tag}` });
     await unblock.waitFor({ timeout: 5_000 });
+    expect(await seriousAxeViolations(page, '[aria-label="Members"]')).toEqual([]);
+    await screenshotLightAndDark(page, "member-blocked");
     await page.reload();
     await unblock.waitFor({ timeout: 10_000 });
     await unblock.click();
@@ -144,6 +150,8 @@ describe.skipIf(!available)("joining from a link elsewhere", () => {
     await guest.page.getByRole("link", { name: "a room" }).click();
     const join = guest.page.getByRole("button", { name: "Join room" });
     await join.waitFor({ timeout: 10_000 });
+    expect(await seriousAxeViolations(guest.page, "main")).toEqual([]);
+    await screenshotLightAndDark(guest.page, "join-room");
     expect(
       await roomsNav(owner.page)
         .getByRole("link", { name: `lobby ${tag}` })

@@ -174,7 +174,7 @@ export function InviteForm({
             onKeyDown={() => undefined}
             className={`cursor-pointer px-2 py-1 ${i === active ? "bg-indigo-50 text-indigo-800" : ""}`}
           >
-            {person.name} <span className="text-xs text-slate-500">#{person.tag}</span>
+            {person.name} <span className="text-xs text-slate-600">#{person.tag}</span>
           </div>
         ))}
       </div>

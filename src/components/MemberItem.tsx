@@ -38,19 +38,23 @@ export function MemberItem({
         }`}
       />
       <span className="flex min-w-0 flex-1 items-baseline gap-1">
-        <span className={`min-w-0 truncate ${member.online ? "" : "text-slate-500"}`}>
+        {/* min-w-12: with the tag and the buttons beside it, a long name
+            still shows its first letters instead of shrinking to nothing. */}
+        <span
+          title={member.name}
+          className={`min-w-12 truncate ${member.online ? "" : "text-slate-500"}`}
+        >
           {member.name}
         </span>
         {/* Outside the truncated name, so a long name never hides it. */}
-        <span id={tagId} className="shrink-0 text-xs text-slate-400">
+        <span id={tagId} className="shrink-0 text-xs text-slate-600">
           #{userTag(member.id)}
         </span>
         {isMe && (
-          <span aria-hidden="true" className="shrink-0 text-xs text-slate-400">
+          <span aria-hidden="true" className="shrink-0 text-xs text-slate-600">
             (you)
           </span>
         )}
-        {blocked && <span className="shrink-0 text-xs text-red-600">blocked</span>}
       </span>
       {!isMe && (
         <>
@@ -60,7 +64,7 @@ export function MemberItem({
             title={`Message ${member.name}`}
             disabled={busy || blocked}
             onClick={() => onMessage(member)}
-            className="rounded px-1 text-slate-400 hover:bg-white hover:text-indigo-700 focus-visible:outline-2 focus-visible:outline-indigo-500 disabled:opacity-50"
+            className="rounded px-1 text-slate-600 hover:bg-white hover:text-indigo-700 focus-visible:outline-2 focus-visible:outline-indigo-500 disabled:opacity-50"
           >
             <svg aria-hidden="true" viewBox="0 0 20 20" className="h-4 w-4" fill="currentColor">
               <path d="M3 4.5A2.5 2.5 0 0 1 5.5 2h9A2.5 2.5 0 0 1 17 4.5v7a2.5 2.5 0 0 1-2.5 2.5H9l-3.6 3a.5.5 0 0 1-.8-.4V14h-.1A2.5 2.5 0 0 1 3 11.5z" />
@@ -76,7 +80,10 @@ export function MemberItem({
             }
             disabled={busy}
             onClick={() => onBlock(member, !blocked)}
-            className="rounded px-1 text-xs text-slate-400 hover:bg-white hover:text-red-700 focus-visible:outline-2 focus-visible:outline-indigo-500 disabled:opacity-50"
+            // A blocked member's button says "Unblock" in red: the state and its undo in one.
+            className={`rounded px-1 text-xs hover:bg-white hover:text-red-700 focus-visible:outline-2 focus-visible:outline-indigo-500 disabled:opacity-50 ${
+              blocked ? "text-red-700" : "text-slate-600"
+            }`}
           >
             {blocked ? "Unblock" : "Block"}
           </button>

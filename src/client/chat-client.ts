@@ -61,7 +61,7 @@ export type Sent = Promise<WireMessage> & { clientId: string };
 export type Refusal = { code: ErrorCode; message: string };
 
 type Waiter<T> = { resolve: (value: T) => void; reject: (error: ActionRefused) => void };
-type RoomAction = Exclude<ClientFrame, { type: "send" | "ping" | "typing" | "fetch" }>;
+type RoomAction = Exclude<ClientFrame, { type: "send" | "ping" | "fetch" }>;
 
 /** A promise whose rejection is not "unhandled" when the caller ignores it. */
 function quiet<T>(promise: Promise<T>): Promise<T> {
@@ -220,7 +220,8 @@ export class ChatClient {
     const last = this.#lastTyping.get(roomId) ?? 0;
     if (this.now() - last < TYPING_THROTTLE_MS) return;
     this.#lastTyping.set(roomId, this.now());
-    this.socket.send({ type: "typing", roomId });
+    // Sent by the page as the person types: a refusal (the rate) is not shown.
+    void this.#request({ type: "typing", roomId });
   }
 
   /** Marks everything we hold in the room as read (resolves at once when nothing is new). */
@@ -229,10 +230,9 @@ export class ChatClient {
     const latest = this.#tracked.get(roomId)?.log.list().at(-1)?.seq ?? 0;
     if (!summary || latest <= summary.lastReadSeq) return Promise.resolve();
     this.#rooms.set(roomId, { ...summary, lastReadSeq: latest, mentioned: false });
-    // Nothing on the page is its place: a refusal goes to onRefusal's listeners.
-    const answered = this.#request({ type: "read", roomId, seq: latest }, (error) => {
-      if (error.code !== "disconnected") this.#stray({ code: error.code, message: error.message });
-    });
+    // Sent by the page, not the person: a refusal (the rate) is not shown,
+    // the marker moves again with the next read.
+    const answered = this.#request({ type: "read", roomId, seq: latest });
     this.#emit();
     return answered;
   }
@@ -300,7 +300,7 @@ export class ChatClient {
    * Sends an action with a fresh ref; settles on its answer (`ok` or
    * `error` with that ref), or rejects when the socket closes first.
    */
-  #request(frame: RoomAction, onRefused?: (error: ActionRefused) => void): Promise<void> {
+  #request(frame: RoomAction): Promise<void> {
     const ref = `a${++this.#refs}`;
     return quiet(
       new Promise<void>((resolve, reject) => {
@@ -308,13 +308,7 @@ export class ChatClient {
           reject(new ActionRefused("disconnected", "not connected"));
           return;
         }
-        this.#answers.set(ref, {
-          resolve,
-          reject: (error) => {
-            onRefused?.(error);
-            reject(error);
-          },
-        });
+        this.#answers.set(ref, { resolve, reject });
       }),
     );
   }

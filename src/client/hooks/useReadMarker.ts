@@ -28,7 +28,7 @@ export function useReadMarker(
     const schedule = () => {
       clearTimeout(timer);
       if (document.visibilityState !== "visible") return;
-      // A refusal shows in the page's alert (ChatClient.onRefusal).
+      // Not awaited: a refused read is not shown (see ChatClient.markRead).
       timer = setTimeout(() => void client.markRead(roomId), READ_DELAY_MS);
     };
     schedule();

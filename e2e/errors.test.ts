@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { screenshotLightAndDark, seriousAxeViolations } from "./a11y";
 import {
   chromiumAvailable,
   expectConnected,
@@ -18,7 +19,7 @@ describe.skipIf(!available)("refused actions", () => {
     serverEnv: { PARLEY_RATE_PER_SECOND: "1", PARLEY_RATE_BURST: "1" },
   });
 
-  it("shows a refused reaction as an alert the user can dismiss", async () => {
+  it("shows a refused reaction by its message, as an alert the user can dismiss", async () => {
     const { page } = await suite.open();
     await signInFast(page, suite.server.url, "Quick");
     await expectConnected(page);
@@ -28,7 +29,8 @@ describe.skipIf(!available)("refused actions", () => {
     await item.getByRole("button", { name: "Message actions" }).waitFor({ timeout: 10_000 });
     await page.waitForTimeout(1_200);
     const thumbs = item.getByRole("button", { name: /^👍 \d+$/ });
-    const alert = page.getByRole("alert").filter({ hasText: /too fast/i });
+    // Next to what was refused: inside the message's own list item.
+    const alert = item.getByRole("alert").filter({ hasText: /too fast/i });
     // React and take it back at once, a few times: the server refuses
     // frames beyond one a second, and each click here is a frame.
     const toggle = async () => {
@@ -47,7 +49,12 @@ describe.skipIf(!available)("refused actions", () => {
       await toggle().catch(() => {});
     }
     await alert.waitFor({ timeout: 5_000 });
-    await alert.getByRole("button", { name: "Dismiss" }).click();
+    expect(await alert.textContent()).toMatch(/^Reaction not saved\./);
+    expect(await seriousAxeViolations(page, '[role="log"]')).toEqual([]);
+    await screenshotLightAndDark(page, "refused-reaction");
+    // Keyboard reachable: focus the Dismiss button and press Enter.
+    await alert.getByRole("button", { name: "Dismiss" }).focus();
+    await page.keyboard.press("Enter");
     await alert.waitFor({ state: "detached", timeout: 2_000 });
     expect(
       await page

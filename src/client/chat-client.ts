@@ -92,7 +92,7 @@ export class ChatClient {
   /** Actions awaiting their answer on this connection, by ref. */
   readonly #answers = new Map<string, Waiter<void>>();
   /** Sends awaiting their ack (or a permanent refusal), by clientId, across connections. */
-  readonly #sends = new Map<string, Waiter<WireMessage>>();
+  readonly #sends = new Map<string, Waiter<WireMessage> & { promise: Promise<WireMessage> }>();
   /** Sends in flight on this connection: clientId to the ref of the attempt. */
   readonly #inFlight = new Map<string, string>();
   /** After a retryable refusal: nothing is sent until the timer resends in order. */
@@ -342,10 +342,18 @@ export class ChatClient {
     return quiet(answered);
   }
 
+  /** The promise of a send's outcome: one per clientId until it settles (a retry shares it). */
   #awaitSend(clientId: string): Promise<WireMessage> {
-    return quiet(
-      new Promise<WireMessage>((resolve, reject) => this.#sends.set(clientId, { resolve, reject })),
+    const known = this.#sends.get(clientId);
+    if (known) return known.promise;
+    let waiter: Waiter<WireMessage> | undefined;
+    const promise = quiet(
+      new Promise<WireMessage>((resolve, reject) => {
+        waiter = { resolve, reject };
+      }),
     );
+    if (waiter) this.#sends.set(clientId, { ...waiter, promise });
+    return promise;
   }
 
   /**

@@ -479,3 +479,16 @@ describe("ChatClient answers (protocol 2)", () => {
     }
   });
 });
+
+describe("ChatClient send promises", () => {
+  it("a retry of a send still in flight settles the first promise too", async () => {
+    const { client, deliver } = setup();
+    deliver(ready);
+    const first = client.send("r", "once");
+    const again = client.retry(first.clientId);
+    const message = wireMessage(4, { roomId: "r", text: "once" });
+    deliver({ type: "ack", clientId: first.clientId, message });
+    await expect(first).resolves.toEqual(message);
+    await expect(again).resolves.toEqual(message);
+  });
+});

@@ -1,8 +1,15 @@
+import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { openDb } from "../test/helpers/integration-extra";
+import { screenshotLightAndDark, seriousAxeViolations } from "./a11y";
 import {
   chromiumAvailable,
+  enter,
   expectConnected,
+  membersPanel,
   messageItem,
+  openAs,
+  roomsNav,
   sendMessage,
   signInFast,
   useBrowserSuite,
@@ -18,7 +25,7 @@ describe.skipIf(!available)("refused actions", () => {
     serverEnv: { PARLEY_RATE_PER_SECOND: "1", PARLEY_RATE_BURST: "1" },
   });
 
-  it("shows a refused reaction as an alert the user can dismiss", async () => {
+  it("shows a refused reaction by its message, as an alert the user can dismiss", async () => {
     const { page } = await suite.open();
     await signInFast(page, suite.server.url, "Quick");
     await expectConnected(page);
@@ -28,7 +35,8 @@ describe.skipIf(!available)("refused actions", () => {
     await item.getByRole("button", { name: "Message actions" }).waitFor({ timeout: 10_000 });
     await page.waitForTimeout(1_200);
     const thumbs = item.getByRole("button", { name: /^👍 \d+$/ });
-    const alert = page.getByRole("alert").filter({ hasText: /too fast/i });
+    // Next to what was refused: inside the message's own list item.
+    const alert = item.getByRole("alert").filter({ hasText: /too fast/i });
     // React and take it back at once, a few times: the server refuses
     // frames beyond one a second, and each click here is a frame.
     const toggle = async () => {
@@ -47,7 +55,12 @@ describe.skipIf(!available)("refused actions", () => {
       await toggle().catch(() => {});
     }
     await alert.waitFor({ timeout: 5_000 });
-    await alert.getByRole("button", { name: "Dismiss" }).click();
+    expect(await alert.textContent()).toMatch(/^Reaction not saved\./);
+    expect(await seriousAxeViolations(page, '[role="log"]')).toEqual([]);
+    await screenshotLightAndDark(page, "refused-reaction");
+    // Keyboard reachable: focus the Dismiss button and press Enter.
+    await alert.getByRole("button", { name: "Dismiss" }).focus();
+    await page.keyboard.press("Enter");
     await alert.waitFor({ state: "detached", timeout: 2_000 });
     expect(
       await page
@@ -55,5 +68,65 @@ describe.skipIf(!available)("refused actions", () => {
         .filter({ hasText: /too fast/i })
         .count(),
     ).toBe(0);
+  });
+});
+
+// Issue 10, item 1: a refused invite shows under the invite form, a refused
+// leave by the Leave button, each announced (aria-live / role="alert").
+describe.skipIf(!available)("refusals next to what was refused", () => {
+  const suite = useBrowserSuite();
+
+  it("shows a refused invite under the form and a refused leave by its button", async () => {
+    const tag = randomUUID().slice(0, 6);
+    const [ivy, dana] = await Promise.all([openAs(suite, "Ivy"), openAs(suite, `Dana${tag}`)]);
+    await Promise.all([enter(ivy.page, "/r/general"), enter(dana.page, "/r/general")]);
+    // Dana blocks Ivy: Ivy's invites to Dana are refused by the server.
+    await membersPanel(dana.page)
+      .getByRole("button", { name: `Block ${ivy.user.name}` })
+      .click();
+    await membersPanel(dana.page)
+      .getByRole("button", { name: `Unblock ${ivy.user.name}` })
+      .waitFor({ timeout: 5_000 });
+
+    const page = ivy.page;
+    await roomsNav(page).getByRole("button", { name: "New room" }).click();
+    await page.getByLabel("Room name").fill(`refusals ${tag}`);
+    await page.getByLabel("Private room").check();
+    await page.getByRole("button", { name: "Create", exact: true }).click();
+    await page
+      .getByRole("heading", { level: 1, name: `refusals ${tag}` })
+      .waitFor({ timeout: 10_000 });
+    const panel = membersPanel(page);
+    const input = panel.getByRole("combobox", { name: "User name" });
+    await input.focus();
+    await page.keyboard.type(dana.user.name);
+    await panel.getByRole("listbox", { name: "People" }).getByRole("option").first().waitFor();
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+    const form = panel.getByRole("form", { name: "Invite" });
+    const refusal = form.getByText(`${dana.user.name} does not accept invites from you`);
+    await refusal.waitFor({ timeout: 5_000 });
+    expect(await refusal.getAttribute("aria-live")).toBe("polite");
+
+    // Ivy is taken out of the room behind the page's back: Leave is refused.
+    const slug = new URL(page.url()).pathname.split("/").at(-1) ?? "";
+    const db = openDb(suite.server.dataDir);
+    try {
+      db.prepare(
+        'DELETE FROM room_member WHERE user_id = (SELECT id FROM "user" WHERE email = ?) AND room_id = (SELECT id FROM room WHERE slug = ?)',
+      ).run(ivy.user.email, slug);
+    } finally {
+      db.close();
+    }
+    const leave = panel.getByRole("button", { name: "Leave room" });
+    await leave.focus();
+    await page.keyboard.press("Enter");
+    const alert = leave.locator("..").getByRole("alert");
+    await alert.waitFor({ timeout: 5_000 });
+    expect(await alert.textContent()).toBe("You can't do that here.");
+    expect(new URL(page.url()).pathname).toBe(`/r/${slug}`);
+    expect(await seriousAxeViolations(page, '[aria-label="Members"]')).toEqual([]);
+    await screenshotLightAndDark(page, "refused-leave");
   });
 });

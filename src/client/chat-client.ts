@@ -1,5 +1,6 @@
 import { mentionedNames, mentionHandle } from "../core/mentions";
 import type {
+  ClientFrame,
   ErrorCode,
   RoomSummary,
   ServerFrame,
@@ -35,6 +36,38 @@ type Tracked = {
 
 /** Errors after which resending the same frame cannot succeed. */
 const permanent = new Set<ErrorCode>(["bad_frame", "forbidden", "not_found", "too_large"]);
+/** Sends in flight at once, in order (see #pump). */
+export const SEND_WINDOW = 4;
+/** How long to wait before resending after a retryable refusal that names no time. */
+const RETRY_MS = 2_000;
+
+/** Why an action did not happen: the server's refusal, or a socket that closed first. */
+export class ActionRefused extends Error {
+  constructor(
+    readonly code: ErrorCode | "disconnected",
+    message: string,
+    /** For rate_limited: when the server says a retry can succeed. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = "ActionRefused";
+  }
+}
+
+/** A send's promise (settles on its ack or a permanent refusal), with its clientId. */
+export type Sent = Promise<WireMessage> & { clientId: string };
+
+/** A refusal that answered no action of ours (typing, fetch, a frame without ref). */
+export type Refusal = { code: ErrorCode; message: string };
+
+type Waiter<T> = { resolve: (value: T) => void; reject: (error: ActionRefused) => void };
+type RoomAction = Exclude<ClientFrame, { type: "send" | "ping" | "fetch" }>;
+
+/** A promise whose rejection is not "unhandled" when the caller ignores it. */
+function quiet<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
+}
 export const TYPING_TTL_MS = 5_000;
 const TYPING_THROTTLE_MS = 2_500;
 
@@ -46,8 +79,6 @@ const TYPING_THROTTLE_MS = 2_500;
  */
 export class ChatClient {
   user: WireUser | null = null;
-  /** The last refusal not tied to a send (edit, invite, leave...), for the UI to show. */
-  lastError: { code: ErrorCode; message: string; at: number } | null = null;
   readonly #rooms = new Map<string, RoomSummary>();
   readonly #tracked = new Map<string, Tracked>();
   readonly #listeners = new Set<() => void>();
@@ -57,6 +88,16 @@ export class ChatClient {
   #views = new Map<string, { version: number; view: RoomView }>();
   #roomsView: { version: number; rooms: RoomSummary[] } = { version: -1, rooms: [] };
   #stops: (() => void)[] = [];
+  readonly #refusalListeners = new Set<(refusal: Refusal) => void>();
+  /** Actions awaiting their answer on this connection, by ref. */
+  readonly #answers = new Map<string, Waiter<void>>();
+  /** Sends awaiting their ack (or a permanent refusal), by clientId, across connections. */
+  readonly #sends = new Map<string, Waiter<WireMessage> & { promise: Promise<WireMessage> }>();
+  /** Sends in flight on this connection: clientId to the ref of the attempt. */
+  readonly #inFlight = new Map<string, string>();
+  /** After a retryable refusal: nothing is sent until the timer resends in order. */
+  #paused: ReturnType<typeof setTimeout> | undefined;
+  #refs = 0;
 
   constructor(
     readonly socket: ChatSocket,
@@ -68,13 +109,25 @@ export class ChatClient {
 
   start(): void {
     this.#stops.push(this.socket.onFrame((frame) => this.#handle(frame)));
-    this.#stops.push(this.socket.onStatus(() => this.#emit()));
+    this.#stops.push(
+      this.socket.onStatus((status) => {
+        if (status !== "connected") this.#disconnected();
+        this.#emit();
+      }),
+    );
     this.socket.start();
   }
 
   stop(): void {
     for (const stop of this.#stops.splice(0)) stop();
     this.socket.stop();
+    this.#disconnected();
+  }
+
+  /** Hears refusals that answered none of our actions (the page shows them). */
+  onRefusal(listener: (refusal: Refusal) => void): () => void {
+    this.#refusalListeners.add(listener);
+    return () => this.#refusalListeners.delete(listener);
   }
 
   get status(): ConnectionStatus {
@@ -87,8 +140,18 @@ export class ChatClient {
     return () => this.#listeners.delete(listener);
   };
 
-  /** Starts (or keeps) a room's log from a page the server rendered. */
-  open(roomId: string, page: readonly WireMessage[], lastSeq = 0, summary?: RoomSummary): void {
+  /**
+   * Starts (or keeps) a room's log from a page the server rendered. When
+   * connected, subscribes: the promise settles on that subscribe's answer
+   * (at once when there was nothing to send).
+   */
+  open(
+    roomId: string,
+    page: readonly WireMessage[],
+    lastSeq = 0,
+    summary?: RoomSummary,
+  ): Promise<void> {
+    let subscribed: Promise<void> = Promise.resolve();
     // A room joined after the socket connected is not in `ready`'s list yet.
     if (summary && !this.#rooms.has(roomId)) this.#rooms.set(roomId, summary);
     let tracked = this.#tracked.get(roomId);
@@ -104,11 +167,12 @@ export class ChatClient {
       };
       this.#tracked.set(roomId, tracked);
       tracked.log.seed(page, lastSeq);
-      if (this.socket.isOpen && this.user) this.#resume(roomId, tracked);
+      if (this.socket.isOpen && this.user) subscribed = this.#resume(roomId, tracked);
     } else {
       tracked.log.merge(page);
     }
     this.#emit();
+    return subscribed;
   }
 
   /** Adds an older page (infinite scroll). */
@@ -116,26 +180,39 @@ export class ChatClient {
     if (this.#tracked.get(roomId)?.log.merge(page)) this.#emit();
   }
 
-  send(roomId: string, text: string): string {
+  /**
+   * Queues a message. It goes out in order behind the sends before it (see
+   * #pump) and stays in the outbox until acked, across reconnects and
+   * reloads. The promise resolves with the stored message, or rejects when
+   * the server refuses it for good (it then shows as failed); a socket that
+   * closes first does not reject it: it is sent again.
+   */
+  send(roomId: string, text: string): Sent {
     const clientId = crypto.randomUUID();
     // The message ends the typing; typing again announces itself at once.
     this.#lastTyping.delete(roomId);
+    const stored = this.#awaitSend(clientId);
     this.#setPending([...this.#pending, { clientId, roomId, text, failed: null }]);
-    this.socket.send({ type: "send", roomId, clientId, text });
-    return clientId;
+    this.#pump();
+    return Object.assign(stored, { clientId });
   }
 
-  retry(clientId: string): void {
+  /** Sends a failed message again; the promise settles like send's. */
+  retry(clientId: string): Promise<WireMessage> {
     const item = this.#pending.find((p) => p.clientId === clientId);
-    if (!item) return;
+    if (!item) return quiet(Promise.reject(new ActionRefused("not_found", "no such message")));
+    const stored = this.#awaitSend(clientId);
     this.#setPending(
       this.#pending.map((p) => (p.clientId === clientId ? { ...p, failed: null } : p)),
     );
-    this.socket.send({ type: "send", roomId: item.roomId, clientId, text: item.text });
+    this.#pump();
+    return stored;
   }
 
   discard(clientId: string): void {
+    this.#inFlight.delete(clientId);
     this.#setPending(this.#pending.filter((p) => p.clientId !== clientId));
+    this.#pump();
   }
 
   /** Tells the room we are typing, at most every couple of seconds. */
@@ -143,38 +220,47 @@ export class ChatClient {
     const last = this.#lastTyping.get(roomId) ?? 0;
     if (this.now() - last < TYPING_THROTTLE_MS) return;
     this.#lastTyping.set(roomId, this.now());
-    this.socket.send({ type: "typing", roomId });
+    // Sent by the page as the person types: a refusal (the rate) is not shown.
+    void this.#request({ type: "typing", roomId });
   }
 
-  /** Marks everything we hold in the room as read. */
-  markRead(roomId: string): void {
+  /** Marks everything we hold in the room as read (resolves at once when nothing is new). */
+  markRead(roomId: string): Promise<void> {
     const summary = this.#rooms.get(roomId);
     const latest = this.#tracked.get(roomId)?.log.list().at(-1)?.seq ?? 0;
-    if (!summary || latest <= summary.lastReadSeq) return;
+    if (!summary || latest <= summary.lastReadSeq) return Promise.resolve();
     this.#rooms.set(roomId, { ...summary, lastReadSeq: latest, mentioned: false });
-    this.socket.send({ type: "read", roomId, seq: latest });
+    // Sent by the page, not the person: a refusal (the rate) is not shown,
+    // the marker moves again with the next read.
+    const answered = this.#request({ type: "read", roomId, seq: latest });
     this.#emit();
+    return answered;
   }
 
-  edit(roomId: string, messageId: string, text: string): void {
-    this.socket.send({ type: "edit", roomId, messageId, text });
+  edit(roomId: string, messageId: string, text: string): Promise<void> {
+    return this.#request({ type: "edit", roomId, messageId, text });
   }
 
-  remove(roomId: string, messageId: string): void {
-    this.socket.send({ type: "delete", roomId, messageId });
+  remove(roomId: string, messageId: string): Promise<void> {
+    return this.#request({ type: "delete", roomId, messageId });
   }
 
-  react(roomId: string, messageId: string, emoji: "👍" | "❤️" | "😂" | "🎉" | "😮" | "😢"): void {
-    this.socket.send({ type: "react", roomId, messageId, emoji });
+  react(
+    roomId: string,
+    messageId: string,
+    emoji: "👍" | "❤️" | "😂" | "🎉" | "😮" | "😢",
+  ): Promise<void> {
+    return this.#request({ type: "react", roomId, messageId, emoji });
   }
 
   /** Invites the person with this id (picked in the invite picker: never a bare name). */
-  invite(roomId: string, userId: string): void {
-    this.socket.send({ type: "invite", roomId, userId });
+  invite(roomId: string, userId: string): Promise<void> {
+    return this.#request({ type: "invite", roomId, userId });
   }
 
-  leave(roomId: string): void {
-    this.socket.send({ type: "leave", roomId });
+  /** Leaves a room; resolves once the server has done it. */
+  leave(roomId: string): Promise<void> {
+    return this.#request({ type: "leave", roomId });
   }
 
   /** The user's rooms with unread state, as last heard from the server. */
@@ -206,50 +292,116 @@ export class ChatClient {
     return view;
   }
 
-  /** The log of a room (fault tests compare it with the database). */
-  log(roomId: string): WireMessage[] {
-    return this.#tracked.get(roomId)?.log.list() ?? [];
-  }
-
-  /** Forgets the last refusal (the user closed its notice). */
-  dismissError(): void {
-    if (!this.lastError) return;
-    this.lastError = null;
-    this.#emit();
-  }
-
   get pending(): readonly PendingSend[] {
     return this.#pending;
   }
 
-  #resume(roomId: string, tracked: Tracked) {
+  /**
+   * Sends an action with a fresh ref; settles on its answer (`ok` or
+   * `error` with that ref), or rejects when the socket closes first.
+   */
+  #request(frame: RoomAction): Promise<void> {
+    const ref = `a${++this.#refs}`;
+    return quiet(
+      new Promise<void>((resolve, reject) => {
+        if (!this.socket.send({ ...frame, ref })) {
+          reject(new ActionRefused("disconnected", "not connected"));
+          return;
+        }
+        this.#answers.set(ref, { resolve, reject });
+      }),
+    );
+  }
+
+  /**
+   * Subscribes to a room, replaying from the last seq and revision held.
+   * A resume refused for the rate (resumes cost more tokens than other
+   * frames) is sent again once the server says the budget allows.
+   */
+  #resume(roomId: string, tracked: Tracked): Promise<void> {
     tracked.replaying = true;
     tracked.fetching = false;
     tracked.gap = null;
     tracked.subscribed = false;
-    this.socket.send({
+    const frame = {
       type: "subscribe",
       roomId,
       afterSeq: tracked.log.contiguousTo,
       afterRev: tracked.log.lastRev,
+    } as const;
+    const answered = this.#request(frame).catch((error: ActionRefused) => {
+      if (error.code !== "rate_limited") throw error;
+      return new Promise<void>((resolve, reject) => {
+        setTimeout(() => {
+          const still = this.#tracked.get(roomId) === tracked && !tracked.subscribed;
+          if (!still || !this.socket.isOpen || !this.user) return resolve();
+          this.#resume(roomId, tracked).then(resolve, reject);
+        }, error.retryAfterMs ?? RETRY_MS);
+      });
     });
+    return quiet(answered);
+  }
+
+  /** The promise of a send's outcome: one per clientId until it settles (a retry shares it). */
+  #awaitSend(clientId: string): Promise<WireMessage> {
+    const known = this.#sends.get(clientId);
+    if (known) return known.promise;
+    let waiter: Waiter<WireMessage> | undefined;
+    const promise = quiet(
+      new Promise<WireMessage>((resolve, reject) => {
+        waiter = { resolve, reject };
+      }),
+    );
+    if (waiter) this.#sends.set(clientId, { ...waiter, promise });
+    return promise;
   }
 
   /**
-   * After a rate-limited frame, subscribes again (later) to the rooms whose
-   * subscribe has not been answered. True if there were any.
+   * Sends the outbox in order, at most SEND_WINDOW in flight. Each send
+   * names the unacknowledged one before it in its room (`after`): the
+   * server refuses it until that one is stored, so a refused send is never
+   * overtaken by the ones behind it. Nothing goes out while paused after a
+   * retryable refusal; then everything unacknowledged goes again, in order.
    */
-  #retryResumes(afterMs: number): boolean {
-    const waiting = [...this.#tracked].filter(([, t]) => t.replaying && !t.subscribed);
-    if (waiting.length === 0) return false;
-    setTimeout(() => {
-      if (!this.socket.isOpen || !this.user) return;
-      for (const [roomId, tracked] of waiting) {
-        if (this.#tracked.get(roomId) === tracked && tracked.replaying && !tracked.subscribed)
-          this.#resume(roomId, tracked);
-      }
+  #pump() {
+    if (this.#paused !== undefined || !this.user || !this.socket.isOpen) return;
+    const before = new Map<string, string>();
+    for (const item of this.#pending) {
+      if (item.failed) continue;
+      const after = before.get(item.roomId);
+      before.set(item.roomId, item.clientId);
+      if (this.#inFlight.has(item.clientId)) continue;
+      if (this.#inFlight.size >= SEND_WINDOW) break;
+      const ref = `s${++this.#refs}`;
+      const frame = { type: "send", roomId: item.roomId, clientId: item.clientId, text: item.text };
+      if (
+        !this.socket.send({ ...frame, ref, ...(after !== undefined && { after }) } as ClientFrame)
+      )
+        return;
+      this.#inFlight.set(item.clientId, ref);
+    }
+  }
+
+  /** A send was refused for now: resend everything unacknowledged, in order, after the wait. */
+  #pause(afterMs: number) {
+    clearTimeout(this.#paused);
+    // Answers to attempts already in flight no longer steer anything.
+    this.#inFlight.clear();
+    this.#paused = setTimeout(() => {
+      this.#paused = undefined;
+      this.#pump();
     }, afterMs);
-    return true;
+  }
+
+  /** The socket closed: actions not answered yet are refused; sends wait in the outbox. */
+  #disconnected() {
+    const answers = [...this.#answers.values()];
+    this.#answers.clear();
+    this.#inFlight.clear();
+    clearTimeout(this.#paused);
+    this.#paused = undefined;
+    for (const waiter of answers)
+      waiter.reject(new ActionRefused("disconnected", "the connection closed before an answer"));
   }
 
   /** Fetches the messages between what the log holds in order and `before`. */
@@ -263,22 +415,21 @@ export class ChatClient {
   #handle(frame: ServerFrame): void {
     switch (frame.type) {
       case "ready": {
+        // A new connection: what the last one left unanswered never will be.
+        this.#disconnected();
         this.user = frame.user;
         this.#rooms.clear();
         for (const room of frame.rooms) this.#rooms.set(room.id, room);
-        for (const [roomId, tracked] of this.#tracked) this.#resume(roomId, tracked);
+        for (const [roomId, tracked] of this.#tracked) void this.#resume(roomId, tracked);
         // Unacknowledged sends go again, in order, with their original ids:
         // the server acks a retry of a stored message with its first seq.
-        for (const item of this.#pending) {
-          if (!item.failed) {
-            this.socket.send({
-              type: "send",
-              roomId: item.roomId,
-              clientId: item.clientId,
-              text: item.text,
-            });
-          }
-        }
+        this.#pump();
+        break;
+      }
+      case "ok": {
+        const waiter = this.#answers.get(frame.ref);
+        this.#answers.delete(frame.ref);
+        waiter?.resolve();
         break;
       }
       case "subscribed": {
@@ -310,8 +461,14 @@ export class ChatClient {
       case "message":
       case "ack": {
         const { message } = frame;
-        if (frame.type === "ack")
-          this.#setPending(this.#pending.filter((p) => p.clientId !== frame.clientId));
+        if (frame.type === "ack") {
+          const { clientId } = frame;
+          this.#inFlight.delete(clientId);
+          this.#setPending(this.#pending.filter((p) => p.clientId !== clientId));
+          this.#sends.get(clientId)?.resolve(message);
+          this.#sends.delete(clientId);
+          this.#pump();
+        }
         this.#bumpLastSeq(message.roomId, message.seq);
         this.#noteMention(message);
         const tracked = this.#tracked.get(message.roomId);
@@ -376,26 +533,40 @@ export class ChatClient {
         this.#tracked.delete(frame.roomId);
         break;
       case "error": {
-        const { clientId, code, message } = frame;
-        if (!clientId) {
-          // Resumes cost more tokens than other frames: one refused for the
-          // rate is sent again once the budget allows, not shown.
-          if (code === "rate_limited" && this.#retryResumes(frame.retryAfterMs ?? 2_000)) break;
-          // Listeners must hear of it: the UI shows it until dismissed.
-          this.lastError = { code, message, at: this.now() };
+        const { clientId, code, message, ref, retryAfterMs } = frame;
+        const waiter = ref === undefined ? undefined : this.#answers.get(ref);
+        if (waiter && ref !== undefined) {
+          this.#answers.delete(ref);
+          waiter.reject(new ActionRefused(code, message, retryAfterMs));
           break;
         }
+        if (!clientId) {
+          // Answers none of our actions: the page shows it until dismissed.
+          this.#stray({ code, message });
+          break;
+        }
+        // An answer to an attempt given up already (see #pause) steers nothing.
+        if (ref !== undefined && this.#inFlight.get(clientId) !== ref) break;
+        this.#inFlight.delete(clientId);
         if (permanent.has(code)) {
           this.#setPending(
             this.#pending.map((p) => (p.clientId === clientId ? { ...p, failed: message } : p)),
           );
+          this.#sends.get(clientId)?.reject(new ActionRefused(code, message));
+          this.#sends.delete(clientId);
+          this.#pump();
         } else {
-          setTimeout(() => this.retry(clientId), frame.retryAfterMs ?? 2_000);
+          // The ones behind it wait, then all go again in order.
+          this.#pause(retryAfterMs ?? RETRY_MS);
         }
         break;
       }
     }
     this.#emit();
+  }
+
+  #stray(refusal: Refusal) {
+    for (const listener of this.#refusalListeners) listener(refusal);
   }
 
   #bumpLastSeq(roomId: string, seq: number) {

@@ -15,7 +15,8 @@ type Props = {
   onMessage: (member: WireMember) => Promise<string | null>;
   /** Resolves null once the person (by id) is a member, else the refusal. */
   onInvite: (userId: string) => Promise<string | null>;
-  onLeave: () => Promise<void>;
+  /** Resolves null once left, else why not (shown by the Leave button). */
+  onLeave: () => Promise<string | null>;
   onClose: () => void;
 };
 
@@ -26,6 +27,7 @@ const byPresenceThenName = (a: WireMember, b: WireMember) =>
 export function MembersPanel({ room, members, me, connected, open, id, ...actions }: Props) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [leaveError, setLeaveError] = useState<string | null>(null);
   const [blocked, setBlocked] = useState<ReadonlySet<string>>(() => new Set());
   // Who the user blocked, for the Block / Unblock buttons (empty until known).
   useEffect(() => {
@@ -120,19 +122,27 @@ export function MembersPanel({ room, members, me, connected, open, id, ...action
         <InviteForm disabled={!connected} onInvite={actions.onInvite} onSearch={searchPeople} />
       )}
       {room.slug !== "general" && (
-        <button
-          type="button"
-          disabled={busy || !connected}
-          onClick={() =>
-            run(async () => {
-              await actions.onLeave();
-              return null;
-            })
-          }
-          className="mx-2 mt-auto rounded-md border border-slate-300 px-2 py-1.5 text-sm text-slate-600 hover:border-red-300 hover:bg-red-50 hover:text-red-700 disabled:opacity-50"
-        >
-          Leave room
-        </button>
+        <div className="mx-2 mt-auto flex flex-col gap-1">
+          {leaveError && (
+            <p role="alert" className="text-xs text-red-700">
+              {leaveError}
+            </p>
+          )}
+          <button
+            type="button"
+            disabled={busy || !connected}
+            onClick={() =>
+              run(async () => {
+                setLeaveError(null);
+                setLeaveError(await actions.onLeave());
+                return null;
+              })
+            }
+            className="rounded-md border border-slate-300 px-2 py-1.5 text-sm text-slate-600 hover:border-red-300 hover:bg-red-50 hover:text-red-700 disabled:opacity-50"
+          >
+            Leave room
+          </button>
+        </div>
       )}
     </aside>
   );

@@ -1,4 +1,5 @@
 import { memo, useState } from "react";
+import { refusalOf } from "../client/room-actions";
 import type { WireMember, WireMessage, WireUser } from "../protocol/frames";
 import { type MenuAction, MessageActions } from "./MessageActions";
 import { MessageEditor } from "./MessageEditor";
@@ -9,9 +10,9 @@ import { type Reaction, ReactionPicker } from "./ReactionPicker";
 
 /** What a message can have done to it; wired to the chat client by the room page. */
 export type MessageApi = {
-  edit: (messageId: string, text: string) => void;
-  remove: (messageId: string) => void;
-  react: (messageId: string, emoji: Reaction) => void;
+  edit: (messageId: string, text: string) => Promise<void>;
+  remove: (messageId: string) => Promise<void>;
+  react: (messageId: string, emoji: Reaction) => Promise<void>;
 };
 
 type Props = {
@@ -35,12 +36,18 @@ export const MessageItem = memo(function MessageItem({
 }: Props) {
   const [editing, setEditing] = useState(false);
   const [picking, setPicking] = useState(false);
+  /** Why the last change to this message was refused, shown under it until dismissed. */
+  const [refusal, setRefusal] = useState<string | null>(null);
   const own = message.author.id === me.id;
+  const attempt = (what: string, change: Promise<void>) => {
+    setRefusal(null);
+    change.catch((error) => setRefusal(`${what} ${refusalOf(error)}`));
+  };
 
   const actions: MenuAction[] = [];
   if (own && !message.deleted) {
     actions.push({ label: "Edit", run: () => setEditing(true) });
-    actions.push({ label: "Delete", run: () => api.remove(message.id) });
+    actions.push({ label: "Delete", run: () => attempt("Not deleted.", api.remove(message.id)) });
   }
   if (!message.deleted) actions.push({ label: "React", run: () => setPicking(true) });
 
@@ -66,7 +73,7 @@ export const MessageItem = memo(function MessageItem({
             initial={message.text}
             onCancel={() => setEditing(false)}
             onSave={(text) => {
-              api.edit(message.id, text);
+              attempt("Not edited.", api.edit(message.id, text));
               setEditing(false);
             }}
           />
@@ -79,14 +86,29 @@ export const MessageItem = memo(function MessageItem({
             meId={me.id}
             members={members}
             disabled={!canAct}
-            onToggle={(emoji) => api.react(message.id, emoji)}
+            onToggle={(emoji) => attempt("Reaction not saved.", api.react(message.id, emoji))}
           />
         )}
         {picking && (
           <ReactionPicker
-            onPick={(emoji) => api.react(message.id, emoji)}
+            onPick={(emoji) => attempt("Reaction not saved.", api.react(message.id, emoji))}
             onClose={() => setPicking(false)}
           />
+        )}
+        {refusal && (
+          <p
+            role="alert"
+            className="mt-1 flex items-center gap-2 rounded border border-red-200 bg-red-50 px-2 py-1 text-xs text-red-800"
+          >
+            <span>{refusal}</span>
+            <button
+              type="button"
+              onClick={() => setRefusal(null)}
+              className="rounded px-1.5 py-0.5 font-medium underline hover:bg-red-100"
+            >
+              Dismiss
+            </button>
+          </p>
         )}
       </div>
       {actions.length > 0 && !editing && (

@@ -1,10 +1,11 @@
 import { useNavigate, useRouter, useRouterState } from "@tanstack/react-router";
 import { useCallback, useId, useMemo, useState } from "react";
 import { authClient } from "../client/auth-client";
-import { useConnectionStatus, useLastError, useLiveRooms } from "../client/hooks/chat-context";
+import { ActionRefused } from "../client/chat-client";
+import { useConnectionStatus, useLiveRooms, useStrayRefusal } from "../client/hooks/chat-context";
 import { useReadMarker } from "../client/hooks/useReadMarker";
 import { useRoom } from "../client/hooks/useRoom";
-import { inviteMember, leaveRoom } from "../client/room-actions";
+import { inviteRefusal, refusalOf } from "../client/room-actions";
 import { navRooms } from "../client/unread";
 import type { SearchHit } from "../ports";
 import type { RoomSummary, WireMember, WireMessage, WireUser } from "../protocol/frames";
@@ -17,6 +18,8 @@ import { MessageLog } from "./MessageLog";
 import { RoomHeader } from "./RoomHeader";
 import { RoomNav } from "./RoomNav";
 import { TypingIndicator } from "./TypingIndicator";
+
+const notConnected = () => Promise.reject(new ActionRefused("disconnected", "not connected"));
 
 type Props = {
   room: RoomSummary;
@@ -43,8 +46,7 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq }: Props) {
   const chat = useRoom(room.id, initial, room.lastSeq, room);
   const { client } = chat;
   const live = useLiveRooms();
-  const lastError = useLastError();
-  const dismissError = useCallback(() => client?.dismissError(), [client]);
+  const stray = useStrayRefusal();
   const nav = useMemo(() => navRooms(rooms, live, room.id), [rooms, live, room.id]);
   const [atBottom, setAtBottom] = useState(focusSeq === undefined);
   const [membersOpen, setMembersOpen] = useState(false);
@@ -58,9 +60,9 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq }: Props) {
 
   const api = useMemo<MessageApi>(
     () => ({
-      edit: (id, text) => client?.edit(room.id, id, text),
-      remove: (id) => client?.remove(room.id, id),
-      react: (id, emoji) => client?.react(room.id, id, emoji),
+      edit: (id, text) => client?.edit(room.id, id, text) ?? notConnected(),
+      remove: (id) => client?.remove(room.id, id) ?? notConnected(),
+      react: (id, emoji) => client?.react(room.id, id, emoji) ?? notConnected(),
     }),
     [client, room.id],
   );
@@ -87,9 +89,16 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq }: Props) {
     return null;
   }
 
-  async function leave() {
-    if (client) await leaveRoom(client, room.id);
+  /** Null once left (and on the way to general), else why not, shown by the button. */
+  async function leave(): Promise<string | null> {
+    if (!client) return "Not connected.";
+    try {
+      await client.leave(room.id);
+    } catch (error) {
+      return refusalOf(error);
+    }
     await navigate({ to: "/r/$slug", params: { slug: "general" } });
+    return null;
   }
 
   async function signOut() {
@@ -137,7 +146,7 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq }: Props) {
           onAtBottomChange={setAtBottom}
         />
         <TypingIndicator users={chat.typing.filter((u) => u.id !== user.id)} />
-        <ActionError error={lastError} onDismiss={dismissError} />
+        <ActionError error={stray.refusal} onDismiss={stray.dismiss} />
         <Composer
           placeholder={`Message ${room.kind === "dm" ? room.name : `#${room.name}`}`}
           onSend={(text) => client?.send(room.id, text)}
@@ -154,7 +163,9 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq }: Props) {
         open={membersOpen}
         onMessage={messageMember}
         onInvite={(userId) =>
-          client ? inviteMember(client, room.id, userId) : Promise.resolve("Not connected.")
+          client
+            ? client.invite(room.id, userId).then(() => null, inviteRefusal)
+            : Promise.resolve("Not connected.")
         }
         onLeave={leave}
         onClose={() => setMembersOpen(false)}

@@ -170,8 +170,3 @@ export function checkRoomName(input: string): RoomNameCheck {
   }
   return { ok: true, name, slug, skeleton: roomSkeleton(name) };
 }
-
-/** The pub/sub topic that carries a room's live events. */
-export function roomTopic(roomId: string): string {
-  return `room:${roomId}`;
-}

@@ -1,8 +1,14 @@
-import { type ClientFrame, clientFrame, type ErrorCode, type ServerFrame } from "./frames";
+import {
+  type ClientFrame,
+  clientFrame,
+  type ErrorCode,
+  frameRef,
+  type ServerFrame,
+} from "./frames";
 
 export type Decoded =
   | { ok: true; frame: ClientFrame }
-  | { ok: false; code: ErrorCode; message: string; clientId?: string };
+  | { ok: false; code: ErrorCode; message: string; clientId?: string; ref?: string };
 
 /** Decodes one client frame; never throws, bad input becomes a typed error. */
 export function decodeClientFrame(raw: string): Decoded {
@@ -15,14 +21,31 @@ export function decodeClientFrame(raw: string): Decoded {
   const result = clientFrame.safeParse(json);
   if (result.success) return { ok: true, frame: result.data };
   const clientId = pickClientId(json);
+  const ref = pickRef(json);
+  const refused = (code: ErrorCode, message: string): Decoded =>
+    ref === undefined
+      ? { ok: false, code, message, clientId }
+      : { ok: false, code, message, clientId, ref };
   const tooLarge = result.error.issues.some((issue) => issue.message === "too_large");
   if (tooLarge) {
-    return { ok: false, code: "too_large", message: "message text is over the limit", clientId };
+    return refused("too_large", "message text is over the limit");
   }
   const issue = result.error.issues[0];
   const where = issue?.path.length ? issue.path.join(".") : "frame";
   const why = issue?.message === "empty" ? "message text is empty" : issue?.message;
-  return { ok: false, code: "bad_frame", message: `${where}: ${why ?? "invalid"}`, clientId };
+  return refused("bad_frame", `${where}: ${why ?? "invalid"}`);
+}
+
+/**
+ * The ref of a frame that did not decode, when it has a valid one (so the
+ * refusal can be answered to it); undefined for anything else.
+ */
+export function pickRef(json: unknown): string | undefined {
+  if (json && typeof json === "object" && "ref" in json) {
+    const value = (json as { ref: unknown }).ref;
+    if (frameRef.safeParse(value).success) return value as string;
+  }
+  return undefined;
 }
 
 function pickClientId(json: unknown): string | undefined {

@@ -1,8 +1,12 @@
 import { z } from "zod";
 import { graphemeLength } from "./text-length";
 
-/** Wire protocol version; `ready` announces it, client frames may state it. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * Wire protocol version; `ready` announces it, client frames may state it.
+ * 2: any client frame may carry a `ref`, answered by exactly one `ok`, `ack`
+ * or `error` with that ref.
+ */
+export const PROTOCOL_VERSION = 2;
 
 /** Limits shared by the client (to refuse early) and the server (to enforce). */
 export const MAX_MESSAGE_CHARS = 4000;
@@ -67,14 +71,26 @@ export const messageText = z
   });
 
 const version = z.literal(PROTOCOL_VERSION).optional();
+/**
+ * A client's name for one frame: the server answers a frame that carries
+ * one with exactly one `ok`, `ack` (a send) or `error` carrying it back.
+ */
+export const frameRef = z.string().min(1).max(64);
 const frame = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
-  z.object({ type: z.literal(type), v: version, ...shape });
+  z.object({ type: z.literal(type), v: version, ref: frameRef.optional(), ...shape });
 
 export const sendFrame = frame("send", {
   roomId: id,
   /** Client-generated id: a retried send is recognised and acked once. */
   clientId: id,
   text: messageText,
+  /**
+   * The clientId of this author's send before it in the room, while the
+   * client has not seen that one acked: the server refuses this send
+   * (out_of_order) unless that one is the last it stored from this socket,
+   * so one author's messages are stored in the order they were sent.
+   */
+  after: id.optional(),
 });
 
 /** Every frame a client may send, keyed by `type`. */
@@ -168,6 +184,8 @@ export const errorCodes = [
   "too_large",
   "rate_limited",
   "internal",
+  /** A send came before the one it names in `after` was stored: send that one first. */
+  "out_of_order",
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
@@ -181,7 +199,10 @@ export const serverFrame = z.discriminatedUnion("type", [
     user: userSchema,
     rooms: z.array(roomSummarySchema),
   }),
-  serverOnly("ack", { clientId: z.string(), message: messageSchema }),
+  /** A send was stored (or had been): the answer to a send, with its ref. */
+  serverOnly("ack", { clientId: z.string(), message: messageSchema, ref: z.string().optional() }),
+  /** The frame with this ref was done (any frame but a send, whose answer is `ack`). */
+  serverOnly("ok", { ref: z.string() }),
   serverOnly("message", { message: messageSchema }),
   /** A message changed (edit, delete, reaction): its whole new state. */
   serverOnly("updated", { message: messageSchema }),
@@ -226,6 +247,8 @@ export const serverFrame = z.discriminatedUnion("type", [
     clientId: z.string().optional(),
     /** For rate_limited: when a retry can succeed. */
     retryAfterMs: z.number().int().optional(),
+    /** The refused frame's ref, when it carried one. */
+    ref: z.string().optional(),
   }),
 ]);
 export type ServerFrame = z.infer<typeof serverFrame>;

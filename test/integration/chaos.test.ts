@@ -213,7 +213,7 @@ describe.runIf(ready)("failover chaos: 3 instances behind nginx, PostgreSQL and 
       const mine = roomsOf(tracked);
       for (let n = 0; n < MAX_PER_CLIENT && !chaosOver && !tracked.gone; n++) {
         const roomId = mine[Math.floor(own() * mine.length)] ?? rooms.general;
-        const clientId = tracked.client.send(roomId, `c${tracked.index} m${n}`);
+        const { clientId } = tracked.client.send(roomId, `c${tracked.index} m${n}`);
         tracked.sent.push({ roomId, clientId });
         await sleep(250 + own() * 350);
       }
@@ -292,7 +292,8 @@ describe.runIf(ready)("failover chaos: 3 instances behind nginx, PostgreSQL and 
           client.status === "connected" &&
           client.pending.length === 0 &&
           Object.keys(joinedAt).every(
-            (roomId) => (client.log(roomId).at(-1)?.seq ?? 0) === (stored[roomId] ?? 0),
+            (roomId) =>
+              (client.roomView(roomId).messages.at(-1)?.seq ?? 0) === (stored[roomId] ?? 0),
           ),
       );
     const deadline = Date.now() + 20_000;
@@ -306,7 +307,7 @@ describe.runIf(ready)("failover chaos: 3 instances behind nginx, PostgreSQL and 
               status: client.status,
               pending: client.pending.length,
               failed: client.pending.filter((p) => p.failed).map((p) => p.failed),
-              logs: Object.keys(joinedAt).map((r) => client.log(r).at(-1)?.seq ?? 0),
+              logs: Object.keys(joinedAt).map((r) => client.roomView(r).messages.at(-1)?.seq ?? 0),
             })),
           })}\n${timeline.join("\n")}`,
         );
@@ -364,9 +365,11 @@ describe.runIf(ready)("failover chaos: 3 instances behind nginx, PostgreSQL and 
     // Logs: no duplicates anywhere; the stored sequence from the join for members still here.
     for (const tracked of clients) {
       for (const roomId of roomsOf(tracked)) {
-        const log = tracked.client.log(roomId).map((m) => `${m.seq}:${m.id}`);
+        const log = tracked.client.roomView(roomId).messages.map((m) => `${m.seq}:${m.id}`);
         expect(new Set(log).size).toBe(log.length);
-        expect(new Set(tracked.client.log(roomId).map((m) => m.id)).size).toBe(log.length);
+        expect(new Set(tracked.client.roomView(roomId).messages.map((m) => m.id)).size).toBe(
+          log.length,
+        );
         const from = tracked.joinedAt[roomId] ?? 0;
         const expected = (rows.get(roomId) ?? [])
           .filter((r) => r.seq > from)

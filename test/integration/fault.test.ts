@@ -63,7 +63,10 @@ it("loses nothing, doubles nothing and keeps order across drops and kill -9", {
   const senders = clients.map(async ({ client }) => {
     for (let n = 0; n < M; n++) {
       const roomId = rooms[Math.floor(random() * rooms.length)] ?? general;
-      sent.push({ roomId, clientId: client.send(roomId, `m${n} ${randomUUID().slice(0, 6)}`) });
+      sent.push({
+        roomId,
+        clientId: client.send(roomId, `m${n} ${randomUUID().slice(0, 6)}`).clientId,
+      });
       await new Promise((resolve) => setTimeout(resolve, 30 + random() * 120));
     }
   });
@@ -108,7 +111,9 @@ it("loses nothing, doubles nothing and keeps order across drops and kill -9", {
       clients.every(({ client }) => client.pending.length === 0 && client.status === "connected") &&
       clients.every(({ client }) =>
         rooms.every(
-          (roomId) => (client.log(roomId).at(-1)?.seq ?? 0) === (stored(roomId).at(-1)?.seq ?? 0),
+          (roomId) =>
+            (client.roomView(roomId).messages.at(-1)?.seq ?? 0) ===
+            (stored(roomId).at(-1)?.seq ?? 0),
         ),
       ),
     "every client to drain its outbox and catch up",
@@ -120,8 +125,8 @@ it("loses nothing, doubles nothing and keeps order across drops and kill -9", {
           status: client.status,
           pending: client.pending.length,
           failed: client.pending.filter((p) => p.failed).map((p) => p.failed),
-          logs: rooms.map((roomId) => client.log(roomId).at(-1)?.seq ?? 0),
-          sizes: rooms.map((roomId) => client.log(roomId).length),
+          logs: rooms.map((roomId) => client.roomView(roomId).messages.at(-1)?.seq ?? 0),
+          sizes: rooms.map((roomId) => client.roomView(roomId).messages.length),
         })),
       }),
   );
@@ -147,7 +152,7 @@ it("loses nothing, doubles nothing and keeps order across drops and kill -9", {
     clients.forEach(({ client }, index) => {
       const from = joinedAt[index]?.[roomId] ?? 0;
       const expected = rows.filter((r) => r.seq > from).map((r) => `${r.seq}:${r.id}`);
-      expect(client.log(roomId).map((m) => `${m.seq}:${m.id}`)).toEqual(expected);
+      expect(client.roomView(roomId).messages.map((m) => `${m.seq}:${m.id}`)).toEqual(expected);
     });
   }
   const storedIds = new Set(rooms.flatMap((roomId) => stored(roomId).map((r) => r.clientId)));

@@ -76,7 +76,8 @@ describe("malformed frames get a stable error code and leave the socket usable",
     expect(await errorFor(send({ clientId: 7 }))).toMatchObject({ code: "bad_frame" });
     expect(await errorFor(send({ clientId: "" }))).toMatchObject({ code: "bad_frame" });
     expect(await errorFor(send({ roomId: undefined }))).toMatchObject({ code: "bad_frame" });
-    expect(await errorFor(send({ v: 2 }))).toMatchObject({ code: "bad_frame" });
+    expect(await errorFor(send({ v: 1 }))).toMatchObject({ code: "bad_frame" });
+    expect(await errorFor(send({ v: 3 }))).toMatchObject({ code: "bad_frame" });
     expect(
       await errorFor(JSON.stringify({ type: "subscribe", roomId: ["general"] })),
     ).toMatchObject({ code: "bad_frame" });

@@ -23,7 +23,7 @@ describe("upgrade", () => {
     await getPage(server.url, "/r/general", cookie);
     const socket = await connect(server.url, cookie);
     const ready = socket.frames[0];
-    expect(ready).toMatchObject({ type: "ready", v: 1, user: { name } });
+    expect(ready).toMatchObject({ type: "ready", v: 2, user: { name } });
     expect(((ready?.rooms ?? []) as { slug: string }[]).map((r) => r.slug)).toContain("general");
     socket.close();
   });

@@ -108,7 +108,7 @@ describe("handshake", () => {
     expect(first.fin).toBe(true);
     expect(first.opcode).toBe(Opcode.text);
     const ready = JSON.parse(first.payload.toString("utf8"));
-    expect(ready).toMatchObject({ type: "ready", v: 1, rooms: expect.any(Array) });
+    expect(ready).toMatchObject({ type: "ready", v: 2, rooms: expect.any(Array) });
     expect(ready.rooms.map((r: { slug: string }) => r.slug)).toContain("general");
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { ChatClient } from "../../src/client/chat-client";
+import { ActionRefused, ChatClient, SEND_WINDOW } from "../../src/client/chat-client";
 import { memoryOutbox } from "../../src/client/outbox";
 import { RoomLog } from "../../src/client/room-log";
 import type { ChatSocket } from "../../src/client/socket";
@@ -39,7 +39,7 @@ const summary = {
   lastReadSeq: 1,
   mentioned: false,
 };
-const ready: ServerFrame = { type: "ready", v: 1, user: me, rooms: [summary] };
+const ready: ServerFrame = { type: "ready", v: 2, user: me, rooms: [summary] };
 
 function setup(outbox = memoryOutbox()) {
   const fake = fakeSocket();
@@ -82,7 +82,9 @@ describe("ChatClient", () => {
     const { client, sent, deliver } = setup();
     client.open("r", [wireMessage(1), wireMessage(2, { rev: 4 })]);
     deliver(ready);
-    expect(sent).toContainEqual({ type: "subscribe", roomId: "r", afterSeq: 2, afterRev: 4 });
+    expect(sent).toContainEqual(
+      expect.objectContaining({ type: "subscribe", roomId: "r", afterSeq: 2, afterRev: 4 }),
+    );
   });
 
   it("keeps sends in the outbox until acked, resending them in order after a reconnect", () => {
@@ -90,8 +92,8 @@ describe("ChatClient", () => {
     const { client, sent, deliver, socket } = setup(outbox);
     deliver(ready);
     socket.isOpen = false;
-    const first = client.send("r", "one");
-    const second = client.send("r", "two");
+    const first = client.send("r", "one").clientId;
+    const second = client.send("r", "two").clientId;
     expect(client.roomView("r").pending.map((p) => p.text)).toEqual(["one", "two"]);
     expect(outbox.load()).toHaveLength(2);
     socket.isOpen = true;
@@ -112,18 +114,15 @@ describe("ChatClient", () => {
     outbox.save([{ clientId: "old", roomId: "r", text: "from before", failed: null }]);
     const { sent, deliver } = setup(outbox);
     deliver(ready);
-    expect(sent).toContainEqual({
-      type: "send",
-      roomId: "r",
-      clientId: "old",
-      text: "from before",
-    });
+    expect(sent).toContainEqual(
+      expect.objectContaining({ type: "send", roomId: "r", clientId: "old", text: "from before" }),
+    );
   });
 
   it("marks a send failed after a permanent error and retries on request", () => {
     const { client, sent, deliver } = setup();
     deliver(ready);
-    const id = client.send("r", "x");
+    const { clientId: id } = client.send("r", "x");
     deliver({ type: "error", code: "forbidden", message: "nope", clientId: id });
     expect(client.roomView("r").pending[0]?.failed).toBe("nope");
     client.retry(id);
@@ -146,7 +145,7 @@ describe("ChatClient", () => {
       messages: [wireMessage(2), wireMessage(3)],
       done: true,
     });
-    expect(client.log("r").map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(client.roomView("r").messages.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
   });
 
   it("fills a hole larger than one fetch by fetching again from where each part ended", () => {
@@ -166,7 +165,7 @@ describe("ChatClient", () => {
       { type: "fetch", roomId: "r", afterSeq: 3, beforeSeq: 7 },
       { type: "fetch", roomId: "r", afterSeq: 5, beforeSeq: 7 },
     ]);
-    expect(client.log("r").map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(client.roomView("r").messages.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     // The hole is filled: a later gap is fetched again.
     deliver({ type: "message", message: wireMessage(9) });
     expect(sent.filter((f) => f.type === "fetch").at(-1)).toEqual({
@@ -190,27 +189,30 @@ describe("ChatClient", () => {
     expect(sent.filter((f) => f.type === "fetch")).toHaveLength(2);
   });
 
-  it("subscribes again, later, to a room whose resume was refused for the rate", () => {
+  it("subscribes again, later, to a room whose resume was refused for the rate", async () => {
     vi.useFakeTimers();
     try {
       const { client, sent, deliver } = setup();
+      const strays: string[] = [];
+      client.onRefusal((refusal) => strays.push(refusal.code));
       client.open("r", [wireMessage(1)]);
       client.open("s", [wireMessage(1, { roomId: "s" })]);
       deliver(ready);
+      const subscribes = () => sent.filter((f) => f.type === "subscribe");
+      const [r, s] = subscribes();
       deliver({ type: "subscribed", roomId: "r", lastSeq: 1, lastRev: 0, members: [] });
-      deliver({ type: "error", code: "rate_limited", message: "slow down", retryAfterMs: 400 });
+      deliver({ type: "ok", ref: r?.ref ?? "" });
+      const refused = { code: "rate_limited", message: "slow down", retryAfterMs: 400 } as const;
+      deliver({ type: "error", ...refused, ref: s?.ref });
       // Not shown to the user: the client handles it.
-      expect(client.lastError).toBeNull();
-      const subscribes = () => sent.filter((f) => f.type === "subscribe").map((f) => f.roomId);
-      expect(subscribes()).toEqual(["r", "s"]);
-      vi.advanceTimersByTime(399);
-      expect(subscribes()).toEqual(["r", "s"]);
-      vi.advanceTimersByTime(1);
-      expect(subscribes()).toEqual(["r", "s", "s"]);
-      // A rate limit with every room answered is an ordinary refusal.
-      deliver({ type: "subscribed", roomId: "s", lastSeq: 1, lastRev: 0, members: [] });
-      deliver({ type: "error", code: "rate_limited", message: "slow down", retryAfterMs: 400 });
-      expect(client.lastError?.code).toBe("rate_limited");
+      expect(strays).toEqual([]);
+      await vi.advanceTimersByTimeAsync(399);
+      expect(subscribes().map((f) => f.roomId)).toEqual(["r", "s"]);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(subscribes().map((f) => f.roomId)).toEqual(["r", "s", "s"]);
+      // A rate limit that answers no action of ours is shown.
+      deliver({ type: "error", ...refused });
+      expect(strays).toEqual(["rate_limited"]);
     } finally {
       vi.useRealTimers();
     }
@@ -315,17 +317,16 @@ describe("ChatClient", () => {
     ]);
   });
 
-  it("tells its listeners about a refusal not tied to a send, until it is dismissed", () => {
+  it("tells its refusal listeners about a refusal that answers none of its actions", () => {
     const { client, deliver } = setup();
     deliver(ready);
-    let calls = 0;
-    client.subscribe(() => calls++);
+    const heard: unknown[] = [];
+    const stop = client.onRefusal((refusal) => heard.push(refusal));
     deliver({ type: "error", code: "rate_limited", message: "slow down", retryAfterMs: 500 });
-    expect(client.lastError).toMatchObject({ code: "rate_limited", message: "slow down" });
-    expect(calls).toBe(1);
-    client.dismissError();
-    expect(client.lastError).toBeNull();
-    expect(calls).toBe(2);
+    expect(heard).toEqual([{ code: "rate_limited", message: "slow down" }]);
+    stop();
+    deliver({ type: "error", code: "forbidden", message: "no" });
+    expect(heard).toHaveLength(1);
   });
 
   it("returns the same room view until something changes", () => {
@@ -335,5 +336,159 @@ describe("ChatClient", () => {
     expect(client.roomView("r")).toBe(first);
     deliver({ type: "message", message: wireMessage(2) });
     expect(client.roomView("r")).not.toBe(first);
+  });
+});
+
+describe("ChatClient answers (protocol 2)", () => {
+  /** A fake socket whose status listeners hear a close. */
+  function closable() {
+    const fake = fakeSocket();
+    const statusListeners = new Set<(status: string) => void>();
+    const onStatus = (listener: (status: string) => void) => {
+      statusListeners.add(listener);
+      return () => {
+        statusListeners.delete(listener);
+      };
+    };
+    Object.assign(fake.socket, { onStatus });
+    const client = new ChatClient(fake.socket as unknown as ChatSocket, memoryOutbox());
+    client.start();
+    const close = () => {
+      fake.socket.isOpen = false;
+      fake.socket.status = "reconnecting";
+      for (const listener of statusListeners) listener("reconnecting");
+    };
+    const last = () => fake.sent.at(-1) as ClientFrame & { ref: string };
+    return { ...fake, client, close, last };
+  }
+
+  it("settles each action on the answer that carries its ref", async () => {
+    const { client, deliver, last } = closable();
+    deliver(ready);
+    const edited = client.edit("r", "m1", "new text");
+    const editRef = last().ref;
+    const invited = client.invite("r", "u-ann");
+    const inviteRef = last().ref;
+    const reacted = client.react("r", "m1", "👍");
+    expect(new Set([editRef, inviteRef, last().ref]).size).toBe(3);
+    deliver({ type: "ok", ref: editRef });
+    await expect(edited).resolves.toBeUndefined();
+    deliver({ type: "error", code: "forbidden", message: "not yours", ref: inviteRef });
+    await expect(invited).rejects.toMatchObject({ code: "forbidden", message: "not yours" });
+    deliver({ type: "ok", ref: last().ref });
+    await expect(reacted).resolves.toBeUndefined();
+    for (const act of [() => client.remove("r", "m1"), () => client.leave("r")]) {
+      const pending = act();
+      deliver({ type: "error", code: "not_found", message: "gone", ref: last().ref });
+      await expect(pending).rejects.toBeInstanceOf(ActionRefused);
+    }
+  });
+
+  it("resolves a send on its ack and rejects it on a permanent refusal", async () => {
+    const { client, deliver, last } = closable();
+    deliver(ready);
+    const stored = client.send("r", "hello");
+    const frame = last();
+    expect(frame).toMatchObject({ type: "send", clientId: stored.clientId });
+    const message = wireMessage(4, { roomId: "r", text: "hello" });
+    deliver({ type: "ack", clientId: stored.clientId, message, ref: frame.ref });
+    await expect(stored).resolves.toEqual(message);
+    const refused = client.send("r", "nope");
+    deliver({
+      type: "error",
+      code: "forbidden",
+      message: "not a member",
+      clientId: refused.clientId,
+      ref: last().ref,
+    });
+    await expect(refused).rejects.toMatchObject({ code: "forbidden" });
+  });
+
+  it("rejects unanswered actions when the socket closes, but keeps sends for the next connection", async () => {
+    const { client, deliver, close, sent, socket } = closable();
+    deliver(ready);
+    const edited = client.edit("r", "m1", "x");
+    const stored = client.send("r", "survives");
+    let settled = false;
+    stored.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    close();
+    await expect(edited).rejects.toMatchObject({ code: "disconnected" });
+    // Not connected now: an action is refused at once.
+    await expect(client.leave("r")).rejects.toMatchObject({ code: "disconnected" });
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    expect(client.pending.map((p) => p.text)).toEqual(["survives"]);
+    // The next connection sends it again, and its ack resolves it.
+    socket.isOpen = true;
+    deliver(ready);
+    const resent = sent.filter((f) => f.type === "send").at(-1);
+    expect(resent).toMatchObject({ clientId: stored.clientId });
+    const message = wireMessage(5, { roomId: "r", text: "survives" });
+    deliver({ type: "ack", clientId: stored.clientId, message });
+    await expect(stored).resolves.toEqual(message);
+  });
+
+  it("keeps a window of sends in flight, each naming the one before it", () => {
+    const { client, deliver, sent } = closable();
+    deliver(ready);
+    const ids = Array.from(
+      { length: SEND_WINDOW + 2 },
+      (_, i) => client.send("r", `m${i}`).clientId,
+    );
+    const sends = () => sent.filter((f) => f.type === "send");
+    expect(sends().map((f) => f.type === "send" && f.clientId)).toEqual(ids.slice(0, SEND_WINDOW));
+    expect(sends().map((f) => f.type === "send" && f.after)).toEqual([
+      undefined,
+      ...ids.slice(0, SEND_WINDOW - 1),
+    ]);
+    deliver({ type: "ack", clientId: ids[0] ?? "", message: wireMessage(4, { roomId: "r" }) });
+    expect(sends().at(-1)).toMatchObject({
+      clientId: ids[SEND_WINDOW],
+      after: ids[SEND_WINDOW - 1],
+    });
+  });
+
+  it("after a retryable refusal, holds the sends behind it and then sends all again in order", () => {
+    vi.useFakeTimers();
+    try {
+      const { client, deliver, sent } = closable();
+      deliver(ready);
+      const ids = Array.from({ length: 3 }, (_, i) => client.send("r", `m${i}`).clientId);
+      const sends = () =>
+        sent.filter((f) => f.type === "send") as (ClientFrame & { ref: string })[];
+      const [a, b, c] = sends();
+      deliver({ type: "ack", clientId: ids[0] ?? "", message: wireMessage(4), ref: a?.ref });
+      const limited = { code: "rate_limited", message: "slow down", retryAfterMs: 300 } as const;
+      deliver({ type: "error", ...limited, clientId: ids[1], ref: b?.ref });
+      // The one behind it, refused by the server for order, changes nothing.
+      deliver({ type: "error", ...limited, code: "out_of_order", clientId: ids[2], ref: c?.ref });
+      expect(sends()).toHaveLength(3);
+      vi.advanceTimersByTime(299);
+      expect(sends()).toHaveLength(3);
+      vi.advanceTimersByTime(1);
+      expect(sends().slice(3)).toMatchObject([
+        { clientId: ids[1] },
+        { clientId: ids[2], after: ids[1] },
+      ]);
+      expect(client.pending.map((p) => p.clientId)).toEqual(ids.slice(1));
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe("ChatClient send promises", () => {
+  it("a retry of a send still in flight settles the first promise too", async () => {
+    const { client, deliver } = setup();
+    deliver(ready);
+    const first = client.send("r", "once");
+    const again = client.retry(first.clientId);
+    const message = wireMessage(4, { roomId: "r", text: "once" });
+    deliver({ type: "ack", clientId: first.clientId, message });
+    await expect(first).resolves.toEqual(message);
+    await expect(again).resolves.toEqual(message);
   });
 });

@@ -1,10 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { backoffDelay } from "../../src/client/backoff";
-import { mergeBySeq, splitLinks } from "../../src/client/messages";
-import type { WireMessage } from "../../src/protocol/frames";
-import { wireMessage } from "../helpers/fixtures";
-
-const msg = (seq: number): WireMessage => wireMessage(seq);
+import { splitLinks } from "../../src/client/messages";
 
 describe("backoffDelay", () => {
   it("grows exponentially up to the cap, with full jitter", () => {
@@ -12,19 +8,6 @@ describe("backoffDelay", () => {
     expect(backoffDelay(3, () => 0.999)).toBe(3996);
     expect(backoffDelay(30, () => 0.999)).toBe(9990);
     expect(backoffDelay(5, () => 0)).toBe(0);
-  });
-});
-
-describe("mergeBySeq", () => {
-  it("keeps seq order and drops duplicates whatever the arrival order", () => {
-    const merged = mergeBySeq([msg(1), msg(3)], [msg(2), msg(3), msg(5), msg(4)]);
-    expect(merged.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
-  });
-
-  it("returns the same array when nothing is new (no re-render)", () => {
-    const current = [msg(1), msg(2)];
-    expect(mergeBySeq(current, [msg(2)])).toBe(current);
-    expect(mergeBySeq(current, [])).toBe(current);
   });
 });
 

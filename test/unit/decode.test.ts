@@ -15,8 +15,8 @@ describe("decodeClientFrame", () => {
   });
 
   it("accepts the current protocol version and refuses another", () => {
-    expect(decodeClientFrame(send({ v: 1 })).ok).toBe(true);
-    expect(decodeClientFrame(send({ v: 2 }))).toMatchObject({ ok: false, code: "bad_frame" });
+    expect(decodeClientFrame(send({ v: 2 })).ok).toBe(true);
+    expect(decodeClientFrame(send({ v: 1 }))).toMatchObject({ ok: false, code: "bad_frame" });
   });
 
   it("decodes subscribe", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkRoomName, privateSlug, roomSkeleton, roomTopic, slugify } from "../../src/core/rooms";
+import { checkRoomName, privateSlug, roomSkeleton, slugify } from "../../src/core/rooms";
 import { nameWithTag, userTag } from "../../src/core/user-tag";
 
 describe("slugify", () => {
@@ -31,10 +31,6 @@ describe("checkRoomName", () => {
       ok: false,
       error: "Use at least one letter or digit.",
     });
-  });
-
-  it("names a topic per room", () => {
-    expect(roomTopic("abc")).toBe("room:abc");
   });
 });
 

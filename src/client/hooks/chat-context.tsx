@@ -1,12 +1,13 @@
 import {
   createContext,
   type ReactNode,
+  useCallback,
   useContext,
   useEffect,
   useState,
   useSyncExternalStore,
 } from "react";
-import type { RoomSummary, WireUser } from "../../protocol/frames";
+import type { ErrorCode, RoomSummary, WireUser } from "../../protocol/frames";
 import { ChatClient } from "../chat-client";
 import { browserOutbox } from "../outbox";
 import { ChatSocket, type ConnectionStatus, socketUrl } from "../socket";
@@ -52,9 +53,19 @@ export function useConnectionStatus(): ConnectionStatus {
   return useChatSelector((c) => c.status, "connecting");
 }
 
-/** The last refusal not tied to a send (a refused edit, reaction, invite...). */
-export function useLastError(): ChatClient["lastError"] {
-  return useChatSelector((c) => c.lastError, null);
+/**
+ * The latest refusal that answered none of the page's actions (see
+ * ChatClient.onRefusal), until dismissed.
+ */
+export function useStrayRefusal(): {
+  refusal: { code: ErrorCode; at: number } | null;
+  dismiss: () => void;
+} {
+  const client = useChatClient();
+  const [refusal, setRefusal] = useState<{ code: ErrorCode; at: number } | null>(null);
+  useEffect(() => client?.onRefusal(({ code }) => setRefusal({ code, at: Date.now() })), [client]);
+  const dismiss = useCallback(() => setRefusal(null), []);
+  return { refusal, dismiss };
 }
 
 /** The user's rooms with live unread state (empty until the socket is ready). */

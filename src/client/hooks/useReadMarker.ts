@@ -1,6 +1,5 @@
 import { useEffect } from "react";
 import type { ChatClient } from "../chat-client";
-import { markRoomRead } from "../room-actions";
 import { useChatSelector } from "./chat-context";
 
 const READ_DELAY_MS = 300;
@@ -29,7 +28,8 @@ export function useReadMarker(
     const schedule = () => {
       clearTimeout(timer);
       if (document.visibilityState !== "visible") return;
-      timer = setTimeout(() => markRoomRead(client, roomId), READ_DELAY_MS);
+      // Not awaited: a refused read is not shown (see ChatClient.markRead).
+      timer = setTimeout(() => void client.markRead(roomId), READ_DELAY_MS);
     };
     schedule();
     document.addEventListener("visibilitychange", schedule);

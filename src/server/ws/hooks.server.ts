@@ -6,12 +6,13 @@ import { handleFrame } from "../../core/handle-frame";
 import { Hub, SLOW_CONSUMER_BYTES } from "../../core/hub";
 import { UserSockets } from "../../core/presence";
 import { frameCost } from "../../core/rate-limit";
-import { decodeClientFrame } from "../../protocol/decode";
+import { decodeClientFrame, pickRef } from "../../protocol/decode";
 import { MAX_FRAME_BYTES, PROTOCOL_VERSION } from "../../protocol/frames";
 import { sessionOf } from "../auth/auth.server";
 import { isDraining, onDrain } from "../drain.server";
 import type { Runtime } from "../runtime.server";
 import { clientIp, createAdmission } from "./admission.server";
+import { createSendOrder, stampAnswer } from "./answers.server";
 import { linkInstance } from "./cluster.server";
 import { createEffectRunner, type EffectRunner } from "./effects.server";
 import { frameWriter } from "./frame-writer.server";
@@ -47,6 +48,8 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
   // A socket can close while `open` still awaits the database; `open` must
   // then not register it, or its user would stay online for good.
   const closed = new WeakSet<Peer>();
+  // Sends that name their predecessor wait for it (see createSendOrder).
+  const order = createSendOrder();
   // Frames being handled, so that shutdown can let their commits and acks finish.
   const inFlight = new Set<Promise<void>>();
   onDrain(async () => {
@@ -104,7 +107,7 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
 
   type Admitted =
     | { kind: "close" }
-    | { kind: "limit"; clientId?: string; retryAfterMs: number }
+    | { kind: "limit"; clientId?: string; ref?: string; retryAfterMs: number }
     | { kind: "pass"; decoded: ReturnType<typeof decodeClientFrame> };
 
   /**
@@ -130,42 +133,88 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
       counters.rateLimited.inc();
       const clientId =
         decoded.ok && decoded.frame.type === "send" ? decoded.frame.clientId : undefined;
-      return { kind: "limit", clientId, retryAfterMs: decision.retryAfterMs };
+      const ref = decoded.ok ? decoded.frame.ref : decoded.ref;
+      return { kind: "limit", clientId, ref, retryAfterMs: decision.retryAfterMs };
     }
     return { kind: "pass", decoded };
   }
 
+  /** Whether the frame with a ref has had its one answer (an error after it must not repeat it). */
+  type Answer = { answered: boolean };
+
   /** Handles an admitted (or refused) frame, in the socket's order. */
-  async function handleAdmitted(peer: Peer, admitted: Admitted): Promise<void> {
+  async function handleAdmitted(peer: Peer, admitted: Admitted, answer: Answer): Promise<void> {
     const { runtime, runner } = await setup();
     if (admitted.kind === "close") {
       peer.close(1008, "rate limit exceeded");
       return;
     }
     if (admitted.kind === "limit") {
-      const { clientId, retryAfterMs } = admitted;
+      const { clientId, retryAfterMs, ref } = admitted;
       const message = "slow down";
-      runner.send(peer, { type: "error", code: "rate_limited", message, clientId, retryAfterMs });
+      const frame = {
+        type: "error",
+        code: "rate_limited",
+        message,
+        clientId,
+        retryAfterMs,
+      } as const;
+      answer.answered = true;
+      runner.send(peer, ref === undefined ? frame : { ...frame, ref });
       return;
     }
     const { decoded } = admitted;
     if (!decoded.ok) {
-      const { code, message, clientId } = decoded;
-      runner.send(peer, { type: "error", code, message, clientId });
+      const { code, message, clientId, ref } = decoded;
+      answer.answered = true;
+      runner.send(peer, {
+        type: "error",
+        code,
+        message,
+        clientId,
+        ...(ref !== undefined && { ref }),
+      });
       return;
     }
-    if (decoded.frame.type === "ping") {
+    const { frame } = decoded;
+    const { ref } = frame;
+    if (frame.type === "ping") {
       runner.send(peer, { type: "pong" });
+      if (ref !== undefined) runner.send(peer, { type: "ok", ref });
       return;
     }
-    const effects = await handleFrame(decoded.frame, peer.context.user, runtime.storage);
-    await runner.run(peer, effects);
+    if (frame.type === "send") {
+      const refusal = order.check(peer, frame);
+      if (refusal) {
+        answer.answered = true;
+        runner.send(peer, ref === undefined ? refusal : { ...refusal, ref });
+        return;
+      }
+    }
+    const effects = await handleFrame(frame, peer.context.user, runtime.storage);
+    if (frame.type === "send" && effects[0]?.kind === "reply" && effects[0].frame.type === "ack")
+      order.stored(peer, frame.roomId, frame.clientId);
+    if (ref === undefined) {
+      await runner.run(peer, effects);
+      return;
+    }
+    // The edge answers for the core: its reply (error, ack) carries the
+    // ref, or an `ok` follows the effects when they had none.
+    const stamped = stampAnswer(effects, ref);
+    for (const effect of stamped.effects) {
+      await runner.one(peer, effect);
+      if (effect === stamped.answer) answer.answered = true;
+    }
+    if (!stamped.answer) {
+      answer.answered = true;
+      runner.send(peer, { type: "ok", ref });
+    }
   }
 
   /** A frame that arrived before the admission was set up: admitted in turn. */
-  async function handleText(peer: Peer, raw: string): Promise<void> {
+  async function handleText(peer: Peer, raw: string, answer: Answer): Promise<void> {
     const { runtime, admission } = await setup();
-    await handleAdmitted(peer, admit(peer, raw, admission, runtime.metrics));
+    await handleAdmitted(peer, admit(peer, raw, admission, runtime.metrics), answer);
   }
 
   const hooks: Partial<Hooks> = {
@@ -271,8 +320,11 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
         return;
       }
       const previous = queues.get(peer) ?? Promise.resolve();
+      const answer: Answer = { answered: false };
       const next = previous
-        .then(() => (admitted ? handleAdmitted(peer, admitted) : handleText(peer, raw)))
+        .then(() =>
+          admitted ? handleAdmitted(peer, admitted, answer) : handleText(peer, raw, answer),
+        )
         .catch(async (error) => {
           const { log } = await getRuntime();
           log.error("frame failed", {
@@ -282,7 +334,10 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
             error: String(error),
           });
           const message = "the server could not handle that frame";
-          runner?.send(peer, { type: "error", code: "internal", message });
+          if (answer.answered) return;
+          // Rare path: the frame is read again for its ref and clientId.
+          const { ref, clientId } = refAndClientId(raw);
+          runner?.send(peer, { type: "error", code: "internal", message, clientId, ref });
         });
       queues.set(peer, next);
       inFlight.add(next);
@@ -329,6 +384,22 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
     },
   };
   return withErrorPaths(hooks, getRuntime);
+}
+
+/** The ref and clientId of a raw frame, for answering it after a failure. */
+function refAndClientId(raw: string): { ref?: string; clientId?: string } {
+  try {
+    const json: unknown = JSON.parse(raw);
+    const decoded = decodeClientFrame(raw);
+    const clientId = decoded.ok
+      ? decoded.frame.type === "send"
+        ? decoded.frame.clientId
+        : undefined
+      : decoded.clientId;
+    return { ref: pickRef(json), clientId };
+  } catch {
+    return {};
+  }
 }
 
 /**

@@ -1,7 +1,10 @@
 import type { RoomKind, RoomSummary, WireMessage, WireRoom, WireUser } from "./protocol/frames";
 
-/** A room as stored. */
-export type Room = WireRoom;
+/**
+ * A room as stored: its wire fields, plus whether it is the default room
+ * that everyone belongs to ("general"; core/policy decides on it).
+ */
+export type Room = WireRoom & { isDefault: boolean };
 
 /** Rooms, who belongs to them, and each member's read marker. */
 export interface RoomStore {
@@ -17,8 +20,11 @@ export interface RoomStore {
     createdBy: string | null;
     kind?: Exclude<RoomKind, "dm">;
   }): Promise<Room>;
-  /** Creates the public room if no room has that slug; returns it either way. */
-  ensureRoom(input: { name: string; slug: string }): Promise<Room>;
+  /**
+   * Creates the public room if no room has that slug (the default room when
+   * `isDefault`); returns it either way, attribute as stored.
+   */
+  ensureRoom(input: { name: string; slug: string; isDefault?: boolean }): Promise<Room>;
   /** The direct-message room of two users, created (with both as members) on first use. */
   openDm(a: WireUser, b: WireUser): Promise<Room>;
   /** The direct-message room of two users if it exists (never creates one). */
@@ -126,7 +132,7 @@ export interface MessageStore {
   ): Promise<ChangeResult>;
 }
 
-export type SearchHit = { message: WireMessage; room: Room };
+export type SearchHit = { message: WireMessage; room: WireRoom };
 
 /** Full-text search over the rooms a user belongs to. */
 export interface SearchIndex {

@@ -39,6 +39,7 @@ async function openStore(schema: string, { owner = true } = {}) {
     users: createUserDirectory(db),
     search: createPostgresSearch(db),
     db,
+    dialect: "postgres" as const,
     pool,
     async addUser(id: string, name: string) {
       await db
@@ -162,6 +163,7 @@ if (ready) {
           "0003_user_blocks_and_room_skeletons",
           "0004_auth_failure",
           "0005_clamp_names",
+          "0006_default_room",
         ]);
       } finally {
         for (const store of stores) await store.db.destroy();

@@ -25,6 +25,7 @@ async function openStore(path: string) {
     users: createUserDirectory(db),
     search: createSqliteSearch(db),
     db,
+    dialect: "sqlite" as const,
     async addUser(id: string, name: string) {
       await db
         .insertInto("user")

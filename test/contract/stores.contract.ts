@@ -1,3 +1,4 @@
+import { type Kysely, sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   type MessageStore,
@@ -7,12 +8,17 @@ import {
   type SearchIndex,
   type UserDirectory,
 } from "../../src/ports";
+import { migrateToLatest, type SqlDialect } from "../../src/server/storage/migrations.server";
+import type { Database } from "../../src/server/storage/schema.server";
 
 export type StoreUnderTest = {
   rooms: RoomStore;
   messages: MessageStore;
   users: UserDirectory;
   search: SearchIndex;
+  /** The database under the stores, and its dialect (migration tests). */
+  db: Kysely<Database>;
+  dialect: SqlDialect;
   /** Makes a user the store can name as an author. */
   addUser(id: string, name: string): Promise<void>;
   close(): Promise<void>;
@@ -49,6 +55,49 @@ export function describeStoreContract(driver: string, open: () => Promise<StoreU
       const second = await store.rooms.ensureRoom({ name: "general", slug: "general" });
       expect(second).toEqual(first);
       expect(await store.rooms.listVisible(ann.id)).toHaveLength(1);
+    });
+
+    it("keeps the default-room attribute: set by ensureRoom, never by createRoom or openDm", async () => {
+      const general = await store.rooms.ensureRoom({
+        name: "general",
+        slug: "general",
+        isDefault: true,
+      });
+      expect(general.isDefault).toBe(true);
+      // As stored: a second ensure without the flag leaves it alone.
+      expect(await store.rooms.ensureRoom({ name: "general", slug: "general" })).toEqual(general);
+      expect(await store.rooms.getRoom(general.id)).toEqual(general);
+      expect(await store.rooms.getRoomBySlug("general")).toEqual(general);
+      const other = await room("other");
+      expect(other.isDefault).toBe(false);
+      expect((await store.rooms.getRoom(other.id))?.isDefault).toBe(false);
+      const dm = await store.rooms.openDm(ann, bob);
+      expect(dm.isDefault).toBe(false);
+      expect(
+        (await store.rooms.listVisible(ann.id)).map((r) => [r.slug, r.isDefault]),
+      ).toContainEqual(["general", true]);
+      // The attribute is the server's: room summaries (the wire) do not carry it.
+      await store.rooms.join(general.id, ann.id);
+      const [summary] = (await store.rooms.summariesOf(ann.id)).filter((r) => r.slug === "general");
+      expect(summary).toBeDefined();
+      expect(summary && "isDefault" in summary).toBe(false);
+    });
+
+    it("migration 0006 makes an existing general room the default room, and only it", async () => {
+      const general = await store.rooms.createRoom({
+        name: "general",
+        slug: "general",
+        createdBy: null,
+      });
+      const other = await room("other");
+      const dm = await store.rooms.openDm(ann, bob);
+      // Back to the schema before the step, with the rooms a database of then held.
+      await sql`delete from parley_migration where name = '0006_default_room'`.execute(store.db);
+      await sql`alter table room drop column is_default`.execute(store.db);
+      await migrateToLatest(store.db as never, store.dialect);
+      expect((await store.rooms.getRoom(general.id))?.isDefault).toBe(true);
+      expect((await store.rooms.getRoom(other.id))?.isDefault).toBe(false);
+      expect((await store.rooms.getRoom(dm.id))?.isDefault).toBe(false);
     });
 
     it("tracks membership", async () => {

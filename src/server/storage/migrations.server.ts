@@ -195,6 +195,20 @@ function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
         }
       },
     },
+    // Issue 10: "general" is a room attribute, not a slug compared in code
+    // (core/policy: nobody leaves the default room). The seeded room gets
+    // it here; a fresh database seeds it with the attribute (ensureRoom).
+    "0006_default_room": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .alterTable("room")
+          .addColumn("is_default", "integer", (c) => c.notNull().defaultTo(0))
+          .execute();
+        await sql`update room set is_default = 1 where slug = 'general' and kind = 'public'`.execute(
+          db,
+        );
+      },
+    },
   };
 }
 

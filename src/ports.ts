@@ -1,3 +1,4 @@
+import type { Decision, MessageFacts, Refusal } from "./core/policy";
 import type { RoomKind, RoomSummary, WireMessage, WireRoom, WireUser } from "./protocol/frames";
 
 /**
@@ -86,9 +87,21 @@ export type SendResult =
   | { ok: true; message: WireMessage; duplicate: boolean }
   | { ok: false; reason: "forbidden" | "not_found" };
 
+/**
+ * What a change to a message answers: the changed message, `not_found`
+ * when it is gone (or never was in the room), or the policy's refusal.
+ */
 export type ChangeResult =
   | { ok: true; message: WireMessage }
-  | { ok: false; reason: "not_found" | "forbidden" };
+  | { ok: false; reason: "not_found" }
+  | { ok: false; reason: "refused"; refusal: Refusal };
+
+/**
+ * The policy question a change asks (core/policy mayEdit, mayDelete): the
+ * store reads the message's facts inside the change's transaction, asks,
+ * and applies only on allow. The store itself decides nothing.
+ */
+export type ChangeCheck = (facts: MessageFacts) => Decision;
 
 /** The messages of every room, each with a gap-free per-room `seq`. */
 export interface MessageStore {
@@ -119,10 +132,10 @@ export interface MessageStore {
   changedSince(roomId: string, afterRev: number, limit: number): Promise<WireMessage[]>;
   /** The room's current last seq and last revision. */
   position(roomId: string): Promise<{ lastSeq: number; lastRev: number }>;
-  /** Replaces the text of the author's own message. */
-  edit(roomId: string, messageId: string, userId: string, text: string): Promise<ChangeResult>;
-  /** Deletes the author's own message (its seq stays, its text goes). */
-  remove(roomId: string, messageId: string, userId: string): Promise<ChangeResult>;
+  /** Replaces a message's text, when `check` allows it on the message's facts. */
+  edit(roomId: string, messageId: string, text: string, check: ChangeCheck): Promise<ChangeResult>;
+  /** Deletes a message (its seq stays, its text goes), when `check` allows it. */
+  remove(roomId: string, messageId: string, check: ChangeCheck): Promise<ChangeResult>;
   /** Adds the user's reaction, or takes it back when present. */
   toggleReaction(
     roomId: string,

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
+import { ALLOW } from "../../src/core/policy";
 import { createMessageStore } from "../../src/server/storage/message-store.server";
 import { migrateToLatest } from "../../src/server/storage/migrations.server";
 import { openPostgres, withMigrationLock } from "../../src/server/storage/postgres.server";
@@ -134,8 +135,8 @@ if (ready) {
             text: "original",
           });
           const [edited, removed] = await Promise.all([
-            one.messages.edit(a.id, message.id, ann.id, "edited"),
-            two.messages.remove(a.id, message.id, ann.id),
+            one.messages.edit(a.id, message.id, "edited", () => ALLOW),
+            two.messages.remove(a.id, message.id, () => ALLOW),
           ]);
           expect(removed.ok).toBe(true);
           // The edit either went first (and was then deleted) or found it gone.

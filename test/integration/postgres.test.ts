@@ -118,7 +118,7 @@ describe.runIf(ready)("PostgreSQL storage (built server)", () => {
     const next = await sendAndAck(again, general, `after restart ${randomUUID()}`);
     expect(next.seq).toBe(last.seq + 1);
     const steps = await query("select count(*)::int as n from parley_migration");
-    expect(steps[0]?.n).toBe(5);
+    expect(steps[0]?.n).toBe(6);
   });
 });
 

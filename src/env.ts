@@ -1,127 +1,21 @@
 import { z } from "zod";
 
-/** Every environment variable Parley reads, with its default and meaning (README renders this). */
-export const ENV_DOCS = [
-  ["PORT", "3000", "HTTP port of the production server (NITRO_PORT also works)."],
-  ["HOST", "all interfaces", "Interface the production server binds to (NITRO_HOST also works)."],
-  [
-    "DATABASE_URL",
-    "./data/parley.db",
-    "SQLite file path (or file:// URL; its folder is created if missing), or a postgres:// / postgresql:// URL to use PostgreSQL (needed to run several instances).",
-  ],
-  [
-    "REDIS_URL",
-    "(none)",
-    "redis:// or rediss:// URL of the Redis that relays live messages between several instances. Unset: one instance, no relay.",
-  ],
-  ["PARLEY_DATA_DIR", "./data", "Folder for the generated auth secret (and the default database)."],
-  [
-    "BETTER_AUTH_SECRET",
-    "generated",
-    "Session signing secret, 32+ characters. When unset, one is generated on first run and kept in PARLEY_DATA_DIR/auth-secret (mode 0600). Instances sharing a database need one value.",
-  ],
-  [
-    "PARLEY_ALLOWED_ORIGINS",
-    "(none)",
-    "Comma-separated extra origins (https://chat.example.com) allowed to open /_ws and call the auth API; the app's own origin is always allowed.",
-  ],
-  [
-    "PARLEY_PUBLIC_URL",
-    "(from each request)",
-    "The origin people use to reach Parley (https://chat.example.com). Set it in production: auth then uses it for its base URL, and https makes session cookies Secure.",
-  ],
-  [
-    "PARLEY_AUTH_ATTEMPTS_PER_MINUTE",
-    "10",
-    "Sign-in and sign-up attempts allowed per client address per minute (the socket's address, or the trusted proxy's entry); more get HTTP 429. Each account (email) also locks after 5 wrong passwords in a row, see PARLEY_AUTH_LOCK_SECONDS.",
-  ],
-  [
-    "PARLEY_AUTH_LOCK_SECONDS",
-    "30",
-    "How long an email is refused (HTTP 429 with Retry-After) after 5 wrong passwords in a row, from any addresses; each further wrong password doubles it, up to 1 hour. A right password resets the count.",
-  ],
-  [
-    "PARLEY_RATE_PER_SECOND",
-    "10",
-    "Frames a connection (and a user, across connections) may send per second, sustained.",
-  ],
-  ["PARLEY_RATE_BURST", "20", "Frames allowed in a burst above the sustained rate."],
-  ["PARLEY_ROOMS_PER_HOUR", "20", "Rooms a user may create per hour (per instance)."],
-  [
-    "PARLEY_DMS_PER_HOUR",
-    "30",
-    "New direct-message conversations a user may start per hour (per instance).",
-  ],
-  [
-    "PARLEY_INVITES_PER_HOUR",
-    "60",
-    "People a user may invite to private rooms per hour (per instance).",
-  ],
-  [
-    "PARLEY_SEARCHES_PER_SECOND",
-    "3",
-    "Message searches (and, apart, invite-picker look-ups) a user may run per second, with a burst of three times that.",
-  ],
-  [
-    "PARLEY_PAGES_PER_SECOND",
-    "5",
-    "Pages of history (older messages, room pages) a user may load per second, with a burst of three times that.",
-  ],
-  [
-    "PARLEY_MAX_SOCKETS_PER_USER",
-    "20",
-    "Open websockets per user; the next upgrade gets HTTP 429.",
-  ],
-  [
-    "PARLEY_MAX_SOCKETS_PER_IP",
-    "100",
-    "Open websockets per client IP; the next upgrade gets HTTP 429.",
-  ],
-  [
-    "PARLEY_USER_CONNECTS_PER_MINUTE",
-    "30",
-    "Websocket upgrades a user may start per minute (all at once, or spread out); more get HTTP 429 with Retry-After.",
-  ],
-  [
-    "PARLEY_IP_CONNECTS_PER_MINUTE",
-    "300",
-    "Websocket upgrades (signed in or not) a client IP may start per minute; more get HTTP 429 with Retry-After.",
-  ],
-  [
-    "PARLEY_PRESENCE_TTL_SECONDS",
-    "15",
-    "How long a user stays online after their instance stops renewing (it died or froze); renewed every third of it. Several instances only.",
-  ],
-  [
-    "PARLEY_TRUST_PROXY",
-    "false",
-    "true behind a reverse proxy: the client address comes from X-Forwarded-For instead of the socket, taking the entry PARLEY_TRUSTED_PROXY_HOPS from the right (the one your proxy added; entries further left are written by the client and ignored). It then also decides who is loopback for /metrics.",
-  ],
-  [
-    "PARLEY_TRUSTED_PROXY_HOPS",
-    "1",
-    "With PARLEY_TRUST_PROXY=true: how many proxies of yours append to X-Forwarded-For (nginx in front: 1; a CDN then nginx: 2).",
-  ],
-  [
-    "PARLEY_METRICS_TOKEN",
-    "(none)",
-    "Bearer token for /metrics; without it /metrics answers only requests from loopback.",
-  ],
-  [
-    "PARLEY_HEADERS_TIMEOUT_MS",
-    "10000",
-    "Time a client has to send a request's headers (websocket handshakes included) before the connection is cut.",
-  ],
-  [
-    "PARLEY_HEARTBEAT_SECONDS",
-    "25",
-    "Seconds between websocket pings; a socket that has not answered one (pong) for two intervals is cut. Frames a client sends do not count as an answer.",
-    "PARLEY_SESSION_SWEEP_SECONDS",
-    "30",
-    "How often open websockets are checked against their sessions: expired sessions, and sessions deleted from the database, lose their sockets by the next check.",
-  ],
-  ["LOG_LEVEL", "info", "One of debug, info, warn, error, silent."],
-] as const;
+/** A variable's README entry: its meaning, and what applies when it is unset (Markdown). */
+type EnvDoc = { meaning: string; unset?: string };
+
+const envDocs = z.registry<EnvDoc>();
+
+/**
+ * Attaches a variable's documentation to its schema entry (a copy, so shared building blocks stay
+ * undocumented). Without `unset`, the default shown is the one the schema itself applies.
+ */
+function doc<T extends z.ZodType>(type: T, meaning: string, unset?: string): T {
+  const copy = type.clone() as T;
+  envDocs.add(copy, unset === undefined ? { meaning } : { meaning, unset });
+  return copy;
+}
+
+const DEFAULT_PORT = 3000;
 
 const origin = z
   .string()
@@ -153,80 +47,188 @@ const positiveInt = (fallback: number) =>
     .default(fallback);
 
 const schema = z.object({
-  PORT: port,
+  PORT: doc(
+    port,
+    "HTTP port of the production server (`NITRO_PORT` also works).",
+    `\`${DEFAULT_PORT}\``,
+  ),
   NITRO_PORT: port,
-  HOST: z.string().trim().min(1).optional(),
+  HOST: doc(
+    z.string().trim().min(1).optional(),
+    "Interface the production server binds to (`NITRO_HOST` also works).",
+    "all interfaces",
+  ),
   NITRO_HOST: z.string().trim().min(1).optional(),
-  DATABASE_URL: z
-    .string()
-    .trim()
-    .min(1)
-    .refine(
-      (value) =>
-        !/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ||
-        value.startsWith("file://") ||
-        (POSTGRES_URL.test(value) && URL.canParse(value)),
-      "a SQLite file path such as ./data/parley.db, a file:// URL, or a PostgreSQL URL such as postgresql://user:password@host:5432/parley",
-    )
-    .optional(),
-  REDIS_URL: z
-    .string()
-    .trim()
-    .refine(
-      (value) => /^rediss?:\/\//i.test(value) && URL.canParse(value),
-      "a Redis URL such as redis://127.0.0.1:6379 or rediss://user:password@host:6380",
-    )
-    .optional(),
-  PARLEY_DATA_DIR: z.string().trim().min(1).default("./data"),
-  BETTER_AUTH_SECRET: z
-    .string()
-    .min(32, "at least 32 characters (or unset it to have one generated)")
-    .optional(),
-  PARLEY_ALLOWED_ORIGINS: z
-    .string()
-    .default("")
-    .transform((value) =>
-      value
-        .split(",")
-        .map((entry) => entry.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(origin)),
-  PARLEY_PUBLIC_URL: origin.optional(),
-  PARLEY_AUTH_ATTEMPTS_PER_MINUTE: z.coerce
-    .number()
-    .int()
-    .min(1, "a whole number of attempts, 1 or more")
-    .default(10),
-  PARLEY_AUTH_LOCK_SECONDS: positiveInt(30),
-  PARLEY_RATE_PER_SECOND: positiveInt(10),
-  PARLEY_RATE_BURST: positiveInt(20),
-  PARLEY_ROOMS_PER_HOUR: positiveInt(20),
-  PARLEY_DMS_PER_HOUR: positiveInt(30),
-  PARLEY_INVITES_PER_HOUR: positiveInt(60),
-  PARLEY_SEARCHES_PER_SECOND: positiveInt(3),
-  PARLEY_PAGES_PER_SECOND: positiveInt(5),
-  PARLEY_MAX_SOCKETS_PER_USER: positiveInt(20),
-  PARLEY_MAX_SOCKETS_PER_IP: positiveInt(100),
-  PARLEY_USER_CONNECTS_PER_MINUTE: positiveInt(30),
-  PARLEY_IP_CONNECTS_PER_MINUTE: positiveInt(300),
-  PARLEY_PRESENCE_TTL_SECONDS: z.coerce
-    .number()
-    .int()
-    .min(3, "a whole number of seconds, 3 or more")
-    .max(3600, "at most 3600 seconds")
-    .default(15),
-  PARLEY_TRUST_PROXY: z
-    .enum(["true", "false", "1", "0"], { message: "true or false" })
-    .default("false")
-    .transform((value) => value === "true" || value === "1"),
-  PARLEY_TRUSTED_PROXY_HOPS: positiveInt(1),
-  PARLEY_METRICS_TOKEN: z.string().min(16, "at least 16 characters").optional(),
-  PARLEY_HEADERS_TIMEOUT_MS: positiveInt(10_000),
-  PARLEY_HEARTBEAT_SECONDS: positiveInt(25).pipe(z.number().max(3600, "at most 3600 seconds")),
-  PARLEY_SESSION_SWEEP_SECONDS: positiveInt(30),
-  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  DATABASE_URL: doc(
+    z
+      .string()
+      .trim()
+      .min(1)
+      .refine(
+        (value) =>
+          !/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ||
+          value.startsWith("file://") ||
+          (POSTGRES_URL.test(value) && URL.canParse(value)),
+        "a SQLite file path such as ./data/parley.db, a file:// URL, or a PostgreSQL URL such as postgresql://user:password@host:5432/parley",
+      )
+      .optional(),
+    "SQLite file path (or `file://` URL; its folder is created if missing), or a `postgres://` / `postgresql://` URL to keep the data in PostgreSQL (several instances).",
+    "`./data/parley.db`",
+  ),
+  REDIS_URL: doc(
+    z
+      .string()
+      .trim()
+      .refine(
+        (value) => /^rediss?:\/\//i.test(value) && URL.canParse(value),
+        "a Redis URL such as redis://127.0.0.1:6379 or rediss://user:password@host:6380",
+      )
+      .optional(),
+    "`redis://` or `rediss://` URL of the Redis that relays live messages between instances sharing one PostgreSQL. Unset: a single instance.",
+  ),
+  PARLEY_DATA_DIR: doc(
+    z.string().trim().min(1).default("./data"),
+    "Folder for the generated auth secret (and the default database).",
+  ),
+  BETTER_AUTH_SECRET: doc(
+    z.string().min(32, "at least 32 characters (or unset it to have one generated)").optional(),
+    "Session signing secret, 32+ characters. When unset, one is generated on first run and kept in `PARLEY_DATA_DIR/auth-secret` (mode 0600); the log says so. Instances sharing a database need one value.",
+    "generated",
+  ),
+  PARLEY_PUBLIC_URL: doc(
+    origin.optional(),
+    "The origin people use to reach Parley (`https://chat.example.com`). Set it in production: auth uses it as its base URL, and `https` makes session cookies Secure.",
+    "from each request",
+  ),
+  PARLEY_ALLOWED_ORIGINS: doc(
+    z
+      .string()
+      .default("")
+      .transform((value) =>
+        value
+          .split(",")
+          .map((entry) => entry.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(origin)),
+    "Comma-separated extra origins allowed to open `/_ws` and call the auth API; the app's own origin is always allowed.",
+  ),
+  PARLEY_AUTH_ATTEMPTS_PER_MINUTE: doc(
+    z.coerce.number().int().min(1, "a whole number of attempts, 1 or more").default(10),
+    "Sign-in and sign-up attempts per client address per minute (the socket's, or the trusted proxy's entry); more get HTTP 429. Per account too: see `PARLEY_AUTH_LOCK_SECONDS`.",
+  ),
+  PARLEY_AUTH_LOCK_SECONDS: doc(
+    positiveInt(30),
+    "After 5 wrong passwords in a row for one email (from any address), it is refused this long (HTTP 429, `Retry-After`); each further failure doubles it, up to 1 h. Success resets.",
+  ),
+  PARLEY_RATE_PER_SECOND: doc(
+    positiveInt(10),
+    "Frames a connection (and a user, across connections) may send per second, sustained (a `fetch` counts as 5 frames, a resuming `subscribe` as 2); more get a `rate_limited` error with a retry time, and a client that keeps going is closed (1008).",
+  ),
+  PARLEY_RATE_BURST: doc(positiveInt(20), "Frames allowed in a burst above the sustained rate."),
+  PARLEY_ROOMS_PER_HOUR: doc(
+    positiveInt(20),
+    'Rooms a user may create per hour; more get "Too many new rooms: try again in ..." under the form. Per instance.',
+  ),
+  PARLEY_DMS_PER_HOUR: doc(
+    positiveInt(30),
+    "New direct-message conversations a user may start per hour (reopening one is free). Per instance.",
+  ),
+  PARLEY_INVITES_PER_HOUR: doc(
+    positiveInt(60),
+    "People a user may invite to private rooms per hour; more get a `rate_limited` error. Per instance.",
+  ),
+  PARLEY_SEARCHES_PER_SECOND: doc(
+    positiveInt(3),
+    "Message searches (and, counted apart, invite-picker look-ups) per user per second, with a burst of three times that.",
+  ),
+  PARLEY_PAGES_PER_SECOND: doc(
+    positiveInt(5),
+    "Pages of history (older messages, room pages) per user per second, with a burst of three times that.",
+  ),
+  PARLEY_MAX_SOCKETS_PER_USER: doc(
+    positiveInt(20),
+    "Open websockets per user; the next upgrade gets HTTP 429.",
+  ),
+  PARLEY_MAX_SOCKETS_PER_IP: doc(
+    positiveInt(100),
+    "Open websockets per client IP; the next upgrade gets HTTP 429.",
+  ),
+  PARLEY_USER_CONNECTS_PER_MINUTE: doc(
+    positiveInt(30),
+    "Websocket upgrades a user may start per minute (all at once, or spread out); more get HTTP 429 with Retry-After.",
+  ),
+  PARLEY_IP_CONNECTS_PER_MINUTE: doc(
+    positiveInt(300),
+    "Websocket upgrades (signed in or not) a client IP may start per minute; more get HTTP 429 with Retry-After.",
+  ),
+  PARLEY_PRESENCE_TTL_SECONDS: doc(
+    z.coerce
+      .number()
+      .int()
+      .min(3, "a whole number of seconds, 3 or more")
+      .max(3600, "at most 3600 seconds")
+      .default(15),
+    "How long a user stays online after their instance stops renewing (it died or froze); renewed every third of it. Several instances only.",
+  ),
+  PARLEY_TRUST_PROXY: doc(
+    z
+      .enum(["true", "false", "1", "0"], { message: "true or false" })
+      .default("false")
+      .transform((value) => value === "true" || value === "1"),
+    "`true` behind a reverse proxy: the client address is the `X-Forwarded-For` entry your proxy added (see `PARLEY_TRUSTED_PROXY_HOPS`), for limits and `/metrics`' loopback check.",
+  ),
+  PARLEY_TRUSTED_PROXY_HOPS: doc(
+    positiveInt(1),
+    "With `PARLEY_TRUST_PROXY=true`: how many proxies of yours append to `X-Forwarded-For`; the entry that many from the right is the client's (nginx: 1; a CDN, then nginx: 2).",
+  ),
+  PARLEY_METRICS_TOKEN: doc(
+    z.string().min(16, "at least 16 characters").optional(),
+    "Bearer token for `/metrics`; without it `/metrics` answers only requests from loopback.",
+  ),
+  PARLEY_HEADERS_TIMEOUT_MS: doc(
+    positiveInt(10_000),
+    "Time a client has to send a request's headers (websocket handshakes included) before the connection is cut (slowloris).",
+  ),
+  PARLEY_SESSION_SWEEP_SECONDS: doc(
+    positiveInt(30),
+    "How often open websockets are checked against their sessions: expired or deleted sessions lose their sockets by the next check (sign-out and revocations close them at once).",
+  ),
+  PARLEY_HEARTBEAT_SECONDS: doc(
+    positiveInt(25).pipe(z.number().max(3600, "at most 3600 seconds")),
+    "Seconds between websocket pings; a socket that has not answered one (pong) for two intervals is cut. Frames the client sends do not count, so a client that never reads is cut.",
+  ),
+  LOG_LEVEL: doc(
+    z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+    "One of `debug`, `info`, `warn`, `error`, `silent`. Logs are JSON lines.",
+  ),
 });
+
+/** Variables read only as another's alias; their entry names them. */
+const ALIASES = new Set(["NITRO_PORT", "NITRO_HOST"]);
+
+/** What an unset variable means: the schema's own default, unless its entry says otherwise. */
+function unsetText(type: z.ZodType, entry: EnvDoc): string {
+  if (entry.unset !== undefined) return entry.unset;
+  const parsed = type.safeParse(undefined);
+  const value = parsed.success ? parsed.data : undefined;
+  if (value === undefined || (Array.isArray(value) && value.length === 0)) return "(none)";
+  return `\`${String(value)}\``;
+}
+
+/**
+ * Every environment variable Parley reads, in README order: name, default and meaning (Markdown),
+ * computed from the schema above. `node scripts/env-table.ts` writes README's table from it.
+ */
+export const ENV_DOCS: readonly (readonly [name: string, unset: string, meaning: string])[] =
+  Object.entries(schema.shape).flatMap(([name, type]) => {
+    const entry = envDocs.get(type);
+    if (!entry) {
+      if (ALIASES.has(name)) return [];
+      throw new Error(`src/env.ts: ${name} has no documentation (wrap its schema in doc())`);
+    }
+    return [[name, unsetText(type, entry), entry.meaning] as const];
+  });
 
 /** Where the data lives: an SQLite file (one instance) or PostgreSQL (one or many). */
 export type DatabaseConfig = { kind: "sqlite"; path: string } | { kind: "postgres"; url: string };
@@ -300,7 +302,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
           path: url ? url.replace(/^file:\/\//, "") : `${dataDir.replace(/\/$/, "")}/parley.db`,
         };
   return {
-    port: value.NITRO_PORT ?? value.PORT ?? 3000,
+    port: value.NITRO_PORT ?? value.PORT ?? DEFAULT_PORT,
     host: value.NITRO_HOST ?? value.HOST,
     database,
     redisUrl: value.REDIS_URL,

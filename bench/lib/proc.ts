@@ -1,20 +1,10 @@
 // Process plumbing shared by the harness and the guard test: start a server
-// process, wait for it, read its CPU time and memory from /proc, stop it.
-import { type ChildProcess, spawn } from "node:child_process";
+// process (on the supervisor of scripts/lib/supervisor.ts), wait for it,
+// read its CPU time and memory from /proc, stop it.
 import { readFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { freePort, supervise } from "../../scripts/lib/supervisor.ts";
 
-/** A free TCP port on loopback, picked by the OS. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
+export { freePort };
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -22,7 +12,6 @@ export type ServerProcess = {
   name: string;
   port: number;
   pid: number;
-  child: ChildProcess;
   output: () => string;
   /** SIGTERM, then SIGKILL after 5 s; resolves on exit. */
   stop: () => Promise<void>;
@@ -41,37 +30,35 @@ export async function startProcess(options: {
   ready: () => Promise<boolean>;
   timeoutMs?: number;
 }): Promise<ServerProcess> {
-  const child = spawn(process.execPath, options.args, {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const server = supervise({
+    name: options.name,
+    args: options.args,
     env: { ...process.env, ...options.env },
-    stdio: ["ignore", "pipe", "pipe"],
+    stopTimeoutMs: 5_000,
+    // Keep only the tail: a chatty server must not grow the harness's heap.
+    keepOutput: 20_000,
+    async ready(proc) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        if (!proc.running) throw new Error(`${options.name} exited early:\n${proc.output()}`);
+        if (await options.ready().catch(() => false)) return;
+        if (Date.now() > deadline)
+          throw new Error(`${options.name} did not start:\n${proc.output()}`);
+        await sleep(100);
+      }
+    },
   });
-  let log = "";
-  // Keep only the tail: a chatty server must not grow the harness's heap.
-  const keep = (chunk: Buffer) => {
-    log = (log + chunk).slice(-20_000);
+  await server.start();
+  const { pid } = server;
+  if (!pid) throw new Error(`${options.name} has no pid`);
+  return {
+    name: options.name,
+    port: options.port,
+    pid,
+    output: server.output,
+    stop: () => server.stop(),
   };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${options.name} exited early:\n${log}`);
-    if (await options.ready().catch(() => false)) break;
-    if (Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`${options.name} did not start:\n${log}`);
-    }
-    await sleep(100);
-  }
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill("SIGTERM");
-    const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-    await exited;
-    clearTimeout(timer);
-  };
-  if (!child.pid) throw new Error(`${options.name} has no pid`);
-  return { name: options.name, port: options.port, pid: child.pid, child, output: () => log, stop };
 }
 
 /** True once an HTTP GET of `url` answers at all (any status). */

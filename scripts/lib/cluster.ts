@@ -1,16 +1,18 @@
 // A local Parley cluster: N production instances on one PostgreSQL and one
 // Redis, behind nginx on loopback. The process plumbing shared by
 // `npm run cluster` (scripts/cluster.ts) and the failover chaos test
-// (test/integration/chaos.test.ts): spawn an instance and wait for /readyz,
+// (test/integration/chaos.test.ts), on the supervisor of ./supervisor.ts:
+// spawn an instance and wait for /readyz,
 // generate an nginx config from deploy/nginx.conf and run nginx as a plain
 // (non-system) process, create the database. No test or CLI logic here.
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { delimiter, join } from "node:path";
 import { Redis } from "ioredis";
 import pg from "pg";
+import { httpReady, type Supervised, supervise } from "./supervisor.ts";
 
 /** The built production server. */
 export const PARLEY_ENTRY = ".output/server/index.mjs";
@@ -64,121 +66,17 @@ export async function ensureDatabase(url: string): Promise<boolean> {
   }
 }
 
-/** A child process of the cluster: an instance or nginx. */
-export type Managed = {
-  readonly name: string;
-  readonly pid: number | undefined;
-  /** True from spawn until the process exits. */
-  readonly running: boolean;
-  /** The last 20 000 characters the process printed (stdout and stderr). */
-  output: () => string;
-  /** Sends a signal as is (SIGSTOP, SIGCONT...); the exit, if any, counts as expected. */
-  signal: (signal: NodeJS.Signals) => void;
-  /** SIGKILL and wait for the exit. */
-  kill: () => Promise<void>;
-  /** The polite signal, then SIGKILL after `timeoutMs`; waits for the exit. */
-  stop: (timeoutMs?: number) => Promise<void>;
-  /** Called when the process exits without kill/stop/signal asking it to. */
-  onUnexpectedExit: (listener: (code: number | null, signal: string | null) => void) => void;
-};
+/** A child process of the cluster: an instance or nginx (see scripts/lib/supervisor.ts). */
+export type Managed = Supervised;
 
-type ManagedOptions = {
-  name: string;
-  command: string;
-  args: string[];
-  env?: NodeJS.ProcessEnv;
-  /** Each line of output, e.g. to print it with a prefix. */
-  onLine?: (line: string) => void;
-  /** Own process group, so a terminal's Ctrl-C reaches only the launcher. */
-  detached?: boolean;
-  stopSignal?: NodeJS.Signals;
-};
-
-type Process = Managed & { launch: () => ChildProcess };
-
-function managed(options: ManagedOptions): Process {
-  let child: ChildProcess | undefined;
-  let log = "";
-  let expected = false;
-  const listeners: ((code: number | null, signal: string | null) => void)[] = [];
-
-  const exited = (proc: ChildProcess | undefined) =>
-    !proc || proc.exitCode !== null || proc.signalCode !== null;
-  const waitExit = (proc: ChildProcess | undefined) =>
-    new Promise<void>((resolve) => {
-      if (exited(proc)) return resolve();
-      proc?.once("exit", () => resolve());
-    });
-
-  return {
-    name: options.name,
-    get pid() {
-      return child?.pid;
-    },
-    get running() {
-      return child !== undefined && !exited(child);
-    },
-    output: () => log,
-    launch() {
-      expected = false;
-      const proc = spawn(options.command, options.args, {
-        env: options.env ?? process.env,
-        stdio: ["ignore", "pipe", "pipe"],
-        detached: options.detached ?? false,
-      });
-      child = proc;
-      let partial = "";
-      const take = (chunk: Buffer) => {
-        log = (log + chunk).slice(-20_000);
-        if (!options.onLine) return;
-        const lines = (partial + chunk).split("\n");
-        partial = lines.pop() ?? "";
-        for (const line of lines) options.onLine(line);
-      };
-      proc.stdout?.on("data", take);
-      proc.stderr?.on("data", take);
-      proc.once("error", (error) => {
-        log += `\n${error.message}`;
-      });
-      proc.once("exit", (code, signal) => {
-        if (child !== proc || expected) return;
-        for (const listener of listeners) listener(code, signal);
-      });
-      return proc;
-    },
-    signal(signal) {
-      expected = true;
-      child?.kill(signal);
-    },
-    async kill() {
-      const proc = child;
-      expected = true;
-      proc?.kill("SIGKILL");
-      await waitExit(proc);
-    },
-    async stop(timeoutMs = 12_000) {
-      const proc = child;
-      if (exited(proc)) return;
-      expected = true;
-      proc?.kill(options.stopSignal ?? "SIGTERM");
-      // A stopped (SIGSTOP) process never sees SIGTERM until it continues.
-      proc?.kill("SIGCONT");
-      const timer = setTimeout(() => proc?.kill("SIGKILL"), timeoutMs);
-      await waitExit(proc);
-      clearTimeout(timer);
-    },
-    onUnexpectedExit(listener) {
-      listeners.push(listener);
-    },
-  };
-}
-
-/** One Parley production server (`node .output/server/index.mjs`) on its own port. */
+/**
+ * One Parley production server (`node .output/server/index.mjs`) on its own
+ * port; `start` spawns it (again, after kill/stop) and waits until /readyz
+ * answers 200.
+ */
 export type Instance = Managed & {
   readonly port: number;
   readonly url: string;
-  /** Spawns the server (again, after kill/stop) and waits until /readyz answers 200. */
-  start: (timeoutMs?: number) => Promise<void>;
 };
 
 export function createInstance(options: {
@@ -190,9 +88,8 @@ export function createInstance(options: {
   detached?: boolean;
 }): Instance {
   const url = `http://127.0.0.1:${options.port}`;
-  const proc = managed({
-    name: options.name,
-    command: process.execPath,
+  const proc = supervise({
+    name: `${options.name} (port ${options.port})`,
     args: [PARLEY_ENTRY],
     env: {
       ...process.env,
@@ -203,42 +100,10 @@ export function createInstance(options: {
     },
     onLine: options.onLine,
     detached: options.detached,
+    // /readyz: the database and the relay answer.
+    ready: httpReady(`${url}/readyz`, { timeoutMs: 30_000 }),
   });
-  return Object.assign(proc, {
-    port: options.port,
-    url,
-    async start(timeoutMs = 30_000) {
-      proc.launch();
-      await waitReady(
-        url,
-        () => proc.running,
-        timeoutMs,
-        () => `${options.name} (port ${options.port})\n${proc.output()}`,
-      );
-    },
-  });
-}
-
-/** Polls `url/readyz` until it answers 200 (database and relay up). */
-export async function waitReady(
-  url: string,
-  alive: () => boolean,
-  timeoutMs = 30_000,
-  describe: () => string = () => url,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (!alive()) throw new Error(`exited before it was ready: ${describe()}`);
-    try {
-      const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2_000) });
-      await response.body?.cancel();
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`not ready within ${timeoutMs} ms: ${describe()}`);
-    await sleep(100);
-  }
+  return Object.assign(proc, { name: options.name, port: options.port, url });
 }
 
 /** Resolves once something accepts TCP connections on the loopback port. */
@@ -345,20 +210,20 @@ export async function startNginx(options: {
   if (check.status !== 0) {
     throw new Error(`nginx rejected ${conf}:\n${check.stderr}${check.stdout}`);
   }
-  const proc = managed({
+  const errorLog = () => {
+    const file = join(prefix, "error.log");
+    return proc.output() + (existsSync(file) ? readFileSync(file, "utf8") : "");
+  };
+  const proc = supervise({
     name: "nginx",
     command: options.nginx,
     args: [...args, "-g", "daemon off;"],
     detached: options.detached,
     // SIGQUIT would wait for every open websocket to end; SIGTERM closes them.
     stopSignal: "SIGTERM",
+    ready: () => waitListening(listenPort, () => proc.running, 10_000, errorLog),
   });
-  proc.launch();
-  const errorLog = () => {
-    const file = join(prefix, "error.log");
-    return proc.output() + (existsSync(file) ? readFileSync(file, "utf8") : "");
-  };
-  await waitListening(listenPort, () => proc.running, 10_000, errorLog);
+  await proc.start();
   return Object.assign(proc, { port: listenPort, url: `http://127.0.0.1:${listenPort}` });
 }
 

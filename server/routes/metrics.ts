@@ -16,6 +16,6 @@ export default defineHandler(async (event) => {
     event.res.status = 403;
     return "forbidden\n";
   }
-  event.res.headers.set("content-type", "text/plain; version=0.0.4");
+  event.res.headers.set("content-type", metrics.contentType);
   return metrics.render();
 });

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import { GENERAL_ROOM } from "../core/rooms";
 import { type Config, getConfig } from "../env";
 import type { PresenceLeases, Relay, Storage } from "../ports";
@@ -12,9 +12,8 @@ import { createMetrics, type Metrics } from "./metrics.server";
 import { createLocalPresence } from "./presence/local.server";
 import { createRedisPresence } from "./presence/redis.server";
 import { createRedisRelay } from "./relay/redis.server";
-import { createMessageStore } from "./storage/message-store.server";
 import { openDatabase } from "./storage/open-database.server";
-import { createRoomStore, createUserDirectory } from "./storage/room-store.server";
+import { createStorage } from "./storage/storage.server";
 
 /** Everything the server side shares: built once per process from the config. */
 export type Runtime = {
@@ -75,17 +74,7 @@ export async function composeRuntime(config: Config): Promise<Runtime> {
     throw error;
   }
   const limits = createServerLimits(config.actionLimits);
-  const storage: Storage = {
-    rooms: createRoomStore(db, Date.now),
-    messages: createMessageStore(db, Date.now),
-    users: createUserDirectory(db, Date.now),
-    search: database.search,
-    limits,
-    async ping() {
-      await sql`select 1`.execute(db);
-    },
-    close: () => database.close(),
-  };
+  const storage = createStorage(database, { limits });
   await storage.rooms.ensureRoom(GENERAL_ROOM);
   log.info("storage ready", database.where);
   const relay = config.redisUrl

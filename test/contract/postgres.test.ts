@@ -2,11 +2,9 @@ import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { ALLOW } from "../../src/core/policy";
-import { createMessageStore } from "../../src/server/storage/message-store.server";
 import { migrateToLatest } from "../../src/server/storage/migrations.server";
 import { openPostgres, withMigrationLock } from "../../src/server/storage/postgres.server";
-import { createPostgresSearch } from "../../src/server/storage/postgres-search.server";
-import { createRoomStore, createUserDirectory } from "../../src/server/storage/room-store.server";
+import { createStorage } from "../../src/server/storage/storage.server";
 import { adminQuery, postgresAvailable, TEST_POSTGRES_URL } from "../helpers/services";
 import { describeAppendContract } from "./append.contract";
 import { describeStoreContract } from "./stores.contract";
@@ -34,11 +32,16 @@ async function openStore(schema: string, { owner = true } = {}) {
       db,
     );
   });
+  const storage = createStorage({
+    db,
+    dialect: "postgres",
+    async close() {
+      await db.destroy();
+      if (owner) await adminQuery(`drop schema ${schema} cascade`);
+    },
+  });
   return {
-    rooms: createRoomStore(db, Date.now),
-    messages: createMessageStore(db, Date.now),
-    users: createUserDirectory(db),
-    search: createPostgresSearch(db),
+    ...storage,
     db,
     dialect: "postgres" as const,
     pool,
@@ -48,10 +51,6 @@ async function openStore(schema: string, { owner = true } = {}) {
         .values({ id, name })
         .onConflict((oc) => oc.doNothing())
         .execute();
-    },
-    async close() {
-      await db.destroy();
-      if (owner) await adminQuery(`drop schema ${schema} cascade`);
     },
   };
 }

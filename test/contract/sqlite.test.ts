@@ -4,11 +4,9 @@ import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
-import { createMessageStore } from "../../src/server/storage/message-store.server";
 import { migrateToLatest } from "../../src/server/storage/migrations.server";
-import { createRoomStore, createUserDirectory } from "../../src/server/storage/room-store.server";
 import { openSqlite, sqliteHandleOf } from "../../src/server/storage/sqlite.server";
-import { createSqliteSearch } from "../../src/server/storage/sqlite-search.server";
+import { createStorage } from "../../src/server/storage/storage.server";
 import { describeAppendContract } from "./append.contract";
 import { describeStoreContract } from "./stores.contract";
 
@@ -19,11 +17,16 @@ async function openStore(path: string) {
   await sql`create table if not exists "user" (id text primary key, name text not null)`.execute(
     db,
   );
+  const storage = createStorage({
+    db,
+    dialect: "sqlite",
+    async close() {
+      await db.destroy();
+      if (raw.isOpen) raw.close();
+    },
+  });
   return {
-    rooms: createRoomStore(db, Date.now),
-    messages: createMessageStore(db, Date.now),
-    users: createUserDirectory(db),
-    search: createSqliteSearch(db),
+    ...storage,
     db,
     dialect: "sqlite" as const,
     async addUser(id: string, name: string) {
@@ -32,10 +35,6 @@ async function openStore(path: string) {
         .values({ id, name })
         .onConflict((oc) => oc.doNothing())
         .execute();
-    },
-    async close() {
-      await db.destroy();
-      if (raw.isOpen) raw.close();
     },
   };
 }

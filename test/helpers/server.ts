@@ -1,20 +1,9 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort, httpReady, supervise } from "../../scripts/lib/supervisor.ts";
 
-/** A free TCP port on loopback, picked by the OS. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
+export { freePort };
 
 /** The variables every test server gets: its port on loopback, its own data, a fixed secret. */
 export function baseServerEnv(port: number, dataDir: string): Record<string, string> {
@@ -53,82 +42,46 @@ export async function startServer(
 ): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "parley-test-"));
-  let child: ChildProcess | undefined;
-  let log = "";
   const url = `http://127.0.0.1:${port}`;
+  const server = supervise({
+    name: `test server on port ${port}`,
+    args: [".output/server/index.mjs"],
+    env: {
+      ...process.env,
+      ...baseServerEnv(port, dataDir),
+      // Run as production does (vitest sets NODE_ENV=test, which relaxes
+      // better-auth's origin checks), with room for many test sign-ups.
+      NODE_ENV: "production",
+      PARLEY_AUTH_ATTEMPTS_PER_MINUTE: "10000",
+      // Tests send in bursts from one address; limits have their own tests.
+      PARLEY_RATE_PER_SECOND: "100000",
+      PARLEY_RATE_BURST: "100000",
+      PARLEY_MAX_SOCKETS_PER_IP: "100000",
+      PARLEY_USER_CONNECTS_PER_MINUTE: "100000",
+      PARLEY_IP_CONNECTS_PER_MINUTE: "100000",
+      PARLEY_ROOMS_PER_HOUR: "100000",
+      PARLEY_DMS_PER_HOUR: "100000",
+      PARLEY_INVITES_PER_HOUR: "100000",
+      PARLEY_SEARCHES_PER_SECOND: "100000",
+      PARLEY_PAGES_PER_SECOND: "100000",
+      ...options.env,
+    },
+    // Tests read the whole log of the current run.
+    keepOutput: Number.POSITIVE_INFINITY,
+    ready: httpReady(`${url}/sign-in`, { timeoutMs: 20_000 }),
+  });
 
-  const launch = async () => {
-    log = "";
-    const proc = spawn(process.execPath, [".output/server/index.mjs"], {
-      env: {
-        ...process.env,
-        ...baseServerEnv(port, dataDir),
-        // Run as production does (vitest sets NODE_ENV=test, which relaxes
-        // better-auth's origin checks), with room for many test sign-ups.
-        NODE_ENV: "production",
-        PARLEY_AUTH_ATTEMPTS_PER_MINUTE: "10000",
-        // Tests send in bursts from one address; limits have their own tests.
-        PARLEY_RATE_PER_SECOND: "100000",
-        PARLEY_RATE_BURST: "100000",
-        PARLEY_MAX_SOCKETS_PER_IP: "100000",
-        PARLEY_USER_CONNECTS_PER_MINUTE: "100000",
-        PARLEY_IP_CONNECTS_PER_MINUTE: "100000",
-        PARLEY_ROOMS_PER_HOUR: "100000",
-        PARLEY_DMS_PER_HOUR: "100000",
-        PARLEY_INVITES_PER_HOUR: "100000",
-        PARLEY_SEARCHES_PER_SECOND: "100000",
-        PARLEY_PAGES_PER_SECOND: "100000",
-        ...options.env,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    child = proc;
-    proc.stdout?.on("data", (chunk) => {
-      log += chunk;
-    });
-    proc.stderr?.on("data", (chunk) => {
-      log += chunk;
-    });
-    await waitForHttp(url, proc, () => log);
-  };
-
-  const waitExit = (signal: NodeJS.Signals) =>
-    new Promise<void>((resolve) => {
-      const proc = child;
-      if (!proc || proc.exitCode !== null || proc.signalCode !== null) return resolve();
-      proc.once("exit", () => resolve());
-      proc.kill(signal);
-    });
-
-  await launch();
+  await server.start();
   return {
     url,
     get pid() {
-      return child?.pid;
+      return server.pid;
     },
     port,
     dataDir,
-    output: () => log,
-    stop: () => waitExit("SIGTERM"),
-    kill: () => waitExit("SIGKILL"),
-    restart: launch,
+    output: server.output,
+    stop: () => server.stop(),
+    kill: server.kill,
+    restart: server.start,
   };
-}
-
-async function waitForHttp(url: string, proc: ChildProcess, output: () => string) {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (proc.exitCode !== null) {
-      throw new Error(`server exited with ${proc.exitCode}:\n${output()}`);
-    }
-    try {
-      const response = await fetch(`${url}/sign-in`);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  proc.kill("SIGKILL");
-  throw new Error(`server did not answer within 20 s:\n${output()}`);
 }

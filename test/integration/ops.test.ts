@@ -39,6 +39,9 @@ describe("operations endpoints", () => {
     expect(text).toMatch(/parley_acks_total [1-9]/);
     expect(text).toMatch(/parley_upgrades_refused_total\{reason="no_session"\} [1-9]/);
     expect(text).toMatch(/parley_fanout_seconds_count [1-9]/);
+    // prom-client's default process and event-loop metrics come along.
+    expect(text).toMatch(/^process_cpu_user_seconds_total \d/m);
+    expect(text).toMatch(/^nodejs_eventloop_lag_seconds \d/m);
     ann.socket.close();
     bob.socket.close();
   });

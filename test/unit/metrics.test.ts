@@ -4,14 +4,14 @@ import { metricsAllowed } from "../../src/server/metrics-access";
 import { securityHeaders } from "../../src/server/security-headers";
 
 describe("metrics", () => {
-  it("renders counters with labels, gauges and a histogram in Prometheus text format", () => {
+  it("renders counters with labels, gauges and a histogram in Prometheus text format", async () => {
     const metrics = createMetrics();
     metrics.framesIn.inc({ type: "send" }, 2);
     metrics.framesIn.inc({ type: "typing" });
     metrics.connections.inc({}, 3);
     metrics.connections.inc({}, -1);
     metrics.fanout.observe(0.0007);
-    const text = metrics.render();
+    const text = await metrics.render();
     expect(text).toContain('parley_frames_in_total{type="send"} 2');
     expect(text).toContain('parley_frames_in_total{type="typing"} 1');
     expect(text).toContain("parley_open_connections 2");
@@ -21,10 +21,31 @@ describe("metrics", () => {
     expect(text).toContain("# TYPE parley_fanout_seconds histogram");
   });
 
-  it("escapes label values", () => {
+  it("escapes label values, so a value cannot add a line", async () => {
     const metrics = createMetrics();
-    metrics.upgradesRefused.inc({ reason: 'a"b\nc' });
-    expect(metrics.render()).toContain('parley_upgrades_refused_total{reason="a_b_c"} 1');
+    metrics.upgradesRefused.inc({ reason: 'a"b\nc\\' });
+    const text = await metrics.render();
+    expect(text).toContain('parley_upgrades_refused_total{reason="a\\"b\\nc\\\\"} 1');
+    expect(text.split("\n").filter((line) => line.startsWith("c"))).toEqual([]);
+  });
+
+  it("adds the default process and event-loop metrics", async () => {
+    const text = await createMetrics().render();
+    expect(text).toContain("# TYPE process_cpu_seconds_total counter");
+    expect(text).toContain("process_resident_memory_bytes");
+    expect(text).toContain("nodejs_eventloop_lag_seconds");
+    expect(text).toContain("nodejs_heap_size_used_bytes");
+    expect(text).toContain("parley_open_connections 0");
+  });
+
+  it("keeps one registry per runtime: two in one process count apart", async () => {
+    const one = createMetrics();
+    const two = createMetrics();
+    one.acks.inc();
+    one.acks.inc();
+    two.acks.inc();
+    expect(await one.render()).toContain("parley_acks_total 2");
+    expect(await two.render()).toContain("parley_acks_total 1");
   });
 });
 

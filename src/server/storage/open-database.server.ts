@@ -3,21 +3,17 @@ import { dirname } from "node:path";
 import { getMigrations } from "better-auth/db/migration";
 import type { Kysely } from "kysely";
 import type { DatabaseConfig } from "../../env";
-import type { SearchIndex } from "../../ports";
 import type { Auth } from "../auth/auth.server";
 import type { Logger } from "../log.server";
 import { migrateToLatest, type SqlDialect } from "./migrations.server";
 import { openPostgres, withMigrationLock } from "./postgres.server";
-import { createPostgresSearch } from "./postgres-search.server";
 import type { Database } from "./schema.server";
 import { openSqlite } from "./sqlite.server";
-import { createSqliteSearch } from "./sqlite-search.server";
 
-/** A database handle with what differs between the drivers already picked. */
+/** A database handle with what differs between the drivers already picked (see createStorage). */
 export type OpenedDatabase = {
   db: Kysely<Database>;
   dialect: SqlDialect;
-  search: SearchIndex;
   /** Applies better-auth's tables, then Parley's steps (see migrateAll). */
   migrate(auth: Auth): Promise<void>;
   close(): Promise<void>;
@@ -36,7 +32,6 @@ export function openDatabase(config: DatabaseConfig, log: Logger): OpenedDatabas
     return {
       db,
       dialect: "sqlite",
-      search: createSqliteSearch(db),
       // One process owns an SQLite file: nobody to race with.
       migrate: (auth) => migrateAll(db, "sqlite", auth),
       async close() {
@@ -54,7 +49,6 @@ export function openDatabase(config: DatabaseConfig, log: Logger): OpenedDatabas
   return {
     db,
     dialect: "postgres",
-    search: createPostgresSearch(db),
     // Several instances may start at once against one database.
     migrate: (auth) =>
       withMigrationLock(db, () => migrateAll(db, "postgres", auth)).catch((error: unknown) => {

@@ -1,0 +1,32 @@
+// Parley's schema steps, one file each, applied in the order listed here
+// (Kysely also sorts by name, which is why names start with a number).
+//
+// Adding a step: copy the newest file to NNNN_what_it_does.ts with the next
+// number, export one function returning the Kysely Migration (it may take the
+// dialect), and append it to STEPS below. Never edit a step that has shipped.
+import type { Migration } from "kysely";
+import type { SqlDialect } from "../migrations.server";
+import { roomsAndMessages } from "./0001_rooms_and_messages";
+import { chatFeatures } from "./0002_chat_features";
+import { userBlocksAndRoomSkeletons } from "./0003_user_blocks_and_room_skeletons";
+import { authFailure } from "./0004_auth_failure";
+import { clampNames } from "./0005_clamp_names";
+import { defaultRoom } from "./0006_default_room";
+
+/** One schema step: a Kysely migration, built for the dialect it runs on. */
+export type MigrationStep = (dialect: SqlDialect) => Migration;
+
+/** Every step, in order: name (the file's) and step. */
+export const STEPS: readonly (readonly [name: string, step: MigrationStep])[] = [
+  ["0001_rooms_and_messages", roomsAndMessages],
+  ["0002_chat_features", chatFeatures],
+  ["0003_user_blocks_and_room_skeletons", userBlocksAndRoomSkeletons],
+  ["0004_auth_failure", authFailure],
+  ["0005_clamp_names", clampNames],
+  ["0006_default_room", defaultRoom],
+];
+
+/** The steps as Kysely's migrator wants them, for one dialect. */
+export function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
+  return Object.fromEntries(STEPS.map(([name, step]) => [name, step(dialect)]));
+}

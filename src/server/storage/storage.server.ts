@@ -1,0 +1,43 @@
+import { type Kysely, sql } from "kysely";
+import type { ActionLimits, Storage } from "../../ports";
+import { createMessageStore } from "./message-store.server";
+import type { SqlDialect } from "./migrations.server";
+import { createPostgresSearch } from "./postgres-search.server";
+import { createRoomStore, createUserDirectory } from "./room-store.server";
+import type { Database } from "./schema.server";
+import { createSqliteSearch } from "./sqlite-search.server";
+
+/** An opened, migrated database: what `createStorage` builds the stores on. */
+export type StorageDatabase = {
+  db: Kysely<Database>;
+  dialect: SqlDialect;
+  /** Releases the database (pool, file handle); `Storage.close` calls it. */
+  close(): Promise<void>;
+};
+
+export type StorageOptions = {
+  /** The clock the stores stamp rows with (Date.now unless a test needs another). */
+  now?: () => number;
+  /** Per-user action limits frame handling consults; the runtime passes its own. */
+  limits?: ActionLimits;
+};
+
+/**
+ * The `Storage` port over an opened database, for either dialect: the one
+ * place its stores are put together (the runtime and both contract suites).
+ */
+export function createStorage(database: StorageDatabase, options: StorageOptions = {}): Storage {
+  const { db, dialect } = database;
+  const now = options.now ?? Date.now;
+  return {
+    rooms: createRoomStore(db, now),
+    messages: createMessageStore(db, now),
+    users: createUserDirectory(db, now),
+    search: dialect === "sqlite" ? createSqliteSearch(db) : createPostgresSearch(db),
+    ...(options.limits ? { limits: options.limits } : {}),
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    close: () => database.close(),
+  };
+}

@@ -1,7 +1,11 @@
+import type { Decision, MessageFacts, Refusal } from "./core/policy";
 import type { RoomKind, RoomSummary, WireMessage, WireRoom, WireUser } from "./protocol/frames";
 
-/** A room as stored. */
-export type Room = WireRoom;
+/**
+ * A room as stored: its wire fields, plus whether it is the default room
+ * that everyone belongs to ("general"; core/policy decides on it).
+ */
+export type Room = WireRoom & { isDefault: boolean };
 
 /** Rooms, who belongs to them, and each member's read marker. */
 export interface RoomStore {
@@ -17,8 +21,11 @@ export interface RoomStore {
     createdBy: string | null;
     kind?: Exclude<RoomKind, "dm">;
   }): Promise<Room>;
-  /** Creates the public room if no room has that slug; returns it either way. */
-  ensureRoom(input: { name: string; slug: string }): Promise<Room>;
+  /**
+   * Creates the public room if no room has that slug (the default room when
+   * `isDefault`); returns it either way, attribute as stored.
+   */
+  ensureRoom(input: { name: string; slug: string; isDefault?: boolean }): Promise<Room>;
   /** The direct-message room of two users, created (with both as members) on first use. */
   openDm(a: WireUser, b: WireUser): Promise<Room>;
   /** The direct-message room of two users if it exists (never creates one). */
@@ -80,9 +87,21 @@ export type SendResult =
   | { ok: true; message: WireMessage; duplicate: boolean }
   | { ok: false; reason: "forbidden" | "not_found" };
 
+/**
+ * What a change to a message answers: the changed message, `not_found`
+ * when it is gone (or never was in the room), or the policy's refusal.
+ */
 export type ChangeResult =
   | { ok: true; message: WireMessage }
-  | { ok: false; reason: "not_found" | "forbidden" };
+  | { ok: false; reason: "not_found" }
+  | { ok: false; reason: "refused"; refusal: Refusal };
+
+/**
+ * The policy question a change asks (core/policy mayEdit, mayDelete): the
+ * store reads the message's facts inside the change's transaction, asks,
+ * and applies only on allow. The store itself decides nothing.
+ */
+export type ChangeCheck = (facts: MessageFacts) => Decision;
 
 /** The messages of every room, each with a gap-free per-room `seq`. */
 export interface MessageStore {
@@ -113,10 +132,10 @@ export interface MessageStore {
   changedSince(roomId: string, afterRev: number, limit: number): Promise<WireMessage[]>;
   /** The room's current last seq and last revision. */
   position(roomId: string): Promise<{ lastSeq: number; lastRev: number }>;
-  /** Replaces the text of the author's own message. */
-  edit(roomId: string, messageId: string, userId: string, text: string): Promise<ChangeResult>;
-  /** Deletes the author's own message (its seq stays, its text goes). */
-  remove(roomId: string, messageId: string, userId: string): Promise<ChangeResult>;
+  /** Replaces a message's text, when `check` allows it on the message's facts. */
+  edit(roomId: string, messageId: string, text: string, check: ChangeCheck): Promise<ChangeResult>;
+  /** Deletes a message (its seq stays, its text goes), when `check` allows it. */
+  remove(roomId: string, messageId: string, check: ChangeCheck): Promise<ChangeResult>;
   /** Adds the user's reaction, or takes it back when present. */
   toggleReaction(
     roomId: string,
@@ -126,7 +145,7 @@ export interface MessageStore {
   ): Promise<ChangeResult>;
 }
 
-export type SearchHit = { message: WireMessage; room: Room };
+export type SearchHit = { message: WireMessage; room: WireRoom };
 
 /** Full-text search over the rooms a user belongs to. */
 export interface SearchIndex {

@@ -6,7 +6,8 @@ import { forbiddenCharacter, graphemeLength, normalizeName } from "./names";
 export const ROOM_NAME_MAX = 60;
 /** A code-unit backstop: graphemes can carry any number of combining marks. */
 const ROOM_NAME_MAX_UNITS = 240;
-export const GENERAL_ROOM = { slug: "general", name: "general" } as const;
+/** The default room (core/policy: everyone is in it, nobody leaves it), seeded at start. */
+export const GENERAL_ROOM = { slug: "general", name: "general", isDefault: true } as const;
 /** Slugs starting with this belong to direct messages; typed names may not take them. */
 export const DM_SLUG_PREFIX = "dm-";
 

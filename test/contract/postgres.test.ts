@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
+import { ALLOW } from "../../src/core/policy";
 import { migrateToLatest } from "../../src/server/storage/migrations.server";
 import { openPostgres, withMigrationLock } from "../../src/server/storage/postgres.server";
 import { createStorage } from "../../src/server/storage/storage.server";
@@ -42,6 +43,7 @@ async function openStore(schema: string, { owner = true } = {}) {
   return {
     ...storage,
     db,
+    dialect: "postgres" as const,
     pool,
     async addUser(id: string, name: string) {
       await db
@@ -132,8 +134,8 @@ if (ready) {
             text: "original",
           });
           const [edited, removed] = await Promise.all([
-            one.messages.edit(a.id, message.id, ann.id, "edited"),
-            two.messages.remove(a.id, message.id, ann.id),
+            one.messages.edit(a.id, message.id, "edited", () => ALLOW),
+            two.messages.remove(a.id, message.id, () => ALLOW),
           ]);
           expect(removed.ok).toBe(true);
           // The edit either went first (and was then deleted) or found it gone.
@@ -161,6 +163,7 @@ if (ready) {
           "0003_user_blocks_and_room_skeletons",
           "0004_auth_failure",
           "0005_clamp_names",
+          "0006_default_room",
         ]);
       } finally {
         for (const store of stores) await store.db.destroy();

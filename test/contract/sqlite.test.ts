@@ -28,6 +28,7 @@ async function openStore(path: string) {
   return {
     ...storage,
     db,
+    dialect: "sqlite" as const,
     async addUser(id: string, name: string) {
       await db
         .insertInto("user")

@@ -1,5 +1,9 @@
+import { type Kysely, sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { postRefusal } from "../../src/core/actions/send";
+import { mayEdit, mayPost, membershipOf } from "../../src/core/policy";
 import {
+  type ChangeCheck,
   type MessageStore,
   RoomLookalikeError,
   type RoomStore,
@@ -7,12 +11,17 @@ import {
   type SearchIndex,
   type UserDirectory,
 } from "../../src/ports";
+import { migrateToLatest, type SqlDialect } from "../../src/server/storage/migrations.server";
+import type { Database } from "../../src/server/storage/schema.server";
 
 export type StoreUnderTest = {
   rooms: RoomStore;
   messages: MessageStore;
   users: UserDirectory;
   search: SearchIndex;
+  /** The database under the stores, and its dialect (migration tests). */
+  db: Kysely<Database>;
+  dialect: SqlDialect;
   /** Makes a user the store can name as an author. */
   addUser(id: string, name: string): Promise<void>;
   close(): Promise<void>;
@@ -20,6 +29,12 @@ export type StoreUnderTest = {
 
 const ann = { id: "u-ann", name: "Ann" };
 const bob = { id: "u-bob", name: "Bob" };
+
+/** The policy a member's change asks (core/policy mayEdit, the same rule as mayDelete). */
+const byMember =
+  (actorId: string): ChangeCheck =>
+  (facts) =>
+    mayEdit({ kind: "public", name: "a" }, membershipOf(true), facts, actorId);
 
 /** The RoomStore + MessageStore contract; every driver must pass it. */
 export function describeStoreContract(driver: string, open: () => Promise<StoreUnderTest>) {
@@ -49,6 +64,98 @@ export function describeStoreContract(driver: string, open: () => Promise<StoreU
       const second = await store.rooms.ensureRoom({ name: "general", slug: "general" });
       expect(second).toEqual(first);
       expect(await store.rooms.listVisible(ann.id)).toHaveLength(1);
+    });
+
+    it("keeps the default-room attribute: set by ensureRoom, never by createRoom or openDm", async () => {
+      const general = await store.rooms.ensureRoom({
+        name: "general",
+        slug: "general",
+        isDefault: true,
+      });
+      expect(general.isDefault).toBe(true);
+      // As stored: a second ensure without the flag leaves it alone.
+      expect(await store.rooms.ensureRoom({ name: "general", slug: "general" })).toEqual(general);
+      expect(await store.rooms.getRoom(general.id)).toEqual(general);
+      expect(await store.rooms.getRoomBySlug("general")).toEqual(general);
+      const other = await room("other");
+      expect(other.isDefault).toBe(false);
+      expect((await store.rooms.getRoom(other.id))?.isDefault).toBe(false);
+      const dm = await store.rooms.openDm(ann, bob);
+      expect(dm.isDefault).toBe(false);
+      expect(
+        (await store.rooms.listVisible(ann.id)).map((r) => [r.slug, r.isDefault]),
+      ).toContainEqual(["general", true]);
+      // The attribute is the server's: room summaries (the wire) do not carry it.
+      await store.rooms.join(general.id, ann.id);
+      const [summary] = (await store.rooms.summariesOf(ann.id)).filter((r) => r.slug === "general");
+      expect(summary).toBeDefined();
+      expect(summary && "isDefault" in summary).toBe(false);
+    });
+
+    it("migration 0006 makes an existing general room the default room, and only it", async () => {
+      const general = await store.rooms.createRoom({
+        name: "general",
+        slug: "general",
+        createdBy: null,
+      });
+      const other = await room("other");
+      const dm = await store.rooms.openDm(ann, bob);
+      // Back to the schema before the step, with the rooms a database of then held.
+      await sql`delete from parley_migration where name = '0006_default_room'`.execute(store.db);
+      await sql`alter table room drop column is_default`.execute(store.db);
+      await migrateToLatest(store.db as never, store.dialect);
+      expect((await store.rooms.getRoom(general.id))?.isDefault).toBe(true);
+      expect((await store.rooms.getRoom(other.id))?.isDefault).toBe(false);
+      expect((await store.rooms.getRoom(dm.id))?.isDefault).toBe(false);
+    });
+
+    it("the send path's SQL gate (appendIfMember) decides exactly as policy mayPost", async () => {
+      const general = await store.rooms.ensureRoom({
+        name: "general",
+        slug: "general",
+        isDefault: true,
+      });
+      const open = await room("open");
+      const closed = await store.rooms.createRoom({
+        name: "closed",
+        slug: "closed",
+        createdBy: ann.id,
+        kind: "private",
+      });
+      const dm = await store.rooms.openDm(ann, bob);
+      const left = await room("left");
+      await store.rooms.join(general.id, ann.id);
+      await store.rooms.join(open.id, ann.id);
+      await store.rooms.join(closed.id, ann.id);
+      await store.rooms.join(left.id, bob.id);
+      await store.rooms.leave(left.id, bob.id);
+      const carol = { id: "u-carol", name: "Carol" };
+      await store.addUser(carol.id, carol.name);
+      const rooms = [general.id, open.id, closed.id, dm.id, left.id, "no-such-room"];
+      let allowed = 0;
+      let refused = 0;
+      for (const roomId of rooms) {
+        for (const author of [ann, bob, carol]) {
+          const facts = await store.rooms.getRoom(roomId);
+          const membership = membershipOf(await store.rooms.isMember(roomId, author.id));
+          const decision = mayPost(facts, membership);
+          const clientId = `c-${author.id}`;
+          const result = await store.messages.appendIfMember({
+            roomId,
+            author,
+            clientId,
+            text: "x",
+          });
+          const where = `${author.name} in ${facts?.slug ?? roomId}`;
+          expect(result.ok, where).toBe(decision.ok);
+          if (!result.ok) {
+            expect(postRefusal(result.reason), where).toEqual(decision);
+            refused++;
+          } else allowed++;
+        }
+      }
+      // Both outcomes and both refusals were seen.
+      expect([allowed, refused]).toEqual([5, 13]);
     });
 
     it("tracks membership", async () => {
@@ -230,22 +337,34 @@ export function describeStoreContract(driver: string, open: () => Promise<StoreU
     it("edits and deletes only the author's messages, bumping the room revision", async () => {
       const a = await room("a");
       const { message } = await append(a.id, "c1", "first", ann);
-      expect(await store.messages.edit(a.id, message.id, bob.id, "hijack")).toEqual({
-        ok: false,
-        reason: "forbidden",
+      const asked: unknown[] = [];
+      const hijack = await store.messages.edit(a.id, message.id, "hijack", (facts) => {
+        asked.push(facts);
+        return byMember(bob.id)(facts);
       });
-      const edited = await store.messages.edit(a.id, message.id, ann.id, "second");
+      // The store reports the facts, the policy decides, nothing is written.
+      expect(asked).toEqual([{ authorId: ann.id }]);
+      expect(hijack).toEqual({
+        ok: false,
+        reason: "refused",
+        refusal: { ok: false, code: "forbidden", message: "you can only change your own messages" },
+      });
+      expect(await store.messages.position(a.id)).toEqual({ lastSeq: 1, lastRev: 0 });
+      const edited = await store.messages.edit(a.id, message.id, "second", byMember(ann.id));
       expect(edited.ok && edited.message).toMatchObject({ text: "second", rev: 1, seq: 1 });
       expect(edited.ok && edited.message.editedAt).not.toBeNull();
-      const removed = await store.messages.remove(a.id, message.id, ann.id);
+      expect(await store.messages.remove(a.id, message.id, byMember(bob.id))).toMatchObject({
+        reason: "refused",
+      });
+      const removed = await store.messages.remove(a.id, message.id, byMember(ann.id));
       expect(removed.ok && removed.message).toMatchObject({ deleted: true, text: "", rev: 2 });
-      expect(await store.messages.edit(a.id, message.id, ann.id, "again")).toEqual({
+      expect(await store.messages.edit(a.id, message.id, "again", byMember(ann.id))).toEqual({
         ok: false,
         reason: "not_found",
       });
       expect(await store.messages.position(a.id)).toEqual({ lastSeq: 1, lastRev: 2 });
       expect((await store.messages.changedSince(a.id, 1, 10)).map((m) => m.rev)).toEqual([2]);
-      expect(await store.messages.edit(a.id, "nope", ann.id, "x")).toEqual({
+      expect(await store.messages.edit(a.id, "nope", "x", byMember(ann.id))).toEqual({
         ok: false,
         reason: "not_found",
       });
@@ -363,7 +482,7 @@ export function describeStoreContract(driver: string, open: () => Promise<StoreU
       await append(a.id, "c1", "The deployment finished", ann);
       await append(b.id, "c2", "deployment in the other room", bob);
       const gone = await append(a.id, "c3", "deploy secret", ann);
-      await store.messages.remove(a.id, gone.message.id, ann.id);
+      await store.messages.remove(a.id, gone.message.id, byMember(ann.id));
       const hits = await store.search.search(ann.id, "deploy", 10);
       expect(hits.map((h) => h.message.text)).toEqual(["The deployment finished"]);
       expect(hits[0]?.room.slug).toBe("a");

@@ -127,6 +127,30 @@ describe("private rooms and DMs", () => {
     bob.socket.send({ type: "send", roomId: room.id, clientId: "late", text: "hello?" });
     expect(await nextError(bob.socket, refused)).toMatchObject({ code: "forbidden" });
   });
+
+  it("nobody leaves the default room: the room's attribute decides, not its slug", async () => {
+    const ann = await joinAs(server.url);
+    const general = roomIdFromReady(ann.socket, "general");
+    let start = ann.socket.frames.length;
+    ann.socket.send({ type: "leave", roomId: general });
+    expect(await nextError(ann.socket, start)).toMatchObject({
+      code: "forbidden",
+      message: "everyone stays in general",
+    });
+    await sendAndAck(ann.socket, general, "still in general");
+    // Any room marked default keeps its members, whatever it is called.
+    const lobby = roomWithMembers("private", [ann.userId]);
+    const db = openDb(server.dataDir);
+    db.prepare("UPDATE room SET is_default = 1 WHERE id = ?").run(lobby.id);
+    db.close();
+    start = ann.socket.frames.length;
+    ann.socket.send({ type: "leave", roomId: lobby.id });
+    expect(await nextError(ann.socket, start)).toMatchObject({
+      code: "forbidden",
+      message: `everyone stays in ${lobby.slug}`,
+    });
+    await sendAndAck(ann.socket, lobby.id, "still in the lobby");
+  });
 });
 
 describe("ephemeral and per-user events", () => {

@@ -183,8 +183,12 @@ describe("over-long names already in the database", () => {
     try {
       db.prepare('UPDATE "user" SET name = ? WHERE email = ?').run("L".repeat(100_000), long.email);
       db.prepare('UPDATE "user" SET name = ? WHERE email = ?').run("\u202E\u200B", bidi.email);
-      // As if the database predates the step.
+      // As if the database predates the step. Kysely refuses a gap before
+      // an applied step, so the steps after it are undone too (0006 added
+      // room.is_default).
       db.prepare("DELETE FROM parley_migration WHERE name LIKE '%clamp_names%'").run();
+      db.prepare("DELETE FROM parley_migration WHERE name LIKE '%default_room%'").run();
+      db.prepare("ALTER TABLE room DROP COLUMN is_default").run();
     } finally {
       db.close();
     }

@@ -233,6 +233,31 @@ describe("F-16: a cross-site arrival does not join", () => {
     expect(isMember(server.dataDir, room.id, eve.userId)).toBe(false);
     expect((await getPage(server.url, `/r/${room.slug}`, eve.cookie)).status).toBe(404);
   });
+
+  it("server functions answer with the same policy as frames (history, DMs)", async () => {
+    const owner = await signUp(server.url);
+    const room = await privateRoom(server.url, owner.cookie);
+    const eve = await joinAs(server.url);
+    const history = (roomId: string) =>
+      callServerFn(
+        server.url,
+        "historyFn",
+        { roomId, beforeSeq: 10 },
+        { cookie: eve.cookie, method: "GET" },
+      );
+    const refused = await history(room.id);
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.error.message).toBe("you are not a member of this room");
+    const missing = await history("no-such-room");
+    expect(missing.ok).toBe(false);
+    if (!missing.ok) expect(missing.error.message).toBe("no such room");
+    const dm = (userId: string) =>
+      callServerFn(server.url, "openDmFn", { userId }, { cookie: eve.cookie });
+    expect(await dm(eve.userId)).toMatchObject({ result: { ok: false, error: "That is you." } });
+    expect(await dm("u-nobody")).toMatchObject({
+      result: { ok: false, error: "No such person." },
+    });
+  });
 });
 
 describe("F-10: blocking", () => {

@@ -60,9 +60,12 @@ describe.runIf(ready)("PostgreSQL storage (built server)", () => {
       "0003_user_blocks_and_room_skeletons",
       "0004_auth_failure",
       "0005_clamp_names",
+      "0006_default_room",
     ]);
-    const rooms = await query("select slug from room where slug = 'general'");
+    const rooms = await query("select slug, is_default from room where slug = 'general'");
     expect(rooms).toHaveLength(1);
+    // The seeded room is the default room (migration 0006, ensureRoom).
+    expect(Number(rooms[0]?.is_default)).toBe(1);
     const tables = await query(
       "select table_name from information_schema.tables where table_schema = 'public'",
     );
@@ -115,7 +118,7 @@ describe.runIf(ready)("PostgreSQL storage (built server)", () => {
     const next = await sendAndAck(again, general, `after restart ${randomUUID()}`);
     expect(next.seq).toBe(last.seq + 1);
     const steps = await query("select count(*)::int as n from parley_migration");
-    expect(steps[0]?.n).toBe(5);
+    expect(steps[0]?.n).toBe(6);
   });
 });
 

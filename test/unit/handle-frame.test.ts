@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type FrameDeps, handleFrame } from "../../src/core/handle-frame";
+import type { ChangeCheck } from "../../src/ports";
 import { FETCH_LIMIT, type WireMessage } from "../../src/protocol/frames";
 import { wireMessage } from "../helpers/fixtures";
 
@@ -63,7 +64,11 @@ function fakes() {
         return { ok: true, ...(await this.append(input)) };
       },
       position: async () => ({ lastSeq: 2_500, lastRev: 0 }),
-      edit: async () => ({ ok: false, reason: "forbidden" }),
+      // The store reads the message's author and asks the policy: "m" is Bob's.
+      edit: async (_r: string, _m: string, _t: string, check: ChangeCheck) => {
+        const decision = check({ authorId: bob.id });
+        return decision.ok ? { ok: true } : { ok: false, reason: "refused", refusal: decision };
+      },
       remove: async () => ({ ok: false, reason: "not_found" }),
       toggleReaction: async (roomId: string) => ({
         ok: true,
@@ -299,6 +304,22 @@ describe("handleFrame", () => {
     );
     expect(taken).toEqual([`invite:${ann.id}`, `invite:${ann.id}`]);
     expect(joined).toEqual(["r1:u-carol"]);
+  });
+
+  it("refuses to let anyone leave the default room, by attribute", async () => {
+    const { deps } = fakes();
+    const getRoom = deps.rooms.getRoom;
+    deps.rooms.getRoom = async (id) => {
+      const room = await getRoom(id);
+      return room && { ...room, name: "lobby", isDefault: id === "r1" };
+    };
+    expect(await handleFrame({ type: "leave", roomId: "r1" }, ann, deps)).toEqual([
+      {
+        kind: "reply",
+        frame: { type: "error", code: "forbidden", message: "everyone stays in lobby" },
+      },
+    ]);
+    expect(await handleFrame({ type: "leave", roomId: "dm" }, ann, deps)).toHaveLength(3);
   });
 
   it("leave detaches every socket of the user and updates the room", async () => {

@@ -1,5 +1,6 @@
 import { createServerFn } from "@tanstack/react-start";
 import { z } from "zod";
+import { mayBlock } from "../../core/policy";
 import { userTag } from "../../core/user-tag";
 import { requireUser } from "./auth-guard.server";
 import { refusal } from "./limit-guard.server";
@@ -45,11 +46,15 @@ export const blockUserFn = createServerFn({ method: "POST" })
   .validator(z.object({ userId }))
   .handler(async ({ data }) => {
     const { runtime, user } = await requireUser();
-    if (data.userId === user.id) return { ok: false as const, error: "That is you." };
+    const self = mayBlock({ actorId: user.id, otherId: data.userId, checkExists: false });
+    if (!self.ok) return { ok: false as const, error: self.message };
     const limited = refusal(runtime, "membership", user.id);
     if (limited) return { ok: false as const, error: limited };
     const other = await runtime.storage.users.findById(data.userId);
-    if (!other) return { ok: false as const, error: "No such person." };
+    const allowed = mayBlock({ actorId: user.id, otherId: data.userId, other, checkExists: true });
+    if (!allowed.ok || !other) {
+      return { ok: false as const, error: allowed.ok ? "No such person." : allowed.message };
+    }
     await runtime.storage.users.block(user.id, other.id);
     // A DM they already have stops taking their messages: they leave it (the
     // send path checks membership in its own transaction, so their next send

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createServerFn } from "@tanstack/react-start";
 import { getRequest } from "@tanstack/react-start/server";
 import { z } from "zod";
+import { mayCreateRoom, mayJoin, mayOpenDm, mayView, membershipOf } from "../../core/policy";
 import { checkRoomName, privateSlug } from "../../core/rooms";
 import { isRoomLookalike, isRoomTaken } from "../../ports";
 import type { RoomSummary } from "../../protocol/frames";
@@ -30,6 +31,9 @@ export const createRoomFn = createServerFn({ method: "POST" })
   .validator(z.object({ name: z.string().max(500), private: z.boolean().optional() }))
   .handler(async ({ data }) => {
     const { runtime, user } = await requireUser();
+    const kind = data.private ? "private" : "public";
+    const allowed = mayCreateRoom(kind);
+    if (!allowed.ok) return { ok: false as const, error: allowed.message };
     const checked = checkRoomName(data.name);
     if (!checked.ok) return { ok: false as const, error: checked.error };
     const limited = refusal(runtime, "room", user.id);
@@ -39,7 +43,7 @@ export const createRoomFn = createServerFn({ method: "POST" })
         name: checked.name,
         slug: data.private ? privateSlug(checked.slug, randomSuffix()) : checked.slug,
         createdBy: user.id,
-        kind: data.private ? "private" : "public",
+        kind,
       });
       await runtime.storage.rooms.join(room.id, user.id);
       runtime.events.emit({ type: "joined", roomId: room.id, userId: user.id });
@@ -87,7 +91,8 @@ export const openRoomFn = createServerFn({ method: "GET" })
     const { rooms, messages } = runtime.storage;
     const room = await rooms.getRoomBySlug(data.slug);
     const member = room ? await rooms.isMember(room.id, user.id) : false;
-    if (!room || (room.kind !== "public" && !member)) {
+    // A room one may not join reads as not found (core/policy mayJoin).
+    if (!room || !mayJoin(room, membershipOf(member)).ok) {
       return { found: false as const, user };
     }
     if (!member) {
@@ -131,7 +136,7 @@ export const joinRoomFn = createServerFn({ method: "POST" })
     const { rooms } = runtime.storage;
     const room = await rooms.getRoom(data.roomId);
     const member = room ? await rooms.isMember(room.id, user.id) : false;
-    if (!room || (room.kind !== "public" && !member)) {
+    if (!room || !mayJoin(room, membershipOf(member)).ok) {
       return { ok: false as const, error: "No such room." };
     }
     if (!member) {
@@ -147,9 +152,13 @@ export const historyFn = createServerFn({ method: "GET" })
   .handler(async ({ data }) => {
     const { runtime, user } = await requireUser();
     requireWithin(runtime, "page", user.id);
-    if (!(await runtime.storage.rooms.isMember(data.roomId, user.id))) {
-      throw new Error("not a member of this room");
-    }
+    const { rooms } = runtime.storage;
+    const [member, room] = await Promise.all([
+      rooms.isMember(data.roomId, user.id),
+      rooms.getRoom(data.roomId),
+    ]);
+    const allowed = mayView(room, membershipOf(member));
+    if (!allowed.ok) throw new Error(allowed.message);
     return runtime.storage.messages.history(data.roomId, {
       beforeSeq: data.beforeSeq,
       limit: PAGE_SIZE,
@@ -165,19 +174,24 @@ export const openDmFn = createServerFn({ method: "POST" })
   .validator(z.object({ userId: z.string().min(1).max(64) }))
   .handler(async ({ data }) => {
     const { runtime, user } = await requireUser();
-    if (data.userId === user.id) return { ok: false as const, error: "That is you." };
     const { users, rooms } = runtime.storage;
-    const other = (await users.findById(data.userId)) ?? null;
-    if (!other) return { ok: false as const, error: "No such person." };
-    if (await users.isBlocked(other.id, user.id)) {
-      return {
-        ok: false as const,
-        error: `${other.name} does not accept direct messages from you.`,
-      };
-    }
-    if (await users.isBlocked(user.id, other.id)) {
-      return { ok: false as const, error: `You blocked ${other.name}: unblock them first.` };
-    }
+    const self = data.userId === user.id;
+    const [other, otherBlocksActor, actorBlocksOther] = self
+      ? [undefined, false, false]
+      : await Promise.all([
+          users.findById(data.userId),
+          users.isBlocked(data.userId, user.id),
+          users.isBlocked(user.id, data.userId),
+        ]);
+    const allowed = mayOpenDm({
+      actorId: user.id,
+      otherId: data.userId,
+      other,
+      otherBlocksActor,
+      actorBlocksOther,
+    });
+    if (!allowed.ok) return { ok: false as const, error: allowed.message };
+    if (!other) throw new Error("mayOpenDm allowed a DM with nobody");
     if (!(await rooms.dmBetween(user.id, other.id))) {
       const limited = refusal(runtime, "dm", user.id);
       if (limited) return { ok: false as const, error: limited };
@@ -190,7 +204,10 @@ export const openDmFn = createServerFn({ method: "POST" })
     return { ok: true as const, slug: room.slug };
   });
 
-/** Full-text search over the rooms the user belongs to. */
+/**
+ * Full-text search over the rooms the user belongs to: the search SQL
+ * joins the user's memberships, so it returns exactly what mayView allows.
+ */
 export const searchFn = createServerFn({ method: "GET" })
   .validator(z.object({ q: z.string().max(200) }))
   .handler(async ({ data }) => {

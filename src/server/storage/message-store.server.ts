@@ -1,5 +1,5 @@
 import { type Kysely, PostgresAdapter, type Transaction } from "kysely";
-import type { AppendInput, ChangeResult, MessageStore, SendResult } from "../../ports";
+import type { AppendInput, ChangeCheck, ChangeResult, MessageStore, SendResult } from "../../ports";
 import type { WireMessage } from "../../protocol/frames";
 import { selectMessages, toWireMessages } from "./message-rows.server";
 import { createPostgresAppender } from "./postgres-append.server";
@@ -10,14 +10,14 @@ import { createSqliteAppender } from "./sqlite-append.server";
 /** Messages with gap-free per-room seq, edits, deletions and reactions, over any dialect. */
 export function createMessageStore(db: Kysely<Database>, now: () => number): MessageStore {
   /**
-   * Runs a change to one message: checks it exists in the room (and belongs
-   * to `ownerId` when given), bumps the room's revision and stamps it on the
-   * message, all in one transaction.
+   * Runs a change to one message: checks it exists in the room, asks
+   * `check` (the caller's policy) on its facts, bumps the room's revision
+   * and stamps it on the message, all in one transaction.
    */
   async function change(
     roomId: string,
     messageId: string,
-    ownerId: string | null,
+    check: ChangeCheck | null,
     apply: (trx: Transaction<Database>, rev: number) => Promise<void>,
   ): Promise<ChangeResult> {
     return rollingBack(() =>
@@ -41,8 +41,9 @@ export function createMessageStore(db: Kysely<Database>, now: () => number): Mes
         if (!bumped || !row || row.deleted_at !== null) {
           throw new Rollback<ChangeResult>({ ok: false, reason: "not_found" });
         }
-        if (ownerId !== null && row.author_id !== ownerId) {
-          throw new Rollback<ChangeResult>({ ok: false, reason: "forbidden" });
+        const decision = check ? check({ authorId: row.author_id }) : { ok: true as const };
+        if (!decision.ok) {
+          throw new Rollback<ChangeResult>({ ok: false, reason: "refused", refusal: decision });
         }
         const rev = Number(bumped.last_rev);
         await apply(trx, rev);
@@ -131,8 +132,8 @@ export function createMessageStore(db: Kysely<Database>, now: () => number): Mes
       return { lastSeq: Number(row?.last_seq ?? 0), lastRev: Number(row?.last_rev ?? 0) };
     },
 
-    edit(roomId, messageId, userId, text) {
-      return change(roomId, messageId, userId, async (trx) => {
+    edit(roomId, messageId, text, check) {
+      return change(roomId, messageId, check, async (trx) => {
         await trx
           .updateTable("message")
           .set({ text, edited_at: now() })
@@ -141,8 +142,8 @@ export function createMessageStore(db: Kysely<Database>, now: () => number): Mes
       });
     },
 
-    remove(roomId, messageId, userId) {
-      return change(roomId, messageId, userId, async (trx) => {
+    remove(roomId, messageId, check) {
+      return change(roomId, messageId, check, async (trx) => {
         await trx
           .updateTable("message")
           .set({ text: "", deleted_at: now() })

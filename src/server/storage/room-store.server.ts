@@ -3,12 +3,20 @@ import { type Kysely, sql } from "kysely";
 import { roomSkeleton } from "../../core/rooms";
 import type { Room, RoomStore, UserDirectory } from "../../ports";
 import { RoomLookalikeError, RoomTakenError } from "../../ports";
-import type { RoomKind, RoomSummary } from "../../protocol/frames";
+import type { RoomKind, RoomSummary, WireRoom } from "../../protocol/frames";
 import type { Database } from "./schema.server";
 
-const roomColumns = ["room.id", "room.slug", "room.name", "room.kind"] as const;
-type RoomRow = { id: string; slug: string; name: string; kind: string };
+const roomColumns = ["room.id", "room.slug", "room.name", "room.kind", "room.is_default"] as const;
+type RoomRow = { id: string; slug: string; name: string; kind: string; is_default: number };
 const toRoom = (row: RoomRow): Room => ({
+  id: row.id,
+  slug: row.slug,
+  name: row.name,
+  kind: row.kind as RoomKind,
+  isDefault: Number(row.is_default) === 1,
+});
+/** A room as the wire shows it (the default attribute is the server's). */
+const toWireRoom = (row: RoomRow): WireRoom => ({
   id: row.id,
   slug: row.slug,
   name: row.name,
@@ -19,9 +27,17 @@ const toRoom = (row: RoomRow): Room => ({
 export function createRoomStore(db: Kysely<Database>, now: () => number): RoomStore {
   const insertRoom = async (room: Room, createdBy: string | null, dmKey: string | null = null) => {
     const skeleton = room.kind === "public" ? roomSkeleton(room.name) || null : null;
+    const { isDefault, ...columns } = room;
     const inserted = await db
       .insertInto("room")
-      .values({ ...room, created_by: createdBy, created_at: now(), dm_key: dmKey, skeleton })
+      .values({
+        ...columns,
+        is_default: isDefault ? 1 : 0,
+        created_by: createdBy,
+        created_at: now(),
+        dm_key: dmKey,
+        skeleton,
+      })
       // Any unique key: slug, dm_key or a public room's skeleton.
       .onConflict((oc) => oc.doNothing())
       .executeTakeFirst();
@@ -50,12 +66,12 @@ export function createRoomStore(db: Kysely<Database>, now: () => number): RoomSt
       // unique skeleton key decides races between two public rooms.
       const similar = await lookalike(name);
       if (similar) await refuse(name, slug);
-      const room: Room = { id: randomUUID(), slug, name, kind };
+      const room: Room = { id: randomUUID(), slug, name, kind, isDefault: false };
       if (!(await insertRoom(room, createdBy))) await refuse(name, slug);
       return room;
     },
-    async ensureRoom({ name, slug }) {
-      await insertRoom({ id: randomUUID(), slug, name, kind: "public" }, null);
+    async ensureRoom({ name, slug, isDefault = false }) {
+      await insertRoom({ id: randomUUID(), slug, name, kind: "public", isDefault }, null);
       const room = await store.getRoomBySlug(slug);
       if (!room) throw new Error(`room ${slug} vanished right after it was ensured`);
       return room;
@@ -64,7 +80,11 @@ export function createRoomStore(db: Kysely<Database>, now: () => number): RoomSt
       const [first, second] = [a.id, b.id].sort();
       const dmKey = `${first}:${second}`;
       const slug = `dm-${randomUUID().slice(0, 8)}`;
-      await insertRoom({ id: randomUUID(), slug, name: "Direct message", kind: "dm" }, a.id, dmKey);
+      await insertRoom(
+        { id: randomUUID(), slug, name: "Direct message", kind: "dm", isDefault: false },
+        a.id,
+        dmKey,
+      );
       const row = await db
         .selectFrom("room")
         .select(roomColumns)
@@ -219,7 +239,7 @@ async function summaries(
   if (roomId) query = query.where("room.id", "=", roomId);
   const rows = await query.orderBy("room.slug").execute();
   return rows.map((row) => ({
-    ...toRoom(row),
+    ...toWireRoom(row),
     name: row.kind === "dm" ? (row.other_name ?? "Direct message") : row.name,
     lastSeq: Number(row.last_seq),
     lastReadSeq: Number(row.last_read_seq),

@@ -18,6 +18,8 @@ export interface Database {
     last_rev: Generated<number>;
     /** Public rooms only: what the name looks like (core/rooms roomSkeleton), unique. */
     skeleton: string | null;
+    /** 1 for the room everyone belongs to ("general", migration 0006), else 0. */
+    is_default: Generated<number>;
   };
   room_member: {
     room_id: string;

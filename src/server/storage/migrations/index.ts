@@ -11,6 +11,7 @@ import { chatFeatures } from "./0002_chat_features";
 import { userBlocksAndRoomSkeletons } from "./0003_user_blocks_and_room_skeletons";
 import { authFailure } from "./0004_auth_failure";
 import { clampNames } from "./0005_clamp_names";
+import { defaultRoom } from "./0006_default_room";
 
 /** One schema step: a Kysely migration, built for the dialect it runs on. */
 export type MigrationStep = (dialect: SqlDialect) => Migration;
@@ -22,6 +23,7 @@ export const STEPS: readonly (readonly [name: string, step: MigrationStep])[] = 
   ["0003_user_blocks_and_room_skeletons", userBlocksAndRoomSkeletons],
   ["0004_auth_failure", authFailure],
   ["0005_clamp_names", clampNames],
+  ["0006_default_room", defaultRoom],
 ];
 
 /** The steps as Kysely's migrator wants them, for one dialect. */

@@ -1,0 +1,20 @@
+import type { RoomFrame, WireUser } from "../../protocol/frames";
+import { mayDelete, mayTouchMessages } from "../policy";
+import { changed } from "./change";
+import { type Effect, type FrameDeps, refusalReply, roomFacts } from "./shared";
+
+/** Deletes a message: as edit, with mayDelete (its seq stays, its text and reactions go). */
+export async function remove(
+  frame: Extract<RoomFrame, { type: "delete" }>,
+  user: WireUser,
+  deps: FrameDeps,
+): Promise<Effect[]> {
+  const { roomId, messageId } = frame;
+  const { room, membership } = await roomFacts(deps, roomId, user.id);
+  const asMember = mayTouchMessages(room, membership);
+  if (!asMember.ok) return refusalReply(asMember);
+  const result = await deps.messages.remove(roomId, messageId, (message) =>
+    mayDelete(room, membership, message, user.id),
+  );
+  return changed(roomId, result);
+}

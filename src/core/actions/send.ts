@@ -1,0 +1,62 @@
+import type { RoomFrame, WireUser } from "../../protocol/frames";
+import { resolveMentions } from "../mentions";
+import { type Decision, mayPost, membershipOf, type RoomFacts } from "../policy";
+import { type Effect, type FrameDeps, refusalReply } from "./shared";
+
+/**
+ * The refusal mayPost gives on the facts a refused member-gated append
+ * reports: no such room, or a room the author is not a member of (the room's
+ * other facts do not enter mayPost).
+ */
+export function postRefusal(reason: "forbidden" | "not_found"): Decision {
+  const someRoom: RoomFacts = { kind: "public", name: "" };
+  return mayPost(reason === "not_found" ? undefined : someRoom, membershipOf(false));
+}
+
+/**
+ * Stores a member's message; acks it, publishes it and moves the author's
+ * read marker. The hot path: mayPost (members only) is enforced by the SQL
+ * gate of MessageStore.appendIfMember, inside the transaction that stores
+ * the message, saving a query and a race; the contract suite shows that
+ * gate and mayPost agree.
+ */
+export async function send(
+  frame: Extract<RoomFrame, { type: "send" }>,
+  user: WireUser,
+  deps: FrameDeps,
+): Promise<Effect[]> {
+  const { roomId, clientId } = frame;
+  // Reading the member list before the membership check is harmless: a
+  // refused send returns nothing of it.
+  const members = frame.text.includes("@") ? await deps.rooms.members(roomId) : [];
+  const result = await deps.messages.appendIfMember({
+    roomId,
+    author: user,
+    clientId,
+    text: frame.text,
+    mentions: resolveMentions(frame.text, members),
+  });
+  if (!result.ok) {
+    const refused = postRefusal(result.reason);
+    if (!refused.ok) return refusalReply(refused, clientId);
+    throw new Error(`mayPost allowed what the append refused (${result.reason})`);
+  }
+  const { message, duplicate } = result;
+  const effects: Effect[] = [{ kind: "reply", frame: { type: "ack", clientId, message } }];
+  // A retry was published the first time; anyone who missed it
+  // recovers it by seq, so it is not published twice.
+  if (!duplicate) {
+    effects.push({
+      kind: "publish",
+      roomId,
+      frame: { type: "message", message },
+      exceptSelf: true,
+    });
+    effects.push({
+      kind: "user",
+      userId: user.id,
+      frame: { type: "read", roomId, seq: message.seq },
+    });
+  }
+  return effects;
+}

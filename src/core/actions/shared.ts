@@ -1,0 +1,52 @@
+import type { Storage } from "../../ports";
+import type { ServerFrame } from "../../protocol/frames";
+import { type Membership, membershipOf, type Refusal, type RoomFacts } from "../policy";
+
+/**
+ * What the edge must do after a frame, in order: the core decides, the ws
+ * layer performs (it owns sockets and subscriptions).
+ */
+export type Effect =
+  | { kind: "reply"; frame: ServerFrame }
+  /** To every socket subscribed to the room, except the sending socket when `exceptSelf`. */
+  | { kind: "publish"; roomId: string; frame: ServerFrame; exceptSelf: boolean }
+  /** To every socket of one user (their other tabs and devices too). */
+  | { kind: "user"; userId: string; frame: ServerFrame }
+  /** Subscribe this socket, replaying what it missed, then announce members. */
+  | { kind: "subscribe"; roomId: string; afterSeq?: number; afterRev?: number }
+  /**
+   * Send this socket the messages in (afterSeq, untilSeq] (gap filling);
+   * `more` when the range asked for was cut at FETCH_LIMIT.
+   */
+  | { kind: "fetch"; roomId: string; afterSeq: number; untilSeq: number; more: boolean }
+  /** Subscribe every socket of a user to a room they just joined. */
+  | { kind: "attach"; userId: string; roomId: string }
+  /** Unsubscribe every socket of a user from a room they left. */
+  | { kind: "detach"; userId: string; roomId: string }
+  /** Tell the room's online members its member list changed. */
+  | { kind: "members"; roomId: string };
+
+export type FrameDeps = Pick<Storage, "rooms" | "messages" | "users" | "limits">;
+
+/** A refusal as the one reply to a frame (sends name their clientId). */
+export const refusalReply = (refusal: Refusal, clientId?: string): Effect[] => [
+  {
+    kind: "reply",
+    frame: { type: "error", code: refusal.code, message: refusal.message, clientId },
+  },
+];
+
+/** What policy decides a frame on: the room (undefined when there is none) and the actor's standing. */
+export type Facts = { room: RoomFacts | undefined; membership: Membership };
+
+/**
+ * Loads the facts of the actor in a room. Membership is read on every
+ * frame, never cached: a removed member loses access at once.
+ */
+export async function roomFacts(deps: FrameDeps, roomId: string, userId: string): Promise<Facts> {
+  const [isMember, room] = await Promise.all([
+    deps.rooms.isMember(roomId, userId),
+    deps.rooms.getRoom(roomId),
+  ]);
+  return { room, membership: membershipOf(isMember) };
+}

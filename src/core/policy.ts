@@ -1,0 +1,217 @@
+/**
+ * Who may do what: every permission rule of Parley, in one place.
+ *
+ * Pure functions over facts the stores return (the room, the actor's
+ * membership and role, a message's author, blocks). Each answers ALLOW or
+ * a typed refusal (an ErrorCode and a message); the caller loads the facts,
+ * asks, and only then writes. Nothing here touches a store, so every rule
+ * is unit-tested as a table (test/unit/policy.test.ts).
+ *
+ * The send hot path is the one place a rule also lives in SQL: the
+ * member-gated append (MessageStore.appendIfMember) implements exactly
+ * mayPost inside its transaction; test/contract/stores.contract.ts shows
+ * the two agree.
+ */
+import type { ErrorCode, RoomKind } from "../protocol/frames";
+
+/** Roles inside a room. Every member is equal today; moderators come next. */
+export type Role = "member";
+
+/** The actor's standing in one room. */
+export type Membership = { member: true; role: Role } | { member: false };
+
+/** The facts of a room policy decides on; `undefined` where it is asked means "no such room". */
+export type RoomFacts = {
+  kind: RoomKind;
+  /**
+   * The room everyone belongs to ("general"): nobody leaves it (mayLeave).
+   * New users join it by opening it: sign-up lands on it, and mayJoin lets
+   * anyone join a public room.
+   */
+  isDefault?: boolean;
+  name: string;
+};
+
+/** The facts of a message policy decides on. */
+export type MessageFacts = { authorId: string };
+
+export type Refusal = { ok: false; code: ErrorCode; message: string };
+export type Decision = { ok: true } | Refusal;
+
+export const ALLOW: Decision = Object.freeze({ ok: true });
+
+const refuse = (code: ErrorCode, message: string): Refusal => ({ ok: false, code, message });
+
+/** The membership a store's yes/no answers stand for (every member has the member role). */
+export function membershipOf(isMember: boolean): Membership {
+  return isMember ? { member: true, role: "member" } : { member: false };
+}
+
+/**
+ * A member may act in a room; anyone else is refused, as `not_found` when
+ * the room does not exist and `forbidden` when it does (a non-member knows
+ * the id already, so the difference reveals nothing new).
+ */
+function memberOnly(room: RoomFacts | undefined, membership: Membership): Decision {
+  if (membership.member) return ALLOW;
+  return room
+    ? refuse("forbidden", "you are not a member of this room")
+    : refuse("not_found", "no such room");
+}
+
+/**
+ * Reading a room: history, subscribing (live events and replays), fetching
+ * a gap, moving the read marker, and search results. Members only.
+ */
+export function mayView(room: RoomFacts | undefined, membership: Membership): Decision {
+  return memberOnly(room, membership);
+}
+
+/** Typing indicators: what a member may post, they may say they are typing. */
+export function mayType(room: RoomFacts | undefined, membership: Membership): Decision {
+  return memberOnly(room, membership);
+}
+
+/**
+ * Posting a message: members only. The SQL gate of appendIfMember
+ * implements exactly this rule for the send path.
+ */
+export function mayPost(room: RoomFacts | undefined, membership: Membership): Decision {
+  return memberOnly(room, membership);
+}
+
+/** The refusal of a change to a message that is gone (or never was in this room). */
+const noMessage = refuse("not_found", "no such message");
+const notYou = refuse("bad_frame", "That is you.");
+const noPerson = refuse("not_found", "No such person.");
+
+/**
+ * The room half of mayEdit, mayDelete and mayReact: asked before the store
+ * reads the message (which it does inside the change's transaction), so a
+ * non-member learns nothing about the room's messages.
+ */
+export function mayTouchMessages(room: RoomFacts | undefined, membership: Membership): Decision {
+  return memberOnly(room, membership);
+}
+
+/** Changing (editing) a message: a member, and its author. */
+export function mayEdit(
+  room: RoomFacts | undefined,
+  membership: Membership,
+  message: MessageFacts | undefined,
+  actorId: string,
+): Decision {
+  const asMember = mayTouchMessages(room, membership);
+  if (!asMember.ok) return asMember;
+  if (!message) return noMessage;
+  if (message.authorId !== actorId) {
+    return refuse("forbidden", "you can only change your own messages");
+  }
+  return ALLOW;
+}
+
+/** Deleting a message: the same rule as editing it (moderators will be the exception). */
+export function mayDelete(
+  room: RoomFacts | undefined,
+  membership: Membership,
+  message: MessageFacts | undefined,
+  actorId: string,
+): Decision {
+  return mayEdit(room, membership, message, actorId);
+}
+
+/** Reacting to (or taking back a reaction on) a message: any member, on any message. */
+export function mayReact(
+  room: RoomFacts | undefined,
+  membership: Membership,
+  message: MessageFacts | undefined,
+): Decision {
+  const asMember = mayTouchMessages(room, membership);
+  if (!asMember.ok) return asMember;
+  return message ? ALLOW : noMessage;
+}
+
+/**
+ * Inviting into a room: a member of a room that is not a DM (a DM stays
+ * between its two people). Who is invited is decided by mayInvitePerson.
+ */
+export function mayInvite(room: RoomFacts | undefined, membership: Membership): Decision {
+  const asMember = memberOnly(room, membership);
+  if (!asMember.ok) return asMember;
+  if (room?.kind === "dm") return refuse("forbidden", "direct messages stay between two people");
+  return ALLOW;
+}
+
+/** Inviting one person: refused when they blocked the inviter. */
+export function mayInvitePerson(invitee: { name: string; blocksActor: boolean }): Decision {
+  return invitee.blocksActor
+    ? refuse("forbidden", `${invitee.name} does not accept invites from you`)
+    : ALLOW;
+}
+
+/** Leaving a room: a member, of any room but the default one (everyone stays there). */
+export function mayLeave(room: RoomFacts | undefined, membership: Membership): Decision {
+  const asMember = memberOnly(room, membership);
+  if (!asMember.ok) return asMember;
+  if (room?.isDefault) return refuse("forbidden", `everyone stays in ${room.name}`);
+  return ALLOW;
+}
+
+/**
+ * Joining a room by oneself (opening its page, the "Join room" button):
+ * any public room; a private room or DM only for its members (who are in
+ * already). A room one may not join is refused as `not_found`, so its
+ * existence is never confirmed.
+ */
+export function mayJoin(room: RoomFacts | undefined, membership: Membership): Decision {
+  if (room && (room.kind === "public" || membership.member)) return ALLOW;
+  return refuse("not_found", "no such room");
+}
+
+/**
+ * Opening (or reopening) a direct message with another person: not with
+ * oneself, not with nobody, and not across a block either way. The
+ * messages are sentences: only the DM form shows them.
+ */
+export function mayOpenDm(facts: {
+  actorId: string;
+  otherId: string;
+  other: { id: string; name: string } | undefined;
+  otherBlocksActor: boolean;
+  actorBlocksOther: boolean;
+}): Decision {
+  const { other } = facts;
+  if (facts.otherId === facts.actorId) return notYou;
+  if (!other) return noPerson;
+  if (facts.otherBlocksActor) {
+    return refuse("forbidden", `${other.name} does not accept direct messages from you.`);
+  }
+  if (facts.actorBlocksOther) {
+    return refuse("forbidden", `You blocked ${other.name}: unblock them first.`);
+  }
+  return ALLOW;
+}
+
+/** Blocking (or unblocking) a person: anyone but oneself, who exists (unblocking needs no look-up). */
+export function mayBlock(facts: {
+  actorId: string;
+  otherId: string;
+  other?: { id: string; name: string } | undefined;
+  checkExists: boolean;
+}): Decision {
+  if (facts.otherId === facts.actorId) return notYou;
+  if (facts.checkExists && !facts.other) return noPerson;
+  return ALLOW;
+}
+
+/**
+ * Creating a room: any signed-in user may create a public or a private
+ * room (the name rules are core/rooms checkRoomName, the hourly limit is
+ * the server's). DMs are never created by name: they are opened
+ * (mayOpenDm).
+ */
+export function mayCreateRoom(kind: RoomKind): Decision {
+  return kind === "dm"
+    ? refuse("bad_frame", "direct messages are opened with a person, not created")
+    : ALLOW;
+}

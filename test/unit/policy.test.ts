@@ -1,0 +1,287 @@
+import { describe, expect, it } from "vitest";
+import {
+  ALLOW,
+  type Decision,
+  type Membership,
+  type MessageFacts,
+  mayBlock,
+  mayCreateRoom,
+  mayDelete,
+  mayEdit,
+  mayInvite,
+  mayInvitePerson,
+  mayJoin,
+  mayLeave,
+  mayOpenDm,
+  mayPost,
+  mayReact,
+  mayTouchMessages,
+  mayType,
+  mayView,
+  membershipOf,
+  type RoomFacts,
+} from "../../src/core/policy";
+import type { RoomKind } from "../../src/protocol/frames";
+
+const ME = "u-me";
+const member: Membership = { member: true, role: "member" };
+const outsider: Membership = { member: false };
+
+const rooms: Record<string, RoomFacts | undefined> = {
+  general: { kind: "public", name: "general", isDefault: true },
+  public: { kind: "public", name: "design" },
+  private: { kind: "private", name: "plans" },
+  dm: { kind: "dm", name: "Direct message" },
+  missing: undefined,
+};
+type RoomName = keyof typeof rooms;
+const roomNames = Object.keys(rooms) as RoomName[];
+
+const mine: MessageFacts = { authorId: ME };
+const theirs: MessageFacts = { authorId: "u-other" };
+
+/** The expected answer, by code only (messages are checked apart). */
+type Want = "allow" | "forbidden" | "not_found";
+const codeOf = (decision: Decision): Want => (decision.ok ? "allow" : (decision.code as Want));
+
+/** A non-member is refused everywhere: `forbidden` where the room exists, `not_found` where it does not. */
+const outsiderWant = (room: RoomName): Want => (room === "missing" ? "not_found" : "forbidden");
+
+type Rule = (room: RoomFacts | undefined, membership: Membership) => Decision;
+
+/**
+ * Every room rule, for a member, per room kind. A non-member's answers are
+ * the same for every rule (outsiderWant), except mayJoin.
+ */
+const memberTable: [string, Rule, Record<RoomName, Want>][] = [
+  [
+    "view",
+    mayView,
+    { general: "allow", public: "allow", private: "allow", dm: "allow", missing: "allow" },
+  ],
+  [
+    "type",
+    mayType,
+    { general: "allow", public: "allow", private: "allow", dm: "allow", missing: "allow" },
+  ],
+  [
+    "post",
+    mayPost,
+    { general: "allow", public: "allow", private: "allow", dm: "allow", missing: "allow" },
+  ],
+  [
+    "touch messages",
+    mayTouchMessages,
+    { general: "allow", public: "allow", private: "allow", dm: "allow", missing: "allow" },
+  ],
+  [
+    "edit own",
+    (room, m) => mayEdit(room, m, mine, ME),
+    { general: "allow", public: "allow", private: "allow", dm: "allow", missing: "allow" },
+  ],
+  [
+    "edit another's",
+    (room, m) => mayEdit(room, m, theirs, ME),
+    {
+      general: "forbidden",
+      public: "forbidden",
+      private: "forbidden",
+      dm: "forbidden",
+      missing: "forbidden",
+    },
+  ],
+  [
+    "edit a gone message",
+    (room, m) => mayEdit(room, m, undefined, ME),
+    {
+      general: "not_found",
+      public: "not_found",
+      private: "not_found",
+      dm: "not_found",
+      missing: "not_found",
+    },
+  ],
+  [
+    "delete own",
+    (room, m) => mayDelete(room, m, mine, ME),
+    { general: "allow", public: "allow", private: "allow", dm: "allow", missing: "allow" },
+  ],
+  [
+    "delete another's",
+    (room, m) => mayDelete(room, m, theirs, ME),
+    {
+      general: "forbidden",
+      public: "forbidden",
+      private: "forbidden",
+      dm: "forbidden",
+      missing: "forbidden",
+    },
+  ],
+  [
+    "delete a gone message",
+    (room, m) => mayDelete(room, m, undefined, ME),
+    {
+      general: "not_found",
+      public: "not_found",
+      private: "not_found",
+      dm: "not_found",
+      missing: "not_found",
+    },
+  ],
+  [
+    "react to another's",
+    (room, m) => mayReact(room, m, theirs),
+    { general: "allow", public: "allow", private: "allow", dm: "allow", missing: "allow" },
+  ],
+  [
+    "react to a gone message",
+    (room, m) => mayReact(room, m, undefined),
+    {
+      general: "not_found",
+      public: "not_found",
+      private: "not_found",
+      dm: "not_found",
+      missing: "not_found",
+    },
+  ],
+  [
+    "invite",
+    mayInvite,
+    { general: "allow", public: "allow", private: "allow", dm: "forbidden", missing: "allow" },
+  ],
+  [
+    "leave",
+    mayLeave,
+    { general: "forbidden", public: "allow", private: "allow", dm: "allow", missing: "allow" },
+  ],
+  [
+    "join",
+    mayJoin,
+    { general: "allow", public: "allow", private: "allow", dm: "allow", missing: "not_found" },
+  ],
+];
+
+describe("policy: who may do what in a room", () => {
+  for (const [action, rule, want] of memberTable) {
+    for (const room of roomNames) {
+      it(`${action} in ${room}: member ${want[room]}, non-member ${action === "join" ? "per mayJoin" : outsiderWant(room)}`, () => {
+        // A "missing" room with a member stands for a store that says both: the member wins.
+        expect(codeOf(rule(rooms[room], member))).toBe(want[room]);
+        if (action !== "join") expect(codeOf(rule(rooms[room], outsider))).toBe(outsiderWant(room));
+      });
+    }
+  }
+
+  it("join: a non-member may join public rooms only; private rooms and DMs read as not found", () => {
+    const want: Record<RoomName, Want> = {
+      general: "allow",
+      public: "allow",
+      private: "not_found",
+      dm: "not_found",
+      missing: "not_found",
+    };
+    for (const room of roomNames)
+      expect(codeOf(mayJoin(rooms[room], outsider)), room).toBe(want[room]);
+  });
+
+  it("refusals carry the messages the frames have always shown", () => {
+    expect(mayView(rooms.private, outsider)).toEqual({
+      ok: false,
+      code: "forbidden",
+      message: "you are not a member of this room",
+    });
+    expect(mayView(undefined, outsider)).toEqual({
+      ok: false,
+      code: "not_found",
+      message: "no such room",
+    });
+    expect(mayEdit(rooms.public, member, theirs, ME)).toMatchObject({
+      message: "you can only change your own messages",
+    });
+    expect(mayReact(rooms.public, member, undefined)).toMatchObject({
+      message: "no such message",
+    });
+    expect(mayInvite(rooms.dm, member)).toMatchObject({
+      message: "direct messages stay between two people",
+    });
+    expect(mayLeave(rooms.general, member)).toMatchObject({ message: "everyone stays in general" });
+  });
+
+  it("the default room is an attribute, not a slug: any room marked default keeps its members", () => {
+    const lobby: RoomFacts = { kind: "public", name: "lobby", isDefault: true };
+    expect(mayLeave(lobby, member)).toMatchObject({
+      code: "forbidden",
+      message: "everyone stays in lobby",
+    });
+    expect(mayLeave({ kind: "public", name: "general" }, member)).toBe(ALLOW);
+  });
+
+  it("membership carries a role, and a store's yes/no maps onto it", () => {
+    expect(membershipOf(true)).toEqual({ member: true, role: "member" });
+    expect(membershipOf(false)).toEqual({ member: false });
+  });
+});
+
+describe("policy: people", () => {
+  const other = { id: "u-other", name: "Olga" };
+  const dm = (facts: Partial<Parameters<typeof mayOpenDm>[0]>) =>
+    mayOpenDm({
+      actorId: ME,
+      otherId: other.id,
+      other,
+      otherBlocksActor: false,
+      actorBlocksOther: false,
+      ...facts,
+    });
+
+  it.each([
+    ["someone who blocks nobody", {}, ALLOW],
+    ["oneself", { otherId: ME, other: { id: ME, name: "Me" } }, "That is you."],
+    ["nobody", { otherId: "u-ghost", other: undefined }, "No such person."],
+    [
+      "someone who blocked me",
+      { otherBlocksActor: true },
+      "Olga does not accept direct messages from you.",
+    ],
+    ["someone I blocked", { actorBlocksOther: true }, "You blocked Olga: unblock them first."],
+    [
+      "someone blocked both ways (their block is named first)",
+      { otherBlocksActor: true, actorBlocksOther: true },
+      "Olga does not accept direct messages from you.",
+    ],
+  ] as const)("open a DM with %s", (_, facts, want) => {
+    const decision = dm(facts);
+    if (want === ALLOW) expect(decision).toBe(ALLOW);
+    else expect(decision).toMatchObject({ ok: false, message: want });
+  });
+
+  it("invite a person: refused only when they blocked the inviter", () => {
+    expect(mayInvitePerson({ name: "Olga", blocksActor: false })).toBe(ALLOW);
+    expect(mayInvitePerson({ name: "Olga", blocksActor: true })).toEqual({
+      ok: false,
+      code: "forbidden",
+      message: "Olga does not accept invites from you",
+    });
+  });
+
+  it("block: anyone but oneself; a block names somebody who exists", () => {
+    expect(mayBlock({ actorId: ME, otherId: other.id, other, checkExists: true })).toBe(ALLOW);
+    expect(mayBlock({ actorId: ME, otherId: ME, checkExists: false })).toMatchObject({
+      message: "That is you.",
+    });
+    expect(mayBlock({ actorId: ME, otherId: "u-ghost", checkExists: true })).toMatchObject({
+      code: "not_found",
+    });
+    // Unblocking needs no look-up: taking back a block of nobody is harmless.
+    expect(mayBlock({ actorId: ME, otherId: "u-ghost", checkExists: false })).toBe(ALLOW);
+  });
+
+  it.each([
+    ["public", "allow"],
+    ["private", "allow"],
+    ["dm", "bad_frame"],
+  ] as const)("create a %s room: %s", (kind: RoomKind, want) => {
+    const decision = mayCreateRoom(kind);
+    expect(decision.ok ? "allow" : decision.code).toBe(want);
+  });
+});

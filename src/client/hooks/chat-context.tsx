@@ -9,7 +9,7 @@ import {
 import type { RoomSummary, WireUser } from "../../protocol/frames";
 import { ChatClient } from "../chat-client";
 import { browserOutbox } from "../outbox";
-import { ChatSocket, type ConnectionStatus, socketUrl } from "../socket";
+import { ChatSocket, type ConnectionStatus, sessionStateFromServer, socketUrl } from "../socket";
 
 const ChatContext = createContext<ChatClient | null>(null);
 
@@ -17,10 +17,10 @@ const ChatContext = createContext<ChatClient | null>(null);
 export function ChatProvider({ user, children }: { user: WireUser; children: ReactNode }) {
   const [client, setClient] = useState<ChatClient | null>(null);
   useEffect(() => {
-    const created = new ChatClient(
-      new ChatSocket(socketUrl(window.location)),
-      browserOutbox(user.id),
-    );
+    const socket = new ChatSocket(socketUrl(window.location), undefined, {
+      checkSession: sessionStateFromServer,
+    });
+    const created = new ChatClient(socket, browserOutbox(user.id));
     created.start();
     setClient(created);
     return () => created.stop();

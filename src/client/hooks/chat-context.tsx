@@ -1,3 +1,4 @@
+import { useNavigate } from "@tanstack/react-router";
 import {
   createContext,
   type ReactNode,
@@ -16,15 +17,26 @@ const ChatContext = createContext<ChatClient | null>(null);
 /** Owns the tab's one chat client (and socket) while the signed-in layout is mounted. */
 export function ChatProvider({ user, children }: { user: WireUser; children: ReactNode }) {
   const [client, setClient] = useState<ChatClient | null>(null);
+  const navigate = useNavigate();
   useEffect(() => {
     const socket = new ChatSocket(socketUrl(window.location), undefined, {
       checkSession: sessionStateFromServer,
     });
     const created = new ChatClient(socket, browserOutbox(user.id));
+    // The session is gone (signed out elsewhere, revoked, deleted): the
+    // socket has stopped for good; ask the person to sign in again.
+    const stopWatching = socket.onStatus((status) => {
+      if (status === "ended") {
+        void navigate({ to: "/sign-in", search: { reason: "session-ended" }, replace: true });
+      }
+    });
     created.start();
     setClient(created);
-    return () => created.stop();
-  }, [user.id]);
+    return () => {
+      stopWatching();
+      created.stop();
+    };
+  }, [user.id, navigate]);
   return <ChatContext.Provider value={client}>{children}</ChatContext.Provider>;
 }
 

@@ -35,8 +35,11 @@ type Listener = (frame: ServerFrame) => void;
 /**
  * One reconnecting websocket per tab. Reconnects with capped, jittered
  * backoff; at once when the browser comes back online or the tab becomes
- * visible. Frames sent while disconnected are dropped here: callers keep
- * their own pending state and resend on `ready`.
+ * visible. An attempt that has not opened within CONNECT_TIMEOUT_MS is
+ * abandoned; after failed attempts it probes over HTTP first (see
+ * `checkSession`) and stops for good when the session has ended. Frames
+ * sent while disconnected are dropped here: callers keep their own
+ * pending state and resend on `ready`.
  */
 export class ChatSocket {
   status: ConnectionStatus = "connecting";

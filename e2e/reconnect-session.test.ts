@@ -61,8 +61,9 @@ describe.skipIf(!available)("reconnect when the session is gone", () => {
       db.close();
     }
     await suite.server.restart();
-    // Upgrades now fail with 401; the next probe (within the backoff cap)
-    // hears "signed out".
-    await expectSentToSignIn(page, 15_000);
+    // Upgrades now fail with 401; a probe after the second failure hears
+    // "signed out". Backoff steps of up to 0.5, 1, 2, 4 and 8 s may pass
+    // first: allow twice that.
+    await expectSentToSignIn(page, 30_000);
   });
 });

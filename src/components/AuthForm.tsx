@@ -8,6 +8,8 @@ type Props = {
   fields: FieldName[];
   onSubmit: (values: Record<FieldName, string>) => Promise<FieldErrors | null>;
   footer: ReactNode;
+  /** A line above the fields (why the person is here), announced politely. */
+  notice?: string;
 };
 
 const labels: Record<FieldName, string> = { name: "Name", email: "Email", password: "Password" };
@@ -19,7 +21,7 @@ const autocomplete: Record<FieldName, string> = {
 };
 
 /** A sign-in or sign-up card; each error is shown next to its field and announced. */
-export function AuthForm({ title, submitLabel, fields, onSubmit, footer }: Props) {
+export function AuthForm({ title, submitLabel, fields, onSubmit, footer, notice }: Props) {
   const id = useId();
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
@@ -49,6 +51,11 @@ export function AuthForm({ title, submitLabel, fields, onSubmit, footer }: Props
         className="w-full max-w-sm space-y-4 rounded-2xl bg-white p-8 shadow-sm ring-1 ring-slate-200"
       >
         <h1 className="text-2xl font-semibold">{title}</h1>
+        {notice && (
+          <p role="status" className="rounded-md bg-amber-50 p-3 text-sm text-amber-900">
+            {notice}
+          </p>
+        )}
         {fields.map((field) => {
           const errorId = `${id}-${field}-error`;
           return (

@@ -5,12 +5,14 @@ const labels: Record<Status, string> = {
   reconnecting: "Reconnecting…",
   connected: "Connected",
   offline: "Offline",
+  ended: "Session ended",
 };
 const dots: Record<Status, string> = {
   connecting: "bg-amber-400",
   reconnecting: "bg-amber-400",
   connected: "bg-emerald-500",
   offline: "bg-slate-400",
+  ended: "bg-slate-400",
 };
 
 /** The live connection state, announced politely to screen readers. */

@@ -102,6 +102,9 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq }: Props) {
   }
 
   async function signOut() {
+    // This tab ends the session itself: its socket must not take the 4001
+    // that follows for a session that ended elsewhere.
+    client?.stop();
     await authClient.signOut();
     await router.invalidate();
     await navigate({ to: "/sign-in" });

@@ -1,3 +1,4 @@
+import { useNavigate } from "@tanstack/react-router";
 import {
   createContext,
   type ReactNode,
@@ -10,22 +11,33 @@ import {
 import type { ErrorCode, RoomSummary, WireUser } from "../../protocol/frames";
 import { ChatClient } from "../chat-client";
 import { browserOutbox } from "../outbox";
-import { ChatSocket, type ConnectionStatus, socketUrl } from "../socket";
+import { ChatSocket, type ConnectionStatus, sessionStateFromServer, socketUrl } from "../socket";
 
 const ChatContext = createContext<ChatClient | null>(null);
 
 /** Owns the tab's one chat client (and socket) while the signed-in layout is mounted. */
 export function ChatProvider({ user, children }: { user: WireUser; children: ReactNode }) {
   const [client, setClient] = useState<ChatClient | null>(null);
+  const navigate = useNavigate();
   useEffect(() => {
-    const created = new ChatClient(
-      new ChatSocket(socketUrl(window.location)),
-      browserOutbox(user.id),
-    );
+    const socket = new ChatSocket(socketUrl(window.location), undefined, {
+      checkSession: sessionStateFromServer,
+    });
+    const created = new ChatClient(socket, browserOutbox(user.id));
+    // The session is gone (signed out elsewhere, revoked, deleted): the
+    // socket has stopped for good; ask the person to sign in again.
+    const stopWatching = socket.onStatus((status) => {
+      if (status === "ended") {
+        void navigate({ to: "/sign-in", search: { reason: "session-ended" }, replace: true });
+      }
+    });
     created.start();
     setClient(created);
-    return () => created.stop();
-  }, [user.id]);
+    return () => {
+      stopWatching();
+      created.stop();
+    };
+  }, [user.id, navigate]);
   return <ChatContext.Provider value={client}>{children}</ChatContext.Provider>;
 }
 

@@ -13,6 +13,7 @@ import {
 } from "../../src/ports";
 import { migrateToLatest, type SqlDialect } from "../../src/server/storage/migrations.server";
 import type { Database } from "../../src/server/storage/schema.server";
+import { post } from "./post";
 
 export type StoreUnderTest = {
   rooms: RoomStore;
@@ -49,7 +50,7 @@ export function describeStoreContract(driver: string, open: () => Promise<StoreU
 
     const room = (slug: string) => store.rooms.createRoom({ name: slug, slug, createdBy: ann.id });
     const append = (roomId: string, clientId: string, text = clientId, author = ann) =>
-      store.messages.append({ roomId, author, clientId, text });
+      post(store, { roomId, author, clientId, text });
 
     it("creates rooms with unique slugs", async () => {
       const created = await room("design");
@@ -321,7 +322,7 @@ export function describeStoreContract(driver: string, open: () => Promise<StoreU
       const a = await room("a");
       await store.rooms.join(a.id, ann.id);
       await store.rooms.join(a.id, bob.id);
-      const { message } = await store.messages.append({
+      const { message } = await post(store, {
         roomId: a.id,
         author: ann,
         clientId: "m1",

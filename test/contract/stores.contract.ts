@@ -86,11 +86,18 @@ export function describeStoreContract(driver: string, open: () => Promise<StoreU
       expect(
         (await store.rooms.listVisible(ann.id)).map((r) => [r.slug, r.isDefault]),
       ).toContainEqual(["general", true]);
-      // The attribute is the server's: room summaries (the wire) do not carry it.
+      // Room summaries (the wire) carry it, so the client compares no slug.
       await store.rooms.join(general.id, ann.id);
-      const [summary] = (await store.rooms.summariesOf(ann.id)).filter((r) => r.slug === "general");
-      expect(summary).toBeDefined();
-      expect(summary && "isDefault" in summary).toBe(false);
+      await store.rooms.join(other.id, ann.id);
+      const summaries = await store.rooms.summariesOf(ann.id);
+      expect(summaries.map((r) => [r.id, r.isDefault]).sort()).toEqual(
+        [
+          [general.id, true],
+          [other.id, false],
+          [dm.id, false],
+        ].sort(),
+      );
+      expect((await store.rooms.summaryOf(general.id, ann.id))?.isDefault).toBe(true);
     });
 
     it("migration 0006 makes an existing general room the default room, and only it", async () => {

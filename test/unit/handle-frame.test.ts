@@ -37,6 +37,7 @@ function fakes() {
         lastSeq: 0,
         lastReadSeq: 0,
         mentioned: false,
+        isDefault: false,
       }),
     },
     messages: {

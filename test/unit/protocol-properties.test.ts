@@ -378,7 +378,9 @@ function fakes(options: { memberOf: string[]; changeOk?: boolean } = { memberOf:
       summaryOf: async (id: string) => {
         calls.push("summaryOf");
         const found = room(id);
-        return found && { ...found, lastSeq: 0, lastReadSeq: 0, mentioned: false };
+        return (
+          found && { ...found, lastSeq: 0, lastReadSeq: 0, mentioned: false, isDefault: false }
+        );
       },
     },
     messages: {

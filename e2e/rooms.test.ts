@@ -2,6 +2,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import {
   chromiumAvailable,
+  membersPanel,
   messageItem,
   sendMessage,
   signInFast,
@@ -63,6 +64,18 @@ describe.skipIf(!available)("rooms", () => {
     expect(await messageItem(b.page, "back in general").count()).toBe(0);
     expect(a.problems.pageErrors).toEqual([]);
     expect(b.problems.pageErrors).toEqual([]);
+  });
+
+  it("offers Leave room in a room but not in the default room", async () => {
+    const { page } = await suite.open();
+    await signInFast(page, suite.server.url, "Lee");
+    await visit(page, "/r/general");
+    const panel = membersPanel(page);
+    await panel.getByRole("listitem").first().waitFor({ timeout: 5_000 });
+    expect(await panel.getByRole("button", { name: "Leave room" }).count()).toBe(0);
+    await createRoom(page, "Leavable");
+    await page.getByRole("heading", { level: 1, name: /Leavable/ }).waitFor();
+    await panel.getByRole("button", { name: "Leave room" }).waitFor({ timeout: 5_000 });
   });
 
   it("does not let a message go to the room being left while the next one loads", async () => {

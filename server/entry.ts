@@ -11,6 +11,7 @@ import { MAX_FRAME_BYTES } from "../src/protocol/frames";
 import { drain } from "../src/server/drain.server";
 import { createLogger } from "../src/server/log.server";
 import { getRuntime } from "../src/server/runtime.server";
+import { releaseUpgradeRequest, responseUnderway } from "../src/server/ws/library-internals.server";
 
 const config = (() => {
   try {
@@ -94,12 +95,9 @@ const onUpgradeSocketError = (error: Error) => socketError("upgrade", error);
 
 node.on("upgrade", (req, socket, head) => {
   socket.on("error", onUpgradeSocketError);
-  const done = () => {
-    // crossws parks the upgrade Request on the IncomingMessage (`_request`)
-    // for the socket's whole life and never reads it again; letting it go
-    // frees its parsed URL and headers per idle connection.
-    delete (req as { _request?: unknown })._request;
-  };
+  // crossws parks the upgrade Request on the IncomingMessage for the
+  // socket's whole life; letting it go frees it per idle connection.
+  const done = () => releaseUpgradeRequest(req);
   try {
     const request = new NodeRequest({ req, upgrade: { socket, head } } as never);
     ws.handleUpgrade(req, socket, head, request)
@@ -122,8 +120,7 @@ node.on("upgrade", (req, socket, head) => {
 node.on("clientError", (error: NodeJS.ErrnoException, socket) => {
   socketError("http", error);
   // A response already under way must not get a second head written into it.
-  const answering = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-  if (!socket.writable || answering?.headersSent || (error.code && HUNG_UP.has(error.code))) {
+  if (!socket.writable || responseUnderway(socket) || (error.code && HUNG_UP.has(error.code))) {
     socket.destroy();
     return;
   }

@@ -106,17 +106,13 @@ export type ChangeCheck = (facts: MessageFacts) => Decision;
 /** The messages of every room, each with a gap-free per-room `seq`. */
 export interface MessageStore {
   /**
-   * Stores a message, assigning the room's next seq in the same transaction,
-   * and moves the author's read marker to it. Resolves only after commit. A
-   * clientId the author used before in the room returns the original with
-   * `duplicate` (client ids are scoped to their author).
-   */
-  append(input: AppendInput): Promise<{ message: WireMessage; duplicate: boolean }>;
-  /**
-   * append for a member of the room only: membership is checked inside the
-   * transaction that stores the message (nothing cached), so whoever left,
-   * on any instance, is refused from then on. `not_found` when there is no
-   * such room, `forbidden` when the author is not a member.
+   * Stores a member's message, assigning the room's next seq in the same
+   * transaction, and moves the author's read marker to it. Resolves only
+   * after commit. Membership is checked inside that transaction (nothing
+   * cached), so whoever left, on any instance, is refused from then on:
+   * `not_found` when there is no such room, `forbidden` when the author is
+   * not a member. A clientId the author used before in the room returns the
+   * original with `duplicate` (client ids are scoped to their author).
    */
   appendIfMember(input: AppendInput): Promise<SendResult>;
   /** Up to `limit` messages in ascending seq, the newest ones before `beforeSeq` (or overall). */

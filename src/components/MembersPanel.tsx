@@ -121,7 +121,7 @@ export function MembersPanel({ room, members, me, connected, open, id, ...action
       {room.kind === "private" && (
         <InviteForm disabled={!connected} onInvite={actions.onInvite} onSearch={searchPeople} />
       )}
-      {room.slug !== "general" && (
+      {!room.isDefault && (
         <div className="mx-2 mt-auto flex flex-col gap-1">
           {leaveError && (
             <p role="alert" className="text-xs text-red-700">

@@ -152,6 +152,8 @@ export const roomSummarySchema = roomSchema.extend({
   lastReadSeq: z.number().int(),
   /** An unread message mentions this user. */
   mentioned: z.boolean(),
+  /** The default room (general): everyone is in it and nobody may leave it. */
+  isDefault: z.boolean(),
 });
 export type RoomSummary = z.infer<typeof roomSummarySchema>;
 

@@ -77,9 +77,9 @@ export function describeAppendContract(driver: string, open: () => Promise<Store
         store.messages.appendIfMember(input(b.id, "refused")),
         store.messages.appendIfMember(input(a.id, "2", bob)),
         store.messages.appendIfMember(input("no-such-room", "x")),
-        store.messages.append(input("no-such-room", "y")),
-        // Not-null violation inside the append, after its seq bump.
-        store.messages.append({ ...input(a.id, "broken"), text: null as never }),
+        // Not-null violations inside the append, after its seq bump.
+        store.messages.appendIfMember({ ...input(b.id, "broken", bob), text: null as never }),
+        store.messages.appendIfMember({ ...input(a.id, "broken"), text: null as never }),
         store.messages.appendIfMember(input(a.id, "1")),
         store.messages.appendIfMember(input(b.id, "3", bob)),
         store.messages.appendIfMember(input(a.id, "4")),

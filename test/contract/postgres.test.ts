@@ -7,6 +7,7 @@ import { openPostgres, withMigrationLock } from "../../src/server/storage/postgr
 import { createStorage } from "../../src/server/storage/storage.server";
 import { adminQuery, postgresAvailable, TEST_POSTGRES_URL } from "../helpers/services";
 import { describeAppendContract } from "./append.contract";
+import { post, stored } from "./post";
 import { describeStoreContract } from "./stores.contract";
 
 const ready = await postgresAvailable();
@@ -82,14 +83,17 @@ if (ready) {
         await one.addUser(ann.id, ann.name);
         const a = await one.rooms.createRoom({ name: "a", slug: "a", createdBy: ann.id });
         const b = await one.rooms.createRoom({ name: "b", slug: "b", createdBy: ann.id });
+        for (const room of [a, b]) await one.rooms.join(room.id, ann.id);
         const results = await Promise.all(
           Array.from({ length: 200 }, (_, i) =>
-            (i % 2 ? one : two).messages.append({
-              roomId: i % 4 < 2 ? a.id : b.id,
-              author: ann,
-              clientId: `c${i}`,
-              text: `m${i}`,
-            }),
+            stored(
+              (i % 2 ? one : two).messages.appendIfMember({
+                roomId: i % 4 < 2 ? a.id : b.id,
+                author: ann,
+                clientId: `c${i}`,
+                text: `m${i}`,
+              }),
+            ),
           ),
         );
         const oneToHundred = Array.from({ length: 100 }, (_, i) => i + 1);
@@ -110,8 +114,11 @@ if (ready) {
       await withTwoInstances(async (one, two) => {
         await one.addUser(ann.id, ann.name);
         const a = await one.rooms.createRoom({ name: "a", slug: "a", createdBy: ann.id });
+        await one.rooms.join(a.id, ann.id);
         const send = (store: typeof one, clientId: string) =>
-          store.messages.append({ roomId: a.id, author: ann, clientId, text: clientId });
+          stored(
+            store.messages.appendIfMember({ roomId: a.id, author: ann, clientId, text: clientId }),
+          );
         const results = await Promise.all(
           Array.from({ length: 20 }, (_, i) => send(i % 2 ? one : two, `same-${i % 5}`)),
         );
@@ -127,7 +134,7 @@ if (ready) {
         await one.addUser(ann.id, ann.name);
         const a = await one.rooms.createRoom({ name: "a", slug: "a", createdBy: ann.id });
         for (let i = 0; i < 20; i++) {
-          const { message } = await one.messages.append({
+          const { message } = await post(one, {
             roomId: a.id,
             author: ann,
             clientId: `c${i}`,
@@ -199,7 +206,7 @@ if (ready) {
       try {
         await store.addUser(ann.id, ann.name);
         const a = await store.rooms.createRoom({ name: "a", slug: "a", createdBy: ann.id });
-        await store.messages.append({ roomId: a.id, author: ann, clientId: "1", text: "x" });
+        await post(store, { roomId: a.id, author: ann, clientId: "1", text: "x" });
         const row = await store.db
           .selectFrom("message")
           .select(["seq", "created_at", (eb) => eb.fn.countAll().as("n")])

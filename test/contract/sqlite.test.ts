@@ -8,6 +8,7 @@ import { migrateToLatest } from "../../src/server/storage/migrations.server";
 import { openSqlite, sqliteHandleOf } from "../../src/server/storage/sqlite.server";
 import { createStorage } from "../../src/server/storage/storage.server";
 import { describeAppendContract } from "./append.contract";
+import { post, stored } from "./post";
 import { describeStoreContract } from "./stores.contract";
 
 async function openStore(path: string) {
@@ -50,7 +51,7 @@ describe("sqlite driver", () => {
     const first = await openStore(path);
     await first.addUser("u", "U");
     const room = await first.rooms.createRoom({ name: "a", slug: "a", createdBy: "u" });
-    await first.messages.append({
+    await post(first, {
       roomId: room.id,
       author: { id: "u", name: "U" },
       clientId: "1",
@@ -59,7 +60,7 @@ describe("sqlite driver", () => {
     await first.close();
 
     const second = await openStore(path);
-    const next = await second.messages.append({
+    const next = await post(second, {
       roomId: room.id,
       author: { id: "u", name: "U" },
       clientId: "2",
@@ -82,12 +83,13 @@ describe("sqlite driver", () => {
     const visible = (clientId: string) =>
       other.prepare("select count(*) as n from message where client_id = ?").get(clientId)?.n;
     const author = { id: "u", name: "U" };
+    await store.rooms.join(room.id, author.id);
     // Each check runs as its append resolves, before the next batch can start.
     const seen = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        store.messages
-          .append({ roomId: room.id, author, clientId: `c${i}`, text: "x" })
-          .then(() => visible(`c${i}`)),
+        stored(
+          store.messages.appendIfMember({ roomId: room.id, author, clientId: `c${i}`, text: "x" }),
+        ).then(() => visible(`c${i}`)),
       ),
     );
     expect(seen).toEqual(Array(20).fill(1));
@@ -108,11 +110,13 @@ describe("sqlite driver", () => {
       return get(text);
     };
     const author = { id: "u", name: "U" };
-    await Promise.all(
+    await store.rooms.join(room.id, author.id);
+    const results = await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
-        store.messages.append({ roomId: room.id, author, clientId: `c${i}`, text: "x" }),
+        store.messages.appendIfMember({ roomId: room.id, author, clientId: `c${i}`, text: "x" }),
       ),
     );
+    expect(results.every((result) => result.ok)).toBe(true);
     expect(commits).toBe(1);
     expect((await store.messages.position(room.id)).lastSeq).toBe(30);
     await store.close();

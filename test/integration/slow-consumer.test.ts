@@ -45,6 +45,9 @@ it("closes a reader that stopped reading (4008) while everyone else keeps up", {
     `slow consumer closed after ${paused.socket.frames.length} frames; server RSS ${rss.toFixed(0)} MiB`,
   );
   expect(rss).toBeLessThan(400);
+  // The fan-out wrote straight to the sockets: the built server found ws's
+  // internals (src/server/ws/library-internals.server.ts).
+  expect(server.output()).not.toContain("direct socket writes are off");
   sender.socket.close();
   reader.socket.close();
 });

@@ -38,6 +38,7 @@ const summary = {
   lastSeq: 3,
   lastReadSeq: 1,
   mentioned: false,
+  isDefault: false,
 };
 const ready: ServerFrame = { type: "ready", v: 2, user: me, rooms: [summary] };
 

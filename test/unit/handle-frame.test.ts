@@ -37,10 +37,12 @@ function fakes() {
         lastSeq: 0,
         lastReadSeq: 0,
         mentioned: false,
+        isDefault: false,
       }),
     },
     messages: {
-      append: async ({
+      // The store checks membership in the append's own transaction.
+      async appendIfMember({
         roomId,
         author,
         text,
@@ -50,18 +52,12 @@ function fakes() {
         author: typeof ann;
         text: string;
         mentions?: string[];
-      }) => {
+      }) {
+        if (!kinds[roomId]) return { ok: false, reason: "not_found" };
+        if (!members[roomId]?.includes(author.id)) return { ok: false, reason: "forbidden" };
         stored.push({ text, mentions });
         const message: WireMessage = wireMessage(stored.length, { roomId, author, text });
-        return { message, duplicate: false };
-      },
-      // The store checks membership in the append's own transaction.
-      async appendIfMember(input: { roomId: string; author: typeof ann; text: string }) {
-        if (!kinds[input.roomId]) return { ok: false, reason: "not_found" };
-        if (!members[input.roomId]?.includes(input.author.id)) {
-          return { ok: false, reason: "forbidden" };
-        }
-        return { ok: true, ...(await this.append(input)) };
+        return { ok: true, message, duplicate: false };
       },
       position: async () => ({ lastSeq: 2_500, lastRev: 0 }),
       // The store reads the message's author and asks the policy: "m" is Bob's.

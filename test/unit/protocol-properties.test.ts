@@ -13,7 +13,6 @@ import {
   MAX_MESSAGE_CHARS,
   REACTIONS,
   type RoomFrame,
-  type WireMessage,
 } from "../../src/protocol/frames";
 import { wireMessage } from "../helpers/fixtures";
 
@@ -379,18 +378,15 @@ function fakes(options: { memberOf: string[]; changeOk?: boolean } = { memberOf:
       summaryOf: async (id: string) => {
         calls.push("summaryOf");
         const found = room(id);
-        return found && { ...found, lastSeq: 0, lastReadSeq: 0, mentioned: false };
+        return (
+          found && { ...found, lastSeq: 0, lastReadSeq: 0, mentioned: false, isDefault: false }
+        );
       },
     },
     messages: {
       position: async () => {
         calls.push("position");
         return { lastSeq: 0, lastRev: 0 };
-      },
-      append: async ({ roomId, text }: { roomId: string; text: string }) => {
-        write("append");
-        const message: WireMessage = wireMessage(1, { roomId, author: me, text });
-        return { message, duplicate: false };
       },
       // Membership is checked inside the store's transaction: a refusal writes nothing.
       appendIfMember: async ({ roomId, text }: { roomId: string; text: string }) => {

@@ -2,9 +2,6 @@ import type { AppendInput } from "../../ports";
 import type { WireMessage } from "../../protocol/frames";
 import { toWire } from "./message-rows.server";
 
-/** One append as a driver sees it: member-gated (a send from the socket) or not. */
-export type AppendRequest = { input: AppendInput; requireMember: boolean };
-
 /**
  * What a driver's append did. A duplicate is only named here: the store
  * reads the original (with its reactions) after the transaction, off the
@@ -16,7 +13,7 @@ export type AppendOutcome =
   | { kind: "refused"; reason: "forbidden" | "not_found" };
 
 /** A driver's append: resolves after the transaction holding it committed. */
-export type Appender = (request: AppendRequest) => Promise<AppendOutcome>;
+export type Appender = (input: AppendInput) => Promise<AppendOutcome>;
 
 /** Mentioned members other than the author, each once. */
 export function mentionedIds({ mentions = [], author }: AppendInput): string[] {
@@ -52,13 +49,10 @@ export function storedMessage(
  */
 export function explainNoBump(
   facts: { room: boolean; member: boolean; sent: boolean },
-  request: AppendRequest,
+  input: AppendInput,
 ): AppendOutcome {
-  if (request.requireMember && !facts.member) {
-    return { kind: "refused", reason: facts.room ? "forbidden" : "not_found" };
-  }
+  if (!facts.member) return { kind: "refused", reason: facts.room ? "forbidden" : "not_found" };
   if (facts.sent) return { kind: "duplicate" };
-  if (!facts.room) throw new Error(`room ${request.input.roomId} does not exist`);
   // Unreachable while messages are never deleted: the bump's conditions all hold.
-  throw new Error(`room ${request.input.roomId}: seq bump matched no row`);
+  throw new Error(`room ${input.roomId}: seq bump matched no row`);
 }

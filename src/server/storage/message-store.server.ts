@@ -77,8 +77,8 @@ export function createMessageStore(db: Kysely<Database>, now: () => number): Mes
   }
   const appender = handle ? createSqliteAppender(db, handle, now) : createPostgresAppender(db, now);
 
-  async function store(input: AppendInput, requireMember: boolean): Promise<SendResult> {
-    const outcome = await appender({ input, requireMember });
+  async function appendIfMember(input: AppendInput): Promise<SendResult> {
+    const outcome = await appender(input);
     if (outcome.kind === "refused") return { ok: false, reason: outcome.reason };
     if (outcome.kind === "stored") return { ok: true, message: outcome.message, duplicate: false };
     // A retry (or the loser of a race between two): answer the stored original.
@@ -88,14 +88,7 @@ export function createMessageStore(db: Kysely<Database>, now: () => number): Mes
   }
 
   return {
-    async append(input) {
-      const result = await store(input, false);
-      // Unreachable: only a member-gated append is refused (a missing room throws).
-      if (!result.ok) throw new Error(`room ${input.roomId}: append refused (${result.reason})`);
-      return { message: result.message, duplicate: result.duplicate };
-    },
-
-    appendIfMember: (input) => store(input, true),
+    appendIfMember,
 
     async history(roomId, { beforeSeq, limit }) {
       let query = selectMessages(db).where("message.room_id", "=", roomId);

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { type Kysely, sql } from "kysely";
+import type { AppendInput } from "../../ports";
 import {
   type Appender,
   type AppendOutcome,
@@ -19,19 +20,16 @@ import type { Database } from "./schema.server";
  * unique key, which aborts its whole statement, seq bump included.
  */
 export function createPostgresAppender(db: Kysely<Database>, now: () => number): Appender {
-  return async (request) => {
-    const { input, requireMember } = request;
+  return async (input) => {
     const { roomId, author, clientId, text } = input;
     const id = randomUUID();
     const createdAt = now();
-    const memberOnly = requireMember
-      ? sql`and exists (select 1 from room_member where room_id = ${roomId} and user_id = ${author.id})`
-      : sql``;
     try {
       const { rows } = await sql<{ seq: number }>`
         with bumped as (
           update room set last_seq = last_seq + 1
-          where id = ${roomId} ${memberOnly}
+          where id = ${roomId}
+            and exists (select 1 from room_member where room_id = ${roomId} and user_id = ${author.id})
             and not exists (select 1 from message
               where room_id = ${roomId} and author_id = ${author.id} and client_id = ${clientId})
           returning last_seq
@@ -57,16 +55,13 @@ export function createPostgresAppender(db: Kysely<Database>, now: () => number):
       if (isClientIdTaken(error)) return { kind: "duplicate" };
       throw error;
     }
-    return explain(db, request);
+    return explain(db, input);
   };
 }
 
 /** Why the bump matched nothing: no room, not a member, or the id was used. */
-async function explain(
-  db: Kysely<Database>,
-  request: Parameters<Appender>[0],
-): Promise<AppendOutcome> {
-  const { roomId, author, clientId } = request.input;
+async function explain(db: Kysely<Database>, input: AppendInput): Promise<AppendOutcome> {
+  const { roomId, author, clientId } = input;
   const { rows } = await sql<{ room: boolean; member: boolean; sent: boolean }>`
     select exists (select 1 from room where id = ${roomId}) as room,
       exists (select 1 from room_member where room_id = ${roomId} and user_id = ${author.id}) as member,
@@ -75,7 +70,7 @@ async function explain(
     db,
   );
   const facts = rows[0] ?? { room: false, member: false, sent: false };
-  return explainNoBump(facts, request);
+  return explainNoBump(facts, input);
 }
 
 /** A unique violation on (room_id, author_id, client_id): another append of this id won. */

@@ -244,6 +244,7 @@ async function summaries(
     lastSeq: Number(row.last_seq),
     lastReadSeq: Number(row.last_read_seq),
     mentioned: Boolean(row.mentioned),
+    isDefault: Number(row.is_default) === 1,
   }));
 }
 

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
+import type { AppendInput } from "../../ports";
 import {
   type Appender,
   type AppendOutcome,
-  type AppendRequest,
   explainNoBump,
   mentionedIds,
   storedMessage,
@@ -12,13 +12,11 @@ import type { Database } from "./schema.server";
 import type { SqliteHandle } from "./sqlite.server";
 
 // The seq bump is the gate: it touches the room row only when the room
-// exists, the author has not used this client id there yet and (for sends)
-// the author is a member, so a refused or repeated append writes nothing
-// and needs no savepoint. One writer per SQLite file makes the checks exact.
-const NOT_SENT =
-  "not exists (select 1 from message where room_id = ?1 and author_id = ?2 and client_id = ?3)";
-const BUMP = `update room set last_seq = last_seq + 1 where id = ?1 and ${NOT_SENT} returning last_seq`;
-const BUMP_MEMBER = `update room set last_seq = last_seq + 1 where id = ?1 and ${NOT_SENT}
+// exists, the author has not used this client id there yet and the author
+// is a member, so a refused or repeated append writes nothing and needs no
+// savepoint. One writer per SQLite file makes the checks exact.
+const BUMP = `update room set last_seq = last_seq + 1 where id = ?1
+  and not exists (select 1 from message where room_id = ?1 and author_id = ?2 and client_id = ?3)
   and exists (select 1 from room_member where room_id = ?1 and user_id = ?2) returning last_seq`;
 const INSERT = `insert into message (id, room_id, seq, author_id, client_id, text, created_at, edited_at, deleted_at, rev)
   values (?, ?, ?, ?, ?, ?, ?, null, null, 0)`;
@@ -33,7 +31,8 @@ const FACTS = `select exists (select 1 from room where id = ?1) as room,
 /** Most appends in one transaction, so one batch cannot hold the event loop for long. */
 const MAX_BATCH = 256;
 
-type Pending = AppendRequest & {
+type Pending = {
+  input: AppendInput;
   resolve(outcome: AppendOutcome): void;
   reject(error: unknown): void;
 };
@@ -63,16 +62,16 @@ export function createSqliteAppender(
 
   const run = (sql: string, ...params: (string | number)[]) => statements.get(sql).run(...params);
 
-  function applyOne({ input, requireMember }: AppendRequest): Outcome {
+  function applyOne({ input }: Pending): Outcome {
     const { roomId, author, clientId, text } = input;
-    const bumped = statements
-      .get(requireMember ? BUMP_MEMBER : BUMP)
-      .get(roomId, author.id, clientId) as { last_seq: number } | undefined;
+    const bumped = statements.get(BUMP).get(roomId, author.id, clientId) as
+      | { last_seq: number }
+      | undefined;
     if (!bumped) {
       const facts = statements.get(FACTS).get(roomId, author.id, clientId) as Facts;
       const known = { room: facts.room === 1, member: facts.member === 1, sent: facts.sent === 1 };
       try {
-        return explainNoBump(known, { input, requireMember });
+        return explainNoBump(known, input);
       } catch (error) {
         // This append wrote nothing, so the batch goes on without it.
         return { kind: "failed", error };
@@ -165,9 +164,9 @@ export function createSqliteAppender(
     setImmediate(flush);
   }
 
-  return (request) =>
+  return (input) =>
     new Promise<AppendOutcome>((resolve, reject) => {
-      queue.push({ ...request, resolve, reject });
+      queue.push({ input, resolve, reject });
       schedule();
     });
 }

@@ -156,7 +156,7 @@ async function shutdown(signal: string) {
   await ws.close(1012, "server restarting");
   await server.close(true);
   const runtime = await getRuntime().catch(() => undefined);
-  await runtime?.relay?.close();
+  await runtime?.relay.close();
   await runtime?.presence.close();
   await runtime?.storage.close();
   console.log(JSON.stringify({ level: "info", msg: "stopped", signal }));

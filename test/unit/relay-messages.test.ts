@@ -13,7 +13,6 @@ const every: RelayMessage[] = [
   { type: "attach", userId: "u1", roomId: "r1" },
   { type: "detach", userId: "u1", roomId: "r1" },
   { type: "presence", user: { id: "u1", name: "Ann" }, online: false, rooms: ["r1", "r2"] },
-  { type: "joined", userId: "u1", roomId: "r1" },
   { type: "session_revoked", token: "secret-token" },
 ];
 
@@ -51,6 +50,8 @@ describe("relay messages", () => {
   it("refuses malformed messages with a reason, never throwing", () => {
     const bad: [unknown, unknown][] = [
       ["x:1", "data"],
+      // The joined key is gone: joins travel as attach, user and room messages.
+      ["j:u1", "r1"],
       ["room", "data"],
       ["r:", "data"],
       ["a:u1", ""],

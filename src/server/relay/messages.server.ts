@@ -15,8 +15,6 @@ export type RelayMessage =
   | { type: "detach"; userId: string; roomId: string }
   /** The user came online or went offline; `rooms` are the rooms they share. */
   | { type: "presence"; user: WireUser; online: boolean; rooms: string[] }
-  /** A user joined a room through a server function (subscribe, room_added). */
-  | { type: "joined"; userId: string; roomId: string }
   /** A session was signed out: its sockets close on every instance. */
   | { type: "session_revoked"; token: string };
 
@@ -35,7 +33,6 @@ const TAG = {
   attach: "a",
   detach: "d",
   presence: "p",
-  joined: "j",
   session_revoked: "s",
 } as const satisfies Record<RelayMessageType, string>;
 
@@ -48,7 +45,6 @@ export function encodeRelay(message: RelayMessage): Wire {
       return { key: `${TAG.user}:${message.userId}`, data: message.data };
     case "attach":
     case "detach":
-    case "joined":
       return { key: `${TAG[message.type]}:${message.userId}`, data: message.roomId };
     case "presence": {
       const { user, online, rooms } = message;
@@ -83,9 +79,8 @@ export function decodeRelay(key: string, data: unknown): Decoded {
     case TAG.user:
       return needId({ type: "user", userId: id, data });
     case TAG.attach:
-    case TAG.detach:
-    case TAG.joined: {
-      const type = tag === TAG.attach ? "attach" : tag === TAG.detach ? "detach" : "joined";
+    case TAG.detach: {
+      const type = tag === TAG.attach ? "attach" : "detach";
       if (data.length === 0) return { ok: false, reason: "empty room id" };
       return needId({ type, userId: id, roomId: data });
     }
@@ -165,9 +160,6 @@ export function routeRelay(message: RelayMessage, on: RelayHandlers): void {
       return;
     case "presence":
       on.presence(message);
-      return;
-    case "joined":
-      on.joined(message);
       return;
     case "session_revoked":
       on.session_revoked(message);

@@ -1,7 +1,6 @@
 import type { Peer } from "crossws";
 import type { Hub } from "../../core/hub";
 import type { UserSockets } from "../../core/presence";
-import { encodeServerFrame } from "../../protocol/decode";
 import { PROTOCOL_VERSION } from "../../protocol/frames";
 import { decodeRelay, type RelayMessage, routeRelay } from "../relay/messages.server";
 import type { Runtime } from "../runtime.server";
@@ -20,11 +19,11 @@ type Deps = {
 };
 
 /**
- * What ties one instance's sockets to the others': server events (a room
- * joined through a server function, a sign-out) apply here and go out on the
- * relay; what other instances publish arrives here and reaches the local
- * sockets it concerns; after a relay outage every local socket is brought
- * back in step from the database.
+ * What ties one instance's sockets to the others': a sign-out (the one
+ * server event) applies here and goes out on the relay; what other
+ * instances publish arrives here, decoded and routed by type, and reaches
+ * the local sockets it concerns; after a relay outage every local socket
+ * is brought back in step from the database.
  */
 export function linkInstance(runtime: Runtime, deps: Deps) {
   const { runner, hub, online, presence, revoke } = deps;
@@ -32,15 +31,6 @@ export function linkInstance(runtime: Runtime, deps: Deps) {
   const failed = (what: string) => (error: unknown) =>
     log.error("cluster event failed", { what, error: String(error) });
   const { relayOut } = runner;
-
-  /** A user joined a room: their local sockets subscribe and every local tab learns of it. */
-  const joinedHere = async (userId: string, roomId: string) => {
-    if (!online.isOnline(userId)) return;
-    const room = await storage.rooms.summaryOf(roomId, userId);
-    if (!room) return;
-    runner.moveLocal(userId, roomId, true);
-    runner.toUser(userId, encodeServerFrame({ type: "room_added", room }));
-  };
 
   /** Users whose instance died: tell their rooms they are offline. */
   const lapsed = async (userIds: string[]) => {
@@ -105,24 +95,15 @@ export function linkInstance(runtime: Runtime, deps: Deps) {
         runner.presenceToRooms(news);
         contradict(news);
       },
-      joined: ({ userId, roomId }) => joinedHere(userId, roomId).catch(failed("joined")),
       session_revoked: ({ token }) => revoke(token),
     });
   };
 
   const stopEvents = runtime.events.on((event) => {
-    if (event.type === "signed_out") {
-      revoke(event.token);
-      // The session's sockets on other instances close too. The token is
-      // as secret as the session table all instances already share.
-      relayOut({ type: "session_revoked", token: event.token });
-      return;
-    }
-    const { userId, roomId } = event;
-    relayOut({ type: "joined", userId, roomId });
-    joinedHere(userId, roomId)
-      .then(() => runner.publishMembers(roomId))
-      .catch(failed("joined"));
+    revoke(event.token);
+    // The session's sockets on other instances close too. The token is
+    // as secret as the session table all instances already share.
+    relayOut({ type: "session_revoked", token: event.token });
   });
 
   // Give every instance time to renew its leases (a restarted Redis has

@@ -53,6 +53,21 @@ export function byTextBudget(page: WireMessage[], budget = HISTORY_FRAME_TEXT): 
   return runs;
 }
 
+/** Effects on rooms and users rather than on one socket. */
+export type FactEffect = Extract<
+  Effect,
+  { kind: "publish" | "user" | "attach" | "detach" | "members" }
+>;
+
+const FACTS: ReadonlySet<Effect["kind"]> = new Set([
+  "publish",
+  "user",
+  "attach",
+  "detach",
+  "members",
+]);
+const isFact = (effect: Effect): effect is FactEffect => FACTS.has(effect.kind);
+
 /** Performs the core's decisions on sockets and subscriptions, counting what goes out. */
 export function createEffectRunner({ hub, online, storage, metrics, relay, onlineAmong }: Deps) {
   // The relay is a fast path only (at-most-once): a lost relay frame is
@@ -225,20 +240,22 @@ export function createEffectRunner({ hub, online, storage, metrics, relay, onlin
       for (const effect of effects) await runner.one(peer, effect);
     },
 
+    /**
+     * Applies effects that concern no socket of their own (a server
+     * function's: someone joined a room), as a frame's effects are applied.
+     */
+    async apply(effects: readonly Effect[]) {
+      for (const effect of effects) {
+        if (!isFact(effect)) throw new Error(`effect "${effect.kind}" needs a socket`);
+        await runner.fact(effect);
+      }
+    },
+
     async one(peer: Peer, effect: Effect) {
       switch (effect.kind) {
         case "reply":
           runner.send(peer, effect.frame);
           return;
-        case "publish":
-          publish(effect.roomId, effect.frame, effect.exceptSelf ? peer : undefined);
-          return;
-        case "user": {
-          const data = encodeServerFrame(effect.frame);
-          runner.toUser(effect.userId, data);
-          relayOut({ type: "user", userId: effect.userId, data });
-          return;
-        }
         case "subscribe": {
           const { roomId } = effect;
           // Subscribe before reading the position: anything committed from
@@ -264,6 +281,30 @@ export function createEffectRunner({ hub, online, storage, metrics, relay, onlin
           await replay(peer, roomId, pages, more);
           return;
         }
+        default:
+          return runner.fact(
+            effect,
+            effect.kind === "publish" && effect.exceptSelf ? peer : undefined,
+          );
+      }
+    },
+
+    /**
+     * An effect on rooms and users, not on one socket; `except` is left out
+     * of a publish. Only a member list is awaited (perf: a publish stays
+     * synchronous).
+     */
+    fact(effect: FactEffect, except?: Peer): Promise<void> | undefined {
+      switch (effect.kind) {
+        case "publish":
+          publish(effect.roomId, effect.frame, except);
+          return;
+        case "user": {
+          const data = encodeServerFrame(effect.frame);
+          runner.toUser(effect.userId, data);
+          relayOut({ type: "user", userId: effect.userId, data });
+          return;
+        }
         case "attach":
         case "detach": {
           const into = effect.kind === "attach";
@@ -273,8 +314,7 @@ export function createEffectRunner({ hub, online, storage, metrics, relay, onlin
           return;
         }
         case "members":
-          await runner.publishMembers(effect.roomId);
-          return;
+          return runner.publishMembers(effect.roomId);
       }
     },
   };

@@ -12,6 +12,7 @@ import { drain } from "../src/server/drain.server";
 import { createLogger } from "../src/server/log.server";
 import { getRuntime } from "../src/server/runtime.server";
 import { releaseUpgradeRequest, responseUnderway } from "../src/server/ws/library-internals.server";
+import { disposeRealtime } from "../src/server/ws/realtime.server";
 
 const config = (() => {
   try {
@@ -155,8 +156,10 @@ async function shutdown(signal: string) {
   // 1012 "service restart" tells clients to reconnect (elsewhere) at once.
   await ws.close(1012, "server restarting");
   await server.close(true);
+  // Timers and the relay subscription stop before the connections close.
+  await disposeRealtime();
   const runtime = await getRuntime().catch(() => undefined);
-  await runtime?.relay?.close();
+  await runtime?.relay.close();
   await runtime?.presence.close();
   await runtime?.storage.close();
   console.log(JSON.stringify({ level: "info", msg: "stopped", signal }));

@@ -233,12 +233,12 @@ export interface Relay {
   close(): Promise<void>;
   /** This instance's origin id, stamped on everything it publishes. */
   readonly id: string;
-  /** False while the transport is down (readiness); absent for in-process relays. */
-  readonly connected?: boolean;
+  /** False while the transport is down or the relay is closed (readiness). */
+  readonly connected: boolean;
   /**
    * Calls `listener` each time the transport comes back after an outage,
    * when anything published meanwhile may have been lost; returns its removal.
-   * Absent for in-process relays, which never lose a frame.
+   * In-process relays never lose a frame and never call it.
    */
-  onRecovered?(listener: () => void): () => void;
+  onRecovered(listener: () => void): () => void;
 }

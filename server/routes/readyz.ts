@@ -9,7 +9,7 @@ export default defineHandler(async (event) => {
     if (isDraining()) throw new Error("shutting down");
     const runtime = await getRuntime();
     await runtime.storage.ping();
-    if (runtime.relay?.connected === false) throw new Error("the relay (Redis) is not connected");
+    if (!runtime.relay.connected) throw new Error("the relay (Redis) is not connected");
     return { ok: true };
   } catch (error) {
     event.res.status = 503;

@@ -1,8 +1,12 @@
-/** Things server functions do that live sockets must learn about. */
+/**
+ * Things server functions do that live sockets must learn about. Joins are
+ * not here: server functions apply their Effects through the realtime
+ * runner (fns/joined.server.ts). A sign-out is, because the auth handler
+ * that sees it runs whether or not the realtime side was ever built.
+ */
 export type ServerEvent =
-  | { type: "joined"; roomId: string; userId: string }
   /** A session was signed out: its sockets must close. */
-  | { type: "signed_out"; token: string };
+  { type: "signed_out"; token: string };
 
 /**
  * In-process event bus between server functions (which run outside the

@@ -11,6 +11,7 @@ import { createLogger, type Logger } from "./log.server";
 import { createMetrics, type Metrics } from "./metrics.server";
 import { createLocalPresence } from "./presence/local.server";
 import { createRedisPresence } from "./presence/redis.server";
+import { createLocalRelay } from "./relay/local.server";
 import { createRedisRelay } from "./relay/redis.server";
 import { openDatabase } from "./storage/open-database.server";
 import { createStorage } from "./storage/storage.server";
@@ -25,8 +26,8 @@ export type Runtime = {
   storage: Storage;
   events: EventBus;
   metrics: Metrics;
-  /** Cross-instance fan-out, present when REDIS_URL is set. */
-  relay?: Relay;
+  /** Cross-instance fan-out: over Redis when REDIS_URL is set, else in-process (no one to tell). */
+  relay: Relay;
   /** Who is online on any instance: in Redis with REDIS_URL, else in this process. */
   presence: PresenceLeases;
   /** Per-user limits on server functions and socket actions (this process's counters). */
@@ -82,7 +83,7 @@ export async function composeRuntime(config: Config): Promise<Runtime> {
         url: config.redisUrl,
         onError: (error) => log.warn("relay trouble", { error: String(error) }),
       })
-    : undefined;
+    : createLocalRelay();
   const presence = config.redisUrl
     ? createRedisPresence({
         url: config.redisUrl,

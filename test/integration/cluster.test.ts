@@ -14,6 +14,7 @@ import {
   type WireMessage,
 } from "../helpers/integration-extra";
 import type { RunningServer } from "../helpers/server";
+import { callServerFn } from "../helpers/server-fns";
 import {
   postgresAvailable,
   redisAvailable,
@@ -245,6 +246,27 @@ describe.runIf(ready)("a cluster of instances (PostgreSQL + Redis)", () => {
     await finn.socket.next(
       (f) => f.type === "message" && (f.message as WireMessage).id === sent.id,
     );
+  });
+
+  it("a DM opened through a server function on one instance reaches both people on another", async () => {
+    const gus = track(await joinAs(two.url));
+    const hal = track(await joinAs(two.url));
+    const opened = await callServerFn<{ ok: boolean; slug: string }>(
+      one.url,
+      "openDmFn",
+      { userId: hal.userId },
+      { cookie: gus.cookie },
+    );
+    expect(opened.ok && opened.result.ok).toBe(true);
+    const [{ id: room }] = await query("select id from room where kind = 'dm' and slug = $1", [
+      opened.ok ? opened.result.slug : "",
+    ]);
+    const isAdded = (f: Frame) => f.type === "room_added" && (f.room as { id: string }).id === room;
+    await gus.socket.next(isAdded);
+    await hal.socket.next(isAdded);
+    // Their sockets on `two` are in the room's topic: a message arrives live.
+    const sent = await sendAndAck(gus.socket, room, "hello hal");
+    await hal.socket.next((f) => f.type === "message" && (f.message as WireMessage).id === sent.id);
   });
 
   it("read markers and unread counts agree across instances", async () => {

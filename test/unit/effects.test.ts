@@ -8,6 +8,7 @@ import { UserSockets } from "../../src/core/presence";
 import type { Storage } from "../../src/ports";
 import type { WireMessage } from "../../src/protocol/frames";
 import { createMetrics } from "../../src/server/metrics.server";
+import { createLocalRelay } from "../../src/server/relay/local.server";
 import {
   byTextBudget,
   createEffectRunner,
@@ -54,6 +55,7 @@ function setup(messages: WireMessage[] = []) {
     online,
     storage,
     metrics: createMetrics(),
+    relay: createLocalRelay(),
     onlineAmong: async () => new Set(),
   });
   const add = (userId: string) => {

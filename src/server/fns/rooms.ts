@@ -7,6 +7,7 @@ import { checkRoomName, privateSlug } from "../../core/rooms";
 import { isRoomLookalike, isRoomTaken } from "../../ports";
 import type { RoomSummary } from "../../protocol/frames";
 import { requireUser } from "./auth-guard.server";
+import { applyJoined } from "./joined.server";
 import { refusal, requireWithin } from "./limit-guard.server";
 
 /** Messages a room page renders on the server before going live. */
@@ -46,7 +47,7 @@ export const createRoomFn = createServerFn({ method: "POST" })
         kind,
       });
       await runtime.storage.rooms.join(room.id, user.id);
-      runtime.events.emit({ type: "joined", roomId: room.id, userId: user.id });
+      await applyJoined(runtime, room.id, [user.id]);
       return { ok: true as const, room };
     } catch (error) {
       if (isRoomLookalike(error)) {
@@ -100,7 +101,7 @@ export const openRoomFn = createServerFn({ method: "GET" })
         return { found: true as const, joined: false as const, user, room };
       }
       await rooms.join(room.id, user.id);
-      runtime.events.emit({ type: "joined", roomId: room.id, userId: user.id });
+      await applyJoined(runtime, room.id, [user.id]);
     }
     const summaries = await rooms.summariesOf(user.id);
     const visible = await rooms.listVisible(user.id);
@@ -141,7 +142,7 @@ export const joinRoomFn = createServerFn({ method: "POST" })
     }
     if (!member) {
       await rooms.join(room.id, user.id);
-      runtime.events.emit({ type: "joined", roomId: room.id, userId: user.id });
+      await applyJoined(runtime, room.id, [user.id]);
     }
     return { ok: true as const, slug: room.slug };
   });
@@ -198,9 +199,7 @@ export const openDmFn = createServerFn({ method: "POST" })
     }
     const room = await rooms.openDm(user, other);
     // Both people's open tabs start receiving the DM at once.
-    for (const userId of [user.id, other.id]) {
-      runtime.events.emit({ type: "joined", roomId: room.id, userId });
-    }
+    await applyJoined(runtime, room.id, [user.id, other.id]);
     return { ok: true as const, slug: room.slug };
   });
 

@@ -26,14 +26,16 @@ export function createLocalRelayGroup(): LocalRelayGroup {
 }
 
 /**
- * The in-process relay. Alone (the default) it has no one to deliver to,
- * which is all a single instance needs; relays sharing a group deliver to
- * each other, which lets the relay contract run without Redis. Payloads
- * travel as the same JSON envelope as on Redis.
+ * The in-process relay. Alone (the default, no group given) it has no one
+ * to deliver to, which is all a single instance needs, so a publish costs
+ * nothing; relays sharing a group deliver to each other, which lets the
+ * relay contract run without Redis. Payloads travel as the same JSON
+ * envelope as on Redis.
  */
 export function createLocalRelay(
   options: { group?: LocalRelayGroup; onError?: (error: unknown) => void } = {},
 ): Relay {
+  const alone = options.group === undefined;
   const group = options.group ?? createLocalRelayGroup();
   const id = randomUUID();
   const handlers: ((roomId: string, data: string, origin: string) => void)[] = [];
@@ -47,11 +49,19 @@ export function createLocalRelay(
     id,
     async publish(roomId, data) {
       if (closed) throw new Error("relay closed");
+      if (alone) return;
       group.broadcast(encodeEnvelope({ origin: id, roomId, data }));
     },
     async subscribe(onMessage) {
       if (closed) throw new Error("relay closed");
       handlers.push(onMessage);
+    },
+    get connected() {
+      return !closed;
+    },
+    onRecovered() {
+      // Nothing in memory is ever lost, so there is never a recovery.
+      return () => {};
     },
     async close() {
       closed = true;

@@ -6,10 +6,8 @@ import { deliverEnvelope, encodeEnvelope } from "./envelope.server";
 /** The default channel: one per deployment (every instance of it shares the Redis). */
 export const DEFAULT_RELAY_CHANNEL = "parley:rooms";
 
-export type RedisRelay = Relay & {
-  /** Both connections are up (and subscribed, once subscribe was called): for readiness checks. */
-  readonly connected: boolean;
-};
+/** Connected: both connections are up (and subscribed, once subscribe was called). */
+export type RedisRelay = Relay;
 
 export type RedisRelayOptions = {
   url: string;

@@ -1,11 +1,13 @@
 import type { Peer } from "crossws";
 import type { Hub } from "../../core/hub";
 import type { UserSockets } from "../../core/presence";
-import { encodeServerFrame } from "../../protocol/decode";
-import { PROTOCOL_VERSION, type WireUser } from "../../protocol/frames";
+import { PROTOCOL_VERSION } from "../../protocol/frames";
+import { decodeRelay, type RelayMessage, routeRelay } from "../relay/messages.server";
 import type { Runtime } from "../runtime.server";
-import { type EffectRunner, parsePresenceNews, relayKey } from "./effects.server";
+import type { EffectRunner } from "./effects.server";
 import type { PresenceTracker } from "./presence.server";
+
+type Presence = Extract<RelayMessage, { type: "presence" }>;
 
 type Deps = {
   runner: EffectRunner;
@@ -16,18 +18,12 @@ type Deps = {
   revoke: (token: string) => void;
 };
 
-/** Relay keys of server events (the room and user keys are the effect runner's). */
-const JOINED = "j:";
-const SIGNED_OUT = "s:";
-/** How an encoded presence frame starts (JSON.stringify keeps `type` first). */
-const PRESENCE_FRAME = '{"type":"presence"';
-
 /**
- * What ties one instance's sockets to the others': server events (a room
- * joined through a server function, a sign-out) apply here and go out on the
- * relay; what other instances publish arrives here and reaches the local
- * sockets it concerns; after a relay outage every local socket is brought
- * back in step from the database.
+ * What ties one instance's sockets to the others': a sign-out (the one
+ * server event) applies here and goes out on the relay; what other
+ * instances publish arrives here, decoded and routed by type, and reaches
+ * the local sockets it concerns; after a relay outage every local socket
+ * is brought back in step from the database.
  */
 export function linkInstance(runtime: Runtime, deps: Deps) {
   const { runner, hub, online, presence, revoke } = deps;
@@ -35,15 +31,6 @@ export function linkInstance(runtime: Runtime, deps: Deps) {
   const failed = (what: string) => (error: unknown) =>
     log.error("cluster event failed", { what, error: String(error) });
   const { relayOut } = runner;
-
-  /** A user joined a room: their local sockets subscribe and every local tab learns of it. */
-  const joinedHere = async (userId: string, roomId: string) => {
-    if (!online.isOnline(userId)) return;
-    const room = await storage.rooms.summaryOf(roomId, userId);
-    if (!room) return;
-    runner.moveLocal(userId, roomId, true);
-    runner.toUser(userId, encodeServerFrame({ type: "room_added", room }));
-  };
 
   /** Users whose instance died: tell their rooms they are offline. */
   const lapsed = async (userIds: string[]) => {
@@ -86,53 +73,37 @@ export function linkInstance(runtime: Runtime, deps: Deps) {
    * of this instance's leases while it was frozen) can overtake the truth.
    * An instance that still has sockets of the user answers it with "online".
    */
-  const contradict = (user: WireUser | undefined, isOnline: unknown, rooms: string[]) => {
-    if (isOnline !== false || !user || !online.isOnline(user.id)) return;
+  const contradict = ({ user, online: isOnline, rooms }: Presence) => {
+    if (isOnline || !online.isOnline(user.id)) return;
     void presence.arrived(user.id);
     runner.announceUser(user, rooms, true);
   };
-  /** A per-room presence frame (an instance of an older version sends these). */
-  const contradictFrame = (roomId: string, data: string) => {
-    let frame: { user?: WireUser; online?: boolean };
-    try {
-      frame = JSON.parse(data);
-    } catch {
+
+  /** Routes a message another instance published (a malformed one is logged and dropped). */
+  const receive = (key: string, data: string) => {
+    const decoded = decodeRelay(key, data);
+    if (!decoded.ok) {
+      log.warn("relay message dropped", { reason: decoded.reason, key: key.slice(0, 64) });
       return;
     }
-    contradict(frame.user, frame.online, [roomId]);
-  };
-
-  /** Routes a frame another instance published. */
-  const receive = (key: string, data: string) => {
-    if (key.startsWith(relayKey.attach(""))) runner.moveLocal(key.slice(2), data, true);
-    else if (key.startsWith(relayKey.detach(""))) runner.moveLocal(key.slice(2), data, false);
-    else if (key.startsWith(JOINED)) joinedHere(key.slice(2), data).catch(failed("joined"));
-    else if (key.startsWith(SIGNED_OUT)) revoke(data);
-    else {
-      runner.fromRelay(key, data);
-      if (key.startsWith(relayKey.presence(""))) {
-        const news = parsePresenceNews(data);
-        if (news) contradict(news.user, news.online, news.rooms);
-        return;
-      }
-      const isRoom = key.startsWith(relayKey.room(""));
-      if (isRoom && data.startsWith(PRESENCE_FRAME)) contradictFrame(key.slice(2), data);
-    }
+    routeRelay(decoded.message, {
+      room: ({ roomId, data }) => runner.roomFromRelay(roomId, data),
+      user: ({ userId, data }) => runner.toUser(userId, data),
+      attach: ({ userId, roomId }) => runner.moveLocal(userId, roomId, true),
+      detach: ({ userId, roomId }) => runner.moveLocal(userId, roomId, false),
+      presence: (news) => {
+        runner.presenceToRooms(news);
+        contradict(news);
+      },
+      session_revoked: ({ token }) => revoke(token),
+    });
   };
 
   const stopEvents = runtime.events.on((event) => {
-    if (event.type === "signed_out") {
-      revoke(event.token);
-      // The session's sockets on other instances close too. The token is
-      // as secret as the session table all instances already share.
-      relayOut(SIGNED_OUT, event.token);
-      return;
-    }
-    const { userId, roomId } = event;
-    relayOut(`${JOINED}${userId}`, roomId);
-    joinedHere(userId, roomId)
-      .then(() => runner.publishMembers(roomId))
-      .catch(failed("joined"));
+    revoke(event.token);
+    // The session's sockets on other instances close too. The token is
+    // as secret as the session table all instances already share.
+    relayOut({ type: "session_revoked", token: event.token });
   });
 
   // Give every instance time to renew its leases (a restarted Redis has
@@ -146,7 +117,7 @@ export function linkInstance(runtime: Runtime, deps: Deps) {
       resync().catch(failed("resync"));
     }, resyncDelayMs);
   };
-  const stopRecovery = relay?.onRecovered?.(scheduleResync);
+  const stopRecovery = relay.onRecovered(scheduleResync);
 
   // An instance started while Redis is down must not stay deaf once it is
   // back: keep trying, then bring the sockets that connected meanwhile in step.
@@ -154,7 +125,7 @@ export function linkInstance(runtime: Runtime, deps: Deps) {
   let retry: ReturnType<typeof setTimeout> | undefined;
   const subscribe = (attempt: number) => {
     relay
-      ?.subscribe(receive)
+      .subscribe(receive)
       .then(() => {
         if (attempt > 0) {
           log.info("relay subscribed", { attempts: attempt + 1 });
@@ -175,7 +146,7 @@ export function linkInstance(runtime: Runtime, deps: Deps) {
     stop() {
       stopped = true;
       stopEvents();
-      stopRecovery?.();
+      stopRecovery();
       clearTimeout(pending);
       clearTimeout(retry);
     },

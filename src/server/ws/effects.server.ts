@@ -7,6 +7,11 @@ import type { Relay, Storage } from "../../ports";
 import { encodeServerFrame } from "../../protocol/decode";
 import type { ServerFrame, WireMember, WireMessage, WireUser } from "../../protocol/frames";
 import type { Metrics } from "../metrics.server";
+import { encodeRelay, type RelayMessage } from "../relay/messages.server";
+
+/** What the relay carries for a presence change: who, which way, and the user's rooms. */
+type PresenceNews = Extract<RelayMessage, { type: "presence" }>;
+
 import { frameWriter } from "./frame-writer.server";
 
 type Deps = {
@@ -15,7 +20,7 @@ type Deps = {
   storage: Storage;
   metrics: Metrics;
   /** Other instances' sockets: room events and per-user frames go there too. */
-  relay?: Relay;
+  relay: Relay;
   /** Which of these users are online on any instance (presence leases). */
   onlineAmong: (userIds: readonly string[]) => Promise<Set<string>>;
 };
@@ -48,44 +53,29 @@ export function byTextBudget(page: WireMessage[], budget = HISTORY_FRAME_TEXT): 
   return runs;
 }
 
-/**
- * Relay keys: a room's topic, one user's sockets (read markers, room
- * changes), and membership changes that move a user's sockets in or out of
- * a room's topic on every instance.
- */
-export const relayKey = {
-  room: (roomId: string) => `r:${roomId}`,
-  user: (userId: string) => `u:${userId}`,
-  attach: (userId: string) => `a:${userId}`,
-  detach: (userId: string) => `d:${userId}`,
-  /** A user's presence changed: the data is a PresenceNews (JSON). */
-  presence: (userId: string) => `p:${userId}`,
-};
+/** Effects on rooms and users rather than on one socket. */
+export type FactEffect = Extract<
+  Effect,
+  { kind: "publish" | "user" | "attach" | "detach" | "members" }
+>;
 
-/** What the relay carries for a presence change: who, which way, and the user's rooms. */
-export type PresenceNews = { user: WireUser; online: boolean; rooms: string[] };
-
-/** Reads a relayed PresenceNews; undefined for anything malformed. */
-export function parsePresenceNews(data: string): PresenceNews | undefined {
-  try {
-    const news = JSON.parse(data) as Partial<PresenceNews>;
-    const { user, online, rooms } = news;
-    if (typeof user?.id !== "string" || typeof user.name !== "string") return undefined;
-    if (typeof online !== "boolean" || !Array.isArray(rooms)) return undefined;
-    if (!rooms.every((room) => typeof room === "string")) return undefined;
-    return { user: { id: user.id, name: user.name }, online, rooms };
-  } catch {
-    return undefined;
-  }
-}
+const FACTS: ReadonlySet<Effect["kind"]> = new Set([
+  "publish",
+  "user",
+  "attach",
+  "detach",
+  "members",
+]);
+const isFact = (effect: Effect): effect is FactEffect => FACTS.has(effect.kind);
 
 /** Performs the core's decisions on sockets and subscriptions, counting what goes out. */
 export function createEffectRunner({ hub, online, storage, metrics, relay, onlineAmong }: Deps) {
   // The relay is a fast path only (at-most-once): a lost relay frame is
   // recovered by seq from the database, so a failed publish is just logged
   // by the relay and never blocks the sender.
-  const relayOut = (key: string, data: string) => {
-    relay?.publish(key, data).catch(() => {});
+  const relayOut = (message: RelayMessage) => {
+    const { key, data } = encodeRelay(message);
+    relay.publish(key, data).catch(() => {});
   };
 
   const membersOf = async (roomId: string): Promise<WireMember[]> => {
@@ -99,7 +89,7 @@ export function createEffectRunner({ hub, online, storage, metrics, relay, onlin
     const started = performance.now();
     const data = encodeServerFrame(frame);
     const count = hub.publish(roomId, data, except);
-    relayOut(relayKey.room(roomId), data);
+    relayOut({ type: "room", roomId, data });
     metrics.fanout.observe((performance.now() - started) / 1000);
     metrics.framesOut.inc({ type: frame.type }, count);
   };
@@ -198,15 +188,9 @@ export function createEffectRunner({ hub, online, storage, metrics, relay, onlin
       metrics.framesOut.inc({ type: "user" }, count);
     },
 
-    /** Delivers a frame another instance published to the local sockets it concerns. */
-    fromRelay(key: string, data: string) {
-      if (key.startsWith("r:"))
-        metrics.framesOut.inc({ type: "relayed" }, hub.publish(key.slice(2), data));
-      else if (key.startsWith("u:")) runner.toUser(key.slice(2), data);
-      else if (key.startsWith("p:")) {
-        const news = parsePresenceNews(data);
-        if (news) runner.presenceToRooms(news);
-      }
+    /** Delivers a room event another instance published to the local sockets in the room. */
+    roomFromRelay(roomId: string, data: string) {
+      metrics.framesOut.inc({ type: "relayed" }, hub.publish(roomId, data));
     },
 
     /**
@@ -229,11 +213,11 @@ export function createEffectRunner({ hub, online, storage, metrics, relay, onlin
       const rooms = [...roomIds];
       if (rooms.length === 0) return;
       runner.presenceToRooms({ user, online: isOnline, rooms }, except);
-      relayOut(relayKey.presence(user.id), JSON.stringify({ user, online: isOnline, rooms }));
+      relayOut({ type: "presence", user, online: isOnline, rooms });
     },
 
     /** Writes a presence change once to each local socket in any of its rooms. */
-    presenceToRooms(news: PresenceNews, except?: Peer) {
+    presenceToRooms(news: Omit<PresenceNews, "type">, except?: Peer) {
       const data = encodeServerFrame({ type: "presence", user: news.user, online: news.online });
       const count = hub.publishToRooms(news.rooms, data, except);
       metrics.framesOut.inc({ type: "presence" }, count);
@@ -256,20 +240,22 @@ export function createEffectRunner({ hub, online, storage, metrics, relay, onlin
       for (const effect of effects) await runner.one(peer, effect);
     },
 
+    /**
+     * Applies effects that concern no socket of their own (a server
+     * function's: someone joined a room), as a frame's effects are applied.
+     */
+    async apply(effects: readonly Effect[]) {
+      for (const effect of effects) {
+        if (!isFact(effect)) throw new Error(`effect "${effect.kind}" needs a socket`);
+        await runner.fact(effect);
+      }
+    },
+
     async one(peer: Peer, effect: Effect) {
       switch (effect.kind) {
         case "reply":
           runner.send(peer, effect.frame);
           return;
-        case "publish":
-          publish(effect.roomId, effect.frame, effect.exceptSelf ? peer : undefined);
-          return;
-        case "user": {
-          const data = encodeServerFrame(effect.frame);
-          runner.toUser(effect.userId, data);
-          relayOut(relayKey.user(effect.userId), data);
-          return;
-        }
         case "subscribe": {
           const { roomId } = effect;
           // Subscribe before reading the position: anything committed from
@@ -295,17 +281,40 @@ export function createEffectRunner({ hub, online, storage, metrics, relay, onlin
           await replay(peer, roomId, pages, more);
           return;
         }
+        default:
+          return runner.fact(
+            effect,
+            effect.kind === "publish" && effect.exceptSelf ? peer : undefined,
+          );
+      }
+    },
+
+    /**
+     * An effect on rooms and users, not on one socket; `except` is left out
+     * of a publish. Only a member list is awaited (perf: a publish stays
+     * synchronous).
+     */
+    fact(effect: FactEffect, except?: Peer): Promise<void> | undefined {
+      switch (effect.kind) {
+        case "publish":
+          publish(effect.roomId, effect.frame, except);
+          return;
+        case "user": {
+          const data = encodeServerFrame(effect.frame);
+          runner.toUser(effect.userId, data);
+          relayOut({ type: "user", userId: effect.userId, data });
+          return;
+        }
         case "attach":
         case "detach": {
           const into = effect.kind === "attach";
           runner.moveLocal(effect.userId, effect.roomId, into);
-          const key = into ? relayKey.attach : relayKey.detach;
-          relayOut(key(effect.userId), effect.roomId);
+          const { userId, roomId } = effect;
+          relayOut({ type: into ? "attach" : "detach", userId, roomId });
           return;
         }
         case "members":
-          await runner.publishMembers(effect.roomId);
-          return;
+          return runner.publishMembers(effect.roomId);
       }
     },
   };

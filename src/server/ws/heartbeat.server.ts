@@ -38,5 +38,11 @@ export function startHeartbeat(intervalMs?: number) {
       if (lastSeen.has(peer)) lastSeen.set(peer, Date.now());
     },
     untrack: (peer: Peer) => lastSeen.delete(peer),
+    /** Stops pinging and forgets every peer. */
+    stop: () => {
+      clearInterval(timer);
+      timer = undefined;
+      lastSeen.clear();
+    },
   };
 }

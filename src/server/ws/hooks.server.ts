@@ -3,45 +3,24 @@ import type { Socket } from "node:net";
 import { Duplex } from "node:stream";
 import type { Hooks, Peer } from "crossws";
 import { handleFrame } from "../../core/handle-frame";
-import { Hub, SLOW_CONSUMER_BYTES } from "../../core/hub";
-import { UserSockets } from "../../core/presence";
 import { frameCost } from "../../core/rate-limit";
 import { decodeClientFrame, pickRef } from "../../protocol/decode";
 import { MAX_FRAME_BYTES, PROTOCOL_VERSION } from "../../protocol/frames";
 import { sessionOf } from "../auth/auth.server";
 import { isDraining, onDrain } from "../drain.server";
 import type { Runtime } from "../runtime.server";
-import { clientIp, createAdmission } from "./admission.server";
+import { clientIp } from "./admission.server";
 import { createSendOrder, stampAnswer } from "./answers.server";
-import { linkInstance } from "./cluster.server";
-import { createEffectRunner, type EffectRunner } from "./effects.server";
-import { frameWriter } from "./frame-writer.server";
-import { startHeartbeat } from "./heartbeat.server";
 import { isOriginAllowed, ownOrigin } from "./origin";
-import { createPresenceTracker, type PresenceTracker } from "./presence.server";
-import { createSessionWatch, sessionsOf } from "./sessions.server";
+import type { Realtime } from "./realtime.server";
 import "./context";
 
 /** The crossws hooks behind /_ws: auth at upgrade, rooms as topics, frames to the core. */
-export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hooks> {
-  let metrics: Runtime["metrics"] | undefined;
-  const hub = new Hub<Peer>(
-    (peer) => {
-      metrics?.slowConsumers.inc();
-      peer.close(4008, "slow consumer");
-    },
-    SLOW_CONSUMER_BYTES,
-    frameWriter, // perf: one pre-built frame per room event, written to each socket
-  );
-  const online = new UserSockets<Peer>();
-  const heartbeat = startHeartbeat();
-  const sessions = createSessionWatch(
-    (peer, code, reason) => peer.close(code, reason),
-    sessionsOf(getRuntime),
-  );
-  let admission: ReturnType<typeof createAdmission> | undefined;
-  let runner: EffectRunner | undefined;
-  let presence: PresenceTracker | undefined;
+export function createChatHooks(getRealtime: () => Promise<Realtime>): Partial<Hooks> {
+  const getRuntime = () => getRealtime().then((realtime) => realtime.runtime);
+  // Set once the realtime side is built (the runtime is async): until then
+  // a frame is admitted when its turn comes (see handleText).
+  let built: Realtime | undefined;
   // Frames of one socket are handled one after another, so acks and
   // broadcasts keep the order in which the client sent.
   const queues = new WeakMap<Peer, Promise<void>>();
@@ -56,36 +35,10 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
     while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
   });
 
-  // Built on first use: the runtime (config, storage, metrics) is async.
   const setup = async () => {
-    const runtime = await getRuntime();
-    admission ??= createAdmission(runtime.config.limits);
-    heartbeat.start(runtime.config.heartbeatMs);
-    metrics ??= runtime.metrics;
-    if (!runner || !presence) {
-      const { storage, metrics, relay, log, config } = runtime;
-      let link: ReturnType<typeof linkInstance> | undefined;
-      const tracker = createPresenceTracker({
-        online,
-        leases: runtime.presence,
-        ttlMs: config.presenceTtlMs,
-        log,
-        onLapsed: (userIds) => link?.lapsed(userIds),
-      });
-      const onlineAmong = tracker.onlineAmong;
-      const created = createEffectRunner({ hub, online, storage, metrics, relay, onlineAmong });
-      link = linkInstance(runtime, {
-        runner: created,
-        hub,
-        online,
-        presence: tracker,
-        revoke: sessions.revoke,
-      });
-      tracker.start();
-      runner = created;
-      presence = tracker;
-    }
-    return { runtime, admission, runner, presence };
+    const realtime = await getRealtime();
+    built = realtime;
+    return realtime;
   };
   const refuse = (
     runtime: Runtime,
@@ -121,7 +74,7 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
   function admit(
     peer: Peer,
     raw: string,
-    gate: NonNullable<typeof admission>,
+    gate: Realtime["admission"],
     counters: Runtime["metrics"],
   ): Admitted {
     const decoded = decodeClientFrame(raw);
@@ -271,7 +224,7 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
     },
 
     async open(peer) {
-      const { runtime, runner, presence } = await setup();
+      const { runtime, runner, presence, hub, online, heartbeat, sessions } = await setup();
       const { storage, log } = runtime;
       const { user, session } = peer.context;
       runtime.metrics.connections.inc({}, 1);
@@ -304,7 +257,7 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
       if (typeof raw !== "string") {
         // The protocol is JSON text; a binary frame is refused, never parsed.
         const message = "binary frames are not supported";
-        runner?.send(peer, { type: "error", code: "bad_frame", message });
+        built?.runner.send(peer, { type: "error", code: "bad_frame", message });
         return;
       }
       if (Buffer.byteLength(raw) > MAX_FRAME_BYTES) {
@@ -314,7 +267,7 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
         return;
       }
       // Admitted on arrival (see admit); only the decision waits in the queue.
-      const admitted = admission && metrics ? admit(peer, raw, admission, metrics) : undefined;
+      const admitted = built ? admit(peer, raw, built.admission, built.runtime.metrics) : undefined;
       if (admitted?.kind === "close") {
         peer.close(1008, "rate limit exceeded");
         return;
@@ -337,7 +290,7 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
           if (answer.answered) return;
           // Rare path: the frame is read again for its ref and clientId.
           const { ref, clientId } = refAndClientId(raw);
-          runner?.send(peer, { type: "error", code: "internal", message, clientId, ref });
+          built?.runner.send(peer, { type: "error", code: "internal", message, clientId, ref });
         });
       queues.set(peer, next);
       inFlight.add(next);
@@ -347,13 +300,13 @@ export function createChatHooks(getRuntime: () => Promise<Runtime>): Partial<Hoo
 
     pong(peer) {
       // Browsers answer our pings by themselves; this is the only liveness.
-      heartbeat.alive(peer);
+      built?.heartbeat.alive(peer);
     },
 
     async close(peer, details) {
       closed.add(peer);
-      heartbeat.untrack(peer);
-      const { runtime, runner, presence } = await setup();
+      built?.heartbeat.untrack(peer);
+      const { runtime, runner, presence, hub, online, sessions } = await setup();
       const { user, session } = peer.context;
       if (!user) return;
       runtime.metrics.connections.inc({}, -1);

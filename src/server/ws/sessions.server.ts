@@ -37,6 +37,7 @@ export function createSessionWatch(
   const byToken = new Map<string, { peers: Set<Peer>; expiresAt: number }>();
   let sweeper: ReturnType<typeof setInterval> | "starting" | undefined;
   let checking = false;
+  let stopped = false;
 
   const closeAll = (token: string, reason: string) => {
     for (const peer of byToken.get(token)?.peers ?? []) closePeer(peer, 4001, reason);
@@ -65,6 +66,7 @@ export function createSessionWatch(
   };
 
   const startSweeper = (ms: number) => {
+    if (stopped) return;
     const timer = setInterval(sweep, ms);
     timer.unref?.();
     sweeper = timer;
@@ -81,7 +83,7 @@ export function createSessionWatch(
       // A refreshed session's later expiry wins (every socket on it shares it).
       session.expiresAt = Math.max(session.expiresAt, expiresAt);
       if (expiresAt <= Date.now()) queueMicrotask(() => closePeer(peer, 4001, "session expired"));
-      if (!sweeper) {
+      if (!sweeper && !stopped) {
         if (typeof sweepMs === "number") startSweeper(sweepMs);
         else {
           sweeper = "starting";
@@ -97,6 +99,12 @@ export function createSessionWatch(
     /** Closes every socket of a signed-out (or revoked) session. */
     revoke(token: string) {
       closeAll(token, "signed out");
+    },
+    /** Stops the sweeper (for good: a stopped watch starts no timer). */
+    stop() {
+      stopped = true;
+      if (sweeper !== "starting") clearInterval(sweeper);
+      sweeper = undefined;
     },
     /** One sweep now (tests): expiries, then the session rows. */
     sweepNow: async () => {

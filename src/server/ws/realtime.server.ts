@@ -1,0 +1,103 @@
+import type { Peer } from "crossws";
+import { Hub, SLOW_CONSUMER_BYTES } from "../../core/hub";
+import { UserSockets } from "../../core/presence";
+import { liveSessionTokens } from "../auth/auth.server";
+import { getRuntime, type Runtime } from "../runtime.server";
+import { createAdmission } from "./admission.server";
+import { linkInstance } from "./cluster.server";
+import { createEffectRunner } from "./effects.server";
+import { frameWriter } from "./frame-writer.server";
+import { startHeartbeat } from "./heartbeat.server";
+import { createPresenceTracker } from "./presence.server";
+import { createSessionWatch } from "./sessions.server";
+
+/**
+ * The realtime side of one process, built in one place from the runtime:
+ * the rooms' topics (hub), each user's sockets, the effect runner, the
+ * presence tracker, the link to the other instances, the heartbeat and the
+ * session watch. `dispose()` stops every timer and subscription it started.
+ */
+export function createRealtime(runtime: Runtime) {
+  const { config, storage, metrics, relay, log, auth } = runtime;
+  const hub = new Hub<Peer>(
+    (peer) => {
+      metrics.slowConsumers.inc();
+      peer.close(4008, "slow consumer");
+    },
+    SLOW_CONSUMER_BYTES,
+    frameWriter, // perf: one pre-built frame per room event, written to each socket
+  );
+  const online = new UserSockets<Peer>();
+  const heartbeat = startHeartbeat(config.heartbeatMs);
+  const sessions = createSessionWatch((peer, code, reason) => peer.close(code, reason), {
+    sweepMs: config.sessionSweepMs,
+    liveTokens: (tokens) => liveSessionTokens(auth, tokens),
+  });
+  const admission = createAdmission(config.limits);
+  // The tracker reports lapsed users to the link, which needs the runner,
+  // which needs the tracker's view of who is online: the link is read late.
+  const link: { current?: ReturnType<typeof linkInstance> } = {};
+  const presence = createPresenceTracker({
+    online,
+    leases: runtime.presence,
+    ttlMs: config.presenceTtlMs,
+    log,
+    onLapsed: (userIds) => link.current?.lapsed(userIds),
+  });
+  const runner = createEffectRunner({
+    hub,
+    online,
+    storage,
+    metrics,
+    relay,
+    onlineAmong: presence.onlineAmong,
+  });
+  link.current = linkInstance(runtime, { runner, hub, online, presence, revoke: sessions.revoke });
+  presence.start();
+
+  let disposed = false;
+  return {
+    runtime,
+    hub,
+    online,
+    heartbeat,
+    sessions,
+    admission,
+    presence,
+    runner,
+    /** Stops the heartbeat, the session sweeper, the presence ticks and the relay link. */
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      heartbeat.stop();
+      sessions.stop();
+      presence.stop();
+      link.current?.stop();
+    },
+  };
+}
+
+export type Realtime = ReturnType<typeof createRealtime>;
+
+// One per process, like the runtime: the ws route and the server functions
+// are bundled apart, so a module-level value could exist twice.
+const key = Symbol.for("parley.realtime");
+type Holder = { [key]?: Promise<Realtime> };
+
+/** The process's realtime side, built on first use from the runtime. */
+export function getRealtime(): Promise<Realtime> {
+  const holder = globalThis as Holder;
+  holder[key] ??= getRuntime()
+    .then(createRealtime)
+    .catch((error) => {
+      holder[key] = undefined;
+      throw error;
+    });
+  return holder[key];
+}
+
+/** Disposes the realtime side if it was built (on shutdown; it stays disposed). */
+export async function disposeRealtime(): Promise<void> {
+  const built = (globalThis as Holder)[key];
+  (await built?.catch(() => undefined))?.dispose();
+}

@@ -1,4 +1,5 @@
 import type { RoomFrame, WireUser } from "../../protocol/frames";
+import { joinedEffects } from "../joined";
 import { mayInvite, mayInvitePerson, type Refusal } from "../policy";
 import { type Effect, type FrameDeps, refusalReply, roomFacts } from "./shared";
 
@@ -72,11 +73,5 @@ export async function invite(
     ];
   }
   await deps.rooms.join(roomId, person.id);
-  const summary = await deps.rooms.summaryOf(roomId, person.id);
-  const effects: Effect[] = [{ kind: "attach", userId: person.id, roomId }];
-  if (summary) {
-    effects.push({ kind: "user", userId: person.id, frame: { type: "room_added", room: summary } });
-  }
-  effects.push({ kind: "members", roomId });
-  return effects;
+  return joinedEffects(deps.rooms, roomId, [person.id]);
 }

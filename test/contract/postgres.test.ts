@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { ALLOW } from "../../src/core/policy";
+import { STEPS } from "../../src/server/storage/migrations";
 import { migrateToLatest } from "../../src/server/storage/migrations.server";
 import { openPostgres, withMigrationLock } from "../../src/server/storage/postgres.server";
 import { createStorage } from "../../src/server/storage/storage.server";
@@ -9,6 +10,9 @@ import { adminQuery, postgresAvailable, TEST_POSTGRES_URL } from "../helpers/ser
 import { describeAppendContract } from "./append.contract";
 import { post, stored } from "./post";
 import { describeStoreContract } from "./stores.contract";
+
+/** Every migration step the code declares, in order. */
+const STEP_NAMES = STEPS.map(([name]) => name);
 
 const ready = await postgresAvailable();
 
@@ -164,14 +168,7 @@ if (ready) {
         const { rows } = await sql<{ name: string }>`select name from parley_migration`.execute(
           stores[0]?.db ?? (undefined as never),
         );
-        expect(rows.map((r) => r.name).sort()).toEqual([
-          "0001_rooms_and_messages",
-          "0002_chat_features",
-          "0003_user_blocks_and_room_skeletons",
-          "0004_auth_failure",
-          "0005_clamp_names",
-          "0006_default_room",
-        ]);
+        expect(rows.map((r) => r.name).sort()).toEqual(STEP_NAMES);
       } finally {
         for (const store of stores) await store.db.destroy();
         await adminQuery(`drop schema ${schema} cascade`);

@@ -8,7 +8,7 @@ import type { WireMember } from "../../src/protocol/frames";
 import { getPage, signUp } from "../helpers/clients";
 import { nodeChatClient, seededRandom, waitFor } from "../helpers/node-client";
 import { ownRedis } from "../helpers/own-redis";
-import { freePort } from "../helpers/server";
+import { freePort, LIFTED_LIMITS } from "../helpers/server";
 import {
   adminQuery,
   nginxBinary,
@@ -94,14 +94,9 @@ describe.runIf(ready)("failover chaos: 3 instances behind nginx, PostgreSQL and 
         // vitest's NODE_ENV=test/TEST=true would relax better-auth's checks.
         TEST: "",
         LOG_LEVEL: "warn",
-        // Every client comes from 127.0.0.1: lift the per-address and rate
-        // limits, which have their own tests; this one is about failover.
-        PARLEY_AUTH_ATTEMPTS_PER_MINUTE: "10000",
-        PARLEY_RATE_PER_SECOND: "100000",
-        PARLEY_RATE_BURST: "100000",
-        PARLEY_MAX_SOCKETS_PER_IP: "100000",
-        PARLEY_USER_CONNECTS_PER_MINUTE: "100000",
-        PARLEY_IP_CONNECTS_PER_MINUTE: "100000",
+        // Every client comes from 127.0.0.1: the limits have their own
+        // tests; this one is about failover.
+        ...LIFTED_LIMITS,
       },
     });
     const ops = randomUUID();

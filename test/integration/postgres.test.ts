@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { STEPS } from "../../src/server/storage/migrations";
 import { connect, type Frame, getPage, type TestSocket } from "../helpers/clients";
 import {
   closeAll,
@@ -12,6 +13,9 @@ import {
 } from "../helpers/integration-extra";
 import type { RunningServer } from "../helpers/server";
 import { adminQuery, postgresAvailable, testDatabase } from "../helpers/services";
+
+/** Every migration step the code declares, in order. */
+const STEP_NAMES = STEPS.map(([name]) => name);
 
 const ready = await postgresAvailable();
 
@@ -54,14 +58,7 @@ describe.runIf(ready)("PostgreSQL storage (built server)", () => {
       expect(server.output()).not.toMatch(/"level":"error"|migration failed/);
     }
     const steps = await query("select name from parley_migration order by name");
-    expect(steps.map((row) => row.name)).toEqual([
-      "0001_rooms_and_messages",
-      "0002_chat_features",
-      "0003_user_blocks_and_room_skeletons",
-      "0004_auth_failure",
-      "0005_clamp_names",
-      "0006_default_room",
-    ]);
+    expect(steps.map((row) => row.name)).toEqual(STEP_NAMES);
     const rooms = await query("select slug, is_default from room where slug = 'general'");
     expect(rooms).toHaveLength(1);
     // The seeded room is the default room (migration 0006, ensureRoom).
@@ -118,7 +115,7 @@ describe.runIf(ready)("PostgreSQL storage (built server)", () => {
     const next = await sendAndAck(again, general, `after restart ${randomUUID()}`);
     expect(next.seq).toBe(last.seq + 1);
     const steps = await query("select count(*)::int as n from parley_migration");
-    expect(steps[0]?.n).toBe(6);
+    expect(steps[0]?.n).toBe(STEP_NAMES.length);
   });
 });
 

@@ -2,8 +2,6 @@ import type { Kysely, Selectable } from "kysely";
 import { REACTIONS, type WireMessage } from "../../protocol/frames";
 import type { Database } from "./schema.server";
 
-export type MessageRow = Selectable<Database["message"]> & { author_name: string | null };
-
 // Named, not `message.*`: on PostgreSQL the table also holds the `search`
 // tsvector, which no reader needs on the wire.
 const messageColumns = [
@@ -18,6 +16,13 @@ const messageColumns = [
   "message.deleted_at",
   "message.rev",
 ] as const;
+
+type WireColumn = (typeof messageColumns)[number] extends `message.${infer C}` ? C : never;
+
+/** The columns a wire message is made of, with its author's name. */
+export type MessageRow = Pick<Selectable<Database["message"]>, WireColumn> & {
+  author_name: string | null;
+};
 
 /** Selects messages with their author's name. */
 export function selectMessages(db: Kysely<Database>) {

@@ -38,6 +38,16 @@ export interface Database {
     edited_at: number | null;
     deleted_at: number | null;
     rev: Generated<number>;
+    /** A reply's root message id (migration 0007); null on other messages. */
+    thread_root_id: string | null;
+    /** 1 when a reply was also sent to the room's main log. */
+    also_in_room: Generated<number>;
+    /** On a root: its number of replies. */
+    reply_count: Generated<number>;
+    /** On a root: when its newest reply was stored (ms). */
+    last_reply_at: number | null;
+    /** On a root: up to 3 repliers' user ids, JSON, newest first. */
+    reply_participants: string | null;
   };
   reaction: {
     message_id: string;

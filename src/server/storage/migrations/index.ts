@@ -12,6 +12,7 @@ import { userBlocksAndRoomSkeletons } from "./0003_user_blocks_and_room_skeleton
 import { authFailure } from "./0004_auth_failure";
 import { clampNames } from "./0005_clamp_names";
 import { defaultRoom } from "./0006_default_room";
+import { threadColumns } from "./0007_thread_columns";
 
 /** One schema step: a Kysely migration, built for the dialect it runs on. */
 export type MigrationStep = (dialect: SqlDialect) => Migration;
@@ -24,6 +25,7 @@ export const STEPS: readonly (readonly [name: string, step: MigrationStep])[] = 
   ["0004_auth_failure", authFailure],
   ["0005_clamp_names", clampNames],
   ["0006_default_room", defaultRoom],
+  ["0007_thread_columns", threadColumns],
 ];
 
 /** The steps as Kysely's migrator wants them, for one dialect. */

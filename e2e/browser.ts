@@ -333,6 +333,18 @@ export async function sendMessage(page: Page, text: string): Promise<void> {
   await expectCount(messageLog(page).getByText("Sending…"), 0);
 }
 
+/**
+ * Sends `text` from `sender` and waits until every `readers` page shows it.
+ * Frames reach a socket in order, so whatever would have arrived before
+ * this message (a duplicate, a replay, a stray send) has arrived once it
+ * shows: the test can then check that something did not happen without
+ * sleeping.
+ */
+export async function sendBarrier(sender: Page, reader: Page, text: string): Promise<void> {
+  await sendMessage(sender, text);
+  await messageItem(reader, text).waitFor({ timeout: 5_000 });
+}
+
 export function ensureResultsDir(): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
   return RESULTS_DIR;

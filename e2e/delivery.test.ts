@@ -14,6 +14,7 @@ import {
   messageTexts,
   openAs,
   roomLink,
+  sendBarrier,
   sendMessage,
   uniqueTag,
   useBrowserSuite,
@@ -56,8 +57,8 @@ describe.skipIf(!available)("delivery", () => {
       .poll(() => messageTexts(a.page, pattern), { timeout: 5_000, interval: 50 })
       .toEqual(sent);
     await expectCount(messageLog(a.page).getByText("Sending…"), 0);
-    // None of them reached B while it was cut off.
-    await b.page.waitForTimeout(300);
+    // None of them reached B while it was cut off (its socket is down, so
+    // nothing can be on the way).
     expect(await messageTexts(b.page, pattern)).toEqual([first]);
 
     await network.restore();
@@ -66,15 +67,12 @@ describe.skipIf(!available)("delivery", () => {
     await expect
       .poll(() => messageTexts(b.page, pattern), { timeout: 10_000, interval: 100 })
       .toEqual(sent);
-    // Nothing arrives twice afterwards (a late live copy or a second replay).
-    await b.page.waitForTimeout(500);
-    expect(await messageTexts(b.page, pattern)).toEqual(sent);
-
-    // And B is live again.
+    // B is live again, and nothing arrived twice: a late live copy or a
+    // second replay would reach B's socket before this later message, so
+    // once it is there the list is final.
     await sendMessage(a.page, `burst-${tag}-21`);
-    await expect
-      .poll(() => messageTexts(b.page, pattern), { timeout: 5_000, interval: 50 })
-      .toEqual([...sent, `burst-${tag}-21`]);
+    await messageItem(b.page, `burst-${tag}-21`).waitFor({ timeout: 5_000 });
+    expect(await messageTexts(b.page, pattern)).toEqual([...sent, `burst-${tag}-21`]);
     expect(b.problems.pageErrors).toEqual([]);
   });
 
@@ -99,7 +97,6 @@ describe.skipIf(!available)("delivery", () => {
     await box.press("Enter");
     await messageItem(a.page, second).getByText("Sending…").waitFor({ timeout: 5_000 });
     // They stay pending while there is no server to acknowledge them.
-    await a.page.waitForTimeout(500);
     expect(await pending.getByText("Sending…").count()).toBe(1);
     expect(await messageLog(a.page).getByText("Sending…").count()).toBe(2);
 
@@ -108,16 +105,19 @@ describe.skipIf(!available)("delivery", () => {
     await expectCount(messageItem(b.page, text), 1, 5_000);
     await expectCount(messageLog(a.page).getByText("Sending…"), 0, 5_000);
     await expectCount(messageItem(a.page, text), 1);
-    // Still exactly once a moment later, on both sides, in the order sent.
-    await a.page.waitForTimeout(500);
+    // Exactly once on both sides, in the order sent. A later message is the
+    // barrier: a second copy of either (a resend, a replay) would come
+    // before it on every socket.
     const both = new RegExp(`(written during the outage|and a second one) ${tag}`, "g");
+    await sendBarrier(a.page, b.page, `after the restart ${tag}`);
     expect(await messageTexts(a.page, both)).toEqual([text, second]);
     expect(await messageTexts(b.page, both)).toEqual([text, second]);
 
-    // After a reload A still has it once, delivered (no resend from the outbox).
+    // After a reload A still has it once, delivered (no resend from the
+    // outbox: the outbox sends in order, so one would precede the barrier).
     await enter(a.page, path);
     await expectCount(messageItem(a.page, text), 1);
-    await a.page.waitForTimeout(500);
+    await sendBarrier(a.page, b.page, `after the reload ${tag}`);
     expect(await messageTexts(a.page, both)).toEqual([text, second]);
     expect(await messageLog(a.page).getByText("Sending…").count()).toBe(0);
     expect(await messageTexts(b.page, both)).toEqual([text, second]);

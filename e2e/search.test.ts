@@ -60,16 +60,24 @@ describe.skipIf(!available)("search operators in the browser", () => {
     expect(mine[0]).toContain(`${word} without a link`);
     expect(mine[1]).toContain(`${word} the notes are at`);
 
+    // Read in the page: a query with a problem never reaches the server.
+    const calls: string[] = [];
+    page.on("request", (request) => {
+      if (request.url().includes("/_serverFn/")) calls.push(request.url());
+    });
     await searchFor(page, `${word} before:2026-13-45`);
     const alert = page.getByRole("alert").filter({ hasText: "is not a date" });
     await alert.waitFor({ timeout: 5_000 });
     expect(await alert.textContent()).toContain("“before:2026-13-45” is not a date");
     await expectCount(page.getByRole("list", { name: "Search results" }), 0);
+    expect(calls).toEqual([]);
 
     // An unknown operator is searched as words, and the panel says so.
     await searchFor(page, `${word} colour:blue`);
     const note = page.getByRole("status").filter({ hasText: "is not a search operator" });
     await note.waitFor({ timeout: 5_000 });
+    // ...while a good one does (so the listener above was listening).
+    await expect.poll(() => calls.length).toBeGreaterThan(0);
     expect(problems.pageErrors).toEqual([]);
   });
 

@@ -1,4 +1,5 @@
 import type { Decision, MessageFacts, Refusal } from "./core/policy";
+import type { SearchQuery } from "./core/search-query";
 import type { RoomKind, RoomSummary, WireMessage, WireRoom, WireUser } from "./protocol/frames";
 
 /**
@@ -143,9 +144,13 @@ export interface MessageStore {
 
 export type SearchHit = { message: WireMessage; room: WireRoom };
 
-/** Full-text search over the rooms a user belongs to. */
+/**
+ * Search over the rooms a user belongs to (core/search-query parses what
+ * was typed): with words, best matches first; operators alone, newest first.
+ * Filters only ever narrow; an empty query finds nothing.
+ */
 export interface SearchIndex {
-  search(userId: string, query: string, limit: number): Promise<SearchHit[]>;
+  search(userId: string, query: SearchQuery, limit: number): Promise<SearchHit[]>;
 }
 
 /** Thrown by createRoom when another room already has the slug. */

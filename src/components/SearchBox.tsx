@@ -1,10 +1,14 @@
 import { type FormEvent, useEffect, useId, useRef, useState } from "react";
+import { parseSearchQuery } from "../core/search-query";
 import type { SearchHit } from "../ports";
+import { SearchHelp } from "./SearchHelp";
 import { SearchResults } from "./SearchResults";
 
 /**
  * The header's "Search messages" box: Enter searches, the results open in a
- * panel under it; Escape or a click elsewhere closes the panel.
+ * panel under it; Escape or a click elsewhere closes the panel. Operators
+ * (core/search-query) are read here first, so a bad one is named at once
+ * and never sent; "Search help" beside the box lists them.
  */
 export function SearchBox({
   onSearch,
@@ -19,6 +23,9 @@ export function SearchBox({
   const [hits, setHits] = useState<SearchHit[] | null>(null);
   const [open, setOpen] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [notes, setNotes] = useState<string[]>([]);
+  const [words, setWords] = useState("");
+  const input = useRef<HTMLInputElement>(null);
   const latest = useRef(0);
 
   useEffect(() => {
@@ -43,10 +50,18 @@ export function SearchBox({
     if (!q) return;
     // Only the newest search may fill the panel, whatever order answers come in.
     const ticket = ++latest.current;
+    const parsed = parseSearchQuery(q);
     setQuery(q);
+    setWords(parsed.query.words.join(" "));
+    setNotes(parsed.notes);
+    setOpen(true);
+    if (parsed.problems.length > 0) {
+      setError(parsed.problems.join(" "));
+      setHits([]);
+      return;
+    }
     setHits(null);
     setError(null);
-    setOpen(true);
     try {
       const found = await onSearch(q);
       if (ticket === latest.current) setHits(found);
@@ -60,14 +75,28 @@ export function SearchBox({
     }
   }
 
+  /** Adds a help example to the box, selecting its value so typing replaces it. */
+  function addExample(example: string) {
+    const field = input.current;
+    if (!field) return;
+    const before = field.value.trimEnd();
+    field.value = before ? `${before} ${example}` : example;
+    field.focus();
+    const end = field.value.length;
+    const valueStart = end - example.length + example.indexOf(":") + 1;
+    const hasValue = !/^(has|is):/.test(example);
+    field.setSelectionRange(hasValue ? valueStart : end, end);
+  }
+
   return (
-    <div ref={box} className="relative w-full md:max-w-xs">
-      <search>
+    <div ref={box} className="relative flex w-full items-center gap-1.5 md:max-w-xs">
+      <search className="min-w-0 flex-1">
         <form onSubmit={submit}>
           <label htmlFor={id} className="sr-only">
             Search messages
           </label>
           <input
+            ref={input}
             id={id}
             name="q"
             type="search"
@@ -79,6 +108,12 @@ export function SearchBox({
           />
         </form>
       </search>
+      <SearchHelp
+        onPick={(example) => {
+          setOpen(false);
+          addExample(example);
+        }}
+      />
       {open && (
         <section
           id={`${id}-panel`}
@@ -97,6 +132,11 @@ export function SearchBox({
               Close
             </button>
           </div>
+          {notes.length > 0 && !error && (
+            <p role="status" className="border-b border-slate-100 px-3 py-2 text-xs text-amber-800">
+              {notes.join(" ")}
+            </p>
+          )}
           {error ? (
             <p role="alert" className="px-3 py-4 text-sm text-red-600">
               {error}
@@ -104,6 +144,7 @@ export function SearchBox({
           ) : (
             <SearchResults
               query={query}
+              highlight={words}
               hits={hits}
               roomName={roomName}
               onPick={() => setOpen(false)}

@@ -3,14 +3,19 @@ import { highlightTerms, snippet } from "../client/text-parts";
 import type { SearchHit } from "../ports";
 import { MessageTime } from "./MessageTime";
 
-/** The hits of one search; each links to its message in its room (?m=seq). */
+/**
+ * The hits of one search; each links to its message in its room (?m=seq).
+ * `highlight` is the query's words (operators left out), marked in snippets.
+ */
 export function SearchResults({
   query,
+  highlight = query,
   hits,
   roomName,
   onPick,
 }: {
   query: string;
+  highlight?: string;
   hits: SearchHit[] | null;
   roomName: (room: SearchHit["room"]) => string;
   onPick: () => void;
@@ -39,7 +44,7 @@ export function SearchResults({
               <MessageTime iso={message.createdAt} />
             </span>
             <span className="mt-0.5 block text-sm text-slate-700">
-              {highlightTerms(snippet(message.text), query).map((part, index) =>
+              {highlightTerms(snippet(message.text), highlight).map((part, index) =>
                 part.match ? (
                   // biome-ignore lint/suspicious/noArrayIndexKey: parts are derived from immutable text
                   <mark key={index} className="rounded bg-amber-100 px-0.5 text-slate-900">

@@ -9,6 +9,7 @@ import { createStorage } from "../../src/server/storage/storage.server";
 import { adminQuery, postgresAvailable, TEST_POSTGRES_URL } from "../helpers/services";
 import { describeAppendContract } from "./append.contract";
 import { post, stored } from "./post";
+import { describeSearchContract } from "./search.contract";
 import { describeStoreContract } from "./stores.contract";
 
 /** Every migration step the code declares, in order. */
@@ -80,6 +81,7 @@ async function withTwoInstances(run: (one: Store, two: Store) => Promise<void>) 
 if (ready) {
   describeStoreContract("postgres", async () => openStore(await freshSchema()));
   describeAppendContract("postgres", async () => openStore(await freshSchema()));
+  describeSearchContract("postgres", async () => openStore(await freshSchema()));
 
   describe("postgres driver", () => {
     it("keeps seq gap-free with many concurrent appends through two separate pools", async () => {

@@ -9,6 +9,7 @@ import { openSqlite, sqliteHandleOf } from "../../src/server/storage/sqlite.serv
 import { createStorage } from "../../src/server/storage/storage.server";
 import { describeAppendContract } from "./append.contract";
 import { post, stored } from "./post";
+import { describeSearchContract } from "./search.contract";
 import { describeStoreContract } from "./stores.contract";
 
 async function openStore(path: string) {
@@ -44,6 +45,7 @@ const tempFile = () => join(mkdtempSync(join(tmpdir(), "parley-store-")), "chat.
 
 describeStoreContract("sqlite", () => openStore(tempFile()));
 describeAppendContract("sqlite", () => openStore(tempFile()));
+describeSearchContract("sqlite", () => openStore(tempFile()));
 
 describe("sqlite driver", () => {
   it("keeps messages and seq across a reopen, and migrating twice is harmless", async () => {

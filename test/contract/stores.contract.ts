@@ -2,6 +2,7 @@ import { type Kysely, sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { postRefusal } from "../../src/core/actions/send";
 import { mayEdit, mayPost, membershipOf } from "../../src/core/policy";
+import { parseSearchQuery } from "../../src/core/search-query";
 import {
   type ChangeCheck,
   type MessageStore,
@@ -491,11 +492,13 @@ export function describeStoreContract(driver: string, open: () => Promise<StoreU
       await append(b.id, "c2", "deployment in the other room", bob);
       const gone = await append(a.id, "c3", "deploy secret", ann);
       await store.messages.remove(a.id, gone.message.id, byMember(ann.id));
-      const hits = await store.search.search(ann.id, "deploy", 10);
+      const hits = await store.search.search(ann.id, parseSearchQuery("deploy").query, 10);
       expect(hits.map((h) => h.message.text)).toEqual(["The deployment finished"]);
       expect(hits[0]?.room.slug).toBe("a");
-      expect(await store.search.search(ann.id, '"unbalanced AND (', 10)).toEqual([]);
-      expect(await store.search.search(ann.id, "   ", 10)).toEqual([]);
+      expect(
+        await store.search.search(ann.id, parseSearchQuery('"unbalanced AND (').query, 10),
+      ).toEqual([]);
+      expect(await store.search.search(ann.id, parseSearchQuery("   ").query, 10)).toEqual([]);
     });
   });
 }

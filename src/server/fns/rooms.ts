@@ -4,6 +4,7 @@ import { getRequest } from "@tanstack/react-start/server";
 import { z } from "zod";
 import { mayCreateRoom, mayJoin, mayOpenDm, mayView, membershipOf } from "../../core/policy";
 import { checkRoomName, privateSlug } from "../../core/rooms";
+import { parseSearchQuery } from "../../core/search-query";
 import { isRoomLookalike, isRoomTaken } from "../../ports";
 import type { RoomSummary } from "../../protocol/frames";
 import { requireUser } from "./auth-guard.server";
@@ -204,13 +205,17 @@ export const openDmFn = createServerFn({ method: "POST" })
   });
 
 /**
- * Full-text search over the rooms the user belongs to: the search SQL
- * joins the user's memberships, so it returns exactly what mayView allows.
+ * Full-text search with operators (core/search-query) over the rooms the
+ * user belongs to: the search SQL joins the user's memberships, so it
+ * returns exactly what mayView allows, whatever `in:` names. A query with
+ * a bad operator value is refused with its problem, never run.
  */
 export const searchFn = createServerFn({ method: "GET" })
   .validator(z.object({ q: z.string().max(200) }))
   .handler(async ({ data }) => {
     const { runtime, user } = await requireUser();
     requireWithin(runtime, "search", user.id);
-    return runtime.storage.search.search(user.id, data.q, 20);
+    const { query, problems } = parseSearchQuery(data.q);
+    if (problems.length > 0) throw new Error(problems.join(" "));
+    return runtime.storage.search.search(user.id, query, 20);
   });

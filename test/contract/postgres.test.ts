@@ -10,6 +10,7 @@ import { adminQuery, postgresAvailable, TEST_POSTGRES_URL } from "../helpers/ser
 import { describeAppendContract } from "./append.contract";
 import { post, stored } from "./post";
 import { describeStoreContract } from "./stores.contract";
+import { describeThreadContract } from "./threads.contract";
 
 /** Every migration step the code declares, in order. */
 const STEP_NAMES = STEPS.map(([name]) => name);
@@ -80,6 +81,7 @@ async function withTwoInstances(run: (one: Store, two: Store) => Promise<void>) 
 if (ready) {
   describeStoreContract("postgres", async () => openStore(await freshSchema()));
   describeAppendContract("postgres", async () => openStore(await freshSchema()));
+  describeThreadContract("postgres", async () => openStore(await freshSchema()));
 
   describe("postgres driver", () => {
     it("keeps seq gap-free with many concurrent appends through two separate pools", async () => {

@@ -10,6 +10,7 @@ import { createStorage } from "../../src/server/storage/storage.server";
 import { describeAppendContract } from "./append.contract";
 import { post, stored } from "./post";
 import { describeStoreContract } from "./stores.contract";
+import { describeThreadContract } from "./threads.contract";
 
 async function openStore(path: string) {
   const { db, raw } = openSqlite(path);
@@ -44,6 +45,7 @@ const tempFile = () => join(mkdtempSync(join(tmpdir(), "parley-store-")), "chat.
 
 describeStoreContract("sqlite", () => openStore(tempFile()));
 describeAppendContract("sqlite", () => openStore(tempFile()));
+describeThreadContract("sqlite", () => openStore(tempFile()));
 
 describe("sqlite driver", () => {
   it("keeps messages and seq across a reopen, and migrating twice is harmless", async () => {

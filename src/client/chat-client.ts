@@ -344,8 +344,8 @@ export class ChatClient {
     const tracked = this.#tracked.get(roomId);
     const now = this.now();
     const view: RoomView = {
-      // Replies kept in their thread take a seq but stay out of the main log.
-      messages: (tracked?.log.list() ?? []).filter((m) => !isThreadOnly(m)),
+      // Thread-only replies are in it too (they take a seq): MessageLog skips them.
+      messages: tracked?.log.list() ?? [],
       // A reply waits in its thread, unless it also goes to the room.
       pending: this.#pending.filter(
         (p) => p.roomId === roomId && (p.threadRootId === undefined || p.alsoToRoom === true),

@@ -1,6 +1,13 @@
-import type { Decision, MessageFacts, Refusal } from "./core/policy";
+import type { Decision, MessageFacts, Refusal, RootFacts } from "./core/policy";
 import type { SearchQuery } from "./core/search-query";
-import type { RoomKind, RoomSummary, WireMessage, WireRoom, WireUser } from "./protocol/frames";
+import type {
+  RoomKind,
+  RoomSummary,
+  ThreadState,
+  WireMessage,
+  WireRoom,
+  WireUser,
+} from "./protocol/frames";
 
 /**
  * A room as stored: its wire fields, plus whether it is the default room
@@ -142,6 +149,62 @@ export interface MessageStore {
   ): Promise<ChangeResult>;
 }
 
+/** A reply to store: a send naming its thread's root. */
+export type ReplyInput = AppendInput & {
+  threadRootId: string;
+  /** Also shown in the room's main log ("Also send to room"). */
+  alsoInRoom: boolean;
+};
+
+/**
+ * The policy question a reply asks (core/policy mayReplyInThread): the
+ * store reads membership and the root inside the reply's transaction.
+ */
+export type ReplyCheck = (facts: { member: boolean; root: RootFacts | undefined }) => Decision;
+
+/** What a reply answers: the reply and its root's new state, or why not. */
+export type ReplyResult =
+  | { ok: true; message: WireMessage; root: WireMessage; duplicate: boolean }
+  | { ok: false; reason: "no_room" }
+  | { ok: false; reason: "refused"; refusal: Refusal };
+
+/** A page of one thread: its root, then replies in seq order. */
+export type ThreadPage = { root: WireMessage; replies: WireMessage[]; more: boolean };
+
+/** A thread a user follows, as the Threads page lists it. */
+export type FollowedThread = { state: ThreadState; root: WireMessage; room: WireRoom };
+
+/** Threads: replies (room messages naming a root), follows and thread read markers. */
+export interface ThreadStore {
+  /**
+   * Stores a reply in one transaction: the room's next seq (members only,
+   * asked of `check` with the root's facts), the root's summary (count,
+   * last reply time, participants) and the root's rev; the replier follows
+   * and has read up to it, the root's author and the mentioned start
+   * following. A clientId used before answers the original as `duplicate`.
+   */
+  reply(input: ReplyInput, check: ReplyCheck): Promise<ReplyResult>;
+  /** The root's facts, undefined when no such message is in the room. */
+  rootFacts(roomId: string, rootId: string): Promise<RootFacts | undefined>;
+  /** The root and up to `limit` replies after `afterSeq` (undefined: no such root). */
+  page(
+    roomId: string,
+    rootId: string,
+    afterSeq: number,
+    limit: number,
+  ): Promise<ThreadPage | undefined>;
+  /** The user's state in a thread (not following, marker 0, when never followed). */
+  state(roomId: string, rootId: string, userId: string): Promise<ThreadState>;
+  /** Follows or unfollows by hand; returns the new state. */
+  follow(roomId: string, rootId: string, userId: string, following: boolean): Promise<ThreadState>;
+  /** Moves the thread read marker forward (never back), clamped to the newest reply. */
+  markRead(roomId: string, rootId: string, userId: string, seq: number): Promise<ThreadState>;
+  /** The states of the threads the user follows in rooms they are a member of, newest reply first. */
+  followedStates(userId: string, limit: number): Promise<ThreadState[]>;
+  /** The followed threads with their roots and rooms, newest reply first (the Threads page). */
+  followed(userId: string, limit: number): Promise<FollowedThread[]>;
+}
+
 export type SearchHit = { message: WireMessage; room: WireRoom };
 
 /**
@@ -185,6 +248,7 @@ export interface Storage {
   messages: MessageStore;
   users: UserDirectory;
   search: SearchIndex;
+  threads: ThreadStore;
   /**
    * Per-user action limits that frame handling consults (invites per hour);
    * set by the runtime, absent in tests that need none.

@@ -13,6 +13,7 @@ import { Route as IndexRouteImport } from './routes/index'
 import { Route as RRouteImport } from './routes/r'
 import { Route as SignInRouteImport } from './routes/sign-in'
 import { Route as SignUpRouteImport } from './routes/sign-up'
+import { Route as ThreadsRouteImport } from './routes/threads'
 import { Route as RSlugRouteImport } from './routes/r/$slug'
 
 const IndexRoute = IndexRouteImport.update({
@@ -35,6 +36,11 @@ const SignUpRoute = SignUpRouteImport.update({
   path: '/sign-up',
   getParentRoute: () => rootRouteImport,
 } as any)
+const ThreadsRoute = ThreadsRouteImport.update({
+  id: '/threads',
+  path: '/threads',
+  getParentRoute: () => rootRouteImport,
+} as any)
 const RSlugRoute = RSlugRouteImport.update({
   id: '/$slug',
   path: '/$slug',
@@ -46,6 +52,7 @@ export interface FileRoutesByFullPath {
   '/r': typeof RRouteWithChildren
   '/sign-in': typeof SignInRoute
   '/sign-up': typeof SignUpRoute
+  '/threads': typeof ThreadsRoute
   '/r/$slug': typeof RSlugRoute
 }
 export interface FileRoutesByTo {
@@ -53,6 +60,7 @@ export interface FileRoutesByTo {
   '/r': typeof RRouteWithChildren
   '/sign-in': typeof SignInRoute
   '/sign-up': typeof SignUpRoute
+  '/threads': typeof ThreadsRoute
   '/r/$slug': typeof RSlugRoute
 }
 export interface FileRoutesById {
@@ -61,14 +69,16 @@ export interface FileRoutesById {
   '/r': typeof RRouteWithChildren
   '/sign-in': typeof SignInRoute
   '/sign-up': typeof SignUpRoute
+  '/threads': typeof ThreadsRoute
   '/r/$slug': typeof RSlugRoute
 }
 export interface FileRouteTypes {
   fileRoutesByFullPath: FileRoutesByFullPath
-  fullPaths: '/' | '/r' | '/sign-in' | '/sign-up' | '/r/$slug'
+  fullPaths: '/' | '/r' | '/sign-in' | '/sign-up' | '/threads' | '/r/$slug'
   fileRoutesByTo: FileRoutesByTo
-  to: '/' | '/r' | '/sign-in' | '/sign-up' | '/r/$slug'
-  id: '__root__' | '/' | '/r' | '/sign-in' | '/sign-up' | '/r/$slug'
+  to: '/' | '/r' | '/sign-in' | '/sign-up' | '/threads' | '/r/$slug'
+  id:
+    '__root__' | '/' | '/r' | '/sign-in' | '/sign-up' | '/threads' | '/r/$slug'
   fileRoutesById: FileRoutesById
 }
 export interface RootRouteChildren {
@@ -76,6 +86,7 @@ export interface RootRouteChildren {
   RRoute: typeof RRouteWithChildren
   SignInRoute: typeof SignInRoute
   SignUpRoute: typeof SignUpRoute
+  ThreadsRoute: typeof ThreadsRoute
 }
 
 declare module '@tanstack/react-router' {
@@ -108,6 +119,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof SignUpRouteImport
       parentRoute: typeof rootRouteImport
     }
+    '/threads': {
+      id: '/threads'
+      path: '/threads'
+      fullPath: '/threads'
+      preLoaderRoute: typeof ThreadsRouteImport
+      parentRoute: typeof rootRouteImport
+    }
     '/r/$slug': {
       id: '/r/$slug'
       path: '/$slug'
@@ -133,6 +151,7 @@ const rootRouteChildren: RootRouteChildren = {
   RRoute: RRouteWithChildren,
   SignInRoute: SignInRoute,
   SignUpRoute: SignUpRoute,
+  ThreadsRoute: ThreadsRoute,
 }
 export const routeTree = rootRouteImport
   ._addFileChildren(rootRouteChildren)

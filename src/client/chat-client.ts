@@ -4,6 +4,7 @@ import type {
   ErrorCode,
   RoomSummary,
   ServerFrame,
+  ThreadState,
   WireMember,
   WireMessage,
   WireUser,
@@ -11,6 +12,8 @@ import type {
 import type { OutboxStorage, PendingSend } from "./outbox";
 import { RoomLog } from "./room-log";
 import type { ChatSocket, ConnectionStatus } from "./socket";
+import { isThreadOnly, withThreadOnlySeq } from "./thread-unread";
+import { ThreadTracker, type ThreadView } from "./threads";
 
 /** What a room page renders. */
 export type RoomView = {
@@ -86,6 +89,10 @@ export class ChatClient {
   #pending: PendingSend[];
   #version = 0;
   #views = new Map<string, { version: number; view: RoomView }>();
+  #threadViews = new Map<
+    string,
+    { version: number; view: ThreadView & { pending: PendingSend[] } }
+  >();
   #roomsView: { version: number; rooms: RoomSummary[] } = { version: -1, rooms: [] };
   #stops: (() => void)[] = [];
   readonly #refusalListeners = new Set<(refusal: Refusal) => void>();
@@ -98,6 +105,8 @@ export class ChatClient {
   /** After a retryable refusal: nothing is sent until the timer resends in order. */
   #paused: ReturnType<typeof setTimeout> | undefined;
   #refs = 0;
+  /** Open threads and followed threads' unread (src/client/threads.ts). */
+  readonly #threads = new ThreadTracker();
 
   constructor(
     readonly socket: ChatSocket,
@@ -187,12 +196,13 @@ export class ChatClient {
    * the server refuses it for good (it then shows as failed); a socket that
    * closes first does not reject it: it is sent again.
    */
-  send(roomId: string, text: string): Sent {
+  send(roomId: string, text: string, thread?: { rootId: string; alsoToRoom: boolean }): Sent {
     const clientId = crypto.randomUUID();
     // The message ends the typing; typing again announces itself at once.
     this.#lastTyping.delete(roomId);
     const stored = this.#awaitSend(clientId);
-    this.#setPending([...this.#pending, { clientId, roomId, text, failed: null }]);
+    const reply = thread && { threadRootId: thread.rootId, alsoToRoom: thread.alsoToRoom };
+    this.#setPending([...this.#pending, { clientId, roomId, text, failed: null, ...reply }]);
     this.#pump();
     return Object.assign(stored, { clientId });
   }
@@ -263,6 +273,58 @@ export class ChatClient {
     return this.#request({ type: "leave", roomId });
   }
 
+  /**
+   * Opens a thread: holds its root and replies (live ones included) until
+   * closed; settles when the server has answered the first page (later
+   * pages follow by themselves). Reconnects resume it after the newest reply.
+   */
+  openThread(roomId: string, rootId: string): Promise<void> {
+    const root = this.#tracked
+      .get(roomId)
+      ?.log.list()
+      .find((m) => m.id === rootId);
+    this.#threads.open(roomId, rootId, root);
+    this.#emit();
+    return this.#request({ type: "thread", roomId, rootId, afterSeq: 0 });
+  }
+
+  closeThread(rootId: string): void {
+    this.#threads.close(rootId);
+    this.#emit();
+  }
+
+  /** A stable snapshot of an open thread. */
+  threadView(rootId: string): ThreadView & { pending: PendingSend[] } {
+    const view = this.#threads.view(rootId, this.#version);
+    const cached = this.#threadViews.get(rootId);
+    if (cached && cached.version === this.#version) return cached.view;
+    const pending = this.#pending.filter((p) => p.threadRootId === rootId);
+    const withPending = { ...view, pending };
+    this.#threadViews.set(rootId, { version: this.#version, view: withPending });
+    return withPending;
+  }
+
+  /** The followed threads (state, unread) and their unread total: the "Threads" link. */
+  followedThreads(): { list: ThreadState[]; unread: number } {
+    return this.#threads.followed(this.#version);
+  }
+
+  /** Marks an open thread read up to its newest reply (at once when nothing is new). */
+  markThreadRead(roomId: string, rootId: string): Promise<void> {
+    const latest = this.#threads.latestSeq(rootId);
+    const state = this.#threads.stateOf(rootId);
+    if (!state?.following || latest <= state.lastReadSeq) return Promise.resolve();
+    this.#threads.state({ ...state, lastReadSeq: latest, unread: 0, latestSeq: latest });
+    this.#emit();
+    // Sent by the page, as markRead: the marker moves again with the next read.
+    return this.#request({ type: "thread_read", roomId, rootId, seq: latest });
+  }
+
+  /** "Follow thread" / "Unfollow thread"; resolves once the server has done it. */
+  follow(roomId: string, rootId: string, following: boolean): Promise<void> {
+    return this.#request({ type: "follow", roomId, rootId, following });
+  }
+
   /** The user's rooms with unread state, as last heard from the server. */
   rooms(): RoomSummary[] {
     if (this.#roomsView.version !== this.#version) {
@@ -282,8 +344,12 @@ export class ChatClient {
     const tracked = this.#tracked.get(roomId);
     const now = this.now();
     const view: RoomView = {
+      // Thread-only replies are in it too (they take a seq): MessageLog skips them.
       messages: tracked?.log.list() ?? [],
-      pending: this.#pending.filter((p) => p.roomId === roomId),
+      // A reply waits in its thread, unless it also goes to the room.
+      pending: this.#pending.filter(
+        (p) => p.roomId === roomId && (p.threadRootId === undefined || p.alsoToRoom === true),
+      ),
       members: tracked?.members ?? [],
       typing: [...(tracked?.typing.values() ?? [])].filter((t) => t.until > now).map((t) => t.user),
       replaying: tracked?.replaying ?? false,
@@ -373,7 +439,16 @@ export class ChatClient {
       if (this.#inFlight.has(item.clientId)) continue;
       if (this.#inFlight.size >= SEND_WINDOW) break;
       const ref = `s${++this.#refs}`;
-      const frame = { type: "send", roomId: item.roomId, clientId: item.clientId, text: item.text };
+      const frame = {
+        type: "send",
+        roomId: item.roomId,
+        clientId: item.clientId,
+        text: item.text,
+        ...(item.threadRootId !== undefined && {
+          threadRootId: item.threadRootId,
+          alsoToRoom: item.alsoToRoom === true,
+        }),
+      };
       if (
         !this.socket.send({ ...frame, ref, ...(after !== undefined && { after }) } as ClientFrame)
       )
@@ -420,7 +495,11 @@ export class ChatClient {
         this.user = frame.user;
         this.#rooms.clear();
         for (const room of frame.rooms) this.#rooms.set(room.id, room);
+        this.#threads.reset(frame.threads ?? []);
         for (const [roomId, tracked] of this.#tracked) void this.#resume(roomId, tracked);
+        // Open threads resume after the newest reply they hold.
+        for (const { roomId, rootId, afterSeq } of this.#threads.opened())
+          void this.#request({ type: "thread", roomId, rootId, afterSeq });
         // Unacknowledged sends go again, in order, with their original ids:
         // the server acks a retry of a stored message with its first seq.
         this.#pump();
@@ -442,6 +521,7 @@ export class ChatClient {
         break;
       }
       case "history": {
+        this.#threads.messages(frame.messages, this.user?.id);
         const tracked = this.#tracked.get(frame.roomId);
         if (!tracked) return;
         tracked.log.merge(frame.messages);
@@ -470,6 +550,8 @@ export class ChatClient {
           this.#pump();
         }
         this.#bumpLastSeq(message.roomId, message.seq);
+        this.#noteThreadOnly(message);
+        this.#threads.messages([message], this.user?.id);
         this.#noteMention(message);
         const tracked = this.#tracked.get(message.roomId);
         if (!tracked) break;
@@ -483,6 +565,25 @@ export class ChatClient {
       }
       case "updated":
         this.#tracked.get(frame.message.roomId)?.log.merge([frame.message]);
+        this.#threads.messages([frame.message], this.user?.id);
+        break;
+      case "thread_history": {
+        const { root, replies, state, more } = frame;
+        this.#threads.page(root, replies, state, more);
+        // A long thread comes in pages: ask for the next while it is open.
+        const last = replies.at(-1);
+        if (more && last && this.#threads.opened().some((t) => t.rootId === root.id)) {
+          void this.#request({
+            type: "thread",
+            roomId: frame.roomId,
+            rootId: root.id,
+            afterSeq: last.seq,
+          });
+        }
+        break;
+      }
+      case "thread_state":
+        this.#threads.state(frame.state);
         break;
       case "members": {
         const tracked = this.#tracked.get(frame.roomId);
@@ -574,10 +675,18 @@ export class ChatClient {
     if (summary && seq > summary.lastSeq) this.#rooms.set(roomId, { ...summary, lastSeq: seq });
   }
 
+  /** A thread-only reply takes a seq but is not room unread: list it on the summary. */
+  #noteThreadOnly(message: WireMessage) {
+    const summary = this.#rooms.get(message.roomId);
+    if (summary) this.#rooms.set(message.roomId, withThreadOnlySeq(summary, message));
+  }
+
   #noteMention(message: WireMessage) {
     const summary = this.#rooms.get(message.roomId);
     if (!summary || !this.user || message.author.id === this.user.id) return;
     if (message.seq <= summary.lastReadSeq || summary.mentioned) return;
+    // A mention inside a thread is counted in the thread, not the room (as the server does).
+    if (isThreadOnly(message)) return;
     if (mentionedNames(message.text).includes(mentionHandle(this.user.name))) {
       this.#rooms.set(message.roomId, { ...summary, mentioned: true });
     }

@@ -3,6 +3,10 @@ export type PendingSend = {
   clientId: string;
   roomId: string;
   text: string;
+  /** A reply: its thread's root (it shows in the thread, not the room's log). */
+  threadRootId?: string;
+  /** A reply also sent to the room's main log. */
+  alsoToRoom?: boolean;
   /** Why the server refused it for good; null while it is still being sent. */
   failed: string | null;
 };

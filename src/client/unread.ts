@@ -1,8 +1,13 @@
 import type { RoomSummary } from "../protocol/frames";
 
-/** Messages after the read marker (never negative). */
+/**
+ * Messages of the main log after the read marker (never negative): every
+ * seq after it, less the thread replies kept out of the main log.
+ */
 export function unreadCount(room: RoomSummary): number {
-  return Math.max(0, room.lastSeq - room.lastReadSeq);
+  const { lastSeq, lastReadSeq } = room;
+  const skipped = (room.threadOnlySeqs ?? []).filter((s) => s > lastReadSeq && s <= lastSeq);
+  return Math.max(0, lastSeq - lastReadSeq - skipped.length);
 }
 
 /**

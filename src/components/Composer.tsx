@@ -10,12 +10,18 @@ export function Composer({
   onTyping,
   placeholder = "Write a message",
   disabled = false,
+  label = "Message",
+  sendLabel = "Send",
 }: {
   onSend: (text: string) => void;
   onTyping?: () => void;
   placeholder?: string;
   /** While another room loads: a message typed now must not go to this one. */
   disabled?: boolean;
+  /** The textbox's accessible name ("Reply" in a thread). */
+  label?: string;
+  /** The send button's name ("Send reply" in a thread). */
+  sendLabel?: string;
 }) {
   const id = useId();
   const [text, setText] = useState("");
@@ -48,7 +54,7 @@ export function Composer({
       className="flex items-end gap-2 px-3 pb-3"
     >
       <label htmlFor={id} className="sr-only">
-        Message
+        {label}
       </label>
       <textarea
         id={id}
@@ -77,7 +83,7 @@ export function Composer({
         disabled={!trimmed || issue !== null || disabled}
         className="rounded-lg bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700 disabled:opacity-50"
       >
-        Send
+        {sendLabel}
       </button>
     </form>
   );

@@ -15,6 +15,14 @@ export type MessageApi = {
   react: (messageId: string, emoji: Reaction) => Promise<void>;
 };
 
+/** Opening a message's thread; the room page wires it to the thread panel. */
+export type ThreadApi = { open: (message: WireMessage) => void };
+
+/** "1 reply" or "N replies": the thread button's exact name. */
+export function repliesLabel(count: number): string {
+  return count === 1 ? "1 reply" : `${count} replies`;
+}
+
 type Props = {
   message: WireMessage;
   me: WireUser;
@@ -23,6 +31,8 @@ type Props = {
   /** False while disconnected: changes sent then would be dropped. */
   canAct: boolean;
   highlighted: boolean;
+  /** Threads: "Reply in thread" and the "N replies" button (not inside a thread). */
+  thread?: ThreadApi;
 };
 
 /** One message of the log: author, time, text (or editor), reactions and its actions menu. */
@@ -33,6 +43,7 @@ export const MessageItem = memo(function MessageItem({
   api,
   canAct,
   highlighted,
+  thread,
 }: Props) {
   const [editing, setEditing] = useState(false);
   const [picking, setPicking] = useState(false);
@@ -50,6 +61,12 @@ export const MessageItem = memo(function MessageItem({
     actions.push({ label: "Delete", run: () => attempt("Not deleted.", api.remove(message.id)) });
   }
   if (!message.deleted) actions.push({ label: "React", run: () => setPicking(true) });
+  // Threads are one level deep: a reply has no thread of its own.
+  const canThread = thread !== undefined && message.threadRootId === undefined;
+  if (canThread && !message.deleted) {
+    actions.push({ label: "Reply in thread", run: () => thread.open(message) });
+  }
+  const replyCount = message.thread?.replyCount ?? 0;
 
   return (
     <li
@@ -88,6 +105,18 @@ export const MessageItem = memo(function MessageItem({
             disabled={!canAct}
             onToggle={(emoji) => attempt("Reaction not saved.", api.react(message.id, emoji))}
           />
+        )}
+        {canThread && replyCount > 0 && (
+          <button
+            type="button"
+            onClick={() => thread.open(message)}
+            className="mt-1 rounded px-1 text-xs font-medium text-indigo-700 hover:bg-indigo-50 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-500"
+          >
+            {repliesLabel(replyCount)}
+          </button>
+        )}
+        {message.threadRootId !== undefined && message.alsoInRoom && thread && (
+          <p className="text-xs text-slate-500">Replied in a thread</p>
         )}
         {picking && (
           <ReactionPicker

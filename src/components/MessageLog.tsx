@@ -1,8 +1,9 @@
 import { Fragment, useLayoutEffect, useRef } from "react";
 import type { PendingSend } from "../client/outbox";
+import { isThreadOnly } from "../client/thread-unread";
 import type { WireMember, WireMessage, WireUser } from "../protocol/frames";
 import { GapLoader } from "./GapLoader";
-import { type MessageApi, MessageItem } from "./MessageItem";
+import { type MessageApi, MessageItem, type ThreadApi } from "./MessageItem";
 import { NewMessagesDivider } from "./NewMessagesDivider";
 import { PendingItem } from "./PendingItem";
 
@@ -25,6 +26,8 @@ type Props = {
   onDiscard: (clientId: string) => void;
   /** Tells the page whether the newest message is in view (read markers). */
   onAtBottomChange: (atBottom: boolean) => void;
+  /** Opening threads ("Reply in thread", "N replies"); absent where there are none. */
+  thread?: ThreadApi;
 };
 
 /**
@@ -104,20 +107,25 @@ export function MessageLog(props: Props) {
           {messages.map((message, index) => {
             const previous = messages[index - 1];
             const missing = previous ? message.seq - previous.seq - 1 : 0;
+            // A reply kept in its thread holds a seq (no gap) but is shown in the thread only.
+            if (isThreadOnly(message) && missing === 0) return null;
             return (
               <Fragment key={message.seq}>
                 {missing > 0 && (
                   <GapLoader count={missing} onLoad={() => props.onLoadGap(message.seq)} />
                 )}
                 {message.seq === props.dividerSeq && <NewMessagesDivider />}
-                <MessageItem
-                  message={message}
-                  me={props.me}
-                  members={props.members}
-                  api={props.api}
-                  canAct={props.canAct}
-                  highlighted={message.seq === focusSeq}
-                />
+                {!isThreadOnly(message) && (
+                  <MessageItem
+                    message={message}
+                    me={props.me}
+                    members={props.members}
+                    api={props.api}
+                    canAct={props.canAct}
+                    highlighted={message.seq === focusSeq}
+                    thread={props.thread}
+                  />
+                )}
               </Fragment>
             );
           })}

@@ -2,6 +2,7 @@ import { useId } from "react";
 import type { RoomSummary } from "../protocol/frames";
 import { NewRoomForm } from "./NewRoomForm";
 import { RoomLink } from "./RoomLink";
+import { ThreadsLink } from "./ThreadsLink";
 
 /**
  * The navigation landmark "Rooms": rooms (public and private), the form to
@@ -21,6 +22,7 @@ export function RoomNav({
   const dms = rooms.filter((room) => room.kind === "dm");
   return (
     <nav aria-label="Rooms" className="flex flex-col gap-3">
+      <ThreadsLink />
       <h2 className="px-2 text-xs font-semibold tracking-wide text-slate-500 uppercase">Rooms</h2>
       <ul className="flex flex-col gap-0.5">
         {channels.map((room) => (

@@ -1,11 +1,12 @@
 import { useNavigate, useRouter, useRouterState } from "@tanstack/react-router";
-import { useCallback, useId, useMemo, useState } from "react";
+import { useCallback, useEffect, useId, useMemo, useState } from "react";
 import { authClient } from "../client/auth-client";
 import { ActionRefused } from "../client/chat-client";
 import { useConnectionStatus, useLiveRooms, useStrayRefusal } from "../client/hooks/chat-context";
 import { useReadMarker } from "../client/hooks/useReadMarker";
 import { useRoom } from "../client/hooks/useRoom";
 import { inviteRefusal, refusalOf } from "../client/room-actions";
+import { isThreadOnly } from "../client/thread-unread";
 import { navRooms } from "../client/unread";
 import type { SearchHit } from "../ports";
 import type { RoomSummary, WireMember, WireMessage, WireUser } from "../protocol/frames";
@@ -13,10 +14,11 @@ import { createRoomFn, historyFn, openDmFn, searchFn } from "../server/fns/rooms
 import { ActionError } from "./ActionError";
 import { Composer } from "./Composer";
 import { MembersPanel } from "./MembersPanel";
-import type { MessageApi } from "./MessageItem";
+import type { MessageApi, ThreadApi } from "./MessageItem";
 import { MessageLog } from "./MessageLog";
 import { RoomHeader } from "./RoomHeader";
 import { RoomNav } from "./RoomNav";
+import { ThreadPanel } from "./ThreadPanel";
 import { TypingIndicator } from "./TypingIndicator";
 
 const notConnected = () => Promise.reject(new ActionRefused("disconnected", "not connected"));
@@ -28,6 +30,8 @@ type Props = {
   initial: WireMessage[];
   /** The message to jump to (search result), from `?m=`. */
   focusSeq?: number;
+  /** A thread to open at once (`?t=`, from the Threads page). */
+  threadRootId?: string;
 };
 
 /**
@@ -35,7 +39,7 @@ type Props = {
  * members. Mounted per room (keyed by id), so per-visit state such as the
  * "New messages" position starts afresh in each room.
  */
-export function RoomScreen({ room, rooms, user, initial, focusSeq }: Props) {
+export function RoomScreen({ room, rooms, user, initial, focusSeq, threadRootId }: Props) {
   const navigate = useNavigate();
   const router = useRouter();
   const status = useConnectionStatus();
@@ -50,11 +54,14 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq }: Props) {
   const nav = useMemo(() => navRooms(rooms, live, room.id), [rooms, live, room.id]);
   const [atBottom, setAtBottom] = useState(focusSeq === undefined);
   const [membersOpen, setMembersOpen] = useState(false);
+  /** The open thread's root id (the "Thread" panel), if any. */
+  const [threadRoot, setThreadRoot] = useState<string | null>(threadRootId ?? null);
   const membersId = useId();
   // Where unread began when the room was opened; fixed for this visit.
   const [readAtOpen] = useState(room.lastReadSeq);
   const dividerSeq =
-    chat.messages.find((m) => m.seq > readAtOpen && m.author.id !== user.id)?.seq ?? null;
+    chat.messages.find((m) => m.seq > readAtOpen && m.author.id !== user.id && !isThreadOnly(m))
+      ?.seq ?? null;
 
   useReadMarker(client, room.id, atBottom, chat.messages.at(-1)?.seq ?? 0);
 
@@ -66,6 +73,25 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq }: Props) {
     }),
     [client, room.id],
   );
+
+  const thread = useMemo<ThreadApi>(
+    () => ({
+      open: (message) => {
+        setThreadRoot(message.id);
+        // Refused (not connected, gone): the panel shows what it has.
+        client?.openThread(room.id, message.id).catch(() => undefined);
+      },
+    }),
+    [client, room.id],
+  );
+  // A thread named in the address opens once the client is there.
+  useEffect(() => {
+    if (threadRootId) client?.openThread(room.id, threadRootId).catch(() => undefined);
+  }, [client, room.id, threadRootId]);
+  const closeThread = useCallback(() => {
+    if (threadRoot) client?.closeThread(threadRoot);
+    setThreadRoot(null);
+  }, [client, threadRoot]);
 
   const loadGap = useCallback(
     async (beforeSeq: number) => {
@@ -147,6 +173,7 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq }: Props) {
           onRetry={(id) => client?.retry(id)}
           onDiscard={(id) => client?.discard(id)}
           onAtBottomChange={setAtBottom}
+          thread={thread}
         />
         <TypingIndicator users={chat.typing.filter((u) => u.id !== user.id)} />
         <ActionError error={stray.refusal} onDismiss={stray.dismiss} />
@@ -157,6 +184,19 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq }: Props) {
           disabled={leaving}
         />
       </main>
+      {threadRoot && (
+        <ThreadPanel
+          key={threadRoot}
+          client={client}
+          roomId={room.id}
+          rootId={threadRoot}
+          me={user}
+          members={chat.members}
+          api={api}
+          connected={connected}
+          onClose={closeThread}
+        />
+      )}
       <MembersPanel
         id={membersId}
         room={room}

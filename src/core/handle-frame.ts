@@ -9,6 +9,7 @@ import { read } from "./actions/read";
 import { send } from "./actions/send";
 import type { Effect, FrameDeps } from "./actions/shared";
 import { subscribe } from "./actions/subscribe";
+import { follow, thread, threadRead } from "./actions/thread";
 import { typing } from "./actions/typing";
 
 export type { Effect, FrameDeps } from "./actions/shared";
@@ -41,5 +42,11 @@ export function handleFrame(frame: RoomFrame, user: WireUser, deps: FrameDeps): 
       return invite(frame, user, deps);
     case "leave":
       return leave(frame, user, deps);
+    case "thread":
+      return thread(frame, user, deps);
+    case "thread_read":
+      return threadRead(frame, user, deps);
+    case "follow":
+      return follow(frame, user, deps);
   }
 }

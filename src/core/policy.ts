@@ -215,3 +215,45 @@ export function mayCreateRoom(kind: RoomKind): Decision {
     ? refuse("bad_frame", "direct messages are opened with a person, not created")
     : ALLOW;
 }
+
+/**
+ * The facts of a thread's root policy decides on: undefined when there is
+ * no such message in the room.
+ */
+export type RootFacts = { authorId: string; deleted: boolean; isReply: boolean };
+
+/**
+ * Replying in a thread: a member (as posting), to a message of this room
+ * that is not deleted and is not itself a reply (threads are one level
+ * deep, as in Slack).
+ */
+export function mayReplyInThread(
+  room: RoomFacts | undefined,
+  membership: Membership,
+  root: RootFacts | undefined,
+): Decision {
+  const asMember = memberOnly(room, membership);
+  if (!asMember.ok) return asMember;
+  if (!root) return refuse("not_found", "no such message to reply to");
+  if (root.deleted) return refuse("not_found", "that message was deleted: it takes no replies");
+  if (root.isReply) return refuse("bad_frame", "a reply cannot start a thread of its own");
+  return ALLOW;
+}
+
+/** Reading a thread (its replies, its read marker): whoever may view the room. */
+export function mayViewThread(room: RoomFacts | undefined, membership: Membership): Decision {
+  return memberOnly(room, membership);
+}
+
+/** Following or unfollowing a thread: a member, of a message that is a thread root. */
+export function mayFollow(
+  room: RoomFacts | undefined,
+  membership: Membership,
+  root: RootFacts | undefined,
+): Decision {
+  const asMember = memberOnly(room, membership);
+  if (!asMember.ok) return asMember;
+  if (!root) return refuse("not_found", "no such thread");
+  if (root.isReply) return refuse("bad_frame", "a reply is not a thread: follow its root");
+  return ALLOW;
+}

@@ -91,7 +91,16 @@ export const sendFrame = frame("send", {
    * so one author's messages are stored in the order they were sent.
    */
   after: id.optional(),
+  /** A reply in the thread of this message (a root: never itself a reply). */
+  threadRootId: id.optional(),
+  /** With threadRootId: the reply also shows in the room's main log ("Also send to room"). */
+  alsoToRoom: z.boolean().optional(),
 });
+
+/** Followed threads a `ready` lists at most (newest reply first). */
+export const FOLLOWED_IN_READY = 200;
+/** Replies per `thread_history` frame at most; the client asks again after the last. */
+export const THREAD_PAGE = 100;
 
 /** Every frame a client may send, keyed by `type`. */
 export const clientFrame = z.discriminatedUnion("type", [
@@ -120,6 +129,15 @@ export const clientFrame = z.discriminatedUnion("type", [
     userName: z.string().trim().min(1).max(100).optional(),
   }),
   frame("leave", { roomId: id }),
+  /**
+   * Open a thread: answered by `thread_history` (the root, then up to
+   * THREAD_PAGE replies after `afterSeq`, and this user's thread state).
+   */
+  frame("thread", { roomId: id, rootId: id, afterSeq: seq.optional() }),
+  /** This user has read the thread up to `seq` (a reply's seq): every socket of theirs hears it. */
+  frame("thread_read", { roomId: id, rootId: id, seq }),
+  /** Follow ("Follow thread") or stop following a thread by hand. */
+  frame("follow", { roomId: id, rootId: id, following: z.boolean() }),
   /**
    * Liveness check from the client (browsers cannot send ws pings); answered
    * by `pong`. It tells the client the server is there; it does not keep the
@@ -154,6 +172,11 @@ export const roomSummarySchema = roomSchema.extend({
   mentioned: z.boolean(),
   /** The default room (general): everyone is in it and nobody may leave it. */
   isDefault: z.boolean(),
+  /**
+   * Seqs after the read marker that are thread replies kept out of the main
+   * log: they take a seq but are not unread in the room (client/unread.ts).
+   */
+  threadOnlySeqs: z.array(z.number().int()).optional(),
 });
 export type RoomSummary = z.infer<typeof roomSummarySchema>;
 
@@ -173,8 +196,37 @@ export const messageSchema = z.object({
   /** The room revision of its last edit, deletion or reaction (0 if none). */
   rev: z.number().int(),
   reactions: z.array(reactionSchema),
+  /** On a reply: its thread's root message id. */
+  threadRootId: z.string().optional(),
+  /** On a reply: it also shows in the room's main log. */
+  alsoInRoom: z.boolean().optional(),
+  /** On a root with replies: the thread's summary (it changes the root's rev). */
+  thread: z
+    .object({
+      replyCount: z.number().int(),
+      /** ISO 8601 time of the newest reply. */
+      lastReplyAt: z.string().nullable(),
+      /** Up to 3 repliers' user ids, newest first. */
+      participants: z.array(z.string()),
+    })
+    .optional(),
 });
 export type WireMessage = z.infer<typeof messageSchema>;
+
+/**
+ * One user's standing in one thread: whether they follow it, their thread
+ * read marker, and the unread replies as of `latestSeq` (the thread's newest
+ * reply when counted); later replies are counted by the client as they come.
+ */
+export const threadStateSchema = z.object({
+  roomId: z.string(),
+  rootId: z.string(),
+  following: z.boolean(),
+  lastReadSeq: z.number().int(),
+  unread: z.number().int(),
+  latestSeq: z.number().int(),
+});
+export type ThreadState = z.infer<typeof threadStateSchema>;
 
 export const memberSchema = userSchema.extend({ online: z.boolean() });
 export type WireMember = z.infer<typeof memberSchema>;
@@ -200,6 +252,8 @@ export const serverFrame = z.discriminatedUnion("type", [
     v: z.literal(PROTOCOL_VERSION),
     user: userSchema,
     rooms: z.array(roomSummarySchema),
+    /** The threads this user follows (thread unread on every device). */
+    threads: z.array(threadStateSchema).optional(),
   }),
   /** A send was stored (or had been): the answer to a send, with its ref. */
   serverOnly("ack", { clientId: z.string(), message: messageSchema, ref: z.string().optional() }),
@@ -239,6 +293,17 @@ export const serverFrame = z.discriminatedUnion("type", [
   serverOnly("typing", { roomId: z.string(), user: userSchema }),
   /** This user's read marker moved (from any of their devices). */
   serverOnly("read", { roomId: z.string(), seq: z.number().int() }),
+  /** The answer to `thread`: its root, a page of replies in seq order, and the user's state. */
+  serverOnly("thread_history", {
+    roomId: z.string(),
+    root: messageSchema,
+    replies: z.array(messageSchema),
+    /** More replies follow the last one: ask again after its seq. */
+    more: z.boolean(),
+    state: threadStateSchema,
+  }),
+  /** This user's state in a thread changed (read marker, follow), from any of their devices. */
+  serverOnly("thread_state", { state: threadStateSchema }),
   serverOnly("room_added", { room: roomSummarySchema }),
   serverOnly("room_removed", { roomId: z.string() }),
   serverOnly("pong", {}),

@@ -11,6 +11,7 @@ import { describeAppendContract } from "./append.contract";
 import { post, stored } from "./post";
 import { describeSearchContract } from "./search.contract";
 import { describeStoreContract } from "./stores.contract";
+import { describeThreadContract } from "./threads.contract";
 
 /** Every migration step the code declares, in order. */
 const STEP_NAMES = STEPS.map(([name]) => name);
@@ -82,6 +83,7 @@ if (ready) {
   describeStoreContract("postgres", async () => openStore(await freshSchema()));
   describeAppendContract("postgres", async () => openStore(await freshSchema()));
   describeSearchContract("postgres", async () => openStore(await freshSchema()));
+  describeThreadContract("postgres", async () => openStore(await freshSchema()));
 
   describe("postgres driver", () => {
     it("keeps seq gap-free with many concurrent appends through two separate pools", async () => {

@@ -11,6 +11,7 @@ import { describeAppendContract } from "./append.contract";
 import { post, stored } from "./post";
 import { describeSearchContract } from "./search.contract";
 import { describeStoreContract } from "./stores.contract";
+import { describeThreadContract } from "./threads.contract";
 
 async function openStore(path: string) {
   const { db, raw } = openSqlite(path);
@@ -46,6 +47,7 @@ const tempFile = () => join(mkdtempSync(join(tmpdir(), "parley-store-")), "chat.
 describeStoreContract("sqlite", () => openStore(tempFile()));
 describeAppendContract("sqlite", () => openStore(tempFile()));
 describeSearchContract("sqlite", () => openStore(tempFile()));
+describeThreadContract("sqlite", () => openStore(tempFile()));
 
 describe("sqlite driver", () => {
   it("keeps messages and seq across a reopen, and migrating twice is harmless", async () => {

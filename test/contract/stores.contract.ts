@@ -10,6 +10,7 @@ import {
   type RoomStore,
   RoomTakenError,
   type SearchIndex,
+  type ThreadStore,
   type UserDirectory,
 } from "../../src/ports";
 import { migrateToLatest, type SqlDialect } from "../../src/server/storage/migrations.server";
@@ -21,6 +22,7 @@ export type StoreUnderTest = {
   messages: MessageStore;
   users: UserDirectory;
   search: SearchIndex;
+  threads: ThreadStore;
   /** The database under the stores, and its dialect (migration tests). */
   db: Kysely<Database>;
   dialect: SqlDialect;

@@ -8,6 +8,7 @@ import {
   mayCreateRoom,
   mayDelete,
   mayEdit,
+  mayFollow,
   mayInvite,
   mayInvitePerson,
   mayJoin,
@@ -15,11 +16,14 @@ import {
   mayOpenDm,
   mayPost,
   mayReact,
+  mayReplyInThread,
   mayTouchMessages,
   mayType,
   mayView,
+  mayViewThread,
   membershipOf,
   type RoomFacts,
+  type RootFacts,
 } from "../../src/core/policy";
 import type { RoomKind } from "../../src/protocol/frames";
 
@@ -39,9 +43,19 @@ const roomNames = Object.keys(rooms) as RoomName[];
 
 const mine: MessageFacts = { authorId: ME };
 const theirs: MessageFacts = { authorId: "u-other" };
+const aRoot: RootFacts = { authorId: "u-other", deleted: false, isReply: false };
+const aReply: RootFacts = { authorId: "u-other", deleted: false, isReply: true };
+const deletedRoot: RootFacts = { authorId: "u-other", deleted: true, isReply: false };
+const everywhere = (want: Want): Record<RoomName, Want> => ({
+  general: want,
+  public: want,
+  private: want,
+  dm: want,
+  missing: want,
+});
 
 /** The expected answer, by code only (messages are checked apart). */
-type Want = "allow" | "forbidden" | "not_found";
+type Want = "allow" | "forbidden" | "not_found" | "bad_frame";
 const codeOf = (decision: Decision): Want => (decision.ok ? "allow" : (decision.code as Want));
 
 /** A non-member is refused everywhere: `forbidden` where the room exists, `not_found` where it does not. */
@@ -154,6 +168,22 @@ const memberTable: [string, Rule, Record<RoomName, Want>][] = [
     mayLeave,
     { general: "forbidden", public: "allow", private: "allow", dm: "allow", missing: "allow" },
   ],
+  ["reply in a thread", (room, m) => mayReplyInThread(room, m, aRoot), everywhere("allow")],
+  [
+    "reply to a deleted root",
+    (room, m) => mayReplyInThread(room, m, deletedRoot),
+    everywhere("not_found"),
+  ],
+  [
+    "reply to a message not in the room",
+    (room, m) => mayReplyInThread(room, m, undefined),
+    everywhere("not_found"),
+  ],
+  ["reply to a reply", (room, m) => mayReplyInThread(room, m, aReply), everywhere("bad_frame")],
+  ["view a thread", mayViewThread, everywhere("allow")],
+  ["follow a thread", (room, m) => mayFollow(room, m, aRoot), everywhere("allow")],
+  ["follow a deleted thread", (room, m) => mayFollow(room, m, deletedRoot), everywhere("allow")],
+  ["follow a reply", (room, m) => mayFollow(room, m, aReply), everywhere("bad_frame")],
   [
     "join",
     mayJoin,

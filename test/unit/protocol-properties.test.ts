@@ -27,13 +27,16 @@ const FRAME_TYPES = [
   "react",
   "invite",
   "leave",
+  "thread",
+  "thread_read",
+  "follow",
   "ping",
 ] as const satisfies readonly ClientFrame["type"][];
 
 /** The fields each frame type has (besides `type` and `v`). */
 const FIELDS: Record<(typeof FRAME_TYPES)[number], readonly string[]> = {
   ping: [],
-  send: ["roomId", "clientId", "text"],
+  send: ["roomId", "clientId", "text", "threadRootId", "alsoToRoom"],
   subscribe: ["roomId", "afterSeq", "afterRev"],
   fetch: ["roomId", "afterSeq", "beforeSeq"],
   typing: ["roomId"],
@@ -43,6 +46,9 @@ const FIELDS: Record<(typeof FRAME_TYPES)[number], readonly string[]> = {
   react: ["roomId", "messageId", "emoji"],
   invite: ["roomId", "userName"],
   leave: ["roomId"],
+  thread: ["roomId", "rootId", "afterSeq"],
+  thread_read: ["roomId", "rootId", "seq"],
+  follow: ["roomId", "rootId", "following"],
 };
 
 const RUNS = { numRuns: 300 };
@@ -134,6 +140,10 @@ function fieldValue(field: string): fc.Arbitrary<unknown> {
     seq: seqLike,
     emoji: fc.oneof(fc.constantFrom(...REACTIONS), fc.constantFrom("👎", "", ":+1:", "👍🏽")),
     userName: fc.oneof(textLike, fc.constantFrom("x".repeat(100), "x".repeat(101), "  ")),
+    rootId: idLike,
+    threadRootId: idLike,
+    following: fc.boolean(),
+    alsoToRoom: fc.boolean(),
   };
   const value = Object.hasOwn(right, field) ? (right[field] ?? wildValue) : wildValue;
   return fc.oneof({ weight: 5, arbitrary: value }, { weight: 1, arbitrary: wildValue });
@@ -196,8 +206,15 @@ const validFrameJson = fc.constantFrom(...FRAME_TYPES).chain((type) => {
     seq: fc.nat(),
     emoji: fc.constantFrom(...REACTIONS),
     userName: fc.string({ minLength: 1, maxLength: 100 }).filter((n) => n.trim().length > 0),
+    rootId: fc.string({ minLength: 1, maxLength: 64 }),
+    threadRootId: fc.string({ minLength: 1, maxLength: 64 }),
+    following: fc.boolean(),
+    alsoToRoom: fc.boolean(),
   };
-  const required = new Set(["roomId", "clientId", "messageId", "text", "seq", "emoji", "userName"]);
+  const required = new Set([
+    ...["roomId", "clientId", "messageId", "text", "seq", "emoji", "userName"],
+    ...["rootId", "following"],
+  ]);
   if (type === "fetch") required.add("afterSeq");
   const record: Record<string, fc.Arbitrary<unknown>> = { type: fc.constant(type) };
   for (const field of FIELDS[type]) record[field] = valid[field] ?? fc.constant(undefined);
@@ -414,6 +431,44 @@ function fakes(options: { memberOf: string[]; changeOk?: boolean } = { memberOf:
         return changed(roomId, messageId);
       },
     },
+    threads: {
+      // Membership and the root are read inside the reply's transaction.
+      reply: async (
+        input: { roomId: string; text: string; threadRootId: string },
+        check: (facts: { member: boolean; root: unknown }) => { ok: boolean },
+      ) => {
+        calls.push("reply");
+        if (!rooms.has(input.roomId)) return { ok: false, reason: "no_room" };
+        const root = { authorId: "u-other", deleted: false, isReply: false };
+        const decision = check({ member: memberOf.has(input.roomId), root });
+        if (!decision.ok) return { ok: false, reason: "refused", refusal: decision };
+        write("reply");
+        const { roomId, text } = input;
+        return {
+          ok: true,
+          message: wireMessage(2, { roomId, author: me, text, threadRootId: input.threadRootId }),
+          root: wireMessage(1, { id: input.threadRootId, roomId, rev: 1 }),
+          duplicate: false,
+        };
+      },
+      rootFacts: async () => ({ authorId: "u-other", deleted: false, isReply: false }),
+      page: async (roomId: string, rootId: string) => {
+        calls.push("page");
+        return { root: wireMessage(1, { id: rootId, roomId }), replies: [], more: false };
+      },
+      state: async (roomId: string, rootId: string) => {
+        calls.push("state");
+        return { roomId, rootId, following: true, lastReadSeq: 0, unread: 0, latestSeq: 0 };
+      },
+      follow: async (roomId: string, rootId: string, _u: string, following: boolean) => {
+        write("follow");
+        return { roomId, rootId, following, lastReadSeq: 0, unread: 0, latestSeq: 0 };
+      },
+      markRead: async (roomId: string, rootId: string, _u: string, seq: number) => {
+        write("threadRead");
+        return { roomId, rootId, following: true, lastReadSeq: seq, unread: 0, latestSeq: seq };
+      },
+    },
     users: {
       findByName: async (name: string) => {
         calls.push("findByName");
@@ -520,7 +575,11 @@ describe("handleFrame properties", () => {
         expect(effects.length).toBeGreaterThan(0);
         for (const effect of effects) {
           if ("roomId" in effect) expect(effect.roomId).toBe(frame.roomId);
-          if (effect.kind === "user" && frame.type !== "invite") expect(effect.userId).toBe(me.id);
+          // Invites and replies (the root's author and the mentioned start following) reach others.
+          const toOthers =
+            frame.type === "invite" ||
+            (effect.kind === "user" && effect.frame.type === "thread_state");
+          if (effect.kind === "user" && !toOthers) expect(effect.userId).toBe(me.id);
           if (effect.kind === "reply" && effect.frame.type === "error") {
             expect(errorCodes).toContain(effect.frame.code);
             expect(effects).toHaveLength(1);

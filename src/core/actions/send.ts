@@ -1,6 +1,7 @@
 import type { RoomFrame, WireUser } from "../../protocol/frames";
 import { resolveMentions } from "../mentions";
 import { type Decision, mayPost, membershipOf, type RoomFacts } from "../policy";
+import { reply } from "./reply";
 import { type Effect, type FrameDeps, refusalReply } from "./shared";
 
 /**
@@ -26,6 +27,9 @@ export async function send(
   deps: FrameDeps,
 ): Promise<Effect[]> {
   const { roomId, clientId } = frame;
+  // A reply takes the slower path of its own (the thread's summary changes with it).
+  if (frame.threadRootId !== undefined)
+    return reply({ ...frame, threadRootId: frame.threadRootId }, user, deps);
   // Reading the member list before the membership check is harmless: a
   // refused send returns nothing of it.
   const members = frame.text.includes("@") ? await deps.rooms.members(roomId) : [];

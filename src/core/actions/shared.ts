@@ -26,7 +26,7 @@ export type Effect =
   /** Tell the room's online members its member list changed. */
   | { kind: "members"; roomId: string };
 
-export type FrameDeps = Pick<Storage, "rooms" | "messages" | "users" | "limits">;
+export type FrameDeps = Pick<Storage, "rooms" | "messages" | "users" | "limits" | "threads">;
 
 /** A refusal as the one reply to a frame (sends name their clientId). */
 export const refusalReply = (refusal: Refusal, clientId?: string): Effect[] => [

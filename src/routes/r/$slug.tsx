@@ -8,6 +8,8 @@ import { joinRoomFn, openRoomFn } from "../../server/fns/rooms";
 // `?m=<seq>` opens the room around that message (links from search results).
 const searchSchema = z.object({
   m: z.coerce.number().int().positive().optional().catch(undefined),
+  /** A thread to open (its root's id), from the Threads page. */
+  t: z.string().min(1).max(64).optional().catch(undefined),
 });
 
 export const Route = createFileRoute("/r/$slug")({
@@ -40,7 +42,7 @@ export const Route = createFileRoute("/r/$slug")({
 
 function RoomPage() {
   const data = Route.useLoaderData();
-  const { m } = Route.useSearch();
+  const { m, t } = Route.useSearch();
   if (!data.joined) return <JoinRoom room={data.room} />;
   const { room, rooms, user, messages } = data;
   // Keyed by room: per-visit state (divider, scroll, drafts) starts afresh.
@@ -52,6 +54,7 @@ function RoomPage() {
       user={user}
       initial={messages}
       focusSeq={m}
+      threadRootId={t}
     />
   );
 }

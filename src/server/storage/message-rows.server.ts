@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from "kysely";
+import { type Kysely, type RawBuilder, type Selectable, sql } from "kysely";
 import { REACTIONS, type WireMessage } from "../../protocol/frames";
 import type { Database } from "./schema.server";
 
@@ -15,14 +15,39 @@ const messageColumns = [
   "message.edited_at",
   "message.deleted_at",
   "message.rev",
+  "message.thread_root_id",
+  "message.also_in_room",
+  "message.reply_count",
+  "message.last_reply_at",
+  "message.reply_participants",
 ] as const;
 
 type WireColumn = (typeof messageColumns)[number] extends `message.${infer C}` ? C : never;
 
-/** The columns a wire message is made of, with its author's name. */
-export type MessageRow = Pick<Selectable<Database["message"]>, WireColumn> & {
-  author_name: string | null;
-};
+type ThreadColumn =
+  | "thread_root_id"
+  | "also_in_room"
+  | "reply_count"
+  | "last_reply_at"
+  | "reply_participants";
+
+/**
+ * The columns a wire message is made of, with its author's name. The
+ * thread columns may be left out by a writer that knows it stored a plain
+ * message (the send path).
+ */
+export type MessageRow = Pick<Selectable<Database["message"]>, Exclude<WireColumn, ThreadColumn>> &
+  Partial<Pick<Selectable<Database["message"]>, ThreadColumn>> & {
+    author_name: string | null;
+  };
+
+/**
+ * The same columns for hand-written SQL, on the table's alias (`m.id, ...`),
+ * so such a query cannot miss a column the wire message is made of.
+ */
+export function messageColumnsOf(alias: string): RawBuilder<unknown> {
+  return sql.raw(messageColumns.map((c) => c.replace("message.", `${alias}.`)).join(", "));
+}
 
 /** Selects messages with their author's name. */
 export function selectMessages(db: Kysely<Database>) {
@@ -83,7 +108,35 @@ export function toWire(row: MessageRow, reactions: WireMessage["reactions"] = []
     deleted,
     rev: Number(row.rev),
     reactions: deleted ? [] : reactions,
+    ...threadFields(row),
   };
+}
+
+/** The thread fields of a wire message: present only on replies and on roots with replies. */
+function threadFields(row: MessageRow): Partial<WireMessage> {
+  if (row.thread_root_id) {
+    return { threadRootId: row.thread_root_id, alsoInRoom: Number(row.also_in_room) === 1 };
+  }
+  const replyCount = Number(row.reply_count ?? 0);
+  if (replyCount === 0) return {};
+  const lastReplyAt =
+    row.last_reply_at === null || row.last_reply_at === undefined
+      ? null
+      : new Date(Number(row.last_reply_at)).toISOString();
+  return {
+    thread: { replyCount, lastReplyAt, participants: participantsOf(row.reply_participants) },
+  };
+}
+
+/** The repliers kept on a root (JSON user ids); anything unreadable counts as none. */
+export function participantsOf(json: string | null | undefined): string[] {
+  if (!json) return [];
+  try {
+    const parsed: unknown = JSON.parse(json);
+    return Array.isArray(parsed) ? parsed.filter((id): id is string => typeof id === "string") : [];
+  } catch {
+    return [];
+  }
 }
 
 const paletteIndex = (emoji: string) => {

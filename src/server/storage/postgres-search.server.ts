@@ -2,7 +2,7 @@ import { type Kysely, sql } from "kysely";
 import { isEmptySearch, tsQueryOf } from "../../core/search-query";
 import type { SearchIndex } from "../../ports";
 import type { RoomKind } from "../../protocol/frames";
-import { type MessageRow, toWireMessages } from "./message-rows.server";
+import { type MessageRow, messageColumnsOf, toWireMessages } from "./message-rows.server";
 import type { Database } from "./schema.server";
 import { type SearchSpelling, searchConditions } from "./search-filters.server";
 
@@ -33,8 +33,7 @@ export function createPostgresSearch(db: Kysely<Database>): SearchIndex {
       // The query text is a bound parameter and tsQueryOf leaves no syntax
       // in it but quoted words, so user input never makes to_tsquery fail.
       const { rows } = await sql<HitRow>`
-        select m.id, m.room_id, m.seq, m.author_id, m.client_id, m.text,
-               m.created_at, m.edited_at, m.deleted_at, m.rev,
+        select ${messageColumnsOf("m")},
                u.name as author_name,
                r.id as r_id, r.slug as r_slug, r.name as r_name, r.kind as r_kind
         from message m

@@ -238,6 +238,7 @@ async function summaries(
     .where("me.user_id", "=", userId);
   if (roomId) query = query.where("room.id", "=", roomId);
   const rows = await query.orderBy("room.slug").execute();
+  const threadOnly = await threadOnlyAfterRead(db, userId, roomId);
   return rows.map((row) => ({
     ...toWireRoom(row),
     name: row.kind === "dm" ? (row.other_name ?? "Direct message") : row.name,
@@ -245,7 +246,42 @@ async function summaries(
     lastReadSeq: Number(row.last_read_seq),
     mentioned: Boolean(row.mentioned),
     isDefault: Number(row.is_default) === 1,
+    threadOnlySeqs: threadOnly.get(row.id) ?? [],
   }));
+}
+
+/** Thread-only replies a summary lists at most (more count as unread). */
+const THREAD_ONLY_LISTED = 1000;
+
+/**
+ * Per room, the seqs after the user's read marker of replies kept out of
+ * the main log: they take a seq, so unread (lastSeq - lastReadSeq) skips
+ * them (client/unread.ts). The partial index message_thread_only (0008)
+ * holds only such replies.
+ */
+async function threadOnlyAfterRead(
+  db: Kysely<Database>,
+  userId: string,
+  roomId?: string,
+): Promise<Map<string, number[]>> {
+  let query = db
+    .selectFrom("message as m")
+    .innerJoin("room_member as me", (join) =>
+      join.onRef("me.room_id", "=", "m.room_id").on("me.user_id", "=", userId),
+    )
+    .select(["m.room_id", "m.seq"])
+    .where("m.thread_root_id", "is not", null)
+    .where("m.also_in_room", "=", sql.lit(0))
+    .whereRef("m.seq", ">", "me.last_read_seq");
+  if (roomId) query = query.where("m.room_id", "=", roomId);
+  const rows = await query.orderBy("m.seq").limit(THREAD_ONLY_LISTED).execute();
+  const byRoom = new Map<string, number[]>();
+  for (const row of rows) {
+    const seqs = byRoom.get(row.room_id) ?? [];
+    seqs.push(Number(row.seq));
+    byRoom.set(row.room_id, seqs);
+  }
+  return byRoom;
 }
 
 /** Users by name, case-insensitively (names are not unique), and their blocks. */

@@ -49,6 +49,16 @@ export interface Database {
     /** On a root: up to 3 repliers' user ids, JSON, newest first. */
     reply_participants: string | null;
   };
+  /** Who follows a thread and how far they read it (migration 0008). */
+  thread_follow: {
+    room_id: string;
+    root_id: string;
+    user_id: string;
+    /** 1 while following, 0 after unfollowing (the row keeps the marker). */
+    following: Generated<number>;
+    last_read_seq: Generated<number>;
+    updated_at: number;
+  };
   reaction: {
     message_id: string;
     user_id: string;

@@ -6,6 +6,7 @@ import { createPostgresSearch } from "./postgres-search.server";
 import { createRoomStore, createUserDirectory } from "./room-store.server";
 import type { Database } from "./schema.server";
 import { createSqliteSearch } from "./sqlite-search.server";
+import { createThreadStore } from "./thread-store.server";
 
 /** An opened, migrated database: what `createStorage` builds the stores on. */
 export type StorageDatabase = {
@@ -34,6 +35,7 @@ export function createStorage(database: StorageDatabase, options: StorageOptions
     messages: createMessageStore(db, now),
     users: createUserDirectory(db, now),
     search: dialect === "sqlite" ? createSqliteSearch(db) : createPostgresSearch(db),
+    threads: createThreadStore(db, now),
     ...(options.limits ? { limits: options.limits } : {}),
     async ping() {
       await sql`select 1`.execute(db);

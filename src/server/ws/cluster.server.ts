@@ -1,7 +1,7 @@
 import type { Peer } from "crossws";
 import type { Hub } from "../../core/hub";
 import type { UserSockets } from "../../core/presence";
-import { PROTOCOL_VERSION } from "../../protocol/frames";
+import { FOLLOWED_IN_READY, PROTOCOL_VERSION } from "../../protocol/frames";
 import { decodeRelay, type RelayMessage, routeRelay } from "../relay/messages.server";
 import type { Runtime } from "../runtime.server";
 import type { EffectRunner } from "./effects.server";
@@ -57,11 +57,12 @@ export function linkInstance(runtime: Runtime, deps: Deps) {
     const users = [...online.users()];
     for (const userId of users) {
       const rooms = await storage.rooms.summariesOf(userId);
+      const threads = await storage.threads.followedStates(userId, FOLLOWED_IN_READY);
       for (const socket of online.socketsOf(userId)) {
         hub.drop(socket);
         for (const room of rooms) hub.subscribe(socket, room.id);
         const { user } = socket.context;
-        runner.send(socket, { type: "ready", v: PROTOCOL_VERSION, user, rooms });
+        runner.send(socket, { type: "ready", v: PROTOCOL_VERSION, user, rooms, threads });
       }
     }
     log.info("resynced sockets after a relay outage", { users: users.length });

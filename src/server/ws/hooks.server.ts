@@ -5,7 +5,7 @@ import type { Hooks, Peer } from "crossws";
 import { handleFrame } from "../../core/handle-frame";
 import { frameCost } from "../../core/rate-limit";
 import { decodeClientFrame, pickRef } from "../../protocol/decode";
-import { MAX_FRAME_BYTES, PROTOCOL_VERSION } from "../../protocol/frames";
+import { FOLLOWED_IN_READY, MAX_FRAME_BYTES, PROTOCOL_VERSION } from "../../protocol/frames";
 import { sessionOf } from "../auth/auth.server";
 import { isDraining, onDrain } from "../drain.server";
 import type { Runtime } from "../runtime.server";
@@ -231,9 +231,10 @@ export function createChatHooks(getRealtime: () => Promise<Realtime>): Partial<H
       heartbeat.track(peer);
       sessions.watch(peer, session.token, session.expiresAt);
       const rooms = await storage.rooms.summariesOf(user.id);
+      const threads = await storage.threads.followedStates(user.id, FOLLOWED_IN_READY);
       if (closed.has(peer)) return;
       for (const room of rooms) hub.subscribe(peer, room.id);
-      runner.send(peer, { type: "ready", v: PROTOCOL_VERSION, user, rooms });
+      runner.send(peer, { type: "ready", v: PROTOCOL_VERSION, user, rooms, threads });
       if (online.add(user.id, peer)) {
         // Hold the lease first: whoever hears "online" and asks for the
         // member list must find this user online in it.

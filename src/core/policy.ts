@@ -132,6 +132,21 @@ export function mayReact(
 }
 
 /**
+ * Pinning (or unpinning) a message: any member, on any message still
+ * there. Pins are room state everyone sees; "moderators only" would be one
+ * line here, since the role is in Membership.
+ */
+export function mayPin(
+  room: RoomFacts | undefined,
+  membership: Membership,
+  message: MessageFacts | undefined,
+): Decision {
+  const asMember = mayTouchMessages(room, membership);
+  if (!asMember.ok) return asMember;
+  return message ? ALLOW : noMessage;
+}
+
+/**
  * Inviting into a room: a member of a room that is not a DM (a DM stays
  * between its two people). Who is invited is decided by mayInvitePerson.
  */

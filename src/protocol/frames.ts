@@ -121,6 +121,11 @@ export const clientFrame = z.discriminatedUnion("type", [
   }),
   frame("leave", { roomId: id }),
   /**
+   * Pin (`pinned: true`) or unpin a message of the room: room state, so the
+   * change reaches every member as `updated` and replays by revision.
+   */
+  frame("pin", { roomId: id, messageId: id, pinned: z.boolean() }),
+  /**
    * Liveness check from the client (browsers cannot send ws pings); answered
    * by `pong`. It tells the client the server is there; it does not keep the
    * socket alive on the server, where only answers to ws pings count.
@@ -173,6 +178,10 @@ export const messageSchema = z.object({
   /** The room revision of its last edit, deletion or reaction (0 if none). */
   rev: z.number().int(),
   reactions: z.array(reactionSchema),
+  /** ISO 8601 time it was pinned in its room, null when not pinned (or deleted). */
+  pinnedAt: z.string().nullable(),
+  /** The id of who pinned it, null when not pinned. */
+  pinnedBy: z.string().nullable(),
 });
 export type WireMessage = z.infer<typeof messageSchema>;
 

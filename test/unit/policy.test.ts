@@ -13,6 +13,7 @@ import {
   mayJoin,
   mayLeave,
   mayOpenDm,
+  mayPin,
   mayPost,
   mayReact,
   mayTouchMessages,
@@ -136,6 +137,22 @@ const memberTable: [string, Rule, Record<RoomName, Want>][] = [
   [
     "react to a gone message",
     (room, m) => mayReact(room, m, undefined),
+    {
+      general: "not_found",
+      public: "not_found",
+      private: "not_found",
+      dm: "not_found",
+      missing: "not_found",
+    },
+  ],
+  [
+    "pin another's",
+    (room, m) => mayPin(room, m, theirs),
+    { general: "allow", public: "allow", private: "allow", dm: "allow", missing: "allow" },
+  ],
+  [
+    "pin a gone message",
+    (room, m) => mayPin(room, m, undefined),
     {
       general: "not_found",
       public: "not_found",

@@ -27,6 +27,7 @@ const FRAME_TYPES = [
   "react",
   "invite",
   "leave",
+  "pin",
   "ping",
 ] as const satisfies readonly ClientFrame["type"][];
 
@@ -43,6 +44,7 @@ const FIELDS: Record<(typeof FRAME_TYPES)[number], readonly string[]> = {
   react: ["roomId", "messageId", "emoji"],
   invite: ["roomId", "userName"],
   leave: ["roomId"],
+  pin: ["roomId", "messageId", "pinned"],
 };
 
 const RUNS = { numRuns: 300 };
@@ -134,6 +136,7 @@ function fieldValue(field: string): fc.Arbitrary<unknown> {
     seq: seqLike,
     emoji: fc.oneof(fc.constantFrom(...REACTIONS), fc.constantFrom("👎", "", ":+1:", "👍🏽")),
     userName: fc.oneof(textLike, fc.constantFrom("x".repeat(100), "x".repeat(101), "  ")),
+    pinned: fc.oneof(fc.boolean(), fc.constantFrom("true", 1, null)),
   };
   const value = Object.hasOwn(right, field) ? (right[field] ?? wildValue) : wildValue;
   return fc.oneof({ weight: 5, arbitrary: value }, { weight: 1, arbitrary: wildValue });
@@ -196,8 +199,18 @@ const validFrameJson = fc.constantFrom(...FRAME_TYPES).chain((type) => {
     seq: fc.nat(),
     emoji: fc.constantFrom(...REACTIONS),
     userName: fc.string({ minLength: 1, maxLength: 100 }).filter((n) => n.trim().length > 0),
+    pinned: fc.boolean(),
   };
-  const required = new Set(["roomId", "clientId", "messageId", "text", "seq", "emoji", "userName"]);
+  const required = new Set([
+    "roomId",
+    "clientId",
+    "messageId",
+    "text",
+    "seq",
+    "emoji",
+    "userName",
+    "pinned",
+  ]);
   if (type === "fetch") required.add("afterSeq");
   const record: Record<string, fc.Arbitrary<unknown>> = { type: fc.constant(type) };
   for (const field of FIELDS[type]) record[field] = valid[field] ?? fc.constant(undefined);
@@ -411,6 +424,10 @@ function fakes(options: { memberOf: string[]; changeOk?: boolean } = { memberOf:
       },
       toggleReaction: async (roomId: string, messageId: string) => {
         write("toggleReaction");
+        return changed(roomId, messageId);
+      },
+      pin: async (roomId: string, messageId: string) => {
+        write("pin");
         return changed(roomId, messageId);
       },
     },

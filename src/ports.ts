@@ -132,6 +132,20 @@ export interface MessageStore {
   edit(roomId: string, messageId: string, text: string, check: ChangeCheck): Promise<ChangeResult>;
   /** Deletes a message (its seq stays, its text goes), when `check` allows it. */
   remove(roomId: string, messageId: string, check: ChangeCheck): Promise<ChangeResult>;
+  /**
+   * Pins the message for its room (`pinned`), stamping when and by whom, or
+   * unpins it; a change like an edit (it bumps the room revision), asked of
+   * `check` (core/policy mayPin) inside its transaction.
+   */
+  pin(
+    roomId: string,
+    messageId: string,
+    pinned: boolean,
+    userId: string,
+    check: ChangeCheck,
+  ): Promise<ChangeResult>;
+  /** The room's pinned messages that are not deleted, newest pin first, at most `limit`. */
+  pinned(roomId: string, limit: number): Promise<WireMessage[]>;
   /** Adds the user's reaction, or takes it back when present. */
   toggleReaction(
     roomId: string,

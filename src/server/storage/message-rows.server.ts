@@ -15,6 +15,8 @@ const messageColumns = [
   "message.edited_at",
   "message.deleted_at",
   "message.rev",
+  "message.pinned_at",
+  "message.pinned_by",
 ] as const;
 
 type WireColumn = (typeof messageColumns)[number] extends `message.${infer C}` ? C : never;
@@ -83,6 +85,11 @@ export function toWire(row: MessageRow, reactions: WireMessage["reactions"] = []
     deleted,
     rev: Number(row.rev),
     reactions: deleted ? [] : reactions,
+    // A deleted message is no longer pinned, whatever its row still says.
+    // (`==`: a reader selecting its own columns may leave the pin out.)
+    pinnedAt:
+      deleted || row.pinned_at == null ? null : new Date(Number(row.pinned_at)).toISOString(),
+    pinnedBy: deleted || row.pinned_at == null ? null : row.pinned_by,
   };
 }
 

@@ -21,7 +21,7 @@ export function createPostgresSearch(db: Kysely<Database>): SearchIndex {
       // in it but quoted words, so user input never makes to_tsquery fail.
       const { rows } = await sql<HitRow>`
         select m.id, m.room_id, m.seq, m.author_id, m.client_id, m.text,
-               m.created_at, m.edited_at, m.deleted_at, m.rev,
+               m.created_at, m.edited_at, m.deleted_at, m.rev, m.pinned_at, m.pinned_by,
                u.name as author_name,
                r.id as r_id, r.slug as r_slug, r.name as r_name, r.kind as r_kind
         from message m

@@ -9,6 +9,7 @@ import type {
   WireUser,
 } from "../protocol/frames";
 import type { OutboxStorage, PendingSend } from "./outbox";
+import { PinBoard } from "./pin-board";
 import { RoomLog } from "./room-log";
 import type { ChatSocket, ConnectionStatus } from "./socket";
 
@@ -20,6 +21,8 @@ export type RoomView = {
   typing: WireUser[];
   /** Catching up after a (re)connect. */
   replaying: boolean;
+  /** The room's pinned messages, newest pin first. */
+  pinned: WireMessage[];
 };
 
 type Tracked = {
@@ -32,6 +35,8 @@ type Tracked = {
   gap: { from: number; before: number } | null;
   /** The server answered this connection's subscribe (`subscribed`). */
   subscribed: boolean;
+  /** Pinned messages: room state, fed by every message heard of. */
+  pins: PinBoard;
 };
 
 /** Errors after which resending the same frame cannot succeed. */
@@ -150,6 +155,8 @@ export class ChatClient {
     page: readonly WireMessage[],
     lastSeq = 0,
     summary?: RoomSummary,
+    /** The room's pinned messages as the page was rendered (read after `page`). */
+    pinned: readonly WireMessage[] = [],
   ): Promise<void> {
     let subscribed: Promise<void> = Promise.resolve();
     // A room joined after the socket connected is not in `ready`'s list yet.
@@ -164,6 +171,7 @@ export class ChatClient {
         fetching: false,
         gap: null,
         subscribed: false,
+        pins: new PinBoard(),
       };
       this.#tracked.set(roomId, tracked);
       tracked.log.seed(page, lastSeq);
@@ -171,13 +179,18 @@ export class ChatClient {
     } else {
       tracked.log.merge(page);
     }
+    tracked.pins.merge(page);
+    tracked.pins.merge(pinned);
     this.#emit();
     return subscribed;
   }
 
   /** Adds an older page (infinite scroll). */
   addOlder(roomId: string, page: readonly WireMessage[]): void {
-    if (this.#tracked.get(roomId)?.log.merge(page)) this.#emit();
+    const tracked = this.#tracked.get(roomId);
+    if (!tracked) return;
+    const pins = tracked.pins.merge(page);
+    if (tracked.log.merge(page) || pins) this.#emit();
   }
 
   /**
@@ -253,6 +266,11 @@ export class ChatClient {
     return this.#request({ type: "react", roomId, messageId, emoji });
   }
 
+  /** Pins a message for everyone in the room, or unpins it; settles on the server's answer. */
+  pin(roomId: string, messageId: string, pinned: boolean): Promise<void> {
+    return this.#request({ type: "pin", roomId, messageId, pinned });
+  }
+
   /** Invites the person with this id (picked in the invite picker: never a bare name). */
   invite(roomId: string, userId: string): Promise<void> {
     return this.#request({ type: "invite", roomId, userId });
@@ -287,6 +305,7 @@ export class ChatClient {
       members: tracked?.members ?? [],
       typing: [...(tracked?.typing.values() ?? [])].filter((t) => t.until > now).map((t) => t.user),
       replaying: tracked?.replaying ?? false,
+      pinned: tracked?.pins.list() ?? [],
     };
     this.#views.set(roomId, { version: this.#version, view });
     return view;
@@ -445,6 +464,7 @@ export class ChatClient {
         const tracked = this.#tracked.get(frame.roomId);
         if (!tracked) return;
         tracked.log.merge(frame.messages);
+        tracked.pins.merge(frame.messages);
         if (!frame.done) break;
         const { gap } = tracked;
         // A fetch is served in bounded parts: ask for the rest of the hole
@@ -481,9 +501,12 @@ export class ChatClient {
         tracked.typing.delete(message.author.id);
         break;
       }
-      case "updated":
-        this.#tracked.get(frame.message.roomId)?.log.merge([frame.message]);
+      case "updated": {
+        const tracked = this.#tracked.get(frame.message.roomId);
+        tracked?.log.merge([frame.message]);
+        tracked?.pins.merge([frame.message]);
         break;
+      }
       case "members": {
         const tracked = this.#tracked.get(frame.roomId);
         if (tracked) tracked.members = frame.members;

@@ -13,6 +13,8 @@ export type MessageApi = {
   edit: (messageId: string, text: string) => Promise<void>;
   remove: (messageId: string) => Promise<void>;
   react: (messageId: string, emoji: Reaction) => Promise<void>;
+  /** Pins the message for the room (true) or unpins it. */
+  pin: (messageId: string, pinned: boolean) => Promise<void>;
 };
 
 type Props = {
@@ -50,6 +52,13 @@ export const MessageItem = memo(function MessageItem({
     actions.push({ label: "Delete", run: () => attempt("Not deleted.", api.remove(message.id)) });
   }
   if (!message.deleted) actions.push({ label: "React", run: () => setPicking(true) });
+  const pinned = message.pinnedAt !== null;
+  if (!message.deleted) {
+    actions.push({
+      label: pinned ? "Unpin" : "Pin",
+      run: () => attempt(pinned ? "Not unpinned." : "Not pinned.", api.pin(message.id, !pinned)),
+    });
+  }
 
   return (
     <li
@@ -64,6 +73,11 @@ export const MessageItem = memo(function MessageItem({
           <MessageTime iso={message.createdAt} />
           {message.editedAt && !message.deleted && (
             <span className="text-xs text-slate-400">(edited)</span>
+          )}
+          {pinned && !message.deleted && (
+            <span className="rounded bg-amber-100 px-1.5 text-xs text-slate-700">
+              <span aria-hidden="true">📌 </span>Pinned
+            </span>
           )}
         </div>
         {message.deleted ? (

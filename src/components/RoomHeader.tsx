@@ -14,6 +14,11 @@ type Props = {
   onSearch: (q: string) => Promise<SearchHit[]>;
   roomName: (room: SearchHit["room"]) => string;
   onSignOut: () => void;
+  /** The room's pins: how many, and the "Pinned messages" region it toggles. */
+  pinnedCount: number;
+  pinnedOpen: boolean;
+  pinnedId: string;
+  onTogglePinned: () => void;
 };
 
 /** The room's title bar: name, search, connection state, the members toggle and sign out. */
@@ -38,6 +43,17 @@ export function RoomHeader(props: Props) {
       </div>
       <div className="ml-auto flex items-center gap-3 whitespace-nowrap md:ml-0">
         <ConnectionStatus status={status} />
+        <button
+          type="button"
+          aria-label="Pinned messages"
+          aria-expanded={props.pinnedOpen}
+          aria-controls={props.pinnedId}
+          onClick={props.onTogglePinned}
+          className="flex items-center gap-1 rounded-md px-2 py-1 text-sm text-slate-600 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500 aria-expanded:bg-amber-100 aria-expanded:text-slate-900"
+        >
+          <span aria-hidden="true">📌</span>
+          <span aria-hidden="true">{props.pinnedCount}</span>
+        </button>
         <button
           type="button"
           aria-expanded={props.membersOpen}

@@ -15,6 +15,7 @@ import { Composer } from "./Composer";
 import { MembersPanel } from "./MembersPanel";
 import type { MessageApi } from "./MessageItem";
 import { MessageLog } from "./MessageLog";
+import { PinnedPanel } from "./PinnedPanel";
 import { RoomHeader } from "./RoomHeader";
 import { RoomNav } from "./RoomNav";
 import { TypingIndicator } from "./TypingIndicator";
@@ -28,6 +29,8 @@ type Props = {
   initial: WireMessage[];
   /** The message to jump to (search result), from `?m=`. */
   focusSeq?: number;
+  /** The room's pinned messages as the page was loaded. */
+  pinned?: WireMessage[];
 };
 
 /**
@@ -35,7 +38,7 @@ type Props = {
  * members. Mounted per room (keyed by id), so per-visit state such as the
  * "New messages" position starts afresh in each room.
  */
-export function RoomScreen({ room, rooms, user, initial, focusSeq }: Props) {
+export function RoomScreen({ room, rooms, user, initial, focusSeq, pinned }: Props) {
   const navigate = useNavigate();
   const router = useRouter();
   const status = useConnectionStatus();
@@ -43,7 +46,7 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq }: Props) {
   // Leaving for another room: this screen stays up until that one's loader
   // answers, and its composer must not take a message meant for the next.
   const leaving = useRouterState({ select: (state) => state.status === "pending" });
-  const chat = useRoom(room.id, initial, room.lastSeq, room);
+  const chat = useRoom(room.id, initial, room.lastSeq, room, pinned);
   const { client } = chat;
   const live = useLiveRooms();
   const stray = useStrayRefusal();
@@ -51,6 +54,8 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq }: Props) {
   const [atBottom, setAtBottom] = useState(focusSeq === undefined);
   const [membersOpen, setMembersOpen] = useState(false);
   const membersId = useId();
+  const [pinnedOpen, setPinnedOpen] = useState(false);
+  const pinnedId = useId();
   // Where unread began when the room was opened; fixed for this visit.
   const [readAtOpen] = useState(room.lastReadSeq);
   const dividerSeq =
@@ -63,6 +68,7 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq }: Props) {
       edit: (id, text) => client?.edit(room.id, id, text) ?? notConnected(),
       remove: (id) => client?.remove(room.id, id) ?? notConnected(),
       react: (id, emoji) => client?.react(room.id, id, emoji) ?? notConnected(),
+      pin: (id, pinned) => client?.pin(room.id, id, pinned) ?? notConnected(),
     }),
     [client, room.id],
   );
@@ -130,7 +136,20 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq }: Props) {
           onSearch={(q) => searchFn({ data: { q } })}
           roomName={roomName}
           onSignOut={signOut}
+          pinnedCount={chat.pinned.length}
+          pinnedOpen={pinnedOpen}
+          pinnedId={pinnedId}
+          onTogglePinned={() => setPinnedOpen((open) => !open)}
         />
+        {pinnedOpen && (
+          <PinnedPanel
+            id={pinnedId}
+            slug={room.slug}
+            pinned={chat.pinned}
+            members={chat.members}
+            onClose={() => setPinnedOpen(false)}
+          />
+        )}
         <MessageLog
           messages={chat.messages}
           pending={chat.pending}

@@ -4,6 +4,7 @@ import { edit } from "./actions/edit";
 import { fetch } from "./actions/fetch";
 import { invite } from "./actions/invite";
 import { leave } from "./actions/leave";
+import { pin } from "./actions/pin";
 import { react } from "./actions/react";
 import { read } from "./actions/read";
 import { send } from "./actions/send";
@@ -41,5 +42,7 @@ export function handleFrame(frame: RoomFrame, user: WireUser, deps: FrameDeps): 
       return invite(frame, user, deps);
     case "leave":
       return leave(frame, user, deps);
+    case "pin":
+      return pin(frame, user, deps);
   }
 }

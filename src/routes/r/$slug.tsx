@@ -42,7 +42,7 @@ function RoomPage() {
   const data = Route.useLoaderData();
   const { m } = Route.useSearch();
   if (!data.joined) return <JoinRoom room={data.room} />;
-  const { room, rooms, user, messages } = data;
+  const { room, rooms, user, messages, pinned } = data;
   // Keyed by room: per-visit state (divider, scroll, drafts) starts afresh.
   return (
     <RoomScreen
@@ -52,6 +52,7 @@ function RoomPage() {
       user={user}
       initial={messages}
       focusSeq={m}
+      pinned={pinned}
     />
   );
 }

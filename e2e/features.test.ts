@@ -132,13 +132,13 @@ describe.skipIf(!available)("features", () => {
     await sendMessage(a.page, original);
     await messageItem(b.page, original).waitFor({ timeout: 5_000 });
 
-    // The author's menu: Edit, Delete, React. Others may only react.
+    // The author's menu: Edit, Delete, React, Pin. Others may react and pin.
     let menu = await openActions(a.page, original);
-    expect(await menuItems(menu)).toEqual(["Edit", "Delete", "React"]);
+    expect(await menuItems(menu)).toEqual(["Edit", "Delete", "React", "Pin"]);
     await a.page.keyboard.press("Escape");
     await menu.waitFor({ state: "detached" });
     const otherMenu = await openActions(b.page, original);
-    expect(await menuItems(otherMenu)).toEqual(["React"]);
+    expect(await menuItems(otherMenu)).toEqual(["React", "Pin"]);
     await b.page.keyboard.press("Escape");
 
     // Edit: B sees the new text with "(edited)".

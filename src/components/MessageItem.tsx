@@ -5,6 +5,7 @@ import { type MenuAction, MessageActions } from "./MessageActions";
 import { MessageEditor } from "./MessageEditor";
 import { MessageText } from "./MessageText";
 import { MessageTime } from "./MessageTime";
+import { PinIcon } from "./PinIcon";
 import { ReactionBar } from "./ReactionBar";
 import { type Reaction, ReactionPicker } from "./ReactionPicker";
 
@@ -75,8 +76,9 @@ export const MessageItem = memo(function MessageItem({
             <span className="text-xs text-slate-400">(edited)</span>
           )}
           {pinned && !message.deleted && (
-            <span className="rounded bg-amber-100 px-1.5 text-xs text-slate-700">
-              <span aria-hidden="true">📌 </span>Pinned
+            <span className="inline-flex items-center gap-1 rounded bg-amber-100 px-1.5 text-xs text-slate-700">
+              <PinIcon className="h-3 w-3" />
+              Pinned
             </span>
           )}
         </div>

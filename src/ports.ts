@@ -5,7 +5,11 @@ import type { RoomKind, RoomSummary, WireMessage, WireRoom, WireUser } from "./p
  * A room as stored: its wire fields, plus whether it is the default room
  * that everyone belongs to ("general"; core/policy decides on it).
  */
-export type Room = WireRoom & { isDefault: boolean };
+export type Room = WireRoom & {
+  isDefault: boolean;
+  /** Who created it (null for seeded rooms); its moderator until roles exist (core/policy). */
+  createdBy?: string | null;
+};
 
 /** Rooms, who belongs to them, and each member's read marker. */
 export interface RoomStore {
@@ -65,6 +69,14 @@ export interface UserDirectory {
   isBlocked(blocker: string, blocked: string): Promise<boolean>;
   /** The ids `blocker` has blocked, oldest first. */
   blockedBy(blocker: string): Promise<string[]>;
+}
+
+/**
+ * Who is online now, on any instance (the presence leases as the edge sees
+ * them); the send action asks it whom `@here` mentions.
+ */
+export interface OnlineMembers {
+  onlineAmong(userIds: readonly string[]): Promise<Set<string>>;
 }
 
 /** Per-user action limits the core consults (invites); the server keeps the counters. */

@@ -1,4 +1,4 @@
-import { mentionedNames, mentionHandle } from "../core/mentions";
+import { mentionedNames, mentionHandle, roomWideMention } from "../core/mentions";
 import type {
   ClientFrame,
   ErrorCode,
@@ -601,7 +601,9 @@ export class ChatClient {
     const summary = this.#rooms.get(message.roomId);
     if (!summary || !this.user || message.author.id === this.user.id) return;
     if (message.seq <= summary.lastReadSeq || summary.mentioned) return;
-    if (mentionedNames(message.text).includes(mentionHandle(this.user.name))) {
+    // A live @here reaches only who is online, which this client is.
+    const wide = roomWideMention(message.text) !== null;
+    if (wide || mentionedNames(message.text).includes(mentionHandle(this.user.name))) {
       this.#rooms.set(message.roomId, { ...summary, mentioned: true });
     }
   }

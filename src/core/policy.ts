@@ -30,7 +30,12 @@ export type RoomFacts = {
    */
   isDefault?: boolean;
   name: string;
+  /** Who created the room (null for seeded rooms): its moderator until roles exist. */
+  createdBy?: string | null;
 };
+
+/** Rooms with more members than this keep @here, @channel and @all for moderators. */
+export const ROOM_WIDE_MENTION_MEMBERS = 50;
 
 /** The facts of a message policy decides on. */
 export type MessageFacts = { authorId: string };
@@ -78,6 +83,27 @@ export function mayType(room: RoomFacts | undefined, membership: Membership): De
  */
 export function mayPost(room: RoomFacts | undefined, membership: Membership): Decision {
   return memberOnly(room, membership);
+}
+
+/**
+ * Mentioning a whole room (@here, @channel, @all): any member of a room of
+ * at most ROOM_WIDE_MENTION_MEMBERS members; in a larger room only its
+ * moderators, which until roles exist means the room's creator.
+ */
+export function mayMentionRoom(
+  room: RoomFacts | undefined,
+  membership: Membership,
+  memberCount: number,
+  actorId: string,
+): Decision {
+  const asMember = memberOnly(room, membership);
+  if (!asMember.ok) return asMember;
+  if (memberCount <= ROOM_WIDE_MENTION_MEMBERS) return ALLOW;
+  if (room?.createdBy != null && room.createdBy === actorId) return ALLOW;
+  return refuse(
+    "forbidden",
+    `only the room's moderators may use @here, @channel or @all in rooms of more than ${ROOM_WIDE_MENTION_MEMBERS} members`,
+  );
 }
 
 /** The refusal of a change to a message that is gone (or never was in this room). */

@@ -12,6 +12,7 @@ import {
   mayInvitePerson,
   mayJoin,
   mayLeave,
+  mayMentionRoom,
   mayOpenDm,
   mayPin,
   mayPost,
@@ -143,6 +144,22 @@ const memberTable: [string, Rule, Record<RoomName, Want>][] = [
       private: "not_found",
       dm: "not_found",
       missing: "not_found",
+    },
+  ],
+  [
+    "mention the room (@here, @channel, @all) in a room of 2",
+    (room, m) => mayMentionRoom(room, m, 2, ME),
+    { general: "allow", public: "allow", private: "allow", dm: "allow", missing: "allow" },
+  ],
+  [
+    "mention the room in a room of 51, not its creator",
+    (room, m) => mayMentionRoom(room, m, 51, ME),
+    {
+      general: "forbidden",
+      public: "forbidden",
+      private: "forbidden",
+      dm: "forbidden",
+      missing: "forbidden",
     },
   ],
   [

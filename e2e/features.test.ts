@@ -132,13 +132,13 @@ describe.skipIf(!available)("features", () => {
     await sendMessage(a.page, original);
     await messageItem(b.page, original).waitFor({ timeout: 5_000 });
 
-    // The author's menu: Edit, Delete, React, Reply in thread. Others may react and reply.
+    // The author's menu: Edit, Delete, React, Reply in thread, Pin. Others may react, reply and pin.
     let menu = await openActions(a.page, original);
-    expect(await menuItems(menu)).toEqual(["Edit", "Delete", "React", "Reply in thread"]);
+    expect(await menuItems(menu)).toEqual(["Edit", "Delete", "React", "Reply in thread", "Pin"]);
     await a.page.keyboard.press("Escape");
     await menu.waitFor({ state: "detached" });
     const otherMenu = await openActions(b.page, original);
-    expect(await menuItems(otherMenu)).toEqual(["React", "Reply in thread"]);
+    expect(await menuItems(otherMenu)).toEqual(["React", "Reply in thread", "Pin"]);
     await b.page.keyboard.press("Escape");
 
     // Edit: B sees the new text with "(edited)".

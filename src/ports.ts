@@ -13,7 +13,11 @@ import type {
  * A room as stored: its wire fields, plus whether it is the default room
  * that everyone belongs to ("general"; core/policy decides on it).
  */
-export type Room = WireRoom & { isDefault: boolean };
+export type Room = WireRoom & {
+  isDefault: boolean;
+  /** Who created it (null for seeded rooms); its moderator until roles exist (core/policy). */
+  createdBy?: string | null;
+};
 
 /** Rooms, who belongs to them, and each member's read marker. */
 export interface RoomStore {
@@ -73,6 +77,14 @@ export interface UserDirectory {
   isBlocked(blocker: string, blocked: string): Promise<boolean>;
   /** The ids `blocker` has blocked, oldest first. */
   blockedBy(blocker: string): Promise<string[]>;
+}
+
+/**
+ * Who is online now, on any instance (the presence leases as the edge sees
+ * them); the send action asks it whom `@here` mentions.
+ */
+export interface OnlineMembers {
+  onlineAmong(userIds: readonly string[]): Promise<Set<string>>;
 }
 
 /** Per-user action limits the core consults (invites); the server keeps the counters. */
@@ -140,6 +152,20 @@ export interface MessageStore {
   edit(roomId: string, messageId: string, text: string, check: ChangeCheck): Promise<ChangeResult>;
   /** Deletes a message (its seq stays, its text goes), when `check` allows it. */
   remove(roomId: string, messageId: string, check: ChangeCheck): Promise<ChangeResult>;
+  /**
+   * Pins the message for its room (`pinned`), stamping when and by whom, or
+   * unpins it; a change like an edit (it bumps the room revision), asked of
+   * `check` (core/policy mayPin) inside its transaction.
+   */
+  pin(
+    roomId: string,
+    messageId: string,
+    pinned: boolean,
+    userId: string,
+    check: ChangeCheck,
+  ): Promise<ChangeResult>;
+  /** The room's pinned messages that are not deleted, newest pin first, at most `limit`. */
+  pinned(roomId: string, limit: number): Promise<WireMessage[]>;
   /** Adds the user's reaction, or takes it back when present. */
   toggleReaction(
     roomId: string,

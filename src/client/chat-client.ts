@@ -1,4 +1,4 @@
-import { mentionedNames, mentionHandle } from "../core/mentions";
+import { mentionedNames, mentionHandle, roomWideMention } from "../core/mentions";
 import type {
   ClientFrame,
   ErrorCode,
@@ -10,6 +10,7 @@ import type {
   WireUser,
 } from "../protocol/frames";
 import type { OutboxStorage, PendingSend } from "./outbox";
+import { PinBoard } from "./pin-board";
 import { RoomLog } from "./room-log";
 import type { ChatSocket, ConnectionStatus } from "./socket";
 import { isThreadOnly, withThreadOnlySeq } from "./thread-unread";
@@ -23,6 +24,8 @@ export type RoomView = {
   typing: WireUser[];
   /** Catching up after a (re)connect. */
   replaying: boolean;
+  /** The room's pinned messages, newest pin first. */
+  pinned: WireMessage[];
 };
 
 type Tracked = {
@@ -35,6 +38,8 @@ type Tracked = {
   gap: { from: number; before: number } | null;
   /** The server answered this connection's subscribe (`subscribed`). */
   subscribed: boolean;
+  /** Pinned messages: room state, fed by every message heard of. */
+  pins: PinBoard;
 };
 
 /** Errors after which resending the same frame cannot succeed. */
@@ -159,6 +164,8 @@ export class ChatClient {
     page: readonly WireMessage[],
     lastSeq = 0,
     summary?: RoomSummary,
+    /** The room's pinned messages as the page was rendered (read after `page`). */
+    pinned: readonly WireMessage[] = [],
   ): Promise<void> {
     let subscribed: Promise<void> = Promise.resolve();
     // A room joined after the socket connected is not in `ready`'s list yet.
@@ -173,6 +180,7 @@ export class ChatClient {
         fetching: false,
         gap: null,
         subscribed: false,
+        pins: new PinBoard(),
       };
       this.#tracked.set(roomId, tracked);
       tracked.log.seed(page, lastSeq);
@@ -180,13 +188,18 @@ export class ChatClient {
     } else {
       tracked.log.merge(page);
     }
+    tracked.pins.merge(page);
+    tracked.pins.merge(pinned);
     this.#emit();
     return subscribed;
   }
 
   /** Adds an older page (infinite scroll). */
   addOlder(roomId: string, page: readonly WireMessage[]): void {
-    if (this.#tracked.get(roomId)?.log.merge(page)) this.#emit();
+    const tracked = this.#tracked.get(roomId);
+    if (!tracked) return;
+    const pins = tracked.pins.merge(page);
+    if (tracked.log.merge(page) || pins) this.#emit();
   }
 
   /**
@@ -261,6 +274,11 @@ export class ChatClient {
     emoji: "👍" | "❤️" | "😂" | "🎉" | "😮" | "😢",
   ): Promise<void> {
     return this.#request({ type: "react", roomId, messageId, emoji });
+  }
+
+  /** Pins a message for everyone in the room, or unpins it; settles on the server's answer. */
+  pin(roomId: string, messageId: string, pinned: boolean): Promise<void> {
+    return this.#request({ type: "pin", roomId, messageId, pinned });
   }
 
   /** Invites the person with this id (picked in the invite picker: never a bare name). */
@@ -353,6 +371,7 @@ export class ChatClient {
       members: tracked?.members ?? [],
       typing: [...(tracked?.typing.values() ?? [])].filter((t) => t.until > now).map((t) => t.user),
       replaying: tracked?.replaying ?? false,
+      pinned: tracked?.pins.list() ?? [],
     };
     this.#views.set(roomId, { version: this.#version, view });
     return view;
@@ -525,6 +544,7 @@ export class ChatClient {
         const tracked = this.#tracked.get(frame.roomId);
         if (!tracked) return;
         tracked.log.merge(frame.messages);
+        tracked.pins.merge(frame.messages);
         if (!frame.done) break;
         const { gap } = tracked;
         // A fetch is served in bounded parts: ask for the rest of the hole
@@ -563,10 +583,13 @@ export class ChatClient {
         tracked.typing.delete(message.author.id);
         break;
       }
-      case "updated":
-        this.#tracked.get(frame.message.roomId)?.log.merge([frame.message]);
+      case "updated": {
+        const tracked = this.#tracked.get(frame.message.roomId);
+        tracked?.log.merge([frame.message]);
+        tracked?.pins.merge([frame.message]);
         this.#threads.messages([frame.message], this.user?.id);
         break;
+      }
       case "thread_history": {
         const { root, replies, state, more } = frame;
         this.#threads.page(root, replies, state, more);
@@ -687,7 +710,9 @@ export class ChatClient {
     if (message.seq <= summary.lastReadSeq || summary.mentioned) return;
     // A mention inside a thread is counted in the thread, not the room (as the server does).
     if (isThreadOnly(message)) return;
-    if (mentionedNames(message.text).includes(mentionHandle(this.user.name))) {
+    // A live @here reaches only who is online, which this client is.
+    const wide = roomWideMention(message.text) !== null;
+    if (wide || mentionedNames(message.text).includes(mentionHandle(this.user.name))) {
       this.#rooms.set(message.roomId, { ...summary, mentioned: true });
     }
   }

@@ -1,4 +1,4 @@
-import { mentionHandle } from "../core/mentions";
+import { mentionHandle, ROOM_WIDE_MENTIONS } from "../core/mentions";
 import { splitLinks } from "./messages";
 
 export type RichPart =
@@ -20,7 +20,10 @@ export function splitMentions(text: string, me: string | null): RichPart[] {
     if (!name) continue;
     const start = (match.index ?? 0) + (match[1] ?? "").length;
     if (start > last) parts.push({ kind: "text", text: text.slice(last, start) });
-    parts.push({ kind: "mention", text: `@${name}`, self: name.toLowerCase() === myHandle });
+    const lower = name.toLowerCase();
+    // @here, @channel and @all are about the reader too.
+    const self = lower === myHandle || ROOM_WIDE_MENTIONS.has(lower);
+    parts.push({ kind: "mention", text: `@${name}`, self });
     last = start + 1 + name.length;
   }
   if (last < text.length) parts.push({ kind: "text", text: text.slice(last) });

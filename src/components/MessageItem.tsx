@@ -5,6 +5,7 @@ import { type MenuAction, MessageActions } from "./MessageActions";
 import { MessageEditor } from "./MessageEditor";
 import { MessageText } from "./MessageText";
 import { MessageTime } from "./MessageTime";
+import { PinIcon } from "./PinIcon";
 import { ReactionBar } from "./ReactionBar";
 import { type Reaction, ReactionPicker } from "./ReactionPicker";
 
@@ -13,6 +14,8 @@ export type MessageApi = {
   edit: (messageId: string, text: string) => Promise<void>;
   remove: (messageId: string) => Promise<void>;
   react: (messageId: string, emoji: Reaction) => Promise<void>;
+  /** Pins the message for the room (true) or unpins it. */
+  pin: (messageId: string, pinned: boolean) => Promise<void>;
 };
 
 /** Opening a message's thread; the room page wires it to the thread panel. */
@@ -66,6 +69,13 @@ export const MessageItem = memo(function MessageItem({
   if (canThread && !message.deleted) {
     actions.push({ label: "Reply in thread", run: () => thread.open(message) });
   }
+  const pinned = message.pinnedAt !== null;
+  if (!message.deleted) {
+    actions.push({
+      label: pinned ? "Unpin" : "Pin",
+      run: () => attempt(pinned ? "Not unpinned." : "Not pinned.", api.pin(message.id, !pinned)),
+    });
+  }
   const replyCount = message.thread?.replyCount ?? 0;
 
   return (
@@ -81,6 +91,12 @@ export const MessageItem = memo(function MessageItem({
           <MessageTime iso={message.createdAt} />
           {message.editedAt && !message.deleted && (
             <span className="text-xs text-slate-400">(edited)</span>
+          )}
+          {pinned && !message.deleted && (
+            <span className="inline-flex items-center gap-1 rounded bg-amber-100 px-1.5 text-xs text-slate-700">
+              <PinIcon className="h-3 w-3" />
+              Pinned
+            </span>
           )}
         </div>
         {message.deleted ? (

@@ -2,6 +2,7 @@ import type { ConnectionStatus as Status } from "../client/socket";
 import type { SearchHit } from "../ports";
 import type { RoomSummary, WireUser } from "../protocol/frames";
 import { ConnectionStatus } from "./ConnectionStatus";
+import { PinIcon } from "./PinIcon";
 import { SearchBox } from "./SearchBox";
 
 type Props = {
@@ -14,6 +15,11 @@ type Props = {
   onSearch: (q: string) => Promise<SearchHit[]>;
   roomName: (room: SearchHit["room"]) => string;
   onSignOut: () => void;
+  /** The room's pins: how many, and the "Pinned messages" region it toggles. */
+  pinnedCount: number;
+  pinnedOpen: boolean;
+  pinnedId: string;
+  onTogglePinned: () => void;
 };
 
 /** The room's title bar: name, search, connection state, the members toggle and sign out. */
@@ -38,6 +44,28 @@ export function RoomHeader(props: Props) {
       </div>
       <div className="ml-auto flex items-center gap-3 whitespace-nowrap md:ml-0">
         <ConnectionStatus status={status} />
+        {/* The count sits beside the button, not in it: the button's name stays "Pinned messages". */}
+        <span className="relative">
+          <button
+            type="button"
+            aria-expanded={props.pinnedOpen}
+            aria-controls={props.pinnedId}
+            onClick={props.onTogglePinned}
+            className="flex items-center gap-1 rounded-md px-2 py-1 text-sm text-slate-600 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500 aria-expanded:bg-amber-100 aria-expanded:text-slate-900"
+          >
+            <PinIcon />
+            <span className="hidden sm:inline">Pinned messages</span>
+            <span className="sr-only sm:hidden">Pinned messages</span>
+          </button>
+          {props.pinnedCount > 0 && (
+            <span
+              aria-hidden="true"
+              className="pointer-events-none absolute -top-1.5 -right-1.5 min-w-4 rounded-full bg-amber-500 px-1 text-center text-[10px] leading-4 font-semibold text-white"
+            >
+              {props.pinnedCount}
+            </span>
+          )}
+        </span>
         <button
           type="button"
           aria-expanded={props.membersOpen}

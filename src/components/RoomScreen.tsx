@@ -16,6 +16,7 @@ import { Composer } from "./Composer";
 import { MembersPanel } from "./MembersPanel";
 import type { MessageApi, ThreadApi } from "./MessageItem";
 import { MessageLog } from "./MessageLog";
+import { PinnedPanel } from "./PinnedPanel";
 import { RoomHeader } from "./RoomHeader";
 import { RoomNav } from "./RoomNav";
 import { ThreadPanel } from "./ThreadPanel";
@@ -32,6 +33,8 @@ type Props = {
   focusSeq?: number;
   /** A thread to open at once (`?t=`, from the Threads page). */
   threadRootId?: string;
+  /** The room's pinned messages as the page was loaded. */
+  pinned?: WireMessage[];
 };
 
 /**
@@ -39,7 +42,7 @@ type Props = {
  * members. Mounted per room (keyed by id), so per-visit state such as the
  * "New messages" position starts afresh in each room.
  */
-export function RoomScreen({ room, rooms, user, initial, focusSeq, threadRootId }: Props) {
+export function RoomScreen({ room, rooms, user, initial, focusSeq, threadRootId, pinned }: Props) {
   const navigate = useNavigate();
   const router = useRouter();
   const status = useConnectionStatus();
@@ -47,7 +50,7 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq, threadRootId 
   // Leaving for another room: this screen stays up until that one's loader
   // answers, and its composer must not take a message meant for the next.
   const leaving = useRouterState({ select: (state) => state.status === "pending" });
-  const chat = useRoom(room.id, initial, room.lastSeq, room);
+  const chat = useRoom(room.id, initial, room.lastSeq, room, pinned);
   const { client } = chat;
   const live = useLiveRooms();
   const stray = useStrayRefusal();
@@ -57,6 +60,8 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq, threadRootId 
   /** The open thread's root id (the "Thread" panel), if any. */
   const [threadRoot, setThreadRoot] = useState<string | null>(threadRootId ?? null);
   const membersId = useId();
+  const [pinnedOpen, setPinnedOpen] = useState(false);
+  const pinnedId = useId();
   // Where unread began when the room was opened; fixed for this visit.
   const [readAtOpen] = useState(room.lastReadSeq);
   const dividerSeq =
@@ -70,6 +75,7 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq, threadRootId 
       edit: (id, text) => client?.edit(room.id, id, text) ?? notConnected(),
       remove: (id) => client?.remove(room.id, id) ?? notConnected(),
       react: (id, emoji) => client?.react(room.id, id, emoji) ?? notConnected(),
+      pin: (id, pinned) => client?.pin(room.id, id, pinned) ?? notConnected(),
     }),
     [client, room.id],
   );
@@ -156,7 +162,20 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq, threadRootId 
           onSearch={(q) => searchFn({ data: { q } })}
           roomName={roomName}
           onSignOut={signOut}
+          pinnedCount={chat.pinned.length}
+          pinnedOpen={pinnedOpen}
+          pinnedId={pinnedId}
+          onTogglePinned={() => setPinnedOpen((open) => !open)}
         />
+        {pinnedOpen && (
+          <PinnedPanel
+            id={pinnedId}
+            slug={room.slug}
+            pinned={chat.pinned}
+            members={chat.members}
+            onClose={() => setPinnedOpen(false)}
+          />
+        )}
         <MessageLog
           messages={chat.messages}
           pending={chat.pending}

@@ -4,6 +4,7 @@ import { edit } from "./actions/edit";
 import { fetch } from "./actions/fetch";
 import { invite } from "./actions/invite";
 import { leave } from "./actions/leave";
+import { pin } from "./actions/pin";
 import { react } from "./actions/react";
 import { read } from "./actions/read";
 import { send } from "./actions/send";
@@ -48,5 +49,7 @@ export function handleFrame(frame: RoomFrame, user: WireUser, deps: FrameDeps): 
       return threadRead(frame, user, deps);
     case "follow":
       return follow(frame, user, deps);
+    case "pin":
+      return pin(frame, user, deps);
   }
 }

@@ -12,6 +12,20 @@ export function mentionedNames(text: string): string[] {
   return [...names];
 }
 
+/**
+ * Room-wide mentions: `@here` mentions the members online when it is sent,
+ * `@channel` and `@all` every member.
+ */
+export const ROOM_WIDE_MENTIONS: ReadonlySet<string> = new Set(["here", "channel", "all"]);
+
+/** Whom a text mentions room-wide: "everyone" (@channel, @all), "online" (@here), or null. */
+export function roomWideMention(text: string): "everyone" | "online" | null {
+  if (!text.includes("@")) return null;
+  const names = mentionedNames(text);
+  if (names.includes("channel") || names.includes("all")) return "everyone";
+  return names.includes("here") ? "online" : null;
+}
+
 /** A name as it can be typed after `@`: lower case, spaces removed. */
 export function mentionHandle(name: string): string {
   return name.toLowerCase().replace(/\s+/g, "");

@@ -30,7 +30,12 @@ export type RoomFacts = {
    */
   isDefault?: boolean;
   name: string;
+  /** Who created the room (null for seeded rooms): its moderator until roles exist. */
+  createdBy?: string | null;
 };
+
+/** Rooms with more members than this keep @here, @channel and @all for moderators. */
+export const ROOM_WIDE_MENTION_MEMBERS = 50;
 
 /** The facts of a message policy decides on. */
 export type MessageFacts = { authorId: string };
@@ -80,6 +85,27 @@ export function mayPost(room: RoomFacts | undefined, membership: Membership): De
   return memberOnly(room, membership);
 }
 
+/**
+ * Mentioning a whole room (@here, @channel, @all): any member of a room of
+ * at most ROOM_WIDE_MENTION_MEMBERS members; in a larger room only its
+ * moderators, which until roles exist means the room's creator.
+ */
+export function mayMentionRoom(
+  room: RoomFacts | undefined,
+  membership: Membership,
+  memberCount: number,
+  actorId: string,
+): Decision {
+  const asMember = memberOnly(room, membership);
+  if (!asMember.ok) return asMember;
+  if (memberCount <= ROOM_WIDE_MENTION_MEMBERS) return ALLOW;
+  if (room?.createdBy != null && room.createdBy === actorId) return ALLOW;
+  return refuse(
+    "forbidden",
+    `only the room's moderators may use @here, @channel or @all in rooms of more than ${ROOM_WIDE_MENTION_MEMBERS} members`,
+  );
+}
+
 /** The refusal of a change to a message that is gone (or never was in this room). */
 const noMessage = refuse("not_found", "no such message");
 const notYou = refuse("bad_frame", "That is you.");
@@ -122,6 +148,21 @@ export function mayDelete(
 
 /** Reacting to (or taking back a reaction on) a message: any member, on any message. */
 export function mayReact(
+  room: RoomFacts | undefined,
+  membership: Membership,
+  message: MessageFacts | undefined,
+): Decision {
+  const asMember = mayTouchMessages(room, membership);
+  if (!asMember.ok) return asMember;
+  return message ? ALLOW : noMessage;
+}
+
+/**
+ * Pinning (or unpinning) a message: any member, on any message still
+ * there. Pins are room state everyone sees; "moderators only" would be one
+ * line here, since the role is in Membership.
+ */
+export function mayPin(
   room: RoomFacts | undefined,
   membership: Membership,
   message: MessageFacts | undefined,

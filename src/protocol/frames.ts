@@ -139,6 +139,11 @@ export const clientFrame = z.discriminatedUnion("type", [
   /** Follow ("Follow thread") or stop following a thread by hand. */
   frame("follow", { roomId: id, rootId: id, following: z.boolean() }),
   /**
+   * Pin (`pinned: true`) or unpin a message of the room: room state, so the
+   * change reaches every member as `updated` and replays by revision.
+   */
+  frame("pin", { roomId: id, messageId: id, pinned: z.boolean() }),
+  /**
    * Liveness check from the client (browsers cannot send ws pings); answered
    * by `pong`. It tells the client the server is there; it does not keep the
    * socket alive on the server, where only answers to ws pings count.
@@ -210,6 +215,10 @@ export const messageSchema = z.object({
       participants: z.array(z.string()),
     })
     .optional(),
+  /** ISO 8601 time it was pinned in its room, null when not pinned (or deleted). */
+  pinnedAt: z.string().nullable(),
+  /** The id of who pinned it, null when not pinned. */
+  pinnedBy: z.string().nullable(),
 });
 export type WireMessage = z.infer<typeof messageSchema>;
 

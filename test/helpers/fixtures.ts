@@ -13,6 +13,8 @@ export function wireMessage(seq: number, overrides: Partial<WireMessage> = {}): 
     deleted: false,
     rev: 0,
     reactions: [],
+    pinnedAt: null,
+    pinnedBy: null,
     ...overrides,
   };
 }

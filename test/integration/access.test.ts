@@ -61,6 +61,7 @@ describe("private rooms and DMs", () => {
         { type: "react", roomId: room.id, messageId: message.id, emoji: "👍" },
         { type: "invite", roomId: room.id, userName: eve.name },
         { type: "leave", roomId: room.id },
+        { type: "pin", roomId: room.id, messageId: message.id, pinned: true },
       ];
       for (const frame of frames) {
         const start = eve.socket.frames.length;

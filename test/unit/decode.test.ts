@@ -26,6 +26,16 @@ describe("decodeClientFrame", () => {
     });
   });
 
+  it("decodes pin and refuses one without a boolean `pinned`", () => {
+    const pin = { type: "pin", roomId: "r1", messageId: "m1", pinned: true, ref: "a1" };
+    expect(decodeClientFrame(JSON.stringify(pin))).toEqual({ ok: true, frame: pin });
+    for (const pinned of [undefined, "yes", 1, null]) {
+      const decoded = decodeClientFrame(JSON.stringify({ ...pin, pinned }));
+      expect(decoded).toMatchObject({ ok: false, code: "bad_frame", ref: "a1" });
+      expect(!decoded.ok && decoded.message).toContain("pinned");
+    }
+  });
+
   it("turns malformed JSON into bad_frame", () => {
     expect(decodeClientFrame("{not json")).toMatchObject({ ok: false, code: "bad_frame" });
     expect(decodeClientFrame("")).toMatchObject({ ok: false, code: "bad_frame" });

@@ -70,6 +70,29 @@ function fakes() {
         ok: true,
         message: wireMessage(1, { roomId, rev: 3 }),
       }),
+      // "gone" was deleted; any other message is Bob's, and pinning asks the policy on it.
+      pin: async (
+        roomId: string,
+        messageId: string,
+        pinned: boolean,
+        userId: string,
+        check: ChangeCheck,
+      ) => {
+        if (messageId === "gone") return { ok: false, reason: "not_found" };
+        const decision = check({ authorId: bob.id });
+        if (!decision.ok) return { ok: false, reason: "refused", refusal: decision };
+        const at = pinned ? new Date(0).toISOString() : null;
+        return {
+          ok: true,
+          message: wireMessage(1, {
+            id: messageId,
+            roomId,
+            rev: 4,
+            pinnedAt: at,
+            pinnedBy: pinned ? userId : null,
+          }),
+        };
+      },
     },
     users: {
       // Two people are called "Dana": a name alone cannot say which.
@@ -140,6 +163,7 @@ describe("handleFrame", () => {
       { type: "react", roomId: "r2", messageId: "m", emoji: "👍" },
       { type: "invite", roomId: "r2", userName: "Carol" },
       { type: "leave", roomId: "r2" },
+      { type: "pin", roomId: "r2", messageId: "m", pinned: true },
     ] as const;
     for (const frame of frames) {
       const effects = await handleFrame(frame, ann, deps);
@@ -222,6 +246,43 @@ describe("handleFrame", () => {
     expect(effects).toMatchObject([
       { kind: "publish", exceptSelf: false, frame: { type: "updated", message: { rev: 3 } } },
     ]);
+  });
+
+  it("pins and unpins for everyone, sender included, as the whole message", async () => {
+    const { deps } = fakes();
+    expect(
+      await handleFrame({ type: "pin", roomId: "r1", messageId: "m", pinned: true }, ann, deps),
+    ).toEqual([
+      {
+        kind: "publish",
+        roomId: "r1",
+        exceptSelf: false,
+        frame: {
+          type: "updated",
+          message: expect.objectContaining({
+            id: "m",
+            pinnedAt: expect.any(String),
+            pinnedBy: ann.id,
+          }),
+        },
+      },
+    ]);
+    expect(
+      await handleFrame({ type: "pin", roomId: "r1", messageId: "m", pinned: false }, ann, deps),
+    ).toMatchObject([{ frame: { type: "updated", message: { pinnedAt: null, pinnedBy: null } } }]);
+  });
+
+  it("refuses a pin of a gone message, and of any message in a room one left or never joined", async () => {
+    const { deps } = fakes();
+    expect(
+      await handleFrame({ type: "pin", roomId: "r1", messageId: "gone", pinned: true }, ann, deps),
+    ).toMatchObject([{ kind: "reply", frame: { type: "error", code: "not_found" } }]);
+    expect(
+      await handleFrame({ type: "pin", roomId: "r2", messageId: "m", pinned: true }, ann, deps),
+    ).toMatchObject([{ kind: "reply", frame: { type: "error", code: "forbidden" } }]);
+    expect(
+      await handleFrame({ type: "pin", roomId: "nope", messageId: "m", pinned: true }, ann, deps),
+    ).toMatchObject([{ kind: "reply", frame: { type: "error", code: "not_found" } }]);
   });
 
   it("invites by name: joins, attaches their sockets, tells them and the room", async () => {

@@ -13,7 +13,9 @@ import {
   mayInvitePerson,
   mayJoin,
   mayLeave,
+  mayMentionRoom,
   mayOpenDm,
+  mayPin,
   mayPost,
   mayReact,
   mayReplyInThread,
@@ -150,6 +152,38 @@ const memberTable: [string, Rule, Record<RoomName, Want>][] = [
   [
     "react to a gone message",
     (room, m) => mayReact(room, m, undefined),
+    {
+      general: "not_found",
+      public: "not_found",
+      private: "not_found",
+      dm: "not_found",
+      missing: "not_found",
+    },
+  ],
+  [
+    "mention the room (@here, @channel, @all) in a room of 2",
+    (room, m) => mayMentionRoom(room, m, 2, ME),
+    { general: "allow", public: "allow", private: "allow", dm: "allow", missing: "allow" },
+  ],
+  [
+    "mention the room in a room of 51, not its creator",
+    (room, m) => mayMentionRoom(room, m, 51, ME),
+    {
+      general: "forbidden",
+      public: "forbidden",
+      private: "forbidden",
+      dm: "forbidden",
+      missing: "forbidden",
+    },
+  ],
+  [
+    "pin another's",
+    (room, m) => mayPin(room, m, theirs),
+    { general: "allow", public: "allow", private: "allow", dm: "allow", missing: "allow" },
+  ],
+  [
+    "pin a gone message",
+    (room, m) => mayPin(room, m, undefined),
     {
       general: "not_found",
       public: "not_found",

@@ -30,6 +30,7 @@ const FRAME_TYPES = [
   "thread",
   "thread_read",
   "follow",
+  "pin",
   "ping",
 ] as const satisfies readonly ClientFrame["type"][];
 
@@ -49,6 +50,7 @@ const FIELDS: Record<(typeof FRAME_TYPES)[number], readonly string[]> = {
   thread: ["roomId", "rootId", "afterSeq"],
   thread_read: ["roomId", "rootId", "seq"],
   follow: ["roomId", "rootId", "following"],
+  pin: ["roomId", "messageId", "pinned"],
 };
 
 const RUNS = { numRuns: 300 };
@@ -144,6 +146,7 @@ function fieldValue(field: string): fc.Arbitrary<unknown> {
     threadRootId: idLike,
     following: fc.boolean(),
     alsoToRoom: fc.boolean(),
+    pinned: fc.oneof(fc.boolean(), fc.constantFrom("true", 1, null)),
   };
   const value = Object.hasOwn(right, field) ? (right[field] ?? wildValue) : wildValue;
   return fc.oneof({ weight: 5, arbitrary: value }, { weight: 1, arbitrary: wildValue });
@@ -210,10 +213,11 @@ const validFrameJson = fc.constantFrom(...FRAME_TYPES).chain((type) => {
     threadRootId: fc.string({ minLength: 1, maxLength: 64 }),
     following: fc.boolean(),
     alsoToRoom: fc.boolean(),
+    pinned: fc.boolean(),
   };
   const required = new Set([
     ...["roomId", "clientId", "messageId", "text", "seq", "emoji", "userName"],
-    ...["rootId", "following"],
+    ...["rootId", "following", "pinned"],
   ]);
   if (type === "fetch") required.add("afterSeq");
   const record: Record<string, fc.Arbitrary<unknown>> = { type: fc.constant(type) };
@@ -428,6 +432,10 @@ function fakes(options: { memberOf: string[]; changeOk?: boolean } = { memberOf:
       },
       toggleReaction: async (roomId: string, messageId: string) => {
         write("toggleReaction");
+        return changed(roomId, messageId);
+      },
+      pin: async (roomId: string, messageId: string) => {
+        write("pin");
         return changed(roomId, messageId);
       },
     },

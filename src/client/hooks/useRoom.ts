@@ -4,6 +4,8 @@ import { historyFn, PAGE_SIZE } from "../../server/fns/rooms";
 import type { RoomView } from "../chat-client";
 import { useChatClient, useChatSelector } from "./chat-context";
 
+const noPins: WireMessage[] = [];
+
 /**
  * A room's live conversation: starts from the server-rendered page and hands
  * it to the chat client, which keeps it in seq order, resumes and fills
@@ -14,19 +16,28 @@ export function useRoom(
   initial: WireMessage[],
   lastSeq: number,
   summary?: RoomSummary,
+  /** The room's pinned messages from the page's loader. */
+  pinned: WireMessage[] = noPins,
 ) {
   const client = useChatClient();
   const fallback = useMemo<RoomView>(
-    () => ({ messages: initial, pending: [], members: [], typing: [], replaying: false }),
-    [initial],
+    () => ({
+      messages: initial,
+      pending: [],
+      members: [],
+      typing: [],
+      replaying: false,
+      pinned,
+    }),
+    [initial, pinned],
   );
   const view = useChatSelector((c) => c.roomView(roomId), fallback);
   const [hasOlder, setHasOlder] = useState((initial[0]?.seq ?? 1) > 1);
   const [loadingOlder, setLoadingOlder] = useState(false);
 
   useEffect(() => {
-    client?.open(roomId, initial, lastSeq, summary);
-  }, [client, roomId, initial, lastSeq, summary]);
+    client?.open(roomId, initial, lastSeq, summary, pinned);
+  }, [client, roomId, initial, lastSeq, summary, pinned]);
 
   useEffect(() => setHasOlder((initial[0]?.seq ?? 1) > 1), [initial]);
 

@@ -1,8 +1,16 @@
 import type { RoomFrame, WireUser } from "../../protocol/frames";
-import { resolveMentions } from "../mentions";
-import { type Decision, mayPost, membershipOf, type RoomFacts } from "../policy";
+import { resolveMentions, roomWideMention } from "../mentions";
+import {
+  type Decision,
+  mayMentionRoom,
+  mayPost,
+  membershipOf,
+  type Refusal,
+  ROOM_WIDE_MENTION_MEMBERS,
+  type RoomFacts,
+} from "../policy";
 import { reply } from "./reply";
-import { type Effect, type FrameDeps, refusalReply } from "./shared";
+import { type Effect, type FrameDeps, refusalReply, roomFacts } from "./shared";
 
 /**
  * The refusal mayPost gives on the facts a refused member-gated append
@@ -33,12 +41,14 @@ export async function send(
   // Reading the member list before the membership check is harmless: a
   // refused send returns nothing of it.
   const members = frame.text.includes("@") ? await deps.rooms.members(roomId) : [];
+  const mentions = await whomItMentions(frame.text, members, roomId, user, deps);
+  if (!Array.isArray(mentions)) return refusalReply(mentions, clientId);
   const result = await deps.messages.appendIfMember({
     roomId,
     author: user,
     clientId,
     text: frame.text,
-    mentions: resolveMentions(frame.text, members),
+    mentions,
   });
   if (!result.ok) {
     const refused = postRefusal(result.reason);
@@ -63,4 +73,29 @@ export async function send(
     });
   }
   return effects;
+}
+
+/**
+ * The members a text mentions: by name, plus everyone for @channel / @all
+ * or the members online now for @here (asked of the presence port), once
+ * mayMentionRoom allows it (only in a large room are the room's facts read).
+ */
+async function whomItMentions(
+  text: string,
+  members: readonly WireUser[],
+  roomId: string,
+  user: WireUser,
+  deps: FrameDeps,
+): Promise<string[] | Refusal> {
+  const named = resolveMentions(text, members);
+  const wide = roomWideMention(text);
+  if (!wide) return named;
+  if (members.length > ROOM_WIDE_MENTION_MEMBERS) {
+    const { room, membership } = await roomFacts(deps, roomId, user.id);
+    const allowed = mayMentionRoom(room, membership, members.length, user.id);
+    if (!allowed.ok) return allowed;
+  }
+  const ids = members.map((m) => m.id);
+  const reached = wide === "everyone" ? ids : [...((await deps.presence?.onlineAmong(ids)) ?? [])];
+  return [...new Set([...named, ...reached])];
 }

@@ -1,4 +1,4 @@
-import type { Storage } from "../../ports";
+import type { OnlineMembers, Storage } from "../../ports";
 import type { ServerFrame } from "../../protocol/frames";
 import { type Membership, membershipOf, type Refusal, type RoomFacts } from "../policy";
 
@@ -26,7 +26,10 @@ export type Effect =
   /** Tell the room's online members its member list changed. */
   | { kind: "members"; roomId: string };
 
-export type FrameDeps = Pick<Storage, "rooms" | "messages" | "users" | "limits" | "threads">;
+export type FrameDeps = Pick<Storage, "rooms" | "messages" | "users" | "limits" | "threads"> & {
+  /** Who is online (for @here); without it, @here mentions nobody. */
+  presence?: OnlineMembers;
+};
 
 /** A refusal as the one reply to a frame (sends name their clientId). */
 export const refusalReply = (refusal: Refusal, clientId?: string): Effect[] => [

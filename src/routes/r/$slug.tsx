@@ -44,7 +44,7 @@ function RoomPage() {
   const data = Route.useLoaderData();
   const { m, t } = Route.useSearch();
   if (!data.joined) return <JoinRoom room={data.room} />;
-  const { room, rooms, user, messages } = data;
+  const { room, rooms, user, messages, pinned } = data;
   // Keyed by room: per-visit state (divider, scroll, drafts) starts afresh.
   return (
     <RoomScreen
@@ -55,6 +55,7 @@ function RoomPage() {
       initial={messages}
       focusSeq={m}
       threadRootId={t}
+      pinned={pinned}
     />
   );
 }

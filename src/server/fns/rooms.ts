@@ -13,6 +13,8 @@ import { refusal, requireWithin } from "./limit-guard.server";
 
 /** Messages a room page renders on the server before going live. */
 export const PAGE_SIZE = 50;
+/** Pinned messages a room page lists at most (the newest pins). */
+export const PINS_LISTED = 100;
 
 const roomId = z.string().min(1).max(64);
 
@@ -118,6 +120,9 @@ export const openRoomFn = createServerFn({ method: "GET" })
             limit: PAGE_SIZE,
           })
         : await messages.history(room.id, { limit: PAGE_SIZE });
+    // Read after the page: every pin change at or below the page's revision
+    // is in it, and the client's resume by revision brings the later ones.
+    const pinned = await messages.pinned(room.id, PINS_LISTED);
     return {
       found: true as const,
       joined: true as const,
@@ -125,6 +130,7 @@ export const openRoomFn = createServerFn({ method: "GET" })
       room: current,
       rooms: nav,
       messages: page,
+      pinned,
     };
   });
 

@@ -39,6 +39,8 @@ export function storedMessage(
     edited_at: null,
     deleted_at: null,
     rev: 0,
+    pinned_at: null,
+    pinned_by: null,
   });
 }
 

@@ -20,6 +20,8 @@ const messageColumns = [
   "message.reply_count",
   "message.last_reply_at",
   "message.reply_participants",
+  "message.pinned_at",
+  "message.pinned_by",
 ] as const;
 
 type WireColumn = (typeof messageColumns)[number] extends `message.${infer C}` ? C : never;
@@ -109,6 +111,11 @@ export function toWire(row: MessageRow, reactions: WireMessage["reactions"] = []
     rev: Number(row.rev),
     reactions: deleted ? [] : reactions,
     ...threadFields(row),
+    // A deleted message is no longer pinned, whatever its row still says.
+    // (`==`: a reader selecting its own columns may leave the pin out.)
+    pinnedAt:
+      deleted || row.pinned_at == null ? null : new Date(Number(row.pinned_at)).toISOString(),
+    pinnedBy: deleted || row.pinned_at == null ? null : row.pinned_by,
   };
 }
 

@@ -146,6 +146,30 @@ export function createMessageStore(db: Kysely<Database>, now: () => number): Mes
       });
     },
 
+    pin(roomId, messageId, pinned, userId, check) {
+      return change(roomId, messageId, check, async (trx) => {
+        await trx
+          .updateTable("message")
+          .set(
+            pinned ? { pinned_at: now(), pinned_by: userId } : { pinned_at: null, pinned_by: null },
+          )
+          .where("id", "=", messageId)
+          .execute();
+      });
+    },
+
+    async pinned(roomId, limit) {
+      const rows = await selectMessages(db)
+        .where("message.room_id", "=", roomId)
+        .where("message.pinned_at", "is not", null)
+        .where("message.deleted_at", "is", null)
+        .orderBy("message.pinned_at", "desc")
+        .orderBy("message.seq", "desc")
+        .limit(limit)
+        .execute();
+      return toWireMessages(db, rows);
+    },
+
     toggleReaction(roomId, messageId, userId, emoji) {
       return change(roomId, messageId, null, async (trx) => {
         const removed = await trx

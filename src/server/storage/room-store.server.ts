@@ -6,14 +6,29 @@ import { RoomLookalikeError, RoomTakenError } from "../../ports";
 import type { RoomKind, RoomSummary, WireRoom } from "../../protocol/frames";
 import type { Database } from "./schema.server";
 
-const roomColumns = ["room.id", "room.slug", "room.name", "room.kind", "room.is_default"] as const;
-type RoomRow = { id: string; slug: string; name: string; kind: string; is_default: number };
+const roomColumns = [
+  "room.id",
+  "room.slug",
+  "room.name",
+  "room.kind",
+  "room.is_default",
+  "room.created_by",
+] as const;
+type RoomRow = {
+  id: string;
+  slug: string;
+  name: string;
+  kind: string;
+  is_default: number;
+  created_by: string | null;
+};
 const toRoom = (row: RoomRow): Room => ({
   id: row.id,
   slug: row.slug,
   name: row.name,
   kind: row.kind as RoomKind,
   isDefault: Number(row.is_default) === 1,
+  createdBy: row.created_by,
 });
 /** A room as the wire shows it (the default attribute is the server's). */
 const toWireRoom = (row: RoomRow): WireRoom => ({
@@ -27,7 +42,7 @@ const toWireRoom = (row: RoomRow): WireRoom => ({
 export function createRoomStore(db: Kysely<Database>, now: () => number): RoomStore {
   const insertRoom = async (room: Room, createdBy: string | null, dmKey: string | null = null) => {
     const skeleton = room.kind === "public" ? roomSkeleton(room.name) || null : null;
-    const { isDefault, ...columns } = room;
+    const { isDefault, createdBy: _creator, ...columns } = room;
     const inserted = await db
       .insertInto("room")
       .values({
@@ -66,7 +81,7 @@ export function createRoomStore(db: Kysely<Database>, now: () => number): RoomSt
       // unique skeleton key decides races between two public rooms.
       const similar = await lookalike(name);
       if (similar) await refuse(name, slug);
-      const room: Room = { id: randomUUID(), slug, name, kind, isDefault: false };
+      const room: Room = { id: randomUUID(), slug, name, kind, isDefault: false, createdBy };
       if (!(await insertRoom(room, createdBy))) await refuse(name, slug);
       return room;
     },

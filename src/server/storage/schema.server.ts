@@ -48,6 +48,10 @@ export interface Database {
     last_reply_at: number | null;
     /** On a root: up to 3 repliers' user ids, JSON, newest first. */
     reply_participants: string | null;
+    /** When it was pinned in its room (ms), null when not pinned (migration 0009). */
+    pinned_at: number | null;
+    /** Who pinned it, null when not pinned. */
+    pinned_by: string | null;
   };
   /** Who follows a thread and how far they read it (migration 0008). */
   thread_follow: {
@@ -65,6 +69,8 @@ export interface Database {
     emoji: string;
     created_at: number;
   };
+  /** A message one user saved for later (migration 0009): private to them. */
+  saved_message: { user_id: string; message_id: string; room_id: string; created_at: number };
   message_mention: { room_id: string; seq: number; user_id: string };
   /** `blocker_id` accepts no DMs or invites from `blocked_id`. */
   user_block: { blocker_id: string; blocked_id: string; created_at: number };

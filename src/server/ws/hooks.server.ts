@@ -97,7 +97,7 @@ export function createChatHooks(getRealtime: () => Promise<Realtime>): Partial<H
 
   /** Handles an admitted (or refused) frame, in the socket's order. */
   async function handleAdmitted(peer: Peer, admitted: Admitted, answer: Answer): Promise<void> {
-    const { runtime, runner } = await setup();
+    const { runner, frameDeps } = await setup();
     if (admitted.kind === "close") {
       peer.close(1008, "rate limit exceeded");
       return;
@@ -144,7 +144,7 @@ export function createChatHooks(getRealtime: () => Promise<Realtime>): Partial<H
         return;
       }
     }
-    const effects = await handleFrame(frame, peer.context.user, runtime.storage);
+    const effects = await handleFrame(frame, peer.context.user, frameDeps);
     if (frame.type === "send" && effects[0]?.kind === "reply" && effects[0].frame.type === "ack")
       order.stored(peer, frame.roomId, frame.clientId);
     if (ref === undefined) {

@@ -1,4 +1,5 @@
 import type { Peer } from "crossws";
+import type { FrameDeps } from "../../core/handle-frame";
 import { Hub, SLOW_CONSUMER_BYTES } from "../../core/hub";
 import { UserSockets } from "../../core/presence";
 import { liveSessionTokens } from "../auth/auth.server";
@@ -52,6 +53,8 @@ export function createRealtime(runtime: Runtime) {
     relay,
     onlineAmong: presence.onlineAmong,
   });
+  // What frame handling reads: the stores, and who is online (for @here).
+  const frameDeps: FrameDeps = { ...storage, presence: { onlineAmong: presence.onlineAmong } };
   link.current = linkInstance(runtime, { runner, hub, online, presence, revoke: sessions.revoke });
   presence.start();
 
@@ -65,6 +68,7 @@ export function createRealtime(runtime: Runtime) {
     admission,
     presence,
     runner,
+    frameDeps,
     /** Stops the heartbeat, the session sweeper, the presence ticks and the relay link. */
     dispose() {
       if (disposed) return;

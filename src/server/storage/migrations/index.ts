@@ -14,6 +14,7 @@ import { clampNames } from "./0005_clamp_names";
 import { defaultRoom } from "./0006_default_room";
 import { threadColumns } from "./0007_thread_columns";
 import { threadFollow } from "./0008_thread_follow";
+import { pinsAndSaved } from "./0009_pins_and_saved";
 
 /** One schema step: a Kysely migration, built for the dialect it runs on. */
 export type MigrationStep = (dialect: SqlDialect) => Migration;
@@ -28,6 +29,7 @@ export const STEPS: readonly (readonly [name: string, step: MigrationStep])[] = 
   ["0006_default_room", defaultRoom],
   ["0007_thread_columns", threadColumns],
   ["0008_thread_follow", threadFollow],
+  ["0009_pins_and_saved", pinsAndSaved],
 ];
 
 /** The steps as Kysely's migrator wants them, for one dialect. */

@@ -1,0 +1,89 @@
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { screenshotLightAndDark, seriousAxeViolations } from "./a11y";
+import {
+  chromiumAvailable,
+  createRoom,
+  enter,
+  messageItem,
+  openAs,
+  sendMessage,
+  uniqueTag,
+  useBrowserSuite,
+} from "./browser";
+
+const available = chromiumAvailable();
+
+/**
+ * Keyboard only: focuses the message's "Message actions" button, opens the
+ * menu with Enter, moves with the arrow keys to the item and activates it.
+ */
+async function chooseByKeyboard(page: Page, text: string, item: string): Promise<void> {
+  await messageItem(page, text).getByRole("button", { name: "Message actions" }).focus();
+  await page.keyboard.press("Enter");
+  const menu = page.getByRole("menu", { name: "Message actions" });
+  await menu.waitFor();
+  const count = await menu.getByRole("menuitem").count();
+  for (let step = 0; step < count; step++) {
+    const focused = await page.evaluate(() => document.activeElement?.textContent?.trim());
+    if (focused === item) break;
+    await page.keyboard.press("ArrowDown");
+  }
+  expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe(item);
+  await page.keyboard.press("Enter");
+  await menu.waitFor({ state: "detached" });
+}
+
+describe.skipIf(!available)("pins and saved messages", () => {
+  const suite = useBrowserSuite();
+
+  it("pin, then every member sees it in 'Pinned messages' (live, and after a reload)", async () => {
+    const [a, b] = await Promise.all([openAs(suite, "Pia"), openAs(suite, "Quin")]);
+    const tag = uniqueTag();
+    await enter(a.page, "/r/general");
+    const path = await createRoom(a.page, `Pins ${tag}`);
+    await enter(b.page, path);
+    const text = `the deploy checklist ${tag}`;
+    await sendMessage(a.page, text);
+    await messageItem(b.page, text).waitFor({ timeout: 5_000 });
+
+    // B has the region open, empty, before A pins.
+    const bButton = b.page.getByRole("button", { name: "Pinned messages" });
+    await bButton.click();
+    expect(await bButton.getAttribute("aria-expanded")).toBe("true");
+    const bRegion = b.page.getByRole("region", { name: "Pinned messages" });
+    await bRegion.getByText("Nothing is pinned yet.").waitFor();
+
+    await chooseByKeyboard(a.page, text, "Pin");
+    const entry = bRegion.getByRole("link").filter({ hasText: text });
+    await entry.waitFor({ timeout: 5_000 });
+    expect(await entry.textContent()).toContain(`pinned by ${a.user.name}`);
+    await messageItem(b.page, text).getByText("Pinned").waitFor();
+    // The sender's own region shows it too.
+    await a.page.getByRole("button", { name: "Pinned messages" }).click();
+    await a.page
+      .getByRole("region", { name: "Pinned messages" })
+      .getByRole("link")
+      .filter({ hasText: text })
+      .waitFor({ timeout: 5_000 });
+
+    // The header and the region (the log's own findings belong to the log's tests).
+    const mine = 'main > header, section[aria-label="Pinned messages"]';
+    expect(await seriousAxeViolations(b.page, mine)).toEqual([]);
+    await screenshotLightAndDark(b.page, "pinned-messages");
+
+    // It is room state: a reload lists it from the server; the entry goes to the message.
+    await enter(b.page, path);
+    await b.page.getByRole("button", { name: "Pinned messages" }).click();
+    await entry.click();
+    await b.page.waitForURL((url) => url.pathname === path && url.searchParams.has("m"));
+    await messageItem(b.page, text).waitFor();
+
+    // Unpinning (here by B) takes it away for everyone, live.
+    await chooseByKeyboard(b.page, text, "Unpin");
+    await a.page
+      .getByRole("region", { name: "Pinned messages" })
+      .getByText("Nothing is pinned yet.")
+      .waitFor({ timeout: 5_000 });
+  });
+});

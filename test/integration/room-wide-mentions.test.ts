@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connect, type Frame } from "../helpers/clients";
+import { createRoom, joinAs, openDb, sendAndAck } from "../helpers/integration-extra";
+import { type RunningServer, startServer } from "../helpers/server";
+
+// Room-wide mentions (issue 11): @here reaches the members online when it is
+// sent; @channel and @all every member. Each counts for ", mentioned".
+let server: RunningServer;
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(() => server?.stop());
+
+/** Who has a mention row for the message at `seq` in the room. */
+function mentionedAt(roomId: string, seq: number): string[] {
+  const db = openDb(server.dataDir);
+  try {
+    return db
+      .prepare("SELECT user_id FROM message_mention WHERE room_id = ? AND seq = ? ORDER BY user_id")
+      .all(roomId, seq)
+      .map((row) => String(row.user_id));
+  } finally {
+    db.close();
+  }
+}
+
+/** The room's `mentioned` flag in the `ready` a fresh socket of this user gets. */
+async function mentionedOnConnect(cookie: string, roomId: string): Promise<boolean> {
+  const socket = await connect(server.url, cookie);
+  const ready = socket.frames.find((f) => f.type === "ready") as Frame;
+  socket.close();
+  const rooms = ready.rooms as { id: string; mentioned: boolean }[];
+  return rooms.find((r) => r.id === roomId)?.mentioned ?? false;
+}
+
+describe("room-wide mentions", () => {
+  it("@here reaches online members only: an offline member gets no mention, an online one does", async () => {
+    const room = createRoom(server.dataDir);
+    const ann = await joinAs(server.url, [room.slug]);
+    const bob = await joinAs(server.url, [room.slug]);
+    const carol = await joinAs(server.url, [room.slug]);
+    // Carol goes offline; Ann hears it, so the server's presence knows it.
+    carol.socket.close();
+    await ann.socket.next(
+      (f) =>
+        f.type === "presence" &&
+        (f.user as { id: string }).id === carol.userId &&
+        f.online === false,
+    );
+
+    const here = await sendAndAck(ann.socket, room.id, "@here standup in 5");
+    expect(mentionedAt(room.id, here.seq)).toEqual([bob.userId]);
+    expect(await mentionedOnConnect(bob.cookie, room.id)).toBe(true);
+    expect(await mentionedOnConnect(carol.cookie, room.id)).toBe(false);
+
+    // @channel (and @all) mention every member, online or not; never the author.
+    const channel = await sendAndAck(ann.socket, room.id, "@channel the deploy is done");
+    expect(mentionedAt(room.id, channel.seq)).toEqual([bob.userId, carol.userId].sort());
+    expect(await mentionedOnConnect(carol.cookie, room.id)).toBe(true);
+    const all = await sendAndAck(bob.socket, room.id, "thanks @all");
+    expect(mentionedAt(room.id, all.seq)).toEqual([ann.userId, carol.userId].sort());
+  });
+});

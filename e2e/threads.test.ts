@@ -99,5 +99,18 @@ describe.skipIf(!available)("threads", () => {
     await threadPanel(a.page).getByRole("textbox", { name: "Reply" }).focus();
     await a.page.keyboard.press("Escape");
     await expectCount(threadPanel(a.page), 0);
+    // B closes by keyboard too, and focus returns to the message's actions.
+    await threadPanel(b.page).getByRole("textbox", { name: "Reply" }).focus();
+    await b.page.keyboard.press("Escape");
+    await expect.poll(() => actions.evaluate((el) => el === document.activeElement)).toBe(true);
+
+    // The Threads page lists the followed thread and opens it again.
+    await a.page.getByRole("link", { name: "Threads", exact: true }).click();
+    await a.page.getByRole("heading", { name: "Threads" }).waitFor();
+    const open = a.page.getByRole("link", { name: "Open thread: 2 replies" });
+    await open.waitFor();
+    await screenshotLightAndDark(a.page, "threads-page");
+    await open.click();
+    await threadLog(a.page).getByText(answer).waitFor({ timeout: 10_000 });
   });
 });

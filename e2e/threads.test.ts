@@ -112,5 +112,9 @@ describe.skipIf(!available)("threads", () => {
     await screenshotLightAndDark(a.page, "threads-page");
     await open.click();
     await threadLog(a.page).getByText(answer).waitFor({ timeout: 10_000 });
+    // On a phone the thread covers the room, its composer still in view.
+    await a.page.setViewportSize({ width: 390, height: 760 });
+    await threadPanel(a.page).getByRole("button", { name: "Send reply" }).waitFor();
+    await screenshotLightAndDark(a.page, "thread-phone");
   });
 });

@@ -86,6 +86,11 @@ describe.skipIf(!available)("threads", () => {
     expect(violations, JSON.stringify(violations)).toEqual([]);
     await screenshotLightAndDark(a.page, "thread-open");
 
+    // The reply's seq is taken, yet the room's log shows no hole where it sits.
+    await sendMessage(b.page, `after the reply ${tag}`);
+    await roomMessage(a.page, `after the reply ${tag}`).waitFor();
+    await expectCount(a.page.getByRole("button", { name: /^Show \d+ more message/ }), 0);
+
     // A reply also sent to the room shows in both.
     await threadPanel(a.page).getByRole("checkbox", { name: "Also send to room" }).check();
     const both = `Thanks, found it ${tag}`;
@@ -99,5 +104,22 @@ describe.skipIf(!available)("threads", () => {
     await threadPanel(a.page).getByRole("textbox", { name: "Reply" }).focus();
     await a.page.keyboard.press("Escape");
     await expectCount(threadPanel(a.page), 0);
+    // B closes by keyboard too, and focus returns to the message's actions.
+    await threadPanel(b.page).getByRole("textbox", { name: "Reply" }).focus();
+    await b.page.keyboard.press("Escape");
+    await expect.poll(() => actions.evaluate((el) => el === document.activeElement)).toBe(true);
+
+    // The Threads page lists the followed thread and opens it again.
+    await a.page.getByRole("link", { name: "Threads", exact: true }).click();
+    await a.page.getByRole("heading", { name: "Threads" }).waitFor();
+    const open = a.page.getByRole("link", { name: "Open thread: 2 replies" });
+    await open.waitFor();
+    await screenshotLightAndDark(a.page, "threads-page");
+    await open.click();
+    await threadLog(a.page).getByText(answer).waitFor({ timeout: 10_000 });
+    // On a phone the thread covers the room, its composer still in view.
+    await a.page.setViewportSize({ width: 390, height: 760 });
+    await threadPanel(a.page).getByRole("button", { name: "Send reply" }).waitFor();
+    await screenshotLightAndDark(a.page, "thread-phone");
   });
 });

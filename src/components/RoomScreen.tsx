@@ -1,5 +1,5 @@
 import { useNavigate, useRouter, useRouterState } from "@tanstack/react-router";
-import { useCallback, useEffect, useId, useMemo, useState } from "react";
+import { useCallback, useEffect, useId, useMemo, useRef, useState } from "react";
 import { authClient } from "../client/auth-client";
 import { ActionRefused } from "../client/chat-client";
 import { useConnectionStatus, useLiveRooms, useStrayRefusal } from "../client/hooks/chat-context";
@@ -59,6 +59,7 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq, threadRootId,
   const [membersOpen, setMembersOpen] = useState(false);
   /** The open thread's root id (the "Thread" panel), if any. */
   const [threadRoot, setThreadRoot] = useState<string | null>(threadRootId ?? null);
+  const openedFrom = useRef<number | undefined>(undefined);
   const membersId = useId();
   const [pinnedOpen, setPinnedOpen] = useState(false);
   const pinnedId = useId();
@@ -83,6 +84,7 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq, threadRootId,
   const thread = useMemo<ThreadApi>(
     () => ({
       open: (message) => {
+        openedFrom.current = message.seq;
         setThreadRoot(message.id);
         // Refused (not connected, gone): the panel shows what it has.
         client?.openThread(room.id, message.id).catch(() => undefined);
@@ -97,6 +99,15 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq, threadRootId,
   const closeThread = useCallback(() => {
     if (threadRoot) client?.closeThread(threadRoot);
     setThreadRoot(null);
+    // Focus goes back to the message the thread was opened from (keyboard users).
+    const seq = openedFrom.current;
+    requestAnimationFrame(() => {
+      document
+        .querySelector<HTMLElement>(
+          `[aria-label="Messages"] li[data-seq="${seq}"] button[aria-label="Message actions"]`,
+        )
+        ?.focus();
+    });
   }, [client, threadRoot]);
 
   const loadGap = useCallback(

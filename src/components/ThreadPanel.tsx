@@ -104,7 +104,8 @@ export function ThreadPanel({
       ref={panel}
       aria-labelledby={heading}
       onKeyDown={onKeyDown}
-      className="flex min-h-0 w-full shrink-0 flex-col border-l border-slate-200 bg-white md:w-96"
+      // On phones it covers the room (Close or Esc goes back); from md up a column.
+      className="fixed inset-0 z-30 flex min-h-0 flex-col bg-white md:static md:z-auto md:w-96 md:shrink-0 md:border-l md:border-slate-200"
     >
       <div className="flex items-center gap-2 border-b border-slate-200 px-3 py-2">
         <h2 id={heading} className="flex-1 font-semibold text-slate-900">

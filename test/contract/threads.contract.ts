@@ -215,6 +215,28 @@ export function describeThreadContract(driver: string, open: () => Promise<Store
       ]);
     });
 
+    it("keeps seq gap-free and the reply count exact with replies and sends at once", async () => {
+      const before = await store.messages.position(roomId);
+      const results = await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          i % 2
+            ? reply(i % 4 === 1 ? bob : cat).then((r) => ok(r).message.seq)
+            : store.messages
+                .appendIfMember({ roomId, author: ann, clientId: `s${i}`, text: `s${i}` })
+                .then((r) => {
+                  if (!r.ok) throw new Error(r.reason);
+                  return r.message.seq;
+                }),
+        ),
+      );
+      const expected = Array.from({ length: 30 }, (_, i) => before.lastSeq + 1 + i);
+      expect([...results].sort((a, b) => a - b)).toEqual(expected);
+      const page = await store.threads.page(roomId, root.id, 0, 100);
+      expect(page?.replies).toHaveLength(15);
+      expect(page?.root.thread?.replyCount).toBe(15);
+      expect(new Set(page?.root.thread?.participants)).toEqual(new Set([bob.id, cat.id]));
+    });
+
     it("lists followed threads newest reply first, only in rooms the user is still in", async () => {
       const other = await store.rooms.createRoom({ name: "q", slug: "q", createdBy: ann.id });
       await store.rooms.join(other.id, bob.id);

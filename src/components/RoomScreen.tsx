@@ -17,6 +17,7 @@ import type { MessageApi } from "./MessageItem";
 import { MessageLog } from "./MessageLog";
 import { RoomHeader } from "./RoomHeader";
 import { RoomNav } from "./RoomNav";
+import { ThemeControl } from "./ThemeControl";
 import { TypingIndicator } from "./TypingIndicator";
 
 const notConnected = () => Promise.reject(new ActionRefused("disconnected", "not connected"));
@@ -118,6 +119,9 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq }: Props) {
       <div className="max-h-56 shrink-0 overflow-y-auto border-b border-slate-200 bg-slate-100 p-3 md:max-h-none md:w-64 md:border-r md:border-b-0">
         <p className="mb-4 px-2 text-lg font-bold text-indigo-700">Parley</p>
         <RoomNav rooms={nav} currentSlug={room.slug} onCreate={createRoom} />
+        <div className="mt-4 flex flex-col gap-2 border-t border-slate-200 pt-3">
+          <ThemeControl />
+        </div>
       </div>
       <main className="flex min-h-0 min-w-0 flex-1 flex-col bg-white">
         <RoomHeader

@@ -4,6 +4,8 @@
 // src/styles.css); <html class="dark"> says whether dark is in effect, for
 // any selector that needs it.
 
+import { safeLocalStorage } from "./local-storage";
+
 /** The choices the "Theme" control offers. */
 export const THEMES = ["system", "light", "dark"] as const;
 export type Theme = (typeof THEMES)[number];
@@ -117,13 +119,4 @@ function startWatching() {
     media.removeEventListener("change", refresh);
     window.removeEventListener("storage", onStorage);
   };
-}
-
-/** localStorage, or null where touching it throws (blocked storage). */
-export function safeLocalStorage(): Storage | null {
-  try {
-    return typeof localStorage === "undefined" ? null : localStorage;
-  } catch {
-    return null;
-  }
 }

@@ -1,24 +1,54 @@
-import { type KeyboardEvent, useId, useState } from "react";
+import { type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
+import { clearDraft, loadDraft, saveDraft } from "../client/drafts";
+import { safeLocalStorage } from "../client/local-storage";
 import { MAX_MESSAGE_CHARS, messageTextIssue, normalizeMessageText } from "../protocol/frames";
 
 /**
  * The message box: Enter sends, Shift+Enter adds a line. Typing tells the
- * room (the client throttles those frames).
+ * room (the client throttles those frames). With `draftUserId` and
+ * `draftKey`, what is typed is kept as a draft in this browser (see
+ * src/client/drafts.ts) until it is sent.
  */
 export function Composer({
   onSend,
   onTyping,
   placeholder = "Write a message",
   disabled = false,
+  draftUserId,
+  draftKey,
 }: {
   onSend: (text: string) => void;
   onTyping?: () => void;
   placeholder?: string;
   /** While another room loads: a message typed now must not go to this one. */
   disabled?: boolean;
+  /** Whose draft this is (drafts are per user); no draft is kept without it. */
+  draftUserId?: string;
+  /** Which draft: the room's id for a room, a key of its own for a thread's composer. */
+  draftKey?: string;
 }) {
   const id = useId();
-  const [text, setText] = useState("");
+  const [text, setTextState] = useState("");
+  const slot = draftUserId && draftKey ? { userId: draftUserId, key: draftKey } : null;
+  const slotId = slot ? `${slot.userId}\n${slot.key}` : null;
+  // Which draft the box shows: typing saves only once that draft was read,
+  // so switching keys never writes one draft's text into another.
+  const loadedSlot = useRef<string | null>(null);
+
+  // Read after hydration (the server cannot see localStorage), and again
+  // when the key changes (a thread composer moving to another thread).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: slotId names the slot
+  useEffect(() => {
+    loadedSlot.current = slotId;
+    if (slot) setTextState(loadDraft(safeLocalStorage(), slot.userId, slot.key));
+  }, [slotId]);
+
+  function setText(value: string) {
+    setTextState(value);
+    if (slot && loadedSlot.current === slotId) {
+      saveDraft(safeLocalStorage(), slot.userId, slot.key, value);
+    }
+  }
   const trimmed = normalizeMessageText(text);
   // The server's own rule: graphemes (what people see as characters), no
   // control characters; so the server never refuses what the UI allowed.
@@ -28,7 +58,9 @@ export function Composer({
   function submit() {
     if (!trimmed || issue || disabled) return;
     onSend(trimmed);
-    setText("");
+    setTextState("");
+    // Sent (acked or queued in the outbox, which keeps it from here on).
+    if (slot) clearDraft(safeLocalStorage(), slot.userId, slot.key);
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {

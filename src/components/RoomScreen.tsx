@@ -159,6 +159,8 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq }: Props) {
           onSend={(text) => client?.send(room.id, text)}
           onTyping={() => client?.typing(room.id)}
           disabled={leaving}
+          draftUserId={user.id}
+          draftKey={room.id}
         />
       </main>
       <MembersPanel

@@ -1,4 +1,4 @@
-import { type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
+import { type KeyboardEvent, type Ref, useEffect, useId, useRef, useState } from "react";
 import { clearDraft, loadDraft, saveDraft } from "../client/drafts";
 import { safeLocalStorage } from "../client/local-storage";
 import { MAX_MESSAGE_CHARS, messageTextIssue, normalizeMessageText } from "../protocol/frames";
@@ -16,6 +16,8 @@ export function Composer({
   disabled = false,
   draftUserId,
   draftKey,
+  onEditLast,
+  inputRef,
 }: {
   onSend: (text: string) => void;
   onTyping?: () => void;
@@ -26,6 +28,10 @@ export function Composer({
   draftUserId?: string;
   /** Which draft: the room's id for a room, a key of its own for a thread's composer. */
   draftKey?: string;
+  /** Up arrow in the empty box: edit one's last message; true when there was one. */
+  onEditLast?: () => boolean;
+  /** The textarea, for the page to give focus back (after an edit started here). */
+  inputRef?: Ref<HTMLTextAreaElement>;
 }) {
   const id = useId();
   const [text, setTextState] = useState("");
@@ -67,6 +73,13 @@ export function Composer({
     if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       submit();
+    } else if (
+      event.key === "ArrowUp" &&
+      text === "" &&
+      !(event.shiftKey || event.altKey || event.ctrlKey || event.metaKey) &&
+      onEditLast?.()
+    ) {
+      event.preventDefault();
     }
   }
 
@@ -83,6 +96,7 @@ export function Composer({
         Message
       </label>
       <textarea
+        ref={inputRef}
         id={id}
         rows={Math.min(6, text.split("\n").length)}
         value={text}

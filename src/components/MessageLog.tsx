@@ -25,6 +25,10 @@ type Props = {
   onDiscard: (clientId: string) => void;
   /** Tells the page whether the newest message is in view (read markers). */
   onAtBottomChange: (atBottom: boolean) => void;
+  /** The message the page asked to edit (Up arrow), with a count that changes per ask. */
+  editRequest?: { messageId: string; count: number } | null;
+  /** That edit ended. */
+  onEditEnd?: () => void;
 };
 
 /**
@@ -117,6 +121,10 @@ export function MessageLog(props: Props) {
                   api={props.api}
                   canAct={props.canAct}
                   highlighted={message.seq === focusSeq}
+                  editRequest={
+                    props.editRequest?.messageId === message.id ? props.editRequest.count : undefined
+                  }
+                  onEditEnd={props.onEditEnd}
                 />
               </Fragment>
             );

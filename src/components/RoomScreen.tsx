@@ -1,22 +1,26 @@
 import { useNavigate, useRouter, useRouterState } from "@tanstack/react-router";
-import { useCallback, useId, useMemo, useState } from "react";
+import { useCallback, useId, useMemo, useRef, useState } from "react";
 import { authClient } from "../client/auth-client";
 import { ActionRefused } from "../client/chat-client";
 import { useConnectionStatus, useLiveRooms, useStrayRefusal } from "../client/hooks/chat-context";
 import { useReadMarker } from "../client/hooks/useReadMarker";
 import { useRoom } from "../client/hooks/useRoom";
+import { useShortcuts } from "../client/hooks/useShortcuts";
 import { inviteRefusal, refusalOf } from "../client/room-actions";
+import { adjacentRoom, navOrder } from "../client/shortcuts";
 import { navRooms } from "../client/unread";
 import type { SearchHit } from "../ports";
 import type { RoomSummary, WireMember, WireMessage, WireUser } from "../protocol/frames";
 import { createRoomFn, historyFn, openDmFn, searchFn } from "../server/fns/rooms";
 import { ActionError } from "./ActionError";
 import { Composer } from "./Composer";
+import { JumpToRoomDialog } from "./JumpToRoomDialog";
 import { MembersPanel } from "./MembersPanel";
 import type { MessageApi } from "./MessageItem";
 import { MessageLog } from "./MessageLog";
 import { RoomHeader } from "./RoomHeader";
 import { RoomNav } from "./RoomNav";
+import { ShortcutsDialog } from "./ShortcutsDialog";
 import { ThemeControl } from "./ThemeControl";
 import { TypingIndicator } from "./TypingIndicator";
 
@@ -58,6 +62,29 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq }: Props) {
     chat.messages.find((m) => m.seq > readAtOpen && m.author.id !== user.id)?.seq ?? null;
 
   useReadMarker(client, room.id, atBottom, chat.messages.at(-1)?.seq ?? 0);
+
+  // Keyboard: the open dialog, and the edit the Up arrow asked for.
+  const [dialog, setDialog] = useState<"jump" | "shortcuts" | null>(null);
+  const [editRequest, setEditRequest] = useState<{ messageId: string; count: number } | null>(null);
+  const composerBox = useRef<HTMLTextAreaElement>(null);
+  const goTo = (slug: string) => navigate({ to: "/r/$slug", params: { slug } });
+  useShortcuts((action) => {
+    if (action === "jump-to-room") setDialog("jump");
+    else if (action === "show-shortcuts") setDialog("shortcuts");
+    else {
+      const next = adjacentRoom(navOrder(nav), room.id, action === "previous-room" ? -1 : 1);
+      if (next) void goTo(next.slug);
+    }
+  });
+  /** Up arrow in the empty composer: edit the last message of mine that is still there. */
+  function editLast(): boolean {
+    if (!connected) return false;
+    const mine = chat.messages.findLast((m) => m.author.id === user.id && !m.deleted);
+    if (!mine) return false;
+    setEditRequest((last) => ({ messageId: mine.id, count: (last?.count ?? 0) + 1 }));
+    return true;
+  }
+  const onEditEnd = useCallback(() => composerBox.current?.focus(), []);
 
   const api = useMemo<MessageApi>(
     () => ({
@@ -121,6 +148,13 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq }: Props) {
         <RoomNav rooms={nav} currentSlug={room.slug} onCreate={createRoom} />
         <div className="mt-4 flex flex-col gap-2 border-t border-slate-200 pt-3">
           <ThemeControl />
+          <button
+            type="button"
+            onClick={() => setDialog("shortcuts")}
+            className="self-start rounded-md px-2 py-1 text-sm text-slate-600 hover:bg-slate-200"
+          >
+            Keyboard shortcuts
+          </button>
         </div>
       </div>
       <main className="flex min-h-0 min-w-0 flex-1 flex-col bg-white">
@@ -151,6 +185,8 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq }: Props) {
           onRetry={(id) => client?.retry(id)}
           onDiscard={(id) => client?.discard(id)}
           onAtBottomChange={setAtBottom}
+          editRequest={editRequest}
+          onEditEnd={onEditEnd}
         />
         <TypingIndicator users={chat.typing.filter((u) => u.id !== user.id)} />
         <ActionError error={stray.refusal} onDismiss={stray.dismiss} />
@@ -161,6 +197,8 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq }: Props) {
           disabled={leaving}
           draftUserId={user.id}
           draftKey={room.id}
+          onEditLast={editLast}
+          inputRef={composerBox}
         />
       </main>
       <MembersPanel
@@ -179,6 +217,18 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq }: Props) {
         onLeave={leave}
         onClose={() => setMembersOpen(false)}
       />
+      {dialog === "jump" && (
+        <JumpToRoomDialog
+          rooms={nav}
+          currentId={room.id}
+          onGo={(target) => {
+            setDialog(null);
+            if (target.id !== room.id) void goTo(target.slug);
+          }}
+          onClose={() => setDialog(null)}
+        />
+      )}
+      {dialog === "shortcuts" && <ShortcutsDialog onClose={() => setDialog(null)} />}
     </div>
   );
 }

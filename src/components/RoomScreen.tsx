@@ -177,6 +177,7 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq }: Props) {
           api={api}
           canAct={connected}
           dividerSeq={dividerSeq}
+          firstUnreadSeq={dividerSeq === null ? null : readAtOpen + 1}
           focusSeq={focusSeq}
           hasOlder={chat.hasOlder}
           loadingOlder={chat.loadingOlder}

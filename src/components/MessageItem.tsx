@@ -1,4 +1,4 @@
-import { memo, useState } from "react";
+import { memo, useEffect, useRef, useState } from "react";
 import { refusalOf } from "../client/room-actions";
 import type { WireMember, WireMessage, WireUser } from "../protocol/frames";
 import { type MenuAction, MessageActions } from "./MessageActions";
@@ -36,6 +36,10 @@ type Props = {
   highlighted: boolean;
   /** Threads: "Reply in thread" and the "N replies" button (not inside a thread). */
   thread?: ThreadApi;
+  /** Changes (1, 2, ...) each time the page asks to edit this message (Up arrow in the composer). */
+  editRequest?: number;
+  /** An edit the page asked for ended (saved or cancelled): focus goes back there. */
+  onEditEnd?: () => void;
 };
 
 /** One message of the log: author, time, text (or editor), reactions and its actions menu. */
@@ -47,8 +51,22 @@ export const MessageItem = memo(function MessageItem({
   canAct,
   highlighted,
   thread,
+  editRequest,
+  onEditEnd,
 }: Props) {
-  const [editing, setEditing] = useState(false);
+  const [editing, setEditingState] = useState(false);
+  const requested = useRef(false);
+  useEffect(() => {
+    if (!editRequest) return;
+    requested.current = true;
+    setEditingState(true);
+  }, [editRequest]);
+  const setEditing = (on: boolean) => {
+    setEditingState(on);
+    if (on || !requested.current) return;
+    requested.current = false;
+    onEditEnd?.();
+  };
   const [picking, setPicking] = useState(false);
   /** Why the last change to this message was refused, shown under it until dismissed. */
   const [refusal, setRefusal] = useState<string | null>(null);

@@ -1,4 +1,4 @@
-import { Fragment, useLayoutEffect, useRef } from "react";
+import { Fragment, useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { PendingSend } from "../client/outbox";
 import { isThreadOnly } from "../client/thread-unread";
 import type { WireMember, WireMessage, WireUser } from "../protocol/frames";
@@ -16,6 +16,8 @@ type Props = {
   canAct: boolean;
   /** The seq the "New messages" divider goes before, if any. */
   dividerSeq: number | null;
+  /** The first unread seq when the room opened (may be older than the loaded page). */
+  firstUnreadSeq?: number | null;
   /** A message to scroll to and highlight (search result). */
   focusSeq?: number;
   hasOlder: boolean;
@@ -28,6 +30,10 @@ type Props = {
   onAtBottomChange: (atBottom: boolean) => void;
   /** Opening threads ("Reply in thread", "N replies"); absent where there are none. */
   thread?: ThreadApi;
+  /** The message the page asked to edit (Up arrow), with a count that changes per ask. */
+  editRequest?: { messageId: string; count: number } | null;
+  /** That edit ended. */
+  onEditEnd?: () => void;
 };
 
 /**
@@ -44,11 +50,69 @@ export function MessageLog(props: Props) {
   const heightBefore = useRef(0);
   const pendingBefore = useRef(pending.length);
   const focused = useRef<number | undefined>(undefined);
+  // The jump buttons: "Jump to latest" while scrolled up, "Jump to first
+  // unread" while the "New messages" divider is out of view.
+  const [scrolledUp, setScrolledUp] = useState(false);
+  const [dividerHidden, setDividerHidden] = useState(false);
 
   function report() {
     if (reported.current === atBottom.current) return;
     reported.current = atBottom.current;
+    setScrolledUp(!atBottom.current);
     props.onAtBottomChange(atBottom.current);
+  }
+
+  // Watches the divider against the scroller (either way out of view counts).
+  useEffect(() => {
+    const root = scroller.current;
+    const divider = props.dividerSeq === null ? null : root?.querySelector('[role="separator"]');
+    if (!root || !divider || typeof IntersectionObserver === "undefined") {
+      setDividerHidden(false);
+      return;
+    }
+    const observer = new IntersectionObserver(
+      ([entry]) => setDividerHidden(entry ? !entry.isIntersecting : false),
+      { root },
+    );
+    observer.observe(divider);
+    return () => observer.disconnect();
+  }, [props.dividerSeq]);
+
+  // "Jump to first unread" when that message is older than the loaded
+  // page: load older pages until it is there, then scroll to it.
+  const [seeking, setSeeking] = useState(false);
+  const unreadNotLoaded =
+    hasOlder &&
+    props.firstUnreadSeq != null &&
+    (messages[0]?.seq ?? Number.POSITIVE_INFINITY) > props.firstUnreadSeq;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: re-checked as pages arrive
+  useEffect(() => {
+    if (!seeking || loadingOlder) return;
+    if (unreadNotLoaded) onLoadOlder();
+    else {
+      setSeeking(false);
+      scrollToDivider();
+    }
+  }, [seeking, loadingOlder, unreadNotLoaded, messages[0]?.seq]);
+
+  function scrollToDivider() {
+    const el = scroller.current;
+    const divider = el?.querySelector<HTMLElement>('[role="separator"]');
+    if (!el || !divider) return;
+    divider.scrollIntoView({ block: "start" });
+    onScroll();
+  }
+
+  function jumpToFirstUnread() {
+    if (unreadNotLoaded) setSeeking(true);
+    else scrollToDivider();
+  }
+
+  function jumpToLatest() {
+    const el = scroller.current;
+    if (!el) return;
+    el.scrollTop = el.scrollHeight;
+    onScroll();
   }
 
   useLayoutEffect(() => {
@@ -87,6 +151,18 @@ export function MessageLog(props: Props) {
 
   return (
     <div ref={scroller} onScroll={onScroll} className="min-h-0 flex-1 overflow-y-auto px-4 py-3">
+      {/* Zero-height sticky rows: the jump buttons float over the log without moving it. */}
+      <div className="pointer-events-none sticky top-1 z-10 flex h-0 items-start justify-center">
+        {dividerHidden && (
+          <button
+            type="button"
+            onClick={jumpToFirstUnread}
+            className="pointer-events-auto rounded-full bg-indigo-600 px-3 py-1 text-xs font-medium text-white shadow-md hover:bg-indigo-700"
+          >
+            Jump to first unread
+          </button>
+        )}
+      </div>
       {hasOlder && (
         <div className="py-2 text-center">
           <button
@@ -124,6 +200,12 @@ export function MessageLog(props: Props) {
                     canAct={props.canAct}
                     highlighted={message.seq === focusSeq}
                     thread={props.thread}
+                    editRequest={
+                      props.editRequest?.messageId === message.id
+                        ? props.editRequest.count
+                        : undefined
+                    }
+                    onEditEnd={props.onEditEnd}
                   />
                 )}
               </Fragment>
@@ -140,6 +222,17 @@ export function MessageLog(props: Props) {
         </ul>
         {messages.length === 0 && pending.length === 0 && (
           <p className="py-10 text-center text-sm text-slate-500">No messages yet. Say hello!</p>
+        )}
+      </div>
+      <div className="pointer-events-none sticky bottom-1 z-10 flex h-0 items-end justify-end">
+        {scrolledUp && (
+          <button
+            type="button"
+            onClick={jumpToLatest}
+            className="pointer-events-auto rounded-full bg-slate-800 px-3 py-1 text-xs font-medium text-white shadow-md hover:bg-slate-700"
+          >
+            Jump to latest
+          </button>
         )}
       </div>
     </div>

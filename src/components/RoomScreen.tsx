@@ -5,7 +5,9 @@ import { ActionRefused } from "../client/chat-client";
 import { useConnectionStatus, useLiveRooms, useStrayRefusal } from "../client/hooks/chat-context";
 import { useReadMarker } from "../client/hooks/useReadMarker";
 import { useRoom } from "../client/hooks/useRoom";
+import { useShortcuts } from "../client/hooks/useShortcuts";
 import { inviteRefusal, refusalOf } from "../client/room-actions";
+import { adjacentRoom, navOrder } from "../client/shortcuts";
 import { isThreadOnly } from "../client/thread-unread";
 import { navRooms } from "../client/unread";
 import type { SearchHit } from "../ports";
@@ -13,12 +15,15 @@ import type { RoomSummary, WireMember, WireMessage, WireUser } from "../protocol
 import { createRoomFn, historyFn, openDmFn, searchFn } from "../server/fns/rooms";
 import { ActionError } from "./ActionError";
 import { Composer } from "./Composer";
+import { JumpToRoomDialog } from "./JumpToRoomDialog";
 import { MembersPanel } from "./MembersPanel";
 import type { MessageApi, ThreadApi } from "./MessageItem";
 import { MessageLog } from "./MessageLog";
 import { PinnedPanel } from "./PinnedPanel";
 import { RoomHeader } from "./RoomHeader";
 import { RoomNav } from "./RoomNav";
+import { ShortcutsDialog } from "./ShortcutsDialog";
+import { ThemeControl } from "./ThemeControl";
 import { ThreadPanel } from "./ThreadPanel";
 import { TypingIndicator } from "./TypingIndicator";
 
@@ -70,6 +75,29 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq, threadRootId,
       ?.seq ?? null;
 
   useReadMarker(client, room.id, atBottom, chat.messages.at(-1)?.seq ?? 0);
+
+  // Keyboard: the open dialog, and the edit the Up arrow asked for.
+  const [dialog, setDialog] = useState<"jump" | "shortcuts" | null>(null);
+  const [editRequest, setEditRequest] = useState<{ messageId: string; count: number } | null>(null);
+  const composerBox = useRef<HTMLTextAreaElement>(null);
+  const goTo = (slug: string) => navigate({ to: "/r/$slug", params: { slug } });
+  useShortcuts((action) => {
+    if (action === "jump-to-room") setDialog("jump");
+    else if (action === "show-shortcuts") setDialog("shortcuts");
+    else {
+      const next = adjacentRoom(navOrder(nav), room.id, action === "previous-room" ? -1 : 1);
+      if (next) void goTo(next.slug);
+    }
+  });
+  /** Up arrow in the empty composer: edit the last message of mine that is still there. */
+  function editLast(): boolean {
+    if (!connected) return false;
+    const mine = chat.messages.findLast((m) => m.author.id === user.id && !m.deleted);
+    if (!mine) return false;
+    setEditRequest((last) => ({ messageId: mine.id, count: (last?.count ?? 0) + 1 }));
+    return true;
+  }
+  const onEditEnd = useCallback(() => composerBox.current?.focus(), []);
 
   const api = useMemo<MessageApi>(
     () => ({
@@ -161,6 +189,16 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq, threadRootId,
       <div className="max-h-56 shrink-0 overflow-y-auto border-b border-slate-200 bg-slate-100 p-3 md:max-h-none md:w-64 md:border-r md:border-b-0">
         <p className="mb-4 px-2 text-lg font-bold text-indigo-700">Parley</p>
         <RoomNav rooms={nav} currentSlug={room.slug} onCreate={createRoom} />
+        <div className="mt-4 flex flex-col gap-2 border-t border-slate-200 pt-3">
+          <ThemeControl />
+          <button
+            type="button"
+            onClick={() => setDialog("shortcuts")}
+            className="self-start rounded-md px-2 py-1 text-sm text-slate-600 hover:bg-slate-200"
+          >
+            Keyboard shortcuts
+          </button>
+        </div>
       </div>
       <main className="flex min-h-0 min-w-0 flex-1 flex-col bg-white">
         <RoomHeader
@@ -195,6 +233,7 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq, threadRootId,
           api={api}
           canAct={connected}
           dividerSeq={dividerSeq}
+          firstUnreadSeq={dividerSeq === null ? null : readAtOpen + 1}
           focusSeq={focusSeq}
           hasOlder={chat.hasOlder}
           loadingOlder={chat.loadingOlder}
@@ -204,6 +243,8 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq, threadRootId,
           onDiscard={(id) => client?.discard(id)}
           onAtBottomChange={setAtBottom}
           thread={thread}
+          editRequest={editRequest}
+          onEditEnd={onEditEnd}
         />
         <TypingIndicator users={chat.typing.filter((u) => u.id !== user.id)} />
         <ActionError error={stray.refusal} onDismiss={stray.dismiss} />
@@ -212,6 +253,10 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq, threadRootId,
           onSend={(text) => client?.send(room.id, text)}
           onTyping={() => client?.typing(room.id)}
           disabled={leaving}
+          draftUserId={user.id}
+          draftKey={room.id}
+          onEditLast={editLast}
+          inputRef={composerBox}
         />
       </main>
       {threadRoot && (
@@ -243,6 +288,18 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq, threadRootId,
         onLeave={leave}
         onClose={() => setMembersOpen(false)}
       />
+      {dialog === "jump" && (
+        <JumpToRoomDialog
+          rooms={nav}
+          currentId={room.id}
+          onGo={(target) => {
+            setDialog(null);
+            if (target.id !== room.id) void goTo(target.slug);
+          }}
+          onClose={() => setDialog(null)}
+        />
+      )}
+      {dialog === "shortcuts" && <ShortcutsDialog onClose={() => setDialog(null)} />}
     </div>
   );
 }

@@ -195,6 +195,8 @@ export function ThreadPanel({
         placeholder="Reply in thread"
         onSend={send}
         disabled={root?.deleted === true}
+        draftUserId={me.id}
+        draftKey={`thread:${rootId}`}
       />
     </aside>
   );

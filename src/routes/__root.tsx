@@ -1,6 +1,8 @@
 /// <reference types="vite/client" />
-import { createRootRoute, HeadContent, Outlet, Scripts } from "@tanstack/react-router";
+import { createRootRoute, HeadContent, Outlet, ScriptOnce, Scripts } from "@tanstack/react-router";
 import type { ReactNode } from "react";
+import { useTheme } from "../client/hooks/useTheme";
+import { THEME_BOOT_SCRIPT } from "../client/theme";
 import appCss from "../styles.css?url";
 
 export const Route = createRootRoute({
@@ -23,9 +25,14 @@ export const Route = createRootRoute({
 });
 
 function RootDocument({ children }: { children: ReactNode }) {
+  // Keeps <html> in step with the system and other tabs on every page.
+  useTheme();
   return (
-    <html lang="en">
+    // The boot script sets data-theme and the dark class before hydration.
+    <html lang="en" suppressHydrationWarning>
       <head>
+        {/* First in <head>: the theme is set before anything paints (no flash). */}
+        <ScriptOnce>{THEME_BOOT_SCRIPT}</ScriptOnce>
         <HeadContent />
       </head>
       <body className="bg-slate-50 text-slate-900 antialiased">

@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import {
+  anyRoomLink,
+  chromiumAvailable,
+  createRoom,
+  enter,
+  expectConnected,
+  messageItem,
+  openAs,
+  uniqueTag,
+  useBrowserSuite,
+  waitForHydration,
+} from "./browser";
+
+const available = chromiumAvailable();
+
+describe.skipIf(!available)("composer drafts", () => {
+  const suite = useBrowserSuite();
+
+  it("a draft survives a reload and switching rooms, and goes once sent", async () => {
+    const { page, problems } = await openAs(suite, "Drafty");
+    await enter(page, "/r/general");
+    const name = `Drafts ${uniqueTag()}`;
+    await createRoom(page, name);
+    const box = page.getByRole("textbox", { name: "Message" });
+
+    await box.fill("half a thought\nwith a second line");
+    await anyRoomLink(page, "general").click();
+    await page.getByRole("heading", { level: 1, name: "general" }).waitFor();
+    await expect.poll(() => box.inputValue()).toBe("");
+    await box.fill("general's own draft");
+
+    await anyRoomLink(page, name).click();
+    await page.getByRole("heading", { level: 1, name }).waitFor();
+    await expect.poll(() => box.inputValue()).toBe("half a thought\nwith a second line");
+
+    await page.reload();
+    await waitForHydration(page);
+    await expect.poll(() => box.inputValue()).toBe("half a thought\nwith a second line");
+    await expectConnected(page);
+
+    // Sending clears it: the outbox has the message now, not the draft.
+    await box.press("Enter");
+    await messageItem(page, "half a thought").waitFor();
+    await expect.poll(() => box.inputValue()).toBe("");
+    await page.reload();
+    await waitForHydration(page);
+    await expectConnected(page);
+    expect(await box.inputValue()).toBe("");
+
+    await anyRoomLink(page, "general").click();
+    await page.getByRole("heading", { level: 1, name: "general" }).waitFor();
+    await expect.poll(() => box.inputValue()).toBe("general's own draft");
+    expect(problems.pageErrors).toEqual([]);
+  });
+
+  it("drafts are per user: another account in the same browser sees none", async () => {
+    const first = await openAs(suite, "Ursula");
+    await enter(first.page, "/r/general");
+    await first.page.getByRole("textbox", { name: "Message" }).fill("mine only");
+    const storage = await first.context.storageState();
+
+    // Same browser storage (localStorage carried over), another account.
+    const second = await suite.open({ storageState: { cookies: [], origins: storage.origins } });
+    const other = await openAs(suite, "Viktor");
+    await second.context.addCookies(await other.context.cookies());
+    await enter(second.page, "/r/general");
+    expect(await second.page.getByRole("textbox", { name: "Message" }).inputValue()).toBe("");
+    const keys = await second.page.evaluate(() => Object.keys(localStorage));
+    expect(keys.some((key) => key.startsWith("parley.draft:"))).toBe(true);
+  });
+});

@@ -1,0 +1,74 @@
+import { type ReactNode, useEffect, useId, useRef } from "react";
+
+/**
+ * A modal dialog on the native <dialog> (showModal): the browser traps
+ * focus, makes the page behind inert and closes on Escape; focus starts on
+ * the element marked `data-autofocus` and goes back where it was after.
+ * Named by its visible title.
+ */
+export function Modal({
+  title,
+  onClose,
+  children,
+}: {
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  // Unmounted by the page (another dialog replaced this one): that close is not the person's.
+  const unmounted = useRef(false);
+  useEffect(() => {
+    const dialog = ref.current;
+    const opener = document.activeElement;
+    unmounted.current = false;
+    if (dialog && !dialog.open) dialog.showModal();
+    // showModal focuses the first control; a dialog may name a better one.
+    dialog?.querySelector<HTMLElement>("[data-autofocus]")?.focus();
+    return () => {
+      unmounted.current = true;
+      dialog?.close();
+      // Back where the person was (the composer, a button), if it is still
+      // there. A frame later, and afresh: Chromium focuses it on close while
+      // it is still inert, and a textarea focused then takes no typing.
+      if (!(opener instanceof HTMLElement)) return;
+      requestAnimationFrame(() => {
+        if (!opener.isConnected) return;
+        if (document.activeElement === opener) opener.blur();
+        opener.focus();
+      });
+    };
+  }, []);
+  return (
+    // biome-ignore lint/a11y/useKeyWithClickEvents: Escape is the keyboard way out (native)
+    <dialog
+      ref={ref}
+      aria-labelledby={titleId}
+      onClose={() => {
+        if (!unmounted.current) onClose();
+      }}
+      // A click on the backdrop lands on the <dialog> itself: close, like Escape.
+      onClick={(event) => {
+        if (event.target === ref.current) ref.current?.close();
+      }}
+      className="m-auto mt-[12vh] w-[min(32rem,calc(100vw-2rem))] rounded-xl border border-slate-200 bg-white p-0 text-slate-900 shadow-xl"
+    >
+      <div className="flex flex-col gap-3 p-4">
+        <div className="flex items-center justify-between gap-2">
+          <h2 id={titleId} className="text-base font-semibold">
+            {title}
+          </h2>
+          <button
+            type="button"
+            onClick={() => ref.current?.close()}
+            className="rounded-md px-2 py-1 text-sm text-slate-600 hover:bg-slate-100"
+          >
+            Close
+          </button>
+        </div>
+        {children}
+      </div>
+    </dialog>
+  );
+}

@@ -7,6 +7,7 @@ import {
   expectConnected,
   messageItem,
   openAs,
+  sendMessage,
   uniqueTag,
   useBrowserSuite,
   waitForHydration,
@@ -68,5 +69,35 @@ describe.skipIf(!available)("composer drafts", () => {
     expect(await second.page.getByRole("textbox", { name: "Message" }).inputValue()).toBe("");
     const keys = await second.page.evaluate(() => Object.keys(localStorage));
     expect(keys.some((key) => key.startsWith("parley.draft:"))).toBe(true);
+  });
+
+  it("a thread's reply draft is its own, and survives closing the thread and a reload", async () => {
+    const { page, problems } = await openAs(suite, "Threader");
+    await enter(page, "/r/general");
+    await createRoom(page, `Thread drafts ${uniqueTag()}`);
+    await sendMessage(page, "the root of it");
+    const openThread = async () => {
+      await messageItem(page, "the root of it")
+        .getByRole("button", { name: "Message actions" })
+        .click();
+      await page.getByRole("menuitem", { name: "Reply in thread" }).click();
+      return page.getByRole("complementary", { name: "Thread" }).getByRole("textbox", {
+        name: "Reply",
+      });
+    };
+    const room = page.getByRole("textbox", { name: "Message" });
+    await room.fill("the room's draft");
+    await (await openThread()).fill("a reply, half written");
+
+    await page.getByRole("button", { name: "Close thread" }).click();
+    await expect.poll(() => room.inputValue()).toBe("the room's draft");
+    await expect.poll(async () => (await openThread()).inputValue()).toBe("a reply, half written");
+
+    await page.reload();
+    await waitForHydration(page);
+    await expectConnected(page);
+    await expect.poll(() => room.inputValue()).toBe("the room's draft");
+    await expect.poll(async () => (await openThread()).inputValue()).toBe("a reply, half written");
+    expect(problems.pageErrors).toEqual([]);
   });
 });

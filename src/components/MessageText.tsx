@@ -137,8 +137,6 @@ function blocks(nodes: readonly RootContent[], ctx: Context): ReactNode[] {
 export function MessageText({ text, me = null }: { text: string; me?: string | null }) {
   const tree = useMemo(() => parseMessage(text), [text]);
   return (
-    <div className="min-w-0 break-words text-slate-800">
-      {blocks(tree.children, { text, me })}
-    </div>
+    <div className="min-w-0 break-words text-slate-800">{blocks(tree.children, { text, me })}</div>
   );
 }

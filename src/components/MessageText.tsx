@@ -1,7 +1,7 @@
 import type { Nodes, PhrasingContent, RootContent } from "mdast";
 import { Fragment, type ReactNode, useMemo } from "react";
-import { parseMessage, safeHref, sourceOf } from "../client/markdown";
-import { splitMentions } from "../client/text-parts";
+import { parseMessage, safeHref, sourceOf, withinParseBudget } from "../client/markdown";
+import { splitMentions, splitRich } from "../client/text-parts";
 import { CodeBlock } from "./CodeBlock";
 
 type Context = { text: string; me: string | null };
@@ -128,6 +128,38 @@ function blocks(nodes: readonly RootContent[], ctx: Context): ReactNode[] {
 }
 
 /**
+ * Text too costly to parse as markdown (see withinParseBudget), as before
+ * formatting existed: http(s) links and mentions marked, the rest as typed.
+ */
+function PlainText({ text, me }: { text: string; me: string | null }) {
+  return (
+    <div className="min-w-0 break-words text-slate-800">
+      <p className="whitespace-pre-wrap" data-plain="true">
+        {splitRich(text, me).map((part, index) =>
+          part.kind === "link" ? (
+            <a
+              // biome-ignore lint/suspicious/noArrayIndexKey: parts are derived from immutable text
+              key={index}
+              href={part.href}
+              target="_blank"
+              rel="noopener noreferrer nofollow"
+              className="text-indigo-600 underline"
+            >
+              {part.href}
+            </a>
+          ) : part.kind === "mention" ? (
+            // biome-ignore lint/suspicious/noArrayIndexKey: parts are derived from immutable text
+            <Fragment key={index}>{textWithMentions(part.text, me)}</Fragment>
+          ) : (
+            part.text
+          ),
+        )}
+      </p>
+    </div>
+  );
+}
+
+/**
  * Message text as React elements built from its markdown syntax tree
  * (client/markdown.ts): strong, em, del, code, pre > code, blockquote,
  * ol/ul and links with http, https or mailto only; `@name` mentions are
@@ -135,7 +167,8 @@ function blocks(nodes: readonly RootContent[], ctx: Context): ReactNode[] {
  * in a message shows as the characters typed.
  */
 export function MessageText({ text, me = null }: { text: string; me?: string | null }) {
-  const tree = useMemo(() => parseMessage(text), [text]);
+  const tree = useMemo(() => (withinParseBudget(text) ? parseMessage(text) : null), [text]);
+  if (!tree) return <PlainText text={text} me={me} />;
   return (
     <div className="min-w-0 break-words text-slate-800">{blocks(tree.children, { text, me })}</div>
   );

@@ -2,7 +2,7 @@ import { createElement, Fragment } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { highlightCode } from "../../src/client/highlight-languages";
-import { parseMessage, safeHref } from "../../src/client/markdown";
+import { parseMessage, safeHref, withinParseBudget } from "../../src/client/markdown";
 import { CodeBlock, codeLanguage, renderHighlighted } from "../../src/components/CodeBlock";
 import { MessageText } from "../../src/components/MessageText";
 
@@ -267,5 +267,51 @@ describe("the markdown rules: code blocks", () => {
     );
     expect(html).not.toContain("hljs");
     expect(html).toMatch(/<pre tabindex="0" class="[^"]*overflow-x-auto/);
+  });
+});
+
+describe("the markdown rules: a parse budget", () => {
+  // Inputs micromark takes quadratic time on: 1 to 2 s each at 4000 characters.
+  const costly = {
+    "nested list markers": "- ".repeat(2000),
+    "nested quote markers": "> ".repeat(2000),
+    "ordered markers": "1. ".repeat(1300),
+    "ever deeper indented lists": Array.from(
+      { length: 200 },
+      (_, i) => `${"  ".repeat(i)}- x`,
+    ).join("\n"),
+    "nested brackets": `${"[".repeat(2000)}a${"](b)".repeat(2000)}`,
+    "mixed delimiters": "*_".repeat(2000),
+    "a fence the scan must not trust": `\`\`\`a\`b\n${"- ".repeat(2000)}`,
+  };
+  for (const [name, text] of Object.entries(costly)) {
+    it(`shows ${name} plain, every character kept`, () => {
+      expect(withinParseBudget(text)).toBe(false);
+      const html = render(text);
+      expect(html).toContain('data-plain="true"');
+      expect(textOf(html)).toBe(text);
+    });
+  }
+
+  it("keeps links and mentions in plain text", () => {
+    const text = `${"*_".repeat(600)} @carol https://example.com/x`;
+    const html = render(text, "carol");
+    expect(html).toContain('data-plain="true"');
+    expect(hrefsOf(html)).toEqual(["https://example.com/x"]);
+    expect(html).toMatch(/<mark data-self="true"[^>]*>@carol<\/mark>/);
+  });
+
+  it("formats ordinary messages, long lists and big code pastes", () => {
+    const code = `\`\`\`python\n${"def f(a=[1, 2], *args, **kw): return a[0] * 2  # __x__\n".repeat(60)}\`\`\``;
+    for (const text of [
+      "**bold** and _it_ with [a link](https://example.com)",
+      "- one\n  - two\n    - three\n      - four",
+      "- item\n".repeat(300),
+      code,
+      `~~~\n${"[[[***___".repeat(300)}\n~~~`,
+    ]) {
+      expect(withinParseBudget(text), text.slice(0, 40)).toBe(true);
+      expect(render(text)).not.toContain("data-plain");
+    }
   });
 });

@@ -2,6 +2,9 @@ import { useEffect, useRef, useState } from "react";
 import { REACTIONS } from "../protocol/frames";
 import { EmojiPicker } from "./EmojiPicker";
 
+/** A reaction: any one emoji the server accepts (protocol/reaction-emoji.ts). */
+export type Reaction = string;
+
 /**
  * The quick reactions, one click each, and "More reactions" for any other
  * emoji (the searchable picker). Picking one closes it (`picked` true);

@@ -91,5 +91,7 @@ describe.skipIf(!available)("formatted messages", () => {
     await screenshotLightAndDark(b.page, "markdown-code-block");
     expect(b.problems.pageErrors).toEqual([]);
     expect(a.problems.pageErrors).toEqual([]);
+    // Server-rendered plain code and the client's first paint agree (no hydration mismatch).
+    expect(b.problems.consoleErrors).toEqual([]);
   });
 });

@@ -89,6 +89,28 @@ describe.skipIf(!available)("formatted messages", () => {
 
     expect(await seriousAxeViolations(b.page, '[role="log"]')).toEqual([]);
     await screenshotLightAndDark(b.page, "markdown-code-block");
+
+    // Nothing else widens the log either: an unbroken word, URL and inline code.
+    const long = `wide ${tag} ${"x".repeat(300)} https://example.com/${"y".repeat(300)} \`${"z".repeat(300)}\``;
+    await sendFormatted(a.page, long, `wide ${tag}`);
+    const wide = messageItem(b.page, `wide ${tag}`);
+    await wide.waitFor({ timeout: 5_000 });
+    // The right edge of everything drawn in the message, the text's own line boxes included.
+    const [wideRight, logRight] = await Promise.all([
+      wide.evaluate((root) => {
+        let right = 0;
+        for (const el of root.querySelectorAll("*")) {
+          for (const rect of el.getClientRects()) right = Math.max(right, rect.right);
+        }
+        const range = document.createRange();
+        range.selectNodeContents(root);
+        for (const rect of range.getClientRects()) right = Math.max(right, rect.right);
+        return right;
+      }),
+      messageLog(b.page).evaluate((el) => el.getBoundingClientRect().right),
+    ]);
+    expect(wideRight).toBeGreaterThan(0);
+    expect(wideRight).toBeLessThanOrEqual(logRight);
     expect(b.problems.pageErrors).toEqual([]);
     expect(a.problems.pageErrors).toEqual([]);
     // Server-rendered plain code and the client's first paint agree (no hydration mismatch).

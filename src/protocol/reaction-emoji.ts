@@ -62,10 +62,10 @@ export type PickerEmoji = {
 const COMPONENT_GROUP = 2;
 const TONES = ["🏻", "🏼", "🏽", "🏾", "🏿"];
 
-/** The one skin tone (0 light to 4 dark) in an emoji, or -1 for none or several. */
-function oneTone(unicode: string): number {
-  const found = [...unicode].filter((point) => TONES.includes(point));
-  return found.length === 1 ? TONES.indexOf(found[0] ?? "") : -1;
+/** The skin tone (0 light to 4 dark) all of an emoji's people have, or -1 for none or mixed. */
+function uniformTone(unicode: string): number {
+  const found = new Set([...unicode].filter((point) => TONES.includes(point)));
+  return found.size === 1 ? TONES.indexOf([...found][0] ?? "") : -1;
 }
 const EMOJI_PRESENTATION = /^\p{Emoji_Presentation}$/u;
 
@@ -86,8 +86,9 @@ export function rgiSpelling(unicode: string): string {
 /**
  * The emoji the picker offers, in emojibase's order: every entry but the
  * components and the lone regional indicators (which have no group), in
- * RGI spelling; skins keep only the five one-tone variants (the picker's
- * tone choice), while validation accepts every RGI skin tone sequence.
+ * RGI spelling, with the five variants in which every person has the same
+ * skin tone (the picker's tone choice). Mixed-tone variants (🫱🏻‍🫲🏿) are in
+ * the dataset and accepted, but the picker has no control for them.
  */
 export function pickerEmojiFrom(data: readonly CompactEmoji[]): PickerEmoji[] {
   const offered: PickerEmoji[] = [];
@@ -100,7 +101,7 @@ export function pickerEmojiFrom(data: readonly CompactEmoji[]): PickerEmoji[] {
     };
     const byTone: string[] = [];
     for (const skin of entry.skins ?? []) {
-      const tone = oneTone(skin.unicode);
+      const tone = uniformTone(skin.unicode);
       if (tone >= 0) byTone[tone] = rgiSpelling(skin.unicode);
     }
     if (byTone.filter(Boolean).length === TONES.length) item.skins = byTone;
@@ -109,8 +110,8 @@ export function pickerEmojiFrom(data: readonly CompactEmoji[]): PickerEmoji[] {
   return offered;
 }
 
-/** Every string the picker can send: each emoji and each of its skins. */
-export function allPickerStrings(data: readonly CompactEmoji[]): string[] {
+/** Every emoji of the dataset in RGI spelling, each skin variant too: what validation must accept. */
+export function datasetEmoji(data: readonly CompactEmoji[]): string[] {
   const all: string[] = [];
   for (const entry of data) {
     if (entry.group === undefined || entry.group === COMPONENT_GROUP) continue;

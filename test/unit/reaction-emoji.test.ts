@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import { decodeClientFrame } from "../../src/protocol/decode";
 import { REACTIONS } from "../../src/protocol/frames";
 import {
-  allPickerStrings,
   type CompactEmoji,
+  datasetEmoji,
   isReactionEmoji,
   MAX_REACTION_UNITS,
   pickerEmojiFrom,
@@ -12,7 +12,7 @@ import {
 } from "../../src/protocol/reaction-emoji";
 
 const dataset = data as readonly CompactEmoji[];
-const offered = allPickerStrings(dataset);
+const offered = datasetEmoji(dataset);
 const offeredSet = new Set(offered);
 
 /** A react frame's decode result for `emoji`. */
@@ -61,7 +61,7 @@ describe("reaction emoji: the picker and the server agree", () => {
     expect(rgiSpelling("👍")).toBe("👍");
   });
 
-  it("offers five one-tone skins, light to dark, where the emoji has them", () => {
+  it("offers only dataset emoji, each in five uniform skin tones where it has them", () => {
     const picker = pickerEmojiFrom(dataset);
     const thumbs = picker.find((item) => item.label === "thumbs up");
     expect(thumbs?.emoji).toBe("👍");
@@ -69,6 +69,14 @@ describe("reaction emoji: the picker and the server agree", () => {
     expect(thumbs?.skins).toEqual(["👍🏻", "👍🏼", "👍🏽", "👍🏾", "👍🏿"]);
     expect(picker.some((item) => item.label.startsWith("regional indicator"))).toBe(false);
     expect(picker.some((item) => item.emoji === "🏽")).toBe(false);
+    // Two people, one tone each: the uniform variants are the tone choice.
+    const holding = picker.find((item) => item.label === "people holding hands");
+    expect(holding?.skins?.[0]).toBe("🧑🏻‍🤝‍🧑🏻");
+    for (const item of picker) {
+      for (const emoji of [item.emoji, ...(item.skins ?? [])]) {
+        expect(offeredSet.has(emoji), emoji).toBe(true);
+      }
+    }
   });
 });
 

@@ -268,11 +268,8 @@ export class ChatClient {
     return this.#request({ type: "delete", roomId, messageId });
   }
 
-  react(
-    roomId: string,
-    messageId: string,
-    emoji: "👍" | "❤️" | "😂" | "🎉" | "😮" | "😢",
-  ): Promise<void> {
+  /** Toggles the reader's reaction (one emoji: protocol/reaction-emoji.ts) on a message. */
+  react(roomId: string, messageId: string, emoji: string): Promise<void> {
     return this.#request({ type: "react", roomId, messageId, emoji });
   }
 

@@ -7,13 +7,13 @@ import { MessageText } from "./MessageText";
 import { MessageTime } from "./MessageTime";
 import { PinIcon } from "./PinIcon";
 import { ReactionBar } from "./ReactionBar";
-import { type Reaction, ReactionPicker } from "./ReactionPicker";
+import { ReactionPicker } from "./ReactionPicker";
 
 /** What a message can have done to it; wired to the chat client by the room page. */
 export type MessageApi = {
   edit: (messageId: string, text: string) => Promise<void>;
   remove: (messageId: string) => Promise<void>;
-  react: (messageId: string, emoji: Reaction) => Promise<void>;
+  react: (messageId: string, emoji: string) => Promise<void>;
   /** Pins the message for the room (true) or unpins it. */
   pin: (messageId: string, pinned: boolean) => Promise<void>;
 };
@@ -68,6 +68,16 @@ export const MessageItem = memo(function MessageItem({
     onEditEnd?.();
   };
   const [picking, setPicking] = useState(false);
+  const actionsBox = useRef<HTMLDivElement>(null);
+  /** Set when a pick closed the picker with the focus in it: the menu button gets it back. */
+  const refocusActions = useRef(false);
+  useEffect(() => {
+    // After the commit that removed the picker (and closed its modal dialog,
+    // which until then keeps focus from going anywhere else).
+    if (picking || !refocusActions.current) return;
+    refocusActions.current = false;
+    actionsBox.current?.querySelector("button")?.focus();
+  }, [picking]);
   /** Why the last change to this message was refused, shown under it until dismissed. */
   const [refusal, setRefusal] = useState<string | null>(null);
   const own = message.author.id === me.id;
@@ -155,7 +165,10 @@ export const MessageItem = memo(function MessageItem({
         {picking && (
           <ReactionPicker
             onPick={(emoji) => attempt("Reaction not saved.", api.react(message.id, emoji))}
-            onClose={() => setPicking(false)}
+            onClose={(picked) => {
+              refocusActions.current = picked;
+              setPicking(false);
+            }}
           />
         )}
         {refusal && (
@@ -176,7 +189,10 @@ export const MessageItem = memo(function MessageItem({
       </div>
       {actions.length > 0 && !editing && (
         // Shown on hover and focus for pointer users; always there for touch and assistive tech.
-        <div className="shrink-0 self-start opacity-100 transition-opacity md:opacity-0 md:group-focus-within:opacity-100 md:group-hover:opacity-100 md:has-[[aria-expanded=true]]:opacity-100">
+        <div
+          ref={actionsBox}
+          className="shrink-0 self-start opacity-100 transition-opacity md:opacity-0 md:group-focus-within:opacity-100 md:group-hover:opacity-100 md:has-[[aria-expanded=true]]:opacity-100"
+        >
           <MessageActions actions={actions} disabled={!canAct} />
         </div>
       )}

@@ -1,16 +1,142 @@
-import { splitRich } from "../client/text-parts";
+import type { Nodes, PhrasingContent, RootContent } from "mdast";
+import { Fragment, type ReactNode, useMemo } from "react";
+import { parseMessage, safeHref, sourceOf, withinParseBudget } from "../client/markdown";
+import { splitMentions, splitRich } from "../client/text-parts";
+import { CodeBlock } from "./CodeBlock";
+
+type Context = { text: string; me: string | null };
+
+/** The node's start offset: a stable key among its siblings (the text never changes). */
+const keyOf = (node: Nodes) => node.position?.start.offset ?? 0;
+
+/** Plain text with `@name` mentions marked (stronger when they name `me`). */
+function textWithMentions(value: string, me: string | null): ReactNode[] {
+  return splitMentions(value, me).map((part, index) =>
+    part.kind === "mention" ? (
+      <mark
+        // biome-ignore lint/suspicious/noArrayIndexKey: parts are derived from immutable text
+        key={index}
+        data-self={part.self || undefined}
+        className={
+          part.self
+            ? "rounded bg-amber-200 px-0.5 font-semibold text-amber-950"
+            : "rounded bg-indigo-50 px-0.5 font-medium text-indigo-700"
+        }
+      >
+        {part.text}
+      </mark>
+    ) : part.kind === "text" ? (
+      part.text
+    ) : null,
+  );
+}
 
 /**
- * Message text as React text nodes: only http(s) URLs become links and
- * `@name` mentions are marked (stronger when they name `me`). Nothing is
- * ever parsed as HTML.
+ * Inline content. `inLink` keeps a link's own text plain (no nested links or
+ * mentions). Whatever is not listed (images above all) shows as the text it
+ * was written as: it never becomes markup.
  */
-export function MessageText({ text, me = null }: { text: string; me?: string | null }) {
+function inline(nodes: readonly PhrasingContent[], ctx: Context, inLink = false): ReactNode[] {
+  return nodes.map((node) => {
+    const key = keyOf(node);
+    switch (node.type) {
+      case "text":
+        return inLink ? (
+          node.value
+        ) : (
+          <Fragment key={key}>{textWithMentions(node.value, ctx.me)}</Fragment>
+        );
+      case "strong":
+        return <strong key={key}>{inline(node.children, ctx, inLink)}</strong>;
+      case "emphasis":
+        return <em key={key}>{inline(node.children, ctx, inLink)}</em>;
+      case "delete":
+        return <del key={key}>{inline(node.children, ctx, inLink)}</del>;
+      case "inlineCode":
+        return (
+          <code
+            key={key}
+            className="rounded bg-slate-100 px-1 py-0.5 font-mono text-[0.875em] text-rose-700"
+          >
+            {node.value}
+          </code>
+        );
+      case "break":
+        return <br key={key} />;
+      case "link": {
+        const href = inLink ? null : safeHref(node.url);
+        if (!href) return <span key={key}>{sourceOf(ctx.text, node)}</span>;
+        return (
+          <a
+            key={key}
+            href={href}
+            target="_blank"
+            rel="noopener noreferrer nofollow"
+            className="text-indigo-600 underline"
+          >
+            {inline(node.children, ctx, true)}
+          </a>
+        );
+      }
+      default:
+        return <span key={key}>{sourceOf(ctx.text, node)}</span>;
+    }
+  });
+}
+
+/** Block content: paragraphs, code blocks, quotes and lists; anything else as its source text. */
+function blocks(nodes: readonly RootContent[], ctx: Context): ReactNode[] {
+  return nodes.map((node) => {
+    const key = keyOf(node);
+    switch (node.type) {
+      case "paragraph":
+        return (
+          <p key={key} className="whitespace-pre-wrap">
+            {inline(node.children, ctx)}
+          </p>
+        );
+      case "code":
+        return <CodeBlock key={key} code={node.value} lang={node.lang} />;
+      case "blockquote":
+        return (
+          <blockquote key={key} className="my-1 border-l-4 border-slate-300 pl-2 text-slate-600">
+            {blocks(node.children, ctx)}
+          </blockquote>
+        );
+      case "list": {
+        const items = node.children.map((item) => (
+          <li key={keyOf(item)}>{blocks(item.children, ctx)}</li>
+        ));
+        return node.ordered ? (
+          <ol key={key} start={node.start ?? undefined} className="my-1 list-decimal pl-6">
+            {items}
+          </ol>
+        ) : (
+          <ul key={key} className="my-1 list-disc pl-6">
+            {items}
+          </ul>
+        );
+      }
+      default:
+        return (
+          <p key={key} className="whitespace-pre-wrap">
+            {sourceOf(ctx.text, node)}
+          </p>
+        );
+    }
+  });
+}
+
+/**
+ * Text too costly to parse as markdown (see withinParseBudget), as before
+ * formatting existed: http(s) links and mentions marked, the rest as typed.
+ */
+function PlainText({ text, me }: { text: string; me: string | null }) {
   return (
-    <p className="whitespace-pre-wrap break-words text-slate-800">
-      {splitRich(text, me).map((part, index) => {
-        if (part.kind === "link") {
-          return (
+    <div className="min-w-0 break-words text-slate-800">
+      <p className="whitespace-pre-wrap" data-plain="true">
+        {splitRich(text, me).map((part, index) =>
+          part.kind === "link" ? (
             <a
               // biome-ignore lint/suspicious/noArrayIndexKey: parts are derived from immutable text
               key={index}
@@ -21,27 +147,29 @@ export function MessageText({ text, me = null }: { text: string; me?: string | n
             >
               {part.href}
             </a>
-          );
-        }
-        if (part.kind === "mention") {
-          return (
-            <mark
-              // biome-ignore lint/suspicious/noArrayIndexKey: parts are derived from immutable text
-              key={index}
-              data-self={part.self || undefined}
-              className={
-                part.self
-                  ? "rounded bg-amber-200 px-0.5 font-semibold text-amber-950"
-                  : "rounded bg-indigo-50 px-0.5 font-medium text-indigo-700"
-              }
-            >
-              {part.text}
-            </mark>
-          );
-        }
-        // biome-ignore lint/suspicious/noArrayIndexKey: parts are derived from immutable text
-        return <span key={index}>{part.text}</span>;
-      })}
-    </p>
+          ) : part.kind === "mention" ? (
+            // biome-ignore lint/suspicious/noArrayIndexKey: parts are derived from immutable text
+            <Fragment key={index}>{textWithMentions(part.text, me)}</Fragment>
+          ) : (
+            part.text
+          ),
+        )}
+      </p>
+    </div>
+  );
+}
+
+/**
+ * Message text as React elements built from its markdown syntax tree
+ * (client/markdown.ts): strong, em, del, code, pre > code, blockquote,
+ * ol/ul and links with http, https or mailto only; `@name` mentions are
+ * marked. Text is only ever React text, never parsed as HTML, so raw HTML
+ * in a message shows as the characters typed.
+ */
+export function MessageText({ text, me = null }: { text: string; me?: string | null }) {
+  const tree = useMemo(() => (withinParseBudget(text) ? parseMessage(text) : null), [text]);
+  if (!tree) return <PlainText text={text} me={me} />;
+  return (
+    <div className="min-w-0 break-words text-slate-800">{blocks(tree.children, { text, me })}</div>
   );
 }

@@ -1,5 +1,4 @@
 import type { WireMember, WireMessage } from "../protocol/frames";
-import type { Reaction } from "./ReactionPicker";
 
 /**
  * A message's reactions as toggle buttons named like "👍 2"; pressed when
@@ -17,7 +16,7 @@ export function ReactionBar({
   meId: string;
   members: readonly WireMember[];
   disabled?: boolean;
-  onToggle: (emoji: Reaction) => void;
+  onToggle: (emoji: string) => void;
 }) {
   const shown = reactions.filter((r) => r.userIds.length > 0);
   if (shown.length === 0) return null;
@@ -35,7 +34,7 @@ export function ReactionBar({
             aria-label={`${emoji} ${userIds.length}`}
             title={userIds.map(nameOf).join(", ")}
             disabled={disabled}
-            onClick={() => onToggle(emoji as Reaction)}
+            onClick={() => onToggle(emoji)}
             className={`flex items-center gap-1 rounded-full px-2 py-0.5 text-xs ring-1 disabled:opacity-60 ${
               mine
                 ? "bg-indigo-50 text-indigo-800 ring-indigo-300"

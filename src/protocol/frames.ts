@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isReactionEmoji, MAX_REACTION_UNITS } from "./reaction-emoji";
 import { graphemeLength } from "./text-length";
 
 /**
@@ -18,7 +19,7 @@ export const REPLAY_PAGE = 500;
  * then says `more` and the client fetches again from where it ended.
  */
 export const FETCH_LIMIT = 2 * REPLAY_PAGE;
-/** Reactions people can pick; anything else is refused. */
+/** The quick reactions, one click away; any other emoji comes from the picker (reaction-emoji.ts). */
 export const REACTIONS = ["👍", "❤️", "😂", "🎉", "😮", "😢"] as const;
 
 const id = z.string().min(1).max(64);
@@ -70,6 +71,15 @@ export const messageText = z
     ctx.addIssue({ code: "custom", message });
   });
 
+/** A reaction: exactly one emoji the picker offers (see protocol/reaction-emoji.ts). */
+export const reactionEmoji = z
+  .string()
+  .max(MAX_REACTION_UNITS, "not one emoji")
+  .refine(
+    isReactionEmoji,
+    "not one emoji (one emoji from the picker; text, two emoji and unknown ones are refused)",
+  );
+
 const version = z.literal(PROTOCOL_VERSION).optional();
 /**
  * A client's name for one frame: the server answers a frame that carries
@@ -117,7 +127,7 @@ export const clientFrame = z.discriminatedUnion("type", [
   frame("read", { roomId: id, seq }),
   frame("edit", { roomId: id, messageId: id, text: messageText }),
   frame("delete", { roomId: id, messageId: id }),
-  frame("react", { roomId: id, messageId: id, emoji: z.enum(REACTIONS) }),
+  frame("react", { roomId: id, messageId: id, emoji: reactionEmoji }),
   /**
    * Add a person to a private room: `userId` names them (from the picker).
    * `userName` is accepted only when exactly one person has that name;

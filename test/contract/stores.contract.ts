@@ -400,6 +400,19 @@ export function describeStoreContract(driver: string, open: () => Promise<StoreU
       expect(page?.reactions).toHaveLength(2);
     });
 
+    it("keeps any emoji as sent, the longest included, quick ones first then by first use", async () => {
+      const a = await room("a");
+      const { message } = await append(a.id, "c1");
+      // The longest RGI emoji (15 code units, 35 bytes), a subdivision flag, a tone.
+      const picked = ["👩🏻‍❤️‍💋‍👨🏼", "🏴󠁧󠁢󠁳󠁣󠁴󠁿", "👍🏽"];
+      for (const emoji of picked)
+        await store.messages.toggleReaction(a.id, message.id, ann.id, emoji);
+      const last = await store.messages.toggleReaction(a.id, message.id, bob.id, "🎉");
+      expect(last.ok && last.message.reactions.map((r) => r.emoji)).toEqual(["🎉", ...picked]);
+      const [page] = await store.messages.history(a.id, { limit: 1 });
+      expect(page?.reactions.map((r) => r.emoji)).toEqual(["🎉", ...picked]);
+    });
+
     it("bounds a range fetch by beforeSeq", async () => {
       const a = await room("a");
       for (let i = 1; i <= 6; i++) await append(a.id, `c${i}`);

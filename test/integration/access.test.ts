@@ -219,7 +219,8 @@ describe("ephemeral and per-user events", () => {
     bob.socket.send({ type: "delete", roomId, messageId: m.id });
     expect(await nextError(bob.socket, start)).toMatchObject({ code: "forbidden" });
     const next = bob.socket.frames.length;
-    bob.socket.send({ type: "react", roomId, messageId: m.id, emoji: "💩" });
+    // Any one emoji is a reaction now (issue 11); two are not.
+    bob.socket.send({ type: "react", roomId, messageId: m.id, emoji: "💩💩" });
     expect(await nextError(bob.socket, next)).toMatchObject({ code: "bad_frame" });
     ann.socket.send({ type: "delete", roomId, messageId: m.id });
     const deleted = await bob.socket.next(

@@ -72,6 +72,8 @@ describe.skipIf(!available)("theme", () => {
 
     await screenshotLightAndDark(page, "theme-system");
     expect(problems.pageErrors).toEqual([]);
+    // The boot script's attributes on <html> did not upset hydration (React logs #418 there).
+    expect(problems.consoleErrors).toEqual([]);
   });
 
   it("Dark is remembered across a reload and set before any app script runs", async () => {

@@ -5,9 +5,7 @@ import { ActionRefused } from "../client/chat-client";
 import { useConnectionStatus, useLiveRooms, useStrayRefusal } from "../client/hooks/chat-context";
 import { useReadMarker } from "../client/hooks/useReadMarker";
 import { useRoom } from "../client/hooks/useRoom";
-import { useShortcuts } from "../client/hooks/useShortcuts";
 import { inviteRefusal, refusalOf } from "../client/room-actions";
-import { adjacentRoom, navOrder } from "../client/shortcuts";
 import { isThreadOnly } from "../client/thread-unread";
 import { navRooms } from "../client/unread";
 import type { SearchHit } from "../ports";
@@ -15,14 +13,13 @@ import type { RoomSummary, WireMember, WireMessage, WireUser } from "../protocol
 import { createRoomFn, historyFn, openDmFn, searchFn } from "../server/fns/rooms";
 import { ActionError } from "./ActionError";
 import { Composer } from "./Composer";
-import { JumpToRoomDialog } from "./JumpToRoomDialog";
 import { MembersPanel } from "./MembersPanel";
 import type { MessageApi, ThreadApi } from "./MessageItem";
 import { MessageLog } from "./MessageLog";
 import { PinnedPanel } from "./PinnedPanel";
 import { RoomHeader } from "./RoomHeader";
+import { RoomKeyboard } from "./RoomKeyboard";
 import { RoomNav } from "./RoomNav";
-import { ShortcutsDialog } from "./ShortcutsDialog";
 import { ThemeControl } from "./ThemeControl";
 import { ThreadPanel } from "./ThreadPanel";
 import { TypingIndicator } from "./TypingIndicator";
@@ -76,19 +73,9 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq, threadRootId,
 
   useReadMarker(client, room.id, atBottom, chat.messages.at(-1)?.seq ?? 0);
 
-  // Keyboard: the open dialog, and the edit the Up arrow asked for.
-  const [dialog, setDialog] = useState<"jump" | "shortcuts" | null>(null);
+  // The edit the Up arrow in the composer asked for.
   const [editRequest, setEditRequest] = useState<{ messageId: string; count: number } | null>(null);
   const composerBox = useRef<HTMLTextAreaElement>(null);
-  const goTo = (slug: string) => navigate({ to: "/r/$slug", params: { slug } });
-  useShortcuts((action) => {
-    if (action === "jump-to-room") setDialog("jump");
-    else if (action === "show-shortcuts") setDialog("shortcuts");
-    else {
-      const next = adjacentRoom(navOrder(nav), room.id, action === "previous-room" ? -1 : 1);
-      if (next) void goTo(next.slug);
-    }
-  });
   /** Up arrow in the empty composer: edit the last message of mine that is still there. */
   function editLast(): boolean {
     if (!connected) return false;
@@ -191,13 +178,7 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq, threadRootId,
         <RoomNav rooms={nav} currentSlug={room.slug} onCreate={createRoom} />
         <div className="mt-4 flex flex-col gap-2 border-t border-slate-200 pt-3">
           <ThemeControl />
-          <button
-            type="button"
-            onClick={() => setDialog("shortcuts")}
-            className="self-start rounded-md px-2 py-1 text-sm text-slate-600 hover:bg-slate-200"
-          >
-            Keyboard shortcuts
-          </button>
+          <RoomKeyboard rooms={nav} room={room} />
         </div>
       </div>
       <main className="flex min-h-0 min-w-0 flex-1 flex-col bg-white">
@@ -288,18 +269,6 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq, threadRootId,
         onLeave={leave}
         onClose={() => setMembersOpen(false)}
       />
-      {dialog === "jump" && (
-        <JumpToRoomDialog
-          rooms={nav}
-          currentId={room.id}
-          onGo={(target) => {
-            setDialog(null);
-            if (target.id !== room.id) void goTo(target.slug);
-          }}
-          onClose={() => setDialog(null)}
-        />
-      )}
-      {dialog === "shortcuts" && <ShortcutsDialog onClose={() => setDialog(null)} />}
     </div>
   );
 }

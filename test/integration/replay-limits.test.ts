@@ -85,7 +85,9 @@ describe("replays against a reader that stopped reading", () => {
         other.send({ type: "read", roomId: room.id, seq: 1 + (marks++ % 2_000) });
       }
       return (await metric(server.url, "parley_slow_consumer_closes_total")) > slowBefore;
-    }, 5_000);
+      // A deadline, not a wait: on a loaded machine the rate lets fewer
+      // markers through per second, so the queue takes longer to pass 1 MiB.
+    }, 20_000);
     console.log(`per-user frames: paused reader cut after ${marks} read markers`);
     resume();
     expect(closedAsSlow).toBe(true);

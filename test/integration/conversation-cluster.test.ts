@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { unreadCount } from "../../src/client/unread";
 import type { SearchHit } from "../../src/ports";
 import type { RoomSummary } from "../../src/protocol/frames";
+import { ask, replyInThread, subscribeTo } from "../helpers/asking";
 import { connect, type Frame, signUp, type TestSocket } from "../helpers/clients";
 import {
   joinAs,
@@ -82,42 +83,6 @@ describe.runIf(ready)("conversation features in a cluster (PostgreSQL + Redis)",
     return { ...created.result.room, owner: { ...user, userId: userIdOf(socket), socket } };
   }
 
-  /** Sends a frame with a fresh ref; resolves with its one answer (ok, ack or error). */
-  async function ask(socket: TestSocket, frame: object): Promise<Frame> {
-    const ref = randomUUID();
-    socket.send({ ...frame, ref });
-    return socket.next((f) => ["ok", "ack", "error"].includes(f.type) && f.ref === ref);
-  }
-
-  /** Sends a thread reply and resolves with the stored message (fails on a refusal). */
-  async function reply(
-    socket: TestSocket,
-    roomId: string,
-    rootId: string,
-    text: string,
-    also = false,
-  ) {
-    const answer = await ask(socket, {
-      type: "send",
-      roomId,
-      clientId: randomUUID(),
-      text,
-      threadRootId: rootId,
-      alsoToRoom: also,
-    });
-    if (answer.type !== "ack") throw new Error(`reply refused: ${JSON.stringify(answer)}`);
-    return answer.message as WireMessage;
-  }
-
-  /** Subscribes and resolves with the room's `subscribed` frame (its lastRev). */
-  async function subscribe(socket: TestSocket, roomId: string, from: object = {}) {
-    const start = socket.frames.length;
-    socket.send({ type: "subscribe", roomId, ...from });
-    return (await socket.next(
-      (f) => f.type === "subscribed" && f.roomId === roomId && socket.frames.indexOf(f) >= start,
-    )) as Frame & { lastRev: number };
-  }
-
   /** The room's summary in the `ready` of a fresh socket of this member on `url`. */
   async function summaryOnConnect(url: string, who: Member, roomId: string): Promise<RoomSummary> {
     const socket = await connect(url, who.cookie);
@@ -148,7 +113,7 @@ describe.runIf(ready)("conversation features in a cluster (PostgreSQL + Redis)",
     const bob = await member(b.url, [room.slug]);
     const carol = await member(b.url, [room.slug]);
     const message = await sendAndAck(bob.socket, room.id, "pin me across instances");
-    let { lastRev } = await subscribe(carol.socket, room.id);
+    let { lastRev } = await subscribeTo(carol.socket, room.id);
     let carolSocket = carol.socket;
 
     for (const pinned of [true, false]) {
@@ -168,7 +133,7 @@ describe.runIf(ready)("conversation features in a cluster (PostgreSQL + Redis)",
       // Back on B, she resumes after what she held and gets the change.
       carolSocket = await socketOn(b.url, carol);
       const start = carolSocket.frames.length;
-      const subscribed = await subscribe(carolSocket, room.id, {
+      const subscribed = await subscribeTo(carolSocket, room.id, {
         afterSeq: message.seq,
         afterRev: lastRev,
       });
@@ -213,9 +178,9 @@ describe.runIf(ready)("conversation features in a cluster (PostgreSQL + Redis)",
     const before = (await summaryOnConnect(b.url, bob, room.id)).lastReadSeq;
 
     const root = await sendAndAck(owner, room.id, "a question for the room");
-    await reply(owner, room.id, root.id, "a detail, thread only");
-    await reply(owner, room.id, root.id, "another detail, thread only");
-    await reply(owner, room.id, root.id, "the answer, also to the room", true);
+    await replyInThread(owner, room.id, root.id, "a detail, thread only");
+    await replyInThread(owner, room.id, root.id, "another detail, thread only");
+    await replyInThread(owner, room.id, root.id, "the answer, also to the room", true);
     const last = await sendAndAck(owner, room.id, "back in the main log");
 
     const liveUnread = () => unreadCount(chat.client.roomSummary(room.id) as RoomSummary);
@@ -236,7 +201,7 @@ describe.runIf(ready)("conversation features in a cluster (PostgreSQL + Redis)",
     const bob = await member(b.url, [room.slug]);
     const annOnB = await socketOn(b.url, room.owner);
     const root = await sendAndAck(room.owner.socket, room.id, "who knows?");
-    const answer = await reply(bob.socket, room.id, root.id, "I do");
+    const answer = await replyInThread(bob.socket, room.id, root.id, "I do");
     const state = (socket: TestSocket, want: object) =>
       socket.next(
         (f) =>
@@ -275,7 +240,7 @@ describe.runIf(ready)("conversation features in a cluster (PostgreSQL + Redis)",
     const bob = await member(b.url, [room.slug], `Bob${tag}`);
     const word = `heron${tag}`;
     const root = await sendAndAck(room.owner.socket, room.id, `${word} where is the build?`);
-    await reply(bob.socket, room.id, root.id, `${word} on the shelf`);
+    await replyInThread(bob.socket, room.id, root.id, `${word} on the shelf`);
     await sendAndAck(bob.socket, room.id, `${word} unrelated, no thread`);
 
     const texts = async (url: string, cookie: string, q: string) => {

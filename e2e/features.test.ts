@@ -132,13 +132,13 @@ describe.skipIf(!available)("features", () => {
     await sendMessage(a.page, original);
     await messageItem(b.page, original).waitFor({ timeout: 5_000 });
 
-    // The author's menu: Edit, Delete, React, Pin. Others may react and pin.
+    // The author's menu: Edit, Delete, React, Pin, Save. Others may react, pin and save.
     let menu = await openActions(a.page, original);
-    expect(await menuItems(menu)).toEqual(["Edit", "Delete", "React", "Pin"]);
+    expect(await menuItems(menu)).toEqual(["Edit", "Delete", "React", "Pin", "Save"]);
     await a.page.keyboard.press("Escape");
     await menu.waitFor({ state: "detached" });
     const otherMenu = await openActions(b.page, original);
-    expect(await menuItems(otherMenu)).toEqual(["React", "Pin"]);
+    expect(await menuItems(otherMenu)).toEqual(["React", "Pin", "Save"]);
     await b.page.keyboard.press("Escape");
 
     // Edit: B sees the new text with "(edited)".

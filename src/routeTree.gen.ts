@@ -11,6 +11,7 @@
 import { Route as rootRouteImport } from './routes/__root'
 import { Route as IndexRouteImport } from './routes/index'
 import { Route as RRouteImport } from './routes/r'
+import { Route as SavedRouteImport } from './routes/saved'
 import { Route as SignInRouteImport } from './routes/sign-in'
 import { Route as SignUpRouteImport } from './routes/sign-up'
 import { Route as RSlugRouteImport } from './routes/r/$slug'
@@ -23,6 +24,11 @@ const IndexRoute = IndexRouteImport.update({
 const RRoute = RRouteImport.update({
   id: '/r',
   path: '/r',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const SavedRoute = SavedRouteImport.update({
+  id: '/saved',
+  path: '/saved',
   getParentRoute: () => rootRouteImport,
 } as any)
 const SignInRoute = SignInRouteImport.update({
@@ -44,6 +50,7 @@ const RSlugRoute = RSlugRouteImport.update({
 export interface FileRoutesByFullPath {
   '/': typeof IndexRoute
   '/r': typeof RRouteWithChildren
+  '/saved': typeof SavedRoute
   '/sign-in': typeof SignInRoute
   '/sign-up': typeof SignUpRoute
   '/r/$slug': typeof RSlugRoute
@@ -51,6 +58,7 @@ export interface FileRoutesByFullPath {
 export interface FileRoutesByTo {
   '/': typeof IndexRoute
   '/r': typeof RRouteWithChildren
+  '/saved': typeof SavedRoute
   '/sign-in': typeof SignInRoute
   '/sign-up': typeof SignUpRoute
   '/r/$slug': typeof RSlugRoute
@@ -59,21 +67,23 @@ export interface FileRoutesById {
   __root__: typeof rootRouteImport
   '/': typeof IndexRoute
   '/r': typeof RRouteWithChildren
+  '/saved': typeof SavedRoute
   '/sign-in': typeof SignInRoute
   '/sign-up': typeof SignUpRoute
   '/r/$slug': typeof RSlugRoute
 }
 export interface FileRouteTypes {
   fileRoutesByFullPath: FileRoutesByFullPath
-  fullPaths: '/' | '/r' | '/sign-in' | '/sign-up' | '/r/$slug'
+  fullPaths: '/' | '/r' | '/saved' | '/sign-in' | '/sign-up' | '/r/$slug'
   fileRoutesByTo: FileRoutesByTo
-  to: '/' | '/r' | '/sign-in' | '/sign-up' | '/r/$slug'
-  id: '__root__' | '/' | '/r' | '/sign-in' | '/sign-up' | '/r/$slug'
+  to: '/' | '/r' | '/saved' | '/sign-in' | '/sign-up' | '/r/$slug'
+  id: '__root__' | '/' | '/r' | '/saved' | '/sign-in' | '/sign-up' | '/r/$slug'
   fileRoutesById: FileRoutesById
 }
 export interface RootRouteChildren {
   IndexRoute: typeof IndexRoute
   RRoute: typeof RRouteWithChildren
+  SavedRoute: typeof SavedRoute
   SignInRoute: typeof SignInRoute
   SignUpRoute: typeof SignUpRoute
 }
@@ -92,6 +102,13 @@ declare module '@tanstack/react-router' {
       path: '/r'
       fullPath: '/r'
       preLoaderRoute: typeof RRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/saved': {
+      id: '/saved'
+      path: '/saved'
+      fullPath: '/saved'
+      preLoaderRoute: typeof SavedRouteImport
       parentRoute: typeof rootRouteImport
     }
     '/sign-in': {
@@ -131,6 +148,7 @@ const RRouteWithChildren = RRoute._addFileChildren(RRouteChildren)
 const rootRouteChildren: RootRouteChildren = {
   IndexRoute: IndexRoute,
   RRoute: RRouteWithChildren,
+  SavedRoute: SavedRoute,
   SignInRoute: SignInRoute,
   SignUpRoute: SignUpRoute,
 }

@@ -103,6 +103,8 @@ export class ChatClient {
   /** After a retryable refusal: nothing is sent until the timer resends in order. */
   #paused: ReturnType<typeof setTimeout> | undefined;
   #refs = 0;
+  /** Ids of the user's saved messages: from each `ready`, then every `saved`. */
+  #saved: ReadonlySet<string> = new Set();
 
   constructor(
     readonly socket: ChatSocket,
@@ -269,6 +271,16 @@ export class ChatClient {
   /** Pins a message for everyone in the room, or unpins it; settles on the server's answer. */
   pin(roomId: string, messageId: string, pinned: boolean): Promise<void> {
     return this.#request({ type: "pin", roomId, messageId, pinned });
+  }
+
+  /** Saves a message for oneself (every tab of the user hears it), or unsaves it. */
+  save(roomId: string, messageId: string, saved: boolean): Promise<void> {
+    return this.#request({ type: "save", roomId, messageId, saved });
+  }
+
+  /** The user's saved message ids (a new set after each change, for selectors). */
+  savedIds(): ReadonlySet<string> {
+    return this.#saved;
   }
 
   /** Invites the person with this id (picked in the invite picker: never a bare name). */
@@ -439,6 +451,7 @@ export class ChatClient {
         this.user = frame.user;
         this.#rooms.clear();
         for (const room of frame.rooms) this.#rooms.set(room.id, room);
+        if (frame.saved) this.#saved = new Set(frame.saved);
         for (const [roomId, tracked] of this.#tracked) void this.#resume(roomId, tracked);
         // Unacknowledged sends go again, in order, with their original ids:
         // the server acks a retry of a stored message with its first seq.
@@ -546,6 +559,13 @@ export class ChatClient {
         if (summary && frame.seq >= summary.lastReadSeq) {
           this.#rooms.set(frame.roomId, { ...summary, lastReadSeq: frame.seq, mentioned: false });
         }
+        break;
+      }
+      case "saved": {
+        const next = new Set(this.#saved);
+        if (frame.saved) next.add(frame.messageId);
+        else next.delete(frame.messageId);
+        this.#saved = next;
         break;
       }
       case "room_added":

@@ -16,6 +16,8 @@ export type MessageApi = {
   react: (messageId: string, emoji: Reaction) => Promise<void>;
   /** Pins the message for the room (true) or unpins it. */
   pin: (messageId: string, pinned: boolean) => Promise<void>;
+  /** Saves the message for oneself (true) or unsaves it. */
+  save: (messageId: string, saved: boolean) => Promise<void>;
 };
 
 type Props = {
@@ -26,6 +28,8 @@ type Props = {
   /** False while disconnected: changes sent then would be dropped. */
   canAct: boolean;
   highlighted: boolean;
+  /** This user saved it (private to them). */
+  saved?: boolean;
 };
 
 /** One message of the log: author, time, text (or editor), reactions and its actions menu. */
@@ -36,6 +40,7 @@ export const MessageItem = memo(function MessageItem({
   api,
   canAct,
   highlighted,
+  saved = false,
 }: Props) {
   const [editing, setEditing] = useState(false);
   const [picking, setPicking] = useState(false);
@@ -58,6 +63,13 @@ export const MessageItem = memo(function MessageItem({
     actions.push({
       label: pinned ? "Unpin" : "Pin",
       run: () => attempt(pinned ? "Not unpinned." : "Not pinned.", api.pin(message.id, !pinned)),
+    });
+  }
+  // Unsaving stays possible on a deleted message: it only tidies one's own list.
+  if (!message.deleted || saved) {
+    actions.push({
+      label: saved ? "Unsave" : "Save",
+      run: () => attempt(saved ? "Not unsaved." : "Not saved.", api.save(message.id, !saved)),
     });
   }
 

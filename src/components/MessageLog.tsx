@@ -13,6 +13,8 @@ type Props = {
   members: readonly WireMember[];
   api: MessageApi;
   canAct: boolean;
+  /** Ids of the messages this user saved. */
+  savedIds?: ReadonlySet<string>;
   /** The seq the "New messages" divider goes before, if any. */
   dividerSeq: number | null;
   /** A message to scroll to and highlight (search result). */
@@ -117,6 +119,7 @@ export function MessageLog(props: Props) {
                   api={props.api}
                   canAct={props.canAct}
                   highlighted={message.seq === focusSeq}
+                  saved={props.savedIds?.has(message.id) ?? false}
                 />
               </Fragment>
             );

@@ -8,7 +8,7 @@ import { migrateToLatest } from "../../src/server/storage/migrations.server";
 import { openSqlite, sqliteHandleOf } from "../../src/server/storage/sqlite.server";
 import { createStorage } from "../../src/server/storage/storage.server";
 import { describeAppendContract } from "./append.contract";
-import { describePinsContract } from "./pins-saved.contract";
+import { describePinsContract, describeSavedContract } from "./pins-saved.contract";
 import { post, stored } from "./post";
 import { describeStoreContract } from "./stores.contract";
 
@@ -46,6 +46,7 @@ const tempFile = () => join(mkdtempSync(join(tmpdir(), "parley-store-")), "chat.
 describeStoreContract("sqlite", () => openStore(tempFile()));
 describeAppendContract("sqlite", () => openStore(tempFile()));
 describePinsContract("sqlite", () => openStore(tempFile()));
+describeSavedContract("sqlite", () => openStore(tempFile()));
 
 describe("sqlite driver", () => {
   it("keeps messages and seq across a reopen, and migrating twice is harmless", async () => {

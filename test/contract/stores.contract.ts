@@ -8,6 +8,7 @@ import {
   RoomLookalikeError,
   type RoomStore,
   RoomTakenError,
+  type SavedMessages,
   type SearchIndex,
   type UserDirectory,
 } from "../../src/ports";
@@ -20,6 +21,7 @@ export type StoreUnderTest = {
   messages: MessageStore;
   users: UserDirectory;
   search: SearchIndex;
+  saved: SavedMessages;
   /** The database under the stores, and its dialect (migration tests). */
   db: Kysely<Database>;
   dialect: SqlDialect;

@@ -17,6 +17,7 @@ import {
   mayPin,
   mayPost,
   mayReact,
+  maySave,
   mayTouchMessages,
   mayType,
   mayView,
@@ -161,6 +162,11 @@ const memberTable: [string, Rule, Record<RoomName, Want>][] = [
       dm: "forbidden",
       missing: "forbidden",
     },
+  ],
+  [
+    "save a message (private to the saver)",
+    maySave,
+    { general: "allow", public: "allow", private: "allow", dm: "allow", missing: "allow" },
   ],
   [
     "pin another's",

@@ -28,6 +28,7 @@ const FRAME_TYPES = [
   "invite",
   "leave",
   "pin",
+  "save",
   "ping",
 ] as const satisfies readonly ClientFrame["type"][];
 
@@ -45,6 +46,7 @@ const FIELDS: Record<(typeof FRAME_TYPES)[number], readonly string[]> = {
   invite: ["roomId", "userName"],
   leave: ["roomId"],
   pin: ["roomId", "messageId", "pinned"],
+  save: ["roomId", "messageId", "saved"],
 };
 
 const RUNS = { numRuns: 300 };
@@ -137,6 +139,7 @@ function fieldValue(field: string): fc.Arbitrary<unknown> {
     emoji: fc.oneof(fc.constantFrom(...REACTIONS), fc.constantFrom("👎", "", ":+1:", "👍🏽")),
     userName: fc.oneof(textLike, fc.constantFrom("x".repeat(100), "x".repeat(101), "  ")),
     pinned: fc.oneof(fc.boolean(), fc.constantFrom("true", 1, null)),
+    saved: fc.oneof(fc.boolean(), fc.constantFrom("false", 0, null)),
   };
   const value = Object.hasOwn(right, field) ? (right[field] ?? wildValue) : wildValue;
   return fc.oneof({ weight: 5, arbitrary: value }, { weight: 1, arbitrary: wildValue });
@@ -200,6 +203,7 @@ const validFrameJson = fc.constantFrom(...FRAME_TYPES).chain((type) => {
     emoji: fc.constantFrom(...REACTIONS),
     userName: fc.string({ minLength: 1, maxLength: 100 }).filter((n) => n.trim().length > 0),
     pinned: fc.boolean(),
+    saved: fc.boolean(),
   };
   const required = new Set([
     "roomId",
@@ -210,6 +214,7 @@ const validFrameJson = fc.constantFrom(...FRAME_TYPES).chain((type) => {
     "emoji",
     "userName",
     "pinned",
+    "saved",
   ]);
   if (type === "fetch") required.add("afterSeq");
   const record: Record<string, fc.Arbitrary<unknown>> = { type: fc.constant(type) };
@@ -429,6 +434,12 @@ function fakes(options: { memberOf: string[]; changeOk?: boolean } = { memberOf:
       pin: async (roomId: string, messageId: string) => {
         write("pin");
         return changed(roomId, messageId);
+      },
+    },
+    saved: {
+      save: async () => {
+        write("save");
+        return options.changeOk ? "ok" : "not_found";
       },
     },
     users: {

@@ -26,7 +26,7 @@ export type Effect =
   /** Tell the room's online members its member list changed. */
   | { kind: "members"; roomId: string };
 
-export type FrameDeps = Pick<Storage, "rooms" | "messages" | "users" | "limits"> & {
+export type FrameDeps = Pick<Storage, "rooms" | "messages" | "users" | "limits" | "saved"> & {
   /** Who is online (for @here); without it, @here mentions nobody. */
   presence?: OnlineMembers;
 };

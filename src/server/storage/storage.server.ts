@@ -4,6 +4,7 @@ import { createMessageStore } from "./message-store.server";
 import type { SqlDialect } from "./migrations.server";
 import { createPostgresSearch } from "./postgres-search.server";
 import { createRoomStore, createUserDirectory } from "./room-store.server";
+import { createSavedStore } from "./saved-store.server";
 import type { Database } from "./schema.server";
 import { createSqliteSearch } from "./sqlite-search.server";
 
@@ -34,6 +35,7 @@ export function createStorage(database: StorageDatabase, options: StorageOptions
     messages: createMessageStore(db, now),
     users: createUserDirectory(db, now),
     search: dialect === "sqlite" ? createSqliteSearch(db) : createPostgresSearch(db),
+    saved: createSavedStore(db, now),
     ...(options.limits ? { limits: options.limits } : {}),
     async ping() {
       await sql`select 1`.execute(db);

@@ -21,8 +21,8 @@ export function PinnedPanel({
   members: readonly WireMember[];
   onClose: () => void;
 }) {
-  const nameOf = (userId: string | null) =>
-    members.find((m) => m.id === userId)?.name ?? "a former member";
+  // Until the member list arrives (or for someone who left) the name is unknown: say nothing.
+  const nameOf = (userId: string | null) => members.find((m) => m.id === userId)?.name;
   return (
     <section
       id={id}
@@ -61,7 +61,7 @@ export function PinnedPanel({
                 <span className="flex flex-wrap items-baseline gap-x-2 text-xs text-slate-600">
                   <span className="font-semibold text-slate-900">{message.author.name}</span>
                   <MessageTime iso={message.createdAt} />
-                  <span>pinned by {nameOf(message.pinnedBy)}</span>
+                  {nameOf(message.pinnedBy) && <span>pinned by {nameOf(message.pinnedBy)}</span>}
                 </span>
                 <span className="block text-sm break-words text-slate-800">
                   {snippet(message.text)}

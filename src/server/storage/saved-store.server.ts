@@ -79,7 +79,8 @@ export function createSavedStore(db: Kysely<Database>, now: () => number): Saved
     },
 
     async ids(userId, limit) {
-      const rows = await visible(userId, limit).execute();
+      // Every connect asks this: the ids alone, not the messages.
+      const rows = await visible(userId, limit).clearSelect().select("message.id").execute();
       return rows.map((row) => row.id);
     },
   };

@@ -73,6 +73,12 @@ describe.skipIf(!available)("pins and saved messages", () => {
     expect(await seriousAxeViolations(b.page, mine)).toEqual([]);
     await screenshotLightAndDark(b.page, "pinned-messages");
 
+    // Escape closes the region and gives focus back to its button.
+    await entry.focus();
+    await b.page.keyboard.press("Escape");
+    await bRegion.waitFor({ state: "detached" });
+    expect(await bButton.evaluate((el) => el === document.activeElement)).toBe(true);
+
     // It is room state: a reload lists it from the server; the entry goes to the message.
     await enter(b.page, path);
     await b.page.getByRole("button", { name: "Pinned messages" }).click();

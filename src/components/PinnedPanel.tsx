@@ -22,6 +22,11 @@ export function PinnedPanel({
   onClose: () => void;
 }) {
   // Until the member list arrives (or for someone who left) the name is unknown: say nothing.
+  // Closing gives focus back to the header button that opened the region.
+  const close = () => {
+    document.querySelector<HTMLElement>(`[aria-controls="${id}"]`)?.focus();
+    onClose();
+  };
   const nameOf = (userId: string | null) => members.find((m) => m.id === userId)?.name;
   return (
     <section
@@ -30,7 +35,7 @@ export function PinnedPanel({
       onKeyDown={(event) => {
         if (event.key !== "Escape") return;
         event.preventDefault();
-        onClose();
+        close();
       }}
       className="max-h-72 shrink-0 overflow-y-auto border-b border-amber-200 bg-amber-50 px-4 py-2"
     >
@@ -38,7 +43,7 @@ export function PinnedPanel({
         <h2 className="text-sm font-semibold text-slate-800">Pinned messages</h2>
         <button
           type="button"
-          onClick={onClose}
+          onClick={close}
           className="rounded-md px-2 py-0.5 text-sm text-slate-600 hover:bg-amber-100 focus-visible:outline-2 focus-visible:outline-indigo-500"
         >
           Close

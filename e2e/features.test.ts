@@ -132,13 +132,21 @@ describe.skipIf(!available)("features", () => {
     await sendMessage(a.page, original);
     await messageItem(b.page, original).waitFor({ timeout: 5_000 });
 
-    // The author's menu: Edit, Delete, React, Reply in thread, Pin. Others may react, reply and pin.
+    // The author's menu: Edit, Delete, React, Reply in thread, Pin, Save.
+    // Others may react, reply, pin and save.
     let menu = await openActions(a.page, original);
-    expect(await menuItems(menu)).toEqual(["Edit", "Delete", "React", "Reply in thread", "Pin"]);
+    expect(await menuItems(menu)).toEqual([
+      "Edit",
+      "Delete",
+      "React",
+      "Reply in thread",
+      "Pin",
+      "Save",
+    ]);
     await a.page.keyboard.press("Escape");
     await menu.waitFor({ state: "detached" });
     const otherMenu = await openActions(b.page, original);
-    expect(await menuItems(otherMenu)).toEqual(["React", "Reply in thread", "Pin"]);
+    expect(await menuItems(otherMenu)).toEqual(["React", "Reply in thread", "Pin", "Save"]);
     await b.page.keyboard.press("Escape");
 
     // Edit: B sees the new text with "(edited)".

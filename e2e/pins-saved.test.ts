@@ -10,6 +10,7 @@ import {
   sendMessage,
   uniqueTag,
   useBrowserSuite,
+  visit,
 } from "./browser";
 
 const available = chromiumAvailable();
@@ -72,6 +73,12 @@ describe.skipIf(!available)("pins and saved messages", () => {
     expect(await seriousAxeViolations(b.page, mine)).toEqual([]);
     await screenshotLightAndDark(b.page, "pinned-messages");
 
+    // Escape closes the region and gives focus back to its button.
+    await entry.focus();
+    await b.page.keyboard.press("Escape");
+    await bRegion.waitFor({ state: "detached" });
+    expect(await bButton.evaluate((el) => el === document.activeElement)).toBe(true);
+
     // It is room state: a reload lists it from the server; the entry goes to the message.
     await enter(b.page, path);
     await b.page.getByRole("button", { name: "Pinned messages" }).click();
@@ -85,5 +92,55 @@ describe.skipIf(!available)("pins and saved messages", () => {
       .getByRole("region", { name: "Pinned messages" })
       .getByText("Nothing is pinned yet.")
       .waitFor({ timeout: 5_000 });
+  });
+
+  it("save from the actions menu, find it on the Saved page with its room, unsave it there", async () => {
+    const [a, b] = await Promise.all([openAs(suite, "Rae"), openAs(suite, "Sid")]);
+    const tag = uniqueTag();
+    const roomName = `Keep ${tag}`;
+    await enter(b.page, "/r/general");
+    const path = await createRoom(b.page, roomName);
+    await enter(a.page, path);
+    const text = `the release notes draft ${tag}`;
+    await sendMessage(b.page, text);
+    await messageItem(a.page, text).waitFor({ timeout: 5_000 });
+
+    await chooseByKeyboard(a.page, text, "Save");
+    // The menu now offers Unsave: the save reached this tab.
+    await expect
+      .poll(async () => {
+        await messageItem(a.page, text).getByRole("button", { name: "Message actions" }).click();
+        const items = await a.page.getByRole("menuitem").allTextContents();
+        await a.page.keyboard.press("Escape");
+        return items.map((t) => t.trim()).includes("Unsave");
+      })
+      .toBe(true);
+
+    await a.page
+      .getByRole("navigation", { name: "Rooms" })
+      .getByRole("link", { name: "Saved", exact: true })
+      .click();
+    await a.page.waitForURL("**/saved");
+    await a.page.getByRole("heading", { level: 1, name: "Saved messages" }).waitFor();
+    const list = a.page.getByRole("list", { name: "Saved messages" });
+    const entry = list.getByRole("listitem").filter({ hasText: text });
+    await entry.waitFor({ timeout: 5_000 });
+    expect(await entry.textContent()).toContain(roomName);
+    expect(await entry.textContent()).toContain(b.user.name);
+    expect(await seriousAxeViolations(a.page, "main")).toEqual([]);
+    await screenshotLightAndDark(a.page, "saved-page");
+
+    // The entry goes to the message in its room.
+    await entry.getByRole("link").click();
+    await a.page.waitForURL((url) => url.pathname === path && url.searchParams.has("m"));
+    await messageItem(a.page, text).waitFor();
+
+    // Unsaving from the Saved page takes it off the list at once.
+    await a.page.goBack();
+    await a.page.waitForURL("**/saved");
+    await entry.getByRole("button", { name: "Unsave" }).click();
+    await a.page.getByText("Nothing saved yet.").waitFor({ timeout: 5_000 });
+    await visit(a.page, "/saved");
+    await a.page.getByText("Nothing saved yet.").waitFor({ timeout: 5_000 });
   });
 });

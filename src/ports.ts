@@ -233,6 +233,31 @@ export interface ThreadStore {
 
 export type SearchHit = { message: WireMessage; room: WireRoom };
 
+/** A saved message, its room, and when it was saved (ISO 8601). */
+export type SavedHit = SearchHit & { savedAt: string };
+
+/** Messages each user saved for later: private to the user. */
+export interface SavedMessages {
+  /**
+   * Saves the room's message for the user (idempotent), or unsaves it;
+   * saving answers `not_found` when the message is not in the room or is
+   * deleted. The caller has checked the user may see the room.
+   */
+  save(
+    userId: string,
+    roomId: string,
+    messageId: string,
+    saved: boolean,
+  ): Promise<"ok" | "not_found">;
+  /**
+   * The user's saved messages, newest saved first, at most `limit`, leaving
+   * out deleted messages and rooms the user no longer belongs to.
+   */
+  list(userId: string, limit: number): Promise<SavedHit[]>;
+  /** The ids of what `list` would show (newest saved first, at most `limit`). */
+  ids(userId: string, limit: number): Promise<string[]>;
+}
+
 /**
  * Search over the rooms a user belongs to (core/search-query parses what
  * was typed): with words, best matches first; operators alone, newest first.
@@ -275,6 +300,7 @@ export interface Storage {
   users: UserDirectory;
   search: SearchIndex;
   threads: ThreadStore;
+  saved: SavedMessages;
   /**
    * Per-user action limits that frame handling consults (invites per hour);
    * set by the runtime, absent in tests that need none.

@@ -11,6 +11,7 @@
 import { Route as rootRouteImport } from './routes/__root'
 import { Route as IndexRouteImport } from './routes/index'
 import { Route as RRouteImport } from './routes/r'
+import { Route as SavedRouteImport } from './routes/saved'
 import { Route as SignInRouteImport } from './routes/sign-in'
 import { Route as SignUpRouteImport } from './routes/sign-up'
 import { Route as ThreadsRouteImport } from './routes/threads'
@@ -24,6 +25,11 @@ const IndexRoute = IndexRouteImport.update({
 const RRoute = RRouteImport.update({
   id: '/r',
   path: '/r',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const SavedRoute = SavedRouteImport.update({
+  id: '/saved',
+  path: '/saved',
   getParentRoute: () => rootRouteImport,
 } as any)
 const SignInRoute = SignInRouteImport.update({
@@ -50,6 +56,7 @@ const RSlugRoute = RSlugRouteImport.update({
 export interface FileRoutesByFullPath {
   '/': typeof IndexRoute
   '/r': typeof RRouteWithChildren
+  '/saved': typeof SavedRoute
   '/sign-in': typeof SignInRoute
   '/sign-up': typeof SignUpRoute
   '/threads': typeof ThreadsRoute
@@ -58,6 +65,7 @@ export interface FileRoutesByFullPath {
 export interface FileRoutesByTo {
   '/': typeof IndexRoute
   '/r': typeof RRouteWithChildren
+  '/saved': typeof SavedRoute
   '/sign-in': typeof SignInRoute
   '/sign-up': typeof SignUpRoute
   '/threads': typeof ThreadsRoute
@@ -67,6 +75,7 @@ export interface FileRoutesById {
   __root__: typeof rootRouteImport
   '/': typeof IndexRoute
   '/r': typeof RRouteWithChildren
+  '/saved': typeof SavedRoute
   '/sign-in': typeof SignInRoute
   '/sign-up': typeof SignUpRoute
   '/threads': typeof ThreadsRoute
@@ -74,16 +83,25 @@ export interface FileRoutesById {
 }
 export interface FileRouteTypes {
   fileRoutesByFullPath: FileRoutesByFullPath
-  fullPaths: '/' | '/r' | '/sign-in' | '/sign-up' | '/threads' | '/r/$slug'
+  fullPaths:
+    '/' | '/r' | '/saved' | '/sign-in' | '/sign-up' | '/threads' | '/r/$slug'
   fileRoutesByTo: FileRoutesByTo
-  to: '/' | '/r' | '/sign-in' | '/sign-up' | '/threads' | '/r/$slug'
+  to: '/' | '/r' | '/saved' | '/sign-in' | '/sign-up' | '/threads' | '/r/$slug'
   id:
-    '__root__' | '/' | '/r' | '/sign-in' | '/sign-up' | '/threads' | '/r/$slug'
+    | '__root__'
+    | '/'
+    | '/r'
+    | '/saved'
+    | '/sign-in'
+    | '/sign-up'
+    | '/threads'
+    | '/r/$slug'
   fileRoutesById: FileRoutesById
 }
 export interface RootRouteChildren {
   IndexRoute: typeof IndexRoute
   RRoute: typeof RRouteWithChildren
+  SavedRoute: typeof SavedRoute
   SignInRoute: typeof SignInRoute
   SignUpRoute: typeof SignUpRoute
   ThreadsRoute: typeof ThreadsRoute
@@ -103,6 +121,13 @@ declare module '@tanstack/react-router' {
       path: '/r'
       fullPath: '/r'
       preLoaderRoute: typeof RRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/saved': {
+      id: '/saved'
+      path: '/saved'
+      fullPath: '/saved'
+      preLoaderRoute: typeof SavedRouteImport
       parentRoute: typeof rootRouteImport
     }
     '/sign-in': {
@@ -149,6 +174,7 @@ const RRouteWithChildren = RRoute._addFileChildren(RRouteChildren)
 const rootRouteChildren: RootRouteChildren = {
   IndexRoute: IndexRoute,
   RRoute: RRouteWithChildren,
+  SavedRoute: SavedRoute,
   SignInRoute: SignInRoute,
   SignUpRoute: SignUpRoute,
   ThreadsRoute: ThreadsRoute,

@@ -112,6 +112,8 @@ export class ChatClient {
   #refs = 0;
   /** Open threads and followed threads' unread (src/client/threads.ts). */
   readonly #threads = new ThreadTracker();
+  /** Ids of the user's saved messages: from each `ready`, then every `saved`. */
+  #saved: ReadonlySet<string> = new Set();
 
   constructor(
     readonly socket: ChatSocket,
@@ -276,6 +278,16 @@ export class ChatClient {
   /** Pins a message for everyone in the room, or unpins it; settles on the server's answer. */
   pin(roomId: string, messageId: string, pinned: boolean): Promise<void> {
     return this.#request({ type: "pin", roomId, messageId, pinned });
+  }
+
+  /** Saves a message for oneself (every tab of the user hears it), or unsaves it. */
+  save(roomId: string, messageId: string, saved: boolean): Promise<void> {
+    return this.#request({ type: "save", roomId, messageId, saved });
+  }
+
+  /** The user's saved message ids (a new set after each change, for selectors). */
+  savedIds(): ReadonlySet<string> {
+    return this.#saved;
   }
 
   /** Invites the person with this id (picked in the invite picker: never a bare name). */
@@ -512,6 +524,7 @@ export class ChatClient {
         this.#rooms.clear();
         for (const room of frame.rooms) this.#rooms.set(room.id, room);
         this.#threads.reset(frame.threads ?? []);
+        if (frame.saved) this.#saved = new Set(frame.saved);
         for (const [roomId, tracked] of this.#tracked) void this.#resume(roomId, tracked);
         // Open threads resume after the newest reply they hold.
         for (const { roomId, rootId, afterSeq } of this.#threads.opened())
@@ -644,6 +657,13 @@ export class ChatClient {
         if (summary && frame.seq >= summary.lastReadSeq) {
           this.#rooms.set(frame.roomId, { ...summary, lastReadSeq: frame.seq, mentioned: false });
         }
+        break;
+      }
+      case "saved": {
+        const next = new Set(this.#saved);
+        if (frame.saved) next.add(frame.messageId);
+        else next.delete(frame.messageId);
+        this.#saved = next;
         break;
       }
       case "room_added":

@@ -16,6 +16,8 @@ export type MessageApi = {
   react: (messageId: string, emoji: string) => Promise<void>;
   /** Pins the message for the room (true) or unpins it. */
   pin: (messageId: string, pinned: boolean) => Promise<void>;
+  /** Saves the message for oneself (true) or unsaves it. */
+  save: (messageId: string, saved: boolean) => Promise<void>;
 };
 
 /** Opening a message's thread; the room page wires it to the thread panel. */
@@ -40,6 +42,8 @@ type Props = {
   editRequest?: number;
   /** An edit the page asked for ended (saved or cancelled): focus goes back there. */
   onEditEnd?: () => void;
+  /** This user saved it (private to them). */
+  saved?: boolean;
 };
 
 /** One message of the log: author, time, text (or editor), reactions and its actions menu. */
@@ -53,6 +57,7 @@ export const MessageItem = memo(function MessageItem({
   thread,
   editRequest,
   onEditEnd,
+  saved = false,
 }: Props) {
   const [editing, setEditingState] = useState(false);
   const requested = useRef(false);
@@ -102,6 +107,13 @@ export const MessageItem = memo(function MessageItem({
     actions.push({
       label: pinned ? "Unpin" : "Pin",
       run: () => attempt(pinned ? "Not unpinned." : "Not pinned.", api.pin(message.id, !pinned)),
+    });
+  }
+  // Unsaving stays possible on a deleted message: it only tidies one's own list.
+  if (!message.deleted || saved) {
+    actions.push({
+      label: saved ? "Unsave" : "Save",
+      run: () => attempt(saved ? "Not unsaved." : "Not saved.", api.save(message.id, !saved)),
     });
   }
   const replyCount = message.thread?.replyCount ?? 0;

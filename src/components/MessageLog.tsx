@@ -14,6 +14,8 @@ type Props = {
   members: readonly WireMember[];
   api: MessageApi;
   canAct: boolean;
+  /** Ids of the messages this user saved. */
+  savedIds?: ReadonlySet<string>;
   /** The seq the "New messages" divider goes before, if any. */
   dividerSeq: number | null;
   /** The first unread seq when the room opened (may be older than the loaded page). */
@@ -206,6 +208,7 @@ export function MessageLog(props: Props) {
                         : undefined
                     }
                     onEditEnd={props.onEditEnd}
+                    saved={props.savedIds?.has(message.id) ?? false}
                   />
                 )}
               </Fragment>

@@ -21,8 +21,13 @@ export function PinnedPanel({
   members: readonly WireMember[];
   onClose: () => void;
 }) {
-  const nameOf = (userId: string | null) =>
-    members.find((m) => m.id === userId)?.name ?? "a former member";
+  // Until the member list arrives (or for someone who left) the name is unknown: say nothing.
+  // Closing gives focus back to the header button that opened the region.
+  const close = () => {
+    document.querySelector<HTMLElement>(`[aria-controls="${id}"]`)?.focus();
+    onClose();
+  };
+  const nameOf = (userId: string | null) => members.find((m) => m.id === userId)?.name;
   return (
     <section
       id={id}
@@ -30,7 +35,7 @@ export function PinnedPanel({
       onKeyDown={(event) => {
         if (event.key !== "Escape") return;
         event.preventDefault();
-        onClose();
+        close();
       }}
       className="max-h-72 shrink-0 overflow-y-auto border-b border-amber-200 bg-amber-50 px-4 py-2"
     >
@@ -38,7 +43,7 @@ export function PinnedPanel({
         <h2 className="text-sm font-semibold text-slate-800">Pinned messages</h2>
         <button
           type="button"
-          onClick={onClose}
+          onClick={close}
           className="rounded-md px-2 py-0.5 text-sm text-slate-600 hover:bg-amber-100 focus-visible:outline-2 focus-visible:outline-indigo-500"
         >
           Close
@@ -61,7 +66,7 @@ export function PinnedPanel({
                 <span className="flex flex-wrap items-baseline gap-x-2 text-xs text-slate-600">
                   <span className="font-semibold text-slate-900">{message.author.name}</span>
                   <MessageTime iso={message.createdAt} />
-                  <span>pinned by {nameOf(message.pinnedBy)}</span>
+                  {nameOf(message.pinnedBy) && <span>pinned by {nameOf(message.pinnedBy)}</span>}
                 </span>
                 <span className="block text-sm break-words text-slate-800">
                   {snippet(message.text)}

@@ -1,3 +1,4 @@
+import { Link } from "@tanstack/react-router";
 import { useId } from "react";
 import type { RoomSummary } from "../protocol/frames";
 import { NewRoomForm } from "./NewRoomForm";
@@ -12,17 +13,36 @@ export function RoomNav({
   rooms,
   currentSlug,
   onCreate,
+  page,
 }: {
   rooms: RoomSummary[];
   currentSlug: string;
   onCreate: (name: string, isPrivate: boolean) => Promise<string | null>;
+  /** A page of the nav's own that is open (its link is the current page). */
+  page?: "saved";
 }) {
   const dmHeading = useId();
   const channels = rooms.filter((room) => room.kind !== "dm");
   const dms = rooms.filter((room) => room.kind === "dm");
   return (
     <nav aria-label="Rooms" className="flex flex-col gap-3">
-      <ThreadsLink />
+      <ul className="flex flex-col gap-0.5">
+        <li>
+          <ThreadsLink />
+        </li>
+        <li>
+          <Link
+            to="/saved"
+            aria-current={page === "saved" ? "page" : undefined}
+            className="flex items-center gap-1.5 rounded-md px-2 py-1.5 text-sm text-slate-700 hover:bg-slate-200 aria-[current=page]:bg-indigo-100 aria-[current=page]:text-indigo-800"
+          >
+            <span aria-hidden="true" className="w-3 shrink-0 text-center text-slate-500">
+              ★
+            </span>
+            Saved
+          </Link>
+        </li>
+      </ul>
       <h2 className="px-2 text-xs font-semibold tracking-wide text-slate-500 uppercase">Rooms</h2>
       <ul className="flex flex-col gap-0.5">
         {channels.map((room) => (

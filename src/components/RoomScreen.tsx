@@ -2,7 +2,12 @@ import { useNavigate, useRouter, useRouterState } from "@tanstack/react-router";
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from "react";
 import { authClient } from "../client/auth-client";
 import { ActionRefused } from "../client/chat-client";
-import { useConnectionStatus, useLiveRooms, useStrayRefusal } from "../client/hooks/chat-context";
+import {
+  useChatSelector,
+  useConnectionStatus,
+  useLiveRooms,
+  useStrayRefusal,
+} from "../client/hooks/chat-context";
 import { useReadMarker } from "../client/hooks/useReadMarker";
 import { useRoom } from "../client/hooks/useRoom";
 import { inviteRefusal, refusalOf } from "../client/room-actions";
@@ -24,6 +29,7 @@ import { ThemeControl } from "./ThemeControl";
 import { ThreadPanel } from "./ThreadPanel";
 import { TypingIndicator } from "./TypingIndicator";
 
+const noSaved: ReadonlySet<string> = new Set();
 const notConnected = () => Promise.reject(new ActionRefused("disconnected", "not connected"));
 
 type Props = {
@@ -55,6 +61,7 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq, threadRootId,
   const chat = useRoom(room.id, initial, room.lastSeq, room, pinned);
   const { client } = chat;
   const live = useLiveRooms();
+  const savedIds = useChatSelector((c) => c.savedIds(), noSaved);
   const stray = useStrayRefusal();
   const nav = useMemo(() => navRooms(rooms, live, room.id), [rooms, live, room.id]);
   const [atBottom, setAtBottom] = useState(focusSeq === undefined);
@@ -92,6 +99,7 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq, threadRootId,
       remove: (id) => client?.remove(room.id, id) ?? notConnected(),
       react: (id, emoji) => client?.react(room.id, id, emoji) ?? notConnected(),
       pin: (id, pinned) => client?.pin(room.id, id, pinned) ?? notConnected(),
+      save: (id, saved) => client?.save(room.id, id, saved) ?? notConnected(),
     }),
     [client, room.id],
   );
@@ -213,6 +221,7 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq, threadRootId,
           members={chat.members}
           api={api}
           canAct={connected}
+          savedIds={savedIds}
           dividerSeq={dividerSeq}
           firstUnreadSeq={dividerSeq === null ? null : readAtOpen + 1}
           focusSeq={focusSeq}

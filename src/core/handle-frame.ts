@@ -7,6 +7,7 @@ import { leave } from "./actions/leave";
 import { pin } from "./actions/pin";
 import { react } from "./actions/react";
 import { read } from "./actions/read";
+import { save } from "./actions/save";
 import { send } from "./actions/send";
 import type { Effect, FrameDeps } from "./actions/shared";
 import { subscribe } from "./actions/subscribe";
@@ -51,5 +52,7 @@ export function handleFrame(frame: RoomFrame, user: WireUser, deps: FrameDeps): 
       return follow(frame, user, deps);
     case "pin":
       return pin(frame, user, deps);
+    case "save":
+      return save(frame, user, deps);
   }
 }

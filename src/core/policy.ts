@@ -173,6 +173,15 @@ export function mayPin(
 }
 
 /**
+ * Saving a message for oneself (or unsaving it): whoever can see it, that
+ * is a member of its room. Saved messages are private, so nothing else
+ * is asked.
+ */
+export function maySave(room: RoomFacts | undefined, membership: Membership): Decision {
+  return mayView(room, membership);
+}
+
+/**
  * Inviting into a room: a member of a room that is not a DM (a DM stays
  * between its two people). Who is invited is decided by mayInvitePerson.
  */

@@ -19,6 +19,8 @@ export const REPLAY_PAGE = 500;
  * then says `more` and the client fetches again from where it ended.
  */
 export const FETCH_LIMIT = 2 * REPLAY_PAGE;
+/** Saved message ids a `ready` carries at most, and saved messages the Saved page lists. */
+export const SAVED_IDS_LIMIT = 500;
 /** The quick reactions, one click away; any other emoji comes from the picker (reaction-emoji.ts). */
 export const REACTIONS = ["👍", "❤️", "😂", "🎉", "😮", "😢"] as const;
 
@@ -154,6 +156,11 @@ export const clientFrame = z.discriminatedUnion("type", [
    */
   frame("pin", { roomId: id, messageId: id, pinned: z.boolean() }),
   /**
+   * Save (`saved: true`) or unsave a message for oneself: private to the
+   * user, told to all of their sockets as `saved`.
+   */
+  frame("save", { roomId: id, messageId: id, saved: z.boolean() }),
+  /**
    * Liveness check from the client (browsers cannot send ws pings); answered
    * by `pong`. It tells the client the server is there; it does not keep the
    * socket alive on the server, where only answers to ws pings count.
@@ -273,6 +280,11 @@ export const serverFrame = z.discriminatedUnion("type", [
     rooms: z.array(roomSummarySchema),
     /** The threads this user follows (thread unread on every device). */
     threads: z.array(threadStateSchema).optional(),
+    /**
+     * Ids of the user's saved messages (the newest SAVED_IDS_LIMIT), so
+     * every tab agrees after each connect; absent on a resync's `ready`.
+     */
+    saved: z.array(z.string()).optional(),
   }),
   /** A send was stored (or had been): the answer to a send, with its ref. */
   serverOnly("ack", { clientId: z.string(), message: messageSchema, ref: z.string().optional() }),
@@ -323,6 +335,8 @@ export const serverFrame = z.discriminatedUnion("type", [
   }),
   /** This user's state in a thread changed (read marker, follow), from any of their devices. */
   serverOnly("thread_state", { state: threadStateSchema }),
+  /** This user saved or unsaved a message (from any of their devices). */
+  serverOnly("saved", { roomId: z.string(), messageId: z.string(), saved: z.boolean() }),
   serverOnly("room_added", { room: roomSummarySchema }),
   serverOnly("room_removed", { roomId: z.string() }),
   serverOnly("pong", {}),

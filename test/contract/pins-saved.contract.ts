@@ -103,3 +103,72 @@ export function describePinsContract(driver: string, open: () => Promise<StoreUn
     });
   });
 }
+
+/** Saved messages (saved_message, migration 0009) on every driver. */
+export function describeSavedContract(driver: string, open: () => Promise<StoreUnderTest>) {
+  describe(`saved contract: ${driver}`, () => {
+    let store: StoreUnderTest;
+    beforeEach(async () => {
+      store = await open();
+      await store.addUser(ann.id, ann.name);
+      await store.addUser(bob.id, bob.name);
+    });
+    afterEach(() => store.close());
+
+    const room = (slug: string) => store.rooms.createRoom({ name: slug, slug, createdBy: ann.id });
+    const append = (roomId: string, clientId: string, author = ann) =>
+      post(store, { roomId, author, clientId, text: clientId });
+
+    it("saves per user, lists newest saved first with the room, and unsaves", async () => {
+      const [a, b] = [await room("a"), await room("b")];
+      await store.rooms.join(a.id, bob.id);
+      await store.rooms.join(b.id, bob.id);
+      const first = (await append(a.id, "first")).message;
+      const second = (await append(b.id, "second")).message;
+      expect(await store.saved.save(bob.id, a.id, first.id, true)).toBe("ok");
+      expect(await store.saved.save(bob.id, b.id, second.id, true)).toBe("ok");
+      // Saving again is harmless and keeps its place.
+      expect(await store.saved.save(bob.id, a.id, first.id, true)).toBe("ok");
+      const listed = await store.saved.list(bob.id, 10);
+      expect(listed.map((hit) => [hit.message.text, hit.room.slug])).toEqual([
+        ["second", "b"],
+        ["first", "a"],
+      ]);
+      expect(Date.parse(listed[0]?.savedAt ?? "")).not.toBeNaN();
+      expect(listed[1]?.room).toEqual({ id: a.id, slug: "a", name: "a", kind: "public" });
+      expect(await store.saved.ids(bob.id, 10)).toEqual([second.id, first.id]);
+      expect(await store.saved.ids(bob.id, 1)).toEqual([second.id]);
+      // Private to the saver.
+      expect(await store.saved.list(ann.id, 10)).toEqual([]);
+      expect(await store.saved.save(bob.id, a.id, first.id, false)).toBe("ok");
+      expect(await store.saved.ids(bob.id, 10)).toEqual([second.id]);
+    });
+
+    it("refuses a message of another room, an unknown or a deleted one; unsaving anything is fine", async () => {
+      const [a, b] = [await room("a"), await room("b")];
+      const { message } = await append(a.id, "m");
+      expect(await store.saved.save(ann.id, b.id, message.id, true)).toBe("not_found");
+      expect(await store.saved.save(ann.id, a.id, "nope", true)).toBe("not_found");
+      await store.messages.remove(a.id, message.id, () => ({ ok: true }));
+      expect(await store.saved.save(ann.id, a.id, message.id, true)).toBe("not_found");
+      expect(await store.saved.save(ann.id, a.id, "nope", false)).toBe("ok");
+      expect(await store.saved.list(ann.id, 10)).toEqual([]);
+    });
+
+    it("leaves out rooms the user left and messages deleted after saving; they come back on rejoin", async () => {
+      const a = await room("a");
+      await store.rooms.join(a.id, bob.id);
+      const kept = (await append(a.id, "kept")).message;
+      const gone = (await append(a.id, "gone")).message;
+      await store.saved.save(bob.id, a.id, kept.id, true);
+      await store.saved.save(bob.id, a.id, gone.id, true);
+      await store.messages.remove(a.id, gone.id, () => ({ ok: true }));
+      expect((await store.saved.list(bob.id, 10)).map((hit) => hit.message.id)).toEqual([kept.id]);
+      await store.rooms.leave(a.id, bob.id);
+      expect(await store.saved.list(bob.id, 10)).toEqual([]);
+      expect(await store.saved.ids(bob.id, 10)).toEqual([]);
+      await store.rooms.join(a.id, bob.id);
+      expect(await store.saved.ids(bob.id, 10)).toEqual([kept.id]);
+    });
+  });
+}

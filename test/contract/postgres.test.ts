@@ -8,7 +8,7 @@ import { openPostgres, withMigrationLock } from "../../src/server/storage/postgr
 import { createStorage } from "../../src/server/storage/storage.server";
 import { adminQuery, postgresAvailable, TEST_POSTGRES_URL } from "../helpers/services";
 import { describeAppendContract } from "./append.contract";
-import { describePinsContract } from "./pins-saved.contract";
+import { describePinsContract, describeSavedContract } from "./pins-saved.contract";
 import { post, stored } from "./post";
 import { describeSearchContract } from "./search.contract";
 import { describeStoreContract } from "./stores.contract";
@@ -86,6 +86,7 @@ if (ready) {
   describeSearchContract("postgres", async () => openStore(await freshSchema()));
   describeThreadContract("postgres", async () => openStore(await freshSchema()));
   describePinsContract("postgres", async () => openStore(await freshSchema()));
+  describeSavedContract("postgres", async () => openStore(await freshSchema()));
 
   describe("postgres driver", () => {
     it("keeps seq gap-free with many concurrent appends through two separate pools", async () => {

@@ -8,7 +8,7 @@ import { migrateToLatest } from "../../src/server/storage/migrations.server";
 import { openSqlite, sqliteHandleOf } from "../../src/server/storage/sqlite.server";
 import { createStorage } from "../../src/server/storage/storage.server";
 import { describeAppendContract } from "./append.contract";
-import { describePinsContract } from "./pins-saved.contract";
+import { describePinsContract, describeSavedContract } from "./pins-saved.contract";
 import { post, stored } from "./post";
 import { describeSearchContract } from "./search.contract";
 import { describeStoreContract } from "./stores.contract";
@@ -50,6 +50,7 @@ describeAppendContract("sqlite", () => openStore(tempFile()));
 describeSearchContract("sqlite", () => openStore(tempFile()));
 describeThreadContract("sqlite", () => openStore(tempFile()));
 describePinsContract("sqlite", () => openStore(tempFile()));
+describeSavedContract("sqlite", () => openStore(tempFile()));
 
 describe("sqlite driver", () => {
   it("keeps messages and seq across a reopen, and migrating twice is harmless", async () => {

@@ -9,6 +9,7 @@ import {
   RoomLookalikeError,
   type RoomStore,
   RoomTakenError,
+  type SavedMessages,
   type SearchIndex,
   type ThreadStore,
   type UserDirectory,
@@ -23,6 +24,7 @@ export type StoreUnderTest = {
   users: UserDirectory;
   search: SearchIndex;
   threads: ThreadStore;
+  saved: SavedMessages;
   /** The database under the stores, and its dialect (migration tests). */
   db: Kysely<Database>;
   dialect: SqlDialect;

@@ -62,6 +62,7 @@ describe("private rooms and DMs", () => {
         { type: "invite", roomId: room.id, userName: eve.name },
         { type: "leave", roomId: room.id },
         { type: "pin", roomId: room.id, messageId: message.id, pinned: true },
+        { type: "save", roomId: room.id, messageId: message.id, saved: true },
       ];
       for (const frame of frames) {
         const start = eve.socket.frames.length;

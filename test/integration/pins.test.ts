@@ -100,7 +100,7 @@ describe("pins", () => {
     expect(replay).toBeDefined();
   });
 
-  it("a non-member cannot pin in a private room, and nothing leaks or changes", async () => {
+  it("a non-member cannot pin or save in a private room, and nothing leaks or changes", async () => {
     const ann = await joinAs(server.url);
     const eve = await joinAs(server.url);
     const id = randomUUID();
@@ -122,9 +122,21 @@ describe("pins", () => {
       pinned: true,
     });
     expect(answer).toMatchObject({ type: "error", code: "forbidden" });
+    const saving = await answerOf(eve.socket, {
+      type: "save",
+      roomId: id,
+      messageId: message.id,
+      saved: true,
+    });
+    expect(saving).toMatchObject({ type: "error", code: "forbidden" });
     await settle(200);
     expect(eve.socket.frames.some((f) => JSON.stringify(f).includes("secret plan"))).toBe(false);
     expect(pinnedAtOf(message.id)).toBeNull();
+    const db2 = openDb(server.dataDir);
+    expect(db2.prepare("SELECT * FROM saved_message WHERE user_id = ?").all(eve.userId)).toEqual(
+      [],
+    );
+    db2.close();
   });
 
   it("pin in a room you left is refused, and the pin is not stored", async () => {

@@ -1,6 +1,14 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, type Frame } from "../helpers/clients";
-import { createRoom, joinAs, openDb, sendAndAck } from "../helpers/integration-extra";
+import {
+  createRoom,
+  joinAs,
+  nextError,
+  openDb,
+  sendAndAck,
+  storedMessages,
+} from "../helpers/integration-extra";
 import { type RunningServer, startServer } from "../helpers/server";
 
 // Room-wide mentions (issue 11): @here reaches the members online when it is
@@ -59,5 +67,59 @@ describe("room-wide mentions", () => {
     expect(await mentionedOnConnect(carol.cookie, room.id)).toBe(true);
     const all = await sendAndAck(bob.socket, room.id, "thanks @all");
     expect(mentionedAt(room.id, all.seq)).toEqual([ann.userId, carol.userId].sort());
+  });
+
+  it("in a room over 50 members only its creator may: anyone else's send is refused with its clientId and not stored", async () => {
+    const ann = await joinAs(server.url);
+    const bob = await joinAs(server.url);
+    const id = randomUUID();
+    const db = openDb(server.dataDir);
+    try {
+      db.prepare(
+        "INSERT INTO room (id, slug, name, kind, created_by, created_at) VALUES (?, ?, ?, 'public', ?, ?)",
+      ).run(id, `big-${id.slice(0, 8)}`, "big", ann.userId, Date.now());
+      // 49 more people, copied from Ann's account row: 51 members in all.
+      const columns = (db.prepare('PRAGMA table_info("user")').all() as { name: string }[]).map(
+        (c) => c.name,
+      );
+      const copy = db.prepare(
+        `INSERT INTO "user" (${columns.map((c) => `"${c}"`).join(", ")}) SELECT ${columns
+          .map((c) => (c === "id" || c === "email" ? "?" : `"${c}"`))
+          .join(", ")} FROM "user" WHERE id = ?`,
+      );
+      const join = db.prepare(
+        "INSERT INTO room_member (room_id, user_id, joined_at) VALUES (?, ?, ?)",
+      );
+      const people = [ann.userId, bob.userId];
+      for (let i = 0; i < 49; i++) {
+        const userId = `filler-${id.slice(0, 8)}-${i}`;
+        const values = columns
+          .filter((c) => c === "id" || c === "email")
+          .map((c) => (c === "id" ? userId : `${userId}@example.test`));
+        copy.run(...values, ann.userId);
+        people.push(userId);
+      }
+      for (const userId of people) join.run(id, userId, Date.now());
+    } finally {
+      db.close();
+    }
+    for (const socket of [ann.socket, bob.socket]) {
+      socket.send({ type: "subscribe", roomId: id });
+      await socket.next((f) => f.type === "subscribed" && f.roomId === id);
+    }
+
+    const start = bob.socket.frames.length;
+    bob.socket.send({ type: "send", roomId: id, clientId: "wide-1", text: "@channel look" });
+    expect(await nextError(bob.socket, start)).toMatchObject({
+      code: "forbidden",
+      clientId: "wide-1",
+      message:
+        "only the room's moderators may use @here, @channel or @all in rooms of more than 50 members",
+    });
+    expect(storedMessages(server.dataDir, id)).toEqual([]);
+    // The creator may; anyone may still name people.
+    const wide = await sendAndAck(ann.socket, id, "@all look");
+    expect(mentionedAt(id, wide.seq)).toHaveLength(50);
+    await sendAndAck(bob.socket, id, `hi @${ann.name}`);
   });
 });

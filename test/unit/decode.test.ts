@@ -36,6 +36,14 @@ describe("decodeClientFrame", () => {
     }
   });
 
+  it("decodes save and refuses one without a boolean `saved`", () => {
+    const save = { type: "save", roomId: "r1", messageId: "m1", saved: false };
+    expect(decodeClientFrame(JSON.stringify(save))).toEqual({ ok: true, frame: save });
+    const decoded = decodeClientFrame(JSON.stringify({ ...save, saved: "no" }));
+    expect(decoded).toMatchObject({ ok: false, code: "bad_frame" });
+    expect(!decoded.ok && decoded.message).toContain("saved");
+  });
+
   it("turns malformed JSON into bad_frame", () => {
     expect(decodeClientFrame("{not json")).toMatchObject({ ok: false, code: "bad_frame" });
     expect(decodeClientFrame("")).toMatchObject({ ok: false, code: "bad_frame" });

@@ -11,6 +11,7 @@ const bob = { id: "u-bob", name: "Bob" };
 function fakes() {
   const stored: { text: string; mentions?: string[] }[] = [];
   const joined: string[] = [];
+  const savedLog: string[] = [];
   const members: Record<string, string[]> = {
     r1: [ann.id, bob.id],
     r2: [bob.id],
@@ -94,6 +95,14 @@ function fakes() {
         };
       },
     },
+    saved: {
+      // "gone" is not (or no longer) in the room.
+      save: async (userId: string, roomId: string, messageId: string, saved: boolean) => {
+        if (saved && messageId === "gone") return "not_found";
+        savedLog.push(`${userId}:${roomId}:${messageId}:${saved}`);
+        return "ok";
+      },
+    },
     users: {
       // Two people are called "Dana": a name alone cannot say which.
       findByName: async (name: string, limit: number) =>
@@ -116,7 +125,7 @@ function fakes() {
         blocker === "u-dana2" && blocked === ann.id,
     },
   } as unknown as FrameDeps;
-  return { deps, stored, joined };
+  return { deps, stored, joined, savedLog };
 }
 
 describe("handleFrame", () => {
@@ -164,6 +173,7 @@ describe("handleFrame", () => {
       { type: "invite", roomId: "r2", userName: "Carol" },
       { type: "leave", roomId: "r2" },
       { type: "pin", roomId: "r2", messageId: "m", pinned: true },
+      { type: "save", roomId: "r2", messageId: "m", saved: true },
     ] as const;
     for (const frame of frames) {
       const effects = await handleFrame(frame, ann, deps);
@@ -282,6 +292,24 @@ describe("handleFrame", () => {
     ).toMatchObject([{ kind: "reply", frame: { type: "error", code: "forbidden" } }]);
     expect(
       await handleFrame({ type: "pin", roomId: "nope", messageId: "m", pinned: true }, ann, deps),
+    ).toMatchObject([{ kind: "reply", frame: { type: "error", code: "not_found" } }]);
+  });
+
+  it("saves and unsaves for the user alone, telling all of their sockets", async () => {
+    const { deps, savedLog } = fakes();
+    expect(
+      await handleFrame({ type: "save", roomId: "r1", messageId: "m", saved: true }, ann, deps),
+    ).toEqual([
+      {
+        kind: "user",
+        userId: ann.id,
+        frame: { type: "saved", roomId: "r1", messageId: "m", saved: true },
+      },
+    ]);
+    await handleFrame({ type: "save", roomId: "r1", messageId: "m", saved: false }, ann, deps);
+    expect(savedLog).toEqual([`${ann.id}:r1:m:true`, `${ann.id}:r1:m:false`]);
+    expect(
+      await handleFrame({ type: "save", roomId: "r1", messageId: "gone", saved: true }, ann, deps),
     ).toMatchObject([{ kind: "reply", frame: { type: "error", code: "not_found" } }]);
   });
 

@@ -101,3 +101,37 @@ describe("ChatClient pins", () => {
     await expect(answered).rejects.toMatchObject({ code: "not_found" });
   });
 });
+
+describe("ChatClient saved messages", () => {
+  it("takes saved ids from ready, follows saved frames from any tab, keeps them on a resync ready", () => {
+    let onFrame: (frame: ServerFrame) => void = () => {};
+    const sent: ClientFrame[] = [];
+    const socket = {
+      status: "connected",
+      isOpen: true,
+      start() {},
+      stop() {},
+      send: (frame: ClientFrame) => sent.push(frame) > 0,
+      onFrame(listener: (frame: ServerFrame) => void) {
+        onFrame = listener;
+        return () => {};
+      },
+      onStatus: () => () => {},
+    };
+    const client = new ChatClient(socket as unknown as ChatSocket, memoryOutbox());
+    client.start();
+    const user = { id: "u", name: "U" };
+    onFrame({ type: "ready", v: 2, user, rooms: [], saved: ["m1", "m2"] });
+    const first = client.savedIds();
+    expect([...first]).toEqual(["m1", "m2"]);
+    void client.save("r", "m3", true);
+    expect(sent.at(-1)).toMatchObject({ type: "save", roomId: "r", messageId: "m3", saved: true });
+    onFrame({ type: "saved", roomId: "r", messageId: "m3", saved: true });
+    onFrame({ type: "saved", roomId: "r", messageId: "m1", saved: false });
+    expect([...client.savedIds()].sort()).toEqual(["m2", "m3"]);
+    expect(client.savedIds()).not.toBe(first);
+    // A relay resync's ready carries no list: what the client knows stays.
+    onFrame({ type: "ready", v: 2, user, rooms: [] });
+    expect([...client.savedIds()].sort()).toEqual(["m2", "m3"]);
+  });
+});

@@ -19,6 +19,7 @@ import {
   mayPost,
   mayReact,
   mayReplyInThread,
+  maySave,
   mayTouchMessages,
   mayType,
   mayView,
@@ -175,6 +176,11 @@ const memberTable: [string, Rule, Record<RoomName, Want>][] = [
       dm: "forbidden",
       missing: "forbidden",
     },
+  ],
+  [
+    "save a message (private to the saver)",
+    maySave,
+    { general: "allow", public: "allow", private: "allow", dm: "allow", missing: "allow" },
   ],
   [
     "pin another's",

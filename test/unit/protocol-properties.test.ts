@@ -31,6 +31,7 @@ const FRAME_TYPES = [
   "thread_read",
   "follow",
   "pin",
+  "save",
   "ping",
 ] as const satisfies readonly ClientFrame["type"][];
 
@@ -51,6 +52,7 @@ const FIELDS: Record<(typeof FRAME_TYPES)[number], readonly string[]> = {
   thread_read: ["roomId", "rootId", "seq"],
   follow: ["roomId", "rootId", "following"],
   pin: ["roomId", "messageId", "pinned"],
+  save: ["roomId", "messageId", "saved"],
 };
 
 const RUNS = { numRuns: 300 };
@@ -147,6 +149,7 @@ function fieldValue(field: string): fc.Arbitrary<unknown> {
     following: fc.boolean(),
     alsoToRoom: fc.boolean(),
     pinned: fc.oneof(fc.boolean(), fc.constantFrom("true", 1, null)),
+    saved: fc.oneof(fc.boolean(), fc.constantFrom("false", 0, null)),
   };
   const value = Object.hasOwn(right, field) ? (right[field] ?? wildValue) : wildValue;
   return fc.oneof({ weight: 5, arbitrary: value }, { weight: 1, arbitrary: wildValue });
@@ -214,10 +217,11 @@ const validFrameJson = fc.constantFrom(...FRAME_TYPES).chain((type) => {
     following: fc.boolean(),
     alsoToRoom: fc.boolean(),
     pinned: fc.boolean(),
+    saved: fc.boolean(),
   };
   const required = new Set([
     ...["roomId", "clientId", "messageId", "text", "seq", "emoji", "userName"],
-    ...["rootId", "following", "pinned"],
+    ...["rootId", "following", "pinned", "saved"],
   ]);
   if (type === "fetch") required.add("afterSeq");
   const record: Record<string, fc.Arbitrary<unknown>> = { type: fc.constant(type) };
@@ -475,6 +479,12 @@ function fakes(options: { memberOf: string[]; changeOk?: boolean } = { memberOf:
       markRead: async (roomId: string, rootId: string, _u: string, seq: number) => {
         write("threadRead");
         return { roomId, rootId, following: true, lastReadSeq: seq, unread: 0, latestSeq: seq };
+      },
+    },
+    saved: {
+      save: async () => {
+        write("save");
+        return options.changeOk ? "ok" : "not_found";
       },
     },
     users: {

@@ -26,7 +26,10 @@ export type Effect =
   /** Tell the room's online members its member list changed. */
   | { kind: "members"; roomId: string };
 
-export type FrameDeps = Pick<Storage, "rooms" | "messages" | "users" | "limits" | "threads"> & {
+export type FrameDeps = Pick<
+  Storage,
+  "rooms" | "messages" | "users" | "limits" | "threads" | "saved"
+> & {
   /** Who is online (for @here); without it, @here mentions nobody. */
   presence?: OnlineMembers;
 };

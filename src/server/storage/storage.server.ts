@@ -4,6 +4,7 @@ import { createMessageStore } from "./message-store.server";
 import type { SqlDialect } from "./migrations.server";
 import { createPostgresSearch } from "./postgres-search.server";
 import { createRoomStore, createUserDirectory } from "./room-store.server";
+import { createSavedStore } from "./saved-store.server";
 import type { Database } from "./schema.server";
 import { createSqliteSearch } from "./sqlite-search.server";
 import { createThreadStore } from "./thread-store.server";
@@ -36,6 +37,7 @@ export function createStorage(database: StorageDatabase, options: StorageOptions
     users: createUserDirectory(db, now),
     search: dialect === "sqlite" ? createSqliteSearch(db) : createPostgresSearch(db),
     threads: createThreadStore(db, now),
+    saved: createSavedStore(db, now),
     ...(options.limits ? { limits: options.limits } : {}),
     async ping() {
       await sql`select 1`.execute(db);

@@ -5,7 +5,12 @@ import type { Hooks, Peer } from "crossws";
 import { handleFrame } from "../../core/handle-frame";
 import { frameCost } from "../../core/rate-limit";
 import { decodeClientFrame, pickRef } from "../../protocol/decode";
-import { FOLLOWED_IN_READY, MAX_FRAME_BYTES, PROTOCOL_VERSION } from "../../protocol/frames";
+import {
+  FOLLOWED_IN_READY,
+  MAX_FRAME_BYTES,
+  PROTOCOL_VERSION,
+  SAVED_IDS_LIMIT,
+} from "../../protocol/frames";
 import { sessionOf } from "../auth/auth.server";
 import { isDraining, onDrain } from "../drain.server";
 import type { Runtime } from "../runtime.server";
@@ -230,11 +235,14 @@ export function createChatHooks(getRealtime: () => Promise<Realtime>): Partial<H
       runtime.metrics.connections.inc({}, 1);
       heartbeat.track(peer);
       sessions.watch(peer, session.token, session.expiresAt);
-      const rooms = await storage.rooms.summariesOf(user.id);
-      const threads = await storage.threads.followedStates(user.id, FOLLOWED_IN_READY);
+      const [rooms, threads, saved] = await Promise.all([
+        storage.rooms.summariesOf(user.id),
+        storage.threads.followedStates(user.id, FOLLOWED_IN_READY),
+        storage.saved.ids(user.id, SAVED_IDS_LIMIT),
+      ]);
       if (closed.has(peer)) return;
       for (const room of rooms) hub.subscribe(peer, room.id);
-      runner.send(peer, { type: "ready", v: PROTOCOL_VERSION, user, rooms, threads });
+      runner.send(peer, { type: "ready", v: PROTOCOL_VERSION, user, rooms, threads, saved });
       if (online.add(user.id, peer)) {
         // Hold the lease first: whoever hears "online" and asks for the
         // member list must find this user online in it.

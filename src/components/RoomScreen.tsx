@@ -41,6 +41,8 @@ type Props = {
   focusSeq?: number;
   /** A thread to open at once (`?t=`, from the Threads page). */
   threadRootId?: string;
+  /** With threadRootId: the reply to show in that thread (`?r=`). */
+  threadFocusSeq?: number;
   /** The room's pinned messages as the page was loaded. */
   pinned?: WireMessage[];
 };
@@ -50,7 +52,16 @@ type Props = {
  * members. Mounted per room (keyed by id), so per-visit state such as the
  * "New messages" position starts afresh in each room.
  */
-export function RoomScreen({ room, rooms, user, initial, focusSeq, threadRootId, pinned }: Props) {
+export function RoomScreen({
+  room,
+  rooms,
+  user,
+  initial,
+  focusSeq,
+  threadRootId,
+  threadFocusSeq,
+  pinned,
+}: Props) {
   const navigate = useNavigate();
   const router = useRouter();
   const status = useConnectionStatus();
@@ -115,13 +126,24 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq, threadRootId,
     }),
     [client, room.id],
   );
-  // A thread named in the address opens once the client is there.
+  // A thread named in the address opens once the client is there; a link
+  // within this room (search hit, pin) names another one while mounted.
   useEffect(() => {
-    if (threadRootId) client?.openThread(room.id, threadRootId).catch(() => undefined);
+    if (!threadRootId) return;
+    setThreadRoot(threadRootId);
+    client?.openThread(room.id, threadRootId).catch(() => undefined);
   }, [client, room.id, threadRootId]);
   const closeThread = useCallback(() => {
     if (threadRoot) client?.closeThread(threadRoot);
     setThreadRoot(null);
+    // A thread opened by the address: drop it there, so the same link opens it again.
+    if (threadRootId) {
+      void navigate({
+        to: ".",
+        search: (prev) => ({ ...prev, t: undefined, r: undefined }),
+        replace: true,
+      });
+    }
     // Focus goes back to the message the thread was opened from (keyboard users).
     const seq = openedFrom.current;
     requestAnimationFrame(() => {
@@ -131,7 +153,7 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq, threadRootId,
         )
         ?.focus();
     });
-  }, [client, threadRoot]);
+  }, [client, threadRoot, threadRootId, navigate]);
 
   const loadGap = useCallback(
     async (beforeSeq: number) => {
@@ -259,6 +281,7 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq, threadRootId,
           members={chat.members}
           api={api}
           connected={connected}
+          focusSeq={threadRoot === threadRootId ? threadFocusSeq : undefined}
           onClose={closeThread}
         />
       )}

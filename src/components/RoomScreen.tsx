@@ -8,6 +8,7 @@ import {
   useLiveRooms,
   useStrayRefusal,
 } from "../client/hooks/chat-context";
+import { useEditLast } from "../client/hooks/useEditLast";
 import { useReadMarker } from "../client/hooks/useReadMarker";
 import { useRoom } from "../client/hooks/useRoom";
 import { inviteRefusal, refusalOf } from "../client/room-actions";
@@ -91,18 +92,15 @@ export function RoomScreen({
 
   useReadMarker(client, room.id, atBottom, chat.messages.at(-1)?.seq ?? 0);
 
-  // The edit the Up arrow in the composer asked for.
-  const [editRequest, setEditRequest] = useState<{ messageId: string; count: number } | null>(null);
-  const composerBox = useRef<HTMLTextAreaElement>(null);
-  /** Up arrow in the empty composer: edit the last message of mine that is still there. */
-  function editLast(): boolean {
-    if (!connected) return false;
-    const mine = chat.messages.findLast((m) => m.author.id === user.id && !m.deleted);
-    if (!mine) return false;
-    setEditRequest((last) => ({ messageId: mine.id, count: (last?.count ?? 0) + 1 }));
-    return true;
-  }
-  const onEditEnd = useCallback(() => composerBox.current?.focus(), []);
+  // Up arrow in the empty composer edits my last message shown in the room's
+  // log (a reply kept in its thread is not there: the thread's Up edits it).
+  const roomLog = useMemo(() => chat.messages.filter((m) => !isThreadOnly(m)), [chat.messages]);
+  const {
+    editRequest,
+    editLast,
+    onEditEnd,
+    inputRef: composerBox,
+  } = useEditLast(roomLog, user.id, connected);
 
   const api = useMemo<MessageApi>(
     () => ({

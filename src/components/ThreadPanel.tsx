@@ -1,5 +1,6 @@
 import { type KeyboardEvent, useEffect, useId, useLayoutEffect, useRef, useState } from "react";
 import type { ChatClient } from "../client/chat-client";
+import { useEditLast } from "../client/hooks/useEditLast";
 import { useThread } from "../client/hooks/useThread";
 import { refusalOf } from "../client/room-actions";
 import type { WireMember, WireUser } from "../protocol/frames";
@@ -47,6 +48,12 @@ export function ThreadPanel({
   const panel = useRef<HTMLElement>(null);
   const latest = view.replies.at(-1)?.seq ?? 0;
   const focused = useRef<number | undefined>(undefined);
+  // Up arrow in the empty "Reply" box edits my last reply here, as the room's composer does.
+  const { editRequest, editLast, onEditEnd, inputRef } = useEditLast(
+    view.replies,
+    me.id,
+    connected,
+  );
 
   // Focus moves into the thread when it opens, so the keyboard can reply at once.
   useEffect(() => {
@@ -173,6 +180,8 @@ export function ThreadPanel({
                 api={api}
                 canAct={connected}
                 highlighted={reply.seq === focusSeq}
+                editRequest={editRequest?.messageId === reply.id ? editRequest.count : undefined}
+                onEditEnd={onEditEnd}
               />
             ))}
             {view.pending.map((item) => (
@@ -212,6 +221,8 @@ export function ThreadPanel({
         disabled={root?.deleted === true}
         draftUserId={me.id}
         draftKey={`thread:${rootId}`}
+        onEditLast={editLast}
+        inputRef={inputRef}
       />
     </aside>
   );

@@ -85,7 +85,9 @@ describe.skipIf(!available)("keyboard shortcuts", () => {
           path: new URL((a as HTMLAnchorElement).href).pathname,
           name: (a.getAttribute("aria-label") ?? "").replace(/, \d+ unread(, mentioned)?$/, ""),
         })),
-      );
+      )
+      // The nav's "Threads" and "Saved" pages are not rooms: Alt+Up/Down skips them.
+      .then((links) => links.filter((link) => link.path.startsWith("/r/")));
     expect(rooms.length).toBeGreaterThanOrEqual(3);
     const [top, next, third] = rooms as [(typeof rooms)[0], (typeof rooms)[0], (typeof rooms)[0]];
     /** Presses a key, then waits until that room's screen is up (not just its URL). */

@@ -1,5 +1,6 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import { screenshotLightAndDark } from "./a11y";
 import {
   chromiumAvailable,
   createRoom,
@@ -67,6 +68,7 @@ describe.skipIf(!available)("links to thread replies, and Up in the Reply box", 
     await threadLog(page).getByRole("listitem").filter({ hasText: root }).waitFor();
     await expect.poll(() => shown.getAttribute("class")).toContain("ring-amber-300");
     expect(new URL(page.url()).searchParams.get("t")).not.toBeNull();
+    await screenshotLightAndDark(page, "thread-link-reply");
 
     // Closed, the address forgets the thread, so the pin's link opens it again in this room.
     await page.getByRole("button", { name: "Close thread" }).click();

@@ -9,7 +9,7 @@ import type { RoomSummary, ThreadState, WireMessage } from "../protocol/frames";
 export type ThreadCounter = { state: ThreadState; live: readonly number[] };
 
 /** A reply kept out of the room's main log (it takes a seq but is not room unread). */
-export function isThreadOnly(message: WireMessage): boolean {
+export function isThreadOnly(message: Pick<WireMessage, "threadRootId" | "alsoInRoom">): boolean {
   return message.threadRootId !== undefined && message.alsoInRoom !== true;
 }
 

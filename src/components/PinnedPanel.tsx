@@ -1,11 +1,12 @@
 import { Link } from "@tanstack/react-router";
+import { messageLinkSearch } from "../client/message-link";
 import { snippet } from "../client/text-parts";
 import type { WireMember, WireMessage } from "../protocol/frames";
 import { MessageTime } from "./MessageTime";
 
 /**
  * The region "Pinned messages" under the room header: the room's pins,
- * newest first, each a link to its message in the room (`?m=seq`, as a
+ * newest first, each a link to its message (client/message-link, as a
  * search hit). Escape closes it and gives focus back to the header button.
  */
 export function PinnedPanel({
@@ -60,7 +61,7 @@ export function PinnedPanel({
               <Link
                 to="/r/$slug"
                 params={{ slug }}
-                search={{ m: message.seq }}
+                search={messageLinkSearch(message)}
                 className="block rounded px-1 py-1.5 hover:bg-amber-100 focus-visible:outline-2 focus-visible:outline-indigo-500"
               >
                 <span className="flex flex-wrap items-baseline gap-x-2 text-xs text-slate-600">

@@ -8,6 +8,7 @@ import {
   useLiveRooms,
   useStrayRefusal,
 } from "../client/hooks/chat-context";
+import { useEditLast } from "../client/hooks/useEditLast";
 import { useReadMarker } from "../client/hooks/useReadMarker";
 import { useRoom } from "../client/hooks/useRoom";
 import { inviteRefusal, refusalOf } from "../client/room-actions";
@@ -41,6 +42,8 @@ type Props = {
   focusSeq?: number;
   /** A thread to open at once (`?t=`, from the Threads page). */
   threadRootId?: string;
+  /** With threadRootId: the reply to show in that thread (`?r=`). */
+  threadFocusSeq?: number;
   /** The room's pinned messages as the page was loaded. */
   pinned?: WireMessage[];
 };
@@ -50,7 +53,16 @@ type Props = {
  * members. Mounted per room (keyed by id), so per-visit state such as the
  * "New messages" position starts afresh in each room.
  */
-export function RoomScreen({ room, rooms, user, initial, focusSeq, threadRootId, pinned }: Props) {
+export function RoomScreen({
+  room,
+  rooms,
+  user,
+  initial,
+  focusSeq,
+  threadRootId,
+  threadFocusSeq,
+  pinned,
+}: Props) {
   const navigate = useNavigate();
   const router = useRouter();
   const status = useConnectionStatus();
@@ -80,18 +92,15 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq, threadRootId,
 
   useReadMarker(client, room.id, atBottom, chat.messages.at(-1)?.seq ?? 0);
 
-  // The edit the Up arrow in the composer asked for.
-  const [editRequest, setEditRequest] = useState<{ messageId: string; count: number } | null>(null);
-  const composerBox = useRef<HTMLTextAreaElement>(null);
-  /** Up arrow in the empty composer: edit the last message of mine that is still there. */
-  function editLast(): boolean {
-    if (!connected) return false;
-    const mine = chat.messages.findLast((m) => m.author.id === user.id && !m.deleted);
-    if (!mine) return false;
-    setEditRequest((last) => ({ messageId: mine.id, count: (last?.count ?? 0) + 1 }));
-    return true;
-  }
-  const onEditEnd = useCallback(() => composerBox.current?.focus(), []);
+  // Up arrow in the empty composer edits my last message shown in the room's
+  // log (a reply kept in its thread is not there: the thread's Up edits it).
+  const roomLog = useMemo(() => chat.messages.filter((m) => !isThreadOnly(m)), [chat.messages]);
+  const {
+    editRequest,
+    editLast,
+    onEditEnd,
+    inputRef: composerBox,
+  } = useEditLast(roomLog, user.id, connected);
 
   const api = useMemo<MessageApi>(
     () => ({
@@ -115,13 +124,24 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq, threadRootId,
     }),
     [client, room.id],
   );
-  // A thread named in the address opens once the client is there.
+  // A thread named in the address opens once the client is there; a link
+  // within this room (search hit, pin) names another one while mounted.
   useEffect(() => {
-    if (threadRootId) client?.openThread(room.id, threadRootId).catch(() => undefined);
+    if (!threadRootId) return;
+    setThreadRoot(threadRootId);
+    client?.openThread(room.id, threadRootId).catch(() => undefined);
   }, [client, room.id, threadRootId]);
   const closeThread = useCallback(() => {
     if (threadRoot) client?.closeThread(threadRoot);
     setThreadRoot(null);
+    // A thread opened by the address: drop it there, so the same link opens it again.
+    if (threadRootId) {
+      void navigate({
+        to: ".",
+        search: (prev) => ({ ...prev, t: undefined, r: undefined }),
+        replace: true,
+      });
+    }
     // Focus goes back to the message the thread was opened from (keyboard users).
     const seq = openedFrom.current;
     requestAnimationFrame(() => {
@@ -131,7 +151,7 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq, threadRootId,
         )
         ?.focus();
     });
-  }, [client, threadRoot]);
+  }, [client, threadRoot, threadRootId, navigate]);
 
   const loadGap = useCallback(
     async (beforeSeq: number) => {
@@ -259,6 +279,7 @@ export function RoomScreen({ room, rooms, user, initial, focusSeq, threadRootId,
           members={chat.members}
           api={api}
           connected={connected}
+          focusSeq={threadRoot === threadRootId ? threadFocusSeq : undefined}
           onClose={closeThread}
         />
       )}

@@ -6,6 +6,7 @@ import {
   useConnectionStatus,
   useLiveRooms,
 } from "../client/hooks/chat-context";
+import { messageLinkSearch } from "../client/message-link";
 import { refusalOf } from "../client/room-actions";
 import { snippet } from "../client/text-parts";
 import { navRooms } from "../client/unread";
@@ -91,7 +92,7 @@ export function SavedScreen({ rooms, saved }: { rooms: RoomSummary[]; saved: Sav
                 <Link
                   to="/r/$slug"
                   params={{ slug: hit.room.slug }}
-                  search={{ m: hit.message.seq }}
+                  search={messageLinkSearch(hit.message)}
                   className="min-w-0 flex-1 rounded px-1 py-0.5 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-indigo-500"
                 >
                   <span className="flex flex-wrap items-baseline gap-x-2 text-xs text-slate-600">

@@ -1,10 +1,11 @@
 import { Link } from "@tanstack/react-router";
+import { messageLinkSearch } from "../client/message-link";
 import { highlightTerms, snippet } from "../client/text-parts";
 import type { SearchHit } from "../ports";
 import { MessageTime } from "./MessageTime";
 
 /**
- * The hits of one search; each links to its message in its room (?m=seq).
+ * The hits of one search; each links to its message (client/message-link: its room, or its thread).
  * `highlight` is the query's words (operators left out), marked in snippets.
  */
 export function SearchResults({
@@ -31,7 +32,7 @@ export function SearchResults({
           <Link
             to="/r/$slug"
             params={{ slug: room.slug }}
-            search={{ m: message.seq }}
+            search={messageLinkSearch(message)}
             onClick={onPick}
             className="block px-3 py-2 hover:bg-slate-50 focus-visible:bg-indigo-50 focus-visible:outline-none"
           >

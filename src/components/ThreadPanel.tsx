@@ -1,5 +1,6 @@
 import { type KeyboardEvent, useEffect, useId, useLayoutEffect, useRef, useState } from "react";
 import type { ChatClient } from "../client/chat-client";
+import { useEditLast } from "../client/hooks/useEditLast";
 import { useThread } from "../client/hooks/useThread";
 import { refusalOf } from "../client/room-actions";
 import type { WireMember, WireUser } from "../protocol/frames";
@@ -15,6 +16,8 @@ type Props = {
   members: readonly WireMember[];
   api: MessageApi;
   connected: boolean;
+  /** A reply to scroll to and highlight (a link to a thread-only reply, `?r=`). */
+  focusSeq?: number;
   onClose: () => void;
 };
 
@@ -32,6 +35,7 @@ export function ThreadPanel({
   members,
   api,
   connected,
+  focusSeq,
   onClose,
 }: Props) {
   const view = useThread(rootId);
@@ -43,16 +47,34 @@ export function ThreadPanel({
   const [bottom, setBottom] = useState(true);
   const panel = useRef<HTMLElement>(null);
   const latest = view.replies.at(-1)?.seq ?? 0;
+  const focused = useRef<number | undefined>(undefined);
+  // Up arrow in the empty "Reply" box edits my last reply here, as the room's composer does.
+  const { editRequest, editLast, onEditEnd, inputRef } = useEditLast(
+    view.replies,
+    me.id,
+    connected,
+  );
 
   // Focus moves into the thread when it opens, so the keyboard can reply at once.
   useEffect(() => {
     panel.current?.querySelector<HTMLTextAreaElement>("textarea")?.focus();
   }, []);
 
-  // Stick to the newest reply while the reader is at the bottom.
+  // Stick to the newest reply while the reader is at the bottom, except
+  // once for a reply a link asked for: that one is scrolled into view.
   useLayoutEffect(() => {
     const el = scroller.current;
-    if (el && atBottom.current) el.scrollTop = el.scrollHeight;
+    if (!el) return;
+    const target =
+      focusSeq !== undefined && focused.current !== focusSeq
+        ? el.querySelector<HTMLElement>(`li[data-seq="${focusSeq}"]`)
+        : null;
+    if (target) {
+      focused.current = focusSeq;
+      target.scrollIntoView({ block: "center" });
+      atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+      setBottom(atBottom.current);
+    } else if (atBottom.current) el.scrollTop = el.scrollHeight;
   });
 
   // Read while open, visible and at the bottom (debounced like the room's marker).
@@ -157,7 +179,9 @@ export function ThreadPanel({
                 members={members}
                 api={api}
                 canAct={connected}
-                highlighted={false}
+                highlighted={reply.seq === focusSeq}
+                editRequest={editRequest?.messageId === reply.id ? editRequest.count : undefined}
+                onEditEnd={onEditEnd}
               />
             ))}
             {view.pending.map((item) => (
@@ -197,6 +221,8 @@ export function ThreadPanel({
         disabled={root?.deleted === true}
         draftUserId={me.id}
         draftKey={`thread:${rootId}`}
+        onEditLast={editLast}
+        inputRef={inputRef}
       />
     </aside>
   );

@@ -10,6 +10,8 @@ const searchSchema = z.object({
   m: z.coerce.number().int().positive().optional().catch(undefined),
   /** A thread to open (its root's id), from the Threads page. */
   t: z.string().min(1).max(64).optional().catch(undefined),
+  /** With `t`: a reply to show in that thread (links to thread-only replies). */
+  r: z.coerce.number().int().positive().optional().catch(undefined),
 });
 
 export const Route = createFileRoute("/r/$slug")({
@@ -42,7 +44,7 @@ export const Route = createFileRoute("/r/$slug")({
 
 function RoomPage() {
   const data = Route.useLoaderData();
-  const { m, t } = Route.useSearch();
+  const { m, t, r } = Route.useSearch();
   if (!data.joined) return <JoinRoom room={data.room} />;
   const { room, rooms, user, messages, pinned } = data;
   // Keyed by room: per-visit state (divider, scroll, drafts) starts afresh.
@@ -55,6 +57,7 @@ function RoomPage() {
       initial={messages}
       focusSeq={m}
       threadRootId={t}
+      threadFocusSeq={r}
       pinned={pinned}
     />
   );

@@ -175,7 +175,7 @@ export function MessageLog(props: Props) {
         </div>
       )}
       {!hasOlder && messages.length > 0 && (
-        <p className="py-3 text-center text-xs text-slate-400">This is the start of the room.</p>
+        <p className="py-3 text-center text-xs text-slate-500">This is the start of the room.</p>
       )}
       <div role="log" aria-label="Messages" className="flex flex-col gap-1">
         {logLists(

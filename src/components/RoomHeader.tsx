@@ -35,7 +35,7 @@ export function RoomHeader(props: Props) {
           <span className="truncate">{room.name}</span>
         </h1>
         {room.kind === "private" && (
-          <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-500">private</span>
+          <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">private</span>
         )}
       </div>
       {/* Full width on its own row on phones, beside the title from md up. */}

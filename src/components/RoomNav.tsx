@@ -23,7 +23,7 @@ export function RoomNav({
   return (
     <nav aria-label="Rooms" className="flex flex-col gap-3">
       <ThreadsLink />
-      <h2 className="px-2 text-xs font-semibold tracking-wide text-slate-500 uppercase">Rooms</h2>
+      <h2 className="px-2 text-xs font-semibold tracking-wide text-slate-600 uppercase">Rooms</h2>
       <ul className="flex flex-col gap-0.5">
         {channels.map((room) => (
           <li key={room.id}>
@@ -36,7 +36,7 @@ export function RoomNav({
       <div role="group" aria-labelledby={dmHeading} className="mt-3 flex flex-col gap-1">
         <h2
           id={dmHeading}
-          className="px-2 text-xs font-semibold tracking-wide text-slate-500 uppercase"
+          className="px-2 text-xs font-semibold tracking-wide text-slate-600 uppercase"
         >
           Direct messages
         </h2>
@@ -49,7 +49,7 @@ export function RoomNav({
             ))}
           </ul>
         ) : (
-          <p className="px-2 text-xs text-slate-400">Start one from a room's member list.</p>
+          <p className="px-2 text-xs text-slate-600">Start one from a room's member list.</p>
         )}
       </div>
     </nav>

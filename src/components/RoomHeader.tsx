@@ -42,7 +42,8 @@ export function RoomHeader(props: Props) {
       <div className="order-last basis-full md:order-none md:flex md:flex-1 md:basis-auto md:justify-end">
         <SearchBox onSearch={props.onSearch} roomName={props.roomName} />
       </div>
-      <div className="ml-auto flex items-center gap-3 whitespace-nowrap md:ml-0">
+      {/* Wraps when the thread and members columns leave main narrow (Sign out was cut off). */}
+      <div className="ml-auto flex flex-wrap items-center justify-end gap-x-3 gap-y-1 whitespace-nowrap md:ml-0">
         <ConnectionStatus status={status} />
         {/* The count sits beside the button, not in it: the button's name stays "Pinned messages". */}
         <span className="relative">

@@ -33,6 +33,8 @@ async function scan(page: Page, screen: string): Promise<void> {
     await expect
       .poll(() => page.evaluate(() => document.documentElement.classList.contains("dark")))
       .toBe(scheme === "dark");
+    // Not mid-fade (the actions menu fades in with its row's buttons).
+    await expect.poll(() => page.evaluate(settled)).toBe(true);
     found[scheme] = await seriousAxeViolations(page);
     await page.screenshot({ path: join(ensureResultsDir(), `a11y-${screen}-${scheme}.png`) });
   }
@@ -45,6 +47,13 @@ const messageLog = (page: Page) => page.getByRole("log", { name: "Messages", exa
 /** The message in the room's log whose text contains `text`. */
 const messageItem = (page: Page, text: string) =>
   messageLog(page).getByRole("listitem").filter({ hasText: text });
+
+/** Whether no finite CSS transition or animation is running (runs in the page). */
+function settled(): boolean {
+  return document
+    .getAnimations()
+    .every((a) => a.playState !== "running" || a.effect?.getTiming().iterations === Infinity);
+}
 
 /** Opens the "Message actions" menu of the message holding `text` from the keyboard. */
 async function openActions(page: Page, text: string) {
@@ -134,6 +143,10 @@ describe.skipIf(!available)("accessibility of every screen, light and dark", () 
       .getByText("I will review")
       .waitFor();
     await scan(a.page, "thread");
+    // With the thread and members open the header is narrow: nothing in it is cut off.
+    const header = await a.page.locator("main > header").boundingBox();
+    const signOut = await a.page.getByRole("button", { name: "Sign out" }).boundingBox();
+    expect(signOut && header && signOut.x + signOut.width <= header.x + header.width).toBe(true);
     await aThread.getByRole("button", { name: "Close thread" }).click();
     await aThread.waitFor({ state: "detached" });
 

@@ -132,6 +132,11 @@ describe.skipIf(!available)("accessibility of every screen, light and dark", () 
     await scan(a.page, "room");
 
     menu = await openActions(a.page, theirs);
+    // The focused item shows a focus ring, not only a faint tint.
+    const itemRing = await a.page.evaluate(
+      () => document.activeElement && getComputedStyle(document.activeElement).outlineStyle,
+    );
+    expect(itemRing).toBe("solid");
     await scan(a.page, "actions-menu");
     await a.page.keyboard.press("Escape");
     await menu.waitFor({ state: "detached" });

@@ -200,6 +200,18 @@ describe.skipIf(!available)("accessibility of every screen, light and dark", () 
     expect(a.problems.pageErrors).toEqual([]);
   });
 
+  it("a phone-sized room, and its members sheet", async () => {
+    const { page, problems } = await openAs(suite, "Pho");
+    await page.setViewportSize({ width: 390, height: 760 });
+    await enter(page, "/r/general");
+    await sendMessage(page, `from a phone ${uniqueTag()}`);
+    await scan(page, "phone-room");
+    await page.getByRole("button", { name: "Show members" }).click();
+    await membersPanel(page).getByRole("listitem").first().waitFor();
+    await scan(page, "phone-members");
+    expect(problems.pageErrors).toEqual([]);
+  });
+
   it("keyboard only: Tab goes through a room in order, with a visible focus ring", async () => {
     const [kit, lee] = await Promise.all([openAs(suite, "Kit"), openAs(suite, "Lee")]);
     const page = kit.page;

@@ -3,12 +3,13 @@ import { useState } from "react";
 /**
  * Stands in for messages missing between two loaded ones (after jumping to
  * a search result in a room already open, the log holds two stretches).
- * Loading fetches the page just before the later stretch.
+ * Loading fetches the page just before the later stretch. It sits between
+ * the log's lists, not in one (a list holds only messages).
  */
 export function GapLoader({ count, onLoad }: { count: number; onLoad: () => Promise<void> }) {
   const [busy, setBusy] = useState(false);
   return (
-    <li role="none" className="py-1 text-center">
+    <div className="py-1 text-center">
       <button
         type="button"
         disabled={busy}
@@ -24,6 +25,6 @@ export function GapLoader({ count, onLoad }: { count: number; onLoad: () => Prom
       >
         {busy ? "Loading…" : `Show ${count} more message${count === 1 ? "" : "s"}`}
       </button>
-    </li>
+    </div>
   );
 }

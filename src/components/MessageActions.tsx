@@ -97,7 +97,7 @@ export function MessageActions({
                 close(false);
                 action.run();
               }}
-              className="block w-full px-3 py-1.5 text-left text-sm text-slate-700 hover:bg-slate-100 focus:bg-indigo-50 focus:outline-none"
+              className="block w-full px-3 py-1.5 text-left text-sm text-slate-700 hover:bg-slate-100 focus:bg-indigo-50 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-indigo-500"
             >
               {action.label}
             </button>

@@ -130,7 +130,7 @@ export const MessageItem = memo(function MessageItem({
           <span className="font-semibold text-slate-900">{message.author.name}</span>
           <MessageTime iso={message.createdAt} />
           {message.editedAt && !message.deleted && (
-            <span className="text-xs text-slate-400">(edited)</span>
+            <span className="text-xs text-slate-500">(edited)</span>
           )}
           {pinned && !message.deleted && (
             <span className="inline-flex items-center gap-1 rounded bg-amber-100 px-1.5 text-xs text-slate-700">
@@ -140,7 +140,7 @@ export const MessageItem = memo(function MessageItem({
           )}
         </div>
         {message.deleted ? (
-          <p className="text-sm text-slate-400 italic">Message deleted</p>
+          <p className="text-sm text-slate-500 italic">Message deleted</p>
         ) : editing ? (
           <MessageEditor
             initial={message.text}

@@ -1,10 +1,9 @@
-import { Fragment, useEffect, useLayoutEffect, useRef, useState } from "react";
+import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { PendingSend } from "../client/outbox";
-import { isThreadOnly } from "../client/thread-unread";
 import type { WireMember, WireMessage, WireUser } from "../protocol/frames";
 import { GapLoader } from "./GapLoader";
+import { logLists } from "./log-lists";
 import { type MessageApi, MessageItem, type ThreadApi } from "./MessageItem";
-import { NewMessagesDivider } from "./NewMessagesDivider";
 import { PendingItem } from "./PendingItem";
 
 type Props = {
@@ -180,49 +179,42 @@ export function MessageLog(props: Props) {
       {!hasOlder && messages.length > 0 && (
         <p className="py-3 text-center text-xs text-slate-500">This is the start of the room.</p>
       )}
-      <div role="log" aria-label="Messages">
-        <ul className="flex flex-col gap-1">
-          {messages.map((message, index) => {
-            const previous = messages[index - 1];
-            const missing = previous ? message.seq - previous.seq - 1 : 0;
-            // A reply kept in its thread holds a seq (no gap) but is shown in the thread only.
-            if (isThreadOnly(message) && missing === 0) return null;
-            return (
-              <Fragment key={message.seq}>
-                {missing > 0 && (
-                  <GapLoader count={missing} onLoad={() => props.onLoadGap(message.seq)} />
-                )}
-                {message.seq === props.dividerSeq && <NewMessagesDivider />}
-                {!isThreadOnly(message) && (
-                  <MessageItem
-                    message={message}
-                    me={props.me}
-                    members={props.members}
-                    api={props.api}
-                    canAct={props.canAct}
-                    highlighted={message.seq === focusSeq}
-                    thread={props.thread}
-                    editRequest={
-                      props.editRequest?.messageId === message.id
-                        ? props.editRequest.count
-                        : undefined
-                    }
-                    onEditEnd={props.onEditEnd}
-                    saved={props.savedIds?.has(message.id) ?? false}
-                  />
-                )}
-              </Fragment>
-            );
-          })}
-          {pending.map((item) => (
+      <div role="log" aria-label="Messages" className="flex flex-col gap-1">
+        {logLists(
+          messages,
+          (message, focused) => (
+            <MessageItem
+              key={message.seq}
+              message={message}
+              me={props.me}
+              members={props.members}
+              api={props.api}
+              canAct={props.canAct}
+              highlighted={focused}
+              thread={props.thread}
+              editRequest={
+                props.editRequest?.messageId === message.id ? props.editRequest.count : undefined
+              }
+              onEditEnd={props.onEditEnd}
+              saved={props.savedIds?.has(message.id) ?? false}
+            />
+          ),
+          pending.map((item) => (
             <PendingItem
               key={item.clientId}
               item={item}
               onRetry={props.onRetry}
               onDiscard={props.onDiscard}
             />
-          ))}
-        </ul>
+          )),
+          {
+            dividerSeq: props.dividerSeq,
+            focusSeq,
+            gap: (missing, seq) => (
+              <GapLoader key={`gap-${seq}`} count={missing} onLoad={() => props.onLoadGap(seq)} />
+            ),
+          },
+        )}
         {messages.length === 0 && pending.length === 0 && (
           <p className="py-10 text-center text-sm text-slate-500">No messages yet. Say hello!</p>
         )}

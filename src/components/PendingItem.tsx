@@ -11,8 +11,9 @@ export function PendingItem({
   onRetry: (clientId: string) => void;
   onDiscard: (clientId: string) => void;
 }) {
+  // Not dimmed with opacity: that took "Sending…" under AA contrast.
   return (
-    <li className="-mx-2 flex flex-col rounded-lg px-2 py-1 opacity-70">
+    <li className="-mx-2 flex flex-col rounded-lg px-2 py-1">
       <div className="flex items-baseline gap-2">
         <span className="font-semibold text-slate-900">You</span>
         {item.failed ? (
@@ -34,7 +35,7 @@ export function PendingItem({
             </button>
           </>
         ) : (
-          <span className="text-xs text-slate-500">Sending…</span>
+          <span className="text-xs text-slate-500 italic">Sending…</span>
         )}
       </div>
       <MessageText text={item.text} />

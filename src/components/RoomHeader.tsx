@@ -35,13 +35,14 @@ export function RoomHeader(props: Props) {
           <span className="truncate">{room.name}</span>
         </h1>
         {room.kind === "private" && (
-          <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-500">private</span>
+          <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">private</span>
         )}
       </div>
       {/* Full width on its own row on phones, beside the title from md up. */}
       <div className="order-last basis-full md:order-none md:flex md:flex-1 md:basis-auto md:justify-end">
         <SearchBox onSearch={props.onSearch} roomName={props.roomName} />
       </div>
+      {/* Wraps when the thread and members columns leave main narrow (Sign out was cut off). */}
       <div className="ml-auto flex min-w-0 flex-wrap items-center justify-end gap-x-3 gap-y-1 whitespace-nowrap md:ml-0">
         <ConnectionStatus status={status} />
         {/* The count sits beside the button, not in it: the button's name stays "Pinned messages". */}

@@ -32,6 +32,8 @@ export function RoomLink({ room, current }: { room: RoomSummary; current: boolea
           🔒
         </span>
       )}
+      {/* Visible text "general 3", within the name "general, 3 unread" (axe checks). */}
+      {unread > 0 && " "}
       {unread > 0 && (
         <span
           aria-hidden="true"

@@ -36,14 +36,14 @@ export function RoomNav({
             aria-current={page === "saved" ? "page" : undefined}
             className="flex items-center gap-1.5 rounded-md px-2 py-1.5 text-sm text-slate-700 hover:bg-slate-200 aria-[current=page]:bg-indigo-100 aria-[current=page]:text-indigo-800"
           >
-            <span aria-hidden="true" className="w-3 shrink-0 text-center text-slate-500">
+            <span aria-hidden="true" className="w-3 shrink-0 text-center text-slate-600">
               ★
             </span>
             Saved
           </Link>
         </li>
       </ul>
-      <h2 className="px-2 text-xs font-semibold tracking-wide text-slate-500 uppercase">Rooms</h2>
+      <h2 className="px-2 text-xs font-semibold tracking-wide text-slate-600 uppercase">Rooms</h2>
       <ul className="flex flex-col gap-0.5">
         {channels.map((room) => (
           <li key={room.id}>
@@ -56,7 +56,7 @@ export function RoomNav({
       <div role="group" aria-labelledby={dmHeading} className="mt-3 flex flex-col gap-1">
         <h2
           id={dmHeading}
-          className="px-2 text-xs font-semibold tracking-wide text-slate-500 uppercase"
+          className="px-2 text-xs font-semibold tracking-wide text-slate-600 uppercase"
         >
           Direct messages
         </h2>
@@ -69,7 +69,7 @@ export function RoomNav({
             ))}
           </ul>
         ) : (
-          <p className="px-2 text-xs text-slate-400">Start one from a room's member list.</p>
+          <p className="px-2 text-xs text-slate-600">Start one from a room's member list.</p>
         )}
       </div>
     </nav>

@@ -34,7 +34,7 @@ export function SearchResults({
             params={{ slug: room.slug }}
             search={messageLinkSearch(message)}
             onClick={onPick}
-            className="block px-3 py-2 hover:bg-slate-50 focus-visible:bg-indigo-50 focus-visible:outline-none"
+            className="block px-3 py-2 hover:bg-slate-50 focus-visible:bg-indigo-50 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-indigo-500"
           >
             <span className="flex items-baseline gap-2 text-xs text-slate-500">
               <span className="font-medium text-indigo-700">

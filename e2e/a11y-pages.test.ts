@@ -200,6 +200,46 @@ describe.skipIf(!available)("accessibility of every screen, light and dark", () 
     expect(a.problems.pageErrors).toEqual([]);
   });
 
+  it("formatted messages, the emoji picker and the Saved page", async () => {
+    const { page } = await openAs(suite, "Fay");
+    await enter(page, "/r/general");
+    const tag = uniqueTag();
+    await createRoom(page, `Formats ${tag}`);
+    const box = page.getByRole("textbox", { name: "Message" });
+    await box.fill(
+      [
+        `**bold ${tag}**, _italic_, ~~struck~~ and \`inline\` code, see https://example.com`,
+        "```ts",
+        "const answer: number = 42; // the answer",
+        "```",
+        "> quoted",
+        "- one",
+        "- two",
+      ].join("\n"),
+    );
+    await box.press("Enter");
+    const item = messageItem(page, `bold ${tag}`);
+    // Highlighting comes with a lazily loaded chunk: scan once it is there.
+    await item.locator("pre > code span.hljs-keyword").first().waitFor({ timeout: 10_000 });
+    await scan(page, "formatted");
+
+    const menu = await openActions(page, `bold ${tag}`);
+    await menu.getByRole("menuitem", { name: "React" }).click();
+    await page.getByRole("button", { name: "More reactions" }).click();
+    const picker = page.getByRole("dialog", { name: "Pick a reaction" });
+    await picker.getByRole("searchbox", { name: "Search emoji" }).fill("rocket");
+    await picker.getByText(/emoji found/).waitFor({ timeout: 10_000 });
+    await scan(page, "emoji-picker");
+    await picker.getByRole("button", { name: "Close" }).click();
+    await picker.waitFor({ state: "detached" });
+
+    const again = await openActions(page, `bold ${tag}`);
+    await again.getByRole("menuitem", { name: "Save" }).click();
+    await visit(page, "/saved");
+    await page.getByRole("main").getByText(`bold ${tag}`).first().waitFor();
+    await scan(page, "saved");
+  });
+
   it("a phone-sized room, and its members sheet", async () => {
     const { page, problems } = await openAs(suite, "Pho");
     await page.setViewportSize({ width: 390, height: 760 });

@@ -118,6 +118,11 @@ describe.skipIf(!available)("search operators in the browser", () => {
     await page.keyboard.press("Enter");
     await dialog.waitFor({ timeout: 5_000 });
     await page.keyboard.press("Tab");
+    // The focused example shows the app's focus outline, not a faint ring.
+    const outline = await page.evaluate(
+      () => document.activeElement && getComputedStyle(document.activeElement).outlineStyle,
+    );
+    expect(outline).toBe("solid");
     await page.keyboard.press("Enter");
     await expectCount(dialog, 0);
     expect(await box.evaluate((el) => el === document.activeElement)).toBe(true);

@@ -52,7 +52,7 @@ export function SearchHelp({ onPick }: { onPick: (example: string) => void }) {
         aria-haspopup="dialog"
         aria-controls={open ? `${id}-help` : undefined}
         onClick={() => setOpen((was) => !was)}
-        className="flex h-8 w-8 items-center justify-center rounded-lg border border-slate-200 bg-slate-50 text-sm font-semibold text-slate-600 hover:bg-slate-100 focus-visible:ring-2 focus-visible:ring-indigo-300 focus-visible:outline-none"
+        className="flex h-8 w-8 items-center justify-center rounded-lg border border-slate-200 bg-slate-50 text-sm font-semibold text-slate-600 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500"
       >
         <span aria-hidden="true">?</span>
       </button>
@@ -81,7 +81,7 @@ export function SearchHelp({ onPick }: { onPick: (example: string) => void }) {
                     setOpen(false);
                     onPick(example);
                   }}
-                  className="grid w-full grid-cols-[8.5rem_1fr] items-baseline gap-2 rounded-md px-2 py-1 text-left hover:bg-slate-100 focus-visible:bg-indigo-50 focus-visible:ring-2 focus-visible:ring-indigo-300 focus-visible:outline-none"
+                  className="grid w-full grid-cols-[8.5rem_1fr] items-baseline gap-2 rounded-md px-2 py-1 text-left hover:bg-slate-100 focus-visible:bg-indigo-50 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-indigo-500"
                 >
                   <code className="justify-self-start rounded bg-slate-100 px-1 font-mono text-xs text-indigo-700">
                     {example}

@@ -1,6 +1,21 @@
 import { type RoomFrame, THREAD_PAGE, type WireUser } from "../../protocol/frames";
 import { mayFollow, mayViewThread } from "../policy";
-import { type Effect, type FrameDeps, refusalReply, roomFacts } from "./shared";
+import { type Effect, type Facts, type FrameDeps, refusalReply, roomFacts } from "./shared";
+
+/**
+ * The room's facts for a thread action, or the refusal to answer when the
+ * user may not view the room's threads (mayViewThread): every thread
+ * action asks this first, so a non-member learns nothing of the thread.
+ */
+async function asThreadViewer(
+  deps: FrameDeps,
+  roomId: string,
+  userId: string,
+): Promise<Facts | Effect[]> {
+  const facts = await roomFacts(deps, roomId, userId);
+  const allowed = mayViewThread(facts.room, facts.membership);
+  return allowed.ok ? facts : refusalReply(allowed);
+}
 
 /** Opens a thread the user may view: its root, a page of replies and the user's state. */
 export async function thread(
@@ -9,9 +24,8 @@ export async function thread(
   deps: FrameDeps,
 ): Promise<Effect[]> {
   const { roomId, rootId } = frame;
-  const { room, membership } = await roomFacts(deps, roomId, user.id);
-  const allowed = mayViewThread(room, membership);
-  if (!allowed.ok) return refusalReply(allowed);
+  const viewer = await asThreadViewer(deps, roomId, user.id);
+  if (Array.isArray(viewer)) return viewer;
   const page = await deps.threads.page(roomId, rootId, frame.afterSeq ?? 0, THREAD_PAGE);
   if (!page) return refusalReply({ ok: false, code: "not_found", message: "no such thread" });
   if (page.root.threadRootId !== undefined) {
@@ -29,9 +43,8 @@ export async function threadRead(
   deps: FrameDeps,
 ): Promise<Effect[]> {
   const { roomId, rootId } = frame;
-  const { room, membership } = await roomFacts(deps, roomId, user.id);
-  const allowed = mayViewThread(room, membership);
-  if (!allowed.ok) return refusalReply(allowed);
+  const viewer = await asThreadViewer(deps, roomId, user.id);
+  if (Array.isArray(viewer)) return viewer;
   const state = await deps.threads.markRead(roomId, rootId, user.id, frame.seq);
   return [{ kind: "user", userId: user.id, frame: { type: "thread_state", state } }];
 }
@@ -43,10 +56,10 @@ export async function follow(
   deps: FrameDeps,
 ): Promise<Effect[]> {
   const { roomId, rootId } = frame;
-  const { room, membership } = await roomFacts(deps, roomId, user.id);
-  const asMember = mayViewThread(room, membership);
-  if (!asMember.ok) return refusalReply(asMember);
-  const allowed = mayFollow(room, membership, await deps.threads.rootFacts(roomId, rootId));
+  const viewer = await asThreadViewer(deps, roomId, user.id);
+  if (Array.isArray(viewer)) return viewer;
+  const root = await deps.threads.rootFacts(roomId, rootId);
+  const allowed = mayFollow(viewer.room, viewer.membership, root);
   if (!allowed.ok) return refusalReply(allowed);
   const state = await deps.threads.follow(roomId, rootId, user.id, frame.following);
   return [{ kind: "user", userId: user.id, frame: { type: "thread_state", state } }];

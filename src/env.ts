@@ -198,6 +198,76 @@ const schema = z.object({
     positiveInt(25).pipe(z.number().max(3600, "at most 3600 seconds")),
     "Seconds between websocket pings; a socket that has not answered one (pong) for two intervals is cut. Frames the client sends do not count, so a client that never reads is cut.",
   ),
+  PARLEY_FILES_URL: doc(
+    z
+      .string()
+      .trim()
+      .refine(
+        (value) =>
+          /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^\s]*)?$/.test(value) ||
+          !/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ||
+          value.startsWith("file://"),
+        "a folder path, a file:// URL, or s3://<bucket> (optionally s3://<bucket>/<prefix>) with a valid bucket name",
+      )
+      .optional(),
+    "Where uploaded files are kept: a folder (or `file://` URL), or `s3://<bucket>[/<prefix>]` for S3-compatible storage (see the `PARLEY_S3_*` variables). Several instances need S3 or one shared folder.",
+    "`PARLEY_DATA_DIR/files`",
+  ),
+  PARLEY_S3_ENDPOINT: doc(
+    z
+      .string()
+      .trim()
+      .refine(
+        (value) => /^https?:\/\//i.test(value) && URL.canParse(value),
+        "an http(s) URL such as https://s3.eu-west-1.amazonaws.com or http://127.0.0.1:9000",
+      )
+      .optional(),
+    "With `s3://`: the S3 endpoint URL (MinIO, Ceph, R2, ...).",
+    "AWS's endpoint for the region",
+  ),
+  PARLEY_S3_REGION: doc(
+    z.string().trim().min(1).default("us-east-1"),
+    "With `s3://`: the bucket's region.",
+  ),
+  PARLEY_S3_FORCE_PATH_STYLE: doc(
+    z
+      .enum(["true", "false", "1", "0"], { message: "true or false" })
+      .default("false")
+      .transform((value) => value === "true" || value === "1"),
+    "With `s3://`: `true` addresses the bucket in the path (`endpoint/bucket/key`), as most self-hosted S3 servers need.",
+  ),
+  AWS_ACCESS_KEY_ID: doc(
+    z.string().trim().min(1).optional(),
+    "With `s3://`: the access key (with `AWS_SECRET_ACCESS_KEY`). Unset: the AWS SDK's usual chain (profile, instance role).",
+  ),
+  AWS_SECRET_ACCESS_KEY: doc(
+    z.string().trim().min(1).optional(),
+    "With `s3://`: the secret key for `AWS_ACCESS_KEY_ID`.",
+  ),
+  PARLEY_MAX_UPLOAD_MB: doc(
+    positiveInt(25),
+    "Largest file one upload may be, in MB (MiB); a larger one gets HTTP 413 and the composer names the limit.",
+  ),
+  PARLEY_USER_QUOTA_MB: doc(
+    positiveInt(1024),
+    "Total size of the files one user may have stored, in MB (MiB); an upload past it is refused with a clear error.",
+  ),
+  PARLEY_LINK_PREVIEWS: doc(
+    z.enum(["on", "off"], { message: "on or off" }).default("on"),
+    "`off` stops the server from fetching link previews (the page's title, description and image for the first link of a message).",
+  ),
+  PARLEY_LINK_PREVIEW_ALLOW_HOSTS: doc(
+    z
+      .string()
+      .default("")
+      .transform((value) =>
+        value
+          .split(",")
+          .map((entry) => entry.trim().toLowerCase())
+          .filter(Boolean),
+      ),
+    "Comma-separated host names (or `host:port`) link previews may fetch even though they resolve to a private or loopback address (an intranet wiki, tests). Every other private, loopback, link-local and metadata address is refused.",
+  ),
   LOG_LEVEL: doc(
     z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
     "One of `debug`, `info`, `warn`, `error`, `silent`. Logs are JSON lines.",
@@ -229,6 +299,20 @@ export const ENV_DOCS: readonly (readonly [name: string, unset: string, meaning:
     }
     return [[name, unsetText(type, entry), entry.meaning] as const];
   });
+
+/** Where uploaded files' bytes live (src/server/files/open-blob-store.server.ts). */
+export type FilesStoreConfig =
+  | { kind: "fs"; dir: string }
+  | {
+      kind: "s3";
+      bucket: string;
+      /** Key prefix inside the bucket ("" or ending in "/"). */
+      prefix: string;
+      endpoint: string | undefined;
+      region: string;
+      forcePathStyle: boolean;
+      credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+    };
 
 /** Where the data lives: an SQLite file (one instance) or PostgreSQL (one or many). */
 export type DatabaseConfig = { kind: "sqlite"; path: string } | { kind: "postgres"; url: string };
@@ -275,7 +359,48 @@ export type Config = {
   /** How often sockets are checked against their sessions (expiry, deleted rows). */
   sessionSweepMs: number;
   logLevel: z.infer<typeof schema>["LOG_LEVEL"];
+  files: {
+    store: FilesStoreConfig;
+    /** Largest upload, bytes. */
+    maxUploadBytes: number;
+    /** Most bytes of files one user may have stored. */
+    userQuotaBytes: number;
+  };
+  linkPreviews: {
+    enabled: boolean;
+    /** Hosts (lowercase, maybe with :port) allowed even on private addresses. */
+    allowHosts: string[];
+  };
 };
+
+const MB = 1024 * 1024;
+
+/** The file store the variables name: S3 for s3://, else a folder. */
+function filesStore(value: z.infer<typeof schema>, dataDir: string): FilesStoreConfig {
+  const url = value.PARLEY_FILES_URL;
+  const s3 = url?.match(/^s3:\/\/([^/]+)(?:\/(.*))?$/);
+  if (s3) {
+    const rest = (s3[2] ?? "").replace(/^\/+|\/+$/g, "");
+    const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } = value;
+    if (Boolean(accessKeyId) !== Boolean(secretAccessKey)) {
+      throw new ConfigError(
+        "Invalid configuration:\n  AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY: set both or neither",
+      );
+    }
+    return {
+      kind: "s3",
+      // biome-ignore lint/style/noNonNullAssertion: the pattern's first group always matches
+      bucket: s3[1]!,
+      prefix: rest ? `${rest}/` : "",
+      endpoint: value.PARLEY_S3_ENDPOINT,
+      region: value.PARLEY_S3_REGION,
+      forcePathStyle: value.PARLEY_S3_FORCE_PATH_STYLE,
+      credentials: accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined,
+    };
+  }
+  const dir = url ? url.replace(/^file:\/\//, "") : `${dataDir.replace(/\/$/, "")}/files`;
+  return { kind: "fs", dir };
+}
 
 /** Thrown when the environment holds a bad value; the message names the variable. */
 export class ConfigError extends Error {
@@ -337,6 +462,15 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     heartbeatMs: value.PARLEY_HEARTBEAT_SECONDS * 1000,
     sessionSweepMs: value.PARLEY_SESSION_SWEEP_SECONDS * 1000,
     logLevel: value.LOG_LEVEL,
+    files: {
+      store: filesStore(value, dataDir),
+      maxUploadBytes: value.PARLEY_MAX_UPLOAD_MB * MB,
+      userQuotaBytes: value.PARLEY_USER_QUOTA_MB * MB,
+    },
+    linkPreviews: {
+      enabled: value.PARLEY_LINK_PREVIEWS === "on",
+      allowHosts: value.PARLEY_LINK_PREVIEW_ALLOW_HOSTS,
+    },
   };
 }
 

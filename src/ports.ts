@@ -363,3 +363,51 @@ export interface Relay {
    */
   onRecovered(listener: () => void): () => void;
 }
+
+/** An inclusive byte range of a blob (HTTP Range semantics: `end` is the last byte). */
+export type ByteRange = { start: number; end: number };
+
+/** A blob being read: its bytes (all, or the range asked) and the whole blob's size. */
+export type BlobRead = { body: ReadableStream<Uint8Array>; size: number };
+
+/**
+ * Where file bytes live, keyed by opaque keys Parley makes (letters, digits,
+ * `-`, `_` and `/`, never from a user). Two drivers: the filesystem (the
+ * default, under PARLEY_DATA_DIR/files) and S3-compatible object storage
+ * (PARLEY_FILES_URL=s3://bucket), for several instances. One contract suite
+ * (test/contract/blob-store.contract.ts) runs against both.
+ *
+ * Bytes are streamed in and out: no driver holds a whole blob in memory, so
+ * a 100 MB upload costs the server a few buffers, not 100 MB. A blob is
+ * written once and never changed (a new version is a new key), which is
+ * what lets files be served with a strong ETag and long caching.
+ */
+export interface BlobStore {
+  /** Where it keeps blobs, for the startup log (no credentials). */
+  readonly where: string;
+  /**
+   * Stores `body` under `key`, streaming. Resolves after the blob is stored
+   * whole (a reader never sees part of it) with its size in bytes; if `body`
+   * throws (the upload was cut), nothing is left under the key.
+   */
+  put(
+    key: string,
+    body: AsyncIterable<Uint8Array>,
+    info: { contentType: string },
+  ): Promise<{ size: number }>;
+  /**
+   * The blob's bytes, or only `range` (clamped to the blob; an empty or
+   * inverted range is the caller's to refuse), and the whole size;
+   * undefined when no blob has the key.
+   */
+  get(key: string, range?: ByteRange): Promise<BlobRead | undefined>;
+  /** The blob's size, or undefined when no blob has the key. */
+  stat(key: string): Promise<{ size: number } | undefined>;
+  /** Removes the blob; removing a missing key is not an error. */
+  delete(key: string): Promise<void>;
+  /**
+   * Throws an Error whose message says what is wrong (folder not writable,
+   * bucket unreachable or missing, credentials refused), at startup.
+   */
+  check(): Promise<void>;
+}

@@ -73,6 +73,32 @@ export const messageText = z
     ctx.addIssue({ code: "custom", message });
   });
 
+/**
+ * Message text that may be empty: a message of files alone (the frame's
+ * own check refuses empty text without files). Same normalising and limits.
+ */
+export const messageTextOrEmpty = z
+  .string()
+  .transform(normalizeMessageText)
+  .superRefine((text, ctx) => {
+    const issue = messageTextIssue(text);
+    if (!issue || issue === "empty") return;
+    const message =
+      issue === "control"
+        ? "message text contains a control character (only tab and newline are allowed)"
+        : issue;
+    ctx.addIssue({ code: "custom", message });
+  });
+
+/** Files one message may carry at most. */
+export const MAX_FILES_PER_MESSAGE = 10;
+
+/**
+ * Uploaded files a send or an edit attaches (ids from POST /api/files), in
+ * the order they show. The store claims them in the message's transaction.
+ */
+export const fileIds = z.array(id).min(1).max(MAX_FILES_PER_MESSAGE);
+
 /** A reaction: exactly one emoji the picker offers (see protocol/reaction-emoji.ts). */
 export const reactionEmoji = z
   .string()
@@ -95,7 +121,10 @@ export const sendFrame = frame("send", {
   roomId: id,
   /** Client-generated id: a retried send is recognised and acked once. */
   clientId: id,
-  text: messageText,
+  /** May be empty only when the message carries files. */
+  text: messageTextOrEmpty,
+  /** Uploaded files this message carries (claimed in its transaction). */
+  fileIds: fileIds.optional(),
   /**
    * The clientId of this author's send before it in the room, while the
    * client has not seen that one acked: the server refuses this send
@@ -107,7 +136,16 @@ export const sendFrame = frame("send", {
   threadRootId: id.optional(),
   /** With threadRootId: the reply also shows in the room's main log ("Also send to room"). */
   alsoToRoom: z.boolean().optional(),
-});
+}).superRefine(refuseEmptyWithoutFiles);
+
+/** Text may be empty only on a message that carries files. */
+function refuseEmptyWithoutFiles(
+  value: { text: string; fileIds?: readonly string[] | undefined },
+  ctx: z.RefinementCtx,
+) {
+  if (value.text.length === 0 && !value.fileIds?.length)
+    ctx.addIssue({ code: "custom", message: "empty", path: ["text"] });
+}
 
 /** Followed threads a `ready` lists at most (newest reply first). */
 export const FOLLOWED_IN_READY = 200;
@@ -127,7 +165,20 @@ export const clientFrame = z.discriminatedUnion("type", [
   frame("fetch", { roomId: id, afterSeq: seq, beforeSeq: seq.optional() }),
   frame("typing", { roomId: id }),
   frame("read", { roomId: id, seq }),
-  frame("edit", { roomId: id, messageId: id, text: messageText }),
+  /**
+   * With `fileIds`, the message's files become exactly that list: files it
+   * had and the list drops are deleted, new ones (the author's unclaimed
+   * uploads) are claimed. Text may then be empty.
+   */
+  frame("edit", {
+    roomId: id,
+    messageId: id,
+    text: messageTextOrEmpty,
+    fileIds: z.array(id).max(MAX_FILES_PER_MESSAGE).optional(),
+  }).superRefine((value, ctx) => {
+    if (value.text.length === 0 && !value.fileIds?.length)
+      ctx.addIssue({ code: "custom", message: "empty", path: ["text"] });
+  }),
   frame("delete", { roomId: id, messageId: id }),
   frame("react", { roomId: id, messageId: id, emoji: reactionEmoji }),
   /**
@@ -204,6 +255,49 @@ export type RoomSummary = z.infer<typeof roomSummarySchema>;
 
 export const reactionSchema = z.object({ emoji: z.string(), userIds: z.array(z.string()) });
 
+/**
+ * A file a message carries, as the server stored it. `type` is sniffed from
+ * the bytes, never the uploader's word. Served at fileUrl(file) to members of
+ * the file's room only; images (`image`) have a thumbnail at thumbUrl(file).
+ */
+export const fileSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** Bytes. */
+  size: z.number().int().nonnegative(),
+  /** The sniffed media type (application/octet-stream when unknown). */
+  type: z.string(),
+  /** PNG, JPEG, GIF or WebP: shown inline, with a thumbnail. */
+  image: z.boolean(),
+  width: z.number().int().positive().optional(),
+  height: z.number().int().positive().optional(),
+});
+export type WireFile = z.infer<typeof fileSchema>;
+
+/** Where a file is served (GET /files/<id>/<name>). */
+export function fileUrl(file: Pick<WireFile, "id" | "name">): string {
+  return `/files/${encodeURIComponent(file.id)}/${encodeURIComponent(file.name)}`;
+}
+
+/** An image's thumbnail (at most 400 px): the file's URL with `?thumb=1`. */
+export function thumbUrl(file: Pick<WireFile, "id" | "name">): string {
+  return `${fileUrl(file)}?thumb=1`;
+}
+
+/**
+ * A link preview the server made for the first http(s) link of a message
+ * (OpenGraph / Twitter card metadata). Its image, when any, was fetched and
+ * stored by the server: a file of the message's room, served like any other.
+ */
+export const linkPreviewSchema = z.object({
+  url: z.string(),
+  title: z.string(),
+  description: z.string().optional(),
+  siteName: z.string().optional(),
+  image: fileSchema.optional(),
+});
+export type LinkPreview = z.infer<typeof linkPreviewSchema>;
+
 export const messageSchema = z.object({
   id: z.string(),
   roomId: z.string(),
@@ -236,6 +330,10 @@ export const messageSchema = z.object({
   pinnedAt: z.string().nullable(),
   /** The id of who pinned it, null when not pinned. */
   pinnedBy: z.string().nullable(),
+  /** Files it carries, in order (absent when none; dropped once deleted). */
+  files: z.array(fileSchema).optional(),
+  /** The link preview, once the server made one (absent when none or removed). */
+  preview: linkPreviewSchema.optional(),
 });
 export type WireMessage = z.infer<typeof messageSchema>;
 

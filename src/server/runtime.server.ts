@@ -1,11 +1,12 @@
 import type { Kysely } from "kysely";
 import { GENERAL_ROOM } from "../core/rooms";
 import { type Config, getConfig } from "../env";
-import type { PresenceLeases, Relay, Storage } from "../ports";
+import type { BlobStore, PresenceLeases, Relay, Storage } from "../ports";
 import { type AccountLocks, createAccountLocks } from "./auth/account-lock.server";
 import { type Auth, createAuth } from "./auth/auth.server";
 import { resolveAuthSecret } from "./auth/secret.server";
 import { createEventBus, type EventBus } from "./events.server";
+import { openBlobStore } from "./files/open-blob-store.server";
 import { createServerLimits, type ServerLimits } from "./fns/limits.server";
 import { createLogger, type Logger } from "./log.server";
 import { createMetrics, type Metrics } from "./metrics.server";
@@ -24,6 +25,8 @@ export type Runtime = {
   /** Failed sign-ins per email (in the database, so every instance sees them). */
   accountLocks: AccountLocks;
   storage: Storage;
+  /** Uploaded files' bytes: a folder (the default) or S3 (PARLEY_FILES_URL). */
+  blobs: BlobStore;
   events: EventBus;
   metrics: Metrics;
   /** Cross-instance fan-out: over Redis when REDIS_URL is set, else in-process (no one to tell). */
@@ -78,6 +81,14 @@ export async function composeRuntime(config: Config): Promise<Runtime> {
   const storage = createStorage(database, { limits });
   await storage.rooms.ensureRoom(GENERAL_ROOM);
   log.info("storage ready", database.where);
+  let blobs: BlobStore;
+  try {
+    blobs = await openBlobStore(config.files.store);
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
+  log.info("file store ready", { where: blobs.where });
   const relay = config.redisUrl
     ? createRedisRelay({
         url: config.redisUrl,
@@ -98,6 +109,7 @@ export async function composeRuntime(config: Config): Promise<Runtime> {
     auth,
     accountLocks,
     storage,
+    blobs,
     events,
     metrics: createMetrics(),
     relay,

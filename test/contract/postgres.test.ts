@@ -8,6 +8,7 @@ import { openPostgres, withMigrationLock } from "../../src/server/storage/postgr
 import { createStorage } from "../../src/server/storage/storage.server";
 import { adminQuery, postgresAvailable, TEST_POSTGRES_URL } from "../helpers/services";
 import { describeAppendContract } from "./append.contract";
+import { strictlyIncreasingClock } from "./clock";
 import { describePinsContract, describeSavedContract } from "./pins-saved.contract";
 import { post, stored } from "./post";
 import { describeSearchContract } from "./search.contract";
@@ -40,14 +41,17 @@ async function openStore(schema: string, { owner = true } = {}) {
       db,
     );
   });
-  const storage = createStorage({
-    db,
-    dialect: "postgres",
-    async close() {
-      await db.destroy();
-      if (owner) await adminQuery(`drop schema ${schema} cascade`);
+  const storage = createStorage(
+    {
+      db,
+      dialect: "postgres",
+      async close() {
+        await db.destroy();
+        if (owner) await adminQuery(`drop schema ${schema} cascade`);
+      },
     },
-  });
+    { now: strictlyIncreasingClock() },
+  );
   return {
     ...storage,
     db,

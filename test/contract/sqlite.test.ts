@@ -8,6 +8,7 @@ import { migrateToLatest } from "../../src/server/storage/migrations.server";
 import { openSqlite, sqliteHandleOf } from "../../src/server/storage/sqlite.server";
 import { createStorage } from "../../src/server/storage/storage.server";
 import { describeAppendContract } from "./append.contract";
+import { strictlyIncreasingClock } from "./clock";
 import { describePinsContract, describeSavedContract } from "./pins-saved.contract";
 import { post, stored } from "./post";
 import { describeSearchContract } from "./search.contract";
@@ -21,14 +22,17 @@ async function openStore(path: string) {
   await sql`create table if not exists "user" (id text primary key, name text not null)`.execute(
     db,
   );
-  const storage = createStorage({
-    db,
-    dialect: "sqlite",
-    async close() {
-      await db.destroy();
-      if (raw.isOpen) raw.close();
+  const storage = createStorage(
+    {
+      db,
+      dialect: "sqlite",
+      async close() {
+        await db.destroy();
+        if (raw.isOpen) raw.close();
+      },
     },
-  });
+    { now: strictlyIncreasingClock() },
+  );
   return {
     ...storage,
     db,

@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { decodeClientFrame } from "../../src/protocol/decode";
-import { MAX_MESSAGE_CHARS, MAX_MESSAGE_UNITS } from "../../src/protocol/frames";
+import {
+  MAX_FILES_PER_MESSAGE,
+  MAX_MESSAGE_CHARS,
+  MAX_MESSAGE_UNITS,
+} from "../../src/protocol/frames";
 
 const send = (extra: object = {}) =>
   JSON.stringify({ type: "send", roomId: "r1", clientId: "c1", text: "hello", ...extra });
@@ -71,6 +75,31 @@ describe("decodeClientFrame", () => {
       expect(decoded).toMatchObject({ ok: false, code: "bad_frame", clientId: "c1" });
       expect(!decoded.ok && decoded.message).toContain("empty");
     }
+  });
+
+  it("accepts empty text on a send or edit that carries files, and no more files than allowed", () => {
+    expect(decodeClientFrame(send({ text: " ", fileIds: ["f1", "f2"] }))).toEqual({
+      ok: true,
+      frame: { type: "send", roomId: "r1", clientId: "c1", text: "", fileIds: ["f1", "f2"] },
+    });
+    const edit = { type: "edit", roomId: "r1", messageId: "m1", text: "" };
+    expect(decodeClientFrame(JSON.stringify({ ...edit, fileIds: ["f1"] })).ok).toBe(true);
+    expect(decodeClientFrame(JSON.stringify(edit))).toMatchObject({ ok: false, code: "bad_frame" });
+    expect(decodeClientFrame(send({ text: "", fileIds: [] }))).toMatchObject({
+      ok: false,
+      code: "bad_frame",
+    });
+    const eleven = Array.from({ length: MAX_FILES_PER_MESSAGE + 1 }, (_, i) => `f${i}`);
+    expect(decodeClientFrame(send({ fileIds: eleven }))).toMatchObject({
+      ok: false,
+      code: "bad_frame",
+    });
+    // Files do not lift the limits on text.
+    const long = "x".repeat(MAX_MESSAGE_CHARS + 1);
+    expect(decodeClientFrame(send({ text: long, fileIds: ["f1"] }))).toMatchObject({
+      ok: false,
+      code: "too_large",
+    });
   });
 
   it("refuses text over the limit with too_large, but counts after trimming", () => {

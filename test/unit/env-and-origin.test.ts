@@ -38,7 +38,62 @@ describe("parseConfig", () => {
       heartbeatMs: 25_000,
       sessionSweepMs: 30_000,
       logLevel: "info",
+      files: {
+        store: { kind: "fs", dir: "./data/files" },
+        maxUploadBytes: 25 * 1024 * 1024,
+        userQuotaBytes: 1024 * 1024 * 1024,
+      },
+      linkPreviews: { enabled: true, allowHosts: [] },
     });
+  });
+
+  it("reads the file store: a folder, or S3 with its options", () => {
+    expect(parseConfig({ PARLEY_FILES_URL: "file:///srv/files" }).files.store).toEqual({
+      kind: "fs",
+      dir: "/srv/files",
+    });
+    expect(
+      parseConfig({
+        PARLEY_FILES_URL: "s3://team-files/parley/",
+        PARLEY_S3_ENDPOINT: "http://127.0.0.1:9000",
+        PARLEY_S3_REGION: "eu-west-1",
+        PARLEY_S3_FORCE_PATH_STYLE: "true",
+        AWS_ACCESS_KEY_ID: "key",
+        AWS_SECRET_ACCESS_KEY: "secret",
+        PARLEY_MAX_UPLOAD_MB: "5",
+        PARLEY_USER_QUOTA_MB: "50",
+        PARLEY_LINK_PREVIEWS: "off",
+        PARLEY_LINK_PREVIEW_ALLOW_HOSTS: "Wiki.Internal, 127.0.0.1:8080",
+      }),
+    ).toMatchObject({
+      files: {
+        store: {
+          kind: "s3",
+          bucket: "team-files",
+          prefix: "parley/",
+          endpoint: "http://127.0.0.1:9000",
+          region: "eu-west-1",
+          forcePathStyle: true,
+          credentials: { accessKeyId: "key", secretAccessKey: "secret" },
+        },
+        maxUploadBytes: 5 * 1024 * 1024,
+        userQuotaBytes: 50 * 1024 * 1024,
+      },
+      linkPreviews: { enabled: false, allowHosts: ["wiki.internal", "127.0.0.1:8080"] },
+    });
+    expect(parseConfig({ PARLEY_FILES_URL: "s3://files" }).files.store).toMatchObject({
+      prefix: "",
+      endpoint: undefined,
+      region: "us-east-1",
+      forcePathStyle: false,
+      credentials: undefined,
+    });
+  });
+
+  it("refuses half a pair of S3 credentials", () => {
+    expect(() => parseConfig({ PARLEY_FILES_URL: "s3://files", AWS_ACCESS_KEY_ID: "key" })).toThrow(
+      /AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY: set both or neither/,
+    );
   });
 
   it("reads the new limits, refusing nonsense", () => {
@@ -143,6 +198,15 @@ describe("parseConfig", () => {
     ["PARLEY_METRICS_TOKEN", "short"],
     ["PARLEY_HEARTBEAT_SECONDS", "0"],
     ["PARLEY_HEARTBEAT_SECONDS", "3601"],
+    ["PARLEY_FILES_URL", "s3://"],
+    ["PARLEY_FILES_URL", "s3://Bad_Bucket"],
+    ["PARLEY_FILES_URL", "ftp://files.example"],
+    ["PARLEY_S3_ENDPOINT", "127.0.0.1:9000"],
+    ["PARLEY_S3_FORCE_PATH_STYLE", "yes"],
+    ["PARLEY_MAX_UPLOAD_MB", "0"],
+    ["PARLEY_MAX_UPLOAD_MB", "25MB"],
+    ["PARLEY_USER_QUOTA_MB", "-5"],
+    ["PARLEY_LINK_PREVIEWS", "maybe"],
   ])("a bad %s (%s) names the variable", (name, value) => {
     expect(() => parseConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => parseConfig({ [name]: value })).toThrow(name);

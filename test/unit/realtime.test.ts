@@ -18,6 +18,7 @@ function fakeRuntime(): Runtime {
     auth: {} as Runtime["auth"],
     accountLocks: {} as Runtime["accountLocks"],
     storage: {} as Storage,
+    blobs: {} as Runtime["blobs"],
     events: createEventBus(),
     metrics: createMetrics(),
     relay: createLocalRelay(),

@@ -1,5 +1,5 @@
 import { type Kysely, type RawBuilder, type Selectable, sql } from "kysely";
-import { REACTIONS, type WireMessage } from "../../protocol/frames";
+import { linkPreviewSchema, REACTIONS, type WireMessage } from "../../protocol/frames";
 import type { Database } from "./schema.server";
 
 // Named, not `message.*`: on PostgreSQL the table also holds the `search`
@@ -22,11 +22,14 @@ const messageColumns = [
   "message.reply_participants",
   "message.pinned_at",
   "message.pinned_by",
+  "message.preview",
 ] as const;
 
 type WireColumn = (typeof messageColumns)[number] extends `message.${infer C}` ? C : never;
 
-type ThreadColumn =
+/** Columns a writer that knows it stored a plain, new message may leave out. */
+type OptionalColumn =
+  | "preview"
   | "thread_root_id"
   | "also_in_room"
   | "reply_count"
@@ -35,11 +38,14 @@ type ThreadColumn =
 
 /**
  * The columns a wire message is made of, with its author's name. The
- * thread columns may be left out by a writer that knows it stored a plain
- * message (the send path).
+ * thread and preview columns may be left out by a writer that knows it
+ * stored a plain, new message (the send path).
  */
-export type MessageRow = Pick<Selectable<Database["message"]>, Exclude<WireColumn, ThreadColumn>> &
-  Partial<Pick<Selectable<Database["message"]>, ThreadColumn>> & {
+export type MessageRow = Pick<
+  Selectable<Database["message"]>,
+  Exclude<WireColumn, OptionalColumn>
+> &
+  Partial<Pick<Selectable<Database["message"]>, OptionalColumn>> & {
     author_name: string | null;
   };
 
@@ -116,7 +122,19 @@ export function toWire(row: MessageRow, reactions: WireMessage["reactions"] = []
     pinnedAt:
       deleted || row.pinned_at == null ? null : new Date(Number(row.pinned_at)).toISOString(),
     pinnedBy: deleted || row.pinned_at == null ? null : row.pinned_by,
+    ...(deleted ? {} : previewField(row.preview)),
   };
+}
+
+/** The stored preview (JSON), when there is one; "removed" and anything unreadable mean none. */
+function previewField(json: string | null | undefined): Pick<WireMessage, "preview"> {
+  if (!json || json === "removed") return {};
+  try {
+    const parsed = linkPreviewSchema.safeParse(JSON.parse(json));
+    return parsed.success ? { preview: parsed.data } : {};
+  } catch {
+    return {};
+  }
 }
 
 /** The thread fields of a wire message: present only on replies and on roots with replies. */

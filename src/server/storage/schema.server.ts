@@ -52,6 +52,35 @@ export interface Database {
     pinned_at: number | null;
     /** Who pinned it, null when not pinned. */
     pinned_by: string | null;
+    /**
+     * Its link preview (migration 0010): LinkPreview as JSON, "removed" once
+     * its author removed it (never fetched again), null when none.
+     */
+    preview: string | null;
+  };
+  /**
+   * An uploaded file (migration 0010): unclaimed (room_id and message_id
+   * null) until a send or edit claims it in its transaction.
+   */
+  file: {
+    id: string;
+    uploader_id: string;
+    name: string;
+    size: number;
+    /** Sniffed from the bytes. */
+    content_type: string;
+    blob_key: string;
+    /** Images: the thumbnail's blob. */
+    thumb_key: string | null;
+    width: number | null;
+    height: number | null;
+    created_at: number;
+    /** "attachment" (an upload) or "preview" (a link preview's image). */
+    purpose: Generated<string>;
+    room_id: string | null;
+    message_id: string | null;
+    /** Its place among its message's files. */
+    position: Generated<number>;
   };
   /** Who follows a thread and how far they read it (migration 0008). */
   thread_follow: {

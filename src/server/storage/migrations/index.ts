@@ -15,6 +15,7 @@ import { defaultRoom } from "./0006_default_room";
 import { threadColumns } from "./0007_thread_columns";
 import { threadFollow } from "./0008_thread_follow";
 import { pinsAndSaved } from "./0009_pins_and_saved";
+import { files } from "./0010_files";
 
 /** One schema step: a Kysely migration, built for the dialect it runs on. */
 export type MigrationStep = (dialect: SqlDialect) => Migration;
@@ -30,6 +31,7 @@ export const STEPS: readonly (readonly [name: string, step: MigrationStep])[] = 
   ["0007_thread_columns", threadColumns],
   ["0008_thread_follow", threadFollow],
   ["0009_pins_and_saved", pinsAndSaved],
+  ["0010_files", files],
 ];
 
 /** The steps as Kysely's migrator wants them, for one dialect. */

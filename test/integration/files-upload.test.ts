@@ -346,3 +346,37 @@ describe("unclaimed uploads are swept", () => {
     expect((await getFile(server.url, fileUrl(file), cookie)).status).toBe(404);
   });
 });
+
+describe("an upload cut off midway", () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(() => server?.stop());
+
+  it("leaves no row, no blob and no spooled file", async () => {
+    const { cookie } = await signUp(server.url);
+    const { request } = await import("node:http");
+    const url = new URL("/api/files?name=half.bin", server.url);
+    const req = request(url, {
+      method: "POST",
+      agent: false,
+      headers: { cookie, origin: server.url, "content-length": String(4 * MB) },
+    });
+    req.on("error", () => {});
+    req.write(bytes(MB));
+    await waitFor("the spool to start", () =>
+      spooled(server.dataDir).length > 0 ? true : undefined,
+    );
+    req.destroy();
+    await waitFor("the spool to go", () =>
+      spooled(server.dataDir).length === 0 ? true : undefined,
+    );
+    expect(fileRows(server.dataDir)).toEqual([]);
+    expect(storedBlobs(server.dataDir)).toEqual([]);
+    // The server is still fine.
+    expect((await upload(server.url, { cookie, name: "next.txt", body: bytes(3) })).status).toBe(
+      201,
+    );
+  });
+});

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
+import type { IncomingMessage } from "node:http";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { megabytes, sanitizeFileName } from "../../core/files/file-names";
@@ -10,7 +11,8 @@ import { lingerThenCut } from "../body-limit";
 import type { Runtime } from "../runtime.server";
 import { toWireFile } from "../storage/file-store.server";
 import { processImage } from "./image.server";
-import { jsonAnswer, refuse, signedInFromOwnOrigin } from "./upload-http.server";
+import { jsonAnswer, nodeRequestOf, refuse, signedInFromOwnOrigin } from "./upload-http.server";
+import { memoryNudge, nudged } from "./upload-memory.server";
 import { sniffType, TEXT_SAMPLE } from "./upload-sniff.server";
 import { uploadTempDir } from "./upload-sweep.server";
 
@@ -100,8 +102,11 @@ export async function handleUpload(runtime: UploadRuntime, request: Request): Pr
 /**
  * Copies the request body into `path` with backpressure, counting bytes,
  * and keeps its first TEXT_SAMPLE bytes for the text check. "too_large" as
- * soon as the count passes `limit` (the reader is released, not cancelled,
- * so the 413 can still reach the client); "cut" when the client went away.
+ * soon as the count passes `limit` (the body is left for lingerThenCut to
+ * drop, not cancelled, so the 413 can still reach the client); "cut" when
+ * the client went away. On Node it reads the IncomingMessage itself: the
+ * web stream over it costs a promise and a wrapper per chunk, which showed
+ * as about 10 MB more resident memory during a 100 MB upload.
  */
 async function spoolBody(
   request: Request,
@@ -112,34 +117,94 @@ async function spoolBody(
   const head = new Uint8Array(TEXT_SAMPLE);
   let headSize = 0;
   let size = 0;
-  const reader = request.body?.getReader();
-  try {
-    for (;;) {
-      if (!reader) break;
-      let next: ReadableStreamReadResult<Uint8Array>;
-      try {
-        next = await reader.read();
-      } catch {
-        return "cut";
-      }
-      if (next.done) break;
-      const chunk = next.value;
-      size += chunk.byteLength;
-      if (size > limit) {
-        reader.releaseLock();
-        return "too_large";
-      }
-      if (headSize < TEXT_SAMPLE) {
-        const part = chunk.subarray(0, TEXT_SAMPLE - headSize);
-        head.set(part, headSize);
-        headSize += part.byteLength;
-      }
-      if (!out.write(chunk)) await drained(out);
+  const nudge = memoryNudge();
+  /** Counts a chunk and keeps the head; false once over the limit. */
+  const take = (chunk: Uint8Array) => {
+    size += chunk.byteLength;
+    nudge(chunk.byteLength);
+    if (size > limit) return false;
+    if (headSize < TEXT_SAMPLE) {
+      const part = chunk.subarray(0, TEXT_SAMPLE - headSize);
+      head.set(part, headSize);
+      headSize += part.byteLength;
     }
+    return true;
+  };
+  try {
+    const node = nodeRequestOf(request);
+    const result = node ? await spoolNode(node, out, take) : await spoolWeb(request, out, take);
+    if (result !== "done") return result;
     await closed(out);
     return { size, head: head.subarray(0, headSize) };
   } finally {
     if (!out.closed) out.destroy();
+  }
+}
+
+type Taker = (chunk: Uint8Array) => boolean;
+
+function spoolNode(
+  node: IncomingMessage,
+  out: WriteStream,
+  take: Taker,
+): Promise<"done" | "too_large" | "cut"> {
+  return new Promise((resolve) => {
+    const finish = (result: "done" | "too_large" | "cut") => {
+      node.off("data", onData);
+      node.off("end", onEnd);
+      node.off("close", onClose);
+      out.off("error", onError);
+      resolve(result);
+    };
+    const onData = (chunk: Buffer) => {
+      if (!take(chunk)) {
+        // Paused, not destroyed: the 413 goes out first, then lingerThenCut ends the connection.
+        node.pause();
+        finish("too_large");
+        return;
+      }
+      if (!out.write(chunk)) {
+        node.pause();
+        out.once("drain", () => node.resume());
+      }
+    };
+    const onEnd = () => finish("done");
+    const onClose = () => {
+      if (!node.complete) finish("cut");
+    };
+    const onError = () => finish("cut");
+    node.on("data", onData);
+    node.once("end", onEnd);
+    node.once("close", onClose);
+    // A client that hangs up mid-body is an "aborted" error on the request,
+    // now or after a refusal (lingerThenCut): never left without a listener,
+    // which would end the process.
+    node.on("error", onError);
+    out.once("error", onError);
+  });
+}
+
+/** Off Node (no IncomingMessage): the same over the web stream. */
+async function spoolWeb(
+  request: Request,
+  out: WriteStream,
+  take: Taker,
+): Promise<"done" | "too_large" | "cut"> {
+  const reader = request.body?.getReader();
+  if (!reader) return "done";
+  for (;;) {
+    let next: ReadableStreamReadResult<Uint8Array>;
+    try {
+      next = await reader.read();
+    } catch {
+      return "cut";
+    }
+    if (next.done) return "done";
+    if (!take(next.value)) {
+      reader.releaseLock();
+      return "too_large";
+    }
+    if (!out.write(next.value)) await drained(out);
   }
 }
 
@@ -189,7 +254,7 @@ async function storeUpload(
   try {
     const { size } = await blobs.put(
       blobKey,
-      createReadStream(image ? upload.cleaned : upload.spool),
+      nudged(createReadStream(image ? upload.cleaned : upload.spool)),
       { contentType },
     );
     if (image && thumbKey) {

@@ -263,6 +263,7 @@ describe("GET /files: types, headers, images", () => {
     ]);
     const file = await post("broken.png", broken);
     expect(file.image).toBe(false);
+    expect(file.type).toBe("application/octet-stream");
     expect(file.width).toBeUndefined();
     const served = await getFile(server.url, fileUrl(file), ann.cookie);
     expect(served.headers.get("content-disposition")).toMatch(/^attachment; /);

@@ -4,7 +4,7 @@ import { mkdir, rm } from "node:fs/promises";
 import type { IncomingMessage } from "node:http";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import { megabytes, sanitizeFileName } from "../../core/files/file-names";
+import { INLINE_IMAGE_TYPES, megabytes, sanitizeFileName } from "../../core/files/file-names";
 import type { BlobStore, Storage } from "../../ports";
 import { sessionUser } from "../auth/auth.server";
 import { lingerThenCut } from "../body-limit";
@@ -244,10 +244,13 @@ async function storeUpload(
   },
 ) {
   const { storage, blobs } = runtime;
-  const contentType = await sniffType(upload.spool, upload.head);
-  const image = /^image\/(png|jpeg|gif|webp)$/.test(contentType)
-    ? await processImage(upload.spool, upload.cleaned, contentType)
+  const sniffed = await sniffType(upload.spool, upload.head);
+  const image = INLINE_IMAGE_TYPES.has(sniffed)
+    ? await processImage(upload.spool, upload.cleaned, sniffed)
     : undefined;
+  // An "image" sharp cannot decode is kept as a plain file: a download, never shown inline.
+  const contentType =
+    INLINE_IMAGE_TYPES.has(sniffed) && !image ? "application/octet-stream" : sniffed;
   const id = newFileId();
   const blobKey = `files/${id}`;
   const thumbKey = image ? `thumbs/${id}` : null;

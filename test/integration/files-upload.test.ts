@@ -298,6 +298,16 @@ describe("GET /files: types, headers, images", () => {
     });
     expect([staleIfRange.status, staleIfRange.body.length]).toEqual([200, 26]);
 
+    const head = await fetch(new URL(url, server.url), {
+      method: "HEAD",
+      headers: { cookie: ann.cookie },
+    });
+    expect([head.status, head.headers.get("content-length"), await head.text()]).toEqual([
+      200,
+      "26",
+      "",
+    ]);
+
     const cached = await getFile(server.url, url, ann.cookie, { "if-none-match": etag });
     expect(cached.status).toBe(304);
     expect(cached.headers.get("etag")).toBe(etag);

@@ -156,6 +156,28 @@ export function describeFileClaimsContract(driver: string, open: () => Promise<S
       expect(await fileRow("f-a")).toMatchObject({ message_id: first.message.id });
     });
 
+    it("two sends racing for one file: exactly one claims it, the other stores nothing", async () => {
+      await upload("f-a");
+      const before = await store.messages.position(roomId);
+      const results = await Promise.all(
+        Array.from({ length: 4 }, (_, i) => send(`race-${i}`, ["f-a"], `try ${i}`)),
+      );
+      const won = results.filter((r) => r.ok);
+      expect(won).toHaveLength(1);
+      for (const lost of results.filter((r) => !r.ok)) {
+        expect(lost).toMatchObject({
+          ok: false,
+          reason: "refused",
+          refusal: { code: "forbidden" },
+        });
+      }
+      expect(await store.messages.position(roomId)).toEqual({
+        lastSeq: before.lastSeq + 1,
+        lastRev: before.lastRev,
+      });
+      expect(await messageCount()).toBe(1);
+    });
+
     it("refuses another user's file, an unknown id and a preview image, storing nothing", async () => {
       await upload("f-bob", bob.id);
       await upload("f-preview", ann.id, { purpose: "preview" });

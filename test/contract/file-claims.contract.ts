@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { mayAttach, mayEdit, mayReplyInThread, membershipOf } from "../../src/core/policy";
+import { parseSearchQuery } from "../../src/core/search-query";
 import type { AttachInput, ChangeCheck, SendWithFilesResult } from "../../src/ports";
 import type { WireMessage } from "../../src/protocol/frames";
 import { post } from "./post";
@@ -129,6 +130,16 @@ export function describeFileClaimsContract(driver: string, open: () => Promise<S
       expect(fromAfter).toEqual(fromHistory);
       // ...and the author has read up to it, as with any send.
       expect((await store.rooms.summaryOf(roomId, ann.id))?.lastReadSeq).toBe(message.seq);
+    });
+
+    it("search hits and saved messages carry their files", async () => {
+      await upload("f-a");
+      const { message } = sent(await send("c1", ["f-a"], "quarterly numbers"));
+      const hits = await store.search.search(bob.id, parseSearchQuery("quarterly").query, 10);
+      expect(hits.map((hit) => hit.message.files?.map((f) => f.id))).toEqual([["f-a"]]);
+      expect(await store.saved.save(bob.id, roomId, message.id, true)).toBe("ok");
+      const saved = await store.saved.list(bob.id, 10);
+      expect(saved.map((hit) => hit.message.files?.map((f) => f.id))).toEqual([["f-a"]]);
     });
 
     it("a message of files alone has empty text", async () => {

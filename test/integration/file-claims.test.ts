@@ -205,4 +205,36 @@ describe("files on messages", () => {
     ann.socket.close();
     bob.socket.close();
   });
+
+  it("a thread reply carries files: the ack, the room's live frame and the thread page show them", async () => {
+    const { room, ann, bob } = await twoMembers();
+    const root = await sendWithFiles(bob.socket, room.id, [upload(bob.userId).id], "root");
+    const rootId = (root.message as WireMessage).id;
+    const photo = upload(ann.userId, "reply.png");
+    const clientId = randomUUID();
+    ann.socket.send({
+      type: "send",
+      roomId: room.id,
+      clientId,
+      text: "",
+      fileIds: [photo.id],
+      threadRootId: rootId,
+    });
+    const ack = await ann.socket.next((f) => f.type === "ack" && f.clientId === clientId);
+    const replyMessage = ack.message as WireMessage;
+    expect(replyMessage.files?.map((f) => f.id)).toEqual([photo.id]);
+    const live = await bob.socket.next(
+      (f) => f.type === "message" && (f.message as WireMessage).id === replyMessage.id,
+    );
+    expect((live.message as WireMessage).files).toEqual(replyMessage.files);
+    const ref = randomUUID();
+    bob.socket.send({ type: "thread", roomId: room.id, rootId, ref });
+    await bob.socket.next((f) => f.type === "ok" && f.ref === ref);
+    const page = bob.socket.frames.findLast((f) => f.type === "thread_history");
+    if (!page) throw new Error("no thread_history frame");
+    expect((page.root as WireMessage).files?.length).toBe(1);
+    expect((page.replies as WireMessage[]).map((m) => m.files)).toEqual([replyMessage.files]);
+    ann.socket.close();
+    bob.socket.close();
+  });
 });

@@ -343,6 +343,8 @@ export interface Storage {
   search: SearchIndex;
   threads: ThreadStore;
   saved: SavedMessages;
+  /** Uploaded files' rows (their bytes are in the BlobStore). */
+  files: FileStore;
   /**
    * Per-user action limits that frame handling consults (invites per hour);
    * set by the runtime, absent in tests that need none.
@@ -452,4 +454,55 @@ export interface BlobStore {
    * bucket unreachable or missing, credentials refused), at startup.
    */
   check(): Promise<void>;
+}
+
+/** A file row as stored (migration 0010): an upload, unclaimed until a message claims it. */
+export type StoredFile = {
+  id: string;
+  uploaderId: string;
+  name: string;
+  size: number;
+  /** Sniffed from the bytes at upload. */
+  contentType: string;
+  blobKey: string;
+  /** Decoded images only: the thumbnail's blob. */
+  thumbKey: string | null;
+  width: number | null;
+  height: number | null;
+  createdAt: number;
+  purpose: "attachment" | "preview";
+  /** Set, with messageId, once a message claimed it. */
+  roomId: string | null;
+  messageId: string | null;
+};
+
+/** A new upload's row: stored blobs, no message yet. */
+export type NewFile = Omit<StoredFile, "createdAt" | "roomId" | "messageId" | "purpose"> & {
+  purpose?: StoredFile["purpose"];
+};
+
+/**
+ * File rows (src/server/storage/file-store.server.ts). Claiming files for a
+ * message happens in the message's own transaction, elsewhere; this store
+ * writes new uploads, answers who may see one, and sweeps uploads nobody
+ * claimed.
+ */
+export interface FileStore {
+  /** Records an upload whose blobs are stored (unclaimed, stamped now). */
+  create(file: NewFile): Promise<StoredFile>;
+  get(id: string): Promise<StoredFile | undefined>;
+  /** Bytes of every file this user uploaded, claimed or not (the quota). */
+  storedBytes(userId: string): Promise<number>;
+  /**
+   * The file when this user may fetch it: a member of the room of the
+   * message that claimed it (the message not deleted), or its uploader
+   * while it is unclaimed. undefined for everyone and everything else.
+   */
+  visibleTo(id: string, userId: string): Promise<StoredFile | undefined>;
+  /**
+   * Deletes the rows of unclaimed uploads made before `before` (at most
+   * `limit`), and returns them so the caller removes their blobs. A claim
+   * racing the sweep either claims first (the row stays) or finds no row.
+   */
+  sweepUnclaimed(before: number, limit: number): Promise<StoredFile[]>;
 }

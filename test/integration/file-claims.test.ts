@@ -1,17 +1,17 @@
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { WireFile } from "../../src/protocol/frames";
+import { fileUrl, thumbUrl, type WireFile } from "../../src/protocol/frames";
 import { connect, type Frame, type TestSocket } from "../helpers/clients";
+import { getFile, upload as uploadFile } from "../helpers/files";
 import { createRoom, joinAs, openDb, type WireMessage } from "../helpers/integration-extra";
 import { type RunningServer, startServer } from "../helpers/server";
 import { callServerFn } from "../helpers/server-fns";
 
 // Claiming files in the message's transaction (issue 12), over a real
-// socket on the built server. Until the upload route (POST /api/files) is
-// on main, an "upload" is what that route leaves behind: a file row in the
-// server's SQLite file and its bytes under PARLEY_DATA_DIR/files.
+// socket on the built server, with uploads through POST /api/files.
 let server: RunningServer;
 beforeAll(async () => {
   server = await startServer();
@@ -20,25 +20,25 @@ afterAll(() => server?.stop());
 
 const blobPath = (key: string) => join(server.dataDir, "files", key);
 
-/** An unclaimed upload of `uploaderId`: its row and its blob (and thumbnail). */
-function upload(uploaderId: string, name = "cat.png", type = "image/png") {
-  const id = randomUUID();
-  const blobKey = `f/${id}`;
-  const thumbKey = `t/${id}`;
-  for (const key of [blobKey, thumbKey]) {
-    mkdirSync(join(blobPath(key), ".."), { recursive: true });
-    writeFileSync(blobPath(key), `bytes of ${name}`);
-  }
-  const db = openDb(server.dataDir);
-  try {
-    db.prepare(
-      `insert into file (id, uploader_id, name, size, content_type, blob_key, thumb_key, width, height, created_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(id, uploaderId, name, 13, type, blobKey, thumbKey, 64, 48, Date.now());
-  } finally {
-    db.close();
-  }
-  return { id, blobKey, thumbKey };
+/** A small PNG, made with sharp (the server sniffs, cleans and thumbnails it). */
+const png = (width: number, height: number) =>
+  sharp({ create: { width, height, channels: 3, background: "#3a7" } })
+    .png()
+    .toBuffer();
+
+/**
+ * An upload through POST /api/files, unclaimed until a message claims it;
+ * with its blob keys as the folder store keeps them.
+ */
+async function upload(cookie: string, name = "cat.png", body?: Uint8Array) {
+  const answer = await uploadFile(server.url, {
+    cookie,
+    name,
+    body: body ?? (await png(64, 48)),
+  });
+  if (answer.status !== 201) throw new Error(`upload answered ${answer.status}`);
+  const file = answer.json.file as unknown as WireFile;
+  return { ...file, blobKey: `files/${file.id}`, thumbKey: `thumbs/${file.id}` };
 }
 
 /** Sends and resolves with this send's one answer: its ack or its error. */
@@ -83,31 +83,27 @@ async function eventually(check: () => boolean, timeoutMs = 5_000) {
   }
 }
 
+/** The wire file of an upload (the test's own blob keys left out). */
+const wire = ({ blobKey: _b, thumbKey: _t, ...file }: Awaited<ReturnType<typeof upload>>) => file;
+
 describe("files on messages", () => {
   it("a send with files acks with them, the other member gets them live, and history has them", async () => {
     const { room, ann, bob } = await twoMembers();
-    const photo = upload(ann.userId, "cat.png", "image/png");
-    const doc = upload(ann.userId, "report.pdf", "application/pdf");
-    const ack = await sendWithFiles(ann.socket, room.id, [photo.id, doc.id]);
+    const photo = await upload(ann.cookie, "cat.png");
+    const doc = await upload(ann.cookie, "notes.txt", Buffer.from("plain words\n"));
+    expect(photo).toMatchObject({ image: true, width: 64, height: 48 });
+    expect(doc.image).toBe(false);
+    const ack = await sendWithFiles(ann.socket, room.id, [doc.id, photo.id]);
     expect(ack.type).toBe("ack");
     const message = ack.message as WireMessage;
     expect(message.text).toBe("");
-    expect(message.files).toEqual([
-      {
-        id: photo.id,
-        name: "cat.png",
-        size: 13,
-        type: "image/png",
-        image: true,
-        width: 64,
-        height: 48,
-      },
-      { id: doc.id, name: "report.pdf", size: 13, type: "application/pdf", image: false },
-    ] satisfies WireFile[]);
+    expect(message.files).toEqual([wire(doc), wire(photo)]);
     const live = await bob.socket.next(
       (f) => f.type === "message" && (f.message as WireMessage).id === message.id,
     );
     expect((live.message as WireMessage).files).toEqual(message.files);
+    // Claimed, the file is served to the room's members.
+    expect((await getFile(server.url, fileUrl(photo), bob.cookie)).status).toBe(200);
 
     // After a reconnect the replay carries them...
     bob.socket.close();
@@ -134,11 +130,11 @@ describe("files on messages", () => {
 
   it("a claimed file cannot be claimed again, and another's file is refused: nothing stored", async () => {
     const { room, ann, bob } = await twoMembers();
-    const photo = upload(ann.userId);
+    const photo = await upload(ann.cookie);
     const first = await sendWithFiles(ann.socket, room.id, [photo.id], "mine");
     expect(first.type).toBe("ack");
     const seq = lastSeqOf(room.id);
-    const fresh = upload(ann.userId);
+    const fresh = await upload(ann.cookie);
     const again = await sendWithFiles(ann.socket, room.id, [fresh.id, photo.id], "again");
     expect(again).toMatchObject({
       type: "error",
@@ -150,19 +146,21 @@ describe("files on messages", () => {
     const unknown = await sendWithFiles(bob.socket, room.id, [randomUUID()], "ghost");
     expect(unknown).toMatchObject({ type: "error", code: "not_found" });
     expect(lastSeqOf(room.id)).toBe(seq);
-    // The fresh upload was not claimed by the refused send: Ann can still attach it.
+    // Still unclaimed: only its uploader may fetch it, and she can still attach it.
+    expect((await getFile(server.url, fileUrl(fresh), bob.cookie)).status).toBe(404);
     const later = await sendWithFiles(ann.socket, room.id, [fresh.id], "now");
     expect(later.type).toBe("ack");
     ann.socket.close();
     bob.socket.close();
   });
 
-  it("deleting the message deletes its blobs from the store, and its files from the wire", async () => {
+  it("deleting the message deletes its blobs from the store, and its URLs answer 404", async () => {
     const { room, ann, bob } = await twoMembers();
-    const photo = upload(ann.userId);
+    const photo = await upload(ann.cookie);
     const ack = await sendWithFiles(ann.socket, room.id, [photo.id], "soon gone");
     const message = ack.message as WireMessage;
     expect(existsSync(blobPath(photo.blobKey))).toBe(true);
+    expect((await getFile(server.url, thumbUrl(photo), bob.cookie)).status).toBe(200);
     ann.socket.send({ type: "delete", roomId: room.id, messageId: message.id, ref: "d1" });
     const updated = await bob.socket.next(
       (f) => f.type === "updated" && (f.message as WireMessage).id === message.id,
@@ -172,6 +170,10 @@ describe("files on messages", () => {
     await eventually(
       () => !existsSync(blobPath(photo.blobKey)) && !existsSync(blobPath(photo.thumbKey)),
     );
+    for (const cookie of [ann.cookie, bob.cookie]) {
+      expect((await getFile(server.url, fileUrl(photo), cookie)).status).toBe(404);
+      expect((await getFile(server.url, thumbUrl(photo), cookie)).status).toBe(404);
+    }
     const db = openDb(server.dataDir);
     try {
       expect(db.prepare("select id from file where id = ?").get(photo.id)).toBeUndefined();
@@ -184,8 +186,8 @@ describe("files on messages", () => {
 
   it("an edit drops a file (its blob goes) and adds another, live for the room", async () => {
     const { room, ann, bob } = await twoMembers();
-    const first = upload(ann.userId, "one.png");
-    const second = upload(ann.userId, "two.png");
+    const first = await upload(ann.cookie, "one.png");
+    const second = await upload(ann.cookie, "two.png");
     const ack = await sendWithFiles(ann.socket, room.id, [first.id], "pics");
     const message = ack.message as WireMessage;
     ann.socket.send({
@@ -201,16 +203,17 @@ describe("files on messages", () => {
     expect((updated.message as WireMessage).files?.map((f) => f.name)).toEqual(["two.png"]);
     expect((updated.message as WireMessage).text).toBe("");
     await eventually(() => !existsSync(blobPath(first.blobKey)));
-    expect(existsSync(blobPath(second.blobKey))).toBe(true);
+    expect((await getFile(server.url, fileUrl(first), bob.cookie)).status).toBe(404);
+    expect((await getFile(server.url, fileUrl(second), bob.cookie)).status).toBe(200);
     ann.socket.close();
     bob.socket.close();
   });
 
   it("a thread reply carries files: the ack, the room's live frame and the thread page show them", async () => {
     const { room, ann, bob } = await twoMembers();
-    const root = await sendWithFiles(bob.socket, room.id, [upload(bob.userId).id], "root");
+    const root = await sendWithFiles(bob.socket, room.id, [(await upload(bob.cookie)).id], "root");
     const rootId = (root.message as WireMessage).id;
-    const photo = upload(ann.userId, "reply.png");
+    const photo = await upload(ann.cookie, "reply.png");
     const clientId = randomUUID();
     ann.socket.send({
       type: "send",
@@ -222,7 +225,7 @@ describe("files on messages", () => {
     });
     const ack = await ann.socket.next((f) => f.type === "ack" && f.clientId === clientId);
     const replyMessage = ack.message as WireMessage;
-    expect(replyMessage.files?.map((f) => f.id)).toEqual([photo.id]);
+    expect(replyMessage.files).toEqual([wire(photo)]);
     const live = await bob.socket.next(
       (f) => f.type === "message" && (f.message as WireMessage).id === replyMessage.id,
     );

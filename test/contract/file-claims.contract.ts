@@ -142,6 +142,20 @@ export function describeFileClaimsContract(driver: string, open: () => Promise<S
       expect(saved.map((hit) => hit.message.files?.map((f) => f.id))).toEqual([["f-a"]]);
     });
 
+    it("a send with files stores its mentions as any send does", async () => {
+      await upload("f-a");
+      const { message } = sent(
+        await store.messages.appendWithFiles(
+          { roomId, author: ann, clientId: "c1", text: "for @Bob", mentions: [bob.id] },
+          filesOf(ann.id, ["f-a"]),
+        ),
+      );
+      expect(await store.rooms.summaryOf(roomId, bob.id)).toMatchObject({
+        lastSeq: message.seq,
+        mentioned: true,
+      });
+    });
+
     it("a message of files alone has empty text", async () => {
       await upload("f-a");
       const { message } = sent(await send("c1", ["f-a"], ""));

@@ -54,6 +54,8 @@ describe("POST /api/files: who may upload and how much", () => {
     });
     expect(foreign.status).toBe(403);
     expect(foreign.json.error).toBe("forbidden_origin");
+    const wrongMethod = await fetch(`${server.url}/api/files`, { headers: { cookie } });
+    expect([wrongMethod.status, wrongMethod.headers.get("allow")]).toEqual([405, "POST"]);
     expectNothingStoredBy(before);
   });
 

@@ -1,19 +1,17 @@
-import { randomBytes, randomUUID } from "node:crypto";
-import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { createWriteStream, type WriteStream } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import type { IncomingMessage } from "node:http";
 import { join } from "node:path";
-import { Readable } from "node:stream";
-import { INLINE_IMAGE_TYPES, megabytes, sanitizeFileName } from "../../core/files/file-names";
-import type { BlobStore, Storage } from "../../ports";
+import { megabytes, sanitizeFileName } from "../../core/files/file-names";
 import { sessionUser } from "../auth/auth.server";
 import { lingerThenCut } from "../body-limit";
 import type { Runtime } from "../runtime.server";
 import { toWireFile } from "../storage/file-store.server";
-import { processImage } from "./image.server";
 import { jsonAnswer, nodeRequestOf, refuse, signedInFromOwnOrigin } from "./upload-http.server";
-import { memoryNudge, nudged } from "./upload-memory.server";
-import { sniffType, TEXT_SAMPLE } from "./upload-sniff.server";
+import { memoryNudge } from "./upload-memory.server";
+import { TEXT_SAMPLE } from "./upload-sniff.server";
+import { storeUpload } from "./upload-store.server";
 import { uploadTempDir } from "./upload-sweep.server";
 
 type UploadRuntime = Pick<Runtime, "config" | "auth" | "storage" | "blobs" | "log">;
@@ -85,8 +83,13 @@ export async function handleUpload(runtime: UploadRuntime, request: Request): Pr
       spool,
       cleaned,
       head: spooled.head,
-      size: spooled.size,
+    }).catch((error: unknown) => {
+      runtime.log.error("file upload failed", { user: user.id, error: String(error) });
+      return undefined;
     });
+    if (!stored) {
+      return refuse(500, "store_failed", "The file could not be stored. Try again in a moment.");
+    }
     runtime.log.info("file uploaded", {
       user: user.id,
       file: stored.id,
@@ -223,59 +226,3 @@ const closed = (out: WriteStream) =>
     out.once("error", reject);
     out.end(() => resolve());
   });
-
-/** An id nobody can guess: 128 random bits, base64url (22 characters). */
-export const newFileId = () => randomBytes(16).toString("base64url");
-
-/**
- * Sniffs a spooled upload, cleans and thumbnails it when it is a decodable
- * image, puts its blobs and writes its row. A failure after a blob was put
- * removes the blobs again, so nothing is left that no row names.
- */
-async function storeUpload(
-  runtime: { storage: Storage; blobs: BlobStore },
-  upload: {
-    uploaderId: string;
-    name: string;
-    spool: string;
-    cleaned: string;
-    head: Uint8Array;
-    size: number;
-  },
-) {
-  const { storage, blobs } = runtime;
-  const sniffed = await sniffType(upload.spool, upload.head);
-  const image = INLINE_IMAGE_TYPES.has(sniffed)
-    ? await processImage(upload.spool, upload.cleaned, sniffed)
-    : undefined;
-  // An "image" sharp cannot decode is kept as a plain file: a download, never shown inline.
-  const contentType =
-    INLINE_IMAGE_TYPES.has(sniffed) && !image ? "application/octet-stream" : sniffed;
-  const id = newFileId();
-  const blobKey = `files/${id}`;
-  const thumbKey = image ? `thumbs/${id}` : null;
-  try {
-    const { size } = await blobs.put(
-      blobKey,
-      nudged(createReadStream(image ? upload.cleaned : upload.spool)),
-      { contentType },
-    );
-    if (image && thumbKey) {
-      await blobs.put(thumbKey, Readable.from([image.thumb]), { contentType: image.thumbType });
-    }
-    return await storage.files.create({
-      id,
-      uploaderId: upload.uploaderId,
-      name: upload.name,
-      size,
-      contentType,
-      blobKey,
-      thumbKey,
-      width: image?.width ?? null,
-      height: image?.height ?? null,
-    });
-  } catch (error) {
-    await Promise.allSettled([blobs.delete(blobKey), thumbKey ? blobs.delete(thumbKey) : null]);
-    throw error;
-  }
-}

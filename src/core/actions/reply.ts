@@ -1,6 +1,7 @@
 import type { RoomFrame, WireUser } from "../../protocol/frames";
 import { resolveMentions } from "../mentions";
 import { mayReplyInThread, membershipOf } from "../policy";
+import { previewOf } from "./remove-preview";
 import { type Effect, type FrameDeps, refusalReply } from "./shared";
 
 /**
@@ -58,5 +59,6 @@ export async function reply(
       effects.push({ kind: "user", userId, frame: { type: "thread_state", state } });
     }
   }
+  effects.push(...previewOf(message));
   return effects;
 }

@@ -9,6 +9,7 @@ import {
   ROOM_WIDE_MENTION_MEMBERS,
   type RoomFacts,
 } from "../policy";
+import { previewOf } from "./remove-preview";
 import { reply } from "./reply";
 import { type Effect, type FrameDeps, refusalReply, roomFacts } from "./shared";
 
@@ -71,6 +72,7 @@ export async function send(
       userId: user.id,
       frame: { type: "read", roomId, seq: message.seq },
     });
+    effects.push(...previewOf(message));
   }
   return effects;
 }

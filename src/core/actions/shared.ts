@@ -24,7 +24,23 @@ export type Effect =
   /** Unsubscribe every socket of a user from a room they left. */
   | { kind: "detach"; userId: string; roomId: string }
   /** Tell the room's online members its member list changed. */
-  | { kind: "members"; roomId: string };
+  | { kind: "members"; roomId: string }
+  /**
+   * Link previews, off the hot path (server/previews): `make` one for a
+   * message just stored, or `discard` a removed preview's image blobs.
+   */
+  | PreviewEffect;
+
+export type PreviewEffect =
+  | {
+      kind: "preview";
+      op: "make";
+      roomId: string;
+      messageId: string;
+      authorId: string;
+      url: string;
+    }
+  | { kind: "preview"; op: "discard"; blobKeys: string[] };
 
 export type FrameDeps = Pick<
   Storage,

@@ -7,6 +7,7 @@ import type { Relay, Storage } from "../../ports";
 import { encodeServerFrame } from "../../protocol/decode";
 import type { ServerFrame, WireMember, WireMessage, WireUser } from "../../protocol/frames";
 import type { Metrics } from "../metrics.server";
+import type { PreviewJobs } from "../previews/preview-jobs.server";
 import { encodeRelay, type RelayMessage } from "../relay/messages.server";
 
 /** What the relay carries for a presence change: who, which way, and the user's rooms. */
@@ -23,6 +24,8 @@ type Deps = {
   relay: Relay;
   /** Which of these users are online on any instance (presence leases). */
   onlineAmong: (userIds: readonly string[]) => Promise<Set<string>>;
+  /** Link previews (made off the hot path); without it, preview effects do nothing. */
+  previews?: PreviewJobs;
 };
 
 /**
@@ -69,7 +72,15 @@ const FACTS: ReadonlySet<Effect["kind"]> = new Set([
 const isFact = (effect: Effect): effect is FactEffect => FACTS.has(effect.kind);
 
 /** Performs the core's decisions on sockets and subscriptions, counting what goes out. */
-export function createEffectRunner({ hub, online, storage, metrics, relay, onlineAmong }: Deps) {
+export function createEffectRunner({
+  hub,
+  online,
+  storage,
+  metrics,
+  relay,
+  onlineAmong,
+  previews,
+}: Deps) {
   // The relay is a fast path only (at-most-once): a lost relay frame is
   // recovered by seq from the database, so a failed publish is just logged
   // by the relay and never blocks the sender.
@@ -281,6 +292,10 @@ export function createEffectRunner({ hub, online, storage, metrics, relay, onlin
           await replay(peer, roomId, pages, more);
           return;
         }
+        case "preview":
+          // Queued, not awaited: the frame's answer never waits on another site.
+          previews?.take(effect);
+          return;
         default:
           return runner.fact(
             effect,

@@ -96,7 +96,12 @@ export function createPreviewJobs(deps: PreviewJobsDeps): PreviewJobs {
         }
         return;
       }
-      if (!deps.enabled) return;
+      if (!deps.enabled) {
+        deps.log.debug("link preview skipped: PARLEY_LINK_PREVIEWS=off", {
+          host: hostOf(effect.url),
+        });
+        return;
+      }
       if (queue.length >= queueLimit) {
         deps.log.warn("link preview dropped: the queue is full", { host: hostOf(effect.url) });
         return;

@@ -1,11 +1,19 @@
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PreviewImage } from "../../src/ports";
+import type { LinkPreview } from "../../src/protocol/frames";
+import { createFsBlobStore } from "../../src/server/files/fs-blob-store.server";
 import {
   type GuardOptions,
   guardedGet,
   PAGE_MAX_BYTES,
   type Resolver,
 } from "../../src/server/previews/guarded-fetch.server";
-import { PAGE_TYPES } from "../../src/server/previews/make-preview.server";
+import { makePreview, PAGE_TYPES } from "../../src/server/previews/make-preview.server";
+import { wireMessage } from "../helpers/fixtures";
 import { bytes, html, redirect, startSite, type TestSite } from "../helpers/preview-site";
 
 // The SSRF guard at the fetcher (issue 12), against real loopback servers:
@@ -181,5 +189,119 @@ describe("guarded fetch", () => {
       reason: "credentials in the URL",
     });
     expect(await guardedGet("not a url", options)).toEqual({ ok: false, reason: "not a URL" });
+  });
+});
+
+describe("making a preview (page, card, image, store)", () => {
+  const png = () =>
+    sharp({ create: { width: 50, height: 30, channels: 4, background: "#00f" } })
+      .png()
+      .toBuffer();
+
+  /** A real folder store and a message store that records (or refuses) the attach. */
+  function deps(accept = true) {
+    const dir = mkdtempSync(join(tmpdir(), "parley-previews-"));
+    const attached: { preview: LinkPreview; image?: PreviewImage }[] = [];
+    return {
+      dir,
+      attached,
+      blobsIn: () =>
+        readdirSync(join(dir), { recursive: true }).filter((p) =>
+          String(p).startsWith("previews/"),
+        ),
+      deps: {
+        blobs: createFsBlobStore(dir),
+        guard: { allowHosts: options.allowHosts },
+        messages: {
+          attachPreview: async (
+            roomId: string,
+            id: string,
+            preview: LinkPreview,
+            image?: PreviewImage,
+          ) => {
+            if (!accept) return undefined;
+            attached.push({ preview, ...(image && { image }) });
+            return wireMessage(1, { id, roomId, preview });
+          },
+        },
+      },
+    };
+  }
+  const job = (path: string) => ({
+    roomId: "r",
+    messageId: "m",
+    authorId: "u-ann",
+    url: `${site.url}${path}`,
+  });
+
+  it("a small image is kept at its size, as WebP, owned by the author", async () => {
+    site.route("/small-img.png", bytes("image/png", await png()));
+    site.route(
+      "/with-small",
+      html(`<title>Small</title><meta property="og:image" content="small-img.png">`),
+    );
+    const made = deps();
+    const result = await makePreview(job("/with-small"), made.deps);
+    expect(result.ok).toBe(true);
+    expect(made.attached[0]?.image).toMatchObject({
+      uploaderId: "u-ann",
+      contentType: "image/webp",
+      width: 50,
+      height: 30,
+    });
+    expect(made.blobsIn()).toHaveLength(1);
+  });
+
+  it("an image that does not decode, or sits on a refused address, leaves the preview without it", async () => {
+    site.route("/fake.png", bytes("image/png", "this is not a PNG"));
+    site.route(
+      "/bad-img",
+      html(`<title>Bad image</title><meta property="og:image" content="/fake.png">`),
+    );
+    site.route(
+      "/far-img",
+      html(`<title>Far image</title><meta property="og:image" content="${target.url}/x.png">`),
+    );
+    site.route("/svg-img.svg", bytes("image/svg+xml", "<svg xmlns='http://www.w3.org/2000/svg'/>"));
+    site.route(
+      "/svg-img",
+      html(`<title>SVG</title><meta property="og:image" content="/svg-img.svg">`),
+    );
+    for (const [path, note] of [
+      ["/bad-img", /image: not decodable/],
+      ["/far-img", /image: 127\.0\.0\.1 is loopback/],
+      ["/svg-img", /image: content type image\/svg\+xml/],
+    ] as const) {
+      const made = deps();
+      const result = await makePreview(job(path), made.deps);
+      expect(result).toMatchObject({ ok: true, imageNote: expect.stringMatching(note) });
+      expect(made.attached[0]?.preview.image).toBeUndefined();
+      expect(made.blobsIn()).toEqual([]);
+    }
+    expect(target.hits).toEqual([]);
+  });
+
+  it("a page without a title gives nothing", async () => {
+    site.route("/untitled", html(`<meta property="og:description" content="no title">`));
+    const made = deps();
+    expect(await makePreview(job("/untitled"), made.deps)).toEqual({
+      ok: false,
+      reason: "the page has no title",
+    });
+    expect(made.attached).toEqual([]);
+  });
+
+  it("when the store refuses (message gone, preview removed) the stored image blob is deleted", async () => {
+    site.route("/img-ok.png", bytes("image/png", await png()));
+    site.route(
+      "/gone",
+      html(`<title>Gone</title><meta property="og:image" content="/img-ok.png">`),
+    );
+    const made = deps(false);
+    expect(await makePreview(job("/gone"), made.deps)).toEqual({
+      ok: false,
+      reason: "the message is gone or its preview was removed",
+    });
+    expect(made.blobsIn()).toEqual([]);
   });
 });

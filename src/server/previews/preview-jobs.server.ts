@@ -11,7 +11,7 @@ import type { BlobStore, MessageStore } from "../../ports";
 import type { WireMessage } from "../../protocol/frames";
 import type { Logger } from "../log.server";
 import type { Resolver } from "./guarded-fetch.server";
-import { type Job, makePreview } from "./make-preview.server";
+import { type Job, type MakeDeps, type Made, makePreview } from "./make-preview.server";
 
 export const CONCURRENCY = 4;
 export const QUEUE_LIMIT = 64;
@@ -29,6 +29,8 @@ export type PreviewJobsDeps = {
   timeoutMs?: number;
   concurrency?: number;
   queueLimit?: number;
+  /** What makes one preview (makePreview; unit tests count and hold jobs with their own). */
+  make?: (job: Job, deps: MakeDeps) => Promise<Made>;
 };
 
 export type PreviewJobs = {
@@ -60,7 +62,11 @@ export function createPreviewJobs(deps: PreviewJobsDeps): PreviewJobs {
   const run = async (job: Job) => {
     const host = hostOf(job.url);
     try {
-      const made = await makePreview(job, { messages: deps.messages, blobs: deps.blobs, guard });
+      const made = await (deps.make ?? makePreview)(job, {
+        messages: deps.messages,
+        blobs: deps.blobs,
+        guard,
+      });
       if (made.ok) {
         deps.publish(job.roomId, made.message);
         if (made.imageNote)

@@ -11,7 +11,7 @@ import type { BlobStore, MessageStore } from "../../ports";
 import type { WireMessage } from "../../protocol/frames";
 import type { Logger } from "../log.server";
 import type { Resolver } from "./guarded-fetch.server";
-import { type Job, type MakeDeps, type Made, makePreview } from "./make-preview.server";
+import { type Job, type Made, type MakeDeps, makePreview } from "./make-preview.server";
 
 export const CONCURRENCY = 4;
 export const QUEUE_LIMIT = 64;

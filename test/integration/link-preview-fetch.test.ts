@@ -281,6 +281,17 @@ describe("making a preview (page, card, image, store)", () => {
     expect(target.hits).toEqual([]);
   });
 
+  it("reads the page in the charset its response names", async () => {
+    site.route("/latin1", (_request, response) => {
+      response.writeHead(200, { "content-type": "text/html; charset=ISO-8859-1" });
+      response.end(Buffer.from("<title>Caf\u00e9 cr\u00e8me</title>", "latin1"));
+    });
+    const made = deps();
+    const result = await makePreview(job("/latin1"), made.deps);
+    expect(result.ok).toBe(true);
+    expect(made.attached[0]?.preview.title).toBe("Café crème");
+  });
+
   it("a page without a title gives nothing", async () => {
     site.route("/untitled", html(`<meta property="og:description" content="no title">`));
     const made = deps();

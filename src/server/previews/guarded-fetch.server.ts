@@ -42,6 +42,8 @@ export type Fetched = {
   /** The URL the body came from (after redirects). */
   url: string;
   contentType: string;
+  /** The `charset` the response named, lowercase, if any. */
+  charset?: string;
   body: Buffer;
 };
 export type FetchOutcome = Fetched | { ok: false; reason: string };
@@ -104,13 +106,20 @@ async function follow(start: string, options: GuardOptions, signal: AbortSignal)
       return { ok: false as const, reason: `HTTP ${status}` };
     }
     const contentType = mediaType(response.headers["content-type"]);
+    const charset = /;\s*charset="?([\w.:-]+)/i.exec(response.headers["content-type"] ?? "")?.[1];
     if (!options.accept.includes(contentType)) {
       response.destroy();
       return { ok: false as const, reason: `content type ${contentType || "(none)"}` };
     }
     const body = await readCapped(response, options.maxBytes ?? PAGE_MAX_BYTES);
     if (!body) return { ok: false as const, reason: "body over the size cap" };
-    return { ok: true as const, url: current.href, contentType, body };
+    return {
+      ok: true as const,
+      url: current.href,
+      contentType,
+      ...(charset && { charset: charset.toLowerCase() }),
+      body,
+    };
   }
 }
 

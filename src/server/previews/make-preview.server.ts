@@ -28,7 +28,7 @@ export type Made =
 export async function makePreview(job: Job, deps: MakeDeps): Promise<Made> {
   const page = await guardedGet(job.url, { ...deps.guard, accept: PAGE_TYPES });
   if (!page.ok) return page;
-  const card = parseCard(new TextDecoder().decode(page.body), page.url);
+  const card = parseCard(decode(page.body, page.charset), page.url);
   if (!card) return { ok: false, reason: "the page has no title" };
   const stored = card.imageUrl
     ? await storePreviewImage(card.imageUrl, job.authorId, deps)
@@ -50,4 +50,13 @@ export async function makePreview(job: Job, deps: MakeDeps): Promise<Made> {
   }
   if (!message) return { ok: false, reason: "the message is gone or its preview was removed" };
   return { ok: true, message, ...(stored && "reason" in stored && { imageNote: stored.reason }) };
+}
+
+/** The page's text in the charset its response named (UTF-8 when none, or one Node does not know). */
+function decode(body: Buffer, charset: string | undefined): string {
+  try {
+    return new TextDecoder(charset ?? "utf-8").decode(body);
+  } catch {
+    return new TextDecoder().decode(body);
+  }
 }

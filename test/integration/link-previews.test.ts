@@ -45,7 +45,8 @@ beforeAll(async () => {
   site.route("/notes.txt", bytes("text/plain", "<title>Not a page</title>"));
   site.route("/huge", bytes("text/html", `<title>huge</title>${"z".repeat(1024 * 1024 + 10)}`));
   server = await startServer({
-    env: { PARLEY_LINK_PREVIEW_ALLOW_HOSTS: `127.0.0.1:${site.port}` },
+    // info: the refusals are read from the server's log.
+    env: { PARLEY_LINK_PREVIEW_ALLOW_HOSTS: `127.0.0.1:${site.port}`, LOG_LEVEL: "info" },
   });
 });
 afterAll(async () => {

@@ -107,7 +107,7 @@ describe("preview jobs", () => {
     await jobs.idle();
     expect(published).toEqual([]);
     expect(lines).toContainEqual({
-      level: "warn",
+      level: "info",
       msg: "link preview not made",
       fields: { host: "site1.example", reason: "site1.example is 10.0.0.1, private" },
     });

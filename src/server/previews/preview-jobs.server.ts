@@ -72,8 +72,9 @@ export function createPreviewJobs(deps: PreviewJobsDeps): PreviewJobs {
         if (made.imageNote)
           deps.log.info("link preview without its image", { host, reason: made.imageNote });
       } else {
-        // The host, not the URL: a URL is part of what someone wrote.
-        deps.log.warn("link preview not made", { host, reason: made.reason });
+        // The host, not the URL: a URL is part of what someone wrote. Info,
+        // not warn: most are ordinary (no title, a 404, a refused address).
+        deps.log.info("link preview not made", { host, reason: made.reason });
       }
     } catch (error) {
       deps.log.error("link preview failed", { host, error: String(error) });

@@ -128,9 +128,13 @@ describe("link previews", () => {
     )) as unknown as { lastRev: number };
     const link = `${site.url}/article`;
     const message = await sendAndAck(ann.socket, roomId, `read this: ${link}.`);
+    const acked = performance.now();
     expect(message.preview).toBeUndefined(); // the ack never waits for the other site
 
     const updated = (await bob.socket.next(withPreview(message.id), 10_000)).message as WireMessage;
+    console.log(
+      `preview (page, 1200x800 JPEG, thumbnail, store) reached the other member ${Math.round(performance.now() - acked)} ms after the ack`,
+    );
     expect(updated.rev).toBeGreaterThan(lastRev);
     expect(updated.preview).toMatchObject({
       url: link,

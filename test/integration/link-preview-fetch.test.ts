@@ -179,6 +179,13 @@ describe("guarded fetch", () => {
     expect(got).toEqual({ ok: false, reason: "timed out after 300 ms" });
   });
 
+  it("the deadline covers a name look-up that never answers", async () => {
+    const resolve: Resolver = () => new Promise(() => {});
+    expect(
+      await guardedGet("http://hangs.example/", { ...options, resolve, timeoutMs: 200 }),
+    ).toEqual({ ok: false, reason: "timed out after 200 ms" });
+  });
+
   it("refuses other schemes and URLs with credentials", async () => {
     expect(await guardedGet("ftp://127.0.0.1/", options)).toEqual({
       ok: false,

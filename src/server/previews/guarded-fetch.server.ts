@@ -89,7 +89,8 @@ async function follow(start: string, options: GuardOptions, signal: AbortSignal)
   }
   const maxRedirects = options.maxRedirects ?? MAX_REDIRECTS;
   for (let hop = 0; ; hop++) {
-    const target = await vet(current, options);
+    // A look-up does not take the signal: the deadline races it.
+    const target = await beforeDeadline(vet(current, options), signal);
     if (typeof target === "string") return { ok: false as const, reason: target };
     const response = await get(current, target, signal);
     const status = response.statusCode ?? 0;
@@ -209,6 +210,16 @@ async function readCapped(
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
+}
+
+/** `work`, or the signal's reason once it aborts first. */
+function beforeDeadline<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }
 
 /** "text/html; charset=utf-8" → "text/html". */

@@ -1,5 +1,4 @@
-import type { RoomFrame, WireMessage, WireUser } from "../../protocol/frames";
-import { firstLink } from "../first-link";
+import type { RoomFrame, WireUser } from "../../protocol/frames";
 import { mayRemovePreview, mayTouchMessages } from "../policy";
 import { changed } from "./change";
 import { type Effect, type FrameDeps, refusalReply, roomFacts } from "./shared";
@@ -28,15 +27,4 @@ export async function removePreview(
     effects.push({ kind: "preview", op: "discard", blobKeys: result.blobKeys });
   }
   return effects;
-}
-
-/**
- * The effect that asks for a preview of a message just stored: its first
- * http(s) link, if it has one (send and reply both end with it).
- */
-export function previewOf(message: WireMessage): Effect[] {
-  const url = firstLink(message.text);
-  if (!url) return [];
-  const { roomId, id: messageId } = message;
-  return [{ kind: "preview", op: "make", roomId, messageId, authorId: message.author.id, url }];
 }

@@ -1,7 +1,7 @@
 import type { RoomFrame, WireUser } from "../../protocol/frames";
 import { resolveMentions } from "../mentions";
 import { mayReplyInThread, membershipOf } from "../policy";
-import { previewOf } from "./remove-preview";
+import { previewOf } from "./preview";
 import { type Effect, type FrameDeps, refusalReply } from "./shared";
 
 /**

@@ -9,7 +9,7 @@ import {
   ROOM_WIDE_MENTION_MEMBERS,
   type RoomFacts,
 } from "../policy";
-import { previewOf } from "./remove-preview";
+import { previewOf } from "./preview";
 import { reply } from "./reply";
 import { type Effect, type FrameDeps, refusalReply, roomFacts } from "./shared";
 

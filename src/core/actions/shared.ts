@@ -30,7 +30,23 @@ export type Effect =
    * (or dropped by an edit), whose rows went in its transaction. After
    * commit, best effort: a failed delete is logged, never undoes the change.
    */
-  | { kind: "forget_blobs"; keys: string[] };
+  | { kind: "forget_blobs"; keys: string[] }
+  /**
+   * Link previews, off the hot path (server/previews): `make` one for a
+   * message just stored, or `discard` a removed preview's image blobs.
+   */
+  | PreviewEffect;
+
+export type PreviewEffect =
+  | {
+      kind: "preview";
+      op: "make";
+      roomId: string;
+      messageId: string;
+      authorId: string;
+      url: string;
+    }
+  | { kind: "preview"; op: "discard"; blobKeys: string[] };
 
 export type FrameDeps = Pick<
   Storage,

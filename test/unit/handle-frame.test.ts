@@ -191,7 +191,7 @@ describe("handleFrame", () => {
         exceptSelf: false,
         frame: { type: "updated", message: expect.objectContaining({ id: "m", rev: 5 }) },
       },
-      { kind: "preview", op: "discard", blobKeys: ["previews/p1"] },
+      { kind: "forget_blobs", keys: ["previews/p1"] },
     ]);
     expect(
       await handleFrame({ type: "remove_preview", roomId: "r1", messageId: "m" }, ann, deps),

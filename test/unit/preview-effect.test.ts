@@ -33,12 +33,12 @@ const effect: PreviewEffect = {
 const peer = { send() {} } as unknown as Peer;
 
 describe("effect runner: previews", () => {
-  it("passes a preview effect to the queue, and a discard too", async () => {
+  it("passes each preview effect to the queue, in order", async () => {
     const taken: PreviewEffect[] = [];
     const runner = runnerWith({ take: (e) => taken.push(e), idle: async () => {} });
-    const discard: PreviewEffect = { kind: "preview", op: "discard", blobKeys: ["previews/x"] };
-    await runner.run(peer, [effect, discard]);
-    expect(taken).toEqual([effect, discard]);
+    const second: PreviewEffect = { ...effect, messageId: "m2", url: "https://b.example/" };
+    await runner.run(peer, [effect, second]);
+    expect(taken).toEqual([effect, second]);
   });
 
   it("does nothing with one when there is no queue", async () => {

@@ -1,6 +1,6 @@
 // The link-preview queue (issue 12) with a stand-in for the fetch: bounded
 // concurrency, a bounded queue that drops, off means off, failures logged
-// and never thrown, discards delete blobs. No timers: each job is held by
+// and never thrown. No timers: each job is held by
 // a promise the test settles.
 import { describe, expect, it } from "vitest";
 import type { PreviewEffect } from "../../src/core/actions/shared";
@@ -126,17 +126,5 @@ describe("preview jobs", () => {
     await jobs.idle();
     expect(held).toEqual([]);
     expect(lines.map((l) => l.msg)).toEqual(["link preview skipped: PARLEY_LINK_PREVIEWS=off"]);
-  });
-
-  it("a discard deletes the blobs (even when previews are off) and logs one that fails", async () => {
-    const { jobs, deleted, lines } = setup({ enabled: false });
-    jobs.take({ kind: "preview", op: "discard", blobKeys: ["previews/a", "broken", "previews/b"] });
-    await flush();
-    expect(deleted).toEqual(["previews/a", "previews/b"]);
-    expect(lines).toContainEqual({
-      level: "warn",
-      msg: "preview image not deleted",
-      fields: { key: "broken", error: "Error: disk gone" },
-    });
   });
 });

@@ -24,7 +24,7 @@ export async function removePreview(
   );
   const effects = changed(roomId, result);
   if (result.ok && result.blobKeys.length > 0) {
-    effects.push({ kind: "preview", op: "discard", blobKeys: result.blobKeys });
+    effects.push({ kind: "forget_blobs", keys: result.blobKeys });
   }
   return effects;
 }

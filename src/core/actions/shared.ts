@@ -33,20 +33,18 @@ export type Effect =
   | { kind: "forget_blobs"; keys: string[] }
   /**
    * Link previews, off the hot path (server/previews): `make` one for a
-   * message just stored, or `discard` a removed preview's image blobs.
+   * message just stored. (A removed preview's image goes by `forget_blobs`.)
    */
   | PreviewEffect;
 
-export type PreviewEffect =
-  | {
-      kind: "preview";
-      op: "make";
-      roomId: string;
-      messageId: string;
-      authorId: string;
-      url: string;
-    }
-  | { kind: "preview"; op: "discard"; blobKeys: string[] };
+export type PreviewEffect = {
+  kind: "preview";
+  op: "make";
+  roomId: string;
+  messageId: string;
+  authorId: string;
+  url: string;
+};
 
 export type FrameDeps = Pick<
   Storage,

@@ -34,7 +34,7 @@ export type PreviewJobsDeps = {
 };
 
 export type PreviewJobs = {
-  /** Performs a preview effect: queues a `make`, deletes a `discard`'s blobs. */
+  /** Performs a preview effect: queues the `make` (or drops it when the queue is full). */
   take(effect: PreviewEffect): void;
   /** Resolves once nothing is queued or running (shutdown, tests). */
   idle(): Promise<void>;
@@ -95,14 +95,6 @@ export function createPreviewJobs(deps: PreviewJobsDeps): PreviewJobs {
 
   return {
     take(effect) {
-      if (effect.op === "discard") {
-        for (const key of effect.blobKeys) {
-          deps.blobs.delete(key).catch((error: unknown) => {
-            deps.log.warn("preview image not deleted", { key, error: String(error) });
-          });
-        }
-        return;
-      }
       if (!deps.enabled) {
         deps.log.debug("link preview skipped: PARLEY_LINK_PREVIEWS=off", {
           host: hostOf(effect.url),

@@ -1,0 +1,157 @@
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../../scripts/lib/supervisor.ts";
+import { createFsBlobStore } from "../../src/server/files/fs-blob-store.server";
+import { openBlobStore } from "../../src/server/files/open-blob-store.server";
+import { createS3BlobStore } from "../../src/server/files/s3-blob-store.server";
+import { type S3TestServer, startS3Server } from "../helpers/s3-server";
+import { describeBlobStoreContract } from "./blob-store.contract";
+
+/** Every file under `dir`, temporary ones included, relative to it. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)))
+    .sort();
+}
+
+describeBlobStoreContract("filesystem", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "parley-blobs-"));
+  // A data folder that is a file: no folder can be made under it.
+  const notAFolder = join(mkdtempSync(join(tmpdir(), "parley-blobs-bad-")), "files");
+  writeFileSync(notAFolder, "not a folder");
+  return {
+    store: createFsBlobStore(dir),
+    everything: async () => filesUnder(dir),
+    broken: [
+      {
+        what: "a path that is a file",
+        store: createFsBlobStore(notAFolder),
+        says: [/file store folder/, new RegExp(notAFolder), /ENOTDIR|EEXIST/],
+      },
+    ],
+    close: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+});
+
+// The S3 driver against s3rver, a real S3-protocol server started here
+// (test/helpers/s3-server.ts): it is a devDependency, so nothing can be
+// missing and nothing is skipped.
+let s3: S3TestServer;
+let raw: S3Client;
+let deadEndpoint: string;
+const WRONG_SECRET = `wrong-secret-${randomUUID()}`;
+beforeAll(async () => {
+  s3 = await startS3Server();
+  raw = new S3Client({ ...s3.storeConfig(), requestChecksumCalculation: "WHEN_REQUIRED" });
+  // A port nothing listens on: connections are refused at once.
+  deadEndpoint = `http://127.0.0.1:${await freePort()}`;
+}, 30_000);
+afterAll(async () => {
+  raw?.destroy();
+  await s3?.stop();
+});
+
+/** Every object key under `prefix` in the bucket. */
+async function objectsUnder(prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await raw.send(
+      new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: prefix, ContinuationToken: token }),
+    );
+    for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
+    token = page.NextContinuationToken;
+  } while (token);
+  return keys.sort();
+}
+
+describeBlobStoreContract("s3 (s3rver)", async () => {
+  // Each test in a prefix of its own: the store's keys live under it.
+  const prefix = `run-${randomUUID()}/`;
+  const missingBucket = `missing-${randomUUID().slice(0, 8)}`;
+  return {
+    store: createS3BlobStore(s3.storeConfig({ prefix })),
+    everything: () => objectsUnder(prefix),
+    broken: [
+      {
+        what: "a missing bucket",
+        store: createS3BlobStore(s3.storeConfig({ bucket: missingBucket })),
+        says: [new RegExp(`bucket ${missingBucket}`), /does not exist/, new RegExp(s3.endpoint)],
+      },
+      {
+        what: "an endpoint nobody listens on",
+        store: createS3BlobStore({ ...s3.storeConfig(), endpoint: deadEndpoint }),
+        says: [new RegExp(`bucket ${s3.bucket}`), /unreachable/, new RegExp(deadEndpoint)],
+      },
+      {
+        what: "refused credentials",
+        store: createS3BlobStore({
+          ...s3.storeConfig(),
+          // s3rver checks the key id but not SigV4 signatures: an unknown id is what it refuses.
+          credentials: {
+            accessKeyId: `NOBODY${randomUUID().slice(0, 8)}`,
+            secretAccessKey: WRONG_SECRET,
+          },
+        }),
+        says: [/refused/, /AWS_SECRET_ACCESS_KEY/, new RegExp(s3.endpoint)],
+      },
+    ],
+  };
+});
+
+describe("s3 driver", () => {
+  it("keeps blobs under the configured prefix, and at the bucket's root without one", async () => {
+    const prefix = `p-${randomUUID()}/deeper/`;
+    const id = randomUUID();
+    const body = async function* () {
+      yield new TextEncoder().encode("x");
+    };
+    await createS3BlobStore(s3.storeConfig({ prefix })).put(`${id}/original`, body(), {
+      contentType: "text/plain",
+    });
+    expect(await objectsUnder(prefix)).toEqual([`${prefix}${id}/original`]);
+    const bare = randomUUID();
+    await createS3BlobStore(s3.storeConfig()).put(bare, body(), { contentType: "text/plain" });
+    expect(await objectsUnder(bare)).toEqual([bare]);
+  });
+
+  it("never shows the secret key in where or in a check() error", async () => {
+    const store = createS3BlobStore({
+      ...s3.storeConfig(),
+      endpoint: `http://someone:${WRONG_SECRET}@127.0.0.1:${new URL(deadEndpoint).port}`,
+      credentials: { accessKeyId: "S3RVER", secretAccessKey: WRONG_SECRET },
+    });
+    expect(store.where).not.toContain(WRONG_SECRET);
+    const error = await store.check().then(
+      () => undefined,
+      (thrown: Error) => thrown,
+    );
+    expect(error?.message).toMatch(/unreachable/);
+    expect(error?.message).not.toContain(WRONG_SECRET);
+    expect(String(error?.stack)).not.toContain(WRONG_SECRET);
+  });
+
+  it("fails the startup check of an unreachable endpoint quickly (figure reported)", async () => {
+    const started = performance.now();
+    await expect(openBlobStore({ ...s3.storeConfig(), endpoint: deadEndpoint })).rejects.toThrow(
+      /unreachable/,
+    );
+    const ms = performance.now() - started;
+    console.log(`S3 check of a refused endpoint failed in ${ms.toFixed(0)} ms`);
+    expect(ms).toBeLessThan(20_000);
+  });
+
+  it("openBlobStore opens and checks the s3 kind", async () => {
+    const store = await openBlobStore(s3.storeConfig({ prefix: `o-${randomUUID()}/` }));
+    expect(store.where).toContain(`bucket ${s3.bucket}`);
+    expect(store.where).toContain(s3.endpoint);
+    await expect(openBlobStore(s3.storeConfig({ bucket: "not-there-at-all" }))).rejects.toThrow(
+      /bucket not-there-at-all does not exist/,
+    );
+  });
+});

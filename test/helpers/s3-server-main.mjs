@@ -18,6 +18,11 @@ const server = new S3rver({
 });
 const { port } = await server.run();
 console.log(`s3rver listening on 127.0.0.1:${port}`);
+// .ci/run's preflight: prove it starts here, then leave.
+if (process.argv.includes("--check")) {
+  await server.close();
+  process.exit(0);
+}
 
 const close = async () => {
   await server.close();

@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
+import { createServer as createNetServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
@@ -10,6 +12,20 @@ import { openBlobStore } from "../../src/server/files/open-blob-store.server";
 import { createS3BlobStore } from "../../src/server/files/s3-blob-store.server";
 import { type S3TestServer, startS3Server } from "../helpers/s3-server";
 import { describeBlobStoreContract } from "./blob-store.contract";
+
+/** Listens on a random loopback port; its http:// URL and a close. */
+function listen(server: Server): Promise<{ url: string; close: () => Promise<void> }> {
+  return new Promise((resolve) => {
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        close: () => new Promise<void>((done) => server.close(() => done())),
+      });
+    });
+  });
+}
 
 /** Every file under `dir`, temporary ones included, relative to it. */
 function filesUnder(dir: string): string[] {
@@ -177,6 +193,93 @@ describe("s3 driver", () => {
     // cost at least its 200 MB.
     expect(growth).toBeLessThan(mb * 0.6);
   }, 60_000);
+
+  it.each([
+    [
+      400,
+      /refused the request \(HTTP 400\).*PARLEY_S3_REGION \(now us-east-1\).*PARLEY_S3_FORCE_PATH_STYLE/,
+    ],
+    [301, /refused the request \(HTTP 301\).*PARLEY_S3_REGION/],
+    [503, /HTTP 503 from the endpoint/],
+  ])("check() explains an endpoint answering HTTP %i", async (status, says) => {
+    const fake = await listen(
+      createHttpServer((_request, response) => {
+        response.writeHead(status).end();
+      }),
+    );
+    try {
+      const store = createS3BlobStore({ ...s3.storeConfig(), endpoint: fake.url });
+      await expect(store.check()).rejects.toThrow(says);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("check() gives up on an endpoint that accepts connections but never answers", async () => {
+    const sockets: Socket[] = [];
+    const fake = await listen(createNetServer((socket) => sockets.push(socket)));
+    try {
+      const store = createS3BlobStore(
+        { ...s3.storeConfig(), endpoint: fake.url },
+        { checkTimeoutMs: 500 },
+      );
+      await expect(store.check()).rejects.toThrow(/did not answer in time/);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await fake.close();
+    }
+  });
+
+  it("check() says so when no credentials are configured anywhere", async () => {
+    // The SDK's chain: environment, shared files, then instance metadata.
+    // Point each at nothing for the length of this test.
+    const saved = { ...process.env };
+    const nowhere = join(tmpdir(), `no-aws-${randomUUID()}`);
+    delete process.env.AWS_ACCESS_KEY_ID;
+    delete process.env.AWS_SECRET_ACCESS_KEY;
+    delete process.env.AWS_PROFILE;
+    delete process.env.AWS_WEB_IDENTITY_TOKEN_FILE;
+    delete process.env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI;
+    delete process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI;
+    process.env.AWS_CONFIG_FILE = nowhere;
+    process.env.AWS_SHARED_CREDENTIALS_FILE = nowhere;
+    process.env.AWS_EC2_METADATA_DISABLED = "true";
+    try {
+      const store = createS3BlobStore({ ...s3.storeConfig(), credentials: undefined });
+      await expect(store.check()).rejects.toThrow(
+        /no credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/,
+      );
+    } finally {
+      for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+      Object.assign(process.env, saved);
+    }
+  });
+
+  it.each([
+    ["small (one PUT)", 100_000],
+    ["large (multipart)", 12 * 1024 * 1024],
+  ])(
+    "a %s put the store refuses rejects with S3's error and closes the body",
+    async (_what, total) => {
+      const store = createS3BlobStore(s3.storeConfig({ bucket: "no-bucket-here" }));
+      let closed = false;
+      let produced = 0;
+      async function* body() {
+        try {
+          while (produced < total) {
+            produced += 65_536;
+            yield new Uint8Array(65_536);
+          }
+        } finally {
+          closed = true;
+        }
+      }
+      await expect(store.put("k", body(), { contentType: "text/plain" })).rejects.toMatchObject({
+        name: "NoSuchBucket",
+      });
+      await expect.poll(() => closed).toBe(true);
+    },
+  );
 
   it("openBlobStore opens and checks the s3 kind", async () => {
     const store = await openBlobStore(s3.storeConfig({ prefix: `o-${randomUUID()}/` }));

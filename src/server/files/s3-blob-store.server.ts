@@ -67,15 +67,27 @@ export function createS3BlobStore(config: S3StoreConfig, options: S3StoreOptions
       const Key = objectKey(key);
       let size = 0;
       let bodyFailed: { error: unknown } | undefined;
+      // Only an error from pulling the body counts as the body's: when S3
+      // fails, lib-storage stops reading and Node throws an AbortError in
+      // at the yield, which must not be mistaken for the cause.
       async function* counted() {
+        const chunks = body[Symbol.asyncIterator]();
         try {
-          for await (const chunk of body) {
-            size += chunk.byteLength;
-            yield chunk;
+          for (;;) {
+            let next: IteratorResult<Uint8Array>;
+            try {
+              next = await chunks.next();
+            } catch (error) {
+              bodyFailed = { error };
+              throw error;
+            }
+            if (next.done) return;
+            size += next.value.byteLength;
+            yield next.value;
           }
-        } catch (error) {
-          bodyFailed = { error };
-          throw error;
+        } finally {
+          // Ended early (S3 failed): close the body so its producer stops.
+          if (!bodyFailed) await chunks.return?.();
         }
       }
       const source = Readable.from(counted());
@@ -90,13 +102,14 @@ export function createS3BlobStore(config: S3StoreConfig, options: S3StoreOptions
       try {
         await upload.done();
       } catch (error) {
-        // When S3 failed, the body is still open: let its producer know.
+        const failed = bodyFailed;
+        // When S3 failed, the body may still be open: let its producer know.
         source.destroy();
         // When the body failed, that is the error to report, even if
         // aborting the multipart upload failed too (some S3-compatible
         // servers lack AbortMultipartUpload; a bucket lifecycle rule then
         // clears the parts). The object itself never appears either way.
-        throw bodyFailed ? bodyFailed.error : error;
+        throw failed ? failed.error : error;
       }
       return { size };
     },

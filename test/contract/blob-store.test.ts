@@ -281,6 +281,11 @@ describe("s3 driver", () => {
     },
   );
 
+  it("a get from a bucket that is gone throws instead of calling the blob missing", async () => {
+    const store = createS3BlobStore(s3.storeConfig({ bucket: "gone-bucket" }));
+    await expect(store.get("files/x")).rejects.toMatchObject({ name: "NoSuchBucket" });
+  });
+
   it("openBlobStore opens and checks the s3 kind", async () => {
     const store = await openBlobStore(s3.storeConfig({ prefix: `o-${randomUUID()}/` }));
     expect(store.where).toContain(`bucket ${s3.bucket}`);

@@ -191,8 +191,14 @@ function statusOf(error: unknown): number | undefined {
   return (error as S3ServiceException | undefined)?.$metadata?.httpStatusCode;
 }
 
+/**
+ * The key is not there. A missing bucket is a broken store, not a missing
+ * blob: GET says NoSuchBucket and that is thrown. (HEAD has no body, so
+ * stat cannot tell the two apart; the startup check covers the bucket.)
+ */
 function isMissing(error: unknown): boolean {
   const name = (error as Error | undefined)?.name;
+  if (name === "NoSuchBucket") return false;
   return name === "NoSuchKey" || name === "NotFound" || statusOf(error) === 404;
 }
 

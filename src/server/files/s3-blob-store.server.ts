@@ -45,9 +45,10 @@ export function createS3BlobStore(config: S3StoreConfig, options: S3StoreOptions
     endpoint: config.endpoint,
     forcePathStyle: config.forcePathStyle,
     credentials: config.credentials,
-    // Since 2025 the SDK adds CRC checksums (and trailing-checksum chunked
-    // uploads) to every request by default; many S3-compatible servers
-    // reject or mangle those. Only send them where the API demands it.
+    // Since v3.729 (2025) the SDK adds CRC checksum headers to every upload
+    // by default, which some S3-compatible servers (older MinIO and Ceph,
+    // some hosted ones) refuse. Only send them where the API demands it.
+    // (s3rver happens to take either.)
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
     // A dead address must fail the startup check, not hang it. No request

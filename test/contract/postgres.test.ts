@@ -10,6 +10,7 @@ import { adminQuery, postgresAvailable, TEST_POSTGRES_URL } from "../helpers/ser
 import { describeAppendContract } from "./append.contract";
 import { strictlyIncreasingClock } from "./clock";
 import { describeFileClaimsContract } from "./file-claims.contract";
+import { describeFileStoreContract } from "./file-store.contract";
 import { describePinsContract, describeSavedContract } from "./pins-saved.contract";
 import { post, stored } from "./post";
 import { describeSearchContract } from "./search.contract";
@@ -93,6 +94,7 @@ if (ready) {
   describePinsContract("postgres", async () => openStore(await freshSchema()));
   describeSavedContract("postgres", async () => openStore(await freshSchema()));
   describeFileClaimsContract("postgres", async () => openStore(await freshSchema()));
+  describeFileStoreContract("postgres", async () => openStore(await freshSchema()));
 
   describe("postgres driver", () => {
     it("keeps seq gap-free with many concurrent appends through two separate pools", async () => {

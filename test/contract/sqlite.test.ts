@@ -10,6 +10,7 @@ import { createStorage } from "../../src/server/storage/storage.server";
 import { describeAppendContract } from "./append.contract";
 import { strictlyIncreasingClock } from "./clock";
 import { describeFileClaimsContract } from "./file-claims.contract";
+import { describeFileStoreContract } from "./file-store.contract";
 import { describePinsContract, describeSavedContract } from "./pins-saved.contract";
 import { post, stored } from "./post";
 import { describeSearchContract } from "./search.contract";
@@ -57,6 +58,7 @@ describeThreadContract("sqlite", () => openStore(tempFile()));
 describePinsContract("sqlite", () => openStore(tempFile()));
 describeSavedContract("sqlite", () => openStore(tempFile()));
 describeFileClaimsContract("sqlite", () => openStore(tempFile()));
+describeFileStoreContract("sqlite", () => openStore(tempFile()));
 
 describe("sqlite driver", () => {
   it("keeps messages and seq across a reopen, and migrating twice is harmless", async () => {

@@ -54,6 +54,8 @@ describe("POST /api/files: who may upload and how much", () => {
     });
     expect(foreign.status).toBe(403);
     expect(foreign.json.error).toBe("forbidden_origin");
+    const wrongMethod = await fetch(`${server.url}/api/files`, { headers: { cookie } });
+    expect([wrongMethod.status, wrongMethod.headers.get("allow")]).toEqual([405, "POST"]);
     expectNothingStoredBy(before);
   });
 
@@ -263,6 +265,7 @@ describe("GET /files: types, headers, images", () => {
     ]);
     const file = await post("broken.png", broken);
     expect(file.image).toBe(false);
+    expect(file.type).toBe("application/octet-stream");
     expect(file.width).toBeUndefined();
     const served = await getFile(server.url, fileUrl(file), ann.cookie);
     expect(served.headers.get("content-disposition")).toMatch(/^attachment; /);
@@ -288,14 +291,29 @@ describe("GET /files: types, headers, images", () => {
     expect([suffix.status, suffix.body.toString()]).toEqual([206, "xyz"]);
     const open = await getFile(server.url, url, ann.cookie, { range: "bytes=24-" });
     expect([open.status, open.body.toString()]).toEqual([206, "yz"]);
-    const beyond = await getFile(server.url, url, ann.cookie, { range: "bytes=26-30" });
-    expect(beyond.status).toBe(416);
-    expect(beyond.headers.get("content-range")).toBe("bytes */26");
+    for (const range of ["bytes=26-30", "bytes=99-"]) {
+      const beyond = await getFile(server.url, url, ann.cookie, { range });
+      expect([range, beyond.status, beyond.headers.get("content-range")]).toEqual([
+        range,
+        416,
+        "bytes */26",
+      ]);
+    }
     const staleIfRange = await getFile(server.url, url, ann.cookie, {
       range: "bytes=0-0",
       "if-range": '"another"',
     });
     expect([staleIfRange.status, staleIfRange.body.length]).toEqual([200, 26]);
+
+    const head = await fetch(new URL(url, server.url), {
+      method: "HEAD",
+      headers: { cookie: ann.cookie },
+    });
+    expect([head.status, head.headers.get("content-length"), await head.text()]).toEqual([
+      200,
+      "26",
+      "",
+    ]);
 
     const cached = await getFile(server.url, url, ann.cookie, { "if-none-match": etag });
     expect(cached.status).toBe(304);
@@ -344,5 +362,39 @@ describe("unclaimed uploads are swept", () => {
     );
     expect(storedBlobs(server.dataDir)).toEqual([]);
     expect((await getFile(server.url, fileUrl(file), cookie)).status).toBe(404);
+  });
+});
+
+describe("an upload cut off midway", () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(() => server?.stop());
+
+  it("leaves no row, no blob and no spooled file", async () => {
+    const { cookie } = await signUp(server.url);
+    const { request } = await import("node:http");
+    const url = new URL("/api/files?name=half.bin", server.url);
+    const req = request(url, {
+      method: "POST",
+      agent: false,
+      headers: { cookie, origin: server.url, "content-length": String(4 * MB) },
+    });
+    req.on("error", () => {});
+    req.write(bytes(MB));
+    await waitFor("the spool to start", () =>
+      spooled(server.dataDir).length > 0 ? true : undefined,
+    );
+    req.destroy();
+    await waitFor("the spool to go", () =>
+      spooled(server.dataDir).length === 0 ? true : undefined,
+    );
+    expect(fileRows(server.dataDir)).toEqual([]);
+    expect(storedBlobs(server.dataDir)).toEqual([]);
+    // The server is still fine.
+    expect((await upload(server.url, { cookie, name: "next.txt", body: bytes(3) })).status).toBe(
+      201,
+    );
   });
 });

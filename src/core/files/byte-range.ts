@@ -22,10 +22,11 @@ export function parseRange(
     return { kind: "range", range: { start: Math.max(0, size - suffix), end: size - 1 } };
   }
   const start = Number(first);
-  const end = last === "" ? size - 1 : Number(last);
-  if (end < start) return { kind: "whole" };
+  // "5-2" does not parse as a range (ignored); a start past the end is unsatisfiable.
+  if (last !== "" && Number(last) < start) return { kind: "whole" };
   if (start >= size) return { kind: "unsatisfiable" };
-  return { kind: "range", range: { start, end: Math.min(end, size - 1) } };
+  const end = last === "" ? size - 1 : Math.min(Number(last), size - 1);
+  return { kind: "range", range: { start, end } };
 }
 
 /**

@@ -1,6 +1,11 @@
 import { copyFile, stat } from "node:fs/promises";
 import sharp, { type Metadata } from "sharp";
 
+// libvips keeps recently opened images and their decoded pixels for reuse:
+// an upload is opened once, so that would only hold memory and the open
+// files of spools already deleted.
+sharp.cache(false);
+
 /** Longest side of a thumbnail, pixels. */
 export const THUMB_MAX = 400;
 

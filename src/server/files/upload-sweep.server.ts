@@ -26,7 +26,7 @@ export const sweepEveryMs = (unclaimedMs: number) =>
  * Any instance may sweep: the row delete decides who removes which blobs.
  */
 export async function sweepUnclaimedFiles(deps: {
-  storage: Storage;
+  storage: Pick<Storage, "files">;
   blobs: BlobStore;
   unclaimedMs: number;
   tempDir: string;

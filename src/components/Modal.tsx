@@ -10,10 +10,13 @@ export function Modal({
   title,
   onClose,
   children,
+  wide = false,
 }: {
   title: string;
   onClose: () => void;
   children: ReactNode;
+  /** Most of the window (the image viewer) instead of a 32rem box. */
+  wide?: boolean;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
@@ -52,7 +55,11 @@ export function Modal({
       onClick={(event) => {
         if (event.target === ref.current) ref.current?.close();
       }}
-      className="m-auto mt-[12vh] w-[min(32rem,calc(100vw-2rem))] rounded-xl border border-slate-200 bg-white p-0 text-slate-900 shadow-xl"
+      className={`m-auto rounded-xl ${
+        wide
+          ? "mt-[4vh] w-[min(64rem,calc(100vw-2rem))]"
+          : "mt-[12vh] w-[min(32rem,calc(100vw-2rem))]"
+      } border border-slate-200 bg-white p-0 text-slate-900 shadow-xl`}
     >
       <div className="flex flex-col gap-3 p-4">
         <div className="flex items-center justify-between gap-2">

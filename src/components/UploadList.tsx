@@ -25,7 +25,7 @@ export function UploadList({
             <span className="flex items-baseline justify-between gap-2">
               <span className="truncate font-medium text-slate-800">{item.name}</span>
               <span className="shrink-0 text-xs text-slate-600">
-                {item.file ? formatFileSize(item.size) : `${item.percent}%`}
+                {item.file ? formatFileSize(item.file.size) : `${item.percent}%`}
               </span>
             </span>
             {!item.file && (

@@ -252,6 +252,15 @@ const schema = z.object({
     positiveInt(1024),
     "Total size of the files one user may have stored, in MB (MiB); an upload past it is refused with a clear error.",
   ),
+  PARLEY_UNCLAIMED_FILE_HOURS: doc(
+    z
+      .string()
+      .regex(/^\d+(\.\d+)?$/, "a number of hours above 0, such as 24 or 0.5")
+      .transform(Number)
+      .pipe(z.number().positive("a number of hours above 0, such as 24 or 0.5"))
+      .default(24),
+    "Hours an uploaded file may stay unsent (attached to no message) before it is deleted; the sweep runs hourly, or more often when this is under 4 hours.",
+  ),
   PARLEY_LINK_PREVIEWS: doc(
     z.enum(["on", "off"], { message: "on or off" }).default("on"),
     "`off` stops the server from fetching link previews (the page's title, description and image for the first link of a message).",
@@ -365,6 +374,8 @@ export type Config = {
     maxUploadBytes: number;
     /** Most bytes of files one user may have stored. */
     userQuotaBytes: number;
+    /** How old an unclaimed upload gets before the sweep deletes it (ms). */
+    unclaimedMs: number;
   };
   linkPreviews: {
     enabled: boolean;
@@ -466,6 +477,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       store: filesStore(value, dataDir),
       maxUploadBytes: value.PARLEY_MAX_UPLOAD_MB * MB,
       userQuotaBytes: value.PARLEY_USER_QUOTA_MB * MB,
+      unclaimedMs: Math.round(value.PARLEY_UNCLAIMED_FILE_HOURS * 3_600_000),
     },
     linkPreviews: {
       enabled: value.PARLEY_LINK_PREVIEWS === "on",

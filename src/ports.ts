@@ -1,4 +1,4 @@
-import type { Decision, MessageFacts, Refusal, RootFacts } from "./core/policy";
+import type { Decision, FileFacts, MessageFacts, Refusal, RootFacts } from "./core/policy";
 import type { SearchQuery } from "./core/search-query";
 import type {
   RoomKind,
@@ -108,11 +108,26 @@ export type SendResult =
   | { ok: false; reason: "forbidden" | "not_found" };
 
 /**
+ * The policy question a claim asks of a file it could not claim
+ * (core/policy mayAttach), on the file's facts (undefined: no such file).
+ * The claim's own SQL gate decides; the check only words the refusal.
+ */
+export type AttachCheck = (file: FileFacts | undefined) => Decision;
+
+/** Files a send, reply or edit attaches, in order, and the rule that words a failed claim. */
+export type AttachInput = { fileIds: readonly string[]; check: AttachCheck };
+
+/** What appendWithFiles answers: as appendIfMember, or the refusal of a file it could not claim. */
+export type SendWithFilesResult = SendResult | { ok: false; reason: "refused"; refusal: Refusal };
+
+/**
  * What a change to a message answers: the changed message, `not_found`
  * when it is gone (or never was in the room), or the policy's refusal.
+ * `forgotten`: blob keys of files the change removed (rows deleted in its
+ * transaction), for the caller to delete from the BlobStore after commit.
  */
 export type ChangeResult =
-  | { ok: true; message: WireMessage }
+  | { ok: true; message: WireMessage; forgotten?: string[] }
   | { ok: false; reason: "not_found" }
   | { ok: false; reason: "refused"; refusal: Refusal };
 
@@ -135,6 +150,15 @@ export interface MessageStore {
    * original with `duplicate` (client ids are scoped to their author).
    */
   appendIfMember(input: AppendInput): Promise<SendResult>;
+  /**
+   * appendIfMember for a message that carries files, off the hot path: one
+   * transaction gated the same way (member, unused client id; a duplicate
+   * answers the original and claims nothing) that also claims each file in
+   * order (the author's own unclaimed upload, purpose "attachment"). Any
+   * file that does not claim rolls everything back: nothing is stored, the
+   * seq does not move, and `files.check` words the refusal.
+   */
+  appendWithFiles(input: AppendInput, files: AttachInput): Promise<SendWithFilesResult>;
   /** Up to `limit` messages in ascending seq, the newest ones before `beforeSeq` (or overall). */
   history(roomId: string, options: { beforeSeq?: number; limit: number }): Promise<WireMessage[]>;
   /** Messages with afterSeq < seq (< beforeSeq) in ascending order, at most `limit`. */
@@ -148,9 +172,25 @@ export interface MessageStore {
   changedSince(roomId: string, afterRev: number, limit: number): Promise<WireMessage[]>;
   /** The room's current last seq and last revision. */
   position(roomId: string): Promise<{ lastSeq: number; lastRev: number }>;
-  /** Replaces a message's text, when `check` allows it on the message's facts. */
-  edit(roomId: string, messageId: string, text: string, check: ChangeCheck): Promise<ChangeResult>;
-  /** Deletes a message (its seq stays, its text goes), when `check` allows it. */
+  /**
+   * Replaces a message's text, when `check` allows it on the message's
+   * facts. With `files`, the message's attachments become exactly that
+   * list, in its order, in the same transaction: new ones are claimed as
+   * appendWithFiles does (a failed claim refuses the whole edit), dropped
+   * ones are deleted and their blob keys answered as `forgotten`.
+   */
+  edit(
+    roomId: string,
+    messageId: string,
+    text: string,
+    check: ChangeCheck,
+    files?: AttachInput,
+  ): Promise<ChangeResult>;
+  /**
+   * Deletes a message (its seq stays, its text goes), when `check` allows
+   * it; its files (attachments and preview images) go with it, their blob
+   * keys answered as `forgotten`.
+   */
   remove(roomId: string, messageId: string, check: ChangeCheck): Promise<ChangeResult>;
   /**
    * Pins the message for its room (`pinned`), stamping when and by whom, or
@@ -180,6 +220,8 @@ export type ReplyInput = AppendInput & {
   threadRootId: string;
   /** Also shown in the room's main log ("Also send to room"). */
   alsoInRoom: boolean;
+  /** Files the reply carries, claimed in its transaction (as appendWithFiles). */
+  files?: AttachInput;
 };
 
 /**
@@ -301,6 +343,8 @@ export interface Storage {
   search: SearchIndex;
   threads: ThreadStore;
   saved: SavedMessages;
+  /** Uploaded files' rows (their bytes are in the BlobStore). */
+  files: FileStore;
   /**
    * Per-user action limits that frame handling consults (invites per hour);
    * set by the runtime, absent in tests that need none.
@@ -410,4 +454,55 @@ export interface BlobStore {
    * bucket unreachable or missing, credentials refused), at startup.
    */
   check(): Promise<void>;
+}
+
+/** A file row as stored (migration 0010): an upload, unclaimed until a message claims it. */
+export type StoredFile = {
+  id: string;
+  uploaderId: string;
+  name: string;
+  size: number;
+  /** Sniffed from the bytes at upload. */
+  contentType: string;
+  blobKey: string;
+  /** Decoded images only: the thumbnail's blob. */
+  thumbKey: string | null;
+  width: number | null;
+  height: number | null;
+  createdAt: number;
+  purpose: "attachment" | "preview";
+  /** Set, with messageId, once a message claimed it. */
+  roomId: string | null;
+  messageId: string | null;
+};
+
+/** A new upload's row: stored blobs, no message yet. */
+export type NewFile = Omit<StoredFile, "createdAt" | "roomId" | "messageId" | "purpose"> & {
+  purpose?: StoredFile["purpose"];
+};
+
+/**
+ * File rows (src/server/storage/file-store.server.ts). Claiming files for a
+ * message happens in the message's own transaction, elsewhere; this store
+ * writes new uploads, answers who may see one, and sweeps uploads nobody
+ * claimed.
+ */
+export interface FileStore {
+  /** Records an upload whose blobs are stored (unclaimed, stamped now). */
+  create(file: NewFile): Promise<StoredFile>;
+  get(id: string): Promise<StoredFile | undefined>;
+  /** Bytes of every file this user uploaded, claimed or not (the quota). */
+  storedBytes(userId: string): Promise<number>;
+  /**
+   * The file when this user may fetch it: a member of the room of the
+   * message that claimed it (the message not deleted), or its uploader
+   * while it is unclaimed. undefined for everyone and everything else.
+   */
+  visibleTo(id: string, userId: string): Promise<StoredFile | undefined>;
+  /**
+   * Deletes the rows of unclaimed uploads made before `before` (at most
+   * `limit`), and returns them so the caller removes their blobs. A claim
+   * racing the sweep either claims first (the row stays) or finds no row.
+   */
+  sweepUnclaimed(before: number, limit: number): Promise<StoredFile[]>;
 }

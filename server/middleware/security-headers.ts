@@ -12,6 +12,8 @@ import { getConfig } from "../../src/env";
 import { lingerThenCut } from "../../src/server/body-limit";
 import {
   bodyRefusal,
+  FILE_SECURITY_HEADERS,
+  isFilePath,
   isPrivateAnswer,
   NONCE_KEY,
   securityHeaders,
@@ -37,6 +39,14 @@ export default defineMiddleware(async (event, next) => {
   if (noStore) event.res.headers.set("cache-control", "no-store");
   // Vite's dev server injects inline scripts (HMR, React refresh) without
   // our nonce; the policy applies to production builds.
+  if (isFilePath(pathname)) {
+    // An uploaded file gets a policy of its own (nothing may run or load),
+    // not the page's, and its route decides its caching.
+    for (const [name, value] of Object.entries(FILE_SECURITY_HEADERS)) {
+      event.res.headers.set(name, value);
+    }
+    return;
+  }
   if (!import.meta.dev) {
     const nonce = randomBytes(16).toString("base64");
     (event.req as unknown as Record<symbol, string>)[NONCE_KEY] = nonce;

@@ -307,3 +307,43 @@ export function mayFollow(
   if (root.isReply) return refuse("bad_frame", "a reply is not a thread: follow its root");
   return ALLOW;
 }
+
+/**
+ * The facts of an uploaded file a message would attach: who uploaded it,
+ * whether another message already holds it, and what it is for ("attachment"
+ * for an upload, "preview" for a link preview's image, which only the
+ * server attaches). Undefined where asked: no such file (never uploaded, or
+ * swept as an unclaimed upload).
+ */
+export type FileFacts = { uploaderId: string; attached: boolean; purpose: string };
+
+/**
+ * Attaching a file to a message (a send, a reply or an edit): only its
+ * uploader, only an upload (not a preview image), and only while no other
+ * message holds it, so a file belongs to one message, of its uploader's.
+ * The claim's SQL gate (server/storage/file-claims.server.ts) implements
+ * exactly this rule inside the message's transaction; this words why a
+ * claim failed, and the contract suite shows the two agree.
+ */
+export function mayAttach(file: FileFacts | undefined, actorId: string): Decision {
+  if (!file) {
+    return refuse(
+      "not_found",
+      "a file of this message was not found (its upload may have expired)",
+    );
+  }
+  if (file.uploaderId !== actorId || file.purpose !== "attachment" || file.attached) {
+    return refuse(
+      "forbidden",
+      "a file of this message is not yours to attach or is already attached",
+    );
+  }
+  return ALLOW;
+}
+
+/** A message's file list: each file once (the frame caps how many). */
+export function mayAttachList(fileIds: readonly string[]): Decision {
+  return new Set(fileIds).size === fileIds.length
+    ? ALLOW
+    : refuse("bad_frame", "a file is attached to this message twice");
+}

@@ -7,6 +7,7 @@ import { type Auth, createAuth } from "./auth/auth.server";
 import { resolveAuthSecret } from "./auth/secret.server";
 import { createEventBus, type EventBus } from "./events.server";
 import { openBlobStore } from "./files/open-blob-store.server";
+import { startFileSweep, uploadTempDir } from "./files/upload-sweep.server";
 import { createServerLimits, type ServerLimits } from "./fns/limits.server";
 import { createLogger, type Logger } from "./log.server";
 import { createMetrics, type Metrics } from "./metrics.server";
@@ -89,6 +90,14 @@ export async function composeRuntime(config: Config): Promise<Runtime> {
     throw error;
   }
   log.info("file store ready", { where: blobs.where });
+  // Uploads no message claimed are deleted after PARLEY_UNCLAIMED_FILE_HOURS.
+  startFileSweep({
+    storage,
+    blobs,
+    unclaimedMs: config.files.unclaimedMs,
+    tempDir: uploadTempDir(config.dataDir),
+    log,
+  });
   const relay = config.redisUrl
     ? createRedisRelay({
         url: config.redisUrl,

@@ -34,6 +34,21 @@ export function securityHeaders(
 }
 
 /**
+ * Headers for uploaded files (GET /files/...) in place of the page ones:
+ * a file may run nothing, load nothing and be nothing but what its type
+ * says, whatever its bytes (an SVG or HTML file that a browser opens).
+ */
+export const FILE_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  "content-security-policy": "default-src 'none'",
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  "cross-origin-resource-policy": "same-origin",
+};
+
+/** Whether a path is an uploaded file's (its route sets its own caching and headers). */
+export const isFilePath = (pathname: string) => pathname.startsWith("/files/");
+
+/**
  * Whether an answer may be kept by a browser or proxy cache: never for
  * anything private (auth answers, server functions, room pages, any page
  * rendered for a signed-in user, who sends a session cookie). Only the
@@ -41,6 +56,8 @@ export function securityHeaders(
  */
 export function isPrivateAnswer(pathname: string, cookie: string | null): boolean {
   if (pathname.startsWith("/assets/")) return false;
+  // Files are private but cacheable by the browser only (Cache-Control: private, set by their route).
+  if (isFilePath(pathname)) return false;
   if (pathname.startsWith("/api/auth") || pathname.startsWith("/_serverFn")) return true;
   if (pathname === "/r" || pathname.startsWith("/r/")) return true;
   return /(^|;\s*)(__Secure-)?better-auth\.session_token=/.test(cookie ?? "");

@@ -9,6 +9,7 @@ import { createStorage } from "../../src/server/storage/storage.server";
 import { adminQuery, postgresAvailable, TEST_POSTGRES_URL } from "../helpers/services";
 import { describeAppendContract } from "./append.contract";
 import { strictlyIncreasingClock } from "./clock";
+import { describeFileClaimsContract } from "./file-claims.contract";
 import { describePinsContract, describeSavedContract } from "./pins-saved.contract";
 import { post, stored } from "./post";
 import { describeSearchContract } from "./search.contract";
@@ -91,6 +92,7 @@ if (ready) {
   describeThreadContract("postgres", async () => openStore(await freshSchema()));
   describePinsContract("postgres", async () => openStore(await freshSchema()));
   describeSavedContract("postgres", async () => openStore(await freshSchema()));
+  describeFileClaimsContract("postgres", async () => openStore(await freshSchema()));
 
   describe("postgres driver", () => {
     it("keeps seq gap-free with many concurrent appends through two separate pools", async () => {

@@ -9,6 +9,7 @@ import { openSqlite, sqliteHandleOf } from "../../src/server/storage/sqlite.serv
 import { createStorage } from "../../src/server/storage/storage.server";
 import { describeAppendContract } from "./append.contract";
 import { strictlyIncreasingClock } from "./clock";
+import { describeFileClaimsContract } from "./file-claims.contract";
 import { describePinsContract, describeSavedContract } from "./pins-saved.contract";
 import { post, stored } from "./post";
 import { describeSearchContract } from "./search.contract";
@@ -55,6 +56,7 @@ describeSearchContract("sqlite", () => openStore(tempFile()));
 describeThreadContract("sqlite", () => openStore(tempFile()));
 describePinsContract("sqlite", () => openStore(tempFile()));
 describeSavedContract("sqlite", () => openStore(tempFile()));
+describeFileClaimsContract("sqlite", () => openStore(tempFile()));
 
 describe("sqlite driver", () => {
   it("keeps messages and seq across a reopen, and migrating twice is harmless", async () => {

@@ -3,7 +3,12 @@ import { mayDelete, mayTouchMessages } from "../policy";
 import { changed } from "./change";
 import { type Effect, type FrameDeps, refusalReply, roomFacts } from "./shared";
 
-/** Deletes a message: as edit, with mayDelete (its seq stays, its text and reactions go). */
+/**
+ * Deletes a message: as edit, with mayDelete (its seq stays, its text,
+ * reactions and files go). The store deletes the file rows in the delete's
+ * transaction and answers their blob keys; the edge deletes the blobs after
+ * commit (the `forget_blobs` effect of changed()).
+ */
 export async function remove(
   frame: Extract<RoomFrame, { type: "delete" }>,
   user: WireUser,

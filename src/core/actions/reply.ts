@@ -1,6 +1,7 @@
 import type { RoomFrame, WireUser } from "../../protocol/frames";
 import { resolveMentions } from "../mentions";
 import { mayReplyInThread, membershipOf } from "../policy";
+import { attaching, isRefusal } from "./attach";
 import { type Effect, type FrameDeps, refusalReply } from "./shared";
 
 /**
@@ -10,6 +11,7 @@ import { type Effect, type FrameDeps, refusalReply } from "./shared";
  * ago, is refused. After commit: the ack, the reply to the room (every open
  * client's log stays contiguous by seq), the root's new summary to
  * everyone, and the thread state of those whose follow or marker moved.
+ * Its files are claimed in the same transaction, as a send's.
  */
 export async function reply(
   frame: Extract<RoomFrame, { type: "send" }> & { threadRootId: string },
@@ -18,12 +20,23 @@ export async function reply(
 ): Promise<Effect[]> {
   const { roomId, clientId, threadRootId } = frame;
   const alsoInRoom = frame.alsoToRoom === true;
+  const files = attaching(frame.fileIds, user.id);
+  if (isRefusal(files)) return refusalReply(files, clientId);
   // The room's facts word the refusal; the decision's membership is the transaction's.
   const room = await deps.rooms.getRoom(roomId);
   const members = frame.text.includes("@") ? await deps.rooms.members(roomId) : [];
   const mentions = resolveMentions(frame.text, members);
   const result = await deps.threads.reply(
-    { roomId, author: user, clientId, text: frame.text, mentions, threadRootId, alsoInRoom },
+    {
+      roomId,
+      author: user,
+      clientId,
+      text: frame.text,
+      mentions,
+      threadRootId,
+      alsoInRoom,
+      ...(files && { files }),
+    },
     ({ member, root }) => mayReplyInThread(room, membershipOf(member), root),
   );
   if (!result.ok) {

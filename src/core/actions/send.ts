@@ -9,6 +9,7 @@ import {
   ROOM_WIDE_MENTION_MEMBERS,
   type RoomFacts,
 } from "../policy";
+import { attaching, isRefusal } from "./attach";
 import { reply } from "./reply";
 import { type Effect, type FrameDeps, refusalReply, roomFacts } from "./shared";
 
@@ -43,13 +44,13 @@ export async function send(
   const members = frame.text.includes("@") ? await deps.rooms.members(roomId) : [];
   const mentions = await whomItMentions(frame.text, members, roomId, user, deps);
   if (!Array.isArray(mentions)) return refusalReply(mentions, clientId);
-  const result = await deps.messages.appendIfMember({
-    roomId,
-    author: user,
-    clientId,
-    text: frame.text,
-    mentions,
-  });
+  const files = attaching(frame.fileIds, user.id);
+  if (isRefusal(files)) return refusalReply(files, clientId);
+  const input = { roomId, author: user, clientId, text: frame.text, mentions };
+  const result = files
+    ? await deps.messages.appendWithFiles(input, files)
+    : await deps.messages.appendIfMember(input);
+  if (!result.ok && result.reason === "refused") return refusalReply(result.refusal, clientId);
   if (!result.ok) {
     const refused = postRefusal(result.reason);
     if (!refused.ok) return refusalReply(refused, clientId);

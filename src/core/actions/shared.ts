@@ -24,7 +24,13 @@ export type Effect =
   /** Unsubscribe every socket of a user from a room they left. */
   | { kind: "detach"; userId: string; roomId: string }
   /** Tell the room's online members its member list changed. */
-  | { kind: "members"; roomId: string };
+  | { kind: "members"; roomId: string }
+  /**
+   * Delete these blobs from the BlobStore: the files of a message deleted
+   * (or dropped by an edit), whose rows went in its transaction. After
+   * commit, best effort: a failed delete is logged, never undoes the change.
+   */
+  | { kind: "forget_blobs"; keys: string[] };
 
 export type FrameDeps = Pick<
   Storage,

@@ -1,5 +1,11 @@
 import { type Kysely, type RawBuilder, type Selectable, sql } from "kysely";
-import { linkPreviewSchema, REACTIONS, type WireMessage } from "../../protocol/frames";
+import {
+  linkPreviewSchema,
+  REACTIONS,
+  type WireFile,
+  type WireMessage,
+} from "../../protocol/frames";
+import { attachmentsOf } from "./file-rows.server";
 import type { Database } from "./schema.server";
 
 // Named, not `message.*`: on PostgreSQL the table also holds the `search`
@@ -66,7 +72,7 @@ export function selectMessages(db: Kysely<Database>) {
     .select("user.name as author_name");
 }
 
-/** Turns rows into wire messages, loading their reactions in one query. */
+/** Turns rows into wire messages, loading their reactions in one query and their files in another. */
 export async function toWireMessages(
   db: Kysely<Database>,
   rows: MessageRow[],
@@ -93,17 +99,29 @@ export async function toWireMessages(
       byEmoji.set(emoji, [...(byEmoji.get(emoji) ?? []), user_id]);
     }
   }
+  // A deleted message's files were deleted with it; none to look for.
+  const files = await attachmentsOf(
+    db,
+    rows.filter((row) => row.deleted_at === null).map((row) => row.id),
+  );
   return rows.map((row) => {
     const byEmoji = reactions.get(row.id);
     const grouped = [...(byEmoji ?? [])].map(([emoji, userIds]) => ({ emoji, userIds }));
     // The palette's order keeps each reaction's place steady as counts change.
     grouped.sort((a, b) => paletteIndex(a.emoji) - paletteIndex(b.emoji));
-    return toWire(row, grouped);
+    return toWire(row, grouped, files.get(row.id));
   });
 }
 
-/** One row as a wire message; a deleted message keeps its seq but not its text. */
-export function toWire(row: MessageRow, reactions: WireMessage["reactions"] = []): WireMessage {
+/**
+ * One row as a wire message; a deleted message keeps its seq but not its
+ * text, reactions or files. `files` is absent when the message has none.
+ */
+export function toWire(
+  row: MessageRow,
+  reactions: WireMessage["reactions"] = [],
+  files: WireFile[] = [],
+): WireMessage {
   const deleted = row.deleted_at !== null;
   return {
     id: row.id,
@@ -122,6 +140,7 @@ export function toWire(row: MessageRow, reactions: WireMessage["reactions"] = []
     pinnedAt:
       deleted || row.pinned_at == null ? null : new Date(Number(row.pinned_at)).toISOString(),
     pinnedBy: deleted || row.pinned_at == null ? null : row.pinned_by,
+    ...(deleted || files.length === 0 ? {} : { files }),
     ...(deleted ? {} : previewField(row.preview)),
   };
 }

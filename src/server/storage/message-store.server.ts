@@ -1,6 +1,15 @@
 import { type Kysely, PostgresAdapter, type Transaction } from "kysely";
-import type { AppendInput, ChangeCheck, ChangeResult, MessageStore, SendResult } from "../../ports";
+import type {
+  AppendInput,
+  ChangeCheck,
+  ChangeResult,
+  MessageStore,
+  SendResult,
+  SendWithFilesResult,
+} from "../../ports";
 import type { WireMessage } from "../../protocol/frames";
+import { createFilesAppender } from "./append-with-files.server";
+import { releaseFilesOf, replaceFiles } from "./file-claims.server";
 import { selectMessages, toWireMessages } from "./message-rows.server";
 import { createPostgresAppender } from "./postgres-append.server";
 import type { Database } from "./schema.server";
@@ -12,13 +21,18 @@ export function createMessageStore(db: Kysely<Database>, now: () => number): Mes
   /**
    * Runs a change to one message: checks it exists in the room, asks
    * `check` (the caller's policy) on its facts, bumps the room's revision
-   * and stamps it on the message, all in one transaction.
+   * and stamps it on the message, all in one transaction. `apply` may
+   * answer blob keys of files it deleted (forgotten after commit), or a
+   * refusal, which rolls the change back.
    */
   async function change(
     roomId: string,
     messageId: string,
     check: ChangeCheck | null,
-    apply: (trx: Transaction<Database>, rev: number) => Promise<void>,
+    apply: (
+      trx: Transaction<Database>,
+      facts: { authorId: string },
+    ) => Promise<Applied | undefined> | Promise<void>,
   ): Promise<ChangeResult> {
     return rollingBack(() =>
       db.transaction().execute(async (trx) => {
@@ -46,12 +60,16 @@ export function createMessageStore(db: Kysely<Database>, now: () => number): Mes
           throw new Rollback<ChangeResult>({ ok: false, reason: "refused", refusal: decision });
         }
         const rev = Number(bumped.last_rev);
-        await apply(trx, rev);
+        const applied = await apply(trx, { authorId: row.author_id });
+        if (applied?.refused) throw new Rollback<ChangeResult>(applied.refused);
+        const forgotten = applied?.forgotten ?? [];
         await trx.updateTable("message").set({ rev }).where("id", "=", messageId).execute();
         const updated = await selectMessages(trx).where("message.id", "=", messageId).execute();
         const [message] = await toWireMessages(trx, updated);
         if (!message) throw new Error(`message ${messageId} vanished inside its transaction`);
-        return { ok: true, message } as const;
+        return forgotten.length > 0
+          ? ({ ok: true, message, forgotten } as const)
+          : ({ ok: true, message } as const);
       }),
     );
   }
@@ -87,8 +105,25 @@ export function createMessageStore(db: Kysely<Database>, now: () => number): Mes
     return { ok: true, message: original, duplicate: true };
   }
 
+  const filesAppender = createFilesAppender(db, now);
+
   return {
     appendIfMember,
+
+    async appendWithFiles(input, files): Promise<SendWithFilesResult> {
+      const outcome = await filesAppender(input, files);
+      if (outcome.kind === "refused_file") {
+        return { ok: false, reason: "refused", refusal: outcome.refusal };
+      }
+      if (outcome.kind === "refused") return { ok: false, reason: outcome.reason };
+      if (outcome.kind === "stored") {
+        return { ok: true, message: outcome.message, duplicate: false };
+      }
+      // A retry answers the original as stored (its files were claimed then).
+      const original = await sentBefore(db, input);
+      if (!original) throw new Error(`message ${input.clientId} is a duplicate but is not stored`);
+      return { ok: true, message: original, duplicate: true };
+    },
 
     async history(roomId, { beforeSeq, limit }) {
       let query = selectMessages(db).where("message.room_id", "=", roomId);
@@ -125,13 +160,19 @@ export function createMessageStore(db: Kysely<Database>, now: () => number): Mes
       return { lastSeq: Number(row?.last_seq ?? 0), lastRev: Number(row?.last_rev ?? 0) };
     },
 
-    edit(roomId, messageId, text, check) {
-      return change(roomId, messageId, check, async (trx) => {
+    edit(roomId, messageId, text, check, files) {
+      return change(roomId, messageId, check, async (trx, { authorId }) => {
         await trx
           .updateTable("message")
           .set({ text, edited_at: now() })
           .where("id", "=", messageId)
           .execute();
+        if (!files) return undefined;
+        // The check allowed only the author, so these are the author's files to claim.
+        const replaced = await replaceFiles(trx, { roomId, messageId, authorId }, files);
+        return replaced.ok
+          ? { forgotten: replaced.forgotten }
+          : { refused: { ok: false, reason: "refused", refusal: replaced } };
       });
     },
 
@@ -143,6 +184,7 @@ export function createMessageStore(db: Kysely<Database>, now: () => number): Mes
           .where("id", "=", messageId)
           .execute();
         await trx.deleteFrom("reaction").where("message_id", "=", messageId).execute();
+        return { forgotten: await releaseFilesOf(trx, messageId) };
       });
     },
 
@@ -188,6 +230,12 @@ export function createMessageStore(db: Kysely<Database>, now: () => number): Mes
     },
   };
 }
+
+/**
+ * What a change's write may answer: blob keys of files it deleted (the
+ * caller forgets them after commit), or a refusal that rolls it back.
+ */
+type Applied = { forgotten?: string[]; refused?: Extract<ChangeResult, { ok: false }> };
 
 /** Thrown inside a transaction to roll it back and still answer `result`. */
 class Rollback<T> extends Error {

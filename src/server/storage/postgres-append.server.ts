@@ -74,7 +74,7 @@ async function explain(db: Kysely<Database>, input: AppendInput): Promise<Append
 }
 
 /** A unique violation on (room_id, author_id, client_id): another append of this id won. */
-function isClientIdTaken(error: unknown): boolean {
+export function isClientIdTaken(error: unknown): boolean {
   const { code, constraint } = (error ?? {}) as { code?: string; constraint?: string };
   return code === "23505" && constraint === "message_room_author_client";
 }

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from "kysely";
 import type { ActionLimits, Storage } from "../../ports";
+import { createFileStore } from "./file-store.server";
 import { createMessageStore } from "./message-store.server";
 import type { SqlDialect } from "./migrations.server";
 import { createPostgresSearch } from "./postgres-search.server";
@@ -38,6 +39,7 @@ export function createStorage(database: StorageDatabase, options: StorageOptions
     search: dialect === "sqlite" ? createSqliteSearch(db) : createPostgresSearch(db),
     threads: createThreadStore(db, now),
     saved: createSavedStore(db, now),
+    files: createFileStore(db, now),
     ...(options.limits ? { limits: options.limits } : {}),
     async ping() {
       await sql`select 1`.execute(db);

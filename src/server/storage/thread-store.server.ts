@@ -3,6 +3,7 @@ import { type Kysely, sql, type Transaction } from "kysely";
 import type { ReplyResult, ThreadStore } from "../../ports";
 import type { ThreadState, WireMessage } from "../../protocol/frames";
 import { mentionedIds } from "./append-shared.server";
+import { claimFiles } from "./file-claims.server";
 import { participantsOf, selectMessages, toWireMessages } from "./message-rows.server";
 import type { Database } from "./schema.server";
 
@@ -158,6 +159,15 @@ export function createThreadStore(db: Kysely<Database>, now: () => number): Thre
               reply_participants: null,
             })
             .execute();
+          // Its files are claimed as a send's are; one that does not claim refuses the reply.
+          if (input.files) {
+            const claimed = await claimFiles(
+              trx,
+              { roomId, messageId: id, authorId: author.id },
+              input.files,
+            );
+            if (!claimed.ok) throw new Abort({ ok: false, reason: "refused", refusal: claimed });
+          }
           const mentioned = mentionedIds(input);
           // A reply kept in its thread is not a room mention: it is counted
           // in the thread (the mentioned follow it).

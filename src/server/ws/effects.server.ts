@@ -3,9 +3,10 @@ import type { Effect } from "../../core/handle-frame";
 import type { Hub } from "../../core/hub";
 import type { UserSockets } from "../../core/presence";
 import { missedPages } from "../../core/replay";
-import type { Relay, Storage } from "../../ports";
+import type { BlobStore, Relay, Storage } from "../../ports";
 import { encodeServerFrame } from "../../protocol/decode";
 import type { ServerFrame, WireMember, WireMessage, WireUser } from "../../protocol/frames";
+import type { Logger } from "../log.server";
 import type { Metrics } from "../metrics.server";
 import { encodeRelay, type RelayMessage } from "../relay/messages.server";
 
@@ -23,6 +24,12 @@ type Deps = {
   relay: Relay;
   /** Which of these users are online on any instance (presence leases). */
   onlineAmong: (userIds: readonly string[]) => Promise<Set<string>>;
+  /**
+   * Where file bytes live, for `forget_blobs` (the runtime's; tests that
+   * delete no files leave it out), and where a failed delete is logged.
+   */
+  blobs?: BlobStore;
+  log?: Logger;
 };
 
 /**
@@ -56,7 +63,7 @@ export function byTextBudget(page: WireMessage[], budget = HISTORY_FRAME_TEXT): 
 /** Effects on rooms and users rather than on one socket. */
 export type FactEffect = Extract<
   Effect,
-  { kind: "publish" | "user" | "attach" | "detach" | "members" }
+  { kind: "publish" | "user" | "attach" | "detach" | "members" | "forget_blobs" }
 >;
 
 const FACTS: ReadonlySet<Effect["kind"]> = new Set([
@@ -65,11 +72,21 @@ const FACTS: ReadonlySet<Effect["kind"]> = new Set([
   "attach",
   "detach",
   "members",
+  "forget_blobs",
 ]);
 const isFact = (effect: Effect): effect is FactEffect => FACTS.has(effect.kind);
 
 /** Performs the core's decisions on sockets and subscriptions, counting what goes out. */
-export function createEffectRunner({ hub, online, storage, metrics, relay, onlineAmong }: Deps) {
+export function createEffectRunner({
+  hub,
+  online,
+  storage,
+  metrics,
+  relay,
+  onlineAmong,
+  blobs,
+  log,
+}: Deps) {
   // The relay is a fast path only (at-most-once): a lost relay frame is
   // recovered by seq from the database, so a failed publish is just logged
   // by the relay and never blocks the sender.
@@ -82,6 +99,24 @@ export function createEffectRunner({ hub, online, storage, metrics, relay, onlin
     const members = await storage.rooms.members(roomId);
     const present = await onlineAmong(members.map((m) => m.id));
     return members.map((m) => ({ ...m, online: present.has(m.id) }));
+  };
+
+  /**
+   * Deletes the blobs of files whose rows a committed change removed. The
+   * store is shared by every instance (a shared folder or S3), so this runs
+   * once, here, and is not relayed. A delete that fails is logged and
+   * leaves an orphan blob behind, never undoing the change: the message is
+   * gone for good either way, and its files' URLs answer 404 with the rows.
+   */
+  const forgetBlobs = async (keys: readonly string[]) => {
+    if (!blobs) return;
+    await Promise.all(
+      keys.map((key) =>
+        blobs.delete(key).catch((error: unknown) => {
+          log?.warn("blob delete failed", { key, error: String(error) });
+        }),
+      ),
+    );
   };
 
   /** Publishes one pre-encoded event to a room, timing the fan-out. */
@@ -291,8 +326,8 @@ export function createEffectRunner({ hub, online, storage, metrics, relay, onlin
 
     /**
      * An effect on rooms and users, not on one socket; `except` is left out
-     * of a publish. Only a member list is awaited (perf: a publish stays
-     * synchronous).
+     * of a publish. Only a member list and blob deletes are awaited (perf:
+     * a publish stays synchronous).
      */
     fact(effect: FactEffect, except?: Peer): Promise<void> | undefined {
       switch (effect.kind) {
@@ -315,6 +350,8 @@ export function createEffectRunner({ hub, online, storage, metrics, relay, onlin
         }
         case "members":
           return runner.publishMembers(effect.roomId);
+        case "forget_blobs":
+          return forgetBlobs(effect.keys);
       }
     },
   };

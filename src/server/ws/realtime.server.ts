@@ -52,6 +52,8 @@ export function createRealtime(runtime: Runtime) {
     metrics,
     relay,
     onlineAmong: presence.onlineAmong,
+    blobs: runtime.blobs,
+    log,
   });
   // What frame handling reads: the stores, and who is online (for @here).
   const frameDeps: FrameDeps = { ...storage, presence: { onlineAmong: presence.onlineAmong } };

@@ -4,13 +4,21 @@ import sharp from "sharp";
 /** A file as Playwright's setInputFiles takes it. */
 export type FilePayload = { name: string; mimeType: string; buffer: Buffer };
 
-/** A real PNG of the given size, in one colour (the server makes its thumbnail). */
+/**
+ * A real PNG of the given size (the server makes its thumbnail): a
+ * gradient with a sun, so a screenshot shows its shape and crop.
+ */
 export async function pngFile(name: string, width = 640, height = 480): Promise<FilePayload> {
-  const buffer = await sharp({
-    create: { width, height, channels: 3, background: { r: 79, g: 70, b: 229 } },
-  })
-    .png()
-    .toBuffer();
+  const r = Math.round(Math.min(width, height) / 5);
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
+    <defs><linearGradient id="g" x1="0" y1="0" x2="0" y2="1">
+      <stop offset="0" stop-color="#312e81"/><stop offset="1" stop-color="#f59e0b"/>
+    </linearGradient></defs>
+    <rect width="100%" height="100%" fill="url(#g)"/>
+    <circle cx="${width * 0.7}" cy="${height * 0.55}" r="${r}" fill="#fde68a"/>
+    <rect y="${height * 0.75}" width="100%" height="${height * 0.25}" fill="#1e3a8a"/>
+  </svg>`;
+  const buffer = await sharp(Buffer.from(svg)).png().toBuffer();
   return { name, mimeType: "image/png", buffer };
 }
 

@@ -23,7 +23,9 @@ export function UploadList({
         >
           <div className="flex min-w-0 flex-1 flex-col gap-1">
             <span className="flex items-baseline justify-between gap-2">
-              <span className="truncate font-medium text-slate-800">{item.name}</span>
+              <span title={item.name} className="truncate font-medium text-slate-800">
+                {item.name}
+              </span>
               <span className="shrink-0 text-xs text-slate-600">
                 {item.file ? formatFileSize(item.file.size) : `${item.percent}%`}
               </span>

@@ -1,4 +1,4 @@
-import type { BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, Locator, Page } from "playwright-core";
 import sharp from "sharp";
 
 /** A file as Playwright's setInputFiles takes it. */
@@ -49,13 +49,16 @@ export async function attachAndWait(page: Page, files: FilePayload[]): Promise<v
   await waitUploaded(page, files);
 }
 
-/** Each file shows as uploaded in the composer (its "Remove <name>" button). */
-export async function waitUploaded(page: Page, files: FilePayload[], timeout = 15_000) {
+/**
+ * Each file shows as uploaded in a composer (its "Remove <name>" button):
+ * the room's by default, or the one inside `scope` (the thread panel).
+ */
+export async function waitUploaded(page: Page, files: FilePayload[], scope?: Locator) {
+  const composer = scope ?? page.locator("main form");
   for (const file of files) {
-    await page
-      .locator("main form")
+    await composer
       .getByRole("button", { name: `Remove ${file.name}`, exact: true })
-      .waitFor({ timeout });
+      .waitFor({ timeout: 15_000 });
   }
 }
 

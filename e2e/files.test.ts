@@ -11,6 +11,7 @@ import {
   messageLog,
   openAs,
   sendBarrier,
+  sendMessage,
   uniqueTag,
   useBrowserSuite,
 } from "./browser";
@@ -118,6 +119,38 @@ describe.skipIf(!available)("files in the browser", () => {
     await waitUploaded(a.page, [pasted]);
     await pressSend(a.page);
     await logImage(b.page, pasted.name).waitFor({ timeout: 10_000 });
+  });
+
+  it("a thread reply carries files too, shown in the thread panel", async () => {
+    const { a, b } = await twoInARoom("Thr");
+    const tag = uniqueTag();
+    await sendMessage(a.page, `root ${tag}`);
+    await messageItem(b.page, `root ${tag}`)
+      .getByRole("button", { name: "Message actions" })
+      .click();
+    await b.page.getByRole("menuitem", { name: "Reply in thread" }).click();
+    const thread = b.page.getByRole("complementary", { name: "Thread" });
+    const image = await pngFile(`reply-${tag}.png`, 500, 300);
+    await thread.getByLabel("Attach files").setInputFiles([image]);
+    await waitUploaded(b.page, [image], thread);
+    await thread.getByRole("button", { name: "Send reply" }).click();
+    const replies = thread.getByRole("log", { name: "Thread messages" });
+    await replies.getByRole("img", { name: image.name }).waitFor({ timeout: 10_000 });
+
+    // A opens the thread from "1 reply" and sees the image there, and opens the viewer.
+    await messageItem(a.page, `root ${tag}`).getByRole("button", { name: "1 reply" }).click();
+    const aThread = a.page.getByRole("complementary", { name: "Thread" });
+    const thumb = aThread.getByRole("button", { name: image.name, exact: true });
+    await thumb.click();
+    await a.page
+      .getByRole("dialog", { name: "Image viewer" })
+      .getByRole("link", { name: "Download" })
+      .waitFor();
+    await a.page.keyboard.press("Escape");
+    await expect.poll(() => thumb.evaluate((el) => el === document.activeElement)).toBe(true);
+    // Thread-only: not in the room's log.
+    const roomLog = a.page.getByRole("log", { name: "Messages", exact: true });
+    expect(await roomLog.getByRole("img", { name: image.name }).count()).toBe(0);
   });
 
   it("a 20 MB file shows a progress bar, and Cancel upload removes it with nothing sent", async () => {

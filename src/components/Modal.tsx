@@ -44,12 +44,16 @@ export function Modal({
     };
   }, []);
   return (
-    // biome-ignore lint/a11y/useKeyWithClickEvents: Escape is the keyboard way out (native)
     <dialog
       ref={ref}
       aria-labelledby={titleId}
       onClose={() => {
         if (!unmounted.current) onClose();
+      }}
+      // Escape is this dialog's (the browser closes it): it must not also reach
+      // a panel around it (the thread closes on Escape too).
+      onKeyDown={(event) => {
+        if (event.key === "Escape") event.stopPropagation();
       }}
       // A click on the backdrop lands on the <dialog> itself: close, like Escape.
       onClick={(event) => {

@@ -51,5 +51,19 @@ export function useFileDrop(
       el.removeEventListener("drop", onDrop);
     };
   }, [target, onFiles, enabled]);
+
+  // Files let go outside the target (the sidebar, a margin) are ignored:
+  // the browser would otherwise open the file in place of the app.
+  useEffect(() => {
+    const ignore = (event: DragEvent) => {
+      if (carriesFiles(event) && !event.defaultPrevented) event.preventDefault();
+    };
+    window.addEventListener("dragover", ignore);
+    window.addEventListener("drop", ignore);
+    return () => {
+      window.removeEventListener("dragover", ignore);
+      window.removeEventListener("drop", ignore);
+    };
+  }, []);
   return over;
 }

@@ -15,12 +15,11 @@ export function FileCard({ file }: { file: WireFile }) {
       className="flex max-w-xs min-w-0 items-center gap-3 rounded-lg border border-slate-200 bg-white px-3 py-2 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-indigo-500"
     >
       <FileIcon />
-      <span className="flex min-w-0 flex-col">
-        {/* Named by its text: "report.pdf, 1.2 MB, PDF" (the lines read as words apart). */}
-        <span className="truncate text-sm font-medium text-indigo-700">
-          {file.name}
-          <span className="sr-only">,</span>
-        </span>
+      {/* The link's name, in one piece: "report.pdf, 1.2 MB, PDF". */}
+      <span className="sr-only">{`${file.name}, ${size}, ${type}`}</span>
+      {/* The same words as shown (two lines; a name built from them would read "report.pdf 1.2 MB"). */}
+      <span aria-hidden="true" className="flex min-w-0 flex-col">
+        <span className="truncate text-sm font-medium text-indigo-700">{file.name}</span>
         <span className="text-xs text-slate-600">
           {size}, {type}
         </span>

@@ -92,6 +92,19 @@ describe("UploadTray", () => {
     expect(tray.notice).toBeNull();
   });
 
+  it("a network failure or an unexpected error drops the file with a notice too", async () => {
+    const { start, started } = fakeUploads();
+    const tray = new UploadTray(start);
+    tray.add([named("a.pdf"), named("b.pdf")]);
+    started[0]?.reject(new UploadError("network", "The upload failed: network error."));
+    await settle();
+    expect(tray.notice).toBe("a.pdf was not attached. The upload failed: network error.");
+    started[1]?.reject(new TypeError("boom"));
+    await settle();
+    expect(tray.notice).toBe("b.pdf was not attached. The upload failed.");
+    expect(tray.items).toEqual([]);
+  });
+
   it("refuses files past the per-message limit, keeping the first ones", () => {
     const { start, started } = fakeUploads();
     const tray = new UploadTray(start);

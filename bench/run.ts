@@ -16,6 +16,7 @@ import { fanout } from "./scenarios/fanout.ts";
 import type { Context } from "./scenarios/measure.ts";
 import { persist, resume } from "./scenarios/parley-only.ts";
 import { idle, manyRooms } from "./scenarios/rooms.ts";
+import { uploads } from "./scenarios/upload.ts";
 
 const config = loadConfig();
 const started = Date.now();
@@ -79,6 +80,11 @@ try {
     results.persist = await attempt("parley persist", () => persist(ctx));
   if (parleyRuns && wants("resume"))
     results.resume = await attempt("parley resume", () => resume(ctx));
+  if (parleyRuns && wants("upload")) {
+    const parleyUpload = await attempt("parley upload", () => uploads(ctx, "parley"));
+    const floorUpload = await attempt("floor upload", () => uploads(ctx, "floor"));
+    if (parleyUpload && floorUpload) results.upload = { parley: parleyUpload, floor: floorUpload };
+  }
 } finally {
   gen.stop();
   // The users and messages are throwaway: leave no temp folder behind.

@@ -16,7 +16,7 @@ const list = (name: string, fallback: string[]) =>
     .filter(Boolean) ?? fallback;
 
 export const ALL_SYSTEMS = ["parley", "ws", "ws-frame", "crossws", "socketio"] as const;
-export const ALL_SCENARIOS = ["fanout", "rooms", "idle", "persist", "resume"] as const;
+export const ALL_SCENARIOS = ["fanout", "rooms", "idle", "persist", "resume", "upload"] as const;
 
 export function loadConfig() {
   const config = {
@@ -71,6 +71,12 @@ export function loadConfig() {
       seed: (process.env.BENCH_RESUME_SEED === "send" ? "send" : "sql") as "sql" | "send",
       /** Sends in flight with seed "send". */
       window: num("BENCH_RESUME_WINDOW", 64),
+    },
+    upload: {
+      /** Size of the file each upload streams (MB). */
+      sizeMB: num("BENCH_UPLOAD_MB", 100),
+      /** Uploads per system; figures are medians (RSS growth: the largest). */
+      runs: num("BENCH_UPLOAD_RUNS", 3),
     },
     /** Users through the real (scrypt) sign-up; the rest are seeded sessions. */
     signUps: num("BENCH_SIGNUPS", 16),

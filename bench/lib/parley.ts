@@ -20,10 +20,11 @@ export const AUTH_SECRET = "bench-secret-bench-secret-bench-secret-01";
 
 export const newDataDir = () => mkdtempSync(join(tmpdir(), "parley-bench-"));
 
-/** Starts Parley's production server on `dataDir`; `nodeArgs` e.g. --cpu-prof. */
+/** Starts Parley's production server on `dataDir`; `nodeArgs` e.g. --cpu-prof; `env` on top. */
 export async function startParley(
   dataDir: string,
   nodeArgs: string[] = [],
+  env: Record<string, string> = {},
 ): Promise<ServerProcess> {
   const port = await freePort();
   return startProcess({
@@ -47,6 +48,7 @@ export async function startParley(
       PARLEY_RATE_BURST: "1000000",
       NODE_ENV: "production",
       LOG_LEVEL: "warn",
+      ...env,
     },
     ready: () => answers(`http://127.0.0.1:${port}/sign-in`),
   });

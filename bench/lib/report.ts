@@ -5,6 +5,7 @@ import type { FanoutResult } from "../scenarios/fanout.ts";
 import type { StepResult } from "../scenarios/measure.ts";
 import type { PersistResult, ResumeResult } from "../scenarios/parley-only.ts";
 import type { IdleResult, RoomsResult } from "../scenarios/rooms.ts";
+import type { UploadResult } from "../scenarios/upload.ts";
 import type { Config } from "./config.ts";
 
 export type Results = {
@@ -17,6 +18,8 @@ export type Results = {
   idle: Record<string, IdleResult>;
   persist?: PersistResult;
   resume?: ResumeResult;
+  /** Parley's POST /api/files against a bare server writing the body to disk. */
+  upload?: { parley: UploadResult; floor: UploadResult };
   failures: Record<string, string>;
 };
 
@@ -219,6 +222,32 @@ function parleySection(results: Results): string {
             r.seed === "sql"
               ? "SQLite inserts"
               : `sends, one socket: ${fmt(r.seedAckedPerSec, 0)} acked msg/s`,
+          ],
+        ],
+      ),
+    );
+  }
+  const u = results.upload;
+  if (u) {
+    const ratio = (a: number, b: number) => (b > 0 ? ` (×${(a / b).toFixed(2)})` : "");
+    lines.push(
+      "",
+      `## Upload: ${fmt(u.parley.sizeMB, 0)} MB streamed to POST /api/files, ${u.parley.runs.length} runs (median; RSS: the largest rise)`,
+      "",
+      table(
+        ["system", "MB/s", "server RSS rise MiB", "CPU ms per MB"],
+        [
+          [
+            "Parley",
+            `${fmt(u.parley.mbPerSec, 0)}${ratio(u.parley.mbPerSec, u.floor.mbPerSec)}`,
+            fmt(u.parley.rssGrowthMiB, 1),
+            `${fmt(u.parley.cpuMsPerMB, 2)}${ratio(u.parley.cpuMsPerMB, u.floor.cpuMsPerMB)}`,
+          ],
+          [
+            "floor (node:http to a file)",
+            fmt(u.floor.mbPerSec, 0),
+            fmt(u.floor.rssGrowthMiB, 1),
+            fmt(u.floor.cpuMsPerMB, 2),
           ],
         ],
       ),

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { mayAttach, mayEdit, mayReplyInThread, membershipOf } from "../../src/core/policy";
+import { parseSearchQuery } from "../../src/core/search-query";
 import type { AttachInput, ChangeCheck, SendWithFilesResult } from "../../src/ports";
 import type { WireMessage } from "../../src/protocol/frames";
 import { post } from "./post";
@@ -131,6 +132,30 @@ export function describeFileClaimsContract(driver: string, open: () => Promise<S
       expect((await store.rooms.summaryOf(roomId, ann.id))?.lastReadSeq).toBe(message.seq);
     });
 
+    it("search hits and saved messages carry their files", async () => {
+      await upload("f-a");
+      const { message } = sent(await send("c1", ["f-a"], "quarterly numbers"));
+      const hits = await store.search.search(bob.id, parseSearchQuery("quarterly").query, 10);
+      expect(hits.map((hit) => hit.message.files?.map((f) => f.id))).toEqual([["f-a"]]);
+      expect(await store.saved.save(bob.id, roomId, message.id, true)).toBe("ok");
+      const saved = await store.saved.list(bob.id, 10);
+      expect(saved.map((hit) => hit.message.files?.map((f) => f.id))).toEqual([["f-a"]]);
+    });
+
+    it("a send with files stores its mentions as any send does", async () => {
+      await upload("f-a");
+      const { message } = sent(
+        await store.messages.appendWithFiles(
+          { roomId, author: ann, clientId: "c1", text: "for @Bob", mentions: [bob.id] },
+          filesOf(ann.id, ["f-a"]),
+        ),
+      );
+      expect(await store.rooms.summaryOf(roomId, bob.id)).toMatchObject({
+        lastSeq: message.seq,
+        mentioned: true,
+      });
+    });
+
     it("a message of files alone has empty text", async () => {
       await upload("f-a");
       const { message } = sent(await send("c1", ["f-a"], ""));
@@ -154,6 +179,28 @@ export function describeFileClaimsContract(driver: string, open: () => Promise<S
       // f-b, claimed before f-a failed, was rolled back with the rest.
       expect(await fileRow("f-b")).toEqual({ room_id: null, message_id: null, position: 0 });
       expect(await fileRow("f-a")).toMatchObject({ message_id: first.message.id });
+    });
+
+    it("two sends racing for one file: exactly one claims it, the other stores nothing", async () => {
+      await upload("f-a");
+      const before = await store.messages.position(roomId);
+      const results = await Promise.all(
+        Array.from({ length: 4 }, (_, i) => send(`race-${i}`, ["f-a"], `try ${i}`)),
+      );
+      const won = results.filter((r) => r.ok);
+      expect(won).toHaveLength(1);
+      for (const lost of results.filter((r) => !r.ok)) {
+        expect(lost).toMatchObject({
+          ok: false,
+          reason: "refused",
+          refusal: { code: "forbidden" },
+        });
+      }
+      expect(await store.messages.position(roomId)).toEqual({
+        lastSeq: before.lastSeq + 1,
+        lastRev: before.lastRev,
+      });
+      expect(await messageCount()).toBe(1);
     });
 
     it("refuses another user's file, an unknown id and a preview image, storing nothing", async () => {

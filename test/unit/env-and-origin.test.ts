@@ -42,6 +42,7 @@ describe("parseConfig", () => {
         store: { kind: "fs", dir: "./data/files" },
         maxUploadBytes: 25 * 1024 * 1024,
         userQuotaBytes: 1024 * 1024 * 1024,
+        unclaimedMs: 24 * 3_600_000,
       },
       linkPreviews: { enabled: true, allowHosts: [] },
     });

@@ -1,39 +1,13 @@
 import type { Kysely } from "kysely";
 import type { WireFile } from "../../protocol/frames";
+import { toStoredFile, toWireFile } from "./file-store.server";
 import type { Database } from "./schema.server";
-
-/** Types shown inline, with a thumbnail; everything else is a download (issue 12). */
-export const INLINE_IMAGE_TYPES: ReadonlySet<string> = new Set([
-  "image/png",
-  "image/jpeg",
-  "image/gif",
-  "image/webp",
-]);
-
-type FileRow = Pick<
-  Database["file"],
-  "id" | "name" | "size" | "content_type" | "width" | "height"
-> & { message_id: string | null };
-
-/** One file row on the wire: width and height only for an image that has them. */
-export function toWireFile(row: FileRow): WireFile {
-  const image = INLINE_IMAGE_TYPES.has(row.content_type);
-  return {
-    id: row.id,
-    name: row.name,
-    size: Number(row.size),
-    type: row.content_type,
-    image,
-    ...(image && row.width != null && row.height != null
-      ? { width: Number(row.width), height: Number(row.height) }
-      : {}),
-  };
-}
 
 /**
  * The attachments of these messages, in each message's order, in one
- * query (a page's worth, like its reactions). Preview images are files of
- * the message too, but travel in its preview, not here.
+ * query (a page's worth, like its reactions), in the wire shape the upload
+ * answers with (file-store's toWireFile: one rule for `image`). Preview
+ * images are files of the message too, but travel in its preview.
  */
 export async function attachmentsOf(
   db: Kysely<Database>,
@@ -43,7 +17,7 @@ export async function attachmentsOf(
   if (messageIds.length === 0) return byMessage;
   const rows = await db
     .selectFrom("file")
-    .select(["id", "name", "size", "content_type", "width", "height", "message_id"])
+    .selectAll()
     .where("message_id", "in", [...messageIds])
     .where("purpose", "=", "attachment")
     .orderBy("message_id")
@@ -52,7 +26,7 @@ export async function attachmentsOf(
   for (const row of rows) {
     if (row.message_id === null) continue;
     const files = byMessage.get(row.message_id) ?? [];
-    files.push(toWireFile(row));
+    files.push(toWireFile(toStoredFile(row)));
     byMessage.set(row.message_id, files);
   }
   return byMessage;

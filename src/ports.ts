@@ -1,6 +1,7 @@
 import type { Decision, FileFacts, MessageFacts, Refusal, RootFacts } from "./core/policy";
 import type { SearchQuery } from "./core/search-query";
 import type {
+  LinkPreview,
   RoomKind,
   RoomSummary,
   ThreadState,
@@ -138,6 +139,24 @@ export type ChangeResult =
  */
 export type ChangeCheck = (facts: MessageFacts) => Decision;
 
+/** A link preview's image as stored (a blob already put), for its `file` row of purpose "preview". */
+export type PreviewImage = {
+  id: string;
+  /** The message's author (the file counts as theirs). */
+  uploaderId: string;
+  name: string;
+  size: number;
+  contentType: string;
+  blobKey: string;
+  width: number;
+  height: number;
+};
+
+/** What removing a preview answers: the message, and the blobs to delete after commit. */
+export type RemovePreviewResult =
+  | { ok: true; message: WireMessage; blobKeys: string[] }
+  | Exclude<ChangeResult, { ok: true }>;
+
 /** The messages of every room, each with a gap-free per-room `seq`. */
 export interface MessageStore {
   /**
@@ -213,6 +232,28 @@ export interface MessageStore {
     userId: string,
     emoji: string,
   ): Promise<ChangeResult>;
+  /**
+   * Attaches the server's link preview (and its image's file row) as a
+   * change (a room revision), only while the message is not deleted and has
+   * no preview yet (never over one its author removed); undefined otherwise,
+   * when nothing was written.
+   */
+  attachPreview(
+    roomId: string,
+    messageId: string,
+    preview: LinkPreview,
+    image?: PreviewImage,
+  ): Promise<WireMessage | undefined>;
+  /**
+   * Marks the message's preview removed (a change, asked of `check`), so none
+   * is attached later either, and deletes its image's file row; the blobs
+   * are the caller's to delete after commit.
+   */
+  removePreview(
+    roomId: string,
+    messageId: string,
+    check: ChangeCheck,
+  ): Promise<RemovePreviewResult>;
 }
 
 /** A reply to store: a send naming its thread's root. */

@@ -7,6 +7,7 @@ import { leave } from "./actions/leave";
 import { pin } from "./actions/pin";
 import { react } from "./actions/react";
 import { read } from "./actions/read";
+import { removePreview } from "./actions/remove-preview";
 import { save } from "./actions/save";
 import { send } from "./actions/send";
 import type { Effect, FrameDeps } from "./actions/shared";
@@ -54,5 +55,7 @@ export function handleFrame(frame: RoomFrame, user: WireUser, deps: FrameDeps): 
       return pin(frame, user, deps);
     case "save":
       return save(frame, user, deps);
+    case "remove_preview":
+      return removePreview(frame, user, deps);
   }
 }

@@ -146,6 +146,25 @@ export function mayDelete(
   return mayEdit(room, membership, message, actorId);
 }
 
+/**
+ * Removing a message's link preview: its author only, as editing (the
+ * preview is part of what they posted), on a message still there.
+ */
+export function mayRemovePreview(
+  room: RoomFacts | undefined,
+  membership: Membership,
+  message: MessageFacts | undefined,
+  actorId: string,
+): Decision {
+  const asMember = mayTouchMessages(room, membership);
+  if (!asMember.ok) return asMember;
+  if (!message) return noMessage;
+  if (message.authorId !== actorId) {
+    return refuse("forbidden", "only its author can remove a message's link preview");
+  }
+  return ALLOW;
+}
+
 /** Reacting to (or taking back a reaction on) a message: any member, on any message. */
 export function mayReact(
   room: RoomFacts | undefined,

@@ -212,6 +212,11 @@ export const clientFrame = z.discriminatedUnion("type", [
    */
   frame("save", { roomId: id, messageId: id, saved: z.boolean() }),
   /**
+   * The author removes their message's link preview ("Remove preview"): the
+   * room gets the message as `updated` without it, and none comes back.
+   */
+  frame("remove_preview", { roomId: id, messageId: id }),
+  /**
    * Liveness check from the client (browsers cannot send ws pings); answered
    * by `pong`. It tells the client the server is there; it does not keep the
    * socket alive on the server, where only answers to ws pings count.

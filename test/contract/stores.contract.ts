@@ -383,6 +383,65 @@ export function describeStoreContract(driver: string, open: () => Promise<StoreU
       });
     });
 
+    it("attaches a link preview once, as a change, and its author's removal sticks", async () => {
+      const a = await room("a");
+      const { message } = await append(a.id, "c1", "see https://x.example", ann);
+      const preview = { url: "https://x.example/", title: "X", siteName: "Ex" };
+      const image = {
+        id: "f-prev",
+        uploaderId: ann.id,
+        name: "preview.webp",
+        size: 10,
+        contentType: "image/webp",
+        blobKey: "previews/f-prev",
+        width: 40,
+        height: 20,
+      };
+      const attached = await store.messages.attachPreview(a.id, message.id, preview, image);
+      expect(attached).toMatchObject({ id: message.id, rev: 1, preview });
+      expect(await store.messages.position(a.id)).toEqual({ lastSeq: 1, lastRev: 1 });
+      const file = await store.db
+        .selectFrom("file")
+        .selectAll()
+        .where("id", "=", "f-prev")
+        .executeTakeFirstOrThrow();
+      expect(file).toMatchObject({
+        purpose: "preview",
+        room_id: a.id,
+        message_id: message.id,
+        uploader_id: ann.id,
+        thumb_key: "previews/f-prev",
+      });
+      // A second preview never replaces the first, and moves nothing.
+      expect(await store.messages.attachPreview(a.id, message.id, { ...preview, title: "Y" })).toBe(
+        undefined,
+      );
+      expect((await store.messages.changedSince(a.id, 0, 10))[0]?.preview?.title).toBe("X");
+
+      // Only the author removes it (the store asks the check on the author's facts).
+      const refused = await store.messages.removePreview(a.id, message.id, byMember(bob.id));
+      expect(refused).toMatchObject({ ok: false, reason: "refused" });
+      const removed = await store.messages.removePreview(a.id, message.id, byMember(ann.id));
+      expect(removed).toMatchObject({ ok: true, blobKeys: ["previews/f-prev"] });
+      expect(removed.ok && removed.message.preview).toBeUndefined();
+      expect(removed.ok && removed.message.rev).toBe(2);
+      expect(
+        await store.db.selectFrom("file").select("id").where("id", "=", "f-prev").execute(),
+      ).toEqual([]);
+      // A fetch finishing after the removal attaches nothing.
+      expect(await store.messages.attachPreview(a.id, message.id, preview)).toBe(undefined);
+      expect(await store.messages.position(a.id)).toEqual({ lastSeq: 1, lastRev: 2 });
+
+      // A deleted message takes no preview and has none to remove.
+      const { message: other } = await append(a.id, "c2", "https://y.example", ann);
+      await store.messages.remove(a.id, other.id, byMember(ann.id));
+      expect(await store.messages.attachPreview(a.id, other.id, preview)).toBe(undefined);
+      expect(await store.messages.removePreview(a.id, other.id, byMember(ann.id))).toEqual({
+        ok: false,
+        reason: "not_found",
+      });
+    });
+
     it("toggles reactions per user and emoji", async () => {
       const a = await room("a");
       const { message } = await append(a.id, "c1");

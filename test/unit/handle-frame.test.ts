@@ -71,6 +71,14 @@ function fakes() {
         ok: true,
         message: wireMessage(1, { roomId, rev: 3 }),
       }),
+      // "gone" was deleted; any other message is Bob's, whose preview image is "previews/p1".
+      removePreview: async (roomId: string, messageId: string, check: ChangeCheck) => {
+        if (messageId === "gone") return { ok: false, reason: "not_found" };
+        const decision = check({ authorId: bob.id });
+        if (!decision.ok) return { ok: false, reason: "refused", refusal: decision };
+        const message = wireMessage(1, { id: messageId, roomId, rev: 5 });
+        return { ok: true, message, blobKeys: ["previews/p1"] };
+      },
       // "gone" was deleted; any other message is Bob's, and pinning asks the policy on it.
       pin: async (
         roomId: string,
@@ -149,6 +157,50 @@ describe("handleFrame", () => {
     expect(effects[2]).toMatchObject({ userId: ann.id, frame: { type: "read", seq: 1 } });
   });
 
+  it("asks for a preview of a message's first http(s) link, after its other effects", async () => {
+    const { deps } = fakes();
+    const effects = await handleFrame(
+      {
+        type: "send",
+        roomId: "r1",
+        clientId: "c1",
+        text: "see https://a.example/x, or http://b.example",
+      },
+      ann,
+      deps,
+    );
+    expect(effects.map((e) => e.kind)).toEqual(["reply", "publish", "user", "preview"]);
+    expect(effects[3]).toEqual({
+      kind: "preview",
+      op: "make",
+      roomId: "r1",
+      messageId: expect.any(String),
+      authorId: ann.id,
+      url: "https://a.example/x",
+    });
+  });
+
+  it("removes a preview for its author only: updated for everyone, then its image discarded", async () => {
+    const { deps } = fakes();
+    expect(
+      await handleFrame({ type: "remove_preview", roomId: "r1", messageId: "m" }, bob, deps),
+    ).toEqual([
+      {
+        kind: "publish",
+        roomId: "r1",
+        exceptSelf: false,
+        frame: { type: "updated", message: expect.objectContaining({ id: "m", rev: 5 }) },
+      },
+      { kind: "forget_blobs", keys: ["previews/p1"] },
+    ]);
+    expect(
+      await handleFrame({ type: "remove_preview", roomId: "r1", messageId: "m" }, ann, deps),
+    ).toMatchObject([{ kind: "reply", frame: { type: "error", code: "forbidden" } }]);
+    expect(
+      await handleFrame({ type: "remove_preview", roomId: "r1", messageId: "gone" }, bob, deps),
+    ).toMatchObject([{ kind: "reply", frame: { type: "error", code: "not_found" } }]);
+  });
+
   it("resolves @mentions among the members", async () => {
     const { deps, stored } = fakes();
     await handleFrame(
@@ -174,6 +226,7 @@ describe("handleFrame", () => {
       { type: "leave", roomId: "r2" },
       { type: "pin", roomId: "r2", messageId: "m", pinned: true },
       { type: "save", roomId: "r2", messageId: "m", saved: true },
+      { type: "remove_preview", roomId: "r2", messageId: "m" },
     ] as const;
     for (const frame of frames) {
       const effects = await handleFrame(frame, ann, deps);

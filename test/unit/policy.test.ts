@@ -18,6 +18,7 @@ import {
   mayPin,
   mayPost,
   mayReact,
+  mayRemovePreview,
   mayReplyInThread,
   maySave,
   mayTouchMessages,
@@ -106,6 +107,17 @@ const memberTable: [string, Rule, Record<RoomName, Want>][] = [
       dm: "forbidden",
       missing: "forbidden",
     },
+  ],
+  ["remove own preview", (room, m) => mayRemovePreview(room, m, mine, ME), everywhere("allow")],
+  [
+    "remove another's preview",
+    (room, m) => mayRemovePreview(room, m, theirs, ME),
+    everywhere("forbidden"),
+  ],
+  [
+    "remove a gone (or deleted) message's preview",
+    (room, m) => mayRemovePreview(room, m, undefined, ME),
+    everywhere("not_found"),
   ],
   [
     "edit a gone message",

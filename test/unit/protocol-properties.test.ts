@@ -442,6 +442,11 @@ function fakes(options: { memberOf: string[]; changeOk?: boolean } = { memberOf:
         write("pin");
         return changed(roomId, messageId);
       },
+      removePreview: async (roomId: string, messageId: string) => {
+        write("removePreview");
+        const result = changed(roomId, messageId);
+        return result.ok ? { ...result, blobKeys: [] } : result;
+      },
     },
     threads: {
       // Membership and the root are read inside the reply's transaction.

@@ -2,6 +2,7 @@ import type { RoomFrame, WireUser } from "../../protocol/frames";
 import { resolveMentions } from "../mentions";
 import { mayReplyInThread, membershipOf } from "../policy";
 import { attaching, isRefusal } from "./attach";
+import { previewOf } from "./preview";
 import { type Effect, type FrameDeps, refusalReply } from "./shared";
 
 /**
@@ -71,5 +72,6 @@ export async function reply(
       effects.push({ kind: "user", userId, frame: { type: "thread_state", state } });
     }
   }
+  effects.push(...previewOf(message));
   return effects;
 }

@@ -10,6 +10,7 @@ import {
   type RoomFacts,
 } from "../policy";
 import { attaching, isRefusal } from "./attach";
+import { previewOf } from "./preview";
 import { reply } from "./reply";
 import { type Effect, type FrameDeps, refusalReply, roomFacts } from "./shared";
 
@@ -72,6 +73,7 @@ export async function send(
       userId: user.id,
       frame: { type: "read", roomId, seq: message.seq },
     });
+    effects.push(...previewOf(message));
   }
   return effects;
 }

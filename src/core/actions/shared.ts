@@ -30,7 +30,21 @@ export type Effect =
    * (or dropped by an edit), whose rows went in its transaction. After
    * commit, best effort: a failed delete is logged, never undoes the change.
    */
-  | { kind: "forget_blobs"; keys: string[] };
+  | { kind: "forget_blobs"; keys: string[] }
+  /**
+   * Link previews, off the hot path (server/previews): `make` one for a
+   * message just stored. (A removed preview's image goes by `forget_blobs`.)
+   */
+  | PreviewEffect;
+
+export type PreviewEffect = {
+  kind: "preview";
+  op: "make";
+  roomId: string;
+  messageId: string;
+  authorId: string;
+  url: string;
+};
 
 export type FrameDeps = Pick<
   Storage,

@@ -49,7 +49,7 @@ export function createFsBlobStore(dir: string): BlobStore {
     async get(key, range?: ByteRange) {
       const path = pathOf(key);
       const found = await stat(path).catch(missing);
-      if (!found) return undefined;
+      if (!found?.isFile()) return undefined;
       const size = found.size;
       const options = range ? { start: range.start, end: Math.min(range.end, size - 1) } : {};
       const stream = createReadStream(path, options);
@@ -57,7 +57,8 @@ export function createFsBlobStore(dir: string): BlobStore {
     },
     async stat(key) {
       const found = await stat(pathOf(key)).catch(missing);
-      return found ? { size: found.size } : undefined;
+      // A key's parent is a folder here (a/b holds a/b/c), never a blob.
+      return found?.isFile() ? { size: found.size } : undefined;
     },
     async delete(key) {
       await unlink(pathOf(key)).catch((error: NodeJS.ErrnoException) => {

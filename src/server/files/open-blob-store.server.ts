@@ -1,6 +1,7 @@
 import type { FilesStoreConfig } from "../../env";
 import type { BlobStore } from "../../ports";
 import { createFsBlobStore } from "./fs-blob-store.server";
+import { createS3BlobStore } from "./s3-blob-store.server";
 
 /**
  * The blob store the config names, checked: startup fails here, with the
@@ -18,6 +19,6 @@ function createBlobStore(config: FilesStoreConfig): BlobStore {
     case "fs":
       return createFsBlobStore(config.dir);
     case "s3":
-      throw new Error("PARLEY_FILES_URL=s3:// is not supported yet");
+      return createS3BlobStore(config);
   }
 }

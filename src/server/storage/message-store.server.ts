@@ -4,6 +4,7 @@ import type {
   ChangeCheck,
   ChangeResult,
   MessageStore,
+  RemovePreviewResult,
   SendResult,
   SendWithFilesResult,
 } from "../../ports";
@@ -227,6 +228,77 @@ export function createMessageStore(db: Kysely<Database>, now: () => number): Mes
             .execute();
         }
       });
+    },
+
+    async attachPreview(roomId, messageId, preview, image) {
+      const result = await change(roomId, messageId, null, async (trx) => {
+        const row = await trx
+          .selectFrom("message")
+          .select("preview")
+          .where("id", "=", messageId)
+          .executeTakeFirst();
+        // Already made, or removed by its author: never overwritten.
+        if (row?.preview != null)
+          throw new Rollback<ChangeResult>({ ok: false, reason: "not_found" });
+        if (image) {
+          await trx
+            .insertInto("file")
+            .values({
+              id: image.id,
+              uploader_id: image.uploaderId,
+              name: image.name,
+              size: image.size,
+              content_type: image.contentType,
+              blob_key: image.blobKey,
+              // Already at most 400 px: the image is its own thumbnail.
+              thumb_key: image.blobKey,
+              width: image.width,
+              height: image.height,
+              created_at: now(),
+              purpose: "preview",
+              room_id: roomId,
+              message_id: messageId,
+            })
+            .execute();
+        }
+        await trx
+          .updateTable("message")
+          .set({ preview: JSON.stringify(preview) })
+          .where("id", "=", messageId)
+          .execute();
+      });
+      return result.ok ? result.message : undefined;
+    },
+
+    async removePreview(roomId, messageId, check): Promise<RemovePreviewResult> {
+      let blobKeys: string[] = [];
+      const result = await change(roomId, messageId, check, async (trx) => {
+        const images = await trx
+          .selectFrom("file")
+          .select(["id", "blob_key", "thumb_key"])
+          .where("message_id", "=", messageId)
+          .where("purpose", "=", "preview")
+          .execute();
+        blobKeys = [
+          ...new Set(images.flatMap((f) => [f.blob_key, f.thumb_key]).filter((k) => k !== null)),
+        ];
+        if (images.length > 0) {
+          await trx
+            .deleteFrom("file")
+            .where(
+              "id",
+              "in",
+              images.map((f) => f.id),
+            )
+            .execute();
+        }
+        await trx
+          .updateTable("message")
+          .set({ preview: "removed" })
+          .where("id", "=", messageId)
+          .execute();
+      });
+      return result.ok ? { ...result, blobKeys } : result;
     },
   };
 }

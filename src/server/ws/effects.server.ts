@@ -8,6 +8,7 @@ import { encodeServerFrame } from "../../protocol/decode";
 import type { ServerFrame, WireMember, WireMessage, WireUser } from "../../protocol/frames";
 import type { Logger } from "../log.server";
 import type { Metrics } from "../metrics.server";
+import type { PreviewJobs } from "../previews/preview-jobs.server";
 import { encodeRelay, type RelayMessage } from "../relay/messages.server";
 
 /** What the relay carries for a presence change: who, which way, and the user's rooms. */
@@ -30,6 +31,8 @@ type Deps = {
    */
   blobs?: BlobStore;
   log?: Logger;
+  /** Link previews (made off the hot path); without it, preview effects do nothing. */
+  previews?: PreviewJobs;
 };
 
 /**
@@ -86,6 +89,7 @@ export function createEffectRunner({
   onlineAmong,
   blobs,
   log,
+  previews,
 }: Deps) {
   // The relay is a fast path only (at-most-once): a lost relay frame is
   // recovered by seq from the database, so a failed publish is just logged
@@ -316,6 +320,10 @@ export function createEffectRunner({
           await replay(peer, roomId, pages, more);
           return;
         }
+        case "preview":
+          // Queued, not awaited: the frame's answer never waits on another site.
+          previews?.take(effect);
+          return;
         default:
           return runner.fact(
             effect,

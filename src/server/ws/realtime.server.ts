@@ -3,6 +3,7 @@ import type { FrameDeps } from "../../core/handle-frame";
 import { Hub, SLOW_CONSUMER_BYTES } from "../../core/hub";
 import { UserSockets } from "../../core/presence";
 import { liveSessionTokens } from "../auth/auth.server";
+import { createPreviewJobs } from "../previews/preview-jobs.server";
 import { getRuntime, type Runtime } from "../runtime.server";
 import { createAdmission } from "./admission.server";
 import { linkInstance } from "./cluster.server";
@@ -45,6 +46,18 @@ export function createRealtime(runtime: Runtime) {
     log,
     onLapsed: (userIds) => link.current?.lapsed(userIds),
   });
+  // A made preview is published through the runner (every instance hears it).
+  const previews = createPreviewJobs({
+    ...config.linkPreviews,
+    messages: storage.messages,
+    blobs: runtime.blobs,
+    log,
+    publish: (roomId, message) => {
+      void runner.apply([
+        { kind: "publish", roomId, frame: { type: "updated", message }, exceptSelf: false },
+      ]);
+    },
+  });
   const runner = createEffectRunner({
     hub,
     online,
@@ -54,6 +67,7 @@ export function createRealtime(runtime: Runtime) {
     onlineAmong: presence.onlineAmong,
     blobs: runtime.blobs,
     log,
+    previews,
   });
   // What frame handling reads: the stores, and who is online (for @here).
   const frameDeps: FrameDeps = { ...storage, presence: { onlineAmong: presence.onlineAmong } };

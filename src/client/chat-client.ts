@@ -293,9 +293,7 @@ export class ChatClient {
 
   /** Removes the link preview of one's own message (everyone then sees it gone). */
   removePreview(roomId: string, messageId: string): Promise<void> {
-    // Until the previews work adds `remove_preview` to frames.ts's clientFrame.
-    const frame = { type: "remove_preview", roomId, messageId };
-    return this.#request(frame as unknown as RoomAction);
+    return this.#request({ type: "remove_preview", roomId, messageId });
   }
 
   /** Saves a message for oneself (every tab of the user hears it), or unsaves it. */

@@ -136,19 +136,14 @@ describe("ChatClient with files", () => {
     const { client, sent, deliver } = setup();
     deliver(ready);
     const removed = client.removePreview("r", "m1");
-    const frame = sent.at(-1) as unknown as {
-      type: string;
-      roomId: string;
-      messageId: string;
-      ref: string;
-    };
+    const frame = sent.at(-1);
     expect(frame).toMatchObject({ type: "remove_preview", roomId: "r", messageId: "m1" });
-    deliver({ type: "ok", ref: frame.ref });
+    deliver({ type: "ok", ref: frame?.ref ?? "" });
     await expect(removed).resolves.toBeUndefined();
 
     const refused = client.removePreview("r", "m2");
-    const second = sent.at(-1) as unknown as { ref: string };
-    deliver({ type: "error", code: "forbidden", message: "not yours", ref: second.ref });
+    const second = sent.at(-1);
+    deliver({ type: "error", code: "forbidden", message: "not yours", ref: second?.ref ?? "" });
     const error = await refused.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ActionRefused);
     expect(error).toMatchObject({ code: "forbidden" });

@@ -122,7 +122,7 @@ describe.skipIf(!available)("accessibility of a refused upload", () => {
     const a = await openAs(suite, "Axr");
     await enter(a.page, "/r/general");
     await attachInput(a.page).setInputFiles([binaryFile(`huge-${uniqueTag()}.bin`, 1_500_000)]);
-    await a.page.locator("main form").getByRole("alert").waitFor({ timeout: 10_000 });
+    await a.page.locator("main form:has(textarea)").getByRole("alert").waitFor({ timeout: 10_000 });
     await scan(a.page, "refused");
   });
 });

@@ -54,7 +54,7 @@ export async function attachAndWait(page: Page, files: FilePayload[]): Promise<v
  * the room's by default, or the one inside `scope` (the thread panel).
  */
 export async function waitUploaded(page: Page, files: FilePayload[], scope?: Locator) {
-  const composer = scope ?? page.locator("main form");
+  const composer = scope ?? page.locator("main form:has(textarea)");
   for (const file of files) {
     await composer
       .getByRole("button", { name: `Remove ${file.name}`, exact: true })
@@ -147,5 +147,8 @@ export async function throttleUploads(
 
 /** Presses Send in the room composer. */
 export async function pressSend(page: Page): Promise<void> {
-  await page.locator("main form").getByRole("button", { name: "Send", exact: true }).click();
+  await page
+    .locator("main form:has(textarea)")
+    .getByRole("button", { name: "Send", exact: true })
+    .click();
 }

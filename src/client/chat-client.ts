@@ -5,6 +5,7 @@ import type {
   RoomSummary,
   ServerFrame,
   ThreadState,
+  WireFile,
   WireMember,
   WireMessage,
   WireUser,
@@ -211,13 +212,23 @@ export class ChatClient {
    * the server refuses it for good (it then shows as failed); a socket that
    * closes first does not reject it: it is sent again.
    */
-  send(roomId: string, text: string, thread?: { rootId: string; alsoToRoom: boolean }): Sent {
+  send(
+    roomId: string,
+    text: string,
+    thread?: { rootId: string; alsoToRoom: boolean },
+    /** Uploaded files it carries (text may then be empty). */
+    files: readonly WireFile[] = [],
+  ): Sent {
     const clientId = crypto.randomUUID();
     // The message ends the typing; typing again announces itself at once.
     this.#lastTyping.delete(roomId);
     const stored = this.#awaitSend(clientId);
     const reply = thread && { threadRootId: thread.rootId, alsoToRoom: thread.alsoToRoom };
-    this.#setPending([...this.#pending, { clientId, roomId, text, failed: null, ...reply }]);
+    const attached = files.length > 0 ? { files: [...files] } : undefined;
+    this.#setPending([
+      ...this.#pending,
+      { clientId, roomId, text, failed: null, ...reply, ...attached },
+    ]);
     this.#pump();
     return Object.assign(stored, { clientId });
   }
@@ -278,6 +289,11 @@ export class ChatClient {
   /** Pins a message for everyone in the room, or unpins it; settles on the server's answer. */
   pin(roomId: string, messageId: string, pinned: boolean): Promise<void> {
     return this.#request({ type: "pin", roomId, messageId, pinned });
+  }
+
+  /** Removes the link preview of one's own message (everyone then sees it gone). */
+  removePreview(roomId: string, messageId: string): Promise<void> {
+    return this.#request({ type: "remove_preview", roomId, messageId });
   }
 
   /** Saves a message for oneself (every tab of the user hears it), or unsaves it. */
@@ -472,6 +488,8 @@ export class ChatClient {
         roomId: item.roomId,
         clientId: item.clientId,
         text: item.text,
+        // The same ids on every attempt: the server claims them once, with the first store.
+        ...(item.files?.length && { fileIds: item.files.map((f) => f.id) }),
         ...(item.threadRootId !== undefined && {
           threadRootId: item.threadRootId,
           alsoToRoom: item.alsoToRoom === true,

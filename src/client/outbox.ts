@@ -1,3 +1,5 @@
+import type { WireFile } from "../protocol/frames";
+
 /** A message the server has not acknowledged yet. */
 export type PendingSend = {
   clientId: string;
@@ -7,6 +9,11 @@ export type PendingSend = {
   threadRootId?: string;
   /** A reply also sent to the room's main log. */
   alsoToRoom?: boolean;
+  /**
+   * Files it carries, already uploaded (an upload is done before the send is
+   * queued): their ids go with every attempt, the rest shows while pending.
+   */
+  files?: WireFile[];
   /** Why the server refused it for good; null while it is still being sent. */
   failed: string | null;
 };

@@ -1,13 +1,34 @@
-import { type KeyboardEvent, type Ref, useEffect, useId, useRef, useState } from "react";
+import {
+  type ClipboardEvent,
+  type KeyboardEvent,
+  type Ref,
+  type RefObject,
+  useCallback,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+} from "react";
 import { clearDraft, loadDraft, saveDraft } from "../client/drafts";
+import { useFileDrop } from "../client/hooks/useFileDrop";
+import { useUploadTray } from "../client/hooks/useUploadTray";
 import { safeLocalStorage } from "../client/local-storage";
-import { MAX_MESSAGE_CHARS, messageTextIssue, normalizeMessageText } from "../protocol/frames";
+import {
+  MAX_MESSAGE_CHARS,
+  messageTextIssue,
+  normalizeMessageText,
+  type WireFile,
+} from "../protocol/frames";
+import { AttachButton } from "./AttachButton";
+import { UploadList } from "./UploadList";
 
 /**
  * The message box: Enter sends, Shift+Enter adds a line. Typing tells the
  * room (the client throttles those frames). With `draftUserId` and
  * `draftKey`, what is typed is kept as a draft in this browser (see
- * src/client/drafts.ts) until it is sent.
+ * src/client/drafts.ts) until it is sent. Files come from "Attach files",
+ * a paste, or a drop on `dropTarget`; each uploads at once, and the
+ * message goes (with their ids) once none is still uploading.
  */
 export function Composer({
   onSend,
@@ -20,8 +41,10 @@ export function Composer({
   draftKey,
   onEditLast,
   inputRef,
+  dropTarget,
 }: {
-  onSend: (text: string) => void;
+  /** The text (may be empty when files go) and the uploaded files, in order. */
+  onSend: (text: string, files: WireFile[]) => void;
   onTyping?: () => void;
   placeholder?: string;
   /** While another room loads: a message typed now must not go to this one. */
@@ -38,6 +61,8 @@ export function Composer({
   onEditLast?: () => boolean;
   /** The textarea, for the page to give focus back (after an edit started here). */
   inputRef?: Ref<HTMLTextAreaElement>;
+  /** Where dropped files are taken (the conversation around the composer). */
+  dropTarget?: RefObject<HTMLElement | null>;
 }) {
   const id = useId();
   const [text, setTextState] = useState("");
@@ -66,13 +91,30 @@ export function Composer({
   // control characters; so the server never refuses what the UI allowed.
   const issue = messageTextIssue(trimmed);
   const refused = issue === "too_large" || issue === "control";
+  const { tray, items, notice } = useUploadTray();
+  const attached = items.length > 0;
+  const uploading = items.some((item) => item.file === null);
+  // Text alone, files alone or both; never while a file is still uploading.
+  const canSend = !disabled && !uploading && !refused && (trimmed !== "" || attached);
+
+  const addFiles = useCallback((files: File[]) => tray.add(files), [tray]);
+  const dragging = useFileDrop(dropTarget, addFiles, !disabled);
 
   function submit() {
-    if (!trimmed || issue || disabled) return;
-    onSend(trimmed);
+    if (!canSend) return;
+    onSend(trimmed, tray.files);
     setTextState("");
+    tray.clear();
     // Sent (acked or queued in the outbox, which keeps it from here on).
     if (slot) clearDraft(safeLocalStorage(), slot.userId, slot.key);
+  }
+
+  function onPaste(event: ClipboardEvent<HTMLTextAreaElement>) {
+    const files = [...event.clipboardData.files];
+    if (files.length === 0 || disabled) return;
+    // A copied image is only the file; copied text with a file keeps its text.
+    if (!event.clipboardData.types.includes("text/plain")) event.preventDefault();
+    tray.add(files);
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
@@ -96,41 +138,65 @@ export function Composer({
         event.preventDefault();
         submit();
       }}
-      className="flex items-end gap-2 px-3 pb-3"
+      className={`mx-3 mb-3 flex flex-col gap-2 rounded-lg ${
+        dragging ? "bg-indigo-50 outline-2 outline-indigo-500 outline-dashed" : ""
+      }`}
     >
-      <label htmlFor={id} className="sr-only">
-        {label}
-      </label>
-      <textarea
-        ref={inputRef}
-        id={id}
-        rows={Math.min(6, text.split("\n").length)}
-        value={text}
-        onChange={(event) => {
-          setText(event.target.value);
-          if (event.target.value.trim()) onTyping?.();
-        }}
-        onKeyDown={onKeyDown}
-        placeholder={placeholder}
-        disabled={disabled}
-        aria-invalid={refused ? true : undefined}
-        aria-describedby={refused ? `${id}-too-long` : undefined}
-        className="max-h-40 min-h-10 flex-1 resize-none rounded-lg border border-slate-300 px-3 py-2 outline-none focus:border-indigo-500 focus:ring-2 focus:ring-indigo-200"
-      />
-      {refused && (
-        <p id={`${id}-too-long`} role="alert" className="sr-only">
-          {issue === "control"
-            ? "Messages cannot contain control characters."
-            : `Messages are at most ${MAX_MESSAGE_CHARS} characters.`}
-        </p>
+      {notice && (
+        <div
+          role="alert"
+          className="flex items-center justify-between gap-3 rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800"
+        >
+          <span>{notice}</span>
+          <button
+            type="button"
+            onClick={() => tray.dismissNotice()}
+            className="rounded px-2 py-1 font-medium underline hover:bg-red-100"
+          >
+            Dismiss
+          </button>
+        </div>
       )}
-      <button
-        type="submit"
-        disabled={!trimmed || issue !== null || disabled}
-        className="rounded-lg bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700 disabled:opacity-50"
-      >
-        {sendLabel}
-      </button>
+      {dragging && <p className="text-center text-sm text-indigo-800">Drop files to attach them</p>}
+      <UploadList items={items} onCancel={(key) => tray.cancel(key)} />
+      <div className="flex items-end gap-2">
+        <AttachButton onFiles={addFiles} disabled={disabled} />
+        <label htmlFor={id} className="sr-only">
+          {label}
+        </label>
+        <textarea
+          ref={inputRef}
+          id={id}
+          rows={Math.min(6, text.split("\n").length)}
+          value={text}
+          onChange={(event) => {
+            setText(event.target.value);
+            if (event.target.value.trim()) onTyping?.();
+          }}
+          onKeyDown={onKeyDown}
+          onPaste={onPaste}
+          placeholder={placeholder}
+          disabled={disabled}
+          aria-invalid={refused ? true : undefined}
+          aria-describedby={refused ? `${id}-too-long` : undefined}
+          className="max-h-40 min-h-10 flex-1 resize-none rounded-lg border border-slate-300 px-3 py-2 outline-none focus:border-indigo-500 focus:ring-2 focus:ring-indigo-200"
+        />
+        {refused && (
+          <p id={`${id}-too-long`} role="alert" className="sr-only">
+            {issue === "control"
+              ? "Messages cannot contain control characters."
+              : `Messages are at most ${MAX_MESSAGE_CHARS} characters.`}
+          </p>
+        )}
+        <button
+          type="submit"
+          disabled={!canSend}
+          title={uploading ? "Waiting for the uploads to finish" : undefined}
+          className="rounded-lg bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700 disabled:opacity-50"
+        >
+          {sendLabel}
+        </button>
+      </div>
     </form>
   );
 }

@@ -1,6 +1,8 @@
 import { memo, useEffect, useRef, useState } from "react";
 import { refusalOf } from "../client/room-actions";
 import type { WireMember, WireMessage, WireUser } from "../protocol/frames";
+import { Attachments } from "./Attachments";
+import { LinkPreviewCard } from "./LinkPreviewCard";
 import { type MenuAction, MessageActions } from "./MessageActions";
 import { MessageEditor } from "./MessageEditor";
 import { MessageText } from "./MessageText";
@@ -18,6 +20,8 @@ export type MessageApi = {
   pin: (messageId: string, pinned: boolean) => Promise<void>;
   /** Saves the message for oneself (true) or unsaves it. */
   save: (messageId: string, saved: boolean) => Promise<void>;
+  /** Removes the link preview of one's own message. */
+  removePreview: (messageId: string) => Promise<void>;
 };
 
 /** Opening a message's thread; the room page wires it to the thread panel. */
@@ -151,7 +155,18 @@ export const MessageItem = memo(function MessageItem({
             }}
           />
         ) : (
-          <MessageText text={message.text} me={me.name} />
+          // A message of files alone has no text.
+          message.text !== "" && <MessageText text={message.text} me={me.name} />
+        )}
+        {!message.deleted && message.files && <Attachments files={message.files} />}
+        {!message.deleted && message.preview && (
+          <LinkPreviewCard
+            preview={message.preview}
+            onRemove={
+              own ? () => attempt("Preview not removed.", api.removePreview(message.id)) : undefined
+            }
+            disabled={!canAct}
+          />
         )}
         {!message.deleted && (
           <ReactionBar

@@ -10,10 +10,13 @@ export function Modal({
   title,
   onClose,
   children,
+  wide = false,
 }: {
   title: string;
   onClose: () => void;
   children: ReactNode;
+  /** Most of the window (the image viewer) instead of a 32rem box. */
+  wide?: boolean;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
@@ -41,18 +44,26 @@ export function Modal({
     };
   }, []);
   return (
-    // biome-ignore lint/a11y/useKeyWithClickEvents: Escape is the keyboard way out (native)
     <dialog
       ref={ref}
       aria-labelledby={titleId}
       onClose={() => {
         if (!unmounted.current) onClose();
       }}
+      // Escape is this dialog's (the browser closes it): it must not also reach
+      // a panel around it (the thread closes on Escape too).
+      onKeyDown={(event) => {
+        if (event.key === "Escape") event.stopPropagation();
+      }}
       // A click on the backdrop lands on the <dialog> itself: close, like Escape.
       onClick={(event) => {
         if (event.target === ref.current) ref.current?.close();
       }}
-      className="m-auto mt-[12vh] w-[min(32rem,calc(100vw-2rem))] rounded-xl border border-slate-200 bg-white p-0 text-slate-900 shadow-xl"
+      className={`m-auto rounded-xl ${
+        wide
+          ? "mt-[4vh] w-[min(64rem,calc(100vw-2rem))]"
+          : "mt-[12vh] w-[min(32rem,calc(100vw-2rem))]"
+      } border border-slate-200 bg-white p-0 text-slate-900 shadow-xl`}
     >
       <div className="flex flex-col gap-3 p-4">
         <div className="flex items-center justify-between gap-2">

@@ -1,3 +1,4 @@
+import { formatFileSize } from "../client/file-format";
 import type { PendingSend } from "../client/outbox";
 import { MessageText } from "./MessageText";
 
@@ -38,7 +39,22 @@ export function PendingItem({
           <span className="text-xs text-slate-500 italic">Sending…</span>
         )}
       </div>
-      <MessageText text={item.text} />
+      {item.text !== "" && <MessageText text={item.text} />}
+      {item.files && item.files.length > 0 && (
+        // Names only: the files are not the room's until the message is stored.
+        // Not a list: the log's list items are messages.
+        <div className="mt-1 flex flex-wrap gap-2">
+          {item.files.map((file) => (
+            <span
+              key={file.id}
+              className="rounded-lg border border-slate-200 bg-slate-50 px-2 py-1 text-sm text-slate-800"
+            >
+              {file.name}{" "}
+              <span className="text-xs text-slate-600">{formatFileSize(file.size)}</span>
+            </span>
+          ))}
+        </div>
+      )}
     </li>
   );
 }

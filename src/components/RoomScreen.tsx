@@ -82,6 +82,8 @@ export function RoomScreen({
   const [threadRoot, setThreadRoot] = useState<string | null>(threadRootId ?? null);
   const openedFrom = useRef<number | undefined>(undefined);
   const membersId = useId();
+  /** Files dropped anywhere on the conversation go to its composer. */
+  const conversation = useRef<HTMLElement>(null);
   const [pinnedOpen, setPinnedOpen] = useState(false);
   const pinnedId = useId();
   // Where unread began when the room was opened; fixed for this visit.
@@ -109,6 +111,7 @@ export function RoomScreen({
       react: (id, emoji) => client?.react(room.id, id, emoji) ?? notConnected(),
       pin: (id, pinned) => client?.pin(room.id, id, pinned) ?? notConnected(),
       save: (id, saved) => client?.save(room.id, id, saved) ?? notConnected(),
+      removePreview: (id) => client?.removePreview(room.id, id) ?? notConnected(),
     }),
     [client, room.id],
   );
@@ -209,7 +212,7 @@ export function RoomScreen({
           <RoomKeyboard rooms={nav} room={room} />
         </div>
       </div>
-      <main className="flex min-h-0 min-w-0 flex-1 flex-col bg-white">
+      <main ref={conversation} className="flex min-h-0 min-w-0 flex-1 flex-col bg-white">
         <RoomHeader
           room={room}
           user={user}
@@ -260,13 +263,14 @@ export function RoomScreen({
         <ActionError error={stray.refusal} onDismiss={stray.dismiss} />
         <Composer
           placeholder={`Message ${room.kind === "dm" ? room.name : `#${room.name}`}`}
-          onSend={(text) => client?.send(room.id, text)}
+          onSend={(text, files) => client?.send(room.id, text, undefined, files)}
           onTyping={() => client?.typing(room.id)}
           disabled={leaving}
           draftUserId={user.id}
           draftKey={room.id}
           onEditLast={editLast}
           inputRef={composerBox}
+          dropTarget={conversation}
         />
       </main>
       {threadRoot && (

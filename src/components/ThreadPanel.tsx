@@ -3,7 +3,7 @@ import type { ChatClient } from "../client/chat-client";
 import { useEditLast } from "../client/hooks/useEditLast";
 import { useThread } from "../client/hooks/useThread";
 import { refusalOf } from "../client/room-actions";
-import type { WireMember, WireUser } from "../protocol/frames";
+import type { WireFile, WireMember, WireUser } from "../protocol/frames";
 import { Composer } from "./Composer";
 import { type MessageApi, MessageItem } from "./MessageItem";
 import { PendingItem } from "./PendingItem";
@@ -111,12 +111,12 @@ export function ThreadPanel({
     }
   }
 
-  function send(text: string) {
+  function send(text: string, files: WireFile[]) {
     if (!client) return;
     setError(null);
     atBottom.current = true;
     client
-      .send(roomId, text, { rootId, alsoToRoom })
+      .send(roomId, text, { rootId, alsoToRoom }, files)
       .catch((refused) => setError(`Not sent. ${refusalOf(refused)}`));
   }
 
@@ -223,6 +223,7 @@ export function ThreadPanel({
         draftKey={`thread:${rootId}`}
         onEditLast={editLast}
         inputRef={inputRef}
+        dropTarget={panel}
       />
     </aside>
   );

@@ -117,6 +117,11 @@ async function spoolBody(
   limit: number,
 ): Promise<{ size: number; head: Uint8Array } | "too_large" | "cut"> {
   const out = createWriteStream(path, { flags: "wx" });
+  // Listened to for the stream's whole life: a write failing after the
+  // spool was given up (the client cancelled, the stream is being
+  // destroyed) must not be an unhandled 'error', which ends the process.
+  // Failures while spooling are seen by the listeners below.
+  out.on("error", () => {});
   const head = new Uint8Array(TEXT_SAMPLE);
   let headSize = 0;
   let size = 0;
@@ -160,6 +165,7 @@ function spoolNode(
       resolve(result);
     };
     const onData = (chunk: Buffer) => {
+      if (out.destroyed) return;
       if (!take(chunk)) {
         // Paused, not destroyed: the 413 goes out first, then lingerThenCut ends the connection.
         node.pause();

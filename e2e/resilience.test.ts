@@ -98,7 +98,7 @@ describe.skipIf(!available)("navigation while the server is down", () => {
     // A room the tab never opened: the offline page, never the framework's.
     await anyRoomLink(a.page, `Later ${tag}`).click();
     await a.page.waitForURL(`**${otherPath}`);
-    const offline = a.page.getByRole("heading", { level: 1, name: "You are offline" });
+    const offline = a.page.getByRole("heading", { level: 1, name: "Waiting for the connection" });
     await offline.waitFor({ timeout: 10_000 });
     await a.page
       .getByRole("main")

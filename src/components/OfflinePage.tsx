@@ -13,7 +13,7 @@ export function OfflinePage({ what = "page" }: { what?: "room" | "page" }) {
   useRetryWhenBack(retry);
   return (
     <StatusPage
-      title="You are offline"
+      title="Waiting for the connection"
       actions={<StatusPageButton onClick={retry}>Try again</StatusPageButton>}
     >
       <p role="status">You are offline; this {what} will load when the connection is back.</p>

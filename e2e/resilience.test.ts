@@ -119,9 +119,12 @@ describe.skipIf(!available)("navigation while the server is down", () => {
     await anyRoomLink(a.page, `Later ${tag}`).click();
     await offline.waitFor({ timeout: 10_000 });
     await suite.server.restart();
+    // restart() resolves once the server answers HTTP: from then on, the figure.
+    const answeredAt = Date.now();
     await a.page
       .getByRole("heading", { level: 1, name: `Later ${tag}`, exact: true })
       .waitFor({ timeout: 30_000 });
+    console.info(`offline room loaded ${Date.now() - answeredAt} ms after the server answered`);
     await expectConnected(a.page, 30_000);
     expect(await sameDocument(a.page)).toBe(true);
     expect(await a.page.getByText(FRAMEWORK_ERROR).count()).toBe(0);

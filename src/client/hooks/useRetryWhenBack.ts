@@ -18,9 +18,14 @@ export function useRetryWhenBack(retry: () => void): void {
   const latest = useRef(retry);
   latest.current = retry;
   const status = useConnectionStatus();
+  const previous = useRef(status);
 
+  // On the turn to connected only: a page mounted while connected waits for
+  // the timer, so a page that fails again at once cannot retry in a loop.
   useEffect(() => {
-    if (status === "connected") latest.current();
+    const was = previous.current;
+    previous.current = status;
+    if (status === "connected" && was !== "connected") latest.current();
   }, [status]);
 
   useEffect(() => {

@@ -1,13 +1,11 @@
-import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { type AxeViolation, screenshotLightAndDark, seriousAxeViolations } from "./a11y";
+import { scan, screenshotLightAndDark } from "./a11y";
 import {
   anyRoomLink,
   chromiumAvailable,
   createRoom,
   cuttableConnection,
-  ensureResultsDir,
   enter,
   membersPanel,
   openAs,
@@ -20,40 +18,11 @@ import {
 
 const available = chromiumAvailable();
 
-/**
- * Runs axe on the whole page in light and in dark (the Theme stays at
- * System and the OS scheme is emulated), saves
- * test-results/a11y-<screen>-<scheme>.png, and soft-asserts no serious
- * finding, so one run lists every screen's findings at once.
- */
-async function scan(page: Page, screen: string): Promise<void> {
-  const found: Record<string, AxeViolation[]> = {};
-  for (const scheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await expect
-      .poll(() => page.evaluate(() => document.documentElement.classList.contains("dark")))
-      .toBe(scheme === "dark");
-    // Not mid-fade (the actions menu fades in with its row's buttons).
-    await expect.poll(() => page.evaluate(settled)).toBe(true);
-    found[scheme] = await seriousAxeViolations(page);
-    await page.screenshot({ path: join(ensureResultsDir(), `a11y-${screen}-${scheme}.png`) });
-  }
-  await page.emulateMedia({ colorScheme: null });
-  expect.soft(found, `serious axe findings on ${screen}`).toEqual({ light: [], dark: [] });
-}
-
 /** The room's own log ("Messages", not the thread's "Thread messages"). */
 const messageLog = (page: Page) => page.getByRole("log", { name: "Messages", exact: true });
 /** The message in the room's log whose text contains `text`. */
 const messageItem = (page: Page, text: string) =>
   messageLog(page).getByRole("listitem").filter({ hasText: text });
-
-/** Whether no finite CSS transition or animation is running (runs in the page). */
-function settled(): boolean {
-  return document
-    .getAnimations()
-    .every((a) => a.playState !== "running" || a.effect?.getTiming().iterations === Infinity);
-}
 
 /** Opens the "Message actions" menu of the message holding `text` from the keyboard. */
 async function openActions(page: Page, text: string) {

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
+import { expect } from "vitest";
 import { ensureResultsDir } from "./browser";
 
 const require = createRequire(import.meta.url);
@@ -54,4 +55,33 @@ export async function screenshotLightAndDark(page: Page, name: string): Promise<
   }
   await page.emulateMedia({ colorScheme: null });
   return paths;
+}
+
+/**
+ * Runs axe on the whole page in light and in dark (the Theme stays at
+ * System and the OS scheme is emulated), saves
+ * test-results/a11y-<screen>-<scheme>.png, and soft-asserts no serious
+ * finding, so one run lists every screen's findings at once.
+ */
+export async function scan(page: Page, screen: string): Promise<void> {
+  const found: Record<string, AxeViolation[]> = {};
+  for (const scheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await expect
+      .poll(() => page.evaluate(() => document.documentElement.classList.contains("dark")))
+      .toBe(scheme === "dark");
+    // Not mid-fade (the actions menu fades in with its row's buttons).
+    await expect.poll(() => page.evaluate(settled)).toBe(true);
+    found[scheme] = await seriousAxeViolations(page);
+    await page.screenshot({ path: join(ensureResultsDir(), `a11y-${screen}-${scheme}.png`) });
+  }
+  await page.emulateMedia({ colorScheme: null });
+  expect.soft(found, `serious axe findings on ${screen}`).toEqual({ light: [], dark: [] });
+}
+
+/** Whether no finite CSS transition or animation is running (runs in the page). */
+function settled(): boolean {
+  return document
+    .getAnimations()
+    .every((a) => a.playState !== "running" || a.effect?.getTiming().iterations === Infinity);
 }

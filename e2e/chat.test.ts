@@ -60,8 +60,9 @@ describe.skipIf(!available)("chat in two browsers", () => {
     await b.page.getByRole("button", { name: "Sign out" }).click();
     await b.page.waitForURL("**/sign-in");
     await b.page.goto("/r/general");
-    await b.page.waitForURL("**/sign-in");
-    expect(new URL(b.page.url()).pathname).toBe("/sign-in");
+    // With the page asked for kept as the deep link (?next=).
+    await b.page.waitForURL((url) => url.pathname === "/sign-in");
+    expect(new URL(b.page.url()).searchParams.get("next")).toBe("/r/general");
 
     // A is still signed in and connected.
     await expectConnected(a.page);
@@ -73,13 +74,14 @@ describe.skipIf(!available)("chat in two browsers", () => {
   it("redirects a visitor without a session from /r/... to /sign-in", async () => {
     const { page } = await suite.open();
     const response = await page.goto("/r/general");
-    await page.waitForURL("**/sign-in");
+    await page.waitForURL((url) => url.pathname === "/sign-in");
     expect(response?.ok()).toBe(true);
     await page.getByRole("button", { name: "Sign in" }).waitFor();
     const signUpLink = page.getByRole("link", { name: /create an account|sign up/i });
-    expect(await signUpLink.getAttribute("href")).toBe("/sign-up");
+    // The deep link goes along to sign-up.
+    expect(await signUpLink.getAttribute("href")).toBe("/sign-up?next=%2Fr%2Fgeneral");
     await signUpLink.click();
-    await page.waitForURL("**/sign-up");
+    await page.waitForURL((url) => url.pathname === "/sign-up");
     await page.getByRole("button", { name: "Create account" }).waitFor();
   });
 

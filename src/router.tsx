@@ -1,6 +1,8 @@
 import { createRouter } from "@tanstack/react-router";
 import { createIsomorphicFn } from "@tanstack/react-start";
 import { getRequest } from "@tanstack/react-start/server";
+import { NotFoundPage } from "./components/NotFoundPage";
+import { RouteErrorPage } from "./components/RouteErrorPage";
 import { routeTree } from "./routeTree.gen";
 import { NONCE_KEY } from "./server/security-headers";
 
@@ -18,6 +20,11 @@ export function getRouter() {
     // navigation would undo that.
     scrollRestoration: ({ location }) => !location.pathname.startsWith("/r/"),
     defaultPreload: "intent",
+    // Never the framework's unstyled "Something went wrong!" or bare "Not
+    // Found": styled pages with a way back (an offline failure gets the
+    // page that recovers by itself).
+    defaultErrorComponent: RouteErrorPage,
+    defaultNotFoundComponent: () => <NotFoundPage />,
     ssr: { nonce: cspNonce() },
   });
 }

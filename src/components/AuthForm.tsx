@@ -1,5 +1,5 @@
 import { Link } from "@tanstack/react-router";
-import { type FormEvent, type ReactNode, useId, useState } from "react";
+import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from "react";
 import type { FieldErrors, FieldName } from "../client/auth-errors";
 
 type Props = {
@@ -25,6 +25,14 @@ export function AuthForm({ title, submitLabel, fields, onSubmit, footer, notice 
   const id = useId();
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
+  const firstField = useRef<HTMLInputElement>(null);
+
+  // The first field takes focus once the page is live, unless the person
+  // already put focus somewhere (typed into a field before hydration).
+  useEffect(() => {
+    const active = document.activeElement;
+    if (active === null || active === document.body) firstField.current?.focus();
+  }, []);
 
   async function handle(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -56,7 +64,7 @@ export function AuthForm({ title, submitLabel, fields, onSubmit, footer, notice 
             {notice}
           </p>
         )}
-        {fields.map((field) => {
+        {fields.map((field, index) => {
           const errorId = `${id}-${field}-error`;
           return (
             <div key={field} className="space-y-1">
@@ -64,6 +72,7 @@ export function AuthForm({ title, submitLabel, fields, onSubmit, footer, notice 
                 {labels[field]}
               </label>
               <input
+                ref={index === 0 ? firstField : undefined}
                 id={`${id}-${field}`}
                 name={field}
                 type={types[field]}
@@ -103,10 +112,22 @@ export function AuthForm({ title, submitLabel, fields, onSubmit, footer, notice 
   );
 }
 
-/** A link styled for the auth card footers. */
-export function AuthLink({ to, children }: { to: "/sign-in" | "/sign-up"; children: ReactNode }) {
+/** A link styled for the auth card footers; carries the deep link (`next`) across. */
+export function AuthLink({
+  to,
+  next,
+  children,
+}: {
+  to: "/sign-in" | "/sign-up";
+  next?: string;
+  children: ReactNode;
+}) {
   return (
-    <Link to={to} className="font-medium text-indigo-600 hover:underline">
+    <Link
+      to={to}
+      search={next ? { next } : {}}
+      className="font-medium text-indigo-600 hover:underline"
+    >
       {children}
     </Link>
   );

@@ -1,7 +1,7 @@
 import type { ConnectionStatus as Status } from "../client/socket";
 import type { SearchHit } from "../ports";
 import type { RoomSummary, WireUser } from "../protocol/frames";
-import { ConnectionStatus } from "./ConnectionStatus";
+import { ConnectionStatus, isBanner } from "./ConnectionStatus";
 import { PinIcon } from "./PinIcon";
 import { SearchBox } from "./SearchBox";
 
@@ -25,8 +25,12 @@ type Props = {
 /** The room's title bar: name, search, connection state, the members toggle and sign out. */
 export function RoomHeader(props: Props) {
   const { room, user, status } = props;
+  // Room at the bottom for the connection banner (h-9) under the controls.
+  const pad = isBanner(status) ? "pt-2.5 pb-[2.875rem]" : "py-2.5";
   return (
-    <header className="flex flex-wrap items-center gap-x-4 gap-y-2 border-b border-slate-200 px-4 py-2.5">
+    <header
+      className={`relative flex flex-wrap items-center gap-x-4 gap-y-2 border-b border-slate-200 px-4 ${pad}`}
+    >
       <div className="flex min-w-0 items-center gap-2">
         <h1 className="flex min-w-0 items-center gap-1.5 text-lg font-semibold">
           <span aria-hidden="true" className="text-slate-400">

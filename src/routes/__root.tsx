@@ -3,6 +3,7 @@ import { createRootRoute, HeadContent, Outlet, ScriptOnce, Scripts } from "@tans
 import type { ReactNode } from "react";
 import { useTheme } from "../client/hooks/useTheme";
 import { THEME_BOOT_SCRIPT } from "../client/theme";
+import { NotFoundPage } from "../components/NotFoundPage";
 import appCss from "../styles.css?url";
 
 export const Route = createRootRoute({
@@ -21,6 +22,8 @@ export const Route = createRootRoute({
     ],
   }),
   component: () => <Outlet />,
+  // An unknown path: the styled page with a way back, not a bare "Not Found".
+  notFoundComponent: () => <NotFoundPage />,
   shellComponent: RootDocument,
 });
 

@@ -1,13 +1,17 @@
 import { createFileRoute, Outlet, redirect } from "@tanstack/react-router";
-import { ChatProvider } from "../client/hooks/chat-context";
-import { getSessionFn } from "../server/fns/session";
+import { useEffect } from "react";
+import { holdClient } from "../client/held-client";
+import { ChatProvider, useChatClient } from "../client/hooks/chat-context";
+import { signedInUser } from "../client/signed-in";
+import type { WireUser } from "../protocol/frames";
 
 // Signed-in area: guards every /r/... page and keeps one chat client (one
 // socket) across room changes, so switching rooms does not reconnect.
 export const Route = createFileRoute("/r")({
-  beforeLoad: async () => {
-    const user = await getSessionFn();
-    if (!user) throw redirect({ to: "/sign-in" });
+  beforeLoad: async ({ location }) => {
+    const user = await signedInUser();
+    // Back here after signing in (a deep link, say a search hit's ?m=).
+    if (!user) throw redirect({ to: "/sign-in", search: { next: location.href } });
     return { user };
   },
   component: SignedInLayout,
@@ -17,7 +21,15 @@ function SignedInLayout() {
   const { user } = Route.useRouteContext();
   return (
     <ChatProvider user={user}>
+      <HoldClient user={user} />
       <Outlet />
     </ChatProvider>
   );
+}
+
+/** Lends the chat client to the route loaders (see client/held-client.ts). */
+function HoldClient({ user }: { user: WireUser }) {
+  const client = useChatClient();
+  useEffect(() => (client ? holdClient(client, user) : undefined), [client, user]);
+  return null;
 }

@@ -8,9 +8,9 @@ import { getSessionFn } from "../server/fns/session";
 // could be called "saved"), so it keeps a chat client of its own: unsaving
 // here, or in another tab, reaches every tab of the user.
 export const Route = createFileRoute("/saved")({
-  beforeLoad: async () => {
+  beforeLoad: async ({ location }) => {
     const user = await getSessionFn();
-    if (!user) throw redirect({ to: "/sign-in" });
+    if (!user) throw redirect({ to: "/sign-in", search: { next: location.href } });
     return { user };
   },
   loader: () => savedFn(),

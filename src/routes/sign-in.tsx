@@ -1,17 +1,27 @@
 import { createFileRoute, redirect, useNavigate } from "@tanstack/react-router";
+import { focusComposerOnArrival } from "../client/arrival-focus";
 import { authClient } from "../client/auth-client";
 import { authErrorToFields, checkAuthFields } from "../client/auth-errors";
 import { AuthForm, AuthLink } from "../components/AuthForm";
+import { landingFor, safeNext } from "../core/safe-next";
 import { getSessionFn } from "../server/fns/session";
 
 /** Shown when a tab was sent here because its session ended (see ChatProvider). */
 const SESSION_ENDED_TEXT = "Your session ended. Sign in again.";
 
+type Search = { reason?: "session-ended"; next?: string };
+
 export const Route = createFileRoute("/sign-in")({
-  validateSearch: (search: Record<string, unknown>): { reason?: "session-ended" } =>
-    search.reason === "session-ended" ? { reason: "session-ended" } : {},
-  beforeLoad: async () => {
-    if (await getSessionFn()) throw redirect({ to: "/r/$slug", params: { slug: "general" } });
+  // `next`: where a signed-out visit was going (a deep link); an unsafe one is dropped.
+  validateSearch: (search: Record<string, unknown>): Search => {
+    const next = safeNext(search.next) ?? undefined;
+    return {
+      ...(search.reason === "session-ended" && { reason: "session-ended" }),
+      ...(next && { next }),
+    };
+  },
+  beforeLoad: async ({ search }) => {
+    if (await getSessionFn()) throw redirect({ href: landingFor(search.next) });
   },
   head: () => ({ meta: [{ title: "Sign in · Parley" }] }),
   component: SignIn,
@@ -19,7 +29,7 @@ export const Route = createFileRoute("/sign-in")({
 
 function SignIn() {
   const navigate = useNavigate();
-  const { reason } = Route.useSearch();
+  const { reason, next } = Route.useSearch();
   return (
     <AuthForm
       title="Sign in to Parley"
@@ -31,12 +41,16 @@ function SignIn() {
         if (invalid) return invalid;
         const { error } = await authClient.signIn.email({ email: email.trim(), password });
         if (error) return authErrorToFields(error);
-        await navigate({ to: "/r/$slug", params: { slug: "general" } });
+        focusComposerOnArrival();
+        await navigate({ href: landingFor(next), replace: true });
         return null;
       }}
       footer={
         <>
-          New here? <AuthLink to="/sign-up">Create an account</AuthLink>
+          New here?{" "}
+          <AuthLink to="/sign-up" next={next}>
+            Create an account
+          </AuthLink>
         </>
       }
     />

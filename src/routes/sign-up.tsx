@@ -1,12 +1,19 @@
 import { createFileRoute, redirect, useNavigate } from "@tanstack/react-router";
+import { focusComposerOnArrival } from "../client/arrival-focus";
 import { authClient } from "../client/auth-client";
 import { authErrorToFields, checkAuthFields } from "../client/auth-errors";
 import { AuthForm, AuthLink } from "../components/AuthForm";
+import { landingFor, safeNext } from "../core/safe-next";
 import { getSessionFn } from "../server/fns/session";
 
 export const Route = createFileRoute("/sign-up")({
-  beforeLoad: async () => {
-    if (await getSessionFn()) throw redirect({ to: "/r/$slug", params: { slug: "general" } });
+  // `next`, as on /sign-in: a deep link survives choosing to sign up instead.
+  validateSearch: (search: Record<string, unknown>): { next?: string } => {
+    const next = safeNext(search.next) ?? undefined;
+    return next ? { next } : {};
+  },
+  beforeLoad: async ({ search }) => {
+    if (await getSessionFn()) throw redirect({ href: landingFor(search.next) });
   },
   head: () => ({ meta: [{ title: "Create an account · Parley" }] }),
   component: SignUp,
@@ -14,6 +21,7 @@ export const Route = createFileRoute("/sign-up")({
 
 function SignUp() {
   const navigate = useNavigate();
+  const { next } = Route.useSearch();
   return (
     <AuthForm
       title="Create your Parley account"
@@ -28,12 +36,16 @@ function SignUp() {
           password,
         });
         if (error) return authErrorToFields(error);
-        await navigate({ to: "/r/$slug", params: { slug: "general" } });
+        focusComposerOnArrival();
+        await navigate({ href: landingFor(next), replace: true });
         return null;
       }}
       footer={
         <>
-          Have an account? <AuthLink to="/sign-in">Sign in</AuthLink>
+          Have an account?{" "}
+          <AuthLink to="/sign-in" next={next}>
+            Sign in
+          </AuthLink>
         </>
       }
     />

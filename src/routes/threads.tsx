@@ -6,9 +6,9 @@ import { followedThreadsFn } from "../server/fns/threads";
 
 // The followed-threads page ("Threads" in the Rooms navigation).
 export const Route = createFileRoute("/threads")({
-  beforeLoad: async () => {
+  beforeLoad: async ({ location }) => {
     const user = await getSessionFn();
-    if (!user) throw redirect({ to: "/sign-in" });
+    if (!user) throw redirect({ to: "/sign-in", search: { next: location.href } });
     return { user };
   },
   loader: () => followedThreadsFn(),

@@ -1,8 +1,24 @@
-import { createFileRoute, notFound, useRouter } from "@tanstack/react-router";
-import { useState } from "react";
+import {
+  createFileRoute,
+  isNotFound,
+  isRedirect,
+  notFound,
+  useRouter,
+} from "@tanstack/react-router";
+import { useEffect, useState } from "react";
 import { z } from "zod";
+import {
+  failedForConnection,
+  type HeldRoom,
+  heldClient,
+  heldRoom,
+  rememberRooms,
+} from "../../client/held-client";
+import { useArrivalFocus } from "../../client/hooks/useArrivalFocus";
+import { NotFoundPage } from "../../components/NotFoundPage";
+import { OfflinePage } from "../../components/OfflinePage";
 import { RoomScreen } from "../../components/RoomScreen";
-import type { WireRoom } from "../../protocol/frames";
+import type { WireRoom, WireUser } from "../../protocol/frames";
 import { joinRoomFn, openRoomFn } from "../../server/fns/rooms";
 
 // `?m=<seq>` opens the room around that message (links from search results).
@@ -14,30 +30,44 @@ const searchSchema = z.object({
   r: z.coerce.number().int().positive().optional().catch(undefined),
 });
 
+/**
+ * The server could not be reached: the room as this tab's chat client holds
+ * it (`held`), or null when it holds no log for it (the page then says it
+ * will load when the connection is back).
+ */
+type OfflineRoom = { offline: true; user: WireUser; held: HeldRoom | null };
+
 export const Route = createFileRoute("/r/$slug")({
   validateSearch: searchSchema,
   loaderDeps: ({ search }) => ({ m: search.m }),
-  loader: async ({ params, deps }) => {
-    const result = await openRoomFn({ data: { slug: params.slug, around: deps.m } });
-    if (!result.found) throw notFound();
-    return result;
+  loader: async ({ params, deps, context }) => {
+    try {
+      const result = await openRoomFn({ data: { slug: params.slug, around: deps.m } });
+      if (!result.found) throw notFound();
+      return result;
+    } catch (error) {
+      // Only a failure of the connection is handled here; the rest is the error page's.
+      if (isNotFound(error) || isRedirect(error) || !failedForConnection(error)) throw error;
+      const client = heldClient();
+      const offline: OfflineRoom = {
+        offline: true,
+        user: context.user,
+        held: client && heldRoom(client, params.slug),
+      };
+      return offline;
+    }
   },
-  head: ({ loaderData }) => ({
-    meta: [
-      {
-        title: loaderData
-          ? `${loaderData.room.kind === "dm" ? "" : "#"}${loaderData.room.name} · Parley`
-          : "Parley",
-      },
-    ],
-  }),
+  head: ({ loaderData }) => {
+    const room = loaderData && ("offline" in loaderData ? loaderData.held?.room : loaderData.room);
+    return {
+      meta: [{ title: room ? `${room.kind === "dm" ? "" : "#"}${room.name} · Parley` : "Parley" }],
+    };
+  },
   notFoundComponent: () => (
-    <main className="p-8">
-      <h1 className="text-xl font-semibold">No such room</h1>
-      <a className="text-indigo-600 underline" href="/r/general">
-        Go to general
-      </a>
-    </main>
+    <NotFoundPage
+      title="No such room"
+      message="This room does not exist, or it is private and you are not a member."
+    />
   ),
   component: RoomPage,
 });
@@ -45,15 +75,32 @@ export const Route = createFileRoute("/r/$slug")({
 function RoomPage() {
   const data = Route.useLoaderData();
   const { m, t, r } = Route.useSearch();
-  if (!data.joined) return <JoinRoom room={data.room} />;
-  const { room, rooms, user, messages, pinned } = data;
+  // After sign-in or sign-up: focus goes to this room's composer.
+  useArrivalFocus();
+  // The sidebar's rooms, for opening a room from the client while offline.
+  const listed = "offline" in data || !data.joined ? null : data.rooms;
+  useEffect(() => {
+    if (listed) rememberRooms(listed);
+  }, [listed]);
+  let shown: HeldRoom;
+  if ("offline" in data) {
+    if (!data.held) return <OfflinePage what="room" />;
+    // The room as the client holds it: its socket resumes the room by itself
+    // once it is back, so nothing reloads the page (a reload would also
+    // disable the composer while it runs).
+    shown = data.held;
+  } else {
+    if (!data.joined) return <JoinRoom room={data.room} />;
+    shown = data;
+  }
+  const { room, rooms, messages, pinned } = shown;
   // Keyed by room: per-visit state (divider, scroll, drafts) starts afresh.
   return (
     <RoomScreen
       key={room.id}
       room={room}
       rooms={rooms}
-      user={user}
+      user={data.user}
       initial={messages}
       focusSeq={m}
       threadRootId={t}

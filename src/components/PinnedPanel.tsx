@@ -1,6 +1,6 @@
 import { Link } from "@tanstack/react-router";
 import { messageLinkSearch } from "../client/message-link";
-import { snippet } from "../client/text-parts";
+import { messageSnippet } from "../client/message-snippet";
 import type { WireMember, WireMessage } from "../protocol/frames";
 import { MessageTime } from "./MessageTime";
 
@@ -70,7 +70,7 @@ export function PinnedPanel({
                   {nameOf(message.pinnedBy) && <span>pinned by {nameOf(message.pinnedBy)}</span>}
                 </span>
                 <span className="block text-sm break-words text-slate-800">
-                  {snippet(message.text)}
+                  {messageSnippet(message)}
                 </span>
               </Link>
             </li>

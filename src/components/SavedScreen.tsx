@@ -7,8 +7,8 @@ import {
   useLiveRooms,
 } from "../client/hooks/chat-context";
 import { messageLinkSearch } from "../client/message-link";
+import { messageSnippet } from "../client/message-snippet";
 import { refusalOf } from "../client/room-actions";
-import { snippet } from "../client/text-parts";
 import { navRooms } from "../client/unread";
 import type { SavedHit } from "../ports";
 import type { RoomSummary } from "../protocol/frames";
@@ -104,7 +104,7 @@ export function SavedScreen({ rooms, saved }: { rooms: RoomSummary[]; saved: Sav
                     <MessageTime iso={hit.message.createdAt} />
                   </span>
                   <span className="block text-sm break-words text-slate-800">
-                    {snippet(hit.message.text, 300)}
+                    {messageSnippet(hit.message, 300)}
                   </span>
                 </Link>
                 <button

@@ -1,6 +1,7 @@
 import { Link } from "@tanstack/react-router";
 import { messageLinkSearch } from "../client/message-link";
-import { highlightTerms, snippet } from "../client/text-parts";
+import { messageSnippet } from "../client/message-snippet";
+import { highlightTerms } from "../client/text-parts";
 import type { SearchHit } from "../ports";
 import { MessageTime } from "./MessageTime";
 
@@ -45,7 +46,7 @@ export function SearchResults({
               <MessageTime iso={message.createdAt} />
             </span>
             <span className="mt-0.5 block text-sm text-slate-700">
-              {highlightTerms(snippet(message.text), highlight).map((part, index) =>
+              {highlightTerms(messageSnippet(message), highlight).map((part, index) =>
                 part.match ? (
                   // biome-ignore lint/suspicious/noArrayIndexKey: parts are derived from immutable text
                   <mark key={index} className="rounded bg-amber-100 px-0.5 text-slate-900">

@@ -1,4 +1,5 @@
 import { createFileRoute, redirect } from "@tanstack/react-router";
+import { messageSnippet } from "../client/message-snippet";
 import { repliesLabel } from "../components/MessageItem";
 import { MessageTime } from "../components/MessageTime";
 import { getSessionFn } from "../server/fns/session";
@@ -42,7 +43,7 @@ function ThreadsPage() {
                 {root.thread?.lastReplyAt && <MessageTime iso={root.thread.lastReplyAt} />}
               </div>
               <p className="mt-1 line-clamp-2 text-slate-900">
-                {root.deleted ? "Message deleted" : root.text}
+                {root.deleted ? "Message deleted" : root.text || messageSnippet(root)}
               </p>
               <div className="mt-1 flex gap-3 text-sm">
                 <a

@@ -63,24 +63,36 @@ export async function waitUploaded(page: Page, files: FilePayload[], scope?: Loc
 }
 
 /**
- * Drops files on an element the way a person dragging them from the
- * desktop does: dragenter, dragover and drop with a DataTransfer holding
- * the files (built in the page from the bytes).
+ * Hands files to an element in the page, built there from the bytes: as a
+ * drop (dragenter, dragover and drop with a DataTransfer holding them, the
+ * way a person dragging them from the desktop does) or as a paste (a
+ * ClipboardEvent with the files, as Ctrl+V of a screenshot does).
  */
-export async function dropFiles(page: Page, selector: string, files: FilePayload[]) {
+async function deliverFiles(
+  page: Page,
+  selector: string,
+  files: FilePayload[],
+  how: "drop" | "paste",
+) {
   const payload = files.map((f) => ({
     name: f.name,
     type: f.mimeType,
     base64: f.buffer.toString("base64"),
   }));
   await page.evaluate(
-    ({ selector, payload }) => {
+    ({ selector, payload, how }) => {
       const target = document.querySelector(selector);
       if (!target) throw new Error(`nothing at ${selector}`);
       const data = new DataTransfer();
       for (const f of payload) {
         const bytes = Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0));
         data.items.add(new File([bytes], f.name, { type: f.type }));
+      }
+      if (how === "paste") {
+        target.dispatchEvent(
+          new ClipboardEvent("paste", { bubbles: true, cancelable: true, clipboardData: data }),
+        );
+        return;
       }
       for (const type of ["dragenter", "dragover", "drop"]) {
         target.dispatchEvent(
@@ -88,33 +100,17 @@ export async function dropFiles(page: Page, selector: string, files: FilePayload
         );
       }
     },
-    { selector, payload },
+    { selector, payload, how },
   );
 }
 
-/** Pastes files into an element (a ClipboardEvent with the files), as Ctrl+V of a screenshot does. */
-export async function pasteFiles(page: Page, selector: string, files: FilePayload[]) {
-  const payload = files.map((f) => ({
-    name: f.name,
-    type: f.mimeType,
-    base64: f.buffer.toString("base64"),
-  }));
-  await page.evaluate(
-    ({ selector, payload }) => {
-      const target = document.querySelector(selector);
-      if (!target) throw new Error(`nothing at ${selector}`);
-      const data = new DataTransfer();
-      for (const f of payload) {
-        const bytes = Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0));
-        data.items.add(new File([bytes], f.name, { type: f.type }));
-      }
-      target.dispatchEvent(
-        new ClipboardEvent("paste", { bubbles: true, cancelable: true, clipboardData: data }),
-      );
-    },
-    { selector, payload },
-  );
-}
+/** Drops files on an element, as dragging them from the desktop does. */
+export const dropFiles = (page: Page, selector: string, files: FilePayload[]) =>
+  deliverFiles(page, selector, files, "drop");
+
+/** Pastes files into an element, as Ctrl+V of a screenshot does. */
+export const pasteFiles = (page: Page, selector: string, files: FilePayload[]) =>
+  deliverFiles(page, selector, files, "paste");
 
 /**
  * Slows the page's uploads to `bytesPerSecond` (DevTools network

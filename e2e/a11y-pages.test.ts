@@ -215,7 +215,7 @@ describe.skipIf(!available)("accessibility of every screen, light and dark", () 
     await enter(page, "/r/general");
     await sendMessage(page, `from a phone ${uniqueTag()}`);
     await scan(page, "phone-room");
-    await page.getByRole("button", { name: "Show members" }).click();
+    await page.getByRole("button", { name: "Members" }).click();
     await membersPanel(page).getByRole("listitem").first().waitFor();
     await scan(page, "phone-members");
     expect(problems.pageErrors).toEqual([]);

@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { scan, screenshotLightAndDark } from "./a11y";
+import { axeRuleViolations, scan, screenshotLightAndDark } from "./a11y";
 import {
   anyRoomLink,
   chromiumAvailable,
@@ -99,6 +99,8 @@ describe.skipIf(!available)("accessibility of every screen, light and dark", () 
     await messageLog(a.page).getByRole("separator", { name: "New messages" }).waitFor();
     await membersPanel(a.page).getByRole("listitem").first().waitFor();
     await scan(a.page, "room");
+    // Everything on the room page is inside a landmark (the wordmark was not).
+    expect(await axeRuleViolations(a.page, ["region"])).toEqual([]);
 
     menu = await openActions(a.page, theirs);
     // The focused item shows a focus ring, not only a faint tint.

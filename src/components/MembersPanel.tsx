@@ -81,7 +81,7 @@ export function MembersPanel({ room, members, me, connected, open, id, ...action
         actions.onClose();
       }}
       // On phones a sheet over the right edge; from md up a column.
-      className={`${shown} fixed inset-y-0 right-0 z-40 w-72 max-w-[85vw] shrink-0 flex-col gap-4 overflow-y-auto border-l border-slate-200 bg-slate-50 p-3 shadow-xl md:static md:flex md:w-60 md:shadow-none`}
+      className={`${shown} fixed inset-y-0 right-0 z-40 w-72 max-w-[85vw] shrink-0 flex-col gap-4 overflow-y-auto border-l border-slate-200 bg-slate-50 p-3 shadow-xl md:static md:w-60 md:shadow-none`}
     >
       <button
         ref={closeButton}

@@ -102,6 +102,12 @@ export function RoomHeader(props: Props) {
             aria-expanded={props.pinnedOpen}
             aria-controls={props.pinnedId}
             onClick={props.onTogglePinned}
+            // Focus stays here after opening: Escape closes from here too (the panel handles its own).
+            onKeyDown={(event) => {
+              if (event.key !== "Escape" || !props.pinnedOpen) return;
+              event.preventDefault();
+              props.onTogglePinned();
+            }}
             className="flex items-center gap-1 rounded-md px-2 py-1 text-sm text-slate-600 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500 aria-expanded:bg-amber-100 aria-expanded:text-slate-900"
           >
             <PinIcon />
@@ -111,7 +117,7 @@ export function RoomHeader(props: Props) {
           {props.pinnedCount > 0 && (
             <span
               aria-hidden="true"
-              className="pointer-events-none absolute -top-1.5 -right-1.5 min-w-4 rounded-full bg-amber-500 px-1 text-center text-[10px] leading-4 font-semibold text-white"
+              className="pointer-events-none absolute -top-1.5 -right-1.5 min-w-4 rounded-full bg-amber-700 px-1 text-center text-[10px] leading-4 font-semibold text-white"
             >
               {props.pinnedCount}
             </span>

@@ -74,6 +74,8 @@ describe.skipIf(!available)("phone and narrow windows, skip link, F6, Escape", (
       await sendMessage(i % 2 ? ada.page : pho.page, `Message number ${i} about the launch plan`);
     }
     await shots(pho.page, "phone-room");
+    await ada.page.setViewportSize(DESKTOP);
+    await shots(ada.page, "desktop-room");
     // The conversation has the whole screen: no room-list strip above it.
     const main = await pho.page.getByRole("main").boundingBox();
     expect(main?.y).toBe(0);
@@ -91,6 +93,7 @@ describe.skipIf(!available)("phone and narrow windows, skip link, F6, Escape", (
       return id ? document.getElementById(id)?.textContent : null;
     });
     expect(described).toBe("Unread messages in 1 other rooms, with a mention");
+    await shots(pho.page, "phone-badge");
 
     await roomsButton(pho.page).click();
     const drawer = roomsDrawer(pho.page);
@@ -173,7 +176,6 @@ describe.skipIf(!available)("phone and narrow windows, skip link, F6, Escape", (
     const firstPath = await createRoom(page, first);
     await createRoom(page, second);
     for (let i = 1; i <= 5; i++) await sendMessage(page, `keyboard message ${i} ${tag}`);
-    await shots(page, "desktop-room");
 
     // From the top of a freshly loaded page: how many Tabs to the composer
     // without the skip link (the figure the issue quoted as about 82).

@@ -116,6 +116,14 @@ describe.skipIf(!available)("phone and narrow windows, skip link, F6, Escape", (
       .poll(() => roomsButton(pho.page).evaluate((el) => el === document.activeElement))
       .toBe(true);
 
+    // Widening the window closes it: the sidebar shows the same list.
+    await roomsButton(pho.page).click();
+    await drawer.waitFor();
+    await pho.page.setViewportSize(DESKTOP);
+    await drawer.waitFor({ state: "detached" });
+    await roomsNav(pho.page).waitFor();
+    await pho.page.setViewportSize(PHONE);
+
     await roomsButton(pho.page).click();
     await link.click();
     await drawer.waitFor({ state: "detached" });

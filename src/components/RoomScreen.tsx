@@ -36,6 +36,8 @@ import { TypingIndicator } from "./TypingIndicator";
 const noSaved: ReadonlySet<string> = new Set();
 /** From here the members panel is open by default (below, a toggle closed by default). */
 const WIDE = "(min-width: 1100px)";
+/** From here the sidebar lists the rooms; below, the "Rooms" drawer does. */
+const SIDEBAR = "(min-width: 768px)";
 
 /** The other rooms with unread messages, and whether one of them mentions me. */
 function otherUnread(rooms: readonly RoomSummary[], currentId: string): RoomsUnread {
@@ -99,6 +101,14 @@ export function RoomScreen({
   }
   const membersOpen = membersChoice ?? wide;
   const [roomsOpen, setRoomsOpen] = useState(false);
+  // The drawer is for windows under 768 px: widening the window closes it
+  // (the sidebar shows the same list).
+  const sidebarShown = useMediaQuery(SIDEBAR);
+  const [drawerFor, setDrawerFor] = useState(sidebarShown);
+  if (drawerFor !== sidebarShown) {
+    setDrawerFor(sidebarShown);
+    setRoomsOpen(false);
+  }
   const closeRooms = useCallback(() => setRoomsOpen(false), []);
   const [keyDialog, setKeyDialog] = useState<KeyDialog>(null);
   const roomsUnread = useMemo(() => otherUnread(nav, room.id), [nav, room.id]);

@@ -82,9 +82,16 @@ describe.skipIf(!available)("phone and narrow windows, skip link, F6, Escape", (
     expect(main?.height).toBe(PHONE.height);
     expect(await roomsNav(pho.page).count()).toBe(0);
     await scan(pho.page, "layout-phone-room");
+    // F6 leaves out the hidden room list: conversation and composer only.
+    await pho.page.getByRole("textbox", { name: "Message" }).focus();
+    const stops: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      await pho.page.keyboard.press("F6");
+      stops.push(await focused(pho.page));
+    }
+    expect(stops).toEqual(["log", "composer", "log"]);
 
     await enter(pho.page, "/r/general");
-    expect(await pho.page.getByTestId("rooms-badge").count()).toBe(0);
     await sendMessage(ada.page, "@channel the plan is ready");
     const badge = pho.page.getByTestId("rooms-badge");
     await expect.poll(() => badge.textContent(), { timeout: 5_000 }).toBe("@");

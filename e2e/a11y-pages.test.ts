@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { scan, screenshotLightAndDark } from "./a11y";
+import { axeRuleViolations, scan, screenshotLightAndDark } from "./a11y";
 import {
   anyRoomLink,
   chromiumAvailable,
@@ -99,6 +99,8 @@ describe.skipIf(!available)("accessibility of every screen, light and dark", () 
     await messageLog(a.page).getByRole("separator", { name: "New messages" }).waitFor();
     await membersPanel(a.page).getByRole("listitem").first().waitFor();
     await scan(a.page, "room");
+    // Everything on the room page is inside a landmark (the wordmark was not).
+    expect(await axeRuleViolations(a.page, ["region"])).toEqual([]);
 
     menu = await openActions(a.page, theirs);
     // The focused item shows a focus ring, not only a faint tint.
@@ -215,7 +217,7 @@ describe.skipIf(!available)("accessibility of every screen, light and dark", () 
     await enter(page, "/r/general");
     await sendMessage(page, `from a phone ${uniqueTag()}`);
     await scan(page, "phone-room");
-    await page.getByRole("button", { name: "Show members" }).click();
+    await page.getByRole("button", { name: "Members" }).click();
     await membersPanel(page).getByRole("listitem").first().waitFor();
     await scan(page, "phone-members");
     expect(problems.pageErrors).toEqual([]);

@@ -4,7 +4,13 @@
 import type { RoomSummary } from "../protocol/frames";
 
 /** What a global shortcut asks for. */
-export type ShortcutAction = "jump-to-room" | "show-shortcuts" | "previous-room" | "next-room";
+export type ShortcutAction =
+  | "jump-to-room"
+  | "show-shortcuts"
+  | "previous-room"
+  | "next-room"
+  | "next-region"
+  | "previous-region";
 
 /** The parts of a KeyboardEvent the rules read. */
 export type KeyPress = {
@@ -23,7 +29,9 @@ export type KeyContext = { typing: boolean; ownsArrows: boolean; dialogOpen: boo
  * The global shortcut a key press is, or null. Ctrl/Cmd+K and Ctrl/Cmd+/
  * work everywhere (they type nothing); `?` only outside text fields (there
  * it is a character); Alt+Up/Down not in controls that use Alt+arrows (a
- * select opens with Alt+Down) nor under an open dialog.
+ * select opens with Alt+Down) nor under an open dialog. F6 and Shift+F6
+ * move between the page's regions, from a field too (F6 types nothing),
+ * but not out of a modal (the browser keeps focus in it).
  */
 export function shortcutFor(press: KeyPress, where: KeyContext): ShortcutAction | null {
   if (press.isComposing) return null;
@@ -33,6 +41,9 @@ export function shortcutFor(press: KeyPress, where: KeyContext): ShortcutAction 
   }
   if (command && !press.altKey && press.key === "/") return "show-shortcuts";
   if (where.dialogOpen) return null;
+  if (press.key === "F6" && !command && !press.altKey) {
+    return press.shiftKey ? "previous-region" : "next-region";
+  }
   if (press.key === "?" && !command && !press.altKey && !where.typing) return "show-shortcuts";
   if (press.altKey && !command && !press.shiftKey && !where.ownsArrows) {
     if (press.key === "ArrowUp") return "previous-room";
@@ -108,6 +119,17 @@ function fold(text: string): string {
   return text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
 }
 
+/**
+ * The region F6 (step +1) or Shift+F6 (step -1) moves to, out of `count`
+ * in cycle order, from the one holding focus (`current`, -1 when focus is
+ * in none of them: F6 then starts at the first, Shift+F6 at the last).
+ */
+export function regionAfter(current: number, count: number, step: -1 | 1): number {
+  if (count <= 0) return -1;
+  if (current < 0 || current >= count) return step === 1 ? 0 : count - 1;
+  return (current + step + count) % count;
+}
+
 /** One row of the "Keyboard shortcuts" dialog. */
 export type ShortcutHelp = { keys: string[]; what: string };
 
@@ -116,6 +138,8 @@ export const SHORTCUTS: readonly ShortcutHelp[] = [
   { keys: ["Ctrl+K", "⌘K"], what: "Jump to room" },
   { keys: ["Alt+↑"], what: "Previous room" },
   { keys: ["Alt+↓"], what: "Next room" },
+  { keys: ["F6"], what: "Next region: rooms, conversation, composer" },
+  { keys: ["Shift+F6"], what: "Previous region" },
   { keys: ["↑"], what: "Edit your last message (in an empty composer)" },
   { keys: ["Enter"], what: "Send (in the composer); save an edit" },
   { keys: ["Shift+Enter"], what: "New line in a message" },

@@ -9,8 +9,12 @@ type Props = {
   members: readonly WireMember[];
   me: WireUser;
   connected: boolean;
-  /** Shown on small screens (the "Show members" toggle); always shown from md up. */
-  open: boolean;
+  /**
+   * The "Members" toggle: true or false as chosen, null for the default by
+   * width (CSS, so the server's markup is right too): open from 1100 px,
+   * closed below. Below 768 px an open panel is a sheet over the page.
+   */
+  open: boolean | null;
   id: string;
   onMessage: (member: WireMember) => Promise<string | null>;
   /** Resolves null once the person (by id) is a member, else the refusal. */
@@ -43,10 +47,12 @@ export function MembersPanel({ room, members, me, connected, open, id, ...action
   }, []);
   const searchPeople = useCallback((q: string) => searchUsersFn({ data: { q } }), []);
   const closeButton = useRef<HTMLButtonElement>(null);
-  // The phone sheet covers the page: move focus into it when it opens.
+  // The phone sheet covers the page: move focus into it when it opens
+  // (its "Close" button is not shown from 768 px, so this does nothing there).
   useEffect(() => {
     if (open) closeButton.current?.focus();
   }, [open]);
+  const shown = open === null ? "hidden min-[1100px]:flex" : open ? "flex" : "hidden";
   const sorted = [...members].sort(byPresenceThenName);
   const online = members.filter((m) => m.online).length;
 
@@ -66,8 +72,16 @@ export function MembersPanel({ room, members, me, connected, open, id, ...action
     <aside
       id={id}
       aria-label="Members"
-      // On phones a sheet over the right edge; from md up a fixed column.
-      className={`${open ? "flex" : "hidden"} fixed inset-y-0 right-0 z-40 w-72 max-w-[85vw] shrink-0 flex-col gap-4 overflow-y-auto border-l border-slate-200 bg-slate-50 p-3 shadow-xl md:static md:flex md:w-60 md:shadow-none`}
+      // The phone sheet closes on Escape like any popover (a control inside that
+      // uses Escape itself, the invite picker's list, prevents the default).
+      onKeyDown={(event) => {
+        if (event.key !== "Escape" || event.defaultPrevented) return;
+        if (!closeButton.current?.checkVisibility()) return;
+        event.preventDefault();
+        actions.onClose();
+      }}
+      // On phones a sheet over the right edge; from md up a column.
+      className={`${shown} fixed inset-y-0 right-0 z-40 w-72 max-w-[85vw] shrink-0 flex-col gap-4 overflow-y-auto border-l border-slate-200 bg-slate-50 p-3 shadow-xl md:static md:w-60 md:shadow-none`}
     >
       <button
         ref={closeButton}

@@ -11,12 +11,15 @@ export function Modal({
   onClose,
   children,
   wide = false,
+  drawer = false,
 }: {
   title: string;
   onClose: () => void;
   children: ReactNode;
   /** Most of the window (the image viewer) instead of a 32rem box. */
   wide?: boolean;
+  /** A full-height sheet at the left edge (the phone's "Rooms" drawer). */
+  drawer?: boolean;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
@@ -59,11 +62,15 @@ export function Modal({
       onClick={(event) => {
         if (event.target === ref.current) ref.current?.close();
       }}
-      className={`m-auto rounded-xl ${
-        wide
-          ? "mt-[4vh] w-[min(64rem,calc(100vw-2rem))]"
-          : "mt-[12vh] w-[min(32rem,calc(100vw-2rem))]"
-      } border border-slate-200 bg-white p-0 text-slate-900 shadow-xl`}
+      className={`${
+        drawer
+          ? "m-0 h-dvh max-h-none w-[min(20rem,85vw)] border-r"
+          : `m-auto rounded-xl border ${
+              wide
+                ? "mt-[4vh] w-[min(64rem,calc(100vw-2rem))]"
+                : "mt-[12vh] w-[min(32rem,calc(100vw-2rem))]"
+            }`
+      } border-slate-200 bg-white p-0 text-slate-900 shadow-xl`}
     >
       <div className="flex flex-col gap-3 p-4">
         <div className="flex items-center justify-between gap-2">

@@ -1,4 +1,4 @@
-import { type FormEvent, useId, useState } from "react";
+import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 
 /**
  * "New room" button that opens a small form (name, "Private room"); shows
@@ -13,6 +13,9 @@ export function NewRoomForm({
   const [open, setOpen] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const opener = useRef<HTMLButtonElement>(null);
+  /** Cancelled (not created): focus goes back to the "New room" button. */
+  const reopen = useRef(false);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -34,9 +37,21 @@ export function NewRoomForm({
     }
   }
 
+  function cancel() {
+    setOpen(false);
+    setError(null);
+    reopen.current = true;
+  }
+  useEffect(() => {
+    if (open || !reopen.current) return;
+    reopen.current = false;
+    opener.current?.focus();
+  }, [open]);
+
   if (!open) {
     return (
       <button
+        ref={opener}
         type="button"
         onClick={() => setOpen(true)}
         className="mx-2 rounded-md border border-dashed border-slate-300 px-2 py-1.5 text-left text-sm text-slate-600 hover:border-indigo-400 hover:text-indigo-700"
@@ -46,7 +61,18 @@ export function NewRoomForm({
     );
   }
   return (
-    <form method="post" onSubmit={submit} className="mx-2 space-y-2" noValidate>
+    <form
+      method="post"
+      onSubmit={submit}
+      // Escape closes the form like Cancel (and the focus goes back to "New room").
+      onKeyDown={(event) => {
+        if (event.key !== "Escape" || event.defaultPrevented) return;
+        event.preventDefault();
+        cancel();
+      }}
+      className="mx-2 space-y-2"
+      noValidate
+    >
       <label htmlFor={`${id}-name`} className="block text-xs font-medium text-slate-600">
         Room name
       </label>
@@ -83,10 +109,7 @@ export function NewRoomForm({
         </button>
         <button
           type="button"
-          onClick={() => {
-            setOpen(false);
-            setError(null);
-          }}
+          onClick={cancel}
           className="rounded-md px-3 py-1 text-sm text-slate-600 hover:bg-slate-200"
         >
           Cancel

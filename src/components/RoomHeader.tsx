@@ -1,3 +1,4 @@
+import { useId } from "react";
 import type { ConnectionStatus as Status } from "../client/socket";
 import type { SearchHit } from "../ports";
 import type { RoomSummary, WireUser } from "../protocol/frames";
@@ -12,6 +13,10 @@ type Props = {
   membersOpen: boolean;
   membersId: string;
   onToggleMembers: () => void;
+  /** Below 768 px: the "Rooms" drawer, and what is unread in the other rooms. */
+  roomsOpen: boolean;
+  onOpenRooms: () => void;
+  roomsUnread: RoomsUnread;
   onSearch: (q: string) => Promise<SearchHit[]>;
   roomName: (room: SearchHit["room"]) => string;
   onSignOut: () => void;
@@ -22,9 +27,16 @@ type Props = {
   onTogglePinned: () => void;
 };
 
-/** The room's title bar: name, search, connection state, the members toggle and sign out. */
+/** Unread rooms other than this one, for the "Rooms" button's badge. */
+export type RoomsUnread = { rooms: number; mentioned: boolean };
+
+/**
+ * The room's title bar: the "Rooms" drawer button (phones), name, search,
+ * connection state, the pins and members toggles and sign out.
+ */
 export function RoomHeader(props: Props) {
-  const { room, user, status } = props;
+  const { room, user, status, roomsUnread } = props;
+  const roomsNote = useId();
   // Room at the bottom for the connection banner (h-9) under the controls.
   const pad = isBanner(status) ? "pt-2.5 pb-[2.875rem]" : "py-2.5";
   return (
@@ -32,6 +44,40 @@ export function RoomHeader(props: Props) {
       className={`relative flex flex-wrap items-center gap-x-4 gap-y-2 border-b border-slate-200 px-4 ${pad}`}
     >
       <div className="flex min-w-0 items-center gap-2">
+        {/* The badge sits beside the button, not in it: the name stays "Rooms"; the description says what is unread. */}
+        <span className="relative md:hidden">
+          <button
+            type="button"
+            aria-haspopup="dialog"
+            aria-expanded={props.roomsOpen}
+            aria-describedby={roomsUnread.rooms > 0 ? roomsNote : undefined}
+            onClick={props.onOpenRooms}
+            className="flex items-center gap-1 rounded-md border border-slate-300 px-2 py-1 text-sm text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500"
+          >
+            <svg aria-hidden="true" viewBox="0 0 20 20" className="h-4 w-4" fill="currentColor">
+              <path d="M3 5h14v2H3zm0 4h14v2H3zm0 4h14v2H3z" />
+            </svg>
+            Rooms
+          </button>
+          {roomsUnread.rooms > 0 && (
+            <>
+              <span id={roomsNote} className="sr-only">
+                {roomsUnread.mentioned
+                  ? `Unread messages in ${roomsUnread.rooms} other rooms, with a mention`
+                  : `Unread messages in ${roomsUnread.rooms} other rooms`}
+              </span>
+              <span
+                aria-hidden="true"
+                data-testid="rooms-badge"
+                className={`pointer-events-none absolute -top-1.5 -right-1.5 min-w-4 rounded-full px-1 text-center text-[10px] leading-4 font-semibold ${
+                  roomsUnread.mentioned ? "bg-rose-700 text-white" : "bg-slate-700 text-white"
+                }`}
+              >
+                {roomsUnread.mentioned ? "@" : roomsUnread.rooms}
+              </span>
+            </>
+          )}
+        </span>
         <h1 className="flex min-w-0 items-center gap-1.5 text-lg font-semibold">
           <span aria-hidden="true" className="text-slate-400">
             {room.kind === "dm" ? "@" : "#"}
@@ -56,6 +102,12 @@ export function RoomHeader(props: Props) {
             aria-expanded={props.pinnedOpen}
             aria-controls={props.pinnedId}
             onClick={props.onTogglePinned}
+            // Focus stays here after opening: Escape closes from here too (the panel handles its own).
+            onKeyDown={(event) => {
+              if (event.key !== "Escape" || !props.pinnedOpen) return;
+              event.preventDefault();
+              props.onTogglePinned();
+            }}
             className="flex items-center gap-1 rounded-md px-2 py-1 text-sm text-slate-600 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500 aria-expanded:bg-amber-100 aria-expanded:text-slate-900"
           >
             <PinIcon />
@@ -65,20 +117,21 @@ export function RoomHeader(props: Props) {
           {props.pinnedCount > 0 && (
             <span
               aria-hidden="true"
-              className="pointer-events-none absolute -top-1.5 -right-1.5 min-w-4 rounded-full bg-amber-500 px-1 text-center text-[10px] leading-4 font-semibold text-white"
+              className="pointer-events-none absolute -top-1.5 -right-1.5 min-w-4 rounded-full bg-amber-700 px-1 text-center text-[10px] leading-4 font-semibold text-white"
             >
               {props.pinnedCount}
             </span>
           )}
         </span>
+        {/* Open by default from 1100 px, closed below (RoomScreen); one name in both states. */}
         <button
           type="button"
           aria-expanded={props.membersOpen}
           aria-controls={props.membersId}
           onClick={props.onToggleMembers}
-          className="rounded-md px-2 py-1 text-sm text-slate-600 hover:bg-slate-100 md:hidden"
+          className="rounded-md px-2 py-1 text-sm text-slate-600 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500 aria-expanded:bg-indigo-100 aria-expanded:text-indigo-800"
         >
-          {props.membersOpen ? "Hide members" : "Show members"}
+          Members
         </button>
         <span className="hidden text-sm text-slate-600 lg:inline">{user.name}</span>
         <button

@@ -38,7 +38,7 @@ export function RoomLink({ room, current }: { room: RoomSummary; current: boolea
         <span
           aria-hidden="true"
           className={`min-w-5 rounded-full px-1.5 text-center text-xs leading-5 font-semibold ${
-            mentioned ? "bg-rose-500 text-white" : "bg-slate-300 text-slate-800"
+            mentioned ? "bg-rose-700 text-white" : "bg-slate-300 text-slate-800"
           }`}
         >
           {mentioned ? "@" : ""}

@@ -8,12 +8,14 @@ import {
   useLiveRooms,
   useStrayRefusal,
 } from "../client/hooks/chat-context";
+import { useRoomSwitchFocus } from "../client/hooks/useArrivalFocus";
 import { useEditLast } from "../client/hooks/useEditLast";
+import { useMediaQuery } from "../client/hooks/useMediaQuery";
 import { useReadMarker } from "../client/hooks/useReadMarker";
 import { useRoom } from "../client/hooks/useRoom";
 import { inviteRefusal, refusalOf } from "../client/room-actions";
 import { isThreadOnly } from "../client/thread-unread";
-import { navRooms } from "../client/unread";
+import { navRooms, unreadCount } from "../client/unread";
 import type { SearchHit } from "../ports";
 import type { RoomSummary, WireMember, WireMessage, WireUser } from "../protocol/frames";
 import { createRoomFn, historyFn, openDmFn, searchFn } from "../server/fns/rooms";
@@ -23,14 +25,25 @@ import { MembersPanel } from "./MembersPanel";
 import type { MessageApi, ThreadApi } from "./MessageItem";
 import { MessageLog } from "./MessageLog";
 import { PinnedPanel } from "./PinnedPanel";
-import { RoomHeader } from "./RoomHeader";
-import { RoomKeyboard } from "./RoomKeyboard";
-import { RoomNav } from "./RoomNav";
-import { ThemeControl } from "./ThemeControl";
+import { RoomHeader, type RoomsUnread } from "./RoomHeader";
+import { type KeyDialog, RoomKeyboard } from "./RoomKeyboard";
+import { RoomSidebar } from "./RoomSidebar";
+import { RoomsDrawer } from "./RoomsDrawer";
+import { COMPOSER_ID, SkipToComposer } from "./SkipToComposer";
 import { ThreadPanel } from "./ThreadPanel";
 import { TypingIndicator } from "./TypingIndicator";
 
 const noSaved: ReadonlySet<string> = new Set();
+/** From here the members panel is open by default (below, a toggle closed by default). */
+const WIDE = "(min-width: 1100px)";
+/** From here the sidebar lists the rooms; below, the "Rooms" drawer does. */
+const SIDEBAR = "(min-width: 768px)";
+
+/** The other rooms with unread messages, and whether one of them mentions me. */
+function otherUnread(rooms: readonly RoomSummary[], currentId: string): RoomsUnread {
+  const unread = rooms.filter((r) => r.id !== currentId && unreadCount(r) > 0);
+  return { rooms: unread.length, mentioned: unread.some((r) => r.mentioned) };
+}
 const notConnected = () => Promise.reject(new ActionRefused("disconnected", "not connected"));
 
 type Props = {
@@ -77,7 +90,29 @@ export function RoomScreen({
   const stray = useStrayRefusal();
   const nav = useMemo(() => navRooms(rooms, live, room.id), [rooms, live, room.id]);
   const [atBottom, setAtBottom] = useState(focusSeq === undefined);
-  const [membersOpen, setMembersOpen] = useState(false);
+  // The members panel: the person's choice, else open from 1100 px (null).
+  // A new width band drops the choice, so a window made wide shows members again.
+  const wide = useMediaQuery(WIDE);
+  const [membersChoice, setMembersChoice] = useState<boolean | null>(null);
+  const [choiceWide, setChoiceWide] = useState(wide);
+  if (choiceWide !== wide) {
+    setChoiceWide(wide);
+    setMembersChoice(null);
+  }
+  const membersOpen = membersChoice ?? wide;
+  const [roomsOpen, setRoomsOpen] = useState(false);
+  // The drawer is for windows under 768 px: widening the window closes it
+  // (the sidebar shows the same list).
+  const sidebarShown = useMediaQuery(SIDEBAR);
+  const [drawerFor, setDrawerFor] = useState(sidebarShown);
+  if (drawerFor !== sidebarShown) {
+    setDrawerFor(sidebarShown);
+    setRoomsOpen(false);
+  }
+  const closeRooms = useCallback(() => setRoomsOpen(false), []);
+  const [keyDialog, setKeyDialog] = useState<KeyDialog>(null);
+  const roomsUnread = useMemo(() => otherUnread(nav, room.id), [nav, room.id]);
+  useRoomSwitchFocus(focusSeq !== undefined || threadRootId !== undefined);
   /** The open thread's root id (the "Thread" panel), if any. */
   const [threadRoot, setThreadRoot] = useState<string | null>(threadRootId ?? null);
   const openedFrom = useRef<number | undefined>(undefined);
@@ -204,14 +239,22 @@ export function RoomScreen({
 
   return (
     <div className="flex h-full flex-col md:flex-row">
-      <div className="max-h-56 shrink-0 overflow-y-auto border-b border-slate-200 bg-slate-100 p-3 md:max-h-none md:w-64 md:border-r md:border-b-0">
-        <p className="mb-4 px-2 text-lg font-bold text-indigo-700">Parley</p>
-        <RoomNav rooms={nav} currentSlug={room.slug} onCreate={createRoom} />
-        <div className="mt-4 flex flex-col gap-2 border-t border-slate-200 pt-3">
-          <ThemeControl />
-          <RoomKeyboard rooms={nav} room={room} />
-        </div>
-      </div>
+      <SkipToComposer />
+      <RoomSidebar
+        rooms={nav}
+        currentSlug={room.slug}
+        onCreate={createRoom}
+        onShortcuts={() => setKeyDialog("shortcuts")}
+      />
+      {roomsOpen && (
+        <RoomsDrawer
+          rooms={nav}
+          currentSlug={room.slug}
+          onCreate={createRoom}
+          onClose={closeRooms}
+        />
+      )}
+      <RoomKeyboard rooms={nav} room={room} dialog={keyDialog} onDialog={setKeyDialog} />
       <main ref={conversation} className="flex min-h-0 min-w-0 flex-1 flex-col bg-white">
         <RoomHeader
           room={room}
@@ -219,7 +262,10 @@ export function RoomScreen({
           status={status}
           membersOpen={membersOpen}
           membersId={membersId}
-          onToggleMembers={() => setMembersOpen((open) => !open)}
+          onToggleMembers={() => setMembersChoice(!membersOpen)}
+          roomsOpen={roomsOpen}
+          onOpenRooms={() => setRoomsOpen(true)}
+          roomsUnread={roomsUnread}
           onSearch={(q) => searchFn({ data: { q } })}
           roomName={roomName}
           onSignOut={signOut}
@@ -261,17 +307,19 @@ export function RoomScreen({
         />
         <TypingIndicator users={chat.typing.filter((u) => u.id !== user.id)} />
         <ActionError error={stray.refusal} onDismiss={stray.dismiss} />
-        <Composer
-          placeholder={`Message ${room.kind === "dm" ? room.name : `#${room.name}`}`}
-          onSend={(text, files) => client?.send(room.id, text, undefined, files)}
-          onTyping={() => client?.typing(room.id)}
-          disabled={leaving}
-          draftUserId={user.id}
-          draftKey={room.id}
-          onEditLast={editLast}
-          inputRef={composerBox}
-          dropTarget={conversation}
-        />
+        <div id={COMPOSER_ID} className="contents">
+          <Composer
+            placeholder={`Message ${room.kind === "dm" ? room.name : `#${room.name}`}`}
+            onSend={(text, files) => client?.send(room.id, text, undefined, files)}
+            onTyping={() => client?.typing(room.id)}
+            disabled={leaving}
+            draftUserId={user.id}
+            draftKey={room.id}
+            onEditLast={editLast}
+            inputRef={composerBox}
+            dropTarget={conversation}
+          />
+        </div>
       </main>
       {threadRoot && (
         <ThreadPanel
@@ -293,7 +341,7 @@ export function RoomScreen({
         members={chat.members}
         me={user}
         connected={connected}
-        open={membersOpen}
+        open={membersChoice ?? (wide ? true : null)}
         onMessage={messageMember}
         onInvite={(userId) =>
           client
@@ -301,7 +349,10 @@ export function RoomScreen({
             : Promise.resolve("Not connected.")
         }
         onLeave={leave}
-        onClose={() => setMembersOpen(false)}
+        onClose={() => {
+          setMembersChoice(false);
+          document.querySelector<HTMLElement>(`[aria-controls="${membersId}"]`)?.focus();
+        }}
       />
     </div>
   );

@@ -104,7 +104,7 @@ export function SearchBox({
             maxLength={200}
             autoComplete="off"
             aria-controls={open ? `${id}-panel` : undefined}
-            className="w-full rounded-lg border border-slate-200 bg-slate-50 px-3 py-1.5 text-sm outline-none placeholder:text-slate-400 focus:border-indigo-400 focus:bg-white focus:ring-2 focus:ring-indigo-100"
+            className="w-full rounded-lg border border-slate-200 bg-slate-50 px-3 py-1.5 text-sm outline-none placeholder:text-slate-600 focus:border-indigo-400 focus:bg-white focus:ring-2 focus:ring-indigo-100"
           />
         </form>
       </search>

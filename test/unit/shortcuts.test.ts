@@ -5,6 +5,8 @@ import {
   keyContextOf,
   matchRooms,
   navOrder,
+  regionAfter,
+  SHORTCUTS,
   shortcutFor,
 } from "../../src/client/shortcuts";
 import type { RoomSummary } from "../../src/protocol/frames";
@@ -67,6 +69,40 @@ describe("shortcutFor", () => {
 
   it("ignores keys that are part of an IME composition", () => {
     expect(shortcutFor({ ...press("k", { ctrl: true }), isComposing: true }, page)).toBeNull();
+  });
+});
+
+describe("F6 between regions", () => {
+  it("F6 and Shift+F6 move between regions, from a field too", () => {
+    for (const where of [page, field]) {
+      expect(shortcutFor(press("F6"), where)).toBe("next-region");
+      expect(shortcutFor(press("F6", { shift: true }), where)).toBe("previous-region");
+    }
+  });
+
+  it("is not a shortcut under a modal or with Ctrl, Cmd or Alt", () => {
+    expect(shortcutFor(press("F6"), { ...page, dialogOpen: true })).toBeNull();
+    expect(shortcutFor(press("F6", { ctrl: true }), page)).toBeNull();
+    expect(shortcutFor(press("F6", { meta: true }), page)).toBeNull();
+    expect(shortcutFor(press("F6", { alt: true }), page)).toBeNull();
+  });
+
+  it("cycles through the regions both ways, wrapping at the ends", () => {
+    expect([0, 1, 2].map((i) => regionAfter(i, 3, 1))).toEqual([1, 2, 0]);
+    expect([0, 1, 2].map((i) => regionAfter(i, 3, -1))).toEqual([2, 0, 1]);
+  });
+
+  it("starts at the first (F6) or the last (Shift+F6) from outside every region", () => {
+    expect(regionAfter(-1, 3, 1)).toBe(0);
+    expect(regionAfter(-1, 3, -1)).toBe(2);
+    expect(regionAfter(7, 3, 1)).toBe(0);
+    expect(regionAfter(0, 0, 1)).toBe(-1);
+  });
+
+  it("is listed in the shortcuts dialog", () => {
+    expect(SHORTCUTS.map((s) => s.keys.join(" "))).toEqual(
+      expect.arrayContaining(["F6", "Shift+F6"]),
+    );
   });
 });
 

@@ -197,7 +197,7 @@ export const MessageItem = memo(function MessageItem({
       </div>
       <div className="min-w-0 flex-1">
         {startsGroup && (
-          <div className="flex items-baseline gap-2">
+          <div className="flex flex-wrap items-baseline gap-x-2">
             <span className="font-semibold text-slate-900">{message.author.name}</span>
             <MessageTime iso={message.createdAt} />
             {badges}

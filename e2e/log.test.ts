@@ -9,6 +9,7 @@ import {
   chromiumAvailable,
   createRoom,
   enter,
+  expectCount,
   messageItem,
   messageLog,
   openAs,
@@ -268,6 +269,53 @@ describe.skipIf(!available)("a scannable log", () => {
         .getByRole("textbox", { name: "Message" })
         .evaluate((el) => el === document.activeElement),
     ).toBe(true);
+    expect(problems.pageErrors).toEqual([]);
+  });
+
+  it("the thread panel asks the same before deleting a reply, then focus goes to Reply", async () => {
+    const { page, problems } = await openAs(suite, "Threader");
+    const tag = uniqueTag();
+    await enter(page, "/r/general");
+    const path = await createRoom(page, `Thr ${tag}`);
+    await enter(page, path);
+    await sendMessage(page, `root ${tag}`);
+    await menu(page, `root ${tag}`, "Reply in thread");
+    const panel = page.getByRole("complementary", { name: "Thread" });
+    const reply = panel.getByRole("textbox", { name: "Reply" });
+    await expect.poll(() => reply.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.type(`a reply ${tag}`);
+    await page.keyboard.press("Enter");
+    const thread = panel.getByRole("log", { name: "Thread messages" });
+    const answer = thread.getByRole("listitem").filter({ hasText: `a reply ${tag}` });
+    await answer.waitFor();
+    await expectCount(thread.getByText("Sending…"), 0);
+
+    await answer.getByRole("button", { name: "Message actions" }).focus();
+    await page.keyboard.press("Enter");
+    const del = page.getByRole("menuitem", { name: "Delete", exact: true });
+    for (let i = 0; i < 10 && !(await del.evaluate((el) => el === document.activeElement)); i++) {
+      await page.keyboard.press("ArrowDown");
+    }
+    await page.keyboard.press("Enter");
+    const dialog = page.getByRole("dialog", { name: "Delete message?" });
+    await dialog.waitFor();
+    // Escape closes the dialog only, not the thread around it.
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "hidden" });
+    expect(await panel.count()).toBe(1);
+    expect(await thread.getByText("Message deleted").count()).toBe(0);
+
+    await answer.getByRole("button", { name: "Message actions" }).focus();
+    await page.keyboard.press("Enter");
+    for (let i = 0; i < 10 && !(await del.evaluate((el) => el === document.activeElement)); i++) {
+      await page.keyboard.press("ArrowDown");
+    }
+    await page.keyboard.press("Enter");
+    await dialog.waitFor();
+    await page.keyboard.press("Enter");
+    await thread.getByText("Message deleted").waitFor();
+    // The last reply is gone: focus goes to the thread's own composer.
+    await expect.poll(() => reply.evaluate((el) => el === document.activeElement)).toBe(true);
     expect(problems.pageErrors).toEqual([]);
   });
 

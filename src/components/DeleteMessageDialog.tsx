@@ -1,3 +1,4 @@
+import { type MouseEvent, useRef } from "react";
 import { Modal } from "./Modal";
 
 /**
@@ -11,6 +12,18 @@ export function DeleteMessageDialog({
   onConfirm: () => void;
   onCancel: () => void;
 }) {
+  // The Enter that chose "Delete" in the menu can arrive here too: the dialog
+  // opens and focuses its Delete button during that key's keydown, and
+  // Chromium clicks a button on the keypress that follows. A keyboard click
+  // (detail 0) counts only after a key went down inside the dialog.
+  const armed = useRef(false);
+  const arm = () => {
+    armed.current = true;
+  };
+  const confirm = (event: MouseEvent<HTMLButtonElement>) => {
+    if (event.detail === 0 && !armed.current) return;
+    onConfirm();
+  };
   return (
     <Modal title="Delete message?" onClose={onCancel}>
       <p className="text-sm text-slate-700">
@@ -20,6 +33,7 @@ export function DeleteMessageDialog({
         <button
           type="button"
           onClick={onCancel}
+          onKeyDown={arm}
           className="rounded-md border border-slate-300 px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500"
         >
           Cancel
@@ -27,7 +41,8 @@ export function DeleteMessageDialog({
         <button
           type="button"
           data-autofocus
-          onClick={onConfirm}
+          onClick={confirm}
+          onKeyDown={arm}
           className="rounded-md bg-red-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-red-700"
         >
           Delete

@@ -1,4 +1,5 @@
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
+import { composerFocusPending } from "../client/arrival-focus";
 import { useLogClock } from "../client/hooks/useLogClock";
 import { focusMessage } from "../client/message-focus";
 import type { PendingSend } from "../client/outbox";
@@ -141,8 +142,9 @@ export function MessageLog(props: Props) {
     if (target) {
       focused.current = focusSeq;
       target.scrollIntoView({ block: "center" });
-      // The hit takes focus too, so the keyboard and screen readers are there (not on <body>).
-      focusMessage(target);
+      // The hit takes focus too, so the keyboard and screen readers are there
+      // (not on <body>); right after sign-in the composer has it (a deep link).
+      if (!composerFocusPending()) focusMessage(target);
       atBottom.current = false;
     } else if (prepended && !atBottom.current) {
       el.scrollTop += el.scrollHeight - heightBefore.current;

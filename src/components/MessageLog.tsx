@@ -241,7 +241,11 @@ export function MessageLog(props: Props) {
       <div className="pointer-events-none sticky bottom-1 z-10 flex h-0 items-end justify-end">
         {scrolledUp && (
           // The bar: how many arrived while scrolled up, and the button (its name stays "Jump to latest").
-          <div className="pointer-events-auto flex items-center gap-2 rounded-full bg-slate-800 py-1 pr-1 pl-3 text-xs font-medium text-white shadow-md">
+          <div
+            className={`pointer-events-auto flex items-center gap-2 rounded-full bg-slate-800 py-1 pr-1 text-xs font-medium text-white shadow-md ${
+              newCount > 0 ? "pl-3" : "pl-1"
+            }`}
+          >
             {newCount > 0 && (
               <span data-new-count="">
                 {newCount === 1 ? "1 new message" : `${newCount} new messages`}

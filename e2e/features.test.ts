@@ -183,6 +183,11 @@ describe.skipIf(!available)("features", () => {
     // Delete: B sees "Message deleted" instead of the text.
     menu = await openActions(a.page, edited);
     await menu.getByRole("menuitem", { name: "Delete" }).click();
+    // Delete asks first (issue 17).
+    await a.page
+      .getByRole("dialog", { name: "Delete message?" })
+      .getByRole("button", { name: "Delete", exact: true })
+      .click();
     await messageLog(b.page).getByText("Message deleted").waitFor({ timeout: 5_000 });
     await expectCount(messageItem(b.page, edited), 0);
     await messageLog(a.page).getByText("Message deleted").waitFor({ timeout: 5_000 });

@@ -18,3 +18,11 @@ export function takeComposerFocus(now = Date.now()): boolean {
   askedAt = null;
   return fresh;
 }
+
+/**
+ * Whether a fresh ask is waiting, without taking it: a linked message (a
+ * search hit) leaves focus to the composer when the person just signed in.
+ */
+export function composerFocusPending(now = Date.now()): boolean {
+  return askedAt !== null && now - askedAt <= ASK_LIVES_MS;
+}

@@ -1,7 +1,11 @@
-import { memo, useEffect, useRef, useState } from "react";
+import { memo, useEffect, useLayoutEffect, useRef, useState } from "react";
+import { isEmojiOnly } from "../client/emoji-only";
+import { focusAfterDelete } from "../client/message-focus";
 import { refusalOf } from "../client/room-actions";
 import type { WireMember, WireMessage, WireUser } from "../protocol/frames";
 import { Attachments } from "./Attachments";
+import { Avatar } from "./Avatar";
+import { DeleteMessageDialog } from "./DeleteMessageDialog";
 import { LinkPreviewCard } from "./LinkPreviewCard";
 import { type MenuAction, MessageActions } from "./MessageActions";
 import { MessageEditor } from "./MessageEditor";
@@ -48,6 +52,8 @@ type Props = {
   onEditEnd?: () => void;
   /** This user saved it (private to them). */
   saved?: boolean;
+  /** False: it continues its author's group (no avatar or name; its time on hover and focus). */
+  startsGroup?: boolean;
 };
 
 /** One message of the log: author, time, text (or editor), reactions and its actions menu. */
@@ -62,7 +68,9 @@ export const MessageItem = memo(function MessageItem({
   editRequest,
   onEditEnd,
   saved = false,
+  startsGroup = true,
 }: Props) {
+  const item = useRef<HTMLLIElement>(null);
   const [editing, setEditingState] = useState(false);
   const requested = useRef(false);
   useEffect(() => {
@@ -72,21 +80,52 @@ export const MessageItem = memo(function MessageItem({
   }, [editRequest]);
   const setEditing = (on: boolean) => {
     setEditingState(on);
-    if (on || !requested.current) return;
+    if (on) return;
+    if (!requested.current) {
+      // Started from the menu: focus goes back to the message's actions once the editor is gone.
+      refocusActions.current = "now";
+      return;
+    }
     requested.current = false;
     onEditEnd?.();
   };
   const [picking, setPicking] = useState(false);
+  const [confirming, setConfirming] = useState(false);
   const actionsBox = useRef<HTMLDivElement>(null);
-  /** Set when a pick closed the picker with the focus in it: the menu button gets it back. */
-  const refocusActions = useRef(false);
+  /**
+   * Set when a pick closed the picker, an edit ended or a delete was
+   * cancelled with the focus in it: the message's menu button gets it back.
+   */
+  const refocusActions = useRef<"now" | "frame" | null>(null);
+  /** Set when a delete was confirmed: focus goes to the next message (or the composer). */
+  const afterDelete = useRef<(() => void) | null>(null);
   useEffect(() => {
-    // After the commit that removed the picker (and closed its modal dialog,
-    // which until then keeps focus from going anywhere else).
-    if (picking || !refocusActions.current) return;
-    refocusActions.current = false;
+    // After the commit that removed the picker, editor or dialog (a modal
+    // dialog keeps focus from going anywhere else until it is closed), and a
+    // frame later than Modal's own return of focus.
+    if (picking || editing || confirming) return;
+    const refocus = refocusActions.current;
+    const then = afterDelete.current;
+    refocusActions.current = null;
+    afterDelete.current = null;
+    const focusActions = () => actionsBox.current?.querySelector("button")?.focus();
+    if (refocus === "now") focusActions();
+    if (refocus !== "frame" && !then) return;
+    // After the dialog: a frame later, like Modal's own return of focus (a
+    // box focused while the page is still inert takes no typing).
+    const frame = requestAnimationFrame(() => (then ? then() : focusActions()));
+    return () => cancelAnimationFrame(frame);
+  }, [picking, editing, confirming]);
+  /** A reaction toggled from its button: if that button went (the last one taken back), focus stays here. */
+  const reacted = useRef(false);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the reactions change
+  useLayoutEffect(() => {
+    if (!reacted.current) return;
+    reacted.current = false;
+    const active = document.activeElement;
+    if (active && active !== document.body && active.isConnected) return;
     actionsBox.current?.querySelector("button")?.focus();
-  }, [picking]);
+  }, [message.reactions]);
   /** Why the last change to this message was refused, shown under it until dismissed. */
   const [refusal, setRefusal] = useState<string | null>(null);
   const own = message.author.id === me.id;
@@ -98,7 +137,7 @@ export const MessageItem = memo(function MessageItem({
   const actions: MenuAction[] = [];
   if (own && !message.deleted) {
     actions.push({ label: "Edit", run: () => setEditing(true) });
-    actions.push({ label: "Delete", run: () => attempt("Not deleted.", api.remove(message.id)) });
+    actions.push({ label: "Delete", run: () => setConfirming(true) });
   }
   if (!message.deleted) actions.push({ label: "React", run: () => setPicking(true) });
   // Threads are one level deep: a reply has no thread of its own.
@@ -121,28 +160,49 @@ export const MessageItem = memo(function MessageItem({
     });
   }
   const replyCount = message.thread?.replyCount ?? 0;
+  const badges = (
+    <>
+      {message.editedAt && !message.deleted && (
+        <span className="text-xs text-slate-500">(edited)</span>
+      )}
+      {pinned && !message.deleted && (
+        <span className="inline-flex items-center gap-1 rounded bg-amber-100 px-1.5 text-xs text-slate-700">
+          <PinIcon className="h-3 w-3" />
+          Pinned
+        </span>
+      )}
+    </>
+  );
+  const hasBadges = (message.editedAt !== null || pinned) && !message.deleted;
 
   return (
     <li
+      ref={item}
       data-seq={message.seq}
-      className={`group relative -mx-2 flex gap-2 rounded-lg px-2 py-1 hover:bg-slate-50 ${
-        highlighted ? "bg-amber-50 ring-2 ring-amber-300" : ""
-      }`}
+      data-group-start={startsGroup || undefined}
+      className={`group relative -mx-2 flex gap-2 rounded-lg px-2 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-indigo-500 ${
+        startsGroup ? "mt-2 pt-1 pb-0.5 first:mt-0" : "py-0.5"
+      } ${highlighted ? "bg-amber-50 ring-2 ring-amber-300" : ""}`}
     >
+      {/* The gutter: the avatar on a group's first message, the time (on hover and focus) on the rest. */}
+      <div className="w-12 shrink-0">
+        {startsGroup ? (
+          <Avatar user={message.author} />
+        ) : (
+          <MessageTime
+            iso={message.createdAt}
+            className="block pt-0.5 text-[11px] leading-5 whitespace-nowrap opacity-0 group-focus-within:opacity-100 group-hover:opacity-100"
+          />
+        )}
+      </div>
       <div className="min-w-0 flex-1">
-        <div className="flex items-baseline gap-2">
-          <span className="font-semibold text-slate-900">{message.author.name}</span>
-          <MessageTime iso={message.createdAt} />
-          {message.editedAt && !message.deleted && (
-            <span className="text-xs text-slate-500">(edited)</span>
-          )}
-          {pinned && !message.deleted && (
-            <span className="inline-flex items-center gap-1 rounded bg-amber-100 px-1.5 text-xs text-slate-700">
-              <PinIcon className="h-3 w-3" />
-              Pinned
-            </span>
-          )}
-        </div>
+        {startsGroup && (
+          <div className="flex flex-wrap items-baseline gap-x-2">
+            <span className="font-semibold text-slate-900">{message.author.name}</span>
+            <MessageTime iso={message.createdAt} />
+            {badges}
+          </div>
+        )}
         {message.deleted ? (
           <p className="text-sm text-slate-500 italic">Message deleted</p>
         ) : editing ? (
@@ -155,9 +215,17 @@ export const MessageItem = memo(function MessageItem({
             }}
           />
         ) : (
-          // A message of files alone has no text.
-          message.text !== "" && <MessageText text={message.text} me={me.name} />
+          // A message of files alone has no text; a few emoji alone are shown large.
+          message.text !== "" &&
+          (isEmojiOnly(message.text) ? (
+            <p data-emoji-only="" className="text-4xl leading-tight">
+              {message.text}
+            </p>
+          ) : (
+            <MessageText text={message.text} me={me.name} />
+          ))
         )}
+        {!startsGroup && hasBadges && <div className="flex items-baseline gap-2">{badges}</div>}
         {!message.deleted && message.files && <Attachments files={message.files} />}
         {!message.deleted && message.preview && (
           <LinkPreviewCard
@@ -174,7 +242,10 @@ export const MessageItem = memo(function MessageItem({
             meId={me.id}
             members={members}
             disabled={!canAct}
-            onToggle={(emoji) => attempt("Reaction not saved.", api.react(message.id, emoji))}
+            onToggle={(emoji) => {
+              reacted.current = true;
+              attempt("Reaction not saved.", api.react(message.id, emoji));
+            }}
           />
         )}
         {canThread && replyCount > 0 && (
@@ -193,8 +264,21 @@ export const MessageItem = memo(function MessageItem({
           <ReactionPicker
             onPick={(emoji) => attempt("Reaction not saved.", api.react(message.id, emoji))}
             onClose={(picked) => {
-              refocusActions.current = picked;
+              refocusActions.current = picked ? "now" : null;
               setPicking(false);
+            }}
+          />
+        )}
+        {confirming && (
+          <DeleteMessageDialog
+            onCancel={() => {
+              refocusActions.current = "frame";
+              setConfirming(false);
+            }}
+            onConfirm={() => {
+              if (item.current) afterDelete.current = focusAfterDelete(item.current);
+              setConfirming(false);
+              attempt("Not deleted.", api.remove(message.id));
             }}
           />
         )}

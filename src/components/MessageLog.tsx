@@ -1,5 +1,9 @@
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
+import { composerFocusPending } from "../client/arrival-focus";
+import { useLogClock } from "../client/hooks/useLogClock";
+import { focusMessage } from "../client/message-focus";
 import type { PendingSend } from "../client/outbox";
+import { isThreadOnly } from "../client/thread-unread";
 import type { WireMember, WireMessage, WireUser } from "../protocol/frames";
 import { GapLoader } from "./GapLoader";
 import { logLists } from "./log-lists";
@@ -55,18 +59,27 @@ export function MessageLog(props: Props) {
   // unread" while the "New messages" divider is out of view.
   const [scrolledUp, setScrolledUp] = useState(false);
   const [dividerHidden, setDividerHidden] = useState(false);
+  const clock = useLogClock();
+  // The newest seq the reader had seen when they scrolled up: what came after is "new".
+  const [seenSeq, setSeenSeq] = useState<number | null>(null);
+  const newestSeq = messages.at(-1)?.seq ?? 0;
+  const newCount =
+    scrolledUp && seenSeq !== null
+      ? messages.filter((m) => m.seq > seenSeq && !isThreadOnly(m)).length
+      : 0;
 
   function report() {
     if (reported.current === atBottom.current) return;
     reported.current = atBottom.current;
     setScrolledUp(!atBottom.current);
+    setSeenSeq(atBottom.current ? null : newestSeq);
     props.onAtBottomChange(atBottom.current);
   }
 
   // Watches the divider against the scroller (either way out of view counts).
   useEffect(() => {
     const root = scroller.current;
-    const divider = props.dividerSeq === null ? null : root?.querySelector('[role="separator"]');
+    const divider = props.dividerSeq === null ? null : root?.querySelector("[data-new-messages]");
     if (!root || !divider || typeof IntersectionObserver === "undefined") {
       setDividerHidden(false);
       return;
@@ -98,7 +111,7 @@ export function MessageLog(props: Props) {
 
   function scrollToDivider() {
     const el = scroller.current;
-    const divider = el?.querySelector<HTMLElement>('[role="separator"]');
+    const divider = el?.querySelector<HTMLElement>("[data-new-messages]");
     if (!el || !divider) return;
     divider.scrollIntoView({ block: "start" });
     onScroll();
@@ -129,6 +142,9 @@ export function MessageLog(props: Props) {
     if (target) {
       focused.current = focusSeq;
       target.scrollIntoView({ block: "center" });
+      // The hit takes focus too, so the keyboard and screen readers are there
+      // (not on <body>); right after sign-in the composer has it (a deep link).
+      if (!composerFocusPending()) focusMessage(target);
       atBottom.current = false;
     } else if (prepended && !atBottom.current) {
       el.scrollTop += el.scrollHeight - heightBefore.current;
@@ -182,15 +198,16 @@ export function MessageLog(props: Props) {
       <div role="log" aria-label="Messages" className="flex flex-col gap-1">
         {logLists(
           messages,
-          (message, focused) => (
+          (message, place) => (
             <MessageItem
               key={message.seq}
+              startsGroup={place.startsGroup}
               message={message}
               me={props.me}
               members={props.members}
               api={props.api}
               canAct={props.canAct}
-              highlighted={focused}
+              highlighted={place.focused}
               thread={props.thread}
               editRequest={
                 props.editRequest?.messageId === message.id ? props.editRequest.count : undefined
@@ -210,6 +227,8 @@ export function MessageLog(props: Props) {
           {
             dividerSeq: props.dividerSeq,
             focusSeq,
+            zone: clock.zone,
+            now: clock.now,
             gap: (missing, seq) => (
               <GapLoader key={`gap-${seq}`} count={missing} onLoad={() => props.onLoadGap(seq)} />
             ),
@@ -221,13 +240,27 @@ export function MessageLog(props: Props) {
       </div>
       <div className="pointer-events-none sticky bottom-1 z-10 flex h-0 items-end justify-end">
         {scrolledUp && (
-          <button
-            type="button"
-            onClick={jumpToLatest}
-            className="pointer-events-auto rounded-full bg-slate-800 px-3 py-1 text-xs font-medium text-white shadow-md hover:bg-slate-700"
+          // The bar: how many arrived while scrolled up, and the button (its name stays "Jump to latest").
+          <div
+            className={`pointer-events-auto flex items-center gap-2 rounded-full bg-slate-800 py-1 pr-1 text-xs font-medium text-white shadow-md ${
+              newCount > 0 ? "pl-3" : "pl-1"
+            }`}
           >
-            Jump to latest
-          </button>
+            {newCount > 0 && (
+              <span data-new-count="">
+                {newCount === 1 ? "1 new message" : `${newCount} new messages`}
+              </span>
+            )}
+            <button
+              type="button"
+              onClick={jumpToLatest}
+              className={`rounded-full px-2 py-0.5 hover:bg-slate-700 focus-visible:outline-2 focus-visible:outline-white ${
+                newCount > 0 ? "underline" : ""
+              }`}
+            >
+              Jump to latest
+            </button>
+          </div>
         )}
       </div>
     </div>

@@ -1,33 +1,34 @@
 import { useSyncExternalStore } from "react";
-
-const local = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
-const localFull = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
-// The server does not know the reader's locale or time zone; it renders UTC
-// and the browser switches to local time right after hydration, so the
-// first client render matches the server's HTML.
-const utc = new Intl.DateTimeFormat("en-GB", {
-  hour: "2-digit",
-  minute: "2-digit",
-  timeZone: "UTC",
-});
+import { fullTime, shortTime } from "../client/log-dates";
 
 const never = () => () => {};
 
-/** When a message was sent, in the reader's time zone once hydrated. */
-export function MessageTime({ iso }: { iso: string }) {
+/**
+ * When a message was sent: the short time on screen, the full date and
+ * time on hover (title) and for screen readers (a visually hidden full
+ * form; a title alone is not read out). The server does not know the
+ * reader's locale or time zone: it renders UTC (en-GB), and the browser
+ * switches to local time right after hydration, so the first client
+ * render matches the server's HTML.
+ */
+export function MessageTime({ iso, className = "" }: { iso: string; className?: string }) {
   const hydrated = useSyncExternalStore(
     never,
     () => true,
     () => false,
   );
-  const date = new Date(iso);
+  const zone = hydrated ? Intl.DateTimeFormat().resolvedOptions().timeZone : "UTC";
+  const locale = hydrated ? undefined : "en-GB";
+  const full = fullTime(iso, zone, locale);
   return (
+    // The title comes only after hydration: tests take it as the sign that hydration is over.
     <time
       dateTime={iso}
-      title={hydrated ? localFull.format(date) : undefined}
-      className="text-xs text-slate-500"
+      title={hydrated ? full : undefined}
+      className={`text-xs text-slate-500 ${className}`}
     >
-      {hydrated ? local.format(date) : utc.format(date)}
+      <span aria-hidden="true">{shortTime(iso, zone, locale)}</span>
+      <span className="sr-only">{full}</span>
     </time>
   );
 }

@@ -6,6 +6,7 @@ export function NewMessagesDivider() {
     <div
       role="separator"
       aria-label="New messages"
+      data-new-messages=""
       className="flex items-center gap-3 py-1 text-xs font-medium text-rose-600"
     >
       <span className="h-px flex-1 bg-rose-200" />

@@ -14,7 +14,7 @@ export function PendingItem({
 }) {
   // Not dimmed with opacity: that took "Sending…" under AA contrast.
   return (
-    <li className="-mx-2 flex flex-col rounded-lg px-2 py-1">
+    <li className="-mx-2 flex flex-col rounded-lg py-1 pr-2 pl-16">
       <div className="flex items-baseline gap-2">
         <span className="font-semibold text-slate-900">You</span>
         {item.failed ? (

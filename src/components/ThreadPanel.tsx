@@ -2,6 +2,7 @@ import { type KeyboardEvent, useEffect, useId, useLayoutEffect, useRef, useState
 import type { ChatClient } from "../client/chat-client";
 import { useEditLast } from "../client/hooks/useEditLast";
 import { useThread } from "../client/hooks/useThread";
+import { focusMessage } from "../client/message-focus";
 import { refusalOf } from "../client/room-actions";
 import type { WireFile, WireMember, WireUser } from "../protocol/frames";
 import { Composer } from "./Composer";
@@ -55,7 +56,8 @@ export function ThreadPanel({
     connected,
   );
 
-  // Focus moves into the thread when it opens, so the keyboard can reply at once.
+  // Focus moves into the thread when it opens, so the keyboard can reply at
+  // once; a reply a link asked for (a search hit) takes it once it is there.
   useEffect(() => {
     panel.current?.querySelector<HTMLTextAreaElement>("textarea")?.focus();
   }, []);
@@ -72,6 +74,7 @@ export function ThreadPanel({
     if (target) {
       focused.current = focusSeq;
       target.scrollIntoView({ block: "center" });
+      focusMessage(target);
       atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
       setBottom(atBottom.current);
     } else if (atBottom.current) el.scrollTop = el.scrollHeight;

@@ -80,53 +80,55 @@ export function RoomDirectory({
         <p className="mb-4 px-2 text-lg font-bold text-indigo-700">Parley</p>
         <RoomNav rooms={nav} currentSlug="" page="rooms" onCreate={createRoom} />
       </div>
-      <main className="flex min-h-0 min-w-0 flex-1 flex-col overflow-y-auto bg-white px-4 py-3">
-        <h1 className="text-lg font-semibold text-slate-900">Browse rooms</h1>
-        <p className="mb-3 text-sm text-slate-600">Every public room. Join one to follow it.</p>
-        <label htmlFor={searchId} className="sr-only">
-          Search rooms
-        </label>
-        <input
-          id={searchId}
-          type="search"
-          value={query}
-          onChange={(event) => setQuery(event.target.value)}
-          placeholder="Search rooms by name"
-          maxLength={100}
-          autoComplete="off"
-          className="mb-3 w-full max-w-md rounded-md border border-slate-500 bg-white px-3 py-1.5 text-sm text-slate-900 placeholder:text-slate-600 focus-visible:outline-2 focus-visible:outline-indigo-500"
-        />
-        {error && (
-          <p
-            role="alert"
-            className="mb-2 rounded border border-red-200 bg-red-50 px-2 py-1 text-sm text-red-800"
-          >
-            {error}
-          </p>
-        )}
-        {found.rooms.length === 0 ? (
-          <p className="py-8 text-center text-sm text-slate-600">
-            {query.trim() ? `No public room matches “${query.trim()}”.` : "No public rooms yet."}
-          </p>
-        ) : (
-          <ul aria-label="Public rooms" className="flex flex-col divide-y divide-slate-200">
-            {found.rooms.map((room) => (
-              <DirectoryItem
-                key={room.id}
-                room={room}
-                // A join in another tab shows here too (the socket's room list).
-                member={room.member || joinedIds.has(room.id)}
-                onJoined={() => joined(room.id)}
-                onOpen={() => navigate({ to: "/r/$slug", params: { slug: room.slug } })}
-              />
-            ))}
-          </ul>
-        )}
-        {found.more && (
-          <p className="py-2 text-sm text-slate-600">
-            Showing the first {found.rooms.length} rooms. Search to find the others.
-          </p>
-        )}
+      <main className="min-h-0 min-w-0 flex-1 overflow-y-auto bg-white px-4 py-3">
+        <div className="flex max-w-3xl flex-col">
+          <h1 className="text-lg font-semibold text-slate-900">Browse rooms</h1>
+          <p className="mb-3 text-sm text-slate-600">Every public room. Join one to follow it.</p>
+          <label htmlFor={searchId} className="sr-only">
+            Search rooms
+          </label>
+          <input
+            id={searchId}
+            type="search"
+            value={query}
+            onChange={(event) => setQuery(event.target.value)}
+            placeholder="Search rooms by name"
+            maxLength={100}
+            autoComplete="off"
+            className="mb-3 w-full max-w-md rounded-md border border-slate-500 bg-white px-3 py-1.5 text-sm text-slate-900 placeholder:text-slate-600 focus-visible:outline-2 focus-visible:outline-indigo-500"
+          />
+          {error && (
+            <p
+              role="alert"
+              className="mb-2 rounded border border-red-200 bg-red-50 px-2 py-1 text-sm text-red-800"
+            >
+              {error}
+            </p>
+          )}
+          {found.rooms.length === 0 ? (
+            <p className="py-8 text-center text-sm text-slate-600">
+              {query.trim() ? `No public room matches “${query.trim()}”.` : "No public rooms yet."}
+            </p>
+          ) : (
+            <ul aria-label="Public rooms" className="flex flex-col divide-y divide-slate-200">
+              {found.rooms.map((room) => (
+                <DirectoryItem
+                  key={room.id}
+                  room={room}
+                  // A join in another tab shows here too (the socket's room list).
+                  member={room.member || joinedIds.has(room.id)}
+                  onJoined={() => joined(room.id)}
+                  onOpen={() => navigate({ to: "/r/$slug", params: { slug: room.slug } })}
+                />
+              ))}
+            </ul>
+          )}
+          {found.more && (
+            <p className="py-2 text-sm text-slate-600">
+              Showing the first {found.rooms.length} rooms. Search to find the others.
+            </p>
+          )}
+        </div>
       </main>
     </div>
   );

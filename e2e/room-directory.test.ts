@@ -109,6 +109,10 @@ describe.skipIf(!available)("Browse rooms and the joined-rooms sidebar", () => {
       await page.getByRole("searchbox", { name: "Search rooms" }).fill(`deploys ${tag}`);
       const item = list.getByRole("listitem", { name: roomName });
       await expect.poll(() => list.getByRole("listitem").count()).toBe(1);
+      // The count is announced (the list itself is not a live region).
+      await expect
+        .poll(() => page.getByRole("status").filter({ hasText: "public room" }).textContent())
+        .toBe("1 public room");
       expect(await item.textContent()).toContain("1 member");
       expect(await item.textContent()).toContain("Release trains and rollbacks");
       if (size === "desktop") await scanAndShoot(page, `directory-${size}`);

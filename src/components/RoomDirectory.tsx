@@ -1,5 +1,6 @@
 import { useNavigate } from "@tanstack/react-router";
 import { useEffect, useId, useMemo, useRef, useState } from "react";
+import { countLabel, memberLabel } from "../client/directory";
 import { useLiveRooms } from "../client/hooks/chat-context";
 import { navRooms } from "../client/unread";
 import type { DirectoryRoom } from "../ports";
@@ -31,6 +32,7 @@ export function RoomDirectory({
   const [query, setQuery] = useState("");
   const [found, setFound] = useState({ rooms: initial, more: initialMore });
   const [error, setError] = useState<string | null>(null);
+  const [searched, setSearched] = useState(false);
   const asked = useRef(0);
   const searchId = useId();
   const joinedIds = useMemo(() => new Set(nav.map((room) => room.id)), [nav]);
@@ -45,6 +47,7 @@ export function RoomDirectory({
         if (!answer.ok) setError(answer.error);
         else {
           setError(null);
+          setSearched(true);
           setFound({ rooms: answer.rooms, more: answer.more });
         }
       } catch {
@@ -97,6 +100,10 @@ export function RoomDirectory({
             autoComplete="off"
             className="mb-3 w-full max-w-md rounded-md border border-slate-500 bg-white px-3 py-1.5 text-sm text-slate-900 placeholder:text-slate-600 focus-visible:outline-2 focus-visible:outline-indigo-500"
           />
+          {/* Announces what a search found (the list itself is not live). */}
+          <p role="status" className="sr-only">
+            {searched && !error ? countLabel(found.rooms.length, found.more) : ""}
+          </p>
           {error && (
             <p
               role="alert"
@@ -163,7 +170,7 @@ function DirectoryItem({
     }
   }
 
-  const count = `${room.memberCount} ${room.memberCount === 1 ? "member" : "members"}`;
+  const count = memberLabel(room.memberCount);
   return (
     <li aria-labelledby={nameId} className="flex items-start gap-3 py-2">
       <div className="min-w-0 flex-1">

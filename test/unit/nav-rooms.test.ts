@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { countLabel, memberLabel } from "../../src/client/directory";
 import {
   NAV_GROUPS_KEY,
   readCollapsed,
@@ -87,5 +88,17 @@ describe("collapsed sidebar groups", () => {
     expect(readCollapsed(storage({}, true)).size).toBe(0);
     expect(saveCollapsed(storage({}, true), new Set(["rooms"]))).toBe(false);
     expect(saveCollapsed(null, new Set(["rooms"]))).toBe(false);
+  });
+});
+
+describe("the directory's announced count", () => {
+  it("names one room, several, and a capped list", () => {
+    expect(countLabel(1, false)).toBe("1 public room");
+    expect(countLabel(0, false)).toBe("0 public rooms");
+    expect(countLabel(12, false)).toBe("12 public rooms");
+    expect(countLabel(100, true)).toBe("100+ public rooms");
+    expect(memberLabel(1)).toBe("1 member");
+    expect(memberLabel(0)).toBe("0 members");
+    expect(memberLabel(3)).toBe("3 members");
   });
 });

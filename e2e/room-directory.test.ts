@@ -15,6 +15,7 @@ import {
   signUpInto,
   uniqueTag,
   useBrowserSuite,
+  visit,
   waitForHydration,
 } from "./browser";
 
@@ -178,6 +179,44 @@ describe.skipIf(!available)("Browse rooms and the joined-rooms sidebar", () => {
       await nav.getByRole("button", { name: "Collapse Rooms" }).getAttribute("aria-expanded"),
     ).toBe("true");
     await nav.getByRole("button", { name: "Expand Direct messages" }).waitFor();
+  });
+
+  it("says so when a search or a join fails, and changes nothing", async () => {
+    const tag = uniqueTag();
+    const owner = await openAs(suite, "Maker");
+    await enter(owner.page, "/r/general");
+    const roomName = `Outage ${tag}`;
+    await createRoom(owner.page, roomName);
+
+    const { page } = await openAs(suite, "Unlucky");
+    await visit(page, "/rooms");
+    const list = page.getByRole("list", { name: "Public rooms" });
+    const item = list.getByRole("listitem", { name: roomName });
+    await item.waitFor();
+    // The server cannot be reached for the next calls.
+    await page.route("**/_serverFn/**", (route) => route.abort());
+    await page.getByRole("searchbox", { name: "Search rooms" }).fill(`outage ${tag}`);
+    await page
+      .getByRole("alert")
+      .filter({ hasText: "Could not search rooms. Try again." })
+      .waitFor();
+    await item.getByRole("button", { name: "Join" }).click();
+    await item
+      .getByRole("alert")
+      .filter({ hasText: "Could not join the room. Try again." })
+      .waitFor();
+    expect(await item.getByRole("button", { name: "Join" }).count()).toBe(1);
+    expect(await roomsNav(page).getByRole("link", { name: roomName }).count()).toBe(0);
+
+    // Back: the next search answers and the error goes.
+    await page.unroute("**/_serverFn/**");
+    await page.getByRole("searchbox", { name: "Search rooms" }).fill(`Outage ${tag}`);
+    await expect
+      .poll(() => page.getByRole("alert").filter({ hasText: "Could not search" }).count())
+      .toBe(0);
+    await item.getByRole("button", { name: "Join" }).click();
+    await item.getByRole("button", { name: "Open" }).waitFor();
+    await roomsNav(page).getByRole("link", { name: roomName }).waitFor({ timeout: 5_000 });
   });
 
   it("sends a signed-out visit to /rooms through sign-in and back", async () => {

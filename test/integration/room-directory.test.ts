@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DirectoryRoom } from "../../src/ports";
 import type { RoomSummary } from "../../src/protocol/frames";
-import { connect, type Frame, getPage, type TestSocket } from "../helpers/clients";
+import { connect, type Frame, getPage, signUp, type TestSocket } from "../helpers/clients";
 import { createRoom, joinAs, openDb, sendAndAck } from "../helpers/integration-extra";
 import { type RunningServer, startServer } from "../helpers/server";
 import { callServerFn } from "../helpers/server-fns";
@@ -90,6 +90,21 @@ describe("joined rooms and the directory", () => {
       memberCount: 0,
     });
     ann.socket.close();
+  });
+
+  it("puts a user who first opens another room in the default room too", async () => {
+    const room = createRoom(server.dataDir);
+    const dee = await signUp(server.url);
+    const socket = await connect(server.url, dee.cookie);
+    expect(await readySlugs(dee.cookie)).toEqual([]);
+    // The first page is another room's (a deep link): general joins the list.
+    expect(await navOf(dee.cookie, room.slug)).toEqual(["general", room.slug].sort());
+    const added = await socket.next(
+      (f) => f.type === "room_added" && (f.room as RoomSummary).slug === "general",
+    );
+    expect((added.room as RoomSummary).isDefault).toBe(true);
+    expect(await readySlugs(dee.cookie)).toEqual(["general", room.slug].sort());
+    socket.close();
   });
 
   it("lists public rooms with member counts and topics, never private rooms or DMs", async () => {

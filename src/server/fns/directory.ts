@@ -1,6 +1,7 @@
 import { createServerFn } from "@tanstack/react-start";
 import { z } from "zod";
 import { requireUser } from "./auth-guard.server";
+import { joinDefaultRoom } from "./default-room.server";
 import { refusal, requireWithin } from "./limit-guard.server";
 
 /**
@@ -37,6 +38,7 @@ export const directoryFn = createServerFn({ method: "GET" })
 export const roomsPageFn = createServerFn({ method: "GET" }).handler(async () => {
   const { runtime, user } = await requireUser();
   requireWithin(runtime, "page", user.id);
+  await joinDefaultRoom(runtime, user.id);
   const { rooms } = runtime.storage;
   const [nav, found] = await Promise.all([
     rooms.summariesOf(user.id),

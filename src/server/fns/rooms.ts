@@ -8,6 +8,7 @@ import { parseSearchQuery } from "../../core/search-query";
 import { isRoomLookalike, isRoomTaken } from "../../ports";
 import type { RoomSummary } from "../../protocol/frames";
 import { requireUser } from "./auth-guard.server";
+import { joinDefaultRoom } from "./default-room.server";
 import { applyJoined } from "./joined.server";
 import { refusal, requireWithin } from "./limit-guard.server";
 
@@ -108,6 +109,7 @@ export const openRoomFn = createServerFn({ method: "GET" })
     }
     // The sidebar lists the rooms the user belongs to (issue 17): the
     // directory (/rooms) is where the other public rooms are found.
+    await joinDefaultRoom(runtime, user.id);
     const nav = await rooms.summariesOf(user.id);
     const current: RoomSummary = nav.find((s) => s.id === room.id) ?? {
       ...room,

@@ -1,6 +1,7 @@
 import { createServerFn } from "@tanstack/react-start";
 import { SAVED_IDS_LIMIT } from "../../protocol/frames";
 import { requireUser } from "./auth-guard.server";
+import { joinDefaultRoom } from "./default-room.server";
 import { requireWithin } from "./limit-guard.server";
 
 /**
@@ -13,6 +14,7 @@ export const savedFn = createServerFn({ method: "GET" }).handler(async () => {
   requireWithin(runtime, "page", user.id);
   const { rooms, saved } = runtime.storage;
   // The navigation lists the rooms the user belongs to (issue 17).
+  await joinDefaultRoom(runtime, user.id);
   const [nav, hits] = await Promise.all([
     rooms.summariesOf(user.id),
     saved.list(user.id, SAVED_IDS_LIMIT),

@@ -70,9 +70,16 @@ describe.skipIf(!available)("navigation while the server is down", () => {
   }, async () => {
     const tag = uniqueTag();
     const [a, b] = await Promise.all([openAs(suite, "Ada"), openAs(suite, "Ben")]);
-    // Ben's public room: listed in Ada's sidebar, never opened in her tab.
+    // Ben's public room: joined from Browse rooms (so it is in Ada's
+    // sidebar, issue 17), never opened in her tab.
     await enter(b.page, "/r/general");
     const otherPath = await createRoom(b.page, `Later ${tag}`);
+    await visit(a.page, "/rooms");
+    const later = a.page
+      .getByRole("list", { name: "Public rooms" })
+      .getByRole("listitem", { name: `Later ${tag}` });
+    await later.getByRole("button", { name: "Join" }).click();
+    await later.getByRole("button", { name: "Open" }).waitFor();
     await enter(a.page, "/r/general");
     const held = `held in the tab ${tag}`;
     await sendMessage(a.page, held);

@@ -20,6 +20,14 @@ export type Room = WireRoom & {
   createdBy?: string | null;
 };
 
+/** A public room as the directory ("Browse rooms") lists it for one user. */
+export type DirectoryRoom = WireRoom & {
+  topic: string | null;
+  memberCount: number;
+  /** Whether the asking user belongs to it ("Open") or not ("Join"). */
+  member: boolean;
+};
+
 /** Rooms, who belongs to them, and each member's read marker. */
 export interface RoomStore {
   /**
@@ -47,6 +55,12 @@ export interface RoomStore {
   getRoom(id: string): Promise<Room | undefined>;
   /** Public rooms plus the private rooms and DMs the user belongs to. */
   listVisible(userId: string): Promise<Room[]>;
+  /**
+   * Public rooms whose name contains `query` (case-insensitive; all when
+   * empty), by name, at most `limit`, each with its member count and
+   * whether `userId` belongs. Never private rooms or DMs.
+   */
+  directory(userId: string, query: string, limit: number): Promise<DirectoryRoom[]>;
   /** Adds the user to the room; a no-op when already a member. */
   join(roomId: string, userId: string): Promise<void>;
   /** Removes the user from the room; false when they were not a member. */

@@ -11,6 +11,7 @@
 import { Route as rootRouteImport } from './routes/__root'
 import { Route as IndexRouteImport } from './routes/index'
 import { Route as RRouteImport } from './routes/r'
+import { Route as RoomsRouteImport } from './routes/rooms'
 import { Route as SavedRouteImport } from './routes/saved'
 import { Route as SignInRouteImport } from './routes/sign-in'
 import { Route as SignUpRouteImport } from './routes/sign-up'
@@ -25,6 +26,11 @@ const IndexRoute = IndexRouteImport.update({
 const RRoute = RRouteImport.update({
   id: '/r',
   path: '/r',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const RoomsRoute = RoomsRouteImport.update({
+  id: '/rooms',
+  path: '/rooms',
   getParentRoute: () => rootRouteImport,
 } as any)
 const SavedRoute = SavedRouteImport.update({
@@ -56,6 +62,7 @@ const RSlugRoute = RSlugRouteImport.update({
 export interface FileRoutesByFullPath {
   '/': typeof IndexRoute
   '/r': typeof RRouteWithChildren
+  '/rooms': typeof RoomsRoute
   '/saved': typeof SavedRoute
   '/sign-in': typeof SignInRoute
   '/sign-up': typeof SignUpRoute
@@ -65,6 +72,7 @@ export interface FileRoutesByFullPath {
 export interface FileRoutesByTo {
   '/': typeof IndexRoute
   '/r': typeof RRouteWithChildren
+  '/rooms': typeof RoomsRoute
   '/saved': typeof SavedRoute
   '/sign-in': typeof SignInRoute
   '/sign-up': typeof SignUpRoute
@@ -75,6 +83,7 @@ export interface FileRoutesById {
   __root__: typeof rootRouteImport
   '/': typeof IndexRoute
   '/r': typeof RRouteWithChildren
+  '/rooms': typeof RoomsRoute
   '/saved': typeof SavedRoute
   '/sign-in': typeof SignInRoute
   '/sign-up': typeof SignUpRoute
@@ -84,13 +93,29 @@ export interface FileRoutesById {
 export interface FileRouteTypes {
   fileRoutesByFullPath: FileRoutesByFullPath
   fullPaths:
-    '/' | '/r' | '/saved' | '/sign-in' | '/sign-up' | '/threads' | '/r/$slug'
+    | '/'
+    | '/r'
+    | '/rooms'
+    | '/saved'
+    | '/sign-in'
+    | '/sign-up'
+    | '/threads'
+    | '/r/$slug'
   fileRoutesByTo: FileRoutesByTo
-  to: '/' | '/r' | '/saved' | '/sign-in' | '/sign-up' | '/threads' | '/r/$slug'
+  to:
+    | '/'
+    | '/r'
+    | '/rooms'
+    | '/saved'
+    | '/sign-in'
+    | '/sign-up'
+    | '/threads'
+    | '/r/$slug'
   id:
     | '__root__'
     | '/'
     | '/r'
+    | '/rooms'
     | '/saved'
     | '/sign-in'
     | '/sign-up'
@@ -101,6 +126,7 @@ export interface FileRouteTypes {
 export interface RootRouteChildren {
   IndexRoute: typeof IndexRoute
   RRoute: typeof RRouteWithChildren
+  RoomsRoute: typeof RoomsRoute
   SavedRoute: typeof SavedRoute
   SignInRoute: typeof SignInRoute
   SignUpRoute: typeof SignUpRoute
@@ -121,6 +147,13 @@ declare module '@tanstack/react-router' {
       path: '/r'
       fullPath: '/r'
       preLoaderRoute: typeof RRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/rooms': {
+      id: '/rooms'
+      path: '/rooms'
+      fullPath: '/rooms'
+      preLoaderRoute: typeof RoomsRouteImport
       parentRoute: typeof rootRouteImport
     }
     '/saved': {
@@ -174,6 +207,7 @@ const RRouteWithChildren = RRoute._addFileChildren(RRouteChildren)
 const rootRouteChildren: RootRouteChildren = {
   IndexRoute: IndexRoute,
   RRoute: RRouteWithChildren,
+  RoomsRoute: RoomsRoute,
   SavedRoute: SavedRoute,
   SignInRoute: SignInRoute,
   SignUpRoute: SignUpRoute,

@@ -22,12 +22,15 @@ export function roomLinkLabel(room: RoomSummary): string {
 }
 
 /**
- * The rooms for the navigation: the loader's list (every visible room, in
- * its order) with each room's live summary laid over it, plus rooms the
- * socket learnt about since (invites). The live list only covers rooms the
- * user belonged to when the socket connected, so a room joined later keeps
- * its loader summary; for the room on screen that summary is stale at
- * once (the reader is reading it), so it counts as read.
+ * The rooms for the navigation: the loader's list (the rooms joined when
+ * the page loaded, in its order) with each room's live summary laid over
+ * it, plus rooms the socket learnt about since (joins, invites). Once the
+ * socket is ready (`live` is never empty then: nobody leaves the default
+ * room), it is the truth about membership: a loaded room it no longer has
+ * was left (here or in another tab) and is dropped, except the room on
+ * screen, which stays until the page moves on. A loaded room the socket
+ * does not know yet keeps its loader summary; for the room on screen that
+ * summary is stale at once (the reader is reading it), so it counts as read.
  */
 export function navRooms(
   loaded: readonly RoomSummary[],
@@ -35,12 +38,15 @@ export function navRooms(
   currentId: string,
 ): RoomSummary[] {
   const liveById = new Map(live.map((room) => [room.id, room]));
-  const merged = loaded.map((room) => {
+  const ready = live.length > 0;
+  const merged: RoomSummary[] = [];
+  for (const room of loaded) {
     const fresh = liveById.get(room.id);
-    if (fresh) return fresh;
-    if (room.id === currentId && live.length > 0) return { ...room, lastReadSeq: room.lastSeq };
-    return room;
-  });
+    if (fresh) merged.push(fresh);
+    else if (room.id !== currentId) {
+      if (!ready) merged.push(room);
+    } else merged.push(ready ? { ...room, lastReadSeq: room.lastSeq } : room);
+  }
   const known = new Set(loaded.map((room) => room.id));
   for (const room of live) if (!known.has(room.id)) merged.push(room);
   return merged;

@@ -1,13 +1,22 @@
 import { Link } from "@tanstack/react-router";
-import { useId } from "react";
+import { type ReactNode, useId } from "react";
+import { useNavGroups } from "../client/hooks/useNavGroups";
+import type { NavGroup } from "../client/nav-groups";
+import { unreadCount } from "../client/unread";
 import type { RoomSummary } from "../protocol/frames";
 import { NewRoomForm } from "./NewRoomForm";
 import { RoomLink } from "./RoomLink";
 import { ThreadsLink } from "./ThreadsLink";
 
+const pageLink =
+  "flex items-center gap-1.5 rounded-md px-2 py-1.5 text-sm text-slate-700 hover:bg-slate-200 aria-[current=page]:bg-indigo-100 aria-[current=page]:text-indigo-800";
+
 /**
- * The navigation landmark "Rooms": rooms (public and private), the form to
- * create one, and a "Direct messages" group named after the other person.
+ * The navigation landmark "Rooms": the rooms the user joined (public and
+ * private) with the form to create one and the "Browse rooms" directory
+ * link, and a "Direct messages" group named after the other person. Each
+ * group collapses (remembered in this browser). Self-contained: it works
+ * in the sidebar and inside the phone drawer's dialog alike.
  */
 export function RoomNav({
   rooms,
@@ -19,9 +28,8 @@ export function RoomNav({
   currentSlug: string;
   onCreate: (name: string, isPrivate: boolean) => Promise<string | null>;
   /** A page of the nav's own that is open (its link is the current page). */
-  page?: "saved";
+  page?: "saved" | "rooms";
 }) {
-  const dmHeading = useId();
   const channels = rooms.filter((room) => room.kind !== "dm");
   const dms = rooms.filter((room) => room.kind === "dm");
   return (
@@ -34,7 +42,7 @@ export function RoomNav({
           <Link
             to="/saved"
             aria-current={page === "saved" ? "page" : undefined}
-            className="flex items-center gap-1.5 rounded-md px-2 py-1.5 text-sm text-slate-700 hover:bg-slate-200 aria-[current=page]:bg-indigo-100 aria-[current=page]:text-indigo-800"
+            className={pageLink}
           >
             <span aria-hidden="true" className="w-3 shrink-0 text-center text-slate-600">
               ★
@@ -42,36 +50,108 @@ export function RoomNav({
             Saved
           </Link>
         </li>
+        <li>
+          <Link
+            to="/rooms"
+            aria-current={page === "rooms" ? "page" : undefined}
+            className={pageLink}
+          >
+            <span aria-hidden="true" className="w-3 shrink-0 text-center text-slate-600">
+              ⌕
+            </span>
+            Browse rooms
+          </Link>
+        </li>
       </ul>
-      <h2 className="px-2 text-xs font-semibold tracking-wide text-slate-600 uppercase">Rooms</h2>
-      <ul className="flex flex-col gap-0.5">
-        {channels.map((room) => (
-          <li key={room.id}>
-            <RoomLink room={room} current={room.slug === currentSlug} />
-          </li>
-        ))}
-      </ul>
-      <NewRoomForm onCreate={onCreate} />
-      {/* biome-ignore lint/a11y/useSemanticElements: a <fieldset> is for form controls, not links */}
-      <div role="group" aria-labelledby={dmHeading} className="mt-3 flex flex-col gap-1">
+      <RoomGroup
+        group="rooms"
+        title="Rooms"
+        rooms={channels}
+        currentSlug={currentSlug}
+        empty={<p className="px-2 text-xs text-slate-700">Join one from Browse rooms.</p>}
+      >
+        <NewRoomForm onCreate={onCreate} />
+      </RoomGroup>
+      <RoomGroup
+        group="dms"
+        title="Direct messages"
+        rooms={dms}
+        currentSlug={currentSlug}
+        empty={<p className="px-2 text-xs text-slate-700">Start one from a room's member list.</p>}
+      />
+    </nav>
+  );
+}
+
+/**
+ * One collapsible group: a heading with its "Collapse <title>" / "Expand
+ * <title>" button (aria-expanded) and the list. Collapsed, the list keeps
+ * the room on screen and rooms with unread messages (as Slack does), so
+ * a mention badge is never folded away; the rest are hidden.
+ */
+function RoomGroup({
+  group,
+  title,
+  rooms,
+  currentSlug,
+  empty,
+  children,
+}: {
+  group: NavGroup;
+  title: string;
+  rooms: RoomSummary[];
+  currentSlug: string;
+  empty: ReactNode;
+  children?: ReactNode;
+}) {
+  const headingId = useId();
+  const listId = useId();
+  const [collapsed, setCollapsed] = useNavGroups();
+  const shut = collapsed.has(group);
+  const shown = shut
+    ? rooms.filter((room) => room.slug === currentSlug || unreadCount(room) > 0)
+    : rooms;
+  return (
+    // biome-ignore lint/a11y/useSemanticElements: a <fieldset> is for form controls, not links
+    <div role="group" aria-labelledby={headingId} className="flex flex-col gap-1">
+      <div className="flex items-center justify-between gap-1 pr-1">
         <h2
-          id={dmHeading}
-          className="px-2 text-xs font-semibold tracking-wide text-slate-600 uppercase"
+          id={headingId}
+          className="px-2 text-xs font-semibold tracking-wide text-slate-700 uppercase"
         >
-          Direct messages
+          {title}
         </h2>
-        {dms.length > 0 ? (
-          <ul aria-labelledby={dmHeading} className="flex flex-col gap-0.5">
-            {dms.map((room) => (
+        <button
+          type="button"
+          aria-label={`${shut ? "Expand" : "Collapse"} ${title}`}
+          aria-expanded={!shut}
+          aria-controls={listId}
+          onClick={() => setCollapsed(group, !shut)}
+          className="rounded p-0.5 text-slate-700 hover:bg-slate-200 focus-visible:outline-2 focus-visible:outline-indigo-500"
+        >
+          <svg
+            aria-hidden="true"
+            viewBox="0 0 16 16"
+            className={`h-4 w-4 transition-transform ${shut ? "-rotate-90" : ""}`}
+          >
+            <path d="M4 6l4 4 4-4" fill="none" stroke="currentColor" strokeWidth="1.8" />
+          </svg>
+        </button>
+      </div>
+      <div id={listId} className="flex flex-col gap-1">
+        {shown.length > 0 ? (
+          <ul aria-labelledby={headingId} className="flex flex-col gap-0.5">
+            {shown.map((room) => (
               <li key={room.id}>
                 <RoomLink room={room} current={room.slug === currentSlug} />
               </li>
             ))}
           </ul>
         ) : (
-          <p className="px-2 text-xs text-slate-600">Start one from a room's member list.</p>
+          !shut && empty
         )}
+        {!shut && children}
       </div>
-    </nav>
+    </div>
   );
 }

@@ -287,6 +287,52 @@ export function describeStoreContract(driver: string, open: () => Promise<StoreU
       expect((await store.rooms.listVisible(bob.id)).map((r) => r.id)).toEqual([open.id]);
     });
 
+    it("lists public rooms in the directory with member counts, never private ones or DMs", async () => {
+      const design = await store.rooms.createRoom({
+        name: "Design",
+        slug: "design",
+        createdBy: ann.id,
+      });
+      const ops = await store.rooms.createRoom({
+        name: "ops_100%",
+        slug: "ops-100",
+        createdBy: ann.id,
+      });
+      const secret = await store.rooms.createRoom({
+        name: "Design secret",
+        slug: "design-secret",
+        createdBy: ann.id,
+        kind: "private",
+      });
+      await store.rooms.join(secret.id, ann.id);
+      await store.rooms.join(design.id, ann.id);
+      await store.rooms.join(design.id, bob.id);
+      await store.rooms.join(ops.id, ann.id);
+      await store.rooms.openDm(ann, bob);
+      await store.db
+        .updateTable("room")
+        .set({ topic: "Pixels" })
+        .where("id", "=", design.id)
+        .execute();
+      const all = await store.rooms.directory(bob.id, "", 50);
+      expect(all.map((r) => [r.name, r.memberCount, r.member, r.topic])).toEqual([
+        ["Design", 2, true, "Pixels"],
+        ["ops_100%", 1, false, null],
+      ]);
+      // By name, case-insensitively; LIKE's wildcards are plain characters.
+      expect((await store.rooms.directory(bob.id, "SIGN", 50)).map((r) => r.slug)).toEqual([
+        "design",
+      ]);
+      expect((await store.rooms.directory(bob.id, "_1", 50)).map((r) => r.slug)).toEqual([
+        "ops-100",
+      ]);
+      expect((await store.rooms.directory(bob.id, "%", 50)).map((r) => r.slug)).toEqual([
+        "ops-100",
+      ]);
+      expect(await store.rooms.directory(bob.id, "p%s", 50)).toEqual([]);
+      expect(await store.rooms.directory(bob.id, "", 1)).toHaveLength(1);
+    });
+
     it("gives a pair of users one DM room, named after the other person", async () => {
       const dm = await store.rooms.openDm(ann, bob);
       const again = await store.rooms.openDm(bob, ann);

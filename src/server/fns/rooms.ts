@@ -8,6 +8,7 @@ import { parseSearchQuery } from "../../core/search-query";
 import { isRoomLookalike, isRoomTaken } from "../../ports";
 import type { RoomSummary } from "../../protocol/frames";
 import { requireUser } from "./auth-guard.server";
+import { joinDefaultRoom } from "./default-room.server";
 import { applyJoined } from "./joined.server";
 import { refusal, requireWithin } from "./limit-guard.server";
 
@@ -82,8 +83,8 @@ function mayJoinByVisiting(headers: Headers): boolean {
  * Opens a room by slug for the page: joins a public room when the visit is
  * the user's own (see mayJoinByVisiting; otherwise `joined: false` and the
  * page offers a "Join room" button), refuses private rooms and DMs to
- * non-members (as not found), and returns the room list with unread state
- * and a page of messages (the latest, or around a seq).
+ * non-members (as not found), and returns the joined rooms with unread
+ * state and a page of messages (the latest, or around a seq).
  */
 export const openRoomFn = createServerFn({ method: "GET" })
   .validator(
@@ -106,13 +107,16 @@ export const openRoomFn = createServerFn({ method: "GET" })
       await rooms.join(room.id, user.id);
       await applyJoined(runtime, room.id, [user.id]);
     }
-    const summaries = await rooms.summariesOf(user.id);
-    const visible = await rooms.listVisible(user.id);
-    const byId = new Map(summaries.map((s) => [s.id, s]));
-    const nav: RoomSummary[] = visible.map(
-      (r) => byId.get(r.id) ?? { ...r, lastSeq: 0, lastReadSeq: 0, mentioned: false },
-    );
-    const current = byId.get(room.id) ?? { ...room, lastSeq: 0, lastReadSeq: 0, mentioned: false };
+    // The sidebar lists the rooms the user belongs to (issue 17): the
+    // directory (/rooms) is where the other public rooms are found.
+    await joinDefaultRoom(runtime, user.id);
+    const nav = await rooms.summariesOf(user.id);
+    const current: RoomSummary = nav.find((s) => s.id === room.id) ?? {
+      ...room,
+      lastSeq: 0,
+      lastReadSeq: 0,
+      mentioned: false,
+    };
     const page =
       data.around !== undefined
         ? await messages.history(room.id, {

@@ -148,6 +148,54 @@ export function createRoomStore(db: Kysely<Database>, now: () => number): RoomSt
         .execute();
       return rows.map(toRoom);
     },
+    async directory(userId, query, limit) {
+      const wanted = query.trim().toLowerCase();
+      let select = db
+        .selectFrom("room")
+        .select([
+          "room.id",
+          "room.slug",
+          "room.name",
+          "room.kind",
+          "room.topic",
+          (eb) =>
+            eb
+              .selectFrom("room_member as m")
+              .select((c) => c.fn.countAll().as("n"))
+              .whereRef("m.room_id", "=", "room.id")
+              .as("member_count"),
+          (eb) =>
+            eb
+              .exists(
+                eb
+                  .selectFrom("room_member as me")
+                  .select("me.room_id")
+                  .whereRef("me.room_id", "=", "room.id")
+                  .where("me.user_id", "=", userId),
+              )
+              .as("member"),
+        ])
+        .where("room.kind", "=", "public");
+      // LIKE with its wildcards escaped: a typed "%" or "_" matches itself.
+      if (wanted) {
+        const pattern = `%${wanted.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        select = select.where(sql<boolean>`lower(room.name) like ${pattern} escape '\\'`);
+      }
+      const rows = await select
+        .orderBy(sql`lower(room.name)`)
+        .orderBy("room.slug")
+        .limit(limit)
+        .execute();
+      return rows.map((row) => ({
+        id: row.id,
+        slug: row.slug,
+        name: row.name,
+        kind: row.kind as RoomKind,
+        topic: row.topic,
+        memberCount: Number(row.member_count ?? 0),
+        member: Boolean(row.member),
+      }));
+    },
     async join(roomId, userId) {
       await db
         .insertInto("room_member")

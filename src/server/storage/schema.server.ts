@@ -20,6 +20,8 @@ export interface Database {
     skeleton: string | null;
     /** 1 for the room everyone belongs to ("general", migration 0006), else 0. */
     is_default: Generated<number>;
+    /** Shown in the room directory when set (migration 0012); null for none. */
+    topic: string | null;
   };
   room_member: {
     room_id: string;

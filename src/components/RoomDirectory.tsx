@@ -7,7 +7,7 @@ import type { DirectoryRoom } from "../ports";
 import type { RoomSummary } from "../protocol/frames";
 import { directoryFn } from "../server/fns/directory";
 import { createRoomFn, joinRoomFn } from "../server/fns/rooms";
-import { RoomNav } from "./RoomNav";
+import { PageFrame } from "./PageFrame";
 
 /** Typing pauses this long before the directory is asked (one look-up per word, not per key). */
 const SEARCH_DELAY_MS = 200;
@@ -78,66 +78,60 @@ export function RoomDirectory({
   }
 
   return (
-    <div className="flex h-full flex-col md:flex-row">
-      <div className="max-h-56 shrink-0 overflow-y-auto border-b border-slate-200 bg-slate-100 p-3 md:max-h-none md:w-64 md:border-r md:border-b-0">
-        <p className="mb-4 px-2 text-lg font-bold text-indigo-700">Parley</p>
-        <RoomNav rooms={nav} currentSlug="" page="rooms" onCreate={createRoom} />
-      </div>
-      <main className="min-h-0 min-w-0 flex-1 overflow-y-auto bg-white px-4 py-3">
-        <div className="flex max-w-3xl flex-col">
-          <h1 className="text-lg font-semibold text-slate-900">Browse rooms</h1>
-          <p className="mb-3 text-sm text-slate-600">Every public room. Join one to follow it.</p>
-          <label htmlFor={searchId} className="sr-only">
-            Search rooms
-          </label>
-          <input
-            id={searchId}
-            type="search"
-            value={query}
-            onChange={(event) => setQuery(event.target.value)}
-            placeholder="Search rooms by name"
-            maxLength={100}
-            autoComplete="off"
-            className="mb-3 w-full max-w-md rounded-md border border-slate-500 bg-white px-3 py-1.5 text-sm text-slate-900 placeholder:text-slate-600 focus-visible:outline-2 focus-visible:outline-indigo-500"
-          />
-          {/* Announces what a search found (the list itself is not live). */}
-          <p role="status" className="sr-only">
-            {searched && !error ? countLabel(found.rooms.length, found.more) : ""}
+    <PageFrame rooms={nav} page="rooms" onCreate={createRoom}>
+      <div className="flex max-w-3xl flex-col">
+        <h1 className="text-lg font-semibold text-slate-900">Browse rooms</h1>
+        <p className="mb-3 text-sm text-slate-600">Every public room. Join one to follow it.</p>
+        <label htmlFor={searchId} className="sr-only">
+          Search rooms
+        </label>
+        <input
+          id={searchId}
+          type="search"
+          value={query}
+          onChange={(event) => setQuery(event.target.value)}
+          placeholder="Search rooms by name"
+          maxLength={100}
+          autoComplete="off"
+          className="mb-3 w-full max-w-md rounded-md border border-slate-500 bg-white px-3 py-1.5 text-sm text-slate-900 placeholder:text-slate-600 focus-visible:outline-2 focus-visible:outline-indigo-500"
+        />
+        {/* Announces what a search found (the list itself is not live). */}
+        <p role="status" className="sr-only">
+          {searched && !error ? countLabel(found.rooms.length, found.more) : ""}
+        </p>
+        {error && (
+          <p
+            role="alert"
+            className="mb-2 rounded border border-red-200 bg-red-50 px-2 py-1 text-sm text-red-800"
+          >
+            {error}
           </p>
-          {error && (
-            <p
-              role="alert"
-              className="mb-2 rounded border border-red-200 bg-red-50 px-2 py-1 text-sm text-red-800"
-            >
-              {error}
-            </p>
-          )}
-          {found.rooms.length === 0 ? (
-            <p className="py-8 text-center text-sm text-slate-600">
-              {query.trim() ? `No public room matches “${query.trim()}”.` : "No public rooms yet."}
-            </p>
-          ) : (
-            <ul aria-label="Public rooms" className="flex flex-col divide-y divide-slate-200">
-              {found.rooms.map((room) => (
-                <DirectoryItem
-                  key={room.id}
-                  room={room}
-                  // A join in another tab shows here too (the socket's room list).
-                  member={room.member || joinedIds.has(room.id)}
-                  onJoined={() => joined(room.id)}
-                  onOpen={() => navigate({ to: "/r/$slug", params: { slug: room.slug } })}
-                />
-              ))}
-            </ul>
-          )}
-          {found.more && (
-            <p className="py-2 text-sm text-slate-600">
-              Showing the first {found.rooms.length} rooms. Search to find the others.
-            </p>
-          )}
-        </div>
-      </main>
-    </div>
+        )}
+        {found.rooms.length === 0 ? (
+          <p className="py-8 text-center text-sm text-slate-600">
+            {query.trim() ? `No public room matches “${query.trim()}”.` : "No public rooms yet."}
+          </p>
+        ) : (
+          <ul aria-label="Public rooms" className="flex flex-col divide-y divide-slate-200">
+            {found.rooms.map((room) => (
+              <DirectoryItem
+                key={room.id}
+                room={room}
+                // A join in another tab shows here too (the socket's room list).
+                member={room.member || joinedIds.has(room.id)}
+                onJoined={() => joined(room.id)}
+                onOpen={() => navigate({ to: "/r/$slug", params: { slug: room.slug } })}
+              />
+            ))}
+          </ul>
+        )}
+        {found.more && (
+          <p className="py-2 text-sm text-slate-600">
+            Showing the first {found.rooms.length} rooms. Search to find the others.
+          </p>
+        )}
+      </div>
+    </PageFrame>
   );
 }
 

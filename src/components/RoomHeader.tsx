@@ -1,9 +1,9 @@
-import { useId } from "react";
 import type { ConnectionStatus as Status } from "../client/socket";
 import type { SearchHit } from "../ports";
 import type { RoomSummary, WireUser } from "../protocol/frames";
 import { ConnectionStatus, isBanner } from "./ConnectionStatus";
 import { PinIcon } from "./PinIcon";
+import { RoomsButton, type RoomsUnread } from "./RoomsButton";
 import { SearchBox } from "./SearchBox";
 
 type Props = {
@@ -27,16 +27,12 @@ type Props = {
   onTogglePinned: () => void;
 };
 
-/** Unread rooms other than this one, for the "Rooms" button's badge. */
-export type RoomsUnread = { rooms: number; mentioned: boolean };
-
 /**
  * The room's title bar: the "Rooms" drawer button (phones), name, search,
  * connection state, the pins and members toggles and sign out.
  */
 export function RoomHeader(props: Props) {
   const { room, user, status, roomsUnread } = props;
-  const roomsNote = useId();
   // Room at the bottom for the connection banner (h-9) under the controls.
   const pad = isBanner(status) ? "pt-2.5 pb-[2.875rem]" : "py-2.5";
   return (
@@ -44,40 +40,7 @@ export function RoomHeader(props: Props) {
       className={`relative flex flex-wrap items-center gap-x-4 gap-y-2 border-b border-slate-200 px-4 ${pad}`}
     >
       <div className="flex min-w-0 items-center gap-2">
-        {/* The badge sits beside the button, not in it: the name stays "Rooms"; the description says what is unread. */}
-        <span className="relative md:hidden">
-          <button
-            type="button"
-            aria-haspopup="dialog"
-            aria-expanded={props.roomsOpen}
-            aria-describedby={roomsUnread.rooms > 0 ? roomsNote : undefined}
-            onClick={props.onOpenRooms}
-            className="flex items-center gap-1 rounded-md border border-slate-300 px-2 py-1 text-sm text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500"
-          >
-            <svg aria-hidden="true" viewBox="0 0 20 20" className="h-4 w-4" fill="currentColor">
-              <path d="M3 5h14v2H3zm0 4h14v2H3zm0 4h14v2H3z" />
-            </svg>
-            Rooms
-          </button>
-          {roomsUnread.rooms > 0 && (
-            <>
-              <span id={roomsNote} className="sr-only">
-                {roomsUnread.mentioned
-                  ? `Unread messages in ${roomsUnread.rooms} other rooms, with a mention`
-                  : `Unread messages in ${roomsUnread.rooms} other rooms`}
-              </span>
-              <span
-                aria-hidden="true"
-                data-testid="rooms-badge"
-                className={`pointer-events-none absolute -top-1.5 -right-1.5 min-w-4 rounded-full px-1 text-center text-[10px] leading-4 font-semibold ${
-                  roomsUnread.mentioned ? "bg-rose-700 text-white" : "bg-slate-700 text-white"
-                }`}
-              >
-                {roomsUnread.mentioned ? "@" : roomsUnread.rooms}
-              </span>
-            </>
-          )}
-        </span>
+        <RoomsButton open={props.roomsOpen} onOpen={props.onOpenRooms} unread={roomsUnread} />
         <h1 className="flex min-w-0 items-center gap-1.5 text-lg font-semibold">
           <span aria-hidden="true" className="text-slate-400">
             {room.kind === "dm" ? "@" : "#"}

@@ -15,7 +15,7 @@ import { useReadMarker } from "../client/hooks/useReadMarker";
 import { useRoom } from "../client/hooks/useRoom";
 import { inviteRefusal, refusalOf } from "../client/room-actions";
 import { isThreadOnly } from "../client/thread-unread";
-import { navRooms, unreadCount } from "../client/unread";
+import { navRooms } from "../client/unread";
 import type { SearchHit } from "../ports";
 import type { RoomSummary, WireMember, WireMessage, WireUser } from "../protocol/frames";
 import { createRoomFn, historyFn, openDmFn, searchFn } from "../server/fns/rooms";
@@ -25,9 +25,10 @@ import { MembersPanel } from "./MembersPanel";
 import type { MessageApi, ThreadApi } from "./MessageItem";
 import { MessageLog } from "./MessageLog";
 import { PinnedPanel } from "./PinnedPanel";
-import { RoomHeader, type RoomsUnread } from "./RoomHeader";
+import { RoomHeader } from "./RoomHeader";
 import { type KeyDialog, RoomKeyboard } from "./RoomKeyboard";
 import { RoomSidebar } from "./RoomSidebar";
+import { otherUnread } from "./RoomsButton";
 import { RoomsDrawer } from "./RoomsDrawer";
 import { COMPOSER_ID, SkipToComposer } from "./SkipToComposer";
 import { ThreadPanel } from "./ThreadPanel";
@@ -39,11 +40,6 @@ const WIDE = "(min-width: 1100px)";
 /** From here the sidebar lists the rooms; below, the "Rooms" drawer does. */
 const SIDEBAR = "(min-width: 768px)";
 
-/** The other rooms with unread messages, and whether one of them mentions me. */
-function otherUnread(rooms: readonly RoomSummary[], currentId: string): RoomsUnread {
-  const unread = rooms.filter((r) => r.id !== currentId && unreadCount(r) > 0);
-  return { rooms: unread.length, mentioned: unread.some((r) => r.mentioned) };
-}
 const notConnected = () => Promise.reject(new ActionRefused("disconnected", "not connected"));
 
 type Props = {

@@ -15,11 +15,14 @@ import { ThemeControl } from "./ThemeControl";
 export function RoomsDrawer({
   rooms,
   currentSlug,
+  page,
   onCreate,
   onClose,
 }: {
   rooms: RoomSummary[];
   currentSlug: string;
+  /** On a page of the nav's own (Saved, Browse rooms). */
+  page?: "saved" | "rooms";
   onCreate: (name: string, isPrivate: boolean) => Promise<string | null>;
   onClose: () => void;
 }) {
@@ -43,7 +46,7 @@ export function RoomsDrawer({
           if (event.target instanceof Element && event.target.closest("a[href]")) onClose();
         }}
       >
-        <RoomNav rooms={rooms} currentSlug={currentSlug} onCreate={onCreate} />
+        <RoomNav rooms={rooms} currentSlug={currentSlug} page={page} onCreate={onCreate} />
         <div className="border-t border-slate-200 pt-3">
           <ThemeControl />
         </div>

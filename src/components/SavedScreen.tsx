@@ -14,7 +14,7 @@ import type { SavedHit } from "../ports";
 import type { RoomSummary } from "../protocol/frames";
 import { createRoomFn } from "../server/fns/rooms";
 import { MessageTime } from "./MessageTime";
-import { RoomNav } from "./RoomNav";
+import { PageFrame } from "./PageFrame";
 
 /**
  * The Saved page: the user's saved messages, newest saved first, each with
@@ -65,62 +65,56 @@ export function SavedScreen({ rooms, saved }: { rooms: RoomSummary[]; saved: Sav
   }
 
   return (
-    <div className="flex h-full flex-col md:flex-row">
-      <div className="max-h-56 shrink-0 overflow-y-auto border-b border-slate-200 bg-slate-100 p-3 md:max-h-none md:w-64 md:border-r md:border-b-0">
-        <p className="mb-4 px-2 text-lg font-bold text-indigo-700">Parley</p>
-        <RoomNav rooms={nav} currentSlug="" page="saved" onCreate={createRoom} />
-      </div>
-      <main className="flex min-h-0 min-w-0 flex-1 flex-col overflow-y-auto bg-white px-4 py-3">
-        <h1 className="text-lg font-semibold text-slate-900">Saved messages</h1>
-        <p className="mb-3 text-sm text-slate-600">Only you see what you save.</p>
-        {refusal && (
-          <p
-            role="alert"
-            className="mb-2 rounded border border-red-200 bg-red-50 px-2 py-1 text-sm text-red-800"
-          >
-            {refusal}
-          </p>
-        )}
-        {shown.length === 0 ? (
-          <p className="py-8 text-center text-sm text-slate-600">
-            Nothing saved yet. Save a message from its “Message actions” menu.
-          </p>
-        ) : (
-          <ul aria-label="Saved messages" className="flex flex-col divide-y divide-slate-200">
-            {shown.map((hit) => (
-              <li key={hit.message.id} className="flex items-start gap-3 py-2">
-                <Link
-                  to="/r/$slug"
-                  params={{ slug: hit.room.slug }}
-                  search={messageLinkSearch(hit.message)}
-                  className="min-w-0 flex-1 rounded px-1 py-0.5 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-indigo-500"
-                >
-                  <span className="flex flex-wrap items-baseline gap-x-2 text-xs text-slate-600">
-                    <span className="font-medium text-indigo-700">
-                      <span aria-hidden="true">{hit.room.kind === "dm" ? "@" : "#"}</span>
-                      {roomName(hit)}
-                    </span>
-                    <span className="font-semibold text-slate-900">{hit.message.author.name}</span>
-                    <MessageTime iso={hit.message.createdAt} />
+    <PageFrame rooms={nav} page="saved" onCreate={createRoom}>
+      <h1 className="text-lg font-semibold text-slate-900">Saved messages</h1>
+      <p className="mb-3 text-sm text-slate-600">Only you see what you save.</p>
+      {refusal && (
+        <p
+          role="alert"
+          className="mb-2 rounded border border-red-200 bg-red-50 px-2 py-1 text-sm text-red-800"
+        >
+          {refusal}
+        </p>
+      )}
+      {shown.length === 0 ? (
+        <p className="py-8 text-center text-sm text-slate-600">
+          Nothing saved yet. Save a message from its “Message actions” menu.
+        </p>
+      ) : (
+        <ul aria-label="Saved messages" className="flex flex-col divide-y divide-slate-200">
+          {shown.map((hit) => (
+            <li key={hit.message.id} className="flex items-start gap-3 py-2">
+              <Link
+                to="/r/$slug"
+                params={{ slug: hit.room.slug }}
+                search={messageLinkSearch(hit.message)}
+                className="min-w-0 flex-1 rounded px-1 py-0.5 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-indigo-500"
+              >
+                <span className="flex flex-wrap items-baseline gap-x-2 text-xs text-slate-600">
+                  <span className="font-medium text-indigo-700">
+                    <span aria-hidden="true">{hit.room.kind === "dm" ? "@" : "#"}</span>
+                    {roomName(hit)}
                   </span>
-                  <span className="block text-sm break-words text-slate-800">
-                    {messageSnippet(hit.message, 300)}
-                  </span>
-                </Link>
-                <button
-                  type="button"
-                  onClick={() => void unsave(hit)}
-                  // Unsaving goes over the socket: not before it is up.
-                  disabled={!connected}
-                  className="shrink-0 rounded-md px-2 py-1 text-sm text-slate-600 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500 disabled:opacity-50"
-                >
-                  Unsave
-                </button>
-              </li>
-            ))}
-          </ul>
-        )}
-      </main>
-    </div>
+                  <span className="font-semibold text-slate-900">{hit.message.author.name}</span>
+                  <MessageTime iso={hit.message.createdAt} />
+                </span>
+                <span className="block text-sm break-words text-slate-800">
+                  {messageSnippet(hit.message, 300)}
+                </span>
+              </Link>
+              <button
+                type="button"
+                onClick={() => void unsave(hit)}
+                // Unsaving goes over the socket: not before it is up.
+                disabled={!connected}
+                className="shrink-0 rounded-md px-2 py-1 text-sm text-slate-600 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500 disabled:opacity-50"
+              >
+                Unsave
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </PageFrame>
   );
 }

@@ -1,4 +1,4 @@
-import { mentionedNames, mentionHandle, roomWideMention } from "../core/mentions";
+import { mentionedNames, roomWideMention } from "../core/mentions";
 import type {
   ClientFrame,
   ErrorCode,
@@ -747,7 +747,8 @@ export class ChatClient {
     if (isThreadOnly(message)) return;
     // A live @here reaches only who is online, which this client is.
     const wide = roomWideMention(message.text) !== null;
-    if (wide || mentionedNames(message.text).includes(mentionHandle(this.user.name))) {
+    const mine = this.user.handle;
+    if (wide || (mine !== undefined && mentionedNames(message.text).includes(mine))) {
       this.#rooms.set(message.roomId, { ...summary, mentioned: true });
     }
   }

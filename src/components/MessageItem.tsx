@@ -156,7 +156,9 @@ export const MessageItem = memo(function MessageItem({
           />
         ) : (
           // A message of files alone has no text.
-          message.text !== "" && <MessageText text={message.text} me={me.name} />
+          message.text !== "" && (
+            <MessageText text={message.text} me={me.handle ?? null} members={members} />
+          )
         )}
         {!message.deleted && message.files && <Attachments files={message.files} />}
         {!message.deleted && message.preview && (

@@ -29,7 +29,7 @@ function fakeSocket() {
   return { socket, sent, deliver: (frame: ServerFrame) => onFrame(frame) };
 }
 
-const me = { id: "u-me", name: "Me" };
+const me = { id: "u-me", name: "Me", handle: "me" };
 const summary = {
   id: "r",
   slug: "r",

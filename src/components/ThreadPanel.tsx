@@ -224,6 +224,8 @@ export function ThreadPanel({
         onEditLast={editLast}
         inputRef={inputRef}
         dropTarget={panel}
+        members={members}
+        meId={me.id}
       />
     </aside>
   );

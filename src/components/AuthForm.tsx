@@ -138,8 +138,8 @@ export function AuthForm({ title, submitLabel, fields, onSubmit, footer, notice 
               />
               {field === "handle" && (
                 <p id={hintId} className="text-sm text-slate-600">
-                  How people @mention you: 2 to {HANDLE_MAX} of a-z, 0-9, dots, dashes and
-                  underscores. A suggestion gets a number if it is taken.
+                  How people @mention you: a-z, digits, dots, dashes or underscores (2 to{" "}
+                  {HANDLE_MAX}). A suggestion gets a number if taken.
                 </p>
               )}
               {errors[field] && (

@@ -95,7 +95,7 @@ export function Composer({
   const box = useRef<HTMLTextAreaElement | null>(null);
   const [caret, setCaret] = useState(0);
   const [active, setActive] = useState(0);
-  // The `@` whose suggestions Escape closed: they stay closed for that word.
+  // The `@` whose suggestions Escape closed: closed until the text changes.
   const [dismissedAt, setDismissedAt] = useState<number | null>(null);
   const mention = members ? mentionQueryAt(text, caret) : null;
   const options: MentionOption[] =
@@ -249,6 +249,7 @@ export function Composer({
             setText(event.target.value);
             setCaret(event.target.selectionStart ?? event.target.value.length);
             setActive(0);
+            setDismissedAt(null);
             if (event.target.value.trim()) onTyping?.();
           }}
           onSelect={(event) => setCaret(event.currentTarget.selectionStart ?? 0)}

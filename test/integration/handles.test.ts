@@ -98,6 +98,29 @@ describe("handles on SQLite (built server)", () => {
     ann.socket.close();
   });
 
+  it("update-user checks a new handle the same way: taken by another is refused, one's own or a free one is kept", async () => {
+    const ann = await joinAs(server.url, ["general"], `Ann${randomUUID().slice(0, 6)}`);
+    const bob = await joinAs(server.url, ["general"], `Bob${randomUUID().slice(0, 6)}`);
+    ann.socket.close();
+    bob.socket.close();
+    const update = (cookie: string, handle: string) =>
+      fetch(`${server.url}/api/auth/update-user`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: server.url, cookie },
+        body: JSON.stringify({ handle }),
+      }).then(async (r) => ({ status: r.status, json: await r.json() }));
+    const taken = await update(ann.cookie, bob.name.toUpperCase());
+    expect(taken).toMatchObject({ status: 400, json: { code: "HANDLE_TAKEN" } });
+    expect(await update(ann.cookie, "x")).toMatchObject({
+      status: 400,
+      json: { code: "INVALID_HANDLE" },
+    });
+    expect((await update(ann.cookie, ann.name)).status).toBe(200);
+    const fresh = `ann.${randomUUID().slice(0, 6)}`;
+    expect((await update(ann.cookie, fresh.toUpperCase())).status).toBe(200);
+    expect((await readyUser(server.url, ann.cookie)).handle).toBe(fresh);
+  });
+
   it("a mention of a non-member notifies nobody, is named in the ack, and an invite by handle fixes it", async () => {
     const ann = await joinAs(server.url);
     const carol = await joinAs(server.url, ["general"], `Carol${randomUUID().slice(0, 6)}`);

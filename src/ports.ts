@@ -82,6 +82,8 @@ export interface UserDirectory {
    */
   findByName(name: string, limit: number): Promise<WireUser[]>;
   findById(id: string): Promise<WireUser | undefined>;
+  /** The one user with this handle (stored form: lower case), if any. */
+  findByHandle(handle: string): Promise<WireUser | undefined>;
   /** Up to `limit` users whose name starts with `prefix` (case-insensitive), by name then id. */
   searchByName(prefix: string, limit: number): Promise<WireUser[]>;
   /** `blocker` blocks `blocked` (idempotent): no DMs or invites from them. */

@@ -1,4 +1,6 @@
-export type FieldName = "name" | "email" | "password";
+import { checkHandle } from "../core/handles";
+
+export type FieldName = "name" | "handle" | "email" | "password";
 export type FieldErrors = Partial<Record<FieldName | "form", string>>;
 
 /** Maps a better-auth error (code and message) to the field it concerns. */
@@ -16,6 +18,7 @@ export function authErrorToFields(error: { code?: string; message?: string }): F
     return { email: "This email cannot be used for a new account. Already have one? Sign in." };
   }
   if (code === "INVALID_NAME") return { name: message };
+  if (code === "INVALID_HANDLE" || code === "HANDLE_TAKEN") return { handle: message };
   if (code === "ACCOUNT_LOCKED") return { form: message };
   if (code === "PAYLOAD_TOO_LARGE")
     return { form: "That is too much text. Shorten it and try again." };
@@ -30,11 +33,15 @@ export function authErrorToFields(error: { code?: string; message?: string }): F
 
 /** Checks the fields before a request so that obvious mistakes answer at once. */
 export function checkAuthFields(
-  values: { name?: string; email: string; password: string },
+  values: { name?: string; handle?: string; email: string; password: string },
   signUp: boolean,
 ): FieldErrors | null {
   const errors: FieldErrors = {};
   if (signUp && !values.name?.trim()) errors.name = "Enter your name.";
+  if (signUp) {
+    const handle = checkHandle(values.handle ?? "");
+    if (!handle.ok) errors.handle = handle.error;
+  }
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email.trim()))
     errors.email = "Enter a valid email address.";
   if (!values.password) errors.password = "Enter your password.";

@@ -1,4 +1,4 @@
-import { mentionedNames, mentionHandle, roomWideMention } from "../core/mentions";
+import { mentionedNames, roomWideMention } from "../core/mentions";
 import type {
   ClientFrame,
   ErrorCode,
@@ -27,7 +27,14 @@ export type RoomView = {
   replaying: boolean;
   /** The room's pinned messages, newest pin first. */
   pinned: WireMessage[];
+  /**
+   * The `@handle`s of this user's last send here that named nobody in the
+   * room (the ack said so): the composer offers "Invite them?".
+   */
+  unresolved: readonly string[];
 };
+
+const NO_HANDLES: readonly string[] = [];
 
 type Tracked = {
   log: RoomLog;
@@ -90,6 +97,8 @@ export class ChatClient {
   user: WireUser | null = null;
   readonly #rooms = new Map<string, RoomSummary>();
   readonly #tracked = new Map<string, Tracked>();
+  /** Per room: the handles the last acked send mentioned that are not members. */
+  readonly #unresolved = new Map<string, readonly string[]>();
   readonly #listeners = new Set<() => void>();
   readonly #lastTyping = new Map<string, number>();
   #pending: PendingSend[];
@@ -311,6 +320,27 @@ export class ChatClient {
     return this.#request({ type: "invite", roomId, userId });
   }
 
+  /**
+   * Invites the person with this handle (the "Invite them?" offer after a
+   * mention of a non-member); once done the handle leaves the offer.
+   */
+  async inviteByHandle(roomId: string, handle: string): Promise<void> {
+    await this.#request({ type: "invite", roomId, userHandle: handle });
+    this.#dropUnresolved(roomId, (h) => h === handle);
+  }
+
+  /** Puts the "Invite them?" offer away (all of it, or one handle). */
+  dismissUnresolved(roomId: string, handle?: string): void {
+    this.#dropUnresolved(roomId, (h) => handle === undefined || h === handle);
+  }
+
+  #dropUnresolved(roomId: string, drop: (handle: string) => boolean) {
+    const left = (this.#unresolved.get(roomId) ?? []).filter((h) => !drop(h));
+    if (left.length > 0) this.#unresolved.set(roomId, left);
+    else this.#unresolved.delete(roomId);
+    this.#emit();
+  }
+
   /** Leaves a room; resolves once the server has done it. */
   leave(roomId: string): Promise<void> {
     return this.#request({ type: "leave", roomId });
@@ -397,6 +427,7 @@ export class ChatClient {
       typing: [...(tracked?.typing.values() ?? [])].filter((t) => t.until > now).map((t) => t.user),
       replaying: tracked?.replaying ?? false,
       pinned: tracked?.pins.list() ?? [],
+      unresolved: this.#unresolved.get(roomId) ?? NO_HANDLES,
     };
     this.#views.set(roomId, { version: this.#version, view });
     return view;
@@ -596,6 +627,9 @@ export class ChatClient {
           this.#sends.get(clientId)?.resolve(message);
           this.#sends.delete(clientId);
           this.#pump();
+          if (frame.unresolved && frame.unresolved.length > 0) {
+            this.#unresolved.set(message.roomId, frame.unresolved);
+          }
         }
         this.#bumpLastSeq(message.roomId, message.seq);
         this.#noteThreadOnly(message);
@@ -747,7 +781,8 @@ export class ChatClient {
     if (isThreadOnly(message)) return;
     // A live @here reaches only who is online, which this client is.
     const wide = roomWideMention(message.text) !== null;
-    if (wide || mentionedNames(message.text).includes(mentionHandle(this.user.name))) {
+    const mine = this.user.handle;
+    if (wide || (mine !== undefined && mentionedNames(message.text).includes(mine))) {
       this.#rooms.set(message.roomId, { ...summary, mentioned: true });
     }
   }

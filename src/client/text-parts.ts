@@ -1,4 +1,4 @@
-import { mentionHandle, ROOM_WIDE_MENTIONS } from "../core/mentions";
+import { mentionSpans, ROOM_WIDE_MENTIONS } from "../core/mentions";
 import { splitLinks } from "./messages";
 
 export type RichPart =
@@ -6,24 +6,27 @@ export type RichPart =
   | { kind: "link"; href: string }
   | { kind: "mention"; text: string; self: boolean };
 
-// Same rule as core/mentions.ts (which does not export its pattern): an `@`
-// not glued to a word, then a name; trailing dots and dashes end the sentence.
-const mentionPattern = /(^|[^\p{L}\p{N}_@])@([\p{L}\p{N}_.-]{1,64})/gu;
-
-/** Splits plain text into text and `@name` mentions; `self` marks mentions of `me`. */
-export function splitMentions(text: string, me: string | null): RichPart[] {
+/**
+ * Splits plain text into text and `@handle` mentions. Only a mention that
+ * resolves is one: a handle in `handles` (the room's members) or a
+ * room-wide @here/@channel/@all; anything else stays text. `me` (the
+ * reader's handle) marks mentions of the reader (`self`).
+ */
+export function splitMentions(
+  text: string,
+  me: string | null,
+  handles: ReadonlySet<string> = new Set(),
+): RichPart[] {
   const parts: RichPart[] = [];
-  const myHandle = me ? mentionHandle(me) : null;
+  const mine = me?.toLowerCase() ?? null;
   let last = 0;
-  for (const match of text.matchAll(mentionPattern)) {
-    const name = (match[2] ?? "").replace(/[.-]+$/, "");
-    if (!name) continue;
-    const start = (match.index ?? 0) + (match[1] ?? "").length;
-    if (start > last) parts.push({ kind: "text", text: text.slice(last, start) });
+  for (const { start, name } of mentionSpans(text)) {
     const lower = name.toLowerCase();
+    const wide = ROOM_WIDE_MENTIONS.has(lower);
+    if (!wide && !handles.has(lower)) continue;
+    if (start > last) parts.push({ kind: "text", text: text.slice(last, start) });
     // @here, @channel and @all are about the reader too.
-    const self = lower === myHandle || ROOM_WIDE_MENTIONS.has(lower);
-    parts.push({ kind: "mention", text: `@${name}`, self });
+    parts.push({ kind: "mention", text: `@${name}`, self: wide || lower === mine });
     last = start + 1 + name.length;
   }
   if (last < text.length) parts.push({ kind: "text", text: text.slice(last) });
@@ -31,9 +34,13 @@ export function splitMentions(text: string, me: string | null): RichPart[] {
 }
 
 /** Message text as links, mentions and plain text: never markup. */
-export function splitRich(text: string, me: string | null): RichPart[] {
+export function splitRich(
+  text: string,
+  me: string | null,
+  handles: ReadonlySet<string> = new Set(),
+): RichPart[] {
   return splitLinks(text).flatMap((part) =>
-    part.kind === "link" ? [part] : splitMentions(part.text, me),
+    part.kind === "link" ? [part] : splitMentions(part.text, me, handles),
   );
 }
 

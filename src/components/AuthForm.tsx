@@ -1,6 +1,16 @@
 import { Link } from "@tanstack/react-router";
-import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from "react";
+import {
+  type ChangeEvent,
+  type FormEvent,
+  type InputHTMLAttributes,
+  type ReactNode,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+} from "react";
 import type { FieldErrors, FieldName } from "../client/auth-errors";
+import { HANDLE_MAX, suggestHandle } from "../core/handles";
 
 type Props = {
   title: string;
@@ -12,10 +22,21 @@ type Props = {
   notice?: string;
 };
 
-const labels: Record<FieldName, string> = { name: "Name", email: "Email", password: "Password" };
-const types: Record<FieldName, string> = { name: "text", email: "email", password: "password" };
+const labels: Record<FieldName, string> = {
+  name: "Name",
+  handle: "Handle",
+  email: "Email",
+  password: "Password",
+};
+const types: Record<FieldName, string> = {
+  name: "text",
+  handle: "text",
+  email: "email",
+  password: "password",
+};
 const autocomplete: Record<FieldName, string> = {
   name: "name",
+  handle: "username",
   email: "email",
   password: "current-password",
 };
@@ -26,6 +47,9 @@ export function AuthForm({ title, submitLabel, fields, onSubmit, footer, notice 
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
   const firstField = useRef<HTMLInputElement>(null);
+  // The handle follows the name (as a suggestion) until the person edits it.
+  const [handleText, setHandleText] = useState("");
+  const [handleEdited, setHandleEdited] = useState(false);
 
   // The first field takes focus once the page is live, unless the person
   // already put focus somewhere (typed into a field before hydration).
@@ -37,7 +61,7 @@ export function AuthForm({ title, submitLabel, fields, onSubmit, footer, notice 
   async function handle(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
-    const values = { name: "", email: "", password: "" };
+    const values = { name: "", handle: "", email: "", password: "" };
     for (const field of fields) values[field] = String(data.get(field) ?? "");
     setBusy(true);
     try {
@@ -66,6 +90,31 @@ export function AuthForm({ title, submitLabel, fields, onSubmit, footer, notice 
         )}
         {fields.map((field, index) => {
           const errorId = `${id}-${field}-error`;
+          const hintId = `${id}-${field}-hint`;
+          const described =
+            [field === "handle" ? hintId : null, errors[field] ? errorId : null]
+              .filter(Boolean)
+              .join(" ") || undefined;
+          const controlled: InputHTMLAttributes<HTMLInputElement> =
+            field === "handle"
+              ? {
+                  value: handleText,
+                  maxLength: HANDLE_MAX + 1,
+                  spellCheck: false,
+                  autoCapitalize: "none",
+                  onChange: (event: ChangeEvent<HTMLInputElement>) => {
+                    setHandleText(event.target.value);
+                    setHandleEdited(event.target.value !== "");
+                  },
+                }
+              : field === "name" && fields.includes("handle")
+                ? {
+                    onChange: (event: ChangeEvent<HTMLInputElement>) => {
+                      const name = event.target.value;
+                      if (!handleEdited) setHandleText(name.trim() ? suggestHandle(name) : "");
+                    },
+                  }
+                : {};
           return (
             <div key={field} className="space-y-1">
               <label htmlFor={`${id}-${field}`} className="block text-sm font-medium">
@@ -83,9 +132,16 @@ export function AuthForm({ title, submitLabel, fields, onSubmit, footer, notice 
                 }
                 required
                 aria-invalid={errors[field] ? true : undefined}
-                aria-describedby={errors[field] ? errorId : undefined}
+                aria-describedby={described}
                 className="w-full rounded-lg border border-slate-300 px-3 py-2 outline-none focus:border-indigo-500 focus:ring-2 focus:ring-indigo-200"
+                {...controlled}
               />
+              {field === "handle" && (
+                <p id={hintId} className="text-sm text-slate-600">
+                  How people @mention you: a-z, digits, dots, dashes or underscores (2 to{" "}
+                  {HANDLE_MAX}). A suggestion gets a number if taken.
+                </p>
+              )}
               {errors[field] && (
                 <p id={errorId} role="alert" className="text-sm text-red-600">
                   {errors[field]}

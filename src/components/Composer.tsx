@@ -14,12 +14,20 @@ import { useFileDrop } from "../client/hooks/useFileDrop";
 import { useUploadTray } from "../client/hooks/useUploadTray";
 import { safeLocalStorage } from "../client/local-storage";
 import {
+  type MentionOption,
+  mentionOptions,
+  mentionQueryAt,
+  pickMention,
+} from "../client/mention-suggest";
+import {
   MAX_MESSAGE_CHARS,
   messageTextIssue,
   normalizeMessageText,
   type WireFile,
 } from "../protocol/frames";
 import { AttachButton } from "./AttachButton";
+import { InviteOffer } from "./InviteOffer";
+import { MentionSuggestions, optionId } from "./MentionSuggestions";
 import { UploadList } from "./UploadList";
 
 /**
@@ -28,7 +36,10 @@ import { UploadList } from "./UploadList";
  * `draftKey`, what is typed is kept as a draft in this browser (see
  * src/client/drafts.ts) until it is sent. Files come from "Attach files",
  * a paste, or a drop on `dropTarget`; each uploads at once, and the
- * message goes (with their ids) once none is still uploading.
+ * message goes (with their ids) once none is still uploading. Typing `@`
+ * opens the mention autocomplete over `members` (the textarea keeps focus
+ * and points at the active suggestion with aria-activedescendant); after a
+ * send that mentioned non-members (`unresolved`), "Invite them?" is offered.
  */
 export function Composer({
   onSend,
@@ -42,6 +53,11 @@ export function Composer({
   onEditLast,
   inputRef,
   dropTarget,
+  members,
+  meId,
+  unresolved,
+  onInvite,
+  onDismissUnresolved,
 }: {
   /** The text (may be empty when files go) and the uploaded files, in order. */
   onSend: (text: string, files: WireFile[]) => void;
@@ -63,9 +79,37 @@ export function Composer({
   inputRef?: Ref<HTMLTextAreaElement>;
   /** Where dropped files are taken (the conversation around the composer). */
   dropTarget?: RefObject<HTMLElement | null>;
+  /** Whom `@` suggests: the room's members (with handles). */
+  members?: readonly { id: string; name: string; handle?: string }[];
+  /** The author, left out of the suggestions. */
+  meId?: string;
+  /** Handles the last send mentioned that are not in the room. */
+  unresolved?: readonly string[];
+  /** Invites one of `unresolved`; rejects with the refusal. */
+  onInvite?: (handle: string) => Promise<void>;
+  onDismissUnresolved?: () => void;
 }) {
   const id = useId();
+  const listId = `${id}-mentions`;
   const [text, setTextState] = useState("");
+  const box = useRef<HTMLTextAreaElement | null>(null);
+  const [caret, setCaret] = useState(0);
+  const [active, setActive] = useState(0);
+  // The `@` whose suggestions Escape closed: closed until the text changes.
+  const [dismissedAt, setDismissedAt] = useState<number | null>(null);
+  const mention = members ? mentionQueryAt(text, caret) : null;
+  const options: MentionOption[] =
+    mention && members && !disabled ? mentionOptions(mention.query, members, meId) : [];
+  const open = mention !== null && options.length > 0 && dismissedAt !== mention.start;
+  const activeIndex = Math.min(active, Math.max(0, options.length - 1));
+  const setBox = useCallback(
+    (node: HTMLTextAreaElement | null) => {
+      box.current = node;
+      if (typeof inputRef === "function") inputRef(node);
+      else if (inputRef) (inputRef as { current: HTMLTextAreaElement | null }).current = node;
+    },
+    [inputRef],
+  );
   const slot = draftUserId && draftKey ? { userId: draftUserId, key: draftKey } : null;
   const slotId = slot ? `${slot.userId}\n${slot.key}` : null;
   // Which draft the box shows: typing saves only once that draft was read,
@@ -117,7 +161,36 @@ export function Composer({
     tray.add(files);
   }
 
+  function pick(option: MentionOption) {
+    if (!mention) return;
+    const next = pickMention(text, mention.start, caret, option.handle);
+    setText(next.text);
+    setCaret(next.caret);
+    setActive(0);
+    // After React writes the value: the caret goes after the inserted handle.
+    requestAnimationFrame(() => box.current?.setSelectionRange(next.caret, next.caret));
+  }
+
+  /** The autocomplete's keys; true when the key was its. */
+  function suggestionKey(event: KeyboardEvent<HTMLTextAreaElement>): boolean {
+    if (!open || event.nativeEvent.isComposing) return false;
+    const count = options.length;
+    if (event.key === "ArrowDown") setActive((activeIndex + 1) % count);
+    else if (event.key === "ArrowUp") setActive((activeIndex - 1 + count) % count);
+    else if ((event.key === "Enter" && !event.shiftKey) || event.key === "Tab") {
+      const option = options[activeIndex];
+      if (option) pick(option);
+    } else if (event.key === "Escape") {
+      // Only the list closes (not a panel or form around the composer).
+      event.stopPropagation();
+      setDismissedAt(mention?.start ?? null);
+    } else return false;
+    event.preventDefault();
+    return true;
+  }
+
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (suggestionKey(event)) return;
     if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       submit();
@@ -159,20 +232,30 @@ export function Composer({
       )}
       {dragging && <p className="text-center text-sm text-indigo-800">Drop files to attach them</p>}
       <UploadList items={items} onCancel={(key) => tray.cancel(key)} />
-      <div className="flex items-end gap-2">
+      <div className="relative flex items-end gap-2">
+        {open && (
+          <MentionSuggestions id={listId} options={options} active={activeIndex} onPick={pick} />
+        )}
         <AttachButton onFiles={addFiles} disabled={disabled} />
         <label htmlFor={id} className="sr-only">
           {label}
         </label>
         <textarea
-          ref={inputRef}
+          ref={setBox}
           id={id}
           rows={Math.min(6, text.split("\n").length)}
           value={text}
           onChange={(event) => {
             setText(event.target.value);
+            setCaret(event.target.selectionStart ?? event.target.value.length);
+            setActive(0);
+            setDismissedAt(null);
             if (event.target.value.trim()) onTyping?.();
           }}
+          onSelect={(event) => setCaret(event.currentTarget.selectionStart ?? 0)}
+          aria-autocomplete={members ? "list" : undefined}
+          aria-controls={open ? listId : undefined}
+          aria-activedescendant={open ? optionId(listId, activeIndex) : undefined}
           onKeyDown={onKeyDown}
           onPaste={onPaste}
           placeholder={placeholder}
@@ -197,6 +280,13 @@ export function Composer({
           {sendLabel}
         </button>
       </div>
+      {unresolved && unresolved.length > 0 && onInvite && (
+        <InviteOffer
+          handles={unresolved}
+          onInvite={onInvite}
+          onDismiss={() => onDismissUnresolved?.()}
+        />
+      )}
     </form>
   );
 }

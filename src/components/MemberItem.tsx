@@ -7,6 +7,7 @@ import type { WireMember } from "../protocol/frames";
  * (the dot is only visual), described by their tag ("#3f9a", which tells
  * two people of one name apart, also shown beside the name), with a
  * "Message Bob" button and a "Block Bob" / "Unblock Bob" button for others.
+ * Their @handle shows under the name.
  */
 export function MemberItem({
   member,
@@ -28,7 +29,7 @@ export function MemberItem({
   return (
     <li
       aria-label={`${member.name}, ${state}`}
-      aria-describedby={tagId}
+      aria-describedby={member.handle ? `${tagId} ${tagId}-handle` : tagId}
       className="group flex items-center gap-2 rounded-md px-2 py-1 text-sm hover:bg-slate-100"
     >
       <span
@@ -37,22 +38,34 @@ export function MemberItem({
           member.online ? "bg-emerald-500" : "border border-slate-400"
         }`}
       />
-      <span className="flex min-w-0 flex-1 items-baseline gap-1">
-        {/* min-w-12: with the tag and the buttons beside it, a long name
+      <span className="flex min-w-0 flex-1 flex-col">
+        <span className="flex min-w-0 items-baseline gap-1">
+          {/* min-w-12: with the tag and the buttons beside it, a long name
             still shows its first letters instead of shrinking to nothing. */}
-        <span
-          title={member.name}
-          className={`min-w-12 truncate ${member.online ? "" : "text-slate-500"}`}
-        >
-          {member.name}
+          <span
+            title={member.name}
+            className={`min-w-12 truncate ${member.online ? "" : "text-slate-500"}`}
+          >
+            {member.name}
+          </span>
+          {/* Outside the truncated name, so a long name never hides it. */}
+          <span id={tagId} className="shrink-0 text-xs text-slate-600">
+            #{userTag(member.id)}
+          </span>
+          {isMe && (
+            <span aria-hidden="true" className="shrink-0 text-xs text-slate-600">
+              (you)
+            </span>
+          )}
         </span>
-        {/* Outside the truncated name, so a long name never hides it. */}
-        <span id={tagId} className="shrink-0 text-xs text-slate-600">
-          #{userTag(member.id)}
-        </span>
-        {isMe && (
-          <span aria-hidden="true" className="shrink-0 text-xs text-slate-600">
-            (you)
+        {/* The unique @handle (issue 17): how to mention or invite exactly this person. */}
+        {member.handle && (
+          <span
+            id={`${tagId}-handle`}
+            className="truncate text-xs text-slate-600"
+            title={`@${member.handle}`}
+          >
+            @{member.handle}
           </span>
         )}
       </span>

@@ -222,7 +222,7 @@ export const MessageItem = memo(function MessageItem({
               {message.text}
             </p>
           ) : (
-            <MessageText text={message.text} me={me.name} />
+            <MessageText text={message.text} me={me.handle ?? null} members={members} />
           ))
         )}
         {!startsGroup && hasBadges && <div className="flex items-baseline gap-2">{badges}</div>}

@@ -4,14 +4,21 @@ import { parseMessage, safeHref, sourceOf, withinParseBudget } from "../client/m
 import { splitMentions, splitRich } from "../client/text-parts";
 import { CodeBlock } from "./CodeBlock";
 
-type Context = { text: string; me: string | null };
+/** `me`: the reader's handle; `handles`: the room's members' handles (what mentions resolve to). */
+type Context = { text: string; me: string | null; handles: ReadonlySet<string> };
+
+const NO_MEMBERS: readonly { handle?: string }[] = [];
 
 /** The node's start offset: a stable key among its siblings (the text never changes). */
 const keyOf = (node: Nodes) => node.position?.start.offset ?? 0;
 
-/** Plain text with `@name` mentions marked (stronger when they name `me`). */
-function textWithMentions(value: string, me: string | null): ReactNode[] {
-  return splitMentions(value, me).map((part, index) =>
+/** Plain text with resolving `@handle` mentions marked (stronger when they name `me`). */
+function textWithMentions(
+  value: string,
+  me: string | null,
+  handles: ReadonlySet<string>,
+): ReactNode[] {
+  return splitMentions(value, me, handles).map((part, index) =>
     part.kind === "mention" ? (
       <mark
         // biome-ignore lint/suspicious/noArrayIndexKey: parts are derived from immutable text
@@ -44,7 +51,7 @@ function inline(nodes: readonly PhrasingContent[], ctx: Context, inLink = false)
         return inLink ? (
           node.value
         ) : (
-          <Fragment key={key}>{textWithMentions(node.value, ctx.me)}</Fragment>
+          <Fragment key={key}>{textWithMentions(node.value, ctx.me, ctx.handles)}</Fragment>
         );
       case "strong":
         return <strong key={key}>{inline(node.children, ctx, inLink)}</strong>;
@@ -131,11 +138,11 @@ function blocks(nodes: readonly RootContent[], ctx: Context): ReactNode[] {
  * Text too costly to parse as markdown (see withinParseBudget), as before
  * formatting existed: http(s) links and mentions marked, the rest as typed.
  */
-function PlainText({ text, me }: { text: string; me: string | null }) {
+function PlainText({ text, me, handles }: Omit<Context, "text"> & { text: string }) {
   return (
     <div className="min-w-0 break-words text-slate-800">
       <p className="whitespace-pre-wrap" data-plain="true">
-        {splitRich(text, me).map((part, index) =>
+        {splitRich(text, me, handles).map((part, index) =>
           part.kind === "link" ? (
             <a
               // biome-ignore lint/suspicious/noArrayIndexKey: parts are derived from immutable text
@@ -149,7 +156,7 @@ function PlainText({ text, me }: { text: string; me: string | null }) {
             </a>
           ) : part.kind === "mention" ? (
             // biome-ignore lint/suspicious/noArrayIndexKey: parts are derived from immutable text
-            <Fragment key={index}>{textWithMentions(part.text, me)}</Fragment>
+            <Fragment key={index}>{textWithMentions(part.text, me, handles)}</Fragment>
           ) : (
             part.text
           ),
@@ -162,14 +169,30 @@ function PlainText({ text, me }: { text: string; me: string | null }) {
 /**
  * Message text as React elements built from its markdown syntax tree
  * (client/markdown.ts): strong, em, del, code, pre > code, blockquote,
- * ol/ul and links with http, https or mailto only; `@name` mentions are
- * marked. Text is only ever React text, never parsed as HTML, so raw HTML
+ * ol/ul and links with http, https or mailto only; `@handle` mentions of
+ * `members` (the room's) and @here/@channel/@all are marked, other `@words`
+ * stay text. Text is only ever React text, never parsed as HTML, so raw HTML
  * in a message shows as the characters typed.
  */
-export function MessageText({ text, me = null }: { text: string; me?: string | null }) {
+export function MessageText({
+  text,
+  me = null,
+  members = NO_MEMBERS,
+}: {
+  text: string;
+  /** The reader's handle. */
+  me?: string | null;
+  members?: readonly { handle?: string }[];
+}) {
   const tree = useMemo(() => (withinParseBudget(text) ? parseMessage(text) : null), [text]);
-  if (!tree) return <PlainText text={text} me={me} />;
+  const handles = useMemo(
+    () => new Set(members.flatMap((m) => (m.handle ? [m.handle.toLowerCase()] : []))),
+    [members],
+  );
+  if (!tree) return <PlainText text={text} me={me} handles={handles} />;
   return (
-    <div className="min-w-0 break-words text-slate-800">{blocks(tree.children, { text, me })}</div>
+    <div className="min-w-0 break-words text-slate-800">
+      {blocks(tree.children, { text, me, handles })}
+    </div>
   );
 }

@@ -314,6 +314,11 @@ export function RoomScreen({
             onEditLast={editLast}
             inputRef={composerBox}
             dropTarget={conversation}
+            members={chat.members}
+            meId={user.id}
+            unresolved={chat.unresolved}
+            onInvite={async (handle) => client?.inviteByHandle(room.id, handle)}
+            onDismissUnresolved={() => client?.dismissUnresolved(room.id)}
           />
         </div>
       </main>

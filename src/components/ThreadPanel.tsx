@@ -227,6 +227,8 @@ export function ThreadPanel({
         onEditLast={editLast}
         inputRef={inputRef}
         dropTarget={panel}
+        members={members}
+        meId={me.id}
       />
     </aside>
   );

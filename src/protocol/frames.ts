@@ -184,11 +184,13 @@ export const clientFrame = z.discriminatedUnion("type", [
   /**
    * Add a person to a private room: `userId` names them (from the picker).
    * `userName` is accepted only when exactly one person has that name;
-   * when several do it is refused, never guessed.
+   * when several do it is refused, never guessed. `userHandle` names one
+   * person exactly (case-insensitive, a leading `@` allowed).
    */
   frame("invite", {
     roomId: id,
     userId: id.optional(),
+    userHandle: z.string().trim().min(1).max(40).optional(),
     userName: z.string().trim().min(1).max(100).optional(),
   }),
   frame("leave", { roomId: id }),
@@ -228,7 +230,16 @@ export type SendFrame = z.infer<typeof sendFrame>;
 /** Client frames that concern a room (all but ping). */
 export type RoomFrame = Exclude<ClientFrame, { type: "ping" }>;
 
-export const userSchema = z.object({ id: z.string(), name: z.string() });
+/**
+ * A person as frames carry them. `handle` (issue 17) is their unique
+ * `@handle`: member lists and the session always carry it; a message's
+ * author may come without it.
+ */
+export const userSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  handle: z.string().optional(),
+});
 export type WireUser = z.infer<typeof userSchema>;
 
 export const roomKinds = ["public", "private", "dm"] as const;
@@ -390,7 +401,16 @@ export const serverFrame = z.discriminatedUnion("type", [
     saved: z.array(z.string()).optional(),
   }),
   /** A send was stored (or had been): the answer to a send, with its ref. */
-  serverOnly("ack", { clientId: z.string(), message: messageSchema, ref: z.string().optional() }),
+  /**
+   * `unresolved`: the `@handle`s in the text that name nobody in the room
+   * (the author is offered to invite them); absent when there are none.
+   */
+  serverOnly("ack", {
+    clientId: z.string(),
+    message: messageSchema,
+    ref: z.string().optional(),
+    unresolved: z.array(z.string()).optional(),
+  }),
   /** The frame with this ref was done (any frame but a send, whose answer is `ack`). */
   serverOnly("ok", { ref: z.string() }),
   serverOnly("message", { message: messageSchema }),

@@ -3,6 +3,7 @@ import { focusComposerOnArrival } from "../client/arrival-focus";
 import { authClient } from "../client/auth-client";
 import { authErrorToFields, checkAuthFields } from "../client/auth-errors";
 import { AuthForm, AuthLink } from "../components/AuthForm";
+import { normalizeHandle, suggestHandle } from "../core/handles";
 import { landingFor, safeNext } from "../core/safe-next";
 import { getSessionFn } from "../server/fns/session";
 
@@ -26,15 +27,22 @@ function SignUp() {
     <AuthForm
       title="Create your Parley account"
       submitLabel="Create account"
-      fields={["name", "email", "password"]}
-      onSubmit={async ({ name, email, password }) => {
-        const invalid = checkAuthFields({ name, email, password }, true);
+      fields={["name", "handle", "email", "password"]}
+      onSubmit={async ({ name, handle, email, password }) => {
+        const invalid = checkAuthFields({ name, handle, email, password }, true);
         if (invalid) return invalid;
-        const { error } = await authClient.signUp.email({
+        // The suggestion left as it was is not sent: the server then takes
+        // it, or it with the first free number when someone has it already.
+        // `handle` is a user field of Parley's (better-auth additionalFields);
+        // this client is not typed with it, hence the widened body.
+        const chosen = normalizeHandle(handle);
+        const body: Parameters<typeof authClient.signUp.email>[0] & { handle?: string } = {
           name: name.trim(),
           email: email.trim(),
           password,
-        });
+          ...(chosen !== suggestHandle(name) && { handle: chosen }),
+        };
+        const { error } = await authClient.signUp.email(body);
         if (error) return authErrorToFields(error);
         focusComposerOnArrival();
         await navigate({ href: landingFor(next), replace: true });

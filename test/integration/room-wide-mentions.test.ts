@@ -78,13 +78,15 @@ describe("room-wide mentions", () => {
       db.prepare(
         "INSERT INTO room (id, slug, name, kind, created_by, created_at) VALUES (?, ?, ?, 'public', ?, ?)",
       ).run(id, `big-${id.slice(0, 8)}`, "big", ann.userId, Date.now());
-      // 49 more people, copied from Ann's account row: 51 members in all.
+      // 49 more people, copied from Ann's account row: 51 members in all
+      // (id, email and handle are unique, so each gets its own).
+      const own = new Set(["id", "email", "handle"]);
       const columns = (db.prepare('PRAGMA table_info("user")').all() as { name: string }[]).map(
         (c) => c.name,
       );
       const copy = db.prepare(
         `INSERT INTO "user" (${columns.map((c) => `"${c}"`).join(", ")}) SELECT ${columns
-          .map((c) => (c === "id" || c === "email" ? "?" : `"${c}"`))
+          .map((c) => (own.has(c) ? "?" : `"${c}"`))
           .join(", ")} FROM "user" WHERE id = ?`,
       );
       const join = db.prepare(
@@ -94,8 +96,8 @@ describe("room-wide mentions", () => {
       for (let i = 0; i < 49; i++) {
         const userId = `filler-${id.slice(0, 8)}-${i}`;
         const values = columns
-          .filter((c) => c === "id" || c === "email")
-          .map((c) => (c === "id" ? userId : `${userId}@example.test`));
+          .filter((c) => own.has(c))
+          .map((c) => (c === "email" ? `${userId}@example.test` : userId));
         copy.run(...values, ann.userId);
         people.push(userId);
       }

@@ -29,7 +29,7 @@ function fakeSocket() {
   return { socket, sent, deliver: (frame: ServerFrame) => onFrame(frame) };
 }
 
-const me = { id: "u-me", name: "Me" };
+const me = { id: "u-me", name: "Me", handle: "me" };
 const summary = {
   id: "r",
   slug: "r",
@@ -362,6 +362,38 @@ describe("ChatClient answers (protocol 2)", () => {
     const last = () => fake.sent.at(-1) as ClientFrame & { ref: string };
     return { ...fake, client, close, last };
   }
+
+  it("keeps an ack's unresolved handles for the room; an invite by handle takes one away, a refusal keeps it", async () => {
+    const { client, deliver, last, sent } = closable();
+    deliver(ready);
+    client.open("r", []);
+    const sending = client.send("r", "hi @carol and @dave");
+    const clientId = (sent.find((f) => f.type === "send") as { clientId: string }).clientId;
+    deliver({
+      type: "ack",
+      clientId,
+      message: wireMessage(1, { roomId: "r", text: "hi @carol and @dave" }),
+      unresolved: ["carol", "dave"],
+    });
+    await sending;
+    expect(client.roomView("r").unresolved).toEqual(["carol", "dave"]);
+    const refused = client.inviteByHandle("r", "dave");
+    expect(last()).toMatchObject({ type: "invite", roomId: "r", userHandle: "dave" });
+    deliver({
+      type: "error",
+      code: "not_found",
+      message: "nobody has the handle @dave",
+      ref: last().ref,
+    });
+    await expect(refused).rejects.toMatchObject({ code: "not_found" });
+    expect(client.roomView("r").unresolved).toEqual(["carol", "dave"]);
+    const invited = client.inviteByHandle("r", "carol");
+    deliver({ type: "ok", ref: last().ref });
+    await invited;
+    expect(client.roomView("r").unresolved).toEqual(["dave"]);
+    client.dismissUnresolved("r");
+    expect(client.roomView("r").unresolved).toEqual([]);
+  });
 
   it("settles each action on the answer that carries its ref", async () => {
     const { client, deliver, last } = closable();

@@ -4,8 +4,8 @@ import type { ChangeCheck } from "../../src/ports";
 import { FETCH_LIMIT, type WireMessage } from "../../src/protocol/frames";
 import { wireMessage } from "../helpers/fixtures";
 
-const ann = { id: "u-ann", name: "Ann" };
-const bob = { id: "u-bob", name: "Bob" };
+const ann = { id: "u-ann", name: "Ann", handle: "ann" };
+const bob = { id: "u-bob", name: "Bob", handle: "bob" };
 
 /** Small fakes: room "r1" (Ann and Bob), "r2" exists without Ann, "dm" is a DM. */
 function fakes() {
@@ -209,6 +209,24 @@ describe("handleFrame", () => {
       deps,
     );
     expect(stored[0]?.mentions).toEqual([bob.id]);
+  });
+
+  it("acks a send with the handles that name nobody in the room, for the author to invite", async () => {
+    const { deps } = fakes();
+    const effects = await handleFrame(
+      { type: "send", roomId: "r1", clientId: "c1", text: "hey @BOB, @Nobody and @here" },
+      ann,
+      deps,
+    );
+    const ack = effects.find((e) => e.kind === "reply" && e.frame.type === "ack");
+    expect(ack).toMatchObject({ frame: { type: "ack", unresolved: ["nobody"] } });
+    const plain = await handleFrame(
+      { type: "send", roomId: "r1", clientId: "c2", text: "hey @bob" },
+      ann,
+      deps,
+    );
+    const second = plain.find((e) => e.kind === "reply" && e.frame.type === "ack");
+    expect(second && "frame" in second && "unresolved" in second.frame).toBe(false);
   });
 
   it("refuses every frame type to a non-member, naming the frame's clientId for sends", async () => {

@@ -7,8 +7,10 @@ import { CodeBlock, codeLanguage, renderHighlighted } from "../../src/components
 import { MessageText } from "../../src/components/MessageText";
 
 /** The markup a message renders to (as the server renders it). */
+/** The room's members: mentions of their handles are painted, others stay text. */
+const members = ["bob", "carol", "dave", "erin"].map((handle) => ({ handle }));
 const render = (text: string, me: string | null = null) =>
-  renderToStaticMarkup(createElement(MessageText, { text, me }));
+  renderToStaticMarkup(createElement(MessageText, { text, me, members }));
 
 /** The text a reader sees in markup: tags dropped, the five escapes React writes undone. */
 const textOf = (html: string) =>

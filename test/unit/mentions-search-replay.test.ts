@@ -14,12 +14,13 @@ describe("mentions", () => {
     expect(mentionedNames("no mentions here")).toEqual([]);
   });
 
-  it("resolves names to member ids, spaces in names optional", () => {
+  it("resolves handles to member ids, case-insensitively; names are not handles", () => {
     const members = [
-      { id: "1", name: "Ann Lee" },
-      { id: "2", name: "Bob" },
+      { id: "1", name: "Ann Lee", handle: "ann.lee" },
+      { id: "2", name: "Bob", handle: "bob" },
     ];
-    expect(resolveMentions("@annlee @BOB @carol", members)).toEqual(["1", "2"]);
+    expect(resolveMentions("@Ann.Lee @BOB @carol", members)).toEqual(["1", "2"]);
+    expect(resolveMentions("@annlee", members)).toEqual([]);
   });
 });
 

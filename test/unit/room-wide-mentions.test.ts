@@ -24,12 +24,15 @@ describe("roomWideMention", () => {
   });
 
   it("marks @here, @channel and @all as about the reader", () => {
-    const parts = splitMentions("@here @bob @all", "me");
+    const parts = splitMentions("@here @bob @all @Me @nobody", "me", new Set(["bob", "me"]));
     expect(parts.filter((p) => p.kind === "mention")).toEqual([
       { kind: "mention", text: "@here", self: true },
       { kind: "mention", text: "@bob", self: false },
       { kind: "mention", text: "@all", self: true },
+      { kind: "mention", text: "@Me", self: true },
     ]);
+    // A handle of nobody in the room is not painted: it stays text.
+    expect(parts.at(-1)).toEqual({ kind: "text", text: " @nobody" });
   });
 });
 
@@ -61,8 +64,8 @@ describe("policy: mayMentionRoom", () => {
 });
 
 describe("send with a room-wide mention", () => {
-  const ann = { id: creator, name: "Ann" };
-  const bob = { id: "u-bob", name: "Bob" };
+  const ann = { id: creator, name: "Ann", handle: "ann" };
+  const bob = { id: "u-bob", name: "Bob", handle: "bob" };
 
   /** A room of `count` members (Ann, its creator, and Bob among them); Bob alone is online. */
   function fakes(count: number) {

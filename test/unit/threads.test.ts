@@ -15,8 +15,8 @@ import type { ReplyCheck, ReplyInput } from "../../src/ports";
 import type { RoomSummary, ThreadState } from "../../src/protocol/frames";
 import { wireMessage } from "../helpers/fixtures";
 
-const ann = { id: "u-ann", name: "Ann" };
-const bob = { id: "u-bob", name: "Bob" };
+const ann = { id: "u-ann", name: "Ann", handle: "ann" };
+const bob = { id: "u-bob", name: "Bob", handle: "bob" };
 
 const state = (over: Partial<ThreadState> = {}): ThreadState => ({
   roomId: "r",

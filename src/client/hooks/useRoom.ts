@@ -28,6 +28,7 @@ export function useRoom(
       typing: [],
       replaying: false,
       pinned,
+      unresolved: [],
     }),
     [initial, pinned],
   );

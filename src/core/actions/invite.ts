@@ -1,10 +1,11 @@
 import type { RoomFrame, WireUser } from "../../protocol/frames";
+import { normalizeHandle } from "../handles";
 import { joinedEffects } from "../joined";
 import { mayInvite, mayInvitePerson, type Refusal } from "../policy";
 import { type Effect, type FrameDeps, refusalReply, roomFacts } from "./shared";
 
 /**
- * The one person an invite names: by id, or by a name exactly one person
+ * The one person an invite names: by id, by handle, or by a name exactly one person
  * has. Several people with the name is a refusal, never a guess (an
  * attacker can sign up with anybody's name).
  */
@@ -17,6 +18,13 @@ async function invitee(
     return person
       ? { ok: true, person }
       : { ok: false, code: "not_found", message: "no such person" };
+  }
+  if (frame.userHandle !== undefined) {
+    const handle = normalizeHandle(frame.userHandle);
+    const person = await deps.users.findByHandle(handle);
+    return person
+      ? { ok: true, person }
+      : { ok: false, code: "not_found", message: `nobody has the handle @${handle}` };
   }
   if (frame.userName === undefined) {
     return { ok: false, code: "bad_frame", message: "say whom to invite (userId)" };

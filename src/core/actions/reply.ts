@@ -1,5 +1,5 @@
 import type { RoomFrame, WireUser } from "../../protocol/frames";
-import { resolveMentions } from "../mentions";
+import { resolveMentions, unresolvedMentions } from "../mentions";
 import { mayReplyInThread, membershipOf } from "../policy";
 import { attaching, isRefusal } from "./attach";
 import { previewOf } from "./preview";
@@ -49,7 +49,11 @@ export async function reply(
     return refusalReply(refusal, clientId);
   }
   const { message, root, duplicate } = result;
-  const effects: Effect[] = [{ kind: "reply", frame: { type: "ack", clientId, message } }];
+  const unresolved = unresolvedMentions(frame.text, members);
+  const ack = { type: "ack" as const, clientId, message };
+  const effects: Effect[] = [
+    { kind: "reply", frame: unresolved.length > 0 ? { ...ack, unresolved } : ack },
+  ];
   // A retry was published the first time (see send).
   if (duplicate) return effects;
   effects.push(

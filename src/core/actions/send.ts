@@ -1,5 +1,5 @@
 import type { RoomFrame, WireUser } from "../../protocol/frames";
-import { resolveMentions, roomWideMention } from "../mentions";
+import { resolveMentions, roomWideMention, unresolvedMentions } from "../mentions";
 import {
   type Decision,
   mayMentionRoom,
@@ -58,7 +58,11 @@ export async function send(
     throw new Error(`mayPost allowed what the append refused (${result.reason})`);
   }
   const { message, duplicate } = result;
-  const effects: Effect[] = [{ kind: "reply", frame: { type: "ack", clientId, message } }];
+  const unresolved = unresolvedMentions(frame.text, members);
+  const ack = { type: "ack" as const, clientId, message };
+  const effects: Effect[] = [
+    { kind: "reply", frame: unresolved.length > 0 ? { ...ack, unresolved } : ack },
+  ];
   // A retry was published the first time; anyone who missed it
   // recovers it by seq, so it is not published twice.
   if (!duplicate) {
@@ -79,7 +83,7 @@ export async function send(
 }
 
 /**
- * The members a text mentions: by name, plus everyone for @channel / @all
+ * The members a text mentions: by handle, plus everyone for @channel / @all
  * or the members online now for @here (asked of the presence port), once
  * mayMentionRoom allows it (only in a large room are the room's facts read).
  */

@@ -3,6 +3,7 @@ import { APIError } from "better-auth/api";
 import type { Kysely } from "kysely";
 import { checkDisplayName } from "../../core/names";
 import type { WireUser } from "../../protocol/frames";
+import { checkedHandle } from "./handles.server";
 
 /**
  * The one request header better-auth reads the client's address from. The
@@ -63,12 +64,33 @@ export function createAuth(options: {
       customRules: { "/sign-in/email": attempts, "/sign-up/email": attempts },
     },
     telemetry: { enabled: false },
-    // Every write of a user's name passes the display-name rule, whichever
-    // endpoint (or server-side auth.api call) it comes from.
+    // The unique @handle (issue 17). Nullable to better-auth, so its own
+    // migration can add the column to an existing table; Parley's 0011 fills
+    // it in and adds the unique index on lower(handle). The hooks below make
+    // every new account have one.
+    user: {
+      additionalFields: {
+        handle: { type: "string", required: false, input: true },
+      },
+    },
+    // Every write of a user's name passes the display-name rule, and of a
+    // handle the handle rule, whichever endpoint (or server-side auth.api
+    // call) it comes from.
     databaseHooks: {
       user: {
-        create: { before: async (user) => ({ data: checkedName(user) }) },
-        update: { before: async (user) => ({ data: checkedName(user) }) },
+        create: {
+          before: async (user) => ({
+            data: await checkedHandle(options.db, checkedName(user), { create: true }),
+          }),
+        },
+        update: {
+          before: async (user, context) => ({
+            data: await checkedHandle(options.db, checkedName(user), {
+              create: false,
+              userId: context?.context.session?.user.id,
+            }),
+          }),
+        },
       },
     },
     advanced: {
@@ -83,6 +105,13 @@ export function createAuth(options: {
 
 export type Auth = ReturnType<typeof createAuth>;
 
+/** The session's user as frames carry them: with the handle when it has one. */
+function wireUserOf(user: { id: string; name: string; handle?: string | null }): WireUser {
+  return user.handle
+    ? { id: user.id, name: user.name, handle: user.handle }
+    : { id: user.id, name: user.name };
+}
+
 export type SessionInfo = { user: WireUser; token: string; expiresAt: number };
 
 /** The session behind these request headers (user, token, expiry), or null. */
@@ -90,7 +119,7 @@ export async function sessionOf(auth: Auth, headers: Headers): Promise<SessionIn
   const found = await auth.api.getSession({ headers });
   if (!found) return null;
   return {
-    user: { id: found.user.id, name: found.user.name },
+    user: wireUserOf(found.user),
     token: found.session.token,
     expiresAt: new Date(found.session.expiresAt).getTime(),
   };

@@ -1,3 +1,4 @@
+import { checkHandle } from "../../core/handles";
 import { checkDisplayName } from "../../core/names";
 import type { Config } from "../../env";
 import { lingerThenCut, readCapped } from "../body-limit";
@@ -5,6 +6,7 @@ import { clientIp } from "../client-ip";
 import type { EventBus } from "../events.server";
 import type { AccountLocks } from "./account-lock.server";
 import { type Auth, CLIENT_IP_HEADER, sessionOf } from "./auth.server";
+import { HANDLE_TAKEN_MESSAGE } from "./handles.server";
 
 /** The largest request body /api/auth reads; anything bigger is refused (413) unread. */
 export const AUTH_BODY_LIMIT = 64 * 1024;
@@ -123,6 +125,12 @@ export async function handleAuthRequest(runtime: AuthRuntime, request: Request):
       .json()
       .catch(() => ({}))) as { code?: string };
     if (error.code?.startsWith("USER_ALREADY_EXISTS")) response = signUpRefused();
+    // Two sign-ups raced for one handle: both passed the hook's check and
+    // the unique index refused the second insert. Its author gets the same
+    // clear answer as if it had been taken before.
+    else if (error.code === "FAILED_TO_CREATE_USER" && isRecord(json)) {
+      if (await handleNowTaken(auth, json.handle)) response = handleTaken();
+    }
   }
   return noStore(response);
 }
@@ -140,6 +148,23 @@ function signUpRefused(): Response {
     "SIGN_UP_REFUSED",
     "No account can be created with these details. If you already have an account, sign in instead.",
   );
+}
+
+function handleTaken(): Response {
+  return jsonError(400, "HANDLE_TAKEN", HANDLE_TAKEN_MESSAGE);
+}
+
+/** True when a sign-up's (valid) handle belongs to an account now. */
+async function handleNowTaken(auth: Auth, handle: unknown): Promise<boolean> {
+  const checked = checkHandle(handle);
+  if (!checked.ok) return false;
+  const context = await auth.$context;
+  const found = await context.adapter.findOne<{ id: string }>({
+    model: "user",
+    where: [{ field: "handle", value: checked.handle }],
+    select: ["id"],
+  });
+  return found !== null;
 }
 
 async function signInWithLock(

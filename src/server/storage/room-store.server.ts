@@ -3,7 +3,7 @@ import { type Kysely, sql } from "kysely";
 import { roomSkeleton } from "../../core/rooms";
 import type { Room, RoomStore, UserDirectory } from "../../ports";
 import { RoomLookalikeError, RoomTakenError } from "../../ports";
-import type { RoomKind, RoomSummary, WireRoom } from "../../protocol/frames";
+import type { RoomKind, RoomSummary, WireRoom, WireUser } from "../../protocol/frames";
 import type { Database } from "./schema.server";
 
 const roomColumns = [
@@ -224,10 +224,11 @@ export function createRoomStore(db: Kysely<Database>, now: () => number): RoomSt
       return db
         .selectFrom("room_member")
         .innerJoin("user", "user.id", "room_member.user_id")
-        .select(["user.id", "user.name"])
+        .select(["user.id", "user.name", "user.handle"])
         .where("room_member.room_id", "=", roomId)
         .orderBy("user.name")
-        .execute();
+        .execute()
+        .then((rows) => rows.map(wireUser));
     },
     async summariesOf(userId) {
       return summaries(db, userId);
@@ -347,6 +348,13 @@ async function threadOnlyAfterRead(
   return byRoom;
 }
 
+/** A user row as frames carry it: the handle left out when there is none (bare test stores). */
+function wireUser(row: { id: string; name: string; handle: string | null }): WireUser {
+  return row.handle
+    ? { id: row.id, name: row.name, handle: row.handle }
+    : { id: row.id, name: row.name };
+}
+
 /** Users by name, case-insensitively (names are not unique), and their blocks. */
 export function createUserDirectory(
   db: Kysely<Database>,
@@ -354,29 +362,45 @@ export function createUserDirectory(
 ): UserDirectory {
   return {
     async findByName(name, limit) {
-      return db
+      const rows = await db
         .selectFrom("user")
-        .select(["id", "name"])
+        .select(["id", "name", "handle"])
         .where(sql`lower(name)`, "=", name.trim().toLowerCase())
         .orderBy("id")
         .limit(limit)
         .execute();
+      return rows.map(wireUser);
     },
     async findById(id) {
-      return db.selectFrom("user").select(["id", "name"]).where("id", "=", id).executeTakeFirst();
+      const row = await db
+        .selectFrom("user")
+        .select(["id", "name", "handle"])
+        .where("id", "=", id)
+        .executeTakeFirst();
+      return row && wireUser(row);
+    },
+    async findByHandle(handle) {
+      // lower(handle): the expression the unique index is on, so it serves this lookup.
+      const row = await db
+        .selectFrom("user")
+        .select(["id", "name", "handle"])
+        .where(sql`lower(handle)`, "=", handle.trim().toLowerCase())
+        .executeTakeFirst();
+      return row && wireUser(row);
     },
     async searchByName(prefix, limit) {
       const wanted = prefix.trim().toLowerCase();
       if (!wanted) return [];
       // substr rather than LIKE: no wildcard in a name can widen the match.
-      return db
+      const rows = await db
         .selectFrom("user")
-        .select(["id", "name"])
+        .select(["id", "name", "handle"])
         .where(sql`substr(lower(name), 1, ${wanted.length})`, "=", wanted)
         .orderBy(sql`lower(name)`)
         .orderBy("id")
         .limit(limit)
         .execute();
+      return rows.map(wireUser);
     },
     async block(blocker, blocked) {
       await db

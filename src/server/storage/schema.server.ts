@@ -105,5 +105,6 @@ export interface Database {
   message_mention: { room_id: string; seq: number; user_id: string };
   /** `blocker_id` accepts no DMs or invites from `blocked_id`. */
   user_block: { blocker_id: string; blocked_id: string; created_at: number };
-  user: { id: string; name: string };
+  /** `handle`: migration 0011 (unique on lower(handle)); null only in bare test stores. */
+  user: { id: string; name: string; handle: string | null };
 }

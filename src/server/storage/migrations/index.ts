@@ -16,6 +16,7 @@ import { threadColumns } from "./0007_thread_columns";
 import { threadFollow } from "./0008_thread_follow";
 import { pinsAndSaved } from "./0009_pins_and_saved";
 import { files } from "./0010_files";
+import { handles } from "./0011_handles";
 import { roomTopic } from "./0012_room_topic";
 
 /** One schema step: a Kysely migration, built for the dialect it runs on. */
@@ -33,6 +34,7 @@ export const STEPS: readonly (readonly [name: string, step: MigrationStep])[] = 
   ["0008_thread_follow", threadFollow],
   ["0009_pins_and_saved", pinsAndSaved],
   ["0010_files", files],
+  ["0011_handles", handles],
   ["0012_room_topic", roomTopic],
 ];
 

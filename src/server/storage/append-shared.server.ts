@@ -1,6 +1,8 @@
+import type { Kysely } from "kysely";
 import type { AppendInput } from "../../ports";
 import type { WireMessage } from "../../protocol/frames";
 import { toWire } from "./message-rows.server";
+import type { Database } from "./schema.server";
 
 /**
  * What a driver's append did. A duplicate is only named here: the store
@@ -57,4 +59,29 @@ export function explainNoBump(
   if (facts.sent) return { kind: "duplicate" };
   // Unreachable while messages are never deleted: the bump's conditions all hold.
   throw new Error(`room ${input.roomId}: seq bump matched no row`);
+}
+
+/**
+ * The author's standing for an append, read inside its transaction (the
+ * Kysely paths: sends with files, replies): a member of the room, and
+ * whether they already used this client id there (a retry).
+ */
+export async function senderFacts(
+  trx: Kysely<Database>,
+  { roomId, author, clientId }: Pick<AppendInput, "roomId" | "author" | "clientId">,
+): Promise<{ member: boolean; sent: boolean }> {
+  const member = await trx
+    .selectFrom("room_member")
+    .select("user_id")
+    .where("room_id", "=", roomId)
+    .where("user_id", "=", author.id)
+    .executeTakeFirst();
+  const sent = await trx
+    .selectFrom("message")
+    .select("id")
+    .where("room_id", "=", roomId)
+    .where("author_id", "=", author.id)
+    .where("client_id", "=", clientId)
+    .executeTakeFirst();
+  return { member: member !== undefined, sent: sent !== undefined };
 }

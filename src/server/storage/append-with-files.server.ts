@@ -2,7 +2,12 @@ import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Refusal } from "../../core/policy";
 import type { AppendInput, AttachInput } from "../../ports";
-import { type AppendOutcome, explainNoBump, mentionedIds } from "./append-shared.server";
+import {
+  type AppendOutcome,
+  explainNoBump,
+  mentionedIds,
+  senderFacts,
+} from "./append-shared.server";
 import { claimFiles } from "./file-claims.server";
 import { selectMessages, toWireMessages } from "./message-rows.server";
 import { isClientIdTaken } from "./postgres-append.server";
@@ -115,24 +120,11 @@ export function createFilesAppender(db: Kysely<Database>, now: () => number) {
 }
 
 /** Why the gated bump matched nothing, read in the same transaction. */
-async function factsOf(trx: Kysely<Database>, { roomId, author, clientId }: AppendInput) {
+async function factsOf(trx: Kysely<Database>, input: AppendInput) {
   const room = await trx
     .selectFrom("room")
     .select("id")
-    .where("id", "=", roomId)
+    .where("id", "=", input.roomId)
     .executeTakeFirst();
-  const member = await trx
-    .selectFrom("room_member")
-    .select("user_id")
-    .where("room_id", "=", roomId)
-    .where("user_id", "=", author.id)
-    .executeTakeFirst();
-  const sent = await trx
-    .selectFrom("message")
-    .select("id")
-    .where("room_id", "=", roomId)
-    .where("author_id", "=", author.id)
-    .where("client_id", "=", clientId)
-    .executeTakeFirst();
-  return { room: room !== undefined, member: member !== undefined, sent: sent !== undefined };
+  return { room: room !== undefined, ...(await senderFacts(trx, input)) };
 }

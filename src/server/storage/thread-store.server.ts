@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { ReplyResult, ThreadStore } from "../../ports";
 import type { ThreadState, WireMessage } from "../../protocol/frames";
-import { mentionedIds } from "./append-shared.server";
+import { mentionedIds, senderFacts } from "./append-shared.server";
 import { claimFiles } from "./file-claims.server";
 import { participantsOf, selectMessages, toWireMessages } from "./message-rows.server";
 import type { Database } from "./schema.server";
@@ -107,24 +107,12 @@ export function createThreadStore(db: Kysely<Database>, now: () => number): Thre
             .returning(["last_seq", "last_rev"])
             .executeTakeFirst();
           if (!bumped) throw new Abort({ ok: false, reason: "no_room" });
-          const member = await trx
-            .selectFrom("room_member")
-            .select("user_id")
-            .where("room_id", "=", roomId)
-            .where("user_id", "=", author.id)
-            .executeTakeFirst();
+          const { member, sent } = await senderFacts(trx, input);
           const root = await trx
             .selectFrom("message")
             .select(["author_id", "deleted_at", "thread_root_id", "reply_participants"])
             .where("id", "=", threadRootId)
             .where("room_id", "=", roomId)
-            .executeTakeFirst();
-          const sent = await trx
-            .selectFrom("message")
-            .select("id")
-            .where("room_id", "=", roomId)
-            .where("author_id", "=", author.id)
-            .where("client_id", "=", clientId)
             .executeTakeFirst();
           // A member's retry is answered as sent, even if the root changed since.
           if (sent && member) throw new Abort("duplicate");
@@ -133,7 +121,7 @@ export function createThreadStore(db: Kysely<Database>, now: () => number): Thre
             deleted: root.deleted_at !== null,
             isReply: root.thread_root_id !== null,
           };
-          const decision = check({ member: member !== undefined, root: facts });
+          const decision = check({ member, root: facts });
           if (!decision.ok) throw new Abort({ ok: false, reason: "refused", refusal: decision });
           if (!root) throw new Error("mayReplyInThread allowed a reply to no message");
           const seq = Number(bumped.last_seq);

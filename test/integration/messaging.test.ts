@@ -42,20 +42,23 @@ const isMessage = (text: string) => (f: Frame) =>
 
 describe("fan-out in a room", () => {
   it("delivers A's message to B (and A's other tab) with its seq, acks A with the same seq and id, and does not echo it to the sender", async () => {
+    // Everyone is in general (every page joins it), so the outsider is
+    // outside a room of A's and B's own.
+    const shared = createRoom(server.dataDir);
     const other = createRoom(server.dataDir);
-    const a = await member();
-    const b = await member();
+    const a = await member([shared.slug]);
+    const b = await member([shared.slug]);
     const outsider = await member([other.slug]);
     // A's second tab: only the sending socket is spared the echo.
     const aOtherTab = await connect(server.url, a.cookie);
     sockets.push(aOtherTab);
-    const general = roomIdFromReady(a.socket, "general");
-    expect(roomIdFromReady(b.socket, "general")).toBe(general);
-    expect(() => roomIdFromReady(outsider.socket, "general")).toThrow();
+    const roomId = roomIdFromReady(a.socket, shared.slug);
+    expect(roomIdFromReady(b.socket, shared.slug)).toBe(roomId);
+    expect(() => roomIdFromReady(outsider.socket, shared.slug)).toThrow();
 
     const text = `hello ${randomUUID()}`;
     const clientId = randomUUID();
-    a.socket.send({ type: "send", roomId: general, clientId, text });
+    a.socket.send({ type: "send", roomId, clientId, text });
 
     const ack = await a.socket.next((f) => f.type === "ack" && f.clientId === clientId);
     const received = await b.socket.next(isMessage(text));
@@ -67,7 +70,7 @@ describe("fan-out in a room", () => {
     expect(acked.seq).toBeGreaterThan(0);
     expect(delivered).toEqual(acked);
     expect(delivered).toMatchObject({
-      roomId: general,
+      roomId,
       text,
       author: { id: a.userId, name: a.name },
     });

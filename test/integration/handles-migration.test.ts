@@ -106,7 +106,8 @@ describe("migration 0011_handles on an older database", () => {
         "u-zoe": "zoe",
       });
       const steps = db.prepare("select name from parley_migration order by name").all();
-      expect(steps.at(-1)?.name).toBe("0011_handles");
+      // Applied (later steps may follow it).
+      expect(steps.map((step) => step.name)).toContain("0011_handles");
     } finally {
       db.close();
     }

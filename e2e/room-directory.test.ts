@@ -120,7 +120,8 @@ describe.skipIf(!available)("Browse rooms and the joined-rooms sidebar", () => {
 
       await item.getByRole("button", { name: "Join" }).click();
       await item.getByRole("button", { name: "Open" }).waitFor();
-      expect(await item.textContent()).toContain("2 members");
+      // The button may turn to "Open" on the socket's room_added before the count does.
+      await expect.poll(() => item.textContent()).toContain("2 members");
       nav = await openNav(page);
       // Live: the socket's room_added puts it in the sidebar without a reload.
       await nav.getByRole("link", { name: roomName }).waitFor({ timeout: 5_000 });

@@ -1,4 +1,4 @@
-import type { KeyboardEvent, MouseEvent } from "react";
+import { type MouseEvent, useRef } from "react";
 import { Modal } from "./Modal";
 
 /**
@@ -14,19 +14,15 @@ export function DeleteMessageDialog({
 }) {
   // The Enter that chose "Delete" in the menu can arrive here too: the dialog
   // opens and focuses its Delete button during that key's keydown, and
-  // Chromium clicks a button on the keypress that follows. Under load a
-  // keyboard click reached Delete after Escape (a browser test saw a reply
-  // deleted that Escape had cancelled). So the keyboard confirms only on a
-  // keydown of Enter or Space on Delete itself, and a click counts only
-  // from a pointer (detail > 0); keyboard clicks (detail 0) never confirm.
-  const confirmByKey = (event: KeyboardEvent<HTMLButtonElement>) => {
-    if (event.key !== "Enter" && event.key !== " ") return;
-    // No click follows (Enter's keypress, Space's keyup).
-    event.preventDefault();
-    if (!event.repeat) onConfirm();
+  // Chromium clicks a button on the keypress that follows. A keyboard click
+  // (detail 0) counts only after a key went down inside the dialog.
+  const armed = useRef(false);
+  const arm = () => {
+    armed.current = true;
   };
-  const confirmByPointer = (event: MouseEvent<HTMLButtonElement>) => {
-    if (event.detail > 0) onConfirm();
+  const confirm = (event: MouseEvent<HTMLButtonElement>) => {
+    if (event.detail === 0 && !armed.current) return;
+    onConfirm();
   };
   return (
     <Modal title="Delete message?" onClose={onCancel}>
@@ -37,6 +33,7 @@ export function DeleteMessageDialog({
         <button
           type="button"
           onClick={onCancel}
+          onKeyDown={arm}
           className="rounded-md border border-slate-300 px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500"
         >
           Cancel
@@ -44,8 +41,8 @@ export function DeleteMessageDialog({
         <button
           type="button"
           data-autofocus
-          onClick={confirmByPointer}
-          onKeyDown={confirmByKey}
+          onClick={confirm}
+          onKeyDown={arm}
           className="rounded-md bg-red-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-red-700"
         >
           Delete

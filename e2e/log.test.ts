@@ -242,7 +242,7 @@ describe.skipIf(!available)("a scannable log", () => {
     await enter(page, path);
     await first.waitFor();
     await second.waitFor();
-    expect(await messageLog(page).getByText("Message deleted").count()).toBe(0);
+    expect(await messageLog(page).getByText("Message deleted", { exact: true }).count()).toBe(0);
 
     // Enter confirms; focus goes to the next message.
     const secondSeq = await second.getAttribute("data-seq");
@@ -250,14 +250,16 @@ describe.skipIf(!available)("a scannable log", () => {
     await dialog.waitFor();
     await page.keyboard.press("Enter");
     await dialog.waitFor({ state: "hidden" });
-    await messageLog(page).getByText("Message deleted").waitFor();
+    await messageLog(page).getByText("Message deleted", { exact: true }).waitFor();
     await expect.poll(async () => (await focused(page)).seq).toBe(secondSeq);
 
     // The last message deleted: focus goes to the composer.
     await menu(page, `second ${tag}`, "Delete");
     await dialog.waitFor();
     await page.keyboard.press("Enter");
-    await expect.poll(() => messageLog(page).getByText("Message deleted").count()).toBe(2);
+    await expect
+      .poll(() => messageLog(page).getByText("Message deleted", { exact: true }).count())
+      .toBe(2);
     await expect
       .poll(async () => {
         const now = await focused(page);
@@ -303,7 +305,7 @@ describe.skipIf(!available)("a scannable log", () => {
     await page.keyboard.press("Escape");
     await dialog.waitFor({ state: "hidden" });
     expect(await panel.count()).toBe(1);
-    expect(await thread.getByText("Message deleted").count()).toBe(0);
+    expect(await thread.getByText("Message deleted", { exact: true }).count()).toBe(0);
 
     await answer.getByRole("button", { name: "Message actions" }).focus();
     await page.keyboard.press("Enter");
@@ -313,7 +315,7 @@ describe.skipIf(!available)("a scannable log", () => {
     await page.keyboard.press("Enter");
     await dialog.waitFor();
     await page.keyboard.press("Enter");
-    await thread.getByText("Message deleted").waitFor();
+    await thread.getByText("Message deleted", { exact: true }).waitFor();
     // The last reply is gone: focus goes to the thread's own composer.
     await expect.poll(() => reply.evaluate((el) => el === document.activeElement)).toBe(true);
     expect(problems.pageErrors).toEqual([]);

@@ -20,10 +20,23 @@ const available = chromiumAvailable();
  * menu with Enter, moves with the arrow keys to the item and activates it.
  */
 async function chooseByKeyboard(page: Page, text: string, item: string): Promise<void> {
-  await messageItem(page, text).getByRole("button", { name: "Message actions" }).focus();
-  await page.keyboard.press("Enter");
+  const button = messageItem(page, text).getByRole("button", { name: "Message actions" });
   const menu = page.getByRole("menu", { name: "Message actions" });
-  await menu.waitFor();
+  // Under load the item can render again between the focus and the key (CI
+  // saw the Enter land on nothing, the menu never opening): focus and press
+  // again until the menu is there, giving each try time to open.
+  await expect
+    .poll(
+      async () => {
+        if (await menu.isVisible()) return true;
+        await button.focus();
+        await page.keyboard.press("Enter");
+        await menu.waitFor({ timeout: 2_000 }).catch(() => undefined);
+        return menu.isVisible();
+      },
+      { timeout: 20_000 },
+    )
+    .toBe(true);
   const count = await menu.getByRole("menuitem").count();
   for (let step = 0; step < count; step++) {
     const focused = await page.evaluate(() => document.activeElement?.textContent?.trim());
@@ -85,6 +98,15 @@ describe.skipIf(!available)("pins and saved messages", () => {
     await entry.click();
     await b.page.waitForURL((url) => url.pathname === path && url.searchParams.has("m"));
     await messageItem(b.page, text).waitFor();
+    // Opening a link to a message puts focus on it (issue 17), once the page
+    // is live: wait for that before the keyboard, or it takes focus mid-menu.
+    await expect
+      .poll(() =>
+        messageItem(b.page, text).evaluate(
+          (el) => el === document.activeElement || el.contains(document.activeElement),
+        ),
+      )
+      .toBe(true);
 
     // Unpinning (here by B) takes it away for everyone, live.
     await chooseByKeyboard(b.page, text, "Unpin");

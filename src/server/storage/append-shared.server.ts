@@ -85,3 +85,29 @@ export async function senderFacts(
     .executeTakeFirst();
   return { member: member !== undefined, sent: sent !== undefined };
 }
+
+/**
+ * The rows a stored message brings along on the Kysely paths (sends with
+ * files, replies shown in the room): its mentions, and the author's read
+ * marker moved to it (writing in a room means having read it up to here).
+ */
+export async function recordMentionsAndRead(
+  trx: Kysely<Database>,
+  input: AppendInput,
+  seq: number,
+): Promise<void> {
+  const { roomId, author } = input;
+  for (const userId of mentionedIds(input)) {
+    await trx
+      .insertInto("message_mention")
+      .values({ room_id: roomId, seq, user_id: userId })
+      .execute();
+  }
+  await trx
+    .updateTable("room_member")
+    .set({ last_read_seq: seq })
+    .where("room_id", "=", roomId)
+    .where("user_id", "=", author.id)
+    .where("last_read_seq", "<", seq)
+    .execute();
+}

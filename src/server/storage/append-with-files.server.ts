@@ -5,7 +5,7 @@ import type { AppendInput, AttachInput } from "../../ports";
 import {
   type AppendOutcome,
   explainNoBump,
-  mentionedIds,
+  recordMentionsAndRead,
   senderFacts,
 } from "./append-shared.server";
 import { claimFiles } from "./file-claims.server";
@@ -85,20 +85,7 @@ export function createFilesAppender(db: Kysely<Database>, now: () => number) {
             rev: 0,
           })
           .execute();
-        for (const userId of mentionedIds(input)) {
-          await trx
-            .insertInto("message_mention")
-            .values({ room_id: roomId, seq, user_id: userId })
-            .execute();
-        }
-        // Writing in a room means having read it up to here.
-        await trx
-          .updateTable("room_member")
-          .set({ last_read_seq: seq })
-          .where("room_id", "=", roomId)
-          .where("user_id", "=", author.id)
-          .where("last_read_seq", "<", seq)
-          .execute();
+        await recordMentionsAndRead(trx, input, seq);
         const claimed = await claimFiles(
           trx,
           { roomId, messageId: id, authorId: author.id },

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { ReplyResult, ThreadStore } from "../../ports";
 import type { ThreadState, WireMessage } from "../../protocol/frames";
-import { mentionedIds, senderFacts } from "./append-shared.server";
+import { mentionedIds, recordMentionsAndRead, senderFacts } from "./append-shared.server";
 import { claimFiles } from "./file-claims.server";
 import { participantsOf, selectMessages, toWireMessages } from "./message-rows.server";
 import type { Database } from "./schema.server";
@@ -159,22 +159,7 @@ export function createThreadStore(db: Kysely<Database>, now: () => number): Thre
           const mentioned = mentionedIds(input);
           // A reply kept in its thread is not a room mention: it is counted
           // in the thread (the mentioned follow it).
-          if (alsoInRoom) {
-            for (const userId of mentioned) {
-              await trx
-                .insertInto("message_mention")
-                .values({ room_id: roomId, seq, user_id: userId })
-                .execute();
-            }
-            // Writing in the room means having read it up to here (as a send).
-            await trx
-              .updateTable("room_member")
-              .set({ last_read_seq: seq })
-              .where("room_id", "=", roomId)
-              .where("user_id", "=", author.id)
-              .where("last_read_seq", "<", seq)
-              .execute();
-          }
+          if (alsoInRoom) await recordMentionsAndRead(trx, input, seq);
           const participants = [
             author.id,
             ...participantsOf(root.reply_participants).filter((p) => p !== author.id),

@@ -16,64 +16,45 @@ export type AxeViolation = { id: string; impact: string | null; help: string; no
  * page's nonce CSP does not govern, so the page under test is unchanged.
  */
 export async function seriousAxeViolations(page: Page, selector = "body"): Promise<AxeViolation[]> {
-  const loaded = await page.evaluate(() => "axe" in window);
-  if (!loaded) await page.evaluate(axeSource);
-  const violations = await page.evaluate(async (context) => {
-    type Axe = {
-      run(
-        context: string,
-        options: object,
-      ): Promise<{
-        violations: {
-          id: string;
-          impact: string | null;
-          help: string;
-          nodes: { target: string[] }[];
-        }[];
-      }>;
-    };
-    const axe = (window as unknown as { axe: Axe }).axe;
-    const result = await axe.run(context, { resultTypes: ["violations"] });
-    return result.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      nodes: v.nodes.map((n) => n.target.join(" ")),
-    }));
-  }, selector);
+  const violations = await runAxe(page, selector, {});
   return violations.filter((v) => v.impact === "serious" || v.impact === "critical");
 }
 
 /** The axe-core violations of the named rules only, whatever their impact (axe must be loaded). */
-export async function axeRuleViolations(page: Page, rules: string[]): Promise<AxeViolation[]> {
+export function axeRuleViolations(page: Page, rules: string[]): Promise<AxeViolation[]> {
+  return runAxe(page, "body", { runOnly: { type: "rule", values: rules } });
+}
+
+/** Runs axe-core (injected on first use) on `context` with extra run options. */
+async function runAxe(page: Page, context: string, options: object): Promise<AxeViolation[]> {
   const loaded = await page.evaluate(() => "axe" in window);
   if (!loaded) await page.evaluate(axeSource);
-  return page.evaluate(async (only) => {
-    type Axe = {
-      run(
-        context: string,
-        options: object,
-      ): Promise<{
-        violations: {
-          id: string;
-          impact: string | null;
-          help: string;
-          nodes: { target: string[] }[];
-        }[];
-      }>;
-    };
-    const axe = (window as unknown as { axe: Axe }).axe;
-    const result = await axe.run("body", {
-      resultTypes: ["violations"],
-      runOnly: { type: "rule", values: only },
-    });
-    return result.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      nodes: v.nodes.map((n) => n.target.join(" ")),
-    }));
-  }, rules);
+  return page.evaluate(
+    async ({ context, options }) => {
+      type Axe = {
+        run(
+          context: string,
+          options: object,
+        ): Promise<{
+          violations: {
+            id: string;
+            impact: string | null;
+            help: string;
+            nodes: { target: string[] }[];
+          }[];
+        }>;
+      };
+      const axe = (window as unknown as { axe: Axe }).axe;
+      const result = await axe.run(context, { resultTypes: ["violations"], ...options });
+      return result.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.map((n) => n.target.join(" ")),
+      }));
+    },
+    { context, options },
+  );
 }
 
 /**

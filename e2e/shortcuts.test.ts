@@ -177,7 +177,9 @@ describe.skipIf(!available)("keyboard shortcuts", () => {
     await dialog.waitFor();
     await dialog.getByRole("button", { name: "Close" }).click();
     await expect.poll(() => dialog.count()).toBe(0);
-    // Focus went back to the composer, typing goes on.
+    // Focus goes back to the composer (after the dialog unmounts, so wait
+    // for it rather than racing the first key), and typing goes on.
+    await expect.poll(() => composer.evaluate((el) => el === document.activeElement)).toBe(true);
     await page.keyboard.type("ok");
     await expect.poll(() => composer.inputValue()).toBe("ok");
 

@@ -38,7 +38,10 @@ export function Modal({
       // Back where the person was (the composer, a button), if it is still
       // there. A frame later, and afresh: Chromium focuses it on close while
       // it is still inert, and a textarea focused then takes no typing.
+      // Blurred at once, so nothing (a test, a screen reader) sees the
+      // composer focused before it can take keys.
       if (!(opener instanceof HTMLElement)) return;
+      if (document.activeElement === opener) opener.blur();
       requestAnimationFrame(() => {
         if (!opener.isConnected) return;
         if (document.activeElement === opener) opener.blur();

@@ -1,5 +1,5 @@
 import { type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
-import { type PersonOption, personLabel } from "../core/people-search";
+import type { PersonOption } from "../core/people-search";
 import { Avatar } from "./Avatar";
 
 /** What the people look-up (server/fns/people searchUsersFn) answers. */
@@ -27,7 +27,10 @@ export function PeoplePicker({
   onSearch: (q: string) => Promise<PeopleAnswer>;
   onPick: (person: PersonOption) => Promise<boolean>;
   busy: boolean;
-  /** A word an option carries after its name ("member"), also in its accessible name. */
+  /**
+   * Words an option shows after its name ("already a member"); its
+   * accessible name is "<name> @<handle>, <badge>" (core personLabel).
+   */
   badge?: (person: PersonOption) => string | null;
 }) {
   const id = useId();
@@ -71,11 +74,6 @@ export function PeoplePicker({
   const shown = open && options !== null && options.length > 0 ? options : null;
   const current = shown?.[Math.min(active, shown.length - 1)];
   const optionId = (person: PersonOption) => `${id}-person-${person.id}`;
-  const nameOf = (person: PersonOption) => {
-    const extra = badge?.(person);
-    return extra ? `${personLabel(person)}, ${extra}` : personLabel(person);
-  };
-
   async function pick(person: PersonOption) {
     if (busy) return;
     if (await onPick(person)) {
@@ -160,7 +158,6 @@ export function PeoplePicker({
               id={optionId(person)}
               tabIndex={-1}
               role="option"
-              aria-label={nameOf(person)}
               aria-selected={person === current}
               // Keep focus in the box; the click itself picks.
               onMouseDown={(event) => event.preventDefault()}
@@ -172,11 +169,13 @@ export function PeoplePicker({
               <Avatar user={person} />
               <span className="flex min-w-0 flex-1 flex-col">
                 <span className="truncate font-medium">{person.name}</span>
-                {person.handle && (
-                  <span className="truncate text-xs text-slate-600">@{person.handle}</span>
-                )}
+                {/* Named by what it shows (no aria-label: axe would want the
+                  avatar's letters in it), "<name> @<handle>, <badge>" as core
+                  personLabel writes it; the space and the comma make it so. */}{" "}
+                <span className="truncate text-xs text-slate-600">
+                  {[person.handle && `@${person.handle}`, extra].filter(Boolean).join(", ")}
+                </span>
               </span>
-              {extra && <span className="shrink-0 text-xs text-slate-600">{extra}</span>}
             </div>
           );
         })}

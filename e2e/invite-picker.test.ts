@@ -304,6 +304,79 @@ describe.skipIf(!available)("the people picker: New message", () => {
   });
 });
 
+describe.skipIf(!available)("the people picker when things fail", () => {
+  // The real look-up limit (1 a second, a burst of 3), not the tests' unlimited one.
+  const suite = useBrowserSuite({ serverEnv: { PARLEY_SEARCHES_PER_SECOND: "1" } });
+
+  it("says why a look-up or a DM failed: rate limited, offline, no answer", async () => {
+    const [fay, gil] = await Promise.all([openAs(suite, "Fay"), openAs(suite, "Gil")]);
+    await Promise.all([enter(fay.page, "/r/general"), enter(gil.page, "/r/general")]);
+    const page = fay.page;
+    await pressOn(roomsNav(page).getByRole("button", { name: "New message" }));
+    const box = searchBox(page, "New message");
+    await expect.poll(() => box.evaluate((el) => el === document.activeElement)).toBe(true);
+    const status = dialog(page, "New message").getByRole("status");
+
+    // Rate limited: the route spends Fay's look-up budget on the server,
+    // then hands the page the server's own refusal.
+    await page.route("**/_serverFn/**", async (route) => {
+      if (route.request().method() !== "GET") return route.fallback();
+      for (let i = 0; i < 40; i++) {
+        const response = await route.fetch();
+        const body = await response.text();
+        if (body.includes("Too many look-ups")) return route.fulfill({ response, body });
+      }
+      return route.abort();
+    });
+    await page.keyboard.type(gil.user.name);
+    await expect
+      .poll(() => status.textContent(), { timeout: 10_000 })
+      .toMatch(/^Too many look-ups/);
+    expect(await box.getAttribute("aria-expanded")).toBe("false");
+    await page.unrouteAll({ behavior: "wait" });
+
+    // Offline: the look-up cannot reach the server.
+    await fay.context.setOffline(true);
+    await box.fill("");
+    await page.keyboard.type(gil.user.name);
+    await expect
+      .poll(() => status.textContent(), { timeout: 10_000 })
+      .toBe("Could not look people up. Try again.");
+    await fay.context.setOffline(false);
+
+    // Back online the look-up works (once the budget has refilled: each try
+    // is one look-up); a DM the server never answers is said so.
+    await expect
+      .poll(
+        async () => {
+          await box.fill("");
+          await box.fill(gil.user.name);
+          await expect.poll(() => status.textContent()).not.toBe("");
+          return people(page, "New message").count();
+        },
+        { timeout: 10_000, interval: 500 },
+      )
+      .toBe(1);
+    await page.route("**/_serverFn/**", (route) =>
+      route.request().method() === "POST" ? route.abort() : route.fallback(),
+    );
+    await page.keyboard.press("Enter");
+    await expect
+      .poll(() => dialog(page, "New message").getByRole("alert").textContent(), {
+        timeout: 10_000,
+      })
+      .toBe("Could not open the conversation. Check the connection and try again.");
+    // Nothing was lost: the query and the list are still there to try again.
+    expect(await box.inputValue()).toBe(gil.user.name);
+    await page.unrouteAll({ behavior: "wait" });
+    await box.focus();
+    await page.keyboard.press("Enter");
+    await page
+      .getByRole("heading", { level: 1, name: gil.user.name, exact: true })
+      .waitFor({ timeout: 10_000 });
+  });
+});
+
 // Issue 18, F-16: arriving at a public room from another site shows a
 // "Join room" button instead of joining; pressing it joins and opens the room.
 describe.skipIf(!available)("joining from a link elsewhere", () => {

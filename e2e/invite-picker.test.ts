@@ -10,6 +10,7 @@ import {
   openAs,
   roomsNav,
   useBrowserSuite,
+  visit,
 } from "./browser";
 
 const available = chromiumAvailable();
@@ -218,6 +219,8 @@ describe.skipIf(!available)("the people picker: New message", () => {
     await Promise.all([enter(ann.page, "/r/general"), enter(bea.page, "/r/general")]);
     const { handle } = await sessionOf(bea.page);
     const page = ann.page;
+    // From a page that is not a room (no room switch to focus the composer).
+    await visit(page, "/saved");
     const opener = roomsNav(page).getByRole("button", { name: "New message" });
     await pressOn(opener);
     const box = searchBox(page, "New message");
@@ -231,9 +234,8 @@ describe.skipIf(!available)("the people picker: New message", () => {
     await page.keyboard.press("Enter");
 
     // The DM with Bea opens, and focus is in its composer.
-    await page
-      .getByRole("heading", { level: 1, name: bea.user.name, exact: true })
-      .waitFor({ timeout: 10_000 });
+    const dmHeading = page.getByRole("heading", { level: 1, name: bea.user.name, exact: true });
+    await dmHeading.waitFor({ timeout: 10_000 });
     await dialog(page, "New message").waitFor({ state: "detached" });
     await expect.poll(() => composerFocused(page), { timeout: 5_000 }).toBe(true);
     await page.keyboard.type("hello from the picker");
@@ -242,16 +244,16 @@ describe.skipIf(!available)("the people picker: New message", () => {
       .getByRole("link", { name: new RegExp(`^${ann.user.name}`) })
       .waitFor({ timeout: 5_000 });
 
-    // Picking her again reopens the same DM: the list holds one entry for her.
-    await enter(page, "/r/general");
+    // Picking her again, from her DM, stays there (the same DM, one link)
+    // and focus still ends in the composer, not on the button.
     await pressOn(opener);
     await searchBox(page, "New message").waitFor();
     await page.keyboard.type(bea.user.name);
     await options.first().waitFor({ timeout: 5_000 });
     await page.keyboard.press("Enter");
-    await page
-      .getByRole("heading", { level: 1, name: bea.user.name, exact: true })
-      .waitFor({ timeout: 10_000 });
+    await dialog(page, "New message").waitFor({ state: "detached" });
+    await expect.poll(() => composerFocused(page), { timeout: 5_000 }).toBe(true);
+    await dmHeading.waitFor();
     expect(
       await roomsNav(page)
         .getByRole("link", { name: new RegExp(`^${bea.user.name}`) })

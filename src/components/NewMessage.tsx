@@ -1,5 +1,5 @@
 import { useNavigate } from "@tanstack/react-router";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { focusComposerSoon } from "../client/hooks/useArrivalFocus";
 import type { PersonOption } from "../core/people-search";
 import { searchUsersFn } from "../server/fns/people";
@@ -19,6 +19,10 @@ const searchPeople = (q: string) => searchUsersFn({ data: { q } });
  */
 export function NewMessage() {
   const [open, setOpen] = useState(false);
+  // Set when a pick opened a DM: the dialog hands focus back to this button
+  // (Modal does, when the button is still there: a DM with the person one
+  // is already talking to), and the button passes it on to the composer.
+  const toComposer = useRef(false);
   return (
     <>
       <button
@@ -26,18 +30,42 @@ export function NewMessage() {
         aria-label="New message"
         title="New message"
         onClick={() => setOpen(true)}
+        onFocus={(event) => {
+          if (!toComposer.current) return;
+          toComposer.current = false;
+          event.currentTarget.blur();
+          focusComposerSoon();
+        }}
         className="rounded p-0.5 text-slate-700 hover:bg-slate-200 focus-visible:outline-2 focus-visible:outline-indigo-500"
       >
         <svg aria-hidden="true" viewBox="0 0 16 16" className="h-4 w-4">
           <path d="M8 3v10M3 8h10" fill="none" stroke="currentColor" strokeWidth="1.8" />
         </svg>
       </button>
-      {open && <NewMessageDialog onClose={() => setOpen(false)} />}
+      {open && (
+        <NewMessageDialog
+          onClose={() => setOpen(false)}
+          onOpened={() => {
+            toComposer.current = true;
+            setOpen(false);
+            // When the page around the button went (another room, another
+            // page), nothing hands focus back: the composer takes it once free.
+            requestAnimationFrame(() => focusComposerSoon());
+          }}
+        />
+      )}
     </>
   );
 }
 
-function NewMessageDialog({ onClose }: { onClose: () => void }) {
+function NewMessageDialog({
+  onClose,
+  onOpened,
+}: {
+  onClose: () => void;
+  /** After the move to the DM: closes the dialog and sends focus to the composer. */
+  onOpened: () => void;
+}) {
   const navigate = useNavigate();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -52,9 +80,7 @@ function NewMessageDialog({ onClose }: { onClose: () => void }) {
         return false;
       }
       await navigate({ to: "/r/$slug", params: { slug: answer.slug } });
-      // Closed after the move, so focus goes on to the composer, not back to the button.
-      onClose();
-      focusComposerSoon();
+      onOpened();
       return true;
     } catch {
       setError("Could not open the conversation. Check the connection and try again.");

@@ -5,6 +5,7 @@ import { screenshotLightAndDark, seriousAxeViolations } from "./a11y";
 import {
   chromiumAvailable,
   createRoom,
+  cuttableConnection,
   enter,
   membersPanel,
   openAs,
@@ -376,6 +377,43 @@ describe.skipIf(!available)("the people picker when things fail", () => {
     await page
       .getByRole("heading", { level: 1, name: gil.user.name, exact: true })
       .waitFor({ timeout: 10_000 });
+  });
+
+  it("says an invite picked while offline was not sent, and sends it once back", async () => {
+    const [fay, gil] = await Promise.all([openAs(suite, "Fay"), openAs(suite, "Gil")]);
+    const network = await cuttableConnection(fay.context);
+    await Promise.all([enter(fay.page, "/r/general"), enter(gil.page, "/r/general")]);
+    const page = fay.page;
+    await createRoom(page, `Offline ${randomUUID().slice(0, 6)}`);
+    await pressOn(membersPanel(page).getByRole("button", { name: "Invite people" }));
+    await searchBox(page, "Invite people").waitFor();
+    await page.keyboard.type(gil.user.name);
+    await people(page, "Invite people").first().waitFor({ timeout: 5_000 });
+
+    // The page's own connection status (under the dialog) says when the socket is gone.
+    const connection = () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll('[role="status"]')].map((el) => el.textContent).join("|"),
+      );
+    await network.cut();
+    await expect.poll(connection, { timeout: 10_000 }).toMatch(/Offline|Reconnecting/);
+    await page.keyboard.press("Enter");
+    const alert = dialog(page, "Invite people").getByRole("alert");
+    await expect
+      .poll(() => alert.textContent(), { timeout: 5_000 })
+      .toBe(
+        `You are offline: ${gil.user.name} was not invited. Try again when the connection is back.`,
+      );
+
+    await network.restore();
+    await expect.poll(connection, { timeout: 15_000 }).toMatch(/Connected/);
+    await page.keyboard.press("Enter");
+    await dialog(page, "Invite people")
+      .getByRole("status")
+      .filter({ hasText: "was invited." })
+      .waitFor({ timeout: 5_000 });
+    // The refusal is gone with the success (an empty alert is not shown).
+    expect(await alert.count()).toBe(0);
   });
 });
 

@@ -85,7 +85,7 @@ function InviteDialog({
         badge={(person) => (memberIds.has(person.id) ? "already a member" : null)}
       />
       {/* Both always there, so a screen reader hears each new sentence. */}
-      <p role="status" className="min-h-5 text-sm text-emerald-800 empty:hidden">
+      <p role="status" className="text-sm text-emerald-800">
         {note?.ok ? note.text : ""}
       </p>
       <p role="alert" className="min-h-5 text-sm text-red-700 empty:hidden">

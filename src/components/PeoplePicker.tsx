@@ -1,5 +1,5 @@
 import { type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
-import type { PersonOption } from "../core/people-search";
+import { PEOPLE_QUERY_MAX, type PersonOption } from "../core/people-search";
 import { Avatar } from "./Avatar";
 
 /** What the people look-up (server/fns/people searchUsersFn) answers. */
@@ -126,7 +126,7 @@ export function PeoplePicker({
         type="text"
         autoComplete="off"
         spellCheck={false}
-        maxLength={100}
+        maxLength={PEOPLE_QUERY_MAX}
         aria-autocomplete="list"
         aria-expanded={shown !== null}
         aria-controls={listId}

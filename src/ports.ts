@@ -1,3 +1,4 @@
+import type { PeopleQuery } from "./core/people-search";
 import type { Decision, FileFacts, MessageFacts, Refusal, RootFacts } from "./core/policy";
 import type { SearchQuery } from "./core/search-query";
 import type {
@@ -84,8 +85,14 @@ export interface UserDirectory {
   findById(id: string): Promise<WireUser | undefined>;
   /** The one user with this handle (stored form: lower case), if any. */
   findByHandle(handle: string): Promise<WireUser | undefined>;
-  /** Up to `limit` users whose name starts with `prefix` (case-insensitive), by name then id. */
-  searchByName(prefix: string, limit: number): Promise<WireUser[]>;
+  /**
+   * The people picker's search (core/people-search personMatches): up to
+   * `limit` users whose handle, name or (from EMAIL_PREFIX_MIN characters)
+   * email starts with the prefix, case-insensitively; handles only when
+   * `handleOnly`. An exact handle first, then by name and id. The answer
+   * never carries the email.
+   */
+  searchPeople(query: PeopleQuery, limit: number): Promise<WireUser[]>;
   /** `blocker` blocks `blocked` (idempotent): no DMs or invites from them. */
   block(blocker: string, blocked: string): Promise<void>;
   /** Takes a block back; false when there was none. */

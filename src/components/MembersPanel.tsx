@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { RoomSummary, WireMember, WireUser } from "../protocol/frames";
 import { blockedUsersFn, blockUserFn, searchUsersFn, unblockUserFn } from "../server/fns/people";
-import { InviteForm } from "./InviteForm";
+import { InvitePeople } from "./InvitePeople";
 import { MemberItem } from "./MemberItem";
 
 type Props = {
@@ -17,8 +17,8 @@ type Props = {
   open: boolean | null;
   id: string;
   onMessage: (member: WireMember) => Promise<string | null>;
-  /** Resolves null once the person (by id) is a member, else the refusal. */
-  onInvite: (userId: string) => Promise<string | null>;
+  /** Resolves once the person (by id) is a member; rejects with the refusal. */
+  onInvite: (userId: string) => Promise<void>;
   /** Resolves null once left, else why not (shown by the Leave button). */
   onLeave: () => Promise<string | null>;
   onClose: () => void;
@@ -73,7 +73,8 @@ export function MembersPanel({ room, members, me, connected, open, id, ...action
       id={id}
       aria-label="Members"
       // The phone sheet closes on Escape like any popover (a control inside that
-      // uses Escape itself, the invite picker's list, prevents the default).
+      // uses Escape itself prevents the default; the "Invite people" dialog
+      // keeps its Escape to itself).
       onKeyDown={(event) => {
         if (event.key !== "Escape" || event.defaultPrevented) return;
         if (!closeButton.current?.checkVisibility()) return;
@@ -132,8 +133,13 @@ export function MembersPanel({ room, members, me, connected, open, id, ...action
           {error}
         </p>
       )}
-      {room.kind === "private" && (
-        <InviteForm disabled={!connected} onInvite={actions.onInvite} onSearch={searchPeople} />
+      {/* Any room but a DM takes invites (core/policy mayInvite). */}
+      {room.kind !== "dm" && (
+        <InvitePeople
+          memberIds={new Set(members.map((m) => m.id))}
+          onInvite={actions.onInvite}
+          onSearch={searchPeople}
+        />
       )}
       {!room.isDefault && (
         <div className="mx-2 mt-auto flex flex-col gap-1">

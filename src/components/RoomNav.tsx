@@ -4,6 +4,7 @@ import { useNavGroups } from "../client/hooks/useNavGroups";
 import type { NavGroup } from "../client/nav-groups";
 import { unreadCount } from "../client/unread";
 import type { RoomSummary } from "../protocol/frames";
+import { NewMessage } from "./NewMessage";
 import { NewRoomForm } from "./NewRoomForm";
 import { RoomLink } from "./RoomLink";
 import { ThreadsLink } from "./ThreadsLink";
@@ -77,7 +78,8 @@ export function RoomNav({
         title="Direct messages"
         rooms={dms}
         currentSlug={currentSlug}
-        empty={<p className="px-2 text-xs text-slate-700">Start one from a room's member list.</p>}
+        empty={<p className="px-2 text-xs text-slate-700">Start one with New message.</p>}
+        action={<NewMessage />}
       />
     </nav>
   );
@@ -96,6 +98,7 @@ function RoomGroup({
   currentSlug,
   empty,
   children,
+  action,
 }: {
   group: NavGroup;
   title: string;
@@ -103,6 +106,8 @@ function RoomGroup({
   currentSlug: string;
   empty: ReactNode;
   children?: ReactNode;
+  /** A button beside the heading's own (the DM group's "New message"). */
+  action?: ReactNode;
 }) {
   const headingId = useId();
   const listId = useId();
@@ -121,6 +126,8 @@ function RoomGroup({
         >
           {title}
         </h2>
+        <span className="flex-1" />
+        {action}
         <button
           type="button"
           aria-label={`${shut ? "Expand" : "Collapse"} ${title}`}

@@ -13,7 +13,7 @@ import { useEditLast } from "../client/hooks/useEditLast";
 import { useMediaQuery } from "../client/hooks/useMediaQuery";
 import { useReadMarker } from "../client/hooks/useReadMarker";
 import { useRoom } from "../client/hooks/useRoom";
-import { inviteRefusal, refusalOf } from "../client/room-actions";
+import { refusalOf } from "../client/room-actions";
 import { isThreadOnly } from "../client/thread-unread";
 import { navRooms } from "../client/unread";
 import type { SearchHit } from "../ports";
@@ -346,8 +346,8 @@ export function RoomScreen({
         onMessage={messageMember}
         onInvite={(userId) =>
           client
-            ? client.invite(room.id, userId).then(() => null, inviteRefusal)
-            : Promise.resolve("Not connected.")
+            ? client.invite(room.id, userId)
+            : Promise.reject(new ActionRefused("disconnected", "not connected"))
         }
         onLeave={leave}
         onClose={() => {

@@ -11,6 +11,7 @@ import { describeAppendContract } from "./append.contract";
 import { strictlyIncreasingClock } from "./clock";
 import { describeFileClaimsContract } from "./file-claims.contract";
 import { describeFileStoreContract } from "./file-store.contract";
+import { describePeopleSearchContract } from "./people-search.contract";
 import { describePinsContract, describeSavedContract } from "./pins-saved.contract";
 import { post, stored } from "./post";
 import { describeSearchContract } from "./search.contract";
@@ -39,7 +40,7 @@ async function openStore(schema: string, { owner = true } = {}) {
   await withMigrationLock(db, async () => {
     await migrateToLatest(db as never, "postgres");
     // better-auth owns the user table in the app; the store only reads id and name.
-    await sql`create table if not exists "user" (id text primary key, name text not null, handle text)`.execute(
+    await sql`create table if not exists "user" (id text primary key, name text not null, handle text, email text)`.execute(
       db,
     );
   });
@@ -90,6 +91,7 @@ if (ready) {
   describeStoreContract("postgres", async () => openStore(await freshSchema()));
   describeAppendContract("postgres", async () => openStore(await freshSchema()));
   describeSearchContract("postgres", async () => openStore(await freshSchema()));
+  describePeopleSearchContract("postgres", async () => openStore(await freshSchema()));
   describeThreadContract("postgres", async () => openStore(await freshSchema()));
   describePinsContract("postgres", async () => openStore(await freshSchema()));
   describeSavedContract("postgres", async () => openStore(await freshSchema()));

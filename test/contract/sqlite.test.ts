@@ -11,6 +11,7 @@ import { describeAppendContract } from "./append.contract";
 import { strictlyIncreasingClock } from "./clock";
 import { describeFileClaimsContract } from "./file-claims.contract";
 import { describeFileStoreContract } from "./file-store.contract";
+import { describePeopleSearchContract } from "./people-search.contract";
 import { describePinsContract, describeSavedContract } from "./pins-saved.contract";
 import { post, stored } from "./post";
 import { describeSearchContract } from "./search.contract";
@@ -21,7 +22,7 @@ async function openStore(path: string) {
   const { db, raw } = openSqlite(path);
   await migrateToLatest(db as never);
   // better-auth owns the user table in the app; the store only reads id and name.
-  await sql`create table if not exists "user" (id text primary key, name text not null, handle text)`.execute(
+  await sql`create table if not exists "user" (id text primary key, name text not null, handle text, email text)`.execute(
     db,
   );
   const storage = createStorage(
@@ -54,6 +55,7 @@ const tempFile = () => join(mkdtempSync(join(tmpdir(), "parley-store-")), "chat.
 describeStoreContract("sqlite", () => openStore(tempFile()));
 describeAppendContract("sqlite", () => openStore(tempFile()));
 describeSearchContract("sqlite", () => openStore(tempFile()));
+describePeopleSearchContract("sqlite", () => openStore(tempFile()));
 describeThreadContract("sqlite", () => openStore(tempFile()));
 describePinsContract("sqlite", () => openStore(tempFile()));
 describeSavedContract("sqlite", () => openStore(tempFile()));

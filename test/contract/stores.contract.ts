@@ -539,18 +539,17 @@ export function describeStoreContract(driver: string, open: () => Promise<StoreU
       expect(await store.users.findByName("Ann", 10)).toHaveLength(3);
     });
 
-    it("searches users by name prefix, limited, with no wildcards", async () => {
+    it("searches people by name prefix, limited, with no wildcards", async () => {
       await store.addUser("u-anna", "Anna");
       await store.addUser("u-pct", "100% real");
-      expect((await store.users.searchByName("an", 10)).map((u) => u.id)).toEqual([
-        "u-ann",
-        "u-anna",
-      ]);
-      expect(await store.users.searchByName("an", 1)).toHaveLength(1);
-      expect(await store.users.searchByName("   ", 10)).toEqual([]);
-      expect(await store.users.searchByName("%", 10)).toEqual([]);
-      expect(await store.users.searchByName("_nn", 10)).toEqual([]);
-      expect((await store.users.searchByName("100%", 10)).map((u) => u.id)).toEqual(["u-pct"]);
+      const search = (prefix: string, limit: number) =>
+        store.users.searchPeople({ prefix, handleOnly: false }, limit);
+      expect((await search("an", 10)).map((u) => u.id)).toEqual(["u-ann", "u-anna"]);
+      expect(await search("an", 1)).toHaveLength(1);
+      expect(await search("   ", 10)).toEqual([]);
+      expect(await search("%", 10)).toEqual([]);
+      expect(await search("_nn", 10)).toEqual([]);
+      expect((await search("100%", 10)).map((u) => u.id)).toEqual(["u-pct"]);
     });
 
     it("blocks and unblocks, one way only", async () => {

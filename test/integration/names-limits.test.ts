@@ -96,14 +96,14 @@ describe("F-2: an invite names one person", () => {
     });
   });
 
-  it("searchUsersFn lists people by name with id and a distinguishing tag", async () => {
+  it("searchUsersFn lists people by name with id and their unique handle", async () => {
     const ann = await joinAs(server.url);
     const name = `dora${randomUUID().slice(0, 4)}`;
     const a = await joinAs(server.url, ["general"], name);
     const b = await joinAs(server.url, ["general"], `${name}x`);
     const answer = await callServerFn<{
       ok: true;
-      users: { id: string; name: string; tag: string }[];
+      users: { id: string; name: string; handle: string }[];
     }>(
       server.url,
       "searchUsersFn",
@@ -114,7 +114,9 @@ describe("F-2: an invite names one person", () => {
     if (!answer.ok) return;
     const users = answer.result.users;
     expect(users.map((u) => u.id).sort()).toEqual([a.userId, b.userId].sort());
-    for (const user of users) expect(user.tag).toMatch(/^[0-9a-f]{4}$/);
+    // The handle tells two people apart (issue 17: it replaced the tag).
+    for (const user of users) expect(user.handle).toMatch(/^[a-z0-9._-]{2,32}$/);
+    expect(new Set(users.map((u) => u.handle)).size).toBe(2);
     const empty = await callServerFn<{ ok: boolean }>(
       server.url,
       "searchUsersFn",

@@ -1,7 +1,7 @@
 import { createServerFn } from "@tanstack/react-start";
 import { z } from "zod";
+import { PEOPLE_QUERY_MAX, type PersonOption, parsePeopleQuery } from "../../core/people-search";
 import { mayBlock } from "../../core/policy";
-import { userTag } from "../../core/user-tag";
 import { requireUser } from "./auth-guard.server";
 import { refusal } from "./limit-guard.server";
 
@@ -11,23 +11,28 @@ export const PEOPLE_LIMIT = 8;
 const userId = z.string().min(1).max(64);
 
 /**
- * The invite picker's look-up: people whose name starts with `q`, at most
- * PEOPLE_LIMIT, each with id, name and tag (core/user-tag), so that two
- * people with one name can be told apart and an invite names the id.
+ * The people picker's look-up (invites and "New message"): people whose
+ * handle, name or email starts with `q` ("@" first: handles only), at most
+ * PEOPLE_LIMIT, never the asker. Each comes as id, name and handle: the
+ * email is matched but never sent, so a search reveals nobody's address.
  */
 export const searchUsersFn = createServerFn({ method: "GET" })
-  .validator(z.object({ q: z.string().max(100) }))
+  .validator(z.object({ q: z.string().max(PEOPLE_QUERY_MAX) }))
   .handler(async ({ data }) => {
     const { runtime, user } = await requireUser();
-    const q = data.q.normalize("NFKC").trim();
-    if (!q) return { ok: true as const, users: [] };
+    const query = parsePeopleQuery(data.q);
+    if (!query) return { ok: true as const, users: [] };
     const limited = refusal(runtime, "user_search", user.id);
     if (limited) return { ok: false as const, error: limited };
-    const found = await runtime.storage.users.searchByName(q, PEOPLE_LIMIT);
-    return {
-      ok: true as const,
-      users: found.map((u) => ({ id: u.id, name: u.name, tag: userTag(u.id) })),
-    };
+    // One more than shown, so leaving the asker out still fills the list.
+    const found = await runtime.storage.users.searchPeople(query, PEOPLE_LIMIT + 1);
+    const users: PersonOption[] = found
+      .filter((u) => u.id !== user.id)
+      .slice(0, PEOPLE_LIMIT)
+      .map((u) =>
+        u.handle ? { id: u.id, name: u.name, handle: u.handle } : { id: u.id, name: u.name },
+      );
+    return { ok: true as const, users };
   });
 
 /** The ids the signed-in user has blocked (the member list's Block / Unblock buttons). */

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { type Kysely, sql } from "kysely";
+import { type Kysely, type SqlBool, sql } from "kysely";
+import { EMAIL_PREFIX_MIN } from "../../core/people-search";
 import { roomSkeleton } from "../../core/rooms";
 import type { Room, RoomStore, UserDirectory } from "../../ports";
 import { RoomLookalikeError, RoomTakenError } from "../../ports";
@@ -388,14 +389,26 @@ export function createUserDirectory(
         .executeTakeFirst();
       return row && wireUser(row);
     },
-    async searchByName(prefix, limit) {
-      const wanted = prefix.trim().toLowerCase();
-      if (!wanted) return [];
-      // substr rather than LIKE: no wildcard in a name can widen the match.
+    async searchPeople(query, limit) {
+      const wanted = query.prefix.trim().toLowerCase();
+      if (!wanted || limit < 1) return [];
+      // substr rather than LIKE: no wildcard in a query can widen the match.
+      // The same rule as core/people-search personMatches.
+      const starts = (column: "name" | "handle" | "email") =>
+        sql<SqlBool>`substr(lower(${sql.ref(column)}), 1, ${wanted.length}) = ${wanted}`;
       const rows = await db
         .selectFrom("user")
         .select(["id", "name", "handle"])
-        .where(sql`substr(lower(name), 1, ${wanted.length})`, "=", wanted)
+        .where((eb) => {
+          const anyOf = [starts("handle")];
+          if (!query.handleOnly) {
+            anyOf.push(starts("name"));
+            if (wanted.length >= EMAIL_PREFIX_MIN) anyOf.push(starts("email"));
+          }
+          return eb.or(anyOf);
+        })
+        // The person whose handle was typed in full comes first.
+        .orderBy(sql`case when lower(handle) = ${wanted} then 0 else 1 end`)
         .orderBy(sql`lower(name)`)
         .orderBy("id")
         .limit(limit)

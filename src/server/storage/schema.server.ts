@@ -105,6 +105,10 @@ export interface Database {
   message_mention: { room_id: string; seq: number; user_id: string };
   /** `blocker_id` accepts no DMs or invites from `blocked_id`. */
   user_block: { blocker_id: string; blocked_id: string; created_at: number };
-  /** `handle`: migration 0011 (unique on lower(handle)); null only in bare test stores. */
-  user: { id: string; name: string; handle: string | null };
+  /**
+   * better-auth's table, read only. `handle`: migration 0011 (unique on
+   * lower(handle)); null only in bare test stores. `email`: matched by the
+   * people picker's search, never returned by it.
+   */
+  user: { id: string; name: string; handle: string | null; email: string | null };
 }

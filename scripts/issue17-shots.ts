@@ -23,6 +23,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import sharp from "sharp";
 import { seriousAxeViolations } from "../e2e/a11y";
 import { cuttableConnection, launchBrowser } from "../e2e/browser";
 import { attachInput, pngFile } from "../e2e/files-kit";
@@ -93,11 +94,46 @@ async function signUpPeople(): Promise<Person[]> {
 }
 
 const ROOM_NAMES = [
-  "announcements", "backend", "frontend", "design", "ops", "random", "support", "sales",
-  "marketing", "hiring", "infra", "mobile", "android", "ios", "web", "data", "ml", "security",
-  "billing", "docs", "qa", "release", "oncall", "incidents", "growth", "partners", "legal",
-  "finance", "events", "social", "books", "music", "coffee", "travel", "pets", "running",
-  "gaming", "cooking", "photos", "watercooler",
+  "announcements",
+  "backend",
+  "frontend",
+  "design",
+  "ops",
+  "random",
+  "support",
+  "sales",
+  "marketing",
+  "hiring",
+  "infra",
+  "mobile",
+  "android",
+  "ios",
+  "web",
+  "data",
+  "ml",
+  "security",
+  "billing",
+  "docs",
+  "qa",
+  "release",
+  "oncall",
+  "incidents",
+  "growth",
+  "partners",
+  "legal",
+  "finance",
+  "events",
+  "social",
+  "books",
+  "music",
+  "coffee",
+  "travel",
+  "pets",
+  "running",
+  "gaming",
+  "cooking",
+  "photos",
+  "watercooler",
 ];
 
 /** The busy room (all four), a quiet one (Ann alone) and 40 others (Ann in all). */
@@ -126,10 +162,14 @@ function makeRooms(people: Person[]) {
   try {
     const busy = room(BUSY, people, "Reviews of the new onboarding screens");
     const quiet = room("quiet-corner", people.slice(0, 1));
-    ROOM_NAMES.forEach((slug, i) => {
-      room(slug, people.filter((_, p) => p === 0 || (i + p) % 3 === 0));
-    });
-    return { busy, quiet };
+    const ids = ROOM_NAMES.map((slug, i) =>
+      room(
+        slug,
+        people.filter((_, p) => p === 0 || (i + p) % 3 === 0),
+      ),
+    );
+    // "backend" (Ann and Carol): where Carol mentions Ann, so her room list shows a badge.
+    return { busy, quiet, backend: ids[ROOM_NAMES.indexOf("backend")] as string };
   } finally {
     sql.close();
   }
@@ -191,14 +231,15 @@ async function fillBusyRoom(people: Person[], roomId: string) {
     [ann, "- Next → Continue\n- Skip → Skip for now\n- Close → Close onboarding"],
     [dan, "All three updated in the prototype."],
     [bob, "Ran axe on the prototype page: 0 serious findings."],
-    [ann, "Then we ship on Thursday 🚀"],
-    [carol, "🎉"],
+    [ann, "Then we ship on Thursday."],
+    [carol, "Great work, everyone."],
     [dan, "I'll write the release note."],
     [bob, "Thanks team!"],
   ];
   const ids: string[] = [];
-  for (const [who, text] of script) ids.push(await say(sockets.get(who) as TestSocket, roomId, text));
-  // Reactions on "ship on Thursday": Bob and Dan.
+  for (const [who, text] of script)
+    ids.push(await say(sockets.get(who) as TestSocket, roomId, text));
+  // Reactions on "ship on Thursday" (a machine without a colour emoji font draws them as boxes).
   const ship = ids[script.findIndex(([, t]) => t.startsWith("Then we ship"))] as string;
   for (const [who, emoji] of [
     [bob, "🎉"],
@@ -210,8 +251,7 @@ async function fillBusyRoom(people: Person[], roomId: string) {
     socket.send({ type: "react", roomId, messageId: ship, emoji });
     await socket.next((f) => socket.frames.indexOf(f) >= start && f.type === "updated", 10_000);
   }
-  for (const socket of sockets.values()) socket.close();
-  return ids;
+  return { ids, sockets };
 }
 
 /**
@@ -229,7 +269,8 @@ function backdate(roomId: string) {
     const today = Math.floor(Date.now() / day) * day;
     let at = today - day + 14 * 3_600_000 + 5 * 60_000; // yesterday 14:05
     rows.forEach((row, i) => {
-      if (i === 20) at = today + 9 * 3_600_000 + 12 * 60_000; // today 09:12
+      if (i === 20)
+        at = today + 9 * 3_600_000 + 12 * 60_000; // today 09:12
       else if (i > 0) at += (i % 5 === 0 ? 11 : 1 + (i % 3)) * 60_000;
       // Never in the future, whatever time the script runs.
       const stamp = Math.min(at, Date.now() - (rows.length - i) * 60_000);
@@ -248,7 +289,13 @@ async function signedInContext(
   const context = await browser.newContext({ baseURL: baseUrl, viewport, timezoneId: "UTC" });
   const [name, ...rest] = person.cookie.split("=");
   await context.addCookies([
-    { name: name ?? "", value: rest.join("="), url: baseUrl as string, httpOnly: true, sameSite: "Lax" },
+    {
+      name: name ?? "",
+      value: rest.join("="),
+      url: baseUrl as string,
+      httpOnly: true,
+      sameSite: "Lax",
+    },
   ]);
   return context;
 }
@@ -271,9 +318,7 @@ async function scheme(page: Page, colorScheme: "light" | "dark") {
   );
   // Transitions finish before the picture.
   await until(() =>
-    page.evaluate(() =>
-      document.getAnimations().every((a) => a.playState !== "running"),
-    ),
+    page.evaluate(() => document.getAnimations().every((a) => a.playState !== "running")),
   );
 }
 
@@ -282,7 +327,10 @@ async function shoot(page: Page, name: string) {
   for (const colorScheme of ["light", "dark"] as const) {
     await scheme(page, colorScheme);
     const path = join(outDir, `${label}-${name}-${colorScheme}.png`);
-    await page.screenshot({ path });
+    // The viewport only, as a palette PNG: a few tens of KB each in the repository.
+    await sharp(await page.screenshot())
+      .png({ palette: true, quality: 90, compressionLevel: 9 })
+      .toFile(path);
     console.log(`wrote ${path}`);
   }
   await page.emulateMedia({ colorScheme: null });
@@ -298,14 +346,18 @@ async function sendPicture(browser: Browser, dan: Person) {
     if ((await input.count()) === 0) return console.log("no file input: no picture sent");
     await input.setInputFiles([await pngFile("onboarding-phone.png", 390, 640)]);
     const uploaded = await until(
-      async () => (await page.getByRole("button", { name: /^Remove onboarding-phone\.png/ }).count()) > 0,
+      async () =>
+        (await page.getByRole("button", { name: /^Remove onboarding-phone\.png/ }).count()) > 0,
       15_000,
     );
     if (!uploaded) return console.log("the picture did not upload: none sent");
     const box = page.getByRole("textbox", { name: "Message" });
     await box.fill("The phone layout with the scaled illustration:");
     await box.press("Enter");
-    await page.getByRole("img", { name: /onboarding-phone/ }).first().waitFor({ timeout: 15_000 });
+    await page
+      .getByRole("img", { name: /onboarding-phone/ })
+      .first()
+      .waitFor({ timeout: 15_000 });
   } finally {
     await context.close();
   }
@@ -377,7 +429,8 @@ async function tabCounts(browser: Browser, ann: Person) {
   await openRoom(page, BUSY, "Thanks team!");
   await page.keyboard.press("Tab");
   const skip = page.getByRole("link", { name: "Skip to composer" });
-  const skipFirst = (await skip.count()) > 0 && (await skip.evaluate((el) => el === document.activeElement));
+  const skipFirst =
+    (await skip.count()) > 0 && (await skip.evaluate((el) => el === document.activeElement));
   let withSkip = "no skip link";
   if (skipFirst) {
     await page.keyboard.press("Enter");
@@ -429,23 +482,33 @@ async function auditStates(browser: Browser, people: Person[]) {
   const context = await signedInContext(browser, ann, DESKTOP);
   const page = await context.newPage();
   await openRoom(page, BUSY, "Thanks team!");
-  await record(`/r/${BUSY} (sidebar groups, date dividers, log)`, page, visible(page, "heading", "Rooms"));
+  await record(
+    `/r/${BUSY} (sidebar groups, date dividers, log)`,
+    page,
+    visible(page, "heading", "Rooms"),
+  );
   await page.locator("body").focus();
   await page.keyboard.press("Tab");
   await record('"Skip to composer" focused', page, () =>
     until(async () =>
-      page.getByRole("link", { name: "Skip to composer" }).evaluate((el) => el === document.activeElement),
+      page
+        .getByRole("link", { name: "Skip to composer" })
+        .evaluate((el) => el === document.activeElement),
     ),
   );
   const box = page.getByRole("textbox", { name: "Message" });
   await box.focus();
   await page.keyboard.type("@");
-  await record('"Mention suggestions" listbox', page, visible(page, "listbox", "Mention suggestions"));
+  await record(
+    '"Mention suggestions" listbox',
+    page,
+    visible(page, "listbox", "Mention suggestions"),
+  );
   await page.keyboard.press("Escape");
   await box.fill("");
   const actions = page
     .getByRole("listitem")
-    .filter({ hasText: "Thanks team!" })
+    .filter({ hasText: "Then we ship on Thursday." }) // Ann's own: she may delete it
     .getByRole("button", { name: "Message actions" });
   if ((await actions.count()) > 0) {
     await actions.first().click();
@@ -462,12 +525,14 @@ async function auditStates(browser: Browser, people: Person[]) {
   const profile = page.getByRole("button", { name: "Edit profile" });
   if ((await profile.count()) > 0) await profile.click();
   await record('"Profile" dialog (Edit profile)', page, visible(page, "dialog", "Profile"));
-  if ((await page.getByRole("dialog", { name: "Profile" }).count()) > 0) await page.keyboard.press("Escape");
+  if ((await page.getByRole("dialog", { name: "Profile" }).count()) > 0)
+    await page.keyboard.press("Escape");
   for (const picker of ["Invite people", "New message"]) {
     const opener = page.getByRole("button", { name: picker, exact: true });
     if ((await opener.count()) > 0) await opener.first().click();
     await record(`"${picker}" people picker`, page, visible(page, "dialog", picker));
-    if ((await page.getByRole("dialog", { name: picker }).count()) > 0) await page.keyboard.press("Escape");
+    if ((await page.getByRole("dialog", { name: picker }).count()) > 0)
+      await page.keyboard.press("Escape");
   }
 
   // The quiet room: Bob is not in it, so a mention of him offers "Invite them?".
@@ -475,7 +540,11 @@ async function auditStates(browser: Browser, people: Person[]) {
   await until(async () => (await page.getByText("Connected").count()) > 0);
   await box.fill(`${bob.mention} could you look at this?`);
   await box.press("Enter");
-  await record('"Invite them?" (mention of a non-member)', page, visible(page, "region", "Mentioned people not in this room"));
+  await record(
+    '"Invite them?" (mention of a non-member)',
+    page,
+    visible(page, "region", "Mentioned people not in this room"),
+  );
 
   await page.goto("/rooms");
   await record('/rooms "Browse rooms" directory', page, visible(page, "searchbox", "Search rooms"));
@@ -485,7 +554,8 @@ async function auditStates(browser: Browser, people: Person[]) {
   const mid = await narrow.newPage();
   await openRoom(mid, BUSY, "Thanks team!");
   const members = mid.getByRole("button", { name: "Members", exact: true });
-  if ((await members.count()) > 0 && (await members.getAttribute("aria-expanded")) === "false") await members.click();
+  if ((await members.count()) > 0 && (await members.getAttribute("aria-expanded")) === "false")
+    await members.click();
   await record('900 px, "Members" panel open', mid, () =>
     until(async () => (await members.getAttribute("aria-expanded")) === "true"),
   );
@@ -506,12 +576,25 @@ async function auditStates(browser: Browser, people: Person[]) {
   await openRoom(offline, BUSY, "Thanks team!");
   await line.cut();
   await record('offline banner (role status, "Reconnecting…")', offline, () =>
-    until(async () => (await offline.getByRole("status").filter({ hasText: /Reconnecting…|Offline/ }).count()) > 0, 15_000),
+    until(
+      async () =>
+        (await offline
+          .getByRole("status")
+          .filter({ hasText: /Reconnecting…|Offline/ })
+          .count()) > 0,
+      15_000,
+    ),
   );
-  const link = offline.getByRole("navigation", { name: "Rooms" }).getByRole("link", { name: /^# ?backend|^backend/ });
+  const link = offline
+    .getByRole("navigation", { name: "Rooms" })
+    .getByRole("link", { name: /^# ?backend|^backend/ });
   if ((await link.count()) > 0) await link.first().click();
   await record("room switch while offline (no error page)", offline, () =>
-    until(async () => (await offline.getByText("Something went wrong!").count()) === 0 && offline.url().includes("/r/backend")),
+    until(
+      async () =>
+        (await offline.getByText("Something went wrong!").count()) === 0 &&
+        offline.url().includes("/r/backend"),
+    ),
   );
   await line.restore();
   await cutContext.close();
@@ -526,8 +609,12 @@ async function auditStates(browser: Browser, people: Person[]) {
 
 async function main() {
   const people = await signUpPeople();
-  const { busy } = makeRooms(people);
-  await fillBusyRoom(people, busy);
+  const { busy, backend } = makeRooms(people);
+  const { sockets } = await fillBusyRoom(people, busy);
+  const [ann, , carol] = people as [Person, Person, Person];
+  const carolSocket = sockets.get(carol) as TestSocket;
+  await say(carolSocket, backend, `${ann.mention} the staging deploy is done, can you check it?`);
+  for (const socket of sockets.values()) socket.close();
   const browser = await launchBrowser();
   try {
     await sendPicture(browser, people[3] as Person);

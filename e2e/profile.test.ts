@@ -120,4 +120,27 @@ describe.skipIf(!available)("Edit profile in the browser", () => {
     expect(a.problems.pageErrors).toEqual([]);
     expect(b.problems.pageErrors).toEqual([]);
   });
+
+  it("on a phone, Edit profile is in the Rooms drawer and its dialog opens over it", {
+    timeout: 60_000,
+  }, async () => {
+    const a = await openAs(suite, "Kai");
+    await a.page.setViewportSize({ width: 390, height: 844 });
+    await enter(a.page, "/r/general");
+    await a.page.getByRole("button", { name: "Rooms", exact: true }).click();
+    const drawer = a.page.getByRole("dialog", { name: "Rooms" });
+    await drawer.waitFor();
+    await drawer.getByRole("button", { name: "Edit profile" }).focus();
+    await a.page.keyboard.press("Enter");
+    const dialog = a.page.getByRole("dialog", { name: "Profile" });
+    await dialog.waitFor();
+    await expect.poll(() => focusedName(a.page)).toBe("Display name");
+    await scan(a.page, "17-profile-phone");
+    // Escape closes the Profile dialog only; the drawer stays, focus back on its button.
+    await a.page.keyboard.press("Escape");
+    await expect.poll(() => dialog.count()).toBe(0);
+    expect(await drawer.count()).toBe(1);
+    await expect.poll(() => focusedName(a.page)).toBe("Edit profile");
+    expect(a.problems.pageErrors).toEqual([]);
+  });
 });

@@ -23,7 +23,9 @@ export function ProfileButton() {
   return (
     <div className="flex items-center justify-between gap-2 px-2">
       <p className="min-w-0 text-sm">
-        <span className="block truncate font-medium text-slate-800">{user.name}</span>
+        <span className="block truncate font-medium text-slate-800" title={user.name}>
+          {user.name}
+        </span>
         {user.handle && <span className="block truncate text-slate-600">@{user.handle}</span>}
       </p>
       <button

@@ -4,9 +4,11 @@ import { openDb } from "../test/helpers/integration-extra";
 import { screenshotLightAndDark, seriousAxeViolations } from "./a11y";
 import {
   chromiumAvailable,
+  createRoom,
   expectConnected,
   expectStatus,
   signUpInto,
+  uniqueTag,
   useBrowserSuite,
   visit,
 } from "./browser";
@@ -15,9 +17,13 @@ const available = chromiumAvailable();
 
 const ENDED = "Your session ended. Sign in again.";
 
-/** The tab has stopped and shows the sign-in form with the session-ended line. */
-async function expectSentToSignIn(page: Page, timeout: number): Promise<void> {
-  await page.waitForURL(/\/sign-in\?reason=session-ended$/, { timeout });
+/**
+ * The tab has stopped and shows the sign-in form with the session-ended
+ * line, carrying the page it was on as `next` (default: /r/general).
+ */
+async function expectSentToSignIn(page: Page, timeout: number, from = "/r/general"): Promise<void> {
+  const next = encodeURIComponent(from).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  await page.waitForURL(new RegExp(`/sign-in\\?reason=session-ended&next=${next}$`), { timeout });
   await page.getByText(ENDED, { exact: true }).waitFor({ timeout: 5_000 });
   await page.getByRole("heading", { name: "Sign in to Parley" }).waitFor();
 }
@@ -42,6 +48,33 @@ describe.skipIf(!available)("reconnect when the session is gone", () => {
     expect(await stays.getByRole("log", { name: "Messages" }).count()).toBe(0);
     expect(await seriousAxeViolations(stays, "main")).toEqual([]);
     await screenshotLightAndDark(stays, "session-ended");
+  });
+
+  it("signing in again after a revoked session returns to the room the tab was in", {
+    timeout: 60_000,
+  }, async () => {
+    const { context, page: stays } = await suite.open();
+    const user = await signUpInto(context, suite.server.url, "Back");
+    await visit(stays, "/r/general");
+    await expectConnected(stays);
+    const room = await createRoom(stays, `Return ${uniqueTag()}`);
+    await stays.waitForURL(`**${room}`);
+    await expectConnected(stays);
+
+    // Revoked from another tab (sign out there): this tab's socket closes with 4001.
+    const other = await context.newPage();
+    await visit(other, "/r/general");
+    await other.getByRole("button", { name: "Sign out" }).click();
+    await other.waitForURL(/\/sign-in$/);
+    await expectSentToSignIn(stays, 10_000, room);
+
+    // Signing in on the form goes back to that room, not to #general.
+    await stays.getByLabel("Email").fill(user.email);
+    await stays.getByLabel("Password").fill(user.password);
+    await stays.getByRole("button", { name: "Sign in" }).click();
+    await stays.waitForURL(`**${room}`, { timeout: 10_000 });
+    expect(new URL(stays.url()).pathname).toBe(room);
+    await expectConnected(stays);
   });
 
   it("sends the tab to /sign-in when its session was deleted while the server was down (401)", async () => {

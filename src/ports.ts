@@ -101,7 +101,18 @@ export interface UserDirectory {
   isBlocked(blocker: string, blocked: string): Promise<boolean>;
   /** The ids `blocker` has blocked, oldest first. */
   blockedBy(blocker: string): Promise<string[]>;
+  /**
+   * Sets the user's name and handle (checked, stored form) and rewrites
+   * their old `@handle` in the messages that mention them, in one
+   * transaction; a handle someone else holds (any case) is "taken".
+   */
+  changeProfile(userId: string, profile: { name: string; handle: string }): Promise<ProfileChange>;
 }
+
+/** What a profile change did: the user as now stored, or why nothing changed. */
+export type ProfileChange =
+  | { ok: true; user: WireUser; previous: WireUser; rewritten: number }
+  | { ok: false; reason: "taken" | "missing" };
 
 /**
  * Who is online now, on any instance (the presence leases as the edge sees

@@ -673,6 +673,14 @@ export class ChatClient {
       case "members": {
         const tracked = this.#tracked.get(frame.roomId);
         if (tracked) tracked.members = frame.members;
+        // A profile change reaches every tab of the user in a member list:
+        // take the new name and handle (mention painting reads the handle).
+        const me = this.user && frame.members.find((m) => m.id === this.user?.id);
+        if (me && this.user && (me.name !== this.user.name || me.handle !== this.user.handle)) {
+          this.user = me.handle
+            ? { id: me.id, name: me.name, handle: me.handle }
+            : { id: me.id, name: me.name };
+        }
         break;
       }
       case "presence": {

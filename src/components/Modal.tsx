@@ -53,7 +53,9 @@ export function Modal({
     <dialog
       ref={ref}
       aria-labelledby={titleId}
-      onClose={() => {
+      onClose={(event) => {
+        // React passes a nested dialog's close up the tree: only this one's counts.
+        if (event.target !== ref.current) return;
         if (!unmounted.current) onClose();
       }}
       // Escape is this dialog's (the browser closes it): it must not also reach

@@ -2,6 +2,7 @@ import { useRouterState } from "@tanstack/react-router";
 import { useEffect, useRef } from "react";
 import type { RoomSummary } from "../protocol/frames";
 import { Modal } from "./Modal";
+import { ProfileButton } from "./ProfileButton";
 import { RoomNav } from "./RoomNav";
 import { ThemeControl } from "./ThemeControl";
 
@@ -47,7 +48,8 @@ export function RoomsDrawer({
         }}
       >
         <RoomNav rooms={rooms} currentSlug={currentSlug} page={page} onCreate={onCreate} />
-        <div className="border-t border-slate-200 pt-3">
+        <div className="flex flex-col gap-2 border-t border-slate-200 pt-3">
+          <ProfileButton />
           <ThemeControl />
         </div>
       </div>

@@ -40,3 +40,13 @@ export function safeNext(value: unknown): string | null {
 export function landingFor(next: unknown): string {
   return safeNext(next) ?? DEFAULT_LANDING;
 }
+
+/**
+ * Where a tab whose session ended (revoked, expired, signed out elsewhere)
+ * is sent: the sign-in page saying so, carrying the page it was on as
+ * `next` (when safe), so signing in again returns there.
+ */
+export function sessionEndedSearch(href: string): { reason: "session-ended"; next?: string } {
+  const next = safeNext(href);
+  return next ? { reason: "session-ended", next } : { reason: "session-ended" };
+}

@@ -48,7 +48,10 @@ export function toTsQuery(input: string): string | null {
 export type SearchQuery = {
   /** Prefix words, all required (from searchWords). */
   words: string[];
-  /** Authors by name key (mentionHandle: lower case, no spaces); any of them. */
+  /**
+   * Authors, any of them: each value matches a handle (`from:@carol` or
+   * `from:carol`) and a name key (mentionHandle: lower case, no spaces).
+   */
   from: string[];
   /** Room slugs, lower case; any of them. */
   in: string[];
@@ -71,7 +74,11 @@ export type ParsedSearch = { query: SearchQuery; problems: string[]; notes: stri
 
 /** The operators, with one example each, for the search box's help. */
 export const SEARCH_OPERATORS = [
-  { example: "from:ann", meaning: 'Sent by Ann. Names with spaces in quotes: from:"Ann Lee"' },
+  {
+    example: "from:ann",
+    meaning:
+      'Sent by @ann (from:@ann too) or anyone named Ann. Names with spaces in quotes: from:"Ann Lee"',
+  },
   { example: "in:general", meaning: "In the room whose address is /r/general" },
   { example: "before:2026-03-01", meaning: "Sent before 1 March 2026 (UTC)" },
   { example: "after:2026-02-28", meaning: "Sent after 28 February 2026 (UTC)" },
@@ -149,7 +156,7 @@ function applyOperator(query: SearchQuery, key: string, value: string): string |
   switch (key) {
     case "from": {
       const name = mentionHandle(value.replace(/^@/, ""));
-      if (!name) return "from: needs a name, like from:ann.";
+      if (!name) return "from: needs a handle or a name, like from:@ann or from:ann.";
       if (!query.from.includes(name)) query.from.push(name);
       return null;
     }

@@ -80,6 +80,31 @@ export function describeSearchContract(driver: string, open: () => Promise<Store
       expect(await find("from:nobody")).toEqual([]);
     });
 
+    it("from: takes a handle, with or without @, any case, besides the name", async () => {
+      const a = await room("a", [ann, bob, otherAnn, annLee]);
+      const setHandle = (id: string, handle: string) =>
+        store.db.updateTable("user").set({ handle }).where("id", "=", id).execute();
+      await setHandle(bob.id, "rob.b");
+      await setHandle(annLee.id, "lee");
+      await setHandle(ann.id, "ann");
+      await say(a.id, bob, "bob one");
+      await say(a.id, annLee, "ann lee two");
+      await say(a.id, otherAnn, "other ann three");
+      expect(await find("from:@rob.b")).toEqual(["bob one"]);
+      expect(await find("from:ROB.B")).toEqual(["bob one"]);
+      expect(await find("from:@lee")).toEqual(["ann lee two"]);
+      // What worked before still does: a name key, with or without @.
+      expect(await find("from:@bob")).toEqual(["bob one"]);
+      expect(await find("from:annlee")).toEqual(["ann lee two"]);
+      // @ann is Ann's handle and otherAnn's name: both, as a name always did.
+      expect(await find("from:@ann")).toEqual(["other ann three"]);
+      expect(await find("from:@rob.b from:@lee").then((t) => t.sort())).toEqual([
+        "ann lee two",
+        "bob one",
+      ]);
+      expect(await find("from:@nobody.here")).toEqual([]);
+    });
+
     it("in: narrows to one of the user's rooms, and never reaches a room they are not in", async () => {
       const a = await room("a", [ann]);
       const b = await room("b", [bob]);

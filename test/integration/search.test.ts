@@ -75,6 +75,34 @@ describe("search operators", () => {
     await closeAll([ann.socket, bob.socket]);
   });
 
+  it("from: takes a handle, @ or not, and follows a handle change", async () => {
+    const tag = randomUUID().slice(0, 8);
+    const [ann, bob] = await Promise.all([
+      joinAs(server.url, ["general"], `Ann${tag}`),
+      joinNamed(`Bob ${tag}`),
+    ]);
+    const general = roomIdFromReady(ann.socket, "general");
+    const word = `osprey${tag}`;
+    await sendAndAck(ann.socket, general, `${word} from ann`);
+    await sendAndAck(bob.socket, general, `${word} from bob`);
+    // Bob's handle came from his name at sign-up: bob.<tag>.
+    for (const q of [`from:@bob.${tag}`, `from:bob.${tag}`, `from:@BOB.${tag} ${word}`]) {
+      expect(await texts(ann.cookie, q)).toEqual([`${word} from bob`]);
+    }
+    // The name as before.
+    expect(await texts(ann.cookie, `from:bob${tag}`)).toEqual([`${word} from bob`]);
+    const renamed = await callServerFn<{ ok: boolean }>(
+      server.url,
+      "saveProfileFn",
+      { name: `Bob ${tag}`, handle: `robert.${tag}` },
+      { cookie: bob.cookie },
+    );
+    expect(renamed).toMatchObject({ ok: true, result: { ok: true } });
+    expect(await texts(ann.cookie, `from:@robert.${tag}`)).toEqual([`${word} from bob`]);
+    expect(await texts(ann.cookie, `from:@bob.${tag}`)).toEqual([]);
+    await closeAll([ann.socket, bob.socket]);
+  });
+
   it("refuses a malformed date or operator value with what to write, and runs nothing", async () => {
     const ann = await joinAs(server.url);
     const refused = await search(ann.cookie, "deploy before:2026-13-45");

@@ -525,3 +525,21 @@ describe("ChatClient send promises", () => {
     await expect(again).resolves.toEqual(message);
   });
 });
+
+describe("ChatClient: a profile change seen in a member list", () => {
+  it("takes the user's own new name and handle from any member list, and ignores others'", () => {
+    const { client, deliver } = setup();
+    deliver(ready);
+    const other = { id: "u-o", name: "Other", handle: "o", online: true };
+    deliver({ type: "members", roomId: "r", members: [{ ...me, online: true }, other] });
+    expect(client.user).toEqual(me);
+    deliver({
+      type: "members",
+      roomId: "not-tracked",
+      members: [{ id: me.id, name: "Me Renamed", handle: "me.new", online: true }, other],
+    });
+    expect(client.user).toEqual({ id: me.id, name: "Me Renamed", handle: "me.new" });
+    deliver({ type: "members", roomId: "r", members: [{ ...other, name: "Other 2" }] });
+    expect(client.user).toEqual({ id: me.id, name: "Me Renamed", handle: "me.new" });
+  });
+});

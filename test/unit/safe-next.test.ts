@@ -1,6 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_LANDING, landingFor, safeNext } from "../../src/core/safe-next";
+import {
+  DEFAULT_LANDING,
+  landingFor,
+  safeNext,
+  sessionEndedSearch,
+} from "../../src/core/safe-next";
 
 describe("safeNext: the ?next= target of sign-in and sign-up", () => {
   it("keeps same-origin paths with their search and hash", () => {
@@ -72,5 +77,17 @@ describe("safeNext: the ?next= target of sign-in and sign-up", () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it("a tab whose session ended carries the page it was on, when safe", () => {
+    expect(sessionEndedSearch("/r/design?m=abc")).toEqual({
+      reason: "session-ended",
+      next: "/r/design?m=abc",
+    });
+    expect(sessionEndedSearch("/saved")).toEqual({ reason: "session-ended", next: "/saved" });
+    expect(sessionEndedSearch("//evil.example")).toEqual({ reason: "session-ended" });
+    expect(sessionEndedSearch("/sign-in?reason=session-ended")).toEqual({
+      reason: "session-ended",
+    });
   });
 });

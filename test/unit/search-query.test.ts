@@ -42,6 +42,12 @@ describe("parseSearchQuery: operators", () => {
     expect(query('deploy from:"Ann Lee').from).toEqual(["annlee"]);
   });
 
+  it("from: takes a handle, with or without its @, in any case: one value for both forms", () => {
+    expect(query("from:@carol").from).toEqual(["carol"]);
+    expect(query("from:@Dana.Lee from:dana.lee").from).toEqual(["dana.lee"]);
+    expect(query("from:@zoe_o-b deploy")).toMatchObject({ from: ["zoe_o-b"], words: ["deploy"] });
+  });
+
   it("in: takes a slug (a # is fine) or a room name, which it slugifies", () => {
     expect(query("in:General").in).toEqual(["general"]);
     expect(query("in:#design--x7k2").in).toEqual(["design--x7k2"]);
@@ -91,8 +97,12 @@ describe("parseSearchQuery: bad input", () => {
   it("names an operator value that means nothing, and an empty name or room", () => {
     expect(parse("has:image").problems).toEqual(["has: takes only link (has:link)."]);
     expect(parse("is:pinned").problems).toEqual(["is: takes only thread (is:thread)."]);
-    expect(parse("from: ann").problems).toEqual(["from: needs a name, like from:ann."]);
-    expect(parse('from:""').problems).toEqual(["from: needs a name, like from:ann."]);
+    expect(parse("from: ann").problems).toEqual([
+      "from: needs a handle or a name, like from:@ann or from:ann.",
+    ]);
+    expect(parse('from:""').problems).toEqual([
+      "from: needs a handle or a name, like from:@ann or from:ann.",
+    ]);
     expect(parse("in:#").problems).toEqual(["in: needs a room, like in:general."]);
     expect(parse("in:!!!").problems).toEqual(["in: needs a room, like in:general."]);
     expect(parse("has:image has:image").problems).toHaveLength(1);

@@ -1,4 +1,4 @@
-import { useNavigate } from "@tanstack/react-router";
+import { useNavigate, useRouter } from "@tanstack/react-router";
 import {
   createContext,
   type ReactNode,
@@ -8,6 +8,7 @@ import {
   useState,
   useSyncExternalStore,
 } from "react";
+import { sessionEndedSearch } from "../../core/safe-next";
 import type { ErrorCode, RoomSummary, WireUser } from "../../protocol/frames";
 import { ChatClient } from "../chat-client";
 import { browserOutbox } from "../outbox";
@@ -19,6 +20,7 @@ const ChatContext = createContext<ChatClient | null>(null);
 export function ChatProvider({ user, children }: { user: WireUser; children: ReactNode }) {
   const [client, setClient] = useState<ChatClient | null>(null);
   const navigate = useNavigate();
+  const router = useRouter();
   useEffect(() => {
     const socket = new ChatSocket(socketUrl(window.location), undefined, {
       checkSession: sessionStateFromServer,
@@ -28,7 +30,9 @@ export function ChatProvider({ user, children }: { user: WireUser; children: Rea
     // socket has stopped for good; ask the person to sign in again.
     const stopWatching = socket.onStatus((status) => {
       if (status === "ended") {
-        void navigate({ to: "/sign-in", search: { reason: "session-ended" }, replace: true });
+        // Back to this page after signing in again (see core/safe-next).
+        const search = sessionEndedSearch(router.state.location.href);
+        void navigate({ to: "/sign-in", search, replace: true });
       }
     });
     created.start();
@@ -37,7 +41,7 @@ export function ChatProvider({ user, children }: { user: WireUser; children: Rea
       stopWatching();
       created.stop();
     };
-  }, [user.id, navigate]);
+  }, [user.id, navigate, router]);
   return <ChatContext.Provider value={client}>{children}</ChatContext.Provider>;
 }
 

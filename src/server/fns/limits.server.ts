@@ -20,7 +20,7 @@ export type LimitAction =
   | "user_search"
   /** historyFn and openRoomFn: pages of messages. */
   | "page"
-  /** joinRoomFn, blockUserFn, unblockUserFn, blockedUsersFn. */
+  /** joinRoomFn, blockUserFn, unblockUserFn, blockedUsersFn, saveProfileFn. */
   | "membership"
   /** getSessionFn (route guards, every navigation). */
   | "session";

@@ -5,6 +5,7 @@ import { roomSkeleton } from "../../core/rooms";
 import type { Room, RoomStore, UserDirectory } from "../../ports";
 import { RoomLookalikeError, RoomTakenError } from "../../ports";
 import type { RoomKind, RoomSummary, WireRoom, WireUser } from "../../protocol/frames";
+import { changeProfile } from "./profile-store.server";
 import type { Database } from "./schema.server";
 
 const roomColumns = [
@@ -362,6 +363,7 @@ export function createUserDirectory(
   now: () => number = Date.now,
 ): UserDirectory {
   return {
+    changeProfile: (userId, profile) => changeProfile(db, userId, profile),
     async findByName(name, limit) {
       const rows = await db
         .selectFrom("user")

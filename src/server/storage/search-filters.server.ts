@@ -17,9 +17,11 @@ export type SearchSpelling = {
 export function searchConditions(query: SearchQuery, spell: SearchSpelling): RawBuilder<unknown> {
   const conditions: RawBuilder<unknown>[] = [sql`m.deleted_at is null`];
   if (query.from.length > 0) {
-    // Every person with that name: names are not unique.
+    // The one person with that handle, and every person with that name
+    // (names are not unique). lower(handle) is the unique index's expression.
+    const wanted = sql.join(query.from);
     conditions.push(
-      sql`m.author_id in (select id from "user" where ${spell.nameKey(sql.ref("name"))} in (${sql.join(query.from)}))`,
+      sql`m.author_id in (select id from "user" where lower(handle) in (${wanted}) or ${spell.nameKey(sql.ref("name"))} in (${wanted}))`,
     );
   }
   if (query.in.length > 0) {

@@ -4,10 +4,12 @@ import type { WireMember } from "../protocol/frames";
 
 /**
  * One member: named "Bob, online" / "Bob, offline" for assistive tech
- * (the dot is only visual), described by their tag ("#3f9a", which tells
- * two people of one name apart, also shown beside the name), with a
+ * (the dot is only visual), described by their @handle (unique, so it
+ * tells two people of one name apart; shown under the name), with a
  * "Message Bob" button and a "Block Bob" / "Unblock Bob" button for others.
- * Their @handle shows under the name.
+ * A member without a handle (a row older than handles) shows the "#3f9a"
+ * tag beside the name instead; the tag beside a handle only took the
+ * room a long name needs.
  */
 export function MemberItem({
   member,
@@ -29,7 +31,7 @@ export function MemberItem({
   return (
     <li
       aria-label={`${member.name}, ${state}`}
-      aria-describedby={member.handle ? `${tagId} ${tagId}-handle` : tagId}
+      aria-describedby={member.handle ? `${tagId}-handle` : tagId}
       className="group flex items-center gap-2 rounded-md px-2 py-1 text-sm hover:bg-slate-100"
     >
       <span
@@ -40,7 +42,7 @@ export function MemberItem({
       />
       <span className="flex min-w-0 flex-1 flex-col">
         <span className="flex min-w-0 items-baseline gap-1">
-          {/* min-w-12: with the tag and the buttons beside it, a long name
+          {/* min-w-12: with the buttons beside it, a long name
             still shows its first letters instead of shrinking to nothing. */}
           <span
             title={member.name}
@@ -49,9 +51,11 @@ export function MemberItem({
             {member.name}
           </span>
           {/* Outside the truncated name, so a long name never hides it. */}
-          <span id={tagId} className="shrink-0 text-xs text-slate-600">
-            #{userTag(member.id)}
-          </span>
+          {!member.handle && (
+            <span id={tagId} className="shrink-0 text-xs text-slate-600">
+              #{userTag(member.id)}
+            </span>
+          )}
           {isMe && (
             <span aria-hidden="true" className="shrink-0 text-xs text-slate-600">
               (you)

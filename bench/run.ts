@@ -16,6 +16,7 @@ import { fanout } from "./scenarios/fanout.ts";
 import type { Context } from "./scenarios/measure.ts";
 import { persist, resume } from "./scenarios/parley-only.ts";
 import { idle, manyRooms } from "./scenarios/rooms.ts";
+import { storm } from "./scenarios/storm.ts";
 import { uploads } from "./scenarios/upload.ts";
 
 const config = loadConfig();
@@ -80,6 +81,7 @@ try {
     results.persist = await attempt("parley persist", () => persist(ctx));
   if (parleyRuns && wants("resume"))
     results.resume = await attempt("parley resume", () => resume(ctx));
+  if (parleyRuns && wants("storm")) results.storm = await attempt("parley storm", () => storm(ctx));
   if (parleyRuns && wants("upload")) {
     const parleyUpload = await attempt("parley upload", () => uploads(ctx, "parley"));
     const floorUpload = await attempt("floor upload", () => uploads(ctx, "floor"));

@@ -16,7 +16,17 @@ const list = (name: string, fallback: string[]) =>
     .filter(Boolean) ?? fallback;
 
 export const ALL_SYSTEMS = ["parley", "ws", "ws-frame", "crossws", "socketio"] as const;
-export const ALL_SCENARIOS = ["fanout", "rooms", "idle", "persist", "resume", "upload"] as const;
+export const ALL_SCENARIOS = [
+  "fanout",
+  "rooms",
+  "idle",
+  "persist",
+  "resume",
+  "upload",
+  "storm",
+] as const;
+/** BENCH_QUICK=1: the scenarios of issue 16 at a size that finishes in a minute or two. */
+const quick = process.env.BENCH_QUICK === "1";
 
 export function loadConfig() {
   const config = {
@@ -77,6 +87,12 @@ export function loadConfig() {
       sizeMB: num("BENCH_UPLOAD_MB", 100),
       /** Uploads per system; figures are medians (RSS growth: the largest). */
       runs: num("BENCH_UPLOAD_RUNS", 3),
+    },
+    storm: {
+      /** Clients in one room dropped at once by a restart. */
+      conns: num("BENCH_STORM_CONNS", quick ? 1000 : 10_000),
+      /** Longest wait for everyone to resume (s). */
+      timeoutS: num("BENCH_STORM_TIMEOUT_S", 300),
     },
     /** Users through the real (scrypt) sign-up; the rest are seeded sessions. */
     signUps: num("BENCH_SIGNUPS", 16),

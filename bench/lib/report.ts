@@ -5,6 +5,7 @@ import type { FanoutResult } from "../scenarios/fanout.ts";
 import type { StepResult } from "../scenarios/measure.ts";
 import type { PersistResult, ResumeResult } from "../scenarios/parley-only.ts";
 import type { IdleResult, RoomsResult } from "../scenarios/rooms.ts";
+import type { StormResult } from "../scenarios/storm.ts";
 import type { UploadResult } from "../scenarios/upload.ts";
 import type { Config } from "./config.ts";
 
@@ -20,6 +21,8 @@ export type Results = {
   resume?: ResumeResult;
   /** Parley's POST /api/files against a bare server writing the body to disk. */
   upload?: { parley: UploadResult; floor: UploadResult };
+  /** Reconnect storm (bench/scenarios/storm.ts). */
+  storm?: StormResult;
   failures: Record<string, string>;
 };
 

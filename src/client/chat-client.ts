@@ -697,6 +697,23 @@ export class ChatClient {
           : [...tracked.members, { ...frame.user, online: frame.online }];
         break;
       }
+      case "presence_batch": {
+        // A tick's changes (newer servers): the user's latest state, and
+        // the shared rooms whose member lists gain them when online.
+        for (const { user, online, rooms } of frame.changes) {
+          for (const [roomId, tracked] of this.#tracked) {
+            const known = tracked.members.some((m) => m.id === user.id);
+            if (known) {
+              tracked.members = tracked.members.map((m) =>
+                m.id === user.id ? { ...m, online } : m,
+              );
+            } else if (online && rooms.includes(roomId)) {
+              tracked.members = [...tracked.members, { ...user, online }];
+            }
+          }
+        }
+        break;
+      }
       case "typing": {
         const tracked = this.#tracked.get(frame.roomId);
         if (!tracked) return;

@@ -444,6 +444,18 @@ export const serverFrame = z.discriminatedUnion("type", [
     user: userSchema,
     online: z.boolean(),
   }),
+  /**
+   * A presence tick (issue 16): every change since the last one about people
+   * this socket shares a room with, at most one such frame per socket per
+   * tick (PARLEY_PRESENCE_TICK_MS). Each change is the user's state at the
+   * end of the tick and the rooms shared with them (a member list may gain
+   * them when they are online). Replaces `presence`, which older servers send.
+   */
+  serverOnly("presence_batch", {
+    changes: z.array(
+      z.object({ user: userSchema, online: z.boolean(), rooms: z.array(z.string()) }),
+    ),
+  }),
   serverOnly("typing", { roomId: z.string(), user: userSchema }),
   /** This user's read marker moved (from any of their devices). */
   serverOnly("read", { roomId: z.string(), seq: z.number().int() }),

@@ -13,6 +13,7 @@ import {
   startServeLike,
   type WireMessage,
 } from "../helpers/integration-extra";
+import { changeAbout, presenceOf } from "../helpers/presence";
 import type { RunningServer } from "../helpers/server";
 import { callServerFn } from "../helpers/server-fns";
 import {
@@ -36,8 +37,9 @@ const env = {
   PARLEY_PRESENCE_TTL_SECONDS: String(TTL_SECONDS),
 };
 
-const presenceOf = (userId: string, online: boolean) => (f: Frame) =>
-  f.type === "presence" && (f.user as { id: string }).id === userId && f.online === online;
+/** The latest state a socket heard about `userId`, from the presence frames it got. */
+const lastHeard = (frames: Frame[], userId: string) =>
+  frames.flatMap((f) => (changeAbout(f, userId) ? [changeAbout(f, userId)?.online] : [])).at(-1);
 
 /** Runs SQL on the test's database (setup of private rooms, checks). */
 async function query(text: string, values: unknown[] = []) {
@@ -141,17 +143,12 @@ describe.runIf(ready)("a cluster of instances (PostgreSQL + Redis)", () => {
     } finally {
       await redis.quit();
     }
-    await ann.socket.next(presenceOf(ivy.userId, false));
-    const start = ann.socket.frames.findIndex(presenceOf(ivy.userId, false));
-    // Instance two still has her socket: it says so, and that is the last word.
-    await ann.socket.next(
-      (f) => presenceOf(ivy.userId, true)(f) && ann.socket.frames.indexOf(f) > start,
-    );
-    await settle(300);
-    const last = ann.socket.frames
-      .filter((f) => f.type === "presence" && (f.user as { id: string }).id === ivy.userId)
-      .at(-1);
-    expect(last?.online).toBe(true);
+    // Instance two still has her socket: it says so, and that is the last
+    // word. Both reach instance one within a presence tick as a rule, and
+    // then cancel out (ann hears nothing); a late answer follows the
+    // "offline" in the next tick. Either way Ann ends with Ivy online.
+    await settle(1_500);
+    expect(lastHeard(ann.socket.frames, ivy.userId)).toBe(true);
   });
 
   it("a stale 'offline' relayed as user-level presence news is answered the same way", async () => {
@@ -171,17 +168,16 @@ describe.runIf(ready)("a cluster of instances (PostgreSQL + Redis)", () => {
     } finally {
       await redis.quit();
     }
-    const stale = await ann.socket.next(presenceOf(kim.userId, false));
-    expect(stale).toEqual({ type: "presence", user: news.user, online: false });
-    const start = ann.socket.frames.indexOf(stale);
-    await ann.socket.next(
-      (f) => presenceOf(kim.userId, true)(f) && ann.socket.frames.indexOf(f) > start,
-    );
-    await settle(300);
-    const mine = ann.socket.frames.filter(
-      (f) => f.type === "presence" && (f.user as { id: string }).id === kim.userId,
-    );
-    expect(mine.map((f) => f.online)).toEqual([true, false, true]);
+    // As above: the stale "offline" and instance two's answer cancel out
+    // within a tick, or the answer follows it; Kim ends online for Ann.
+    await settle(1_500);
+    const heard = ann.socket.frames.flatMap((f) => {
+      const change = changeAbout(f, kim.userId);
+      return change ? [change.online] : [];
+    });
+    expect(heard[0]).toBe(true);
+    expect(heard.at(-1)).toBe(true);
+    expect(heard.length === 1 || heard.join() === "true,false,true").toBe(true);
   });
 
   it("an instance killed with SIGKILL takes its users out of presence within the lease", async () => {

@@ -14,6 +14,7 @@ import {
   type WireMessage,
 } from "../helpers/integration-extra";
 import { nodeChatClient, waitFor } from "../helpers/node-client";
+import { presenceOf as presenceFrameOf } from "../helpers/presence";
 import type { RunningServer } from "../helpers/server";
 import { callServerFn } from "../helpers/server-fns";
 import {
@@ -96,12 +97,7 @@ describe.runIf(ready)("conversation features in a cluster (PostgreSQL + Redis)",
 
   /** Resolves when the socket hears `who` go online or offline. */
   const presenceOf = (socket: TestSocket, who: Member, online: boolean) =>
-    socket.next(
-      (f) =>
-        f.type === "presence" &&
-        (f.user as { id: string }).id === who.userId &&
-        f.online === online,
-    );
+    socket.next(presenceFrameOf(who.userId, online));
 
   const pinnedUpdate = (id: string, pinned: boolean) => (f: Frame) =>
     f.type === "updated" &&

@@ -9,6 +9,7 @@ import {
   sendAndAck,
   storedMessages,
 } from "../helpers/integration-extra";
+import { presenceOf as presenceFrameOf } from "../helpers/presence";
 import { type RunningServer, startServer } from "../helpers/server";
 
 // Room-wide mentions (issue 11): @here reaches the members online when it is
@@ -49,12 +50,7 @@ describe("room-wide mentions", () => {
     const carol = await joinAs(server.url, [room.slug]);
     // Carol goes offline; Ann hears it, so the server's presence knows it.
     carol.socket.close();
-    await ann.socket.next(
-      (f) =>
-        f.type === "presence" &&
-        (f.user as { id: string }).id === carol.userId &&
-        f.online === false,
-    );
+    await ann.socket.next(presenceFrameOf(carol.userId, false));
 
     const here = await sendAndAck(ann.socket, room.id, "@here standup in 5");
     expect(mentionedAt(room.id, here.seq)).toEqual([bob.userId]);

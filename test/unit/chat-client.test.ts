@@ -318,6 +318,44 @@ describe("ChatClient", () => {
     ]);
   });
 
+  it("a presence_batch updates every open room that lists each user and adds them where shared", () => {
+    const { client, deliver } = setup();
+    deliver(ready);
+    client.open("r", []);
+    client.open("s", []);
+    const x = { id: "x", name: "X" };
+    const y = { id: "y", name: "Y" };
+    const z = { id: "z", name: "Z" };
+    const members = (roomId: string, list: { id: string; name: string; online: boolean }[]) =>
+      deliver({ type: "subscribed", roomId, lastSeq: 0, lastRev: 0, members: list });
+    members("r", [
+      { ...x, online: false },
+      { ...y, online: true },
+    ]);
+    members("s", [{ ...y, online: true }]);
+    deliver({
+      type: "presence_batch",
+      changes: [
+        { user: x, online: true, rooms: ["r"] },
+        { user: y, online: false, rooms: ["r", "s"] },
+        // Shared in s: a member the list did not have yet.
+        { user: z, online: true, rooms: ["s"] },
+      ],
+    });
+    expect(client.roomView("r").members).toEqual([
+      { ...x, online: true },
+      { ...y, online: false },
+    ]);
+    expect(client.roomView("s").members).toEqual([
+      { ...y, online: false },
+      { ...z, online: true },
+    ]);
+    // Going offline never adds anyone: it is news only where they are listed.
+    deliver({ type: "presence_batch", changes: [{ user: x, online: false, rooms: ["s"] }] });
+    expect(client.roomView("s").members.map((m) => m.id)).toEqual(["y", "z"]);
+    expect(client.roomView("r").members[0]).toEqual({ ...x, online: false });
+  });
+
   it("tells its refusal listeners about a refusal that answers none of its actions", () => {
     const { client, deliver } = setup();
     deliver(ready);

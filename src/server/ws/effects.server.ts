@@ -5,7 +5,14 @@ import type { UserSockets } from "../../core/presence";
 import { missedPages } from "../../core/replay";
 import type { BlobStore, Relay, Storage } from "../../ports";
 import { encodeServerFrame } from "../../protocol/decode";
-import type { ServerFrame, WireMember, WireMessage, WireUser } from "../../protocol/frames";
+import {
+  MEMBERS_INLINE_MAX,
+  MEMBERS_PAGE,
+  type ServerFrame,
+  type WireMember,
+  type WireMessage,
+  type WireUser,
+} from "../../protocol/frames";
 import type { Logger } from "../log.server";
 import type { Metrics } from "../metrics.server";
 import type { PreviewJobs } from "../previews/preview-jobs.server";
@@ -109,10 +116,21 @@ export function createEffectRunner({
     relay.publish(key, data).catch(() => {});
   };
 
-  const membersOf = async (roomId: string): Promise<WireMember[]> => {
-    const members = await storage.rooms.members(roomId);
-    const present = await onlineAmong(members.map((m) => m.id));
-    return members.map((m) => ({ ...m, online: present.has(m.id) }));
+  /**
+   * A room's member list with who is online: the whole of it up to
+   * MEMBERS_INLINE_MAX members (one query reads one more to know), else the
+   * first page and the count (issue 16: a join must not cost O(N) per member).
+   */
+  const membersOf = async (
+    roomId: string,
+  ): Promise<{ members: WireMember[]; memberCount?: number; membersMore?: boolean }> => {
+    const read = await storage.rooms.membersPage(roomId, { limit: MEMBERS_INLINE_MAX + 1 });
+    const large = read.length > MEMBERS_INLINE_MAX;
+    const shown = large ? read.slice(0, MEMBERS_PAGE) : read;
+    const present = await onlineAmong(shown.map((m) => m.id));
+    const members = shown.map((m) => ({ ...m, online: present.has(m.id) }));
+    if (!large) return { members };
+    return { members, memberCount: await storage.rooms.memberCount(roomId), membersMore: true };
   };
 
   /**
@@ -277,7 +295,7 @@ export function createEffectRunner({
 
     /** Sends a room's member list, with who is online, to everyone in it. */
     async publishMembers(roomId: string) {
-      publish(roomId, { type: "members", roomId, members: await membersOf(roomId) });
+      publish(roomId, { type: "members", roomId, ...(await membersOf(roomId)) });
     },
 
     /** Moves the user's local sockets into (or out of) a room's topic. */
@@ -315,7 +333,7 @@ export function createEffectRunner({
           hub.subscribe(peer, roomId);
           const { lastSeq, lastRev } = await storage.messages.position(roomId);
           const members = await membersOf(roomId);
-          runner.send(peer, { type: "subscribed", roomId, lastSeq, lastRev, members });
+          runner.send(peer, { type: "subscribed", roomId, lastSeq, lastRev, ...members });
           if (effect.afterSeq !== undefined || effect.afterRev !== undefined) {
             const range = {
               afterSeq: effect.afterSeq,

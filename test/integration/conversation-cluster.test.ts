@@ -149,6 +149,8 @@ describe.runIf(ready)("conversation features in a cluster (PostgreSQL + Redis)",
     const bob = await member(b.url, [room.slug]);
     const carol = await member(b.url, [room.slug]);
     await presenceOf(room.owner.socket, bob, true);
+    // Gone within the tick of her arrival she would not be announced at all.
+    await presenceOf(room.owner.socket, carol, true);
     // Carol leaves B; A hears it through the relay once her lease is released.
     carol.socket.close();
     await presenceOf(room.owner.socket, carol, false);

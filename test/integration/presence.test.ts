@@ -93,10 +93,8 @@ describe("presence", () => {
     const twice = await connect(server.url, c.cookie);
     sockets.push(twice);
     await waitForCount(watcher.socket, presenceOf(cId, true), 2);
-    expect(framesWhere(watcher.socket, presenceOf(cId)).map((f) => f.online)).toEqual([
-      true,
-      false,
-      true,
-    ]);
+    expect(
+      framesWhere(watcher.socket, presenceOf(cId)).map((f) => changeAbout(f, cId)?.online),
+    ).toEqual([true, false, true]);
   });
 });

@@ -49,6 +49,8 @@ describe("room-wide mentions", () => {
     const bob = await joinAs(server.url, [room.slug]);
     const carol = await joinAs(server.url, [room.slug]);
     // Carol goes offline; Ann hears it, so the server's presence knows it.
+    // (Gone within the tick of her arrival, she would not be announced at all.)
+    await ann.socket.next(presenceFrameOf(carol.userId, true));
     carol.socket.close();
     await ann.socket.next(presenceFrameOf(carol.userId, false));
 

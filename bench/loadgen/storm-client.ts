@@ -7,15 +7,26 @@
 // the replay's `done`. Presence and member-list frames are counted by their
 // prefix, never parsed: in a storm they are most of what arrives, and
 // parsing them would make this process, not the server, the limit.
+import { randomUUID } from "node:crypto";
 import WebSocket from "ws";
 import { backoffDelay, GOOD_CONNECTION_MS } from "../../src/client/backoff.ts";
 
 const CONNECT_TIMEOUT_MS = 5_000;
 
 export type StormRequest =
-  | { op: "open"; base: string; cookies: string[]; slug: string; concurrency: number }
+  | {
+      op: "open";
+      base: string;
+      cookies: string[];
+      slug: string;
+      concurrency: number;
+      /** Add them parked: not connected until churned in. */
+      parked?: boolean;
+    }
   | { op: "stats" }
   | { op: "churn"; indexes: number[]; up: boolean }
+  /** One message from client `index` (large room); receivers time it from its text. */
+  | { op: "send"; index: number }
   | { op: "close" };
 
 export type StormStats = {
@@ -39,6 +50,8 @@ export type StormStats = {
   /** This process's CPU (µs) and RSS (KiB), to tell a saturated client. */
   cpuUs: number;
   rssKiB: number;
+  /** Delivery latencies (ms) of timed messages since the last stats, then cleared. */
+  latencies: number[];
 };
 
 type Client = {
@@ -59,6 +72,7 @@ let base = "";
 let slug = "general";
 const counters = { presence: 0, members: 0, bytes: 0, frames: 0, messages: 0, attempts: 0 };
 const errors: string[] = [];
+let latencies: number[] = [];
 const note = (error: string) => {
   if (errors.length < 20) errors.push(error);
 };
@@ -89,7 +103,7 @@ function onFrame(client: Client, data: string) {
     rooms?: { id: string; slug: string }[];
     done?: boolean;
     messages?: { seq: number }[];
-    message?: { seq: number };
+    message?: { seq: number; text?: string };
   };
   switch (frame.type) {
     case "ready": {
@@ -110,6 +124,8 @@ function onFrame(client: Client, data: string) {
     case "message":
       counters.messages++;
       if (frame.message) client.lastSeq = Math.max(client.lastSeq, frame.message.seq);
+      if (frame.message?.text?.startsWith("lr|"))
+        latencies.push(Date.now() - Number(frame.message.text.split("|")[1]));
       return;
     case "error":
       note(data.slice(0, 200));
@@ -152,10 +168,11 @@ function connect(client: Client): Promise<void> {
   });
 }
 
-async function openAll(cookies: string[], concurrency: number) {
+async function openAll(cookies: string[], concurrency: number, parked = false) {
   const start = clients.length;
   for (const cookie of cookies)
-    clients.push({ cookie, attempt: 0, openedAt: 0, resumedAt: 0, lastSeq: 0, parked: false });
+    clients.push({ cookie, attempt: 0, openedAt: 0, resumedAt: 0, lastSeq: 0, parked });
+  if (parked) return;
   let next = start;
   const lane = async () => {
     for (let i = next++; i < clients.length; i = next++) {
@@ -193,7 +210,14 @@ function stats(): StormStats {
     errors: [...errors],
     cpuUs: usage.userCPUTime + usage.systemCPUTime,
     rssKiB: Math.round(process.memoryUsage.rss() / 1024),
+    latencies: takeLatencies(),
   };
+}
+
+function takeLatencies(): number[] {
+  const taken = latencies;
+  latencies = [];
+  return taken;
 }
 
 /** Churn: park (close for good) or bring back the given clients. */
@@ -215,7 +239,7 @@ process.on("message", async (request: StormRequest & { id: number }) => {
       case "open":
         base = request.base;
         slug = request.slug;
-        await openAll(request.cookies, request.concurrency);
+        await openAll(request.cookies, request.concurrency, request.parked);
         reply({ ok: true });
         return;
       case "stats":
@@ -225,6 +249,16 @@ process.on("message", async (request: StormRequest & { id: number }) => {
         churn(request.indexes, request.up);
         reply({ ok: true });
         return;
+      case "send": {
+        const client = clients[request.index];
+        if (client?.ws && client.roomId) {
+          const text = `lr|${Date.now()}|large room`;
+          const frame = { type: "send", roomId: client.roomId, clientId: randomUUID(), text };
+          client.ws.send(JSON.stringify(frame));
+        }
+        reply({ ok: true });
+        return;
+      }
       case "close":
         for (const client of clients) {
           client.parked = true;

@@ -49,7 +49,7 @@ export class StormClients {
   }
 
   /** Opens every client (each worker `concurrency` at a time); resolves once all opened. */
-  async open(base: string, cookies: string[], slug: string, concurrency = 50) {
+  async open(base: string, cookies: string[], slug: string, concurrency = 50, parked = false) {
     const split: string[][] = this.#workers.map(() => []);
     cookies.forEach((cookie, i) => {
       const worker = i % this.#workers.length;
@@ -58,7 +58,9 @@ export class StormClients {
       split[worker]?.push(cookie);
     });
     await Promise.all(
-      split.map((list, w) => this.#ask(w, { op: "open", base, cookies: list, slug, concurrency })),
+      split.map((list, w) =>
+        this.#ask(w, { op: "open", base, cookies: list, slug, concurrency, parked }),
+      ),
     );
   }
 
@@ -87,6 +89,7 @@ export class StormClients {
       errors: all.flatMap((s) => s?.errors ?? []).slice(0, 10),
       cpuUs: sum((s) => s.cpuUs),
       rssKiB: sum((s) => s.rssKiB),
+      latencies: all.flatMap((s) => s?.latencies ?? []),
     };
   }
 
@@ -102,6 +105,12 @@ export class StormClients {
         list.length > 0 ? this.#ask(w, { op: "churn", indexes: list, up }) : undefined,
       ),
     );
+  }
+
+  /** Client `index` sends one timed message to its room. */
+  async send(index: number) {
+    const where = this.#where[index];
+    if (where) await this.#ask(where[0], { op: "send", index: where[1] });
   }
 
   async stop() {

@@ -10,7 +10,7 @@ import { startParley } from "../lib/parley.ts";
 import { prepareParley } from "../lib/parley-data.ts";
 import { cpuMicros, sleep } from "../lib/proc.ts";
 import type { Context } from "./measure.ts";
-import { StormClients, until } from "./storm-clients.ts";
+import { checkOpenFiles, StormClients, until } from "./storm-clients.ts";
 
 export type LargeRoomResult = {
   members: number;
@@ -35,6 +35,7 @@ export async function largeRoom(ctx: Context): Promise<LargeRoomResult> {
   const { members, connected, churnPerSec, rate, seconds } = ctx.config.largeRoom;
   if (connected > members)
     throw new Error("BENCH_LARGE_CONNECTED cannot exceed BENCH_LARGE_MEMBERS");
+  checkOpenFiles(Math.min(members, connected * 2), ctx.config.workers);
   const plan = layout({
     fanout: { conns: members },
     rooms: { rooms: 0, size: 10 },

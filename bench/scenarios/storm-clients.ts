@@ -1,6 +1,7 @@
 // The harness's handle on storm-client processes (bench/loadgen/storm-client.ts):
 // forks them, spreads the clients round-robin, and sums what they count.
 import { type ChildProcess, fork } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { StormRequest, StormStats } from "../loadgen/storm-client.ts";
 
@@ -131,5 +132,34 @@ export async function until(
     if (done(stats)) return { stats, timedOut: false };
     if (Date.now() > deadline) return { stats, timedOut: true };
     await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * The open-files limit this process (and so the server and the clients it
+ * starts) runs under, from /proc/self/limits; Infinity when unknown.
+ */
+export function openFilesLimit(): number {
+  try {
+    const limits = readFileSync("/proc/self/limits", "utf8");
+    const soft = /^Max open files\s+(\S+)/m.exec(limits)?.[1];
+    return soft === undefined || soft === "unlimited" ? Number.POSITIVE_INFINITY : Number(soft);
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
+}
+
+/**
+ * Refuses a run the file limit cannot hold, before minutes of setup: the
+ * server holds a socket per client, each client process its share.
+ */
+export function checkOpenFiles(clients: number, workers: number): void {
+  const limit = openFilesLimit();
+  const server = clients + 1_000;
+  const perWorker = Math.ceil(clients / Math.max(1, workers)) + 200;
+  if (limit < Math.max(server, perWorker)) {
+    throw new Error(
+      `${clients} clients need an open-files limit of at least ${server} (ulimit -n is ${limit}): raise it, or run fewer`,
+    );
   }
 }

@@ -11,7 +11,7 @@ import { startParley } from "../lib/parley.ts";
 import { prepareParley } from "../lib/parley-data.ts";
 import { cpuMicros, rssKiB } from "../lib/proc.ts";
 import type { Context } from "./measure.ts";
-import { StormClients, until } from "./storm-clients.ts";
+import { checkOpenFiles, StormClients, until } from "./storm-clients.ts";
 
 export type StormResult = {
   clients: number;
@@ -51,6 +51,7 @@ const ROOM = "general";
 
 export async function storm(ctx: Context): Promise<StormResult> {
   const { conns, timeoutS } = ctx.config.storm;
+  checkOpenFiles(conns, ctx.config.workers);
   const plan = layout({
     fanout: { conns },
     rooms: { rooms: 0, size: 10 },

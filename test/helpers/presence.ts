@@ -1,4 +1,4 @@
-import type { Frame } from "./clients";
+import type { Frame, TestSocket } from "./clients";
 
 /** One user's presence as a frame carries it. */
 export type PresenceChange = {
@@ -28,4 +28,22 @@ export const presenceOf =
 /** The change about `userId` a frame carries (the first), for asserting its fields. */
 export function changeAbout(frame: Frame, userId: string): PresenceChange | undefined {
   return presenceChanges(frame).find((change) => change.user.id === userId);
+}
+
+/**
+ * Who the socket sees online in the room: its `subscribed` member list,
+ * then every presence change it heard after it, in order.
+ */
+export function onlineSeen(socket: TestSocket, roomId: string): Set<string> {
+  const at = socket.frames.findIndex((f) => f.type === "subscribed" && f.roomId === roomId);
+  const subscribed = socket.frames[at];
+  const members = (subscribed?.members ?? []) as { id: string; online: boolean }[];
+  const online = new Set(members.filter((m) => m.online).map((m) => m.id));
+  for (const frame of socket.frames.slice(at + 1)) {
+    for (const change of presenceChanges(frame)) {
+      if (change.online) online.add(change.user.id);
+      else online.delete(change.user.id);
+    }
+  }
+  return online;
 }

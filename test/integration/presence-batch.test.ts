@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { subscribeTo } from "../helpers/asking";
 import { connect, type Frame, getPage, signUp, type TestSocket } from "../helpers/clients";
 import { closeAll, createRoom, framesWhere, joinAs, userIdOf } from "../helpers/integration-extra";
-import { presenceChanges, presenceOf } from "../helpers/presence";
+import { onlineSeen, presenceChanges, presenceOf } from "../helpers/presence";
 import { type RunningServer, startServer } from "../helpers/server";
 
 // Issue 16: connecting N users to a room cost every member one presence
@@ -17,24 +17,6 @@ afterAll(async () => {
 });
 
 const isPresence = (f: Frame) => f.type === "presence_batch" || f.type === "presence";
-
-/**
- * Who the socket sees online in the room: the `subscribed` member list, then
- * every presence change it heard after it, in order.
- */
-function onlineSeen(socket: TestSocket, roomId: string): Set<string> {
-  const at = socket.frames.findIndex((f) => f.type === "subscribed" && f.roomId === roomId);
-  const subscribed = socket.frames[at];
-  const members = (subscribed?.members ?? []) as { id: string; online: boolean }[];
-  const online = new Set(members.filter((m) => m.online).map((m) => m.id));
-  for (const frame of socket.frames.slice(at + 1)) {
-    for (const change of presenceChanges(frame)) {
-      if (change.online) online.add(change.user.id);
-      else online.delete(change.user.id);
-    }
-  }
-  return online;
-}
 
 describe("batched presence (issue 16)", () => {
   it("N connects cost each member O(1) presence frames, and all end with the right online set", async () => {

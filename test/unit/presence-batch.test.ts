@@ -138,6 +138,32 @@ describe("presence ticks (fake clock)", () => {
     ticks.stop();
   });
 
+  it("a tick cuts a socket past the slow-consumer mark instead of queueing more", () => {
+    vi.useFakeTimers();
+    const slow: Fake[] = [];
+    const hub = new Hub<Fake>((sink) => slow.push(sink), 1_000);
+    const fine = fakeSink();
+    const behind = { ...fakeSink(), bufferedAmount: 5_000 } as Fake;
+    hub.subscribe(fine, "r");
+    hub.subscribe(behind, "r");
+    let counted = 0;
+    const ticks = createPresenceTicks({
+      hub: hub as never,
+      tickMs: 250,
+      sent: (frames) => {
+        counted += frames;
+      },
+    });
+    ticks.add(ann, true, ["r"]);
+    vi.advanceTimersByTime(250);
+    expect(fine.frames).toHaveLength(1);
+    expect(behind.frames).toHaveLength(0);
+    expect(slow).toEqual([behind]);
+    expect(counted).toBe(1);
+    // Dropped from the room: the next tick does not reach it either.
+    expect(hub.isSubscribed(behind, "r")).toBe(false);
+  });
+
   it("stop drops a pending tick's timer", () => {
     vi.useFakeTimers();
     const hub = new Hub<Fake>();

@@ -13,9 +13,11 @@ import type { Results } from "./lib/report.ts";
 import type { ParleyData, SystemName } from "./lib/systems.ts";
 import { LoadGen } from "./loadgen/driver.ts";
 import { fanout } from "./scenarios/fanout.ts";
+import { largeRoom } from "./scenarios/large-room.ts";
 import type { Context } from "./scenarios/measure.ts";
 import { persist, resume } from "./scenarios/parley-only.ts";
 import { idle, manyRooms } from "./scenarios/rooms.ts";
+import { storm } from "./scenarios/storm.ts";
 import { uploads } from "./scenarios/upload.ts";
 
 const config = loadConfig();
@@ -80,6 +82,9 @@ try {
     results.persist = await attempt("parley persist", () => persist(ctx));
   if (parleyRuns && wants("resume"))
     results.resume = await attempt("parley resume", () => resume(ctx));
+  if (parleyRuns && wants("storm")) results.storm = await attempt("parley storm", () => storm(ctx));
+  if (parleyRuns && wants("large-room"))
+    results.largeRoom = await attempt("parley large room", () => largeRoom(ctx));
   if (parleyRuns && wants("upload")) {
     const parleyUpload = await attempt("parley upload", () => uploads(ctx, "parley"));
     const floorUpload = await attempt("floor upload", () => uploads(ctx, "floor"));

@@ -171,6 +171,15 @@ const schema = z.object({
       .default(15),
     "How long a user stays online after their instance stops renewing (it died or froze); renewed every third of it. Several instances only.",
   ),
+  PARLEY_PRESENCE_TICK_MS: doc(
+    z.coerce
+      .number()
+      .int("a whole number of milliseconds")
+      .min(10, "at least 10 ms")
+      .max(10_000, "at most 10000 ms")
+      .default(250),
+    "Presence changes reach each room at most once per this many milliseconds, batched into one frame per socket (someone who came and went within it is not announced).",
+  ),
   PARLEY_TRUST_PROXY: doc(
     z
       .enum(["true", "false", "1", "0"], { message: "true or false" })
@@ -358,6 +367,8 @@ export type Config = {
   };
   /** Lifetime of a presence lease; instances renew theirs every third of it. */
   presenceTtlMs: number;
+  /** Presence batching tick (PARLEY_PRESENCE_TICK_MS). */
+  presenceTickMs: number;
   trustProxy: boolean;
   /** With trustProxy: how many X-Forwarded-For entries from the right our proxies wrote. */
   trustedProxyHops: number;
@@ -466,6 +477,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       pagesPerSecond: value.PARLEY_PAGES_PER_SECOND,
     },
     presenceTtlMs: value.PARLEY_PRESENCE_TTL_SECONDS * 1000,
+    presenceTickMs: value.PARLEY_PRESENCE_TICK_MS,
     trustProxy: value.PARLEY_TRUST_PROXY,
     trustedProxyHops: value.PARLEY_TRUSTED_PROXY_HOPS,
     metricsToken: value.PARLEY_METRICS_TOKEN,

@@ -68,6 +68,13 @@ export interface RoomStore {
   leave(roomId: string, userId: string): Promise<boolean>;
   isMember(roomId: string, userId: string): Promise<boolean>;
   members(roomId: string): Promise<WireUser[]>;
+  /**
+   * At most `limit` members by name (then id), after the member `afterId`
+   * when given: the pages of a large room's member list (issue 16).
+   */
+  membersPage(roomId: string, page: { afterId?: string; limit: number }): Promise<WireUser[]>;
+  /** How many members the room has. */
+  memberCount(roomId: string): Promise<number>;
   /** The user's rooms with unread state; DM names are the other person's name. */
   summariesOf(userId: string): Promise<RoomSummary[]>;
   summaryOf(roomId: string, userId: string): Promise<RoomSummary | undefined>;

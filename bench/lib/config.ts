@@ -16,7 +16,18 @@ const list = (name: string, fallback: string[]) =>
     .filter(Boolean) ?? fallback;
 
 export const ALL_SYSTEMS = ["parley", "ws", "ws-frame", "crossws", "socketio"] as const;
-export const ALL_SCENARIOS = ["fanout", "rooms", "idle", "persist", "resume", "upload"] as const;
+export const ALL_SCENARIOS = [
+  "fanout",
+  "rooms",
+  "idle",
+  "persist",
+  "resume",
+  "upload",
+  "storm",
+  "large-room",
+] as const;
+/** BENCH_QUICK=1: the scenarios of issue 16 at a size that finishes in a minute or two. */
+const quick = process.env.BENCH_QUICK === "1";
 
 export function loadConfig() {
   const config = {
@@ -77,6 +88,21 @@ export function loadConfig() {
       sizeMB: num("BENCH_UPLOAD_MB", 100),
       /** Uploads per system; figures are medians (RSS growth: the largest). */
       runs: num("BENCH_UPLOAD_RUNS", 3),
+    },
+    storm: {
+      /** Clients in one room dropped at once by a restart. */
+      conns: num("BENCH_STORM_CONNS", quick ? 1000 : 10_000),
+      /** Longest wait for everyone to resume (s). */
+      timeoutS: num("BENCH_STORM_TIMEOUT_S", 300),
+    },
+    largeRoom: {
+      members: num("BENCH_LARGE_MEMBERS", quick ? 2000 : 10_000),
+      connected: num("BENCH_LARGE_CONNECTED", quick ? 1000 : 5000),
+      /** Leaves plus comebacks per second. */
+      churnPerSec: num("BENCH_LARGE_CHURN", 50),
+      /** Timed messages per second into the room. */
+      rate: num("BENCH_LARGE_RATE", 1),
+      seconds: num("BENCH_LARGE_SECONDS", quick ? 10 : 20),
     },
     /** Users through the real (scrypt) sign-up; the rest are seeded sessions. */
     signUps: num("BENCH_SIGNUPS", 16),

@@ -20,13 +20,19 @@ export const AUTH_SECRET = "bench-secret-bench-secret-bench-secret-01";
 
 export const newDataDir = () => mkdtempSync(join(tmpdir(), "parley-bench-"));
 
-/** Starts Parley's production server on `dataDir`; `nodeArgs` e.g. --cpu-prof; `env` on top. */
+/**
+ * Starts Parley's production server on `dataDir`; `nodeArgs` e.g. --cpu-prof; `env` on top.
+ * `ready` replaces the wait for a rendered page (a restart under a storm of
+ * reconnects waits only for the port to accept).
+ */
 export async function startParley(
   dataDir: string,
   nodeArgs: string[] = [],
   env: Record<string, string> = {},
+  ready?: (port: number) => Promise<boolean>,
 ): Promise<ServerProcess> {
-  const port = await freePort();
+  // A restart (the storm scenario) passes the port it had before.
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   return startProcess({
     name: "parley",
     port,
@@ -50,7 +56,7 @@ export async function startParley(
       LOG_LEVEL: "warn",
       ...env,
     },
-    ready: () => answers(`http://127.0.0.1:${port}/sign-in`),
+    ready: ready ? () => ready(port) : () => answers(`http://127.0.0.1:${port}/sign-in`),
   });
 }
 

@@ -2,9 +2,11 @@
 // (and the README). Every figure of a system also shows its ratio to raw
 // `ws` from the same run, since absolute numbers move with the machine.
 import type { FanoutResult } from "../scenarios/fanout.ts";
+import type { LargeRoomResult } from "../scenarios/large-room.ts";
 import type { StepResult } from "../scenarios/measure.ts";
 import type { PersistResult, ResumeResult } from "../scenarios/parley-only.ts";
 import type { IdleResult, RoomsResult } from "../scenarios/rooms.ts";
+import type { StormResult } from "../scenarios/storm.ts";
 import type { UploadResult } from "../scenarios/upload.ts";
 import type { Config } from "./config.ts";
 
@@ -20,6 +22,10 @@ export type Results = {
   resume?: ResumeResult;
   /** Parley's POST /api/files against a bare server writing the body to disk. */
   upload?: { parley: UploadResult; floor: UploadResult };
+  /** Reconnect storm (bench/scenarios/storm.ts). */
+  storm?: StormResult;
+  /** Large room with churn (bench/scenarios/large-room.ts). */
+  largeRoom?: LargeRoomResult;
   failures: Record<string, string>;
 };
 
@@ -222,6 +228,60 @@ function parleySection(results: Results): string {
             r.seed === "sql"
               ? "SQLite inserts"
               : `sends, one socket: ${fmt(r.seedAckedPerSec, 0)} acked msg/s`,
+          ],
+        ],
+      ),
+    );
+  }
+  const st = results.storm;
+  if (st) {
+    lines.push(
+      "",
+      `## Reconnect storm (Parley): ${fmt(st.clients, 0)} clients in one room, server killed and restarted`,
+      "",
+      table(
+        [
+          "first connect s",
+          "all resumed s",
+          "resumed",
+          "longest wait s",
+          "CPU µs/reconnect",
+          "presence frames",
+          "per client",
+          "MiB received",
+          "attempts",
+        ],
+        [
+          [
+            fmt(st.connectAllS, 1),
+            st.resumeAllS === null ? "timed out" : fmt(st.resumeAllS, 1),
+            `${fmt(st.resumed, 0)}/${fmt(st.clients, 0)}`,
+            fmt(st.longestOpenWaitS, 1),
+            fmt(st.cpuUsPerReconnect, 0),
+            fmt(st.presenceFrames, 0),
+            fmt(st.presencePerClient, 1),
+            fmt(st.receivedMiB, 0),
+            fmt(st.attempts, 0),
+          ],
+        ],
+      ),
+    );
+  }
+  const lr = results.largeRoom;
+  if (lr) {
+    lines.push(
+      "",
+      `## Large room (Parley): ${fmt(lr.members, 0)} members, ${fmt(lr.connected, 0)} connected, churn ${fmt(lr.churnPerSec, 0)}/s`,
+      "",
+      table(
+        ["deliveries/s", "p50 ms", "p99 ms", "presence frames/s per connection", "server CPU"],
+        [
+          [
+            fmt(lr.deliveriesPerSec, 0),
+            fmt(lr.p50Ms, 0),
+            fmt(lr.p99Ms, 0),
+            fmt(lr.presencePerConnPerSec, 2),
+            `${fmt(lr.serverCpuPct, 0)}%`,
           ],
         ],
       ),

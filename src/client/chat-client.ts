@@ -22,6 +22,10 @@ export type RoomView = {
   messages: WireMessage[];
   pending: PendingSend[];
   members: WireMember[];
+  /** How many members the room has (more than `members` holds in a paged room). */
+  memberCount: number;
+  /** A large room's list has more pages: `loadMoreMembers` asks for the next. */
+  moreMembers: boolean;
   typing: WireUser[];
   /** Catching up after a (re)connect. */
   replaying: boolean;
@@ -39,6 +43,11 @@ const NO_HANDLES: readonly string[] = [];
 type Tracked = {
   log: RoomLog;
   members: WireMember[];
+  /** Paged member list (issue 16): the count, whether pages remain, and the last member paged. */
+  memberCount?: number;
+  membersMore: boolean;
+  membersAfter?: string;
+  loadingMembers: boolean;
   typing: Map<string, { user: WireUser; until: number }>;
   replaying: boolean;
   fetching: boolean;
@@ -187,6 +196,8 @@ export class ChatClient {
       tracked = {
         log: new RoomLog(),
         members: [],
+        membersMore: false,
+        loadingMembers: false,
         typing: new Map(),
         replaying: false,
         fetching: false,
@@ -341,6 +352,22 @@ export class ChatClient {
     this.#emit();
   }
 
+  /**
+   * Asks for the next page of a large room's member list (the members panel
+   * does, when shown); a no-op when there is none or one is on its way.
+   */
+  async loadMoreMembers(roomId: string): Promise<void> {
+    const tracked = this.#tracked.get(roomId);
+    const afterId = tracked?.membersAfter;
+    if (!tracked?.membersMore || tracked.loadingMembers || !afterId) return;
+    tracked.loadingMembers = true;
+    try {
+      await this.#request({ type: "members", roomId, afterId });
+    } finally {
+      tracked.loadingMembers = false;
+    }
+  }
+
   /** Leaves a room; resolves once the server has done it. */
   leave(roomId: string): Promise<void> {
     return this.#request({ type: "leave", roomId });
@@ -424,6 +451,8 @@ export class ChatClient {
         (p) => p.roomId === roomId && (p.threadRootId === undefined || p.alsoToRoom === true),
       ),
       members: tracked?.members ?? [],
+      memberCount: tracked?.memberCount ?? tracked?.members.length ?? 0,
+      moreMembers: tracked?.membersMore ?? false,
       typing: [...(tracked?.typing.values() ?? [])].filter((t) => t.until > now).map((t) => t.user),
       replaying: tracked?.replaying ?? false,
       pinned: tracked?.pins.list() ?? [],
@@ -564,6 +593,17 @@ export class ChatClient {
     this.socket.send({ type: "fetch", roomId, afterSeq: from, beforeSeq: before });
   }
 
+  /** A whole member list, or a large room's first page with its count. */
+  #setMembers(
+    tracked: Tracked,
+    frame: { members: WireMember[]; memberCount?: number; membersMore?: boolean },
+  ) {
+    tracked.members = frame.members;
+    tracked.memberCount = frame.memberCount;
+    tracked.membersMore = frame.membersMore ?? false;
+    tracked.membersAfter = frame.members.at(-1)?.id;
+  }
+
   #handle(frame: ServerFrame): void {
     switch (frame.type) {
       case "ready": {
@@ -592,7 +632,7 @@ export class ChatClient {
       case "subscribed": {
         const tracked = this.#tracked.get(frame.roomId);
         if (tracked) {
-          tracked.members = frame.members;
+          this.#setMembers(tracked, frame);
           tracked.subscribed = true;
         }
         this.#bumpLastSeq(frame.roomId, frame.lastSeq);
@@ -672,7 +712,16 @@ export class ChatClient {
         break;
       case "members": {
         const tracked = this.#tracked.get(frame.roomId);
-        if (tracked) tracked.members = frame.members;
+        if (!tracked) break;
+        if (!frame.page) {
+          this.#setMembers(tracked, frame);
+        } else {
+          // A page asked for: added to the list (a member heard of meanwhile is kept once).
+          const known = new Set(tracked.members.map((m) => m.id));
+          tracked.members = [...tracked.members, ...frame.members.filter((m) => !known.has(m.id))];
+          tracked.membersMore = frame.page.more;
+          tracked.membersAfter = frame.members.at(-1)?.id ?? tracked.membersAfter;
+        }
         // A profile change reaches every tab of the user in a member list:
         // take the new name and handle (mention painting reads the handle).
         const me = this.user && frame.members.find((m) => m.id === this.user?.id);
@@ -703,6 +752,23 @@ export class ChatClient {
               m.id === frame.user.id ? { ...m, online: frame.online } : m,
             )
           : [...tracked.members, { ...frame.user, online: frame.online }];
+        break;
+      }
+      case "presence_batch": {
+        // A tick's changes (newer servers): the user's latest state, and
+        // the shared rooms whose member lists gain them when online.
+        for (const { user, online, rooms } of frame.changes) {
+          for (const [roomId, tracked] of this.#tracked) {
+            const known = tracked.members.some((m) => m.id === user.id);
+            if (known) {
+              tracked.members = tracked.members.map((m) =>
+                m.id === user.id ? { ...m, online } : m,
+              );
+            } else if (online && rooms.includes(roomId)) {
+              tracked.members = [...tracked.members, { ...user, online }];
+            }
+          }
+        }
         break;
       }
       case "typing": {

@@ -7,6 +7,11 @@ import { MemberItem } from "./MemberItem";
 type Props = {
   room: RoomSummary;
   members: readonly WireMember[];
+  /** How many members the room has: more than `members` in a large room, paged (issue 16). */
+  memberCount?: number;
+  /** More pages of members to ask for ("Show more members"). */
+  moreMembers?: boolean;
+  onMoreMembers?: () => Promise<void> | undefined;
   me: WireUser;
   connected: boolean;
   /**
@@ -28,7 +33,18 @@ const byPresenceThenName = (a: WireMember, b: WireMember) =>
   Number(b.online) - Number(a.online) || a.name.localeCompare(b.name);
 
 /** The "Members" landmark: who is here (online first), DMs, blocks, invites and leaving. */
-export function MembersPanel({ room, members, me, connected, open, id, ...actions }: Props) {
+export function MembersPanel({
+  room,
+  members,
+  memberCount = members.length,
+  moreMembers = false,
+  onMoreMembers,
+  me,
+  connected,
+  open,
+  id,
+  ...actions
+}: Props) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [leaveError, setLeaveError] = useState<string | null>(null);
@@ -94,9 +110,15 @@ export function MembersPanel({ room, members, me, connected, open, id, ...action
       </button>
       <h2 className="px-2 text-xs font-semibold tracking-wide text-slate-500 uppercase">
         Members
-        {members.length > 0 && (
+        {members.length > 0 && !moreMembers && (
           <span className="ml-1 font-normal normal-case">
             · {online} of {members.length} online
+          </span>
+        )}
+        {moreMembers && (
+          // Paged: who is online among those not loaded yet is not known here.
+          <span className="ml-1 font-normal normal-case">
+            · {memberCount.toLocaleString("en-US")} members
           </span>
         )}
       </h2>
@@ -127,6 +149,16 @@ export function MembersPanel({ room, members, me, connected, open, id, ...action
             />
           ))}
         </ul>
+      )}
+      {moreMembers && onMoreMembers && (
+        <button
+          type="button"
+          disabled={!connected}
+          onClick={() => void onMoreMembers()?.catch(() => undefined)}
+          className="mx-2 rounded-md border border-slate-300 px-2 py-1 text-sm text-slate-700 hover:bg-slate-200 disabled:opacity-50"
+        >
+          Show more members
+        </button>
       )}
       {error && (
         <p role="alert" className="px-2 text-xs text-red-600">

@@ -340,6 +340,9 @@ export function RoomScreen({
         id={membersId}
         room={room}
         members={chat.members}
+        memberCount={chat.memberCount}
+        moreMembers={chat.moreMembers}
+        onMoreMembers={chat.loadMoreMembers}
         me={user}
         connected={connected}
         open={membersChoice ?? (wide ? true : null)}

@@ -4,6 +4,7 @@ import { edit } from "./actions/edit";
 import { fetch } from "./actions/fetch";
 import { invite } from "./actions/invite";
 import { leave } from "./actions/leave";
+import { membersPage } from "./actions/members";
 import { pin } from "./actions/pin";
 import { react } from "./actions/react";
 import { read } from "./actions/read";
@@ -57,5 +58,7 @@ export function handleFrame(frame: RoomFrame, user: WireUser, deps: FrameDeps): 
       return save(frame, user, deps);
     case "remove_preview":
       return removePreview(frame, user, deps);
+    case "members":
+      return membersPage(frame, user, deps);
   }
 }

@@ -34,6 +34,8 @@ export const SLOW_CONSUMER_BYTES = 1024 * 1024;
  * prepared once (one string, or one pre-built frame) however many members
  * are online, then written to each.
  */
+const NO_SINKS: ReadonlySet<never> = new Set();
+
 export class Hub<S extends Sink = Sink> {
   readonly #rooms = new Map<string, Set<S>>();
   // Only sinks in more than one room are listed here: a sink in one room is
@@ -121,6 +123,33 @@ export class Hub<S extends Sink = Sink> {
         writer.write(sink, prepared, data);
         count++;
       }
+    }
+    return count;
+  }
+
+  /** The sinks in a room, for reading only (copy before writing: a slow one leaves it). */
+  sinksIn(roomId: string): ReadonlySet<S> {
+    return this.#rooms.get(roomId) ?? NO_SINKS;
+  }
+
+  /**
+   * Writes `data` once to each of `sinks` (framed once for all) under the
+   * slow-consumer rule; returns how many got it. For frames whose readers
+   * were chosen by hand (a presence tick's deliveries).
+   */
+  writeTo(sinks: readonly S[], data: string): number {
+    const { writer, highWaterMark } = this;
+    let prepared: unknown;
+    let count = 0;
+    for (const sink of sinks) {
+      if (writer.queued(sink) > highWaterMark) {
+        this.drop(sink);
+        this.onSlow(sink);
+        continue;
+      }
+      if (count === 0) prepared = writer.prepare(data);
+      writer.write(sink, prepared, data);
+      count++;
     }
     return count;
   }

@@ -147,6 +147,16 @@ function refuseEmptyWithoutFiles(
     ctx.addIssue({ code: "custom", message: "empty", path: ["text"] });
 }
 
+/**
+ * Rooms with at most this many members send their whole member list in
+ * `subscribed` and `members`; larger ones send the first MEMBERS_PAGE and a
+ * count, and the client asks for more (`members`) as the panel needs them,
+ * so a join costs each member O(1), not O(N) (issue 16).
+ */
+export const MEMBERS_INLINE_MAX = 1000;
+/** Members per page of a large room's list. */
+export const MEMBERS_PAGE = 100;
+
 /** Followed threads a `ready` lists at most (newest reply first). */
 export const FOLLOWED_IN_READY = 200;
 /** Replies per `thread_history` frame at most; the client asks again after the last. */
@@ -224,6 +234,11 @@ export const clientFrame = z.discriminatedUnion("type", [
    * socket alive on the server, where only answers to ws pings count.
    */
   frame("ping", {}),
+  /**
+   * The next page of a large room's member list, after the member `afterId`
+   * (the last one received): answered by `members` with `page`, then `ok`.
+   */
+  frame("members", { roomId: id, afterId: id }),
 ]);
 export type ClientFrame = z.infer<typeof clientFrame>;
 export type SendFrame = z.infer<typeof sendFrame>;
@@ -432,8 +447,26 @@ export const serverFrame = z.discriminatedUnion("type", [
     lastSeq: z.number().int(),
     lastRev: z.number().int(),
     members: z.array(memberSchema),
+    /**
+     * In a room over MEMBERS_INLINE_MAX members: `members` is only the first
+     * page (by name), `memberCount` how many there are; ask for the rest.
+     */
+    memberCount: z.number().int().optional(),
+    membersMore: z.boolean().optional(),
   }),
-  serverOnly("members", { roomId: z.string(), members: z.array(memberSchema) }),
+  /**
+   * A room's member list: the whole of it (after a join or leave), or in a
+   * large room its first page with `memberCount` and `membersMore`; with
+   * `page`, the answer to a `members` request: the page after the one asked
+   * for, to be added to what the client has.
+   */
+  serverOnly("members", {
+    roomId: z.string(),
+    members: z.array(memberSchema),
+    memberCount: z.number().int().optional(),
+    membersMore: z.boolean().optional(),
+    page: z.object({ more: z.boolean() }).optional(),
+  }),
   /**
    * A user came online or went offline. Without `roomId` it is about the
    * user wherever they are a member (one frame per change, however many
@@ -443,6 +476,18 @@ export const serverFrame = z.discriminatedUnion("type", [
     roomId: z.string().optional(),
     user: userSchema,
     online: z.boolean(),
+  }),
+  /**
+   * A presence tick (issue 16): every change since the last one about people
+   * this socket shares a room with, at most one such frame per socket per
+   * tick (PARLEY_PRESENCE_TICK_MS). Each change is the user's state at the
+   * end of the tick and the rooms shared with them (a member list may gain
+   * them when they are online). Replaces `presence`, which older servers send.
+   */
+  serverOnly("presence_batch", {
+    changes: z.array(
+      z.object({ user: userSchema, online: z.boolean(), rooms: z.array(z.string()) }),
+    ),
   }),
   serverOnly("typing", { roomId: z.string(), user: userSchema }),
   /** This user's read marker moved (from any of their devices). */

@@ -187,6 +187,30 @@ export function describeStoreContract(driver: string, open: () => Promise<StoreU
       expect(await store.rooms.isMember(a.id, ann.id)).toBe(false);
     });
 
+    it("pages members by name then id, after a member, and counts them", async () => {
+      const a = await room("a");
+      // Two people share a name: the id breaks the tie, so no page skips one.
+      const people = [
+        { id: "u-p3", name: "Pat" },
+        { id: "u-p1", name: "Pat" },
+        { id: "u-q", name: "Quinn" },
+      ];
+      for (const person of people) await store.addUser(person.id, person.name);
+      for (const id of [ann.id, bob.id, ...people.map((p) => p.id)])
+        await store.rooms.join(a.id, id);
+      expect(await store.rooms.memberCount(a.id)).toBe(5);
+      const first = await store.rooms.membersPage(a.id, { limit: 2 });
+      expect(first.map((m) => m.id)).toEqual([ann.id, bob.id]);
+      const second = await store.rooms.membersPage(a.id, { afterId: bob.id, limit: 2 });
+      expect(second.map((m) => m.id)).toEqual(["u-p1", "u-p3"]);
+      const last = await store.rooms.membersPage(a.id, { afterId: "u-p3", limit: 2 });
+      expect(last.map((m) => m.id)).toEqual(["u-q"]);
+      expect(await store.rooms.membersPage(a.id, { afterId: "u-q", limit: 2 })).toEqual([]);
+      // A cursor naming nobody gives nothing rather than the first page again.
+      expect(await store.rooms.membersPage(a.id, { afterId: "u-nobody", limit: 2 })).toEqual([]);
+      expect(await store.rooms.memberCount((await room("empty")).id)).toBe(0);
+    });
+
     it("assigns each room its own gap-free seq, even under concurrent appends", async () => {
       const a = await room("a");
       const b = await room("b");

@@ -1,19 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, type Frame, signUp } from "../helpers/clients";
 import { closeAll, createRoom, framesWhere, joinAs } from "../helpers/integration-extra";
+import { changeAbout, presenceOf } from "../helpers/presence";
 import { RawWebSocket } from "../helpers/raw-ws";
 import { type RunningServer, startServer } from "../helpers/server";
 
 // Issue 18, F-11: connect/close churn was not rate limited, and each
 // presence change went out once per shared room (20 shared rooms, 50
 // cycles: 2,000 frames to one victim).
-const presenceOf = (userId: string) => (f: Frame) =>
-  f.type === "presence" && (f.user as { id: string }).id === userId;
 
 describe("presence under churn (F-11)", () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startServer();
+    // Each cycle waits for its frames, one tick each: a short tick keeps it quick.
+    server = await startServer({ env: { PARLEY_PRESENCE_TICK_MS: "20" } });
   });
   afterAll(() => server?.stop());
 
@@ -22,9 +22,12 @@ describe("presence under churn (F-11)", () => {
     for (let i = 0; i < 19; i++) slugs.push(createRoom(server.dataDir).slug);
     const victim = await joinAs(server.url, slugs);
     const attacker = await joinAs(server.url, slugs);
-    await closeAll([attacker.socket]);
     const count = () => framesWhere(victim.socket, presenceOf(attacker.userId)).length;
-    await victim.socket.next(() => count() >= 2);
+    // Closed within the tick of its arrival it would not be announced at
+    // all (issue 16): let the arrival go out first.
+    await victim.socket.next(presenceOf(attacker.userId, true));
+    await closeAll([attacker.socket]);
+    await victim.socket.next(presenceOf(attacker.userId, false));
     const before = count();
     const cycles = 50;
     const perConnect: number[] = [];
@@ -47,14 +50,16 @@ describe("presence under churn (F-11)", () => {
     );
     expect(perConnect.every((n) => n === 1)).toBe(true);
     expect(frames).toBe(2 * cycles);
-    // Each says who and which way, and names no room.
+    // Each says who and which way, and names the 20 shared rooms once.
     const last = framesWhere(victim.socket, presenceOf(attacker.userId)).at(-1);
-    expect(last).toEqual({
-      type: "presence",
+    expect(last?.type).toBe("presence_batch");
+    expect(changeAbout(last as Frame, attacker.userId)).toEqual({
       // The user as members see them (with their handle).
       user: expect.objectContaining({ id: attacker.userId, name: attacker.name }),
       online: false,
+      rooms: expect.arrayContaining([expect.any(String)]),
     });
+    expect(changeAbout(last as Frame, attacker.userId)?.rooms).toHaveLength(20);
     victim.socket.close();
   });
 });

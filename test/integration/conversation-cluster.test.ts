@@ -14,6 +14,7 @@ import {
   type WireMessage,
 } from "../helpers/integration-extra";
 import { nodeChatClient, waitFor } from "../helpers/node-client";
+import { presenceOf as presenceFrameOf } from "../helpers/presence";
 import type { RunningServer } from "../helpers/server";
 import { callServerFn } from "../helpers/server-fns";
 import {
@@ -96,12 +97,7 @@ describe.runIf(ready)("conversation features in a cluster (PostgreSQL + Redis)",
 
   /** Resolves when the socket hears `who` go online or offline. */
   const presenceOf = (socket: TestSocket, who: Member, online: boolean) =>
-    socket.next(
-      (f) =>
-        f.type === "presence" &&
-        (f.user as { id: string }).id === who.userId &&
-        f.online === online,
-    );
+    socket.next(presenceFrameOf(who.userId, online));
 
   const pinnedUpdate = (id: string, pinned: boolean) => (f: Frame) =>
     f.type === "updated" &&
@@ -153,6 +149,8 @@ describe.runIf(ready)("conversation features in a cluster (PostgreSQL + Redis)",
     const bob = await member(b.url, [room.slug]);
     const carol = await member(b.url, [room.slug]);
     await presenceOf(room.owner.socket, bob, true);
+    // Gone within the tick of her arrival she would not be announced at all.
+    await presenceOf(room.owner.socket, carol, true);
     // Carol leaves B; A hears it through the relay once her lease is released.
     carol.socket.close();
     await presenceOf(room.owner.socket, carol, false);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connect, type Frame, getPage, signUp, type TestSocket } from "../helpers/clients";
+import { connect, getPage, signUp, type TestSocket } from "../helpers/clients";
 import {
   closeAll,
   createRoom,
@@ -11,6 +11,7 @@ import {
   userIdOf,
   waitForCount,
 } from "../helpers/integration-extra";
+import { changeAbout, presenceOf } from "../helpers/presence";
 import type { RunningServer } from "../helpers/server";
 
 let server: RunningServer;
@@ -24,13 +25,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const presenceOf = (userId: string, online?: boolean) => (f: Frame) =>
-  f.type === "presence" &&
-  (f.user as { id: string }).id === userId &&
-  (online === undefined || f.online === online);
-
 describe("presence", () => {
-  it("announces a user's first socket and last close once to the others, naming no room", async () => {
+  it("announces a user's first socket and last close once to the others, in a tick's batch", async () => {
     const room = createRoom(server.dataDir);
     const watcher: Member = await joinAs(server.url, ["general", room.slug]);
     // Every page joins the default room, so an outsider (in no room B is
@@ -46,10 +42,12 @@ describe("presence", () => {
     const bId = userIdOf(first);
 
     const online = await watcher.socket.next(presenceOf(bId, true));
-    expect(online).toEqual({
-      type: "presence",
+    expect(online.type).toBe("presence_batch");
+    // The rooms named are the ones the watcher shares with B: general only.
+    expect(changeAbout(online, bId)).toEqual({
       user: expect.objectContaining({ id: bId, name: b.name }),
       online: true,
+      rooms: [expect.any(String)],
     });
 
     const second = await connect(server.url, b.cookie);
@@ -58,9 +56,9 @@ describe("presence", () => {
     expect(framesWhere(watcher.socket, presenceOf(bId))).toHaveLength(1);
     // The outsider shares no room with B, so hears nothing about B.
     expect(framesWhere(outsider.socket, presenceOf(bId))).toEqual([]);
-    // A socket is not told about its own user.
-    expect(framesWhere(first, presenceOf(bId))).toEqual([]);
-    expect(framesWhere(second, presenceOf(bId))).toEqual([]);
+    // Its own sockets may hear it in the tick's one batch (never as "offline").
+    expect(framesWhere(first, presenceOf(bId, false))).toEqual([]);
+    expect(framesWhere(second, presenceOf(bId, false))).toEqual([]);
 
     first.close();
     await first.closed;
@@ -70,10 +68,10 @@ describe("presence", () => {
     second.close();
     await second.closed;
     const offline = await watcher.socket.next(presenceOf(bId, false));
-    expect(offline).toEqual({
-      type: "presence",
+    expect(changeAbout(offline, bId)).toEqual({
       user: expect.objectContaining({ id: bId, name: b.name }),
       online: false,
+      rooms: [expect.any(String)],
     });
     await settle(100);
     expect(framesWhere(watcher.socket, presenceOf(bId))).toHaveLength(2);
@@ -95,10 +93,8 @@ describe("presence", () => {
     const twice = await connect(server.url, c.cookie);
     sockets.push(twice);
     await waitForCount(watcher.socket, presenceOf(cId, true), 2);
-    expect(framesWhere(watcher.socket, presenceOf(cId)).map((f) => f.online)).toEqual([
-      true,
-      false,
-      true,
-    ]);
+    expect(
+      framesWhere(watcher.socket, presenceOf(cId)).map((f) => changeAbout(f, cId)?.online),
+    ).toEqual([true, false, true]);
   });
 });

@@ -217,7 +217,7 @@ describe("threads over the socket", () => {
     await settle(200);
     const leaked = eve.socket.frames
       .slice(before)
-      .filter((f) => f.type !== "error" && f.type !== "presence");
+      .filter((f) => f.type !== "error" && f.type !== "presence" && f.type !== "presence_batch");
     expect(leaked).toEqual([]);
     const db = openDb(server.dataDir);
     try {

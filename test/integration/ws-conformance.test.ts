@@ -5,8 +5,10 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { MAX_FRAME_BYTES } from "../../src/protocol/frames";
+import type { Frame } from "../helpers/clients";
 import { getPage, signUp } from "../helpers/clients";
 import { settle, storedMessages } from "../helpers/integration-extra";
+import { changeAbout, presenceOf as presenceFrameOf } from "../helpers/presence";
 import {
   acceptFor,
   buildFrame,
@@ -565,18 +567,14 @@ describe("the app over raw frames", () => {
     const watcher = await joinGeneral();
     const offender = await joinGeneral();
     const presence = (online: boolean) =>
-      watcher.ws.nextJson(
-        (f) =>
-          f.type === "presence" &&
-          f.online === online &&
-          (f.user as { id?: string } | undefined)?.id === offender.id,
-      );
+      watcher.ws.nextJson((f) => presenceFrameOf(offender.id, online)(f as Frame));
     await presence(true);
     offender.ws.sendFrame({ opcode: 0x3, payload: "x" });
     await expectClosedWith(offender.ws, 1002);
-    // A presence change is about the user, so it names no room (issue 18, F-11).
-    expect(await presence(false)).toEqual({
-      type: "presence",
+    // A presence change is about the user, in the tick's one batch (issue 16).
+    const offline = (await presence(false)) as Frame;
+    expect(offline.type).toBe("presence_batch");
+    expect(changeAbout(offline, offender.id)).toMatchObject({
       user: expect.objectContaining({ id: offender.id }),
       online: false,
     });

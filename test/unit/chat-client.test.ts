@@ -318,6 +318,106 @@ describe("ChatClient", () => {
     ]);
   });
 
+  it("a presence_batch updates every open room that lists each user and adds them where shared", () => {
+    const { client, deliver } = setup();
+    deliver(ready);
+    client.open("r", []);
+    client.open("s", []);
+    const x = { id: "x", name: "X" };
+    const y = { id: "y", name: "Y" };
+    const z = { id: "z", name: "Z" };
+    const members = (roomId: string, list: { id: string; name: string; online: boolean }[]) =>
+      deliver({ type: "subscribed", roomId, lastSeq: 0, lastRev: 0, members: list });
+    members("r", [
+      { ...x, online: false },
+      { ...y, online: true },
+    ]);
+    members("s", [{ ...y, online: true }]);
+    deliver({
+      type: "presence_batch",
+      changes: [
+        { user: x, online: true, rooms: ["r"] },
+        { user: y, online: false, rooms: ["r", "s"] },
+        // Shared in s: a member the list did not have yet.
+        { user: z, online: true, rooms: ["s"] },
+      ],
+    });
+    expect(client.roomView("r").members).toEqual([
+      { ...x, online: true },
+      { ...y, online: false },
+    ]);
+    expect(client.roomView("s").members).toEqual([
+      { ...y, online: false },
+      { ...z, online: true },
+    ]);
+    // Going offline never adds anyone: it is news only where they are listed.
+    deliver({ type: "presence_batch", changes: [{ user: x, online: false, rooms: ["s"] }] });
+    expect(client.roomView("s").members.map((m) => m.id)).toEqual(["y", "z"]);
+    expect(client.roomView("r").members[0]).toEqual({ ...x, online: false });
+  });
+
+  it("pages a large room's member list: first page and count, then the pages asked for", async () => {
+    const { client, deliver, sent } = setup();
+    deliver(ready);
+    client.open("r", []);
+    const member = (i: number) => ({ id: `m${i}`, name: `M${i}`, online: i % 2 === 0 });
+    deliver({
+      type: "subscribed",
+      roomId: "r",
+      lastSeq: 0,
+      lastRev: 0,
+      members: [member(1), member(2)],
+      memberCount: 1_500,
+      membersMore: true,
+    });
+    expect(client.roomView("r")).toMatchObject({ memberCount: 1_500, moreMembers: true });
+    const asked = client.loadMoreMembers("r");
+    // One request at a time: a second call while it is on its way sends nothing.
+    void client.loadMoreMembers("r");
+    const requests = sent.filter((f) => f.type === "members");
+    expect(requests).toEqual([
+      { type: "members", roomId: "r", afterId: "m2", ref: expect.any(String) },
+    ]);
+    deliver({
+      type: "members",
+      roomId: "r",
+      // m2 again (a presence add meanwhile, say) is kept once.
+      members: [member(2), member(3)],
+      page: { more: false },
+    });
+    deliver({ type: "ok", ref: requests[0]?.ref as string });
+    await asked;
+    expect(client.roomView("r").members.map((m) => m.id)).toEqual(["m1", "m2", "m3"]);
+    expect(client.roomView("r").moreMembers).toBe(false);
+    // Nothing more to ask for.
+    await client.loadMoreMembers("r");
+    expect(sent.filter((f) => f.type === "members")).toHaveLength(1);
+    // A whole list (after a join) replaces what was paged.
+    deliver({ type: "members", roomId: "r", members: [member(9)] });
+    expect(client.roomView("r")).toMatchObject({ memberCount: 1, moreMembers: false });
+  });
+
+  it("a refused members request rejects and lets the panel ask again", async () => {
+    const { client, deliver, sent } = setup();
+    deliver(ready);
+    client.open("r", []);
+    deliver({
+      type: "subscribed",
+      roomId: "r",
+      lastSeq: 0,
+      lastRev: 0,
+      members: [{ id: "a", name: "A", online: true }],
+      memberCount: 2_000,
+      membersMore: true,
+    });
+    const asked = client.loadMoreMembers("r");
+    const ref = sent.filter((f) => f.type === "members").at(-1)?.ref as string;
+    deliver({ type: "error", code: "forbidden", message: "not a member", ref });
+    await expect(asked).rejects.toMatchObject({ code: "forbidden" });
+    void client.loadMoreMembers("r");
+    expect(sent.filter((f) => f.type === "members")).toHaveLength(2);
+  });
+
   it("tells its refusal listeners about a refusal that answers none of its actions", () => {
     const { client, deliver } = setup();
     deliver(ready);

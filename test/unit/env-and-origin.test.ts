@@ -31,6 +31,7 @@ describe("parseConfig", () => {
         pagesPerSecond: 5,
       },
       presenceTtlMs: 15_000,
+      presenceTickMs: 250,
       trustProxy: false,
       trustedProxyHops: 1,
       metricsToken: undefined,
@@ -136,6 +137,10 @@ describe("parseConfig", () => {
     });
   });
 
+  it("reads the presence tick in milliseconds", () => {
+    expect(parseConfig({ PARLEY_PRESENCE_TICK_MS: "40" }).presenceTickMs).toBe(40);
+  });
+
   it("allows the public URL's origin", () => {
     const config = parseConfig({ PARLEY_PUBLIC_URL: "https://chat.example" });
     expect(config.publicUrl).toBe("https://chat.example");
@@ -196,6 +201,10 @@ describe("parseConfig", () => {
     ["PARLEY_TRUST_PROXY", "yes"],
     ["PARLEY_PRESENCE_TTL_SECONDS", "2"],
     ["PARLEY_PRESENCE_TTL_SECONDS", "soon"],
+    ["PARLEY_PRESENCE_TICK_MS", "5"],
+    ["PARLEY_PRESENCE_TICK_MS", "250.5"],
+    ["PARLEY_PRESENCE_TICK_MS", "soon"],
+    ["PARLEY_PRESENCE_TICK_MS", "20000"],
     ["PARLEY_METRICS_TOKEN", "short"],
     ["PARLEY_HEARTBEAT_SECONDS", "0"],
     ["PARLEY_HEARTBEAT_SECONDS", "3601"],

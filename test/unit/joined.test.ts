@@ -38,6 +38,9 @@ async function setup() {
     rooms: {
       summaryOf: async (roomId: string) => summary(roomId),
       members: async () => [{ id: "u", name: "Una" }],
+      // The runner reads member lists a page at a time (issue 16).
+      membersPage: async () => [{ id: "u", name: "Una" }],
+      memberCount: async () => 1,
     },
   } as unknown as Storage;
   const group = createLocalRelayGroup();

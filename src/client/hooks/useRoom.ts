@@ -25,6 +25,8 @@ export function useRoom(
       messages: initial,
       pending: [],
       members: [],
+      memberCount: 0,
+      moreMembers: false,
       typing: [],
       replaying: false,
       pinned,
@@ -58,5 +60,14 @@ export function useRoom(
   // The log may already reach seq 1 (a page opened around a search hit in a
   // room the client was already holding).
   const reachesStart = (view.messages[0]?.seq ?? 1) <= 1;
-  return { ...view, hasOlder: hasOlder && !reachesStart, loadingOlder, loadOlder, client };
+  // A large room's member list comes in pages (issue 16): the panel asks for the next.
+  const loadMoreMembers = useCallback(() => client?.loadMoreMembers(roomId), [client, roomId]);
+  return {
+    ...view,
+    hasOlder: hasOlder && !reachesStart,
+    loadingOlder,
+    loadOlder,
+    loadMoreMembers,
+    client,
+  };
 }

@@ -232,6 +232,39 @@ export function createRoomStore(db: Kysely<Database>, now: () => number): RoomSt
         .execute()
         .then((rows) => rows.map(wireUser));
     },
+    async membersPage(roomId, { afterId, limit }) {
+      let query = db
+        .selectFrom("room_member")
+        .innerJoin("user", "user.id", "room_member.user_id")
+        .select(["user.id", "user.name", "user.handle"])
+        .where("room_member.room_id", "=", roomId);
+      if (afterId !== undefined) {
+        // Keyset paging on (name, id): a member who joins meanwhile is
+        // never skipped or shown twice, as an offset would do.
+        const after = await db
+          .selectFrom("user")
+          .select(["name", "id"])
+          .where("id", "=", afterId)
+          .executeTakeFirst();
+        if (!after) return [];
+        query = query.where((eb) =>
+          eb.or([
+            eb("user.name", ">", after.name),
+            eb.and([eb("user.name", "=", after.name), eb("user.id", ">", after.id)]),
+          ]),
+        );
+      }
+      const rows = await query.orderBy("user.name").orderBy("user.id").limit(limit).execute();
+      return rows.map(wireUser);
+    },
+    async memberCount(roomId) {
+      const row = await db
+        .selectFrom("room_member")
+        .select((eb) => eb.fn.countAll<number | string>().as("count"))
+        .where("room_id", "=", roomId)
+        .executeTakeFirstOrThrow();
+      return Number(row.count);
+    },
     async summariesOf(userId) {
       return summaries(db, userId);
     },

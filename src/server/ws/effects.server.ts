@@ -5,7 +5,14 @@ import type { UserSockets } from "../../core/presence";
 import { missedPages } from "../../core/replay";
 import type { BlobStore, Relay, Storage } from "../../ports";
 import { encodeServerFrame } from "../../protocol/decode";
-import type { ServerFrame, WireMember, WireMessage, WireUser } from "../../protocol/frames";
+import {
+  MEMBERS_INLINE_MAX,
+  MEMBERS_PAGE,
+  type ServerFrame,
+  type WireMember,
+  type WireMessage,
+  type WireUser,
+} from "../../protocol/frames";
 import type { Logger } from "../log.server";
 import type { Metrics } from "../metrics.server";
 import type { PreviewJobs } from "../previews/preview-jobs.server";
@@ -15,6 +22,7 @@ import { encodeRelay, type RelayMessage } from "../relay/messages.server";
 type PresenceNews = Extract<RelayMessage, { type: "presence" }>;
 
 import { frameWriter } from "./frame-writer.server";
+import { createPresenceTicks } from "./presence-ticks.server";
 
 type Deps = {
   hub: Hub<Peer>;
@@ -33,6 +41,8 @@ type Deps = {
   log?: Logger;
   /** Link previews (made off the hot path); without it, preview effects do nothing. */
   previews?: PreviewJobs;
+  /** Presence batching tick (PARLEY_PRESENCE_TICK_MS; 250 ms when left out). */
+  presenceTickMs?: number;
 };
 
 /**
@@ -90,7 +100,14 @@ export function createEffectRunner({
   blobs,
   log,
   previews,
+  presenceTickMs = 250,
 }: Deps) {
+  // Presence goes out in ticks, one frame per socket per tick (issue 16).
+  const ticks = createPresenceTicks({
+    hub,
+    tickMs: presenceTickMs,
+    sent: (frames) => metrics.framesOut.inc({ type: "presence_batch" }, frames),
+  });
   // The relay is a fast path only (at-most-once): a lost relay frame is
   // recovered by seq from the database, so a failed publish is just logged
   // by the relay and never blocks the sender.
@@ -99,10 +116,21 @@ export function createEffectRunner({
     relay.publish(key, data).catch(() => {});
   };
 
-  const membersOf = async (roomId: string): Promise<WireMember[]> => {
-    const members = await storage.rooms.members(roomId);
-    const present = await onlineAmong(members.map((m) => m.id));
-    return members.map((m) => ({ ...m, online: present.has(m.id) }));
+  /**
+   * A room's member list with who is online: the whole of it up to
+   * MEMBERS_INLINE_MAX members (one query reads one more to know), else the
+   * first page and the count (issue 16: a join must not cost O(N) per member).
+   */
+  const membersOf = async (
+    roomId: string,
+  ): Promise<{ members: WireMember[]; memberCount?: number; membersMore?: boolean }> => {
+    const read = await storage.rooms.membersPage(roomId, { limit: MEMBERS_INLINE_MAX + 1 });
+    const large = read.length > MEMBERS_INLINE_MAX;
+    const shown = large ? read.slice(0, MEMBERS_PAGE) : read;
+    const present = await onlineAmong(shown.map((m) => m.id));
+    const members = shown.map((m) => ({ ...m, online: present.has(m.id) }));
+    if (!large) return { members };
+    return { members, memberCount: await storage.rooms.memberCount(roomId), membersMore: true };
   };
 
   /**
@@ -237,34 +265,37 @@ export function createEffectRunner({
      * user is there (a subscribe: it may be news that they are a member).
      */
     announce(peer: Peer, roomIds: Iterable<string>, isOnline: boolean) {
-      const { user } = peer.context;
-      for (const roomId of roomIds)
-        publish(roomId, { type: "presence", roomId, user, online: isOnline }, peer);
+      // Not a transition (see PresenceBatch.add), and not relayed: other
+      // instances heard the user's arrival, and a new member's list comes
+      // with the `members` effect of the join.
+      ticks.add(peer.context.user, isOnline, roomIds, false);
     },
 
     /**
      * Tells everyone who shares a room with the user (on every instance)
-     * that they came online or went offline: one frame per socket, however
-     * many rooms it shares with them (issue 18, F-11: it was one per room),
-     * and one relay message naming the rooms.
+     * that they came online or went offline: at the end of the presence
+     * tick, in the one frame each socket gets per tick (issue 16; issue 18,
+     * F-11 made it one per socket, not per room), and now one relay message
+     * naming the rooms, which other instances batch the same way.
      */
-    announceUser(user: WireUser, roomIds: Iterable<string>, isOnline: boolean, except?: Peer) {
+    announceUser(user: WireUser, roomIds: Iterable<string>, isOnline: boolean) {
       const rooms = [...roomIds];
       if (rooms.length === 0) return;
-      runner.presenceToRooms({ user, online: isOnline, rooms }, except);
+      runner.presenceToRooms({ user, online: isOnline, rooms });
       relayOut({ type: "presence", user, online: isOnline, rooms });
     },
 
-    /** Writes a presence change once to each local socket in any of its rooms. */
-    presenceToRooms(news: Omit<PresenceNews, "type">, except?: Peer) {
-      const data = encodeServerFrame({ type: "presence", user: news.user, online: news.online });
-      const count = hub.publishToRooms(news.rooms, data, except);
-      metrics.framesOut.inc({ type: "presence" }, count);
+    /** Queues a presence change for the local sockets in any of its rooms (next tick). */
+    presenceToRooms(news: Omit<PresenceNews, "type">) {
+      ticks.add(news.user, news.online, news.rooms);
     },
+
+    /** The presence batch's timer (flush: end the tick now; stop: on dispose). */
+    presenceTicks: ticks,
 
     /** Sends a room's member list, with who is online, to everyone in it. */
     async publishMembers(roomId: string) {
-      publish(roomId, { type: "members", roomId, members: await membersOf(roomId) });
+      publish(roomId, { type: "members", roomId, ...(await membersOf(roomId)) });
     },
 
     /** Moves the user's local sockets into (or out of) a room's topic. */
@@ -302,7 +333,7 @@ export function createEffectRunner({
           hub.subscribe(peer, roomId);
           const { lastSeq, lastRev } = await storage.messages.position(roomId);
           const members = await membersOf(roomId);
-          runner.send(peer, { type: "subscribed", roomId, lastSeq, lastRev, members });
+          runner.send(peer, { type: "subscribed", roomId, lastSeq, lastRev, ...members });
           if (effect.afterSeq !== undefined || effect.afterRev !== undefined) {
             const range = {
               afterSeq: effect.afterSeq,

@@ -251,7 +251,6 @@ export function createChatHooks(getRealtime: () => Promise<Realtime>): Partial<H
           user,
           rooms.map((room) => room.id),
           true,
-          peer,
         );
       }
       // The request id names the socket in open and close lines; crossws's
@@ -326,7 +325,7 @@ export function createChatHooks(getRealtime: () => Promise<Realtime>): Partial<H
       // While draining, leases are left to lapse: the user is expected back
       // on another instance within seconds, and an "offline" now would flicker.
       if (online.remove(user.id, peer) && !isDraining() && (await presence.departed(user.id))) {
-        runner.announceUser(user, rooms, false, peer);
+        runner.announceUser(user, rooms, false);
       }
       runtime.log.info("ws close", {
         user: user.id,

@@ -68,6 +68,7 @@ export function createRealtime(runtime: Runtime) {
     blobs: runtime.blobs,
     log,
     previews,
+    presenceTickMs: config.presenceTickMs,
   });
   // What frame handling reads: the stores, and who is online (for @here).
   const frameDeps: FrameDeps = { ...storage, presence: { onlineAmong: presence.onlineAmong } };
@@ -90,6 +91,7 @@ export function createRealtime(runtime: Runtime) {
       if (disposed) return;
       disposed = true;
       heartbeat.stop();
+      runner.presenceTicks.stop();
       sessions.stop();
       presence.stop();
       link.current?.stop();

@@ -1,0 +1,124 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MEMBERS_INLINE_MAX, MEMBERS_PAGE } from "../../src/protocol/frames";
+import { ask, subscribeTo } from "../helpers/asking";
+import type { Frame } from "../helpers/clients";
+import { closeAll, createRoom, joinAs, openDb } from "../helpers/integration-extra";
+import { type RunningServer, startServer } from "../helpers/server";
+
+// Issue 16: a room over MEMBERS_INLINE_MAX members sends the first page of
+// its member list and a count; the client asks for the rest, page by page.
+
+/** Adds `count` users as rows (no sessions: they never connect) to the room. */
+function seedMembers(dataDir: string, roomId: string, count: number) {
+  const db = openDb(dataDir);
+  const now = new Date().toISOString();
+  try {
+    const user = db.prepare(
+      'INSERT INTO "user" (id, name, email, emailVerified, image, createdAt, updatedAt, handle) VALUES (?, ?, ?, 0, NULL, ?, ?, ?)',
+    );
+    const member = db.prepare(
+      "INSERT INTO room_member (room_id, user_id, joined_at) VALUES (?, ?, ?)",
+    );
+    db.exec("BEGIN");
+    for (let i = 0; i < count; i++) {
+      const id = randomUUID();
+      const tag = `big${String(i).padStart(5, "0")}${id.slice(0, 4)}`;
+      user.run(id, `Big ${i % 7} ${tag}`, `${tag}@example.test`, now, now, tag);
+      member.run(roomId, id, Date.now());
+    }
+    db.exec("COMMIT");
+  } finally {
+    db.close();
+  }
+}
+
+type Member = { id: string; name: string; online: boolean };
+
+describe("paged member lists (issue 16)", () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(() => server?.stop());
+
+  it("a large room's subscribe carries one page and the count; pages give everyone once", async () => {
+    const room = createRoom(server.dataDir);
+    const ann = await joinAs(server.url, [room.slug]);
+    seedMembers(server.dataDir, room.id, MEMBERS_INLINE_MAX + 50);
+    const total = MEMBERS_INLINE_MAX + 51;
+    const started = performance.now();
+    const subscribed = await subscribeTo(ann.socket, room.id);
+    const subscribeMs = performance.now() - started;
+    expect(subscribed.members as Member[]).toHaveLength(MEMBERS_PAGE);
+    expect(subscribed.memberCount).toBe(total);
+    expect(subscribed.membersMore).toBe(true);
+    const seen = [...(subscribed.members as Member[])];
+    let pages = 0;
+    const pagingStarted = performance.now();
+    for (;;) {
+      const afterId = seen.at(-1)?.id;
+      const start = ann.socket.frames.length;
+      const answer = await ask(ann.socket, { type: "members", roomId: room.id, afterId });
+      expect(answer.type).toBe("ok");
+      const page = ann.socket.frames
+        .slice(start)
+        .find((f) => f.type === "members" && f.roomId === room.id) as Frame & {
+        members: Member[];
+        page: { more: boolean };
+      };
+      pages++;
+      seen.push(...page.members);
+      if (!page.page.more) break;
+      expect(page.members).toHaveLength(MEMBERS_PAGE);
+    }
+    console.log(
+      `members paging: subscribe with ${total} members in ${Math.round(subscribeMs)} ms ` +
+        `(${MEMBERS_PAGE} sent), ${pages} pages more in ${Math.round(performance.now() - pagingStarted)} ms`,
+    );
+    const ids = seen.map((m) => m.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toHaveLength(total);
+    expect(ids).toContain(ann.userId);
+    // Ann is online; the seeded members never connected.
+    expect(seen.find((m) => m.id === ann.userId)?.online).toBe(true);
+    expect(seen.filter((m) => m.online)).toHaveLength(1);
+    // Name order, then id, across the page boundaries.
+    const key = (m: Member) => [m.name, m.id] as const;
+    for (let i = 1; i < seen.length; i++) {
+      const [a, b] = [key(seen[i - 1] as Member), key(seen[i] as Member)];
+      expect(a[0] < b[0] || (a[0] === b[0] && a[1] < b[1])).toBe(true);
+    }
+    await closeAll([ann.socket]);
+  }, 60_000);
+
+  it("a small room still sends its whole list, with no count", async () => {
+    const room = createRoom(server.dataDir);
+    const ann = await joinAs(server.url, [room.slug]);
+    seedMembers(server.dataDir, room.id, 5);
+    const subscribed = await subscribeTo(ann.socket, room.id);
+    expect(subscribed.members as Member[]).toHaveLength(6);
+    expect(subscribed.memberCount).toBeUndefined();
+    expect(subscribed.membersMore).toBeUndefined();
+    await closeAll([ann.socket]);
+  });
+
+  it("refuses a page to someone outside the room, and a request without afterId", async () => {
+    const room = createRoom(server.dataDir);
+    seedMembers(server.dataDir, room.id, 3);
+    const outsider = await joinAs(server.url, ["general"]);
+    const anyone = randomUUID();
+    const refused = await ask(outsider.socket, {
+      type: "members",
+      roomId: room.id,
+      afterId: anyone,
+    });
+    expect(refused).toMatchObject({ type: "error", code: "forbidden" });
+    expect(outsider.socket.frames.some((f) => f.type === "members" && f.roomId === room.id)).toBe(
+      false,
+    );
+    const bad = await ask(outsider.socket, { type: "members", roomId: room.id });
+    expect(bad).toMatchObject({ type: "error", code: "bad_frame" });
+    await closeAll([outsider.socket]);
+  });
+});

@@ -88,8 +88,15 @@ export function createSessionLookup(options: {
   };
 
   const remember = (token: string, info: SessionInfo) => {
+    const at = now();
     cache.delete(token);
-    cache.set(token, { info, until: now() + ttlMs });
+    cache.set(token, { info, until: at + ttlMs });
+    // Entries are in the order they lapse (one TTL for all): the lapsed
+    // ones are at the front, so a storm's answers do not linger.
+    for (const [key, entry] of cache) {
+      if (entry.until > at) break;
+      cache.delete(key);
+    }
     if (cache.size > CACHE_SIZE) {
       const oldest = cache.keys().next().value;
       if (oldest !== undefined) cache.delete(oldest);

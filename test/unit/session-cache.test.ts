@@ -83,6 +83,17 @@ describe("createSessionLookup", () => {
     expect(t.fallbacks).toEqual([]);
   });
 
+  it("reads the user fresh on a cached session: a new name or handle shows at once", async () => {
+    const t = await setup();
+    opened = t.db;
+    await t.addSession("tok4");
+    await t.lookup.lookup(cookieFor("tok4"));
+    await sql`update "user" set name = 'Annie', handle = 'annie' where id = 'u-tok4'`.execute(t.db);
+    const again = await t.lookup.lookup(cookieFor("tok4"));
+    expect(again?.user).toEqual({ id: "u-tok4", name: "Annie", handle: "annie" });
+    expect(t.lookup.size).toBe(1);
+  });
+
   it("asks the database again once the TTL has passed", async () => {
     const t = await setup();
     opened = t.db;

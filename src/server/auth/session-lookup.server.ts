@@ -15,7 +15,10 @@ const CACHE_SIZE = 50_000;
 const BY_TOKEN_SQLITE = `select s.token, s.expiresAt as expires_at, u.id, u.name, u.handle
   from session s join user u on u.id = s.userId where s.token = ?`;
 
-type Row = { token: string; expires_at: unknown; id: string; name: string; handle: string | null };
+const USER_SQLITE = "select id, name, handle from user where id = ?";
+
+type UserRow = { id: string; name: string; handle: string | null };
+type Row = UserRow & { token: string; expires_at: unknown };
 
 /** What the fast path needs from better-auth's configuration, read once. */
 type AuthFacts = {
@@ -40,7 +43,8 @@ type AuthFacts = {
  * sliding refresh is extended by it), so sessions behave exactly as on any
  * other request.
  *
- * Live answers are kept for `ttlMs` (reconnects, several tabs). A revoked
+ * Live sessions are kept for `ttlMs` (reconnects, several tabs): the
+ * session part only, the user row is read on every upgrade. A revoked
  * session must not outlive that: `forget` drops a token, and the caller
  * calls it on every sign-out and revocation this instance does or hears of
  * on the relay, so a revoked session is refused on its next upgrade.
@@ -56,7 +60,9 @@ export function createSessionLookup(options: {
   const { auth, db } = options;
   const ttlMs = options.ttlMs ?? SESSION_CACHE_MS;
   const now = options.now ?? Date.now;
-  const cache = new Map<string, { info: SessionInfo; until: number }>();
+  // The session part only (token -> user id, expiry): the user's name and
+  // handle are read fresh on every upgrade, so a change shows at once.
+  const cache = new Map<string, { userId: string; expiresAt: number; until: number }>();
   let facts: Promise<AuthFacts> | undefined;
   const sqlite = db && sqliteHandleOf(db);
 
@@ -87,10 +93,19 @@ export function createSessionLookup(options: {
     return rows[0];
   };
 
-  const remember = (token: string, info: SessionInfo) => {
+  const userById = async (id: string): Promise<UserRow | undefined> => {
+    if (sqlite) return sqlite.statements.get(USER_SQLITE).get(id) as UserRow | undefined;
+    const { rows } =
+      await sql<UserRow>`select id, name, handle from "user" where id = ${id}`.execute(
+        db as Kysely<Database>,
+      );
+    return rows[0];
+  };
+
+  const remember = (token: string, userId: string, expiresAt: number) => {
     const at = now();
     cache.delete(token);
-    cache.set(token, { info, until: at + ttlMs });
+    cache.set(token, { userId, expiresAt, until: at + ttlMs });
     // Entries are in the order they lapse (one TTL for all): the lapsed
     // ones are at the front, so a storm's answers do not linger.
     for (const [key, entry] of cache) {
@@ -113,7 +128,10 @@ export function createSessionLookup(options: {
       if (token === null) return null;
       const cached = cache.get(token);
       const at = now();
-      if (cached && cached.until > at && cached.info.expiresAt > at) return cached.info;
+      if (cached && cached.until > at && cached.expiresAt > at) {
+        const user = await userById(cached.userId);
+        if (user) return { user: wireUser(user), token, expiresAt: cached.expiresAt };
+      }
       if (cached) cache.delete(token);
       const found = await row(token);
       if (!found) return null;
@@ -121,12 +139,8 @@ export function createSessionLookup(options: {
       // Expired (to be deleted) or due for its refresh: better-auth's own path.
       const refreshAt = expiresAt - known.expiresIn * 1000 + known.updateAge * 1000;
       if (!(expiresAt > at) || refreshAt <= at) return sessionOf(auth, headers);
-      const user: WireUser = found.handle
-        ? { id: found.id, name: found.name, handle: found.handle }
-        : { id: found.id, name: found.name };
-      const info = { user, token: found.token, expiresAt };
-      remember(token, info);
-      return info;
+      remember(token, found.id, expiresAt);
+      return { user: wireUser(found), token: found.token, expiresAt };
     },
     /** Drops a session's cached answer (signed out, revoked, its row gone). */
     forget(token: string): void {
@@ -140,6 +154,11 @@ export function createSessionLookup(options: {
 }
 
 export type SessionLookup = ReturnType<typeof createSessionLookup>;
+
+/** A user row as frames carry it: the handle left out when there is none. */
+function wireUser({ id, name, handle }: UserRow): WireUser {
+  return handle ? { id, name, handle } : { id, name };
+}
 
 /**
  * The session token in a `Cookie` header when its signature is right

@@ -94,6 +94,38 @@ describe("createSessionLookup", () => {
     expect(t.lookup.size).toBe(1);
   });
 
+  it("never reads inside another request's open transaction", async () => {
+    const t = await setup();
+    opened = t.db;
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let inserted: () => void = () => {};
+    const didInsert = new Promise<void>((resolve) => {
+      inserted = resolve;
+    });
+    // A transaction writes a session, waits, then rolls back.
+    const rolledBack = t.db
+      .transaction()
+      .execute(async (trx) => {
+        await sql`insert into "user" (id, name) values ('u-ghost', 'Ghost')`.execute(trx);
+        await sql`insert into "session" (id, token, "userId", "expiresAt")
+          values ('s-ghost', 'ghost', 'u-ghost', ${new Date(Date.now() + 6.5 * DAY * 1000).toISOString()})`.execute(
+          trx,
+        );
+        inserted();
+        await held;
+        throw new Error("rolled back");
+      })
+      .catch(() => "rolled back");
+    await didInsert;
+    const answer = t.lookup.lookup(cookieFor("ghost"));
+    release();
+    expect(await rolledBack).toBe("rolled back");
+    expect(await answer).toBeNull();
+  });
+
   it("asks the database again once the TTL has passed", async () => {
     const t = await setup();
     opened = t.db;

@@ -83,8 +83,14 @@ export function createSessionLookup(options: {
     };
   };
 
+  // The prepared statements run under Kysely's connection lock, as the
+  // group commit's do: a Kysely transaction awaiting between its statements
+  // holds it, and a read slipped in there would see its uncommitted rows.
+  const onConnection = <T>(read: () => T): Promise<T | undefined> =>
+    (db as Kysely<Database>).connection().execute(async () => read());
+
   const row = async (token: string): Promise<Row | undefined> => {
-    if (sqlite) return sqlite.statements.get(BY_TOKEN_SQLITE).get(token) as Row | undefined;
+    if (sqlite) return onConnection(() => sqlite.statements.get(BY_TOKEN_SQLITE).get(token) as Row);
     const { rows } =
       await sql<Row>`select s.token, s."expiresAt" as expires_at, u.id, u.name, u.handle
       from "session" s join "user" u on u.id = s."userId" where s.token = ${token}`.execute(
@@ -94,7 +100,7 @@ export function createSessionLookup(options: {
   };
 
   const userById = async (id: string): Promise<UserRow | undefined> => {
-    if (sqlite) return sqlite.statements.get(USER_SQLITE).get(id) as UserRow | undefined;
+    if (sqlite) return onConnection(() => sqlite.statements.get(USER_SQLITE).get(id) as UserRow);
     const { rows } =
       await sql<UserRow>`select id, name, handle from "user" where id = ${id}`.execute(
         db as Kysely<Database>,

@@ -12,7 +12,7 @@ import { drain } from "../src/server/drain.server";
 import { createLogger } from "../src/server/log.server";
 import { getRuntime } from "../src/server/runtime.server";
 import { releaseUpgradeRequest, responseUnderway } from "../src/server/ws/library-internals.server";
-import { disposeRealtime } from "../src/server/ws/realtime.server";
+import { disposeRealtime, getRealtime } from "../src/server/ws/realtime.server";
 
 const config = (() => {
   try {
@@ -138,7 +138,9 @@ node.on("clientError", (error: NodeJS.ErrnoException, socket) => {
 
 // Warm the runtime (migrations, auth secret) before the first request, and
 // stop at once with a clear message when the config or database is bad.
-getRuntime().catch((error: unknown) => {
+// The realtime side too: it is what relays a sign-out here to the other
+// instances' sockets and session caches, even before a first socket opens.
+getRealtime().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

@@ -16,6 +16,7 @@ import { createRedisPresence } from "./presence/redis.server";
 import { createLocalRelay } from "./relay/local.server";
 import { createRedisRelay } from "./relay/redis.server";
 import { openDatabase } from "./storage/open-database.server";
+import type { Database } from "./storage/schema.server";
 import { createStorage } from "./storage/storage.server";
 
 /** Everything the server side shares: built once per process from the config. */
@@ -26,6 +27,8 @@ export type Runtime = {
   /** Failed sign-ins per email (in the database, so every instance sees them). */
   accountLocks: AccountLocks;
   storage: Storage;
+  /** The database behind storage and auth: the upgrade's session lookup reads it directly (absent in unit tests). */
+  db?: Kysely<Database>;
   /** Uploaded files' bytes: a folder (the default) or S3 (PARLEY_FILES_URL). */
   blobs: BlobStore;
   events: EventBus;
@@ -118,6 +121,7 @@ export async function composeRuntime(config: Config): Promise<Runtime> {
     auth,
     accountLocks,
     storage,
+    db,
     blobs,
     events,
     metrics: createMetrics(),

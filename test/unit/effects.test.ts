@@ -164,3 +164,37 @@ describe("byTextBudget", () => {
     expect(byTextBudget([], 10)).toEqual([]);
   });
 });
+
+describe("effect runner: a send's effects in one go", () => {
+  it("applies ack, read marker and publish in order, as before", async () => {
+    const { runner, add } = setup();
+    const author = add("u");
+    const message = wireMessage(1, { roomId: "r" });
+    await runner.run(author as unknown as Peer, [
+      { kind: "reply", frame: { type: "ack", clientId: "c1", message } },
+      { kind: "publish", roomId: "r", frame: { type: "message", message }, exceptSelf: true },
+      { kind: "user", userId: "u", frame: { type: "read", roomId: "r", seq: 1 } },
+    ]);
+    expect(author.sent.map((data) => JSON.parse(data).type)).toEqual(["ack", "read"]);
+  });
+
+  it("rejects when one of them throws, and applies none after it", async () => {
+    const { runner, add } = setup();
+    const author = add("u");
+    const message = wireMessage(1, { roomId: "r" });
+    // A frame that cannot be encoded (a BigInt) throws in the middle.
+    const broken = { type: "read", roomId: "r", seq: 1n } as unknown as {
+      type: "read";
+      roomId: string;
+      seq: number;
+    };
+    await expect(
+      runner.run(author as unknown as Peer, [
+        { kind: "reply", frame: { type: "ack", clientId: "c1", message } },
+        { kind: "user", userId: "u", frame: broken },
+        { kind: "reply", frame: { type: "pong" } },
+      ]),
+    ).rejects.toThrow();
+    expect(author.sent.map((data) => JSON.parse(data).type)).toEqual(["ack"]);
+  });
+});

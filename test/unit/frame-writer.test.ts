@@ -108,3 +108,60 @@ describe("Hub with the frame writer", () => {
     expect(hub.isSubscribed(sender, "r")).toBe(true);
   });
 });
+
+describe("frameWriter.corked", () => {
+  /** A socket double that records each write it is handed (one per syscall for net.Socket). */
+  const countingPeer = () => {
+    const writes: Buffer[][] = [];
+    const socket = new Writable({
+      writev(chunks, done) {
+        writes.push(chunks.map((c) => c.chunk as Buffer));
+        done();
+      },
+      write(chunk: Buffer, _encoding, done) {
+        writes.push([chunk]);
+        done();
+      },
+    });
+    const peer = {
+      writes,
+      _internal: {
+        ws: { _readyState: 1, _socket: socket, _sender: { _state: 0, _bufferedBytes: 0 } },
+      },
+      send: (_data: string) => {},
+      bufferedAmount: 0,
+    };
+    return peer;
+  };
+
+  it("hands the frames written inside it to the socket in one write, in order", async () => {
+    const peer = countingPeer();
+    frameWriter.corked(peer, () => {
+      frameWriter.send(peer, "ack");
+      frameWriter.send(peer, "read");
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(peer.writes).toHaveLength(1);
+    expect(peer.writes[0]?.map((b) => b.subarray(2).toString())).toEqual(["ack", "read"]);
+  });
+
+  it("uncorks even when the writing throws, and lets the error through", async () => {
+    const peer = countingPeer();
+    expect(() =>
+      frameWriter.corked(peer, () => {
+        frameWriter.send(peer, "ack");
+        throw new Error("boom");
+      }),
+    ).toThrow("boom");
+    frameWriter.send(peer, "after");
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(peer.writes.flat().map((b) => b.subarray(2).toString())).toEqual(["ack", "after"]);
+  });
+
+  it("just runs the writing for a peer without a reachable socket", () => {
+    const sent: string[] = [];
+    const peer = { send: (data: string) => sent.push(data) };
+    frameWriter.corked(peer, () => frameWriter.send(peer, "plain"));
+    expect(sent).toEqual(["plain"]);
+  });
+});

@@ -52,6 +52,47 @@ describe("createSessionWatch", () => {
     expect(closed).toHaveLength(1);
   });
 
+  it("closes at once a socket opening on a token revoked moments ago, for a minute", async () => {
+    const closed: [unknown, string][] = [];
+    const watch = createSessionWatch((p, _code, reason) => closed.push([p, reason]), 1_000);
+    // Revoked with no socket open: an upgrade that read the session just before.
+    watch.revoke("t");
+    const late = peer("late");
+    watch.watch(late, "t", Date.now() + 60_000);
+    await Promise.resolve();
+    expect(closed).toEqual([[late, "signed out"]]);
+    // As the close hook does for a closed socket.
+    watch.forget(late, "t");
+    // Other tokens are untouched, and the memory of "t" lapses.
+    const other = peer("other");
+    watch.watch(other, "u", Date.now() + 600_000);
+    vi.advanceTimersByTime(61_000);
+    const reused = peer("reused");
+    watch.watch(reused, "t", Date.now() + 600_000);
+    await Promise.resolve();
+    expect(closed).toEqual([[late, "signed out"]]);
+  });
+
+  it("tells onEnded of every session it ends: revoked, expired, row gone", async () => {
+    const ended: string[] = [];
+    const watch = createSessionWatch(() => {}, {
+      sweepMs: 1_000,
+      liveTokens: async () => new Set(["kept"]),
+      onEnded: (token) => ended.push(token),
+    });
+    watch.watch(peer("a"), "revoked", Date.now() + 60_000);
+    watch.watch(peer("b"), "expiring", Date.now() + 500);
+    watch.watch(peer("c"), "vanished", Date.now() + 60_000);
+    watch.watch(peer("d"), "kept", Date.now() + 60_000);
+    watch.revoke("revoked");
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(ended).toContain("revoked");
+    expect(ended).toContain("expiring");
+    expect(ended).toContain("vanished");
+    expect(ended).not.toContain("kept");
+    watch.stop();
+  });
+
   it("closes the sockets of sessions whose rows are gone, asking once per sweep", async () => {
     const closed: [unknown, string][] = [];
     const asked: string[][] = [];

@@ -89,6 +89,17 @@ const FACTS: ReadonlySet<Effect["kind"]> = new Set([
 ]);
 const isFact = (effect: Effect): effect is FactEffect => FACTS.has(effect.kind);
 
+/** Effects that `one` applies without awaiting anything (see run). */
+const SYNC: ReadonlySet<Effect["kind"]> = new Set([
+  "reply",
+  "publish",
+  "user",
+  "attach",
+  "detach",
+  "preview",
+]);
+const isSync = (effect: Effect) => SYNC.has(effect.kind);
+
 /** Performs the core's decisions on sockets and subscriptions, counting what goes out. */
 export function createEffectRunner({
   hub,
@@ -221,6 +232,14 @@ export function createEffectRunner({
     await write({ type: "history", roomId, messages: [], done: true, ...(more && { more }) });
   };
 
+  /** One effect of the SYNC kinds, as `one` applies it; a failure throws at once. */
+  const applySync = (peer: Peer, effect: Effect) => {
+    if (effect.kind === "reply") runner.send(peer, effect.frame);
+    else if (effect.kind === "preview") previews?.take(effect);
+    else if (isFact(effect))
+      void runner.fact(effect, effect.kind === "publish" && effect.exceptSelf ? peer : undefined);
+  };
+
   const runner = {
     /** Publishes to the other instances, best effort (see relayOut). */
     relayOut,
@@ -307,6 +326,15 @@ export function createEffectRunner({
     },
 
     async run(peer: Peer, effects: Effect[]) {
+      // perf: a send's effects (ack, publish, read marker) are all
+      // synchronous; written under one cork, the sender's frames leave in
+      // one syscall. Anything that awaits is run as before.
+      if (effects.every(isSync)) {
+        frameWriter.corked(peer, () => {
+          for (const effect of effects) applySync(peer, effect);
+        });
+        return;
+      }
       for (const effect of effects) await runner.one(peer, effect);
     },
 

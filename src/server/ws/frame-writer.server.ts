@@ -41,7 +41,10 @@ type Internals = Pick<ReturnType<typeof createWsInternals>, "ready" | "queued">;
  */
 export function createFrameWriter(
   internals: Internals = createWsInternals(),
-): FanoutWriter<Sink> & { send(peer: Sink, data: string): void } {
+): FanoutWriter<Sink> & {
+  send(peer: Sink, data: string): void;
+  corked(peer: Sink, write: () => void): void;
+} {
   return {
     prepare: textFrame,
     queued(peer) {
@@ -57,6 +60,21 @@ export function createFrameWriter(
       const socket = internals.ready(peer);
       if (socket) socket.write(textFrame(data));
       else peer.send(data);
+    },
+    /**
+     * Runs `write` with the peer's TCP socket corked, so the frames it
+     * writes to that socket (a send's ack and read marker) leave in one
+     * syscall instead of one each; order is kept (cork only batches).
+     */
+    corked(peer, write) {
+      const socket = internals.ready(peer);
+      if (!socket) return write();
+      socket.cork();
+      try {
+        write();
+      } finally {
+        socket.uncork();
+      }
     },
   };
 }

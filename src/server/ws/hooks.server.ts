@@ -11,7 +11,6 @@ import {
   PROTOCOL_VERSION,
   SAVED_IDS_LIMIT,
 } from "../../protocol/frames";
-import { sessionOf } from "../auth/auth.server";
 import { isDraining, onDrain } from "../drain.server";
 import type { Runtime } from "../runtime.server";
 import { clientIp } from "./admission.server";
@@ -177,8 +176,8 @@ export function createChatHooks(getRealtime: () => Promise<Realtime>): Partial<H
 
   const hooks: Partial<Hooks> = {
     async upgrade(request) {
-      const { runtime, admission } = await setup();
-      const { config, auth } = runtime;
+      const { runtime, admission, sessionLookup } = await setup();
+      const { config } = runtime;
       if (isDraining()) {
         // Shutting down: the client's next attempt lands on another instance.
         return refuse(runtime, "draining", 503, "Server shutting down", {});
@@ -203,7 +202,8 @@ export function createChatHooks(getRealtime: () => Promise<Realtime>): Partial<H
       if (!isOriginAllowed(origin, own, config.allowedOrigins)) {
         return refuse(runtime, "origin", 403, "Forbidden origin", { origin, requestId });
       }
-      const session = await sessionOf(auth, request.headers);
+      // As sessionOf answers, at a fraction of its CPU (session-lookup.server.ts).
+      const session = await sessionLookup.lookup(request.headers);
       if (!session) return refuse(runtime, "no_session", 401, "Unauthorized", { requestId });
       // The lookup may have outlasted the start of a shutdown: a socket
       // opened now would miss the drain's 1012 and be cut without one.

@@ -3,6 +3,7 @@ import type { FrameDeps } from "../../core/handle-frame";
 import { Hub, SLOW_CONSUMER_BYTES } from "../../core/hub";
 import { UserSockets } from "../../core/presence";
 import { liveSessionTokens } from "../auth/auth.server";
+import { createSessionLookup } from "../auth/session-lookup.server";
 import { createPreviewJobs } from "../previews/preview-jobs.server";
 import { getRuntime, type Runtime } from "../runtime.server";
 import { createAdmission } from "./admission.server";
@@ -31,9 +32,14 @@ export function createRealtime(runtime: Runtime) {
   );
   const online = new UserSockets<Peer>();
   const heartbeat = startHeartbeat(config.heartbeatMs);
+  // The upgrade's session lookup, cached briefly; every session the watch
+  // finds ended (revoked here or on another instance, row gone, expired)
+  // is forgotten by it at once.
+  const sessionLookup = createSessionLookup({ auth, db: runtime.db });
   const sessions = createSessionWatch((peer, code, reason) => peer.close(code, reason), {
     sweepMs: config.sessionSweepMs,
     liveTokens: (tokens) => liveSessionTokens(auth, tokens),
+    onEnded: sessionLookup.forget,
   });
   const admission = createAdmission(config.limits);
   // The tracker reports lapsed users to the link, which needs the runner,
@@ -82,6 +88,7 @@ export function createRealtime(runtime: Runtime) {
     online,
     heartbeat,
     sessions,
+    sessionLookup,
     admission,
     presence,
     runner,

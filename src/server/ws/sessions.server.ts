@@ -10,7 +10,19 @@ export type SessionSource = {
   sweepMs: number | (() => Promise<number>);
   /** Which of these tokens still have a session row; absent: expiry only. */
   liveTokens?: (tokens: string[]) => Promise<Set<string>>;
+  /**
+   * Told of every session found ended (revoked, signed out, row gone,
+   * expired), so that a cached session lookup forgets it at once.
+   */
+  onEnded?: (token: string) => void;
 };
+
+/**
+ * How long a revoked token is remembered: a socket whose upgrade read the
+ * session just before the revocation and opens just after it is closed at
+ * once rather than at the next sweep. Longer than any upgrade takes.
+ */
+const REVOKED_MEMORY_MS = 60_000;
 
 /** The runtime's sessions: PARLEY_SESSION_SWEEP_SECONDS, and the session table. */
 export function sessionsOf(getRuntime: () => Promise<Runtime>): SessionSource {
@@ -33,13 +45,17 @@ export function createSessionWatch(
   closePeer: (peer: Peer, code: number, reason: string) => void,
   source: number | SessionSource = SESSION_SWEEP_MS,
 ) {
-  const { sweepMs, liveTokens } = typeof source === "number" ? { sweepMs: source } : source;
+  const { sweepMs, liveTokens, onEnded } =
+    typeof source === "number" ? { sweepMs: source, onEnded: undefined } : source;
   const byToken = new Map<string, { peers: Set<Peer>; expiresAt: number }>();
+  // Revoked tokens -> when: see REVOKED_MEMORY_MS.
+  const revoked = new Map<string, number>();
   let sweeper: ReturnType<typeof setInterval> | "starting" | undefined;
   let checking = false;
   let stopped = false;
 
   const closeAll = (token: string, reason: string) => {
+    onEnded?.(token);
     for (const peer of byToken.get(token)?.peers ?? []) closePeer(peer, 4001, reason);
   };
 
@@ -57,8 +73,13 @@ export function createSessionWatch(
     }
   };
 
+  const pruneRevoked = (now: number) => {
+    for (const [token, at] of revoked) if (now - at > REVOKED_MEMORY_MS) revoked.delete(token);
+  };
+
   const sweep = () => {
     const now = Date.now();
+    pruneRevoked(now);
     for (const [token, { expiresAt }] of byToken) {
       if (expiresAt <= now) closeAll(token, "session expired");
     }
@@ -80,6 +101,10 @@ export function createSessionWatch(
         byToken.set(token, session);
       }
       session.peers.add(peer);
+      if (revoked.has(token)) {
+        queueMicrotask(() => closePeer(peer, 4001, "signed out"));
+        return;
+      }
       // A refreshed session's later expiry wins (every socket on it shares it).
       session.expiresAt = Math.max(session.expiresAt, expiresAt);
       if (expiresAt <= Date.now()) queueMicrotask(() => closePeer(peer, 4001, "session expired"));
@@ -98,6 +123,9 @@ export function createSessionWatch(
     },
     /** Closes every socket of a signed-out (or revoked) session. */
     revoke(token: string) {
+      // Pruned here too: a process with no socket has no sweeper running.
+      if (revoked.size > 1_000) pruneRevoked(Date.now());
+      revoked.set(token, Date.now());
       closeAll(token, "signed out");
     },
     /** Stops the sweeper (for good: a stopped watch starts no timer). */

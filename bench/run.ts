@@ -5,6 +5,7 @@
 import { rmSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { loadConfig } from "./lib/config.ts";
+import { type EjabberdData, prepareEjabberd, removeEjabberdData } from "./lib/ejabberd.ts";
 import { layout } from "./lib/layout.ts";
 import { writeResults } from "./lib/output.ts";
 import { ensureBuild } from "./lib/parley.ts";
@@ -19,6 +20,9 @@ import { idle, manyRooms } from "./scenarios/rooms.ts";
 import { uploads } from "./scenarios/upload.ts";
 
 const config = loadConfig();
+// Ctrl-C or a kill: exit through process.exit, so the exit hooks that stop
+// servers outside the harness's process group (ejabberd's VM) run.
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
 const started = Date.now();
 const log = (line: string) =>
   console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
@@ -33,7 +37,7 @@ const results: Results = {
   failures: {},
 };
 
-const systems = config.systems as SystemName[];
+let systems = config.systems as SystemName[];
 const wants = (scenario: string) => config.scenarios.includes(scenario);
 const parleyRuns = systems.includes("parley");
 
@@ -48,8 +52,23 @@ if (parleyRuns) {
   results.prepare = { signUps, seeded: plan.users - signUps, ms: Date.now() - prepStarted };
 }
 
+let ejabberd: EjabberdData | undefined;
+if (systems.includes("ejabberd")) {
+  // Every user registered once; each scenario starts a fresh VM on this spool.
+  try {
+    ejabberd = await prepareEjabberd(plan.users);
+    log(`ejabberd: ${plan.users} users registered in ${Math.round(ejabberd.registerMs)} ms`);
+    results.prepareEjabberd = { users: plan.users, registerMs: ejabberd.registerMs };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    log(`ejabberd left out: ${message}`);
+    results.failures["ejabberd prepare"] = message.split("\n")[0] ?? message;
+    systems = systems.filter((s) => s !== "ejabberd");
+  }
+}
+
 const gen = LoadGen.start(config.workers);
-const ctx: Context = { config, layout: plan, gen, parley, log };
+const ctx: Context = { config, layout: plan, gen, parley, ejabberd, log };
 
 /** Runs one scenario for one system; a failure is recorded and the run goes on. */
 async function attempt<T>(label: string, body: () => Promise<T>): Promise<T | undefined> {
@@ -78,6 +97,10 @@ try {
   }
   if (parleyRuns && wants("persist"))
     results.persist = await attempt("parley persist", () => persist(ctx));
+  if (ejabberd && wants("persist")) {
+    const r = await attempt("ejabberd persist", () => persist(ctx, "ejabberd", "MAM on SQLite"));
+    if (r) results.persistPeers = { ...results.persistPeers, ejabberd: r };
+  }
   if (parleyRuns && wants("resume"))
     results.resume = await attempt("parley resume", () => resume(ctx));
   if (parleyRuns && wants("upload")) {
@@ -89,6 +112,7 @@ try {
   gen.stop();
   // The users and messages are throwaway: leave no temp folder behind.
   if (parley) rmSync(parley.dataDir, { recursive: true, force: true });
+  if (ejabberd) removeEjabberdData(ejabberd);
 }
 
 const table = writeResults(results, config.outDir);

@@ -15,7 +15,7 @@ const list = (name: string, fallback: string[]) =>
     .map((s) => s.trim())
     .filter(Boolean) ?? fallback;
 
-export const ALL_SYSTEMS = ["parley", "ws", "ws-frame", "crossws", "socketio"] as const;
+export const ALL_SYSTEMS = ["parley", "ws", "ws-frame", "crossws", "socketio", "ejabberd"] as const;
 export const ALL_SCENARIOS = ["fanout", "rooms", "idle", "persist", "resume", "upload"] as const;
 
 export function loadConfig() {

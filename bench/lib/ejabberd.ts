@@ -60,6 +60,8 @@ listen:
   - port: ${config.httpPort}
     ip: "127.0.0.1"
     module: ejabberd_http
+    # The load generator opens its connections 50 at a time.
+    backlog: 4096
     request_handlers:
       /ws: ejabberd_http_ws
       /api: mod_http_api
@@ -281,6 +283,16 @@ export async function startEjabberd(data: Pick<EjabberdData, "dir" | "node">): P
   });
   const ctlPid = child.pid;
   if (!ctlPid) throw new Error("ejabberd: no pid");
+  // If the harness dies mid-run (an error, Ctrl-C), take the VM with it: it
+  // is in its own process group (detached), which is ctlPid's.
+  const killGroup = () => {
+    try {
+      process.kill(-ctlPid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  };
+  process.once("exit", killGroup);
   const log = () => {
     const errors = join(dir, "error.log");
     return `${output}\n${existsSync(errors) ? readFileSync(errors, "utf8").slice(-4000) : ""}`;
@@ -294,14 +306,9 @@ export async function startEjabberd(data: Pick<EjabberdData, "dir" | "node">): P
       } catch {
         // Already down or unreachable: the kill below settles it.
       }
-      await waitFor(() => exited, 15_000, "stopped").catch(() => {
-        try {
-          process.kill(-ctlPid, "SIGKILL");
-        } catch {
-          // Gone in the meantime.
-        }
-      });
+      await waitFor(() => exited, 15_000, "stopped").catch(killGroup);
     }
+    process.off("exit", killGroup);
   };
 
   try {

@@ -13,10 +13,14 @@ export type Results = {
   machine: { node: string; cpus: number; loadAverage: number[] };
   config: Config;
   prepare?: { signUps: number; seeded: number; ms: number };
+  /** ejabberd's users, registered through its HTTP API before the scenarios. */
+  prepareEjabberd?: { users: number; registerMs: number };
   fanout: Record<string, FanoutResult>;
   rooms: Record<string, RoomsResult>;
   idle: Record<string, IdleResult>;
   persist?: PersistResult;
+  /** The same load on other stores and systems: Parley on PostgreSQL, ejabberd (MAM). */
+  persistPeers?: Record<string, PersistResult>;
   resume?: ResumeResult;
   /** Parley's POST /api/files against a bare server writing the body to disk. */
   upload?: { parley: UploadResult; floor: UploadResult };
@@ -178,22 +182,39 @@ function idleSection(results: Results): string {
 function parleySection(results: Results): string {
   const lines: string[] = [];
   const p = results.persist;
-  if (p) {
+  const persisted = [
+    ...(p ? [["parley", p] as const] : []),
+    ...Object.entries(results.persistPeers ?? {}),
+  ];
+  const first = persisted[0]?.[1];
+  if (first) {
+    // Ratios are to Parley on SQLite, the run's own baseline here.
+    const ratio = (v: number, base: number | undefined) =>
+      p && persisted.length > 1 ? withRatio(v, base, 1) : fmt(v, 1);
     lines.push(
-      `## Persistence (Parley, SQLite): ${fmt(p.step.offered, 0)} msg/s offered by ${p.senders} senders, ${results.config.persist.seconds} s`,
+      `## Persistence: ${fmt(first.step.offered, 0)} msg/s offered by ${first.senders} senders, ${results.config.persist.seconds} s`,
       "",
       table(
-        ["acked msg/s", "acked / sent", "ack p50 ms", "ack p99 ms", "CPU µs per ack", "server CPU"],
         [
-          [
-            fmt(p.ackedPerSec, 0),
-            `${p.step.acked} / ${p.step.sent}`,
-            fmt(p.step.ackP50, 2),
-            fmt(p.step.ackP99, 2),
-            fmt(p.step.cpuUsPerAck, 1),
-            `${fmt(p.step.cpuPct, 0)}%`,
-          ],
+          "system",
+          "store",
+          "acked msg/s",
+          "acked / sent",
+          "ack p50 ms",
+          "ack p99 ms",
+          "CPU µs per ack",
+          "server CPU",
         ],
+        persisted.map(([name, r]) => [
+          name.replace(/ .*/, ""),
+          r.store ?? "SQLite",
+          fmt(r.ackedPerSec, 0),
+          `${r.step.acked} / ${r.step.sent}`,
+          ratio(r.step.ackP50, p?.step.ackP50),
+          ratio(r.step.ackP99, p?.step.ackP99),
+          ratio(r.step.cpuUsPerAck, p?.step.cpuUsPerAck),
+          `${fmt(r.step.cpuPct, 0)}%`,
+        ]),
       ),
     );
   }

@@ -1,23 +1,25 @@
 // The systems under test, each its own server process, and how a load
 // generator connects to each: Parley with session cookies, the baselines
-// with their rooms named in the URL (they have no auth at all).
+// with their rooms named in the URL (they have no auth at all), ejabberd
+// over XMPP with an account per user.
 import type { ConnSpec } from "../loadgen/protocol.ts";
+import { type EjabberdData, MUC_DOMAIN, startEjabberd, XMPP_DOMAIN, xmppUser } from "./ejabberd.ts";
 import { startParley } from "./parley.ts";
 import type { BenchUser } from "./parley-data.ts";
 import { answers, freePort, type ServerProcess, startProcess } from "./proc.ts";
 
-export type SystemName = "parley" | "ws" | "ws-frame" | "crossws" | "socketio";
+export type SystemName = "parley" | "ws" | "ws-frame" | "crossws" | "socketio" | "ejabberd";
 
 export type RunningSystem = {
   name: SystemName;
-  kind: "ws" | "io";
+  kind: "ws" | "io" | "xmpp";
   server: ServerProcess;
   base: string;
   /** Connection specs for users `indexes`, each in the rooms `slugsOf(i)`. */
   specs: (indexes: number[], slugsOf: (i: number) => string[]) => ConnSpec[];
 };
 
-const BASELINES: Record<Exclude<SystemName, "parley">, string> = {
+const BASELINES: Record<Exclude<SystemName, "parley" | "ejabberd">, string> = {
   ws: "bench/baselines/ws-string.ts",
   "ws-frame": "bench/baselines/ws-frame.ts",
   crossws: "bench/baselines/crossws.ts",
@@ -30,7 +32,22 @@ export async function startSystem(
   name: SystemName,
   parley: ParleyData | undefined,
   parleyNodeArgs: string[] = [],
+  ejabberd?: EjabberdData,
 ): Promise<RunningSystem> {
+  if (name === "ejabberd") {
+    if (!ejabberd) throw new Error("ejabberd needs its prepared spool");
+    const server = await startEjabberd(ejabberd);
+    const specs = (indexes: number[], slugsOf: (i: number) => string[]) =>
+      indexes.map((i) => {
+        if (i >= ejabberd.users)
+          throw new Error(`no ejabberd user ${i}: raise the plan's user count`);
+        return {
+          slugs: slugsOf(i),
+          xmpp: { ...xmppUser(i), domain: XMPP_DOMAIN, muc: MUC_DOMAIN },
+        };
+      });
+    return { name, kind: "xmpp", server, base: `http://127.0.0.1:${server.port}`, specs };
+  }
   if (name === "parley") {
     if (!parley) throw new Error("Parley needs its prepared data folder");
     const server = await startParley(parley.dataDir, parleyNodeArgs);

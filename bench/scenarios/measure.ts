@@ -4,6 +4,7 @@
 
 import type { Config } from "../lib/config.ts";
 import { SLO } from "../lib/config.ts";
+import type { EjabberdData } from "../lib/ejabberd.ts";
 import type { Layout } from "../lib/layout.ts";
 import { cpuMicros, cpuTimes, rssKiB } from "../lib/proc.ts";
 import { summarise } from "../lib/stats.ts";
@@ -16,20 +17,29 @@ export type Context = {
   layout: Layout;
   gen: LoadGen;
   parley: ParleyData | undefined;
+  /** ejabberd's spool with every user registered, when it runs. */
+  ejabberd?: EjabberdData;
   log: (line: string) => void;
 };
 
-/** Starts a system, runs `body`, and always closes the connections and the server. */
+/**
+ * Starts a system (or uses `start`, for a variant such as Parley on
+ * PostgreSQL), runs `body`, and always closes the connections and the server.
+ */
 export async function withSystem<T>(
   ctx: Context,
   name: SystemName,
   body: (system: RunningSystem) => Promise<T>,
+  start?: () => Promise<RunningSystem>,
 ): Promise<T> {
-  const system = await startSystem(
-    name,
-    ctx.parley,
-    name === "parley" ? ctx.config.parleyNodeArgs : [],
-  );
+  const system = start
+    ? await start()
+    : await startSystem(
+        name,
+        ctx.parley,
+        name === "parley" ? ctx.config.parleyNodeArgs : [],
+        ctx.ejabberd,
+      );
   try {
     return await body(system);
   } finally {
@@ -150,7 +160,7 @@ export async function openAll(
   system: RunningSystem,
   specs: Parameters<LoadGen["open"]>[2],
 ) {
-  const kind = system.kind === "io" ? "io" : ctx.config.client;
+  const kind = system.kind === "ws" ? ctx.config.client : system.kind;
   const opened = await ctx.gen.open(kind, system.base, specs);
   if (opened.opened !== specs.length) {
     throw new Error(

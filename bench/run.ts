@@ -10,12 +10,14 @@ import { layout } from "./lib/layout.ts";
 import { writeResults } from "./lib/output.ts";
 import { ensureBuild } from "./lib/parley.ts";
 import { prepareParley } from "./lib/parley-data.ts";
+import { type ParleyPg, postgresProblem, prepareParleyPg, redisProblem } from "./lib/parley-pg.ts";
 import type { Results } from "./lib/report.ts";
-import type { ParleyData, SystemName } from "./lib/systems.ts";
+import { type ParleyData, type SystemName, startParleySystem } from "./lib/systems.ts";
 import { LoadGen } from "./loadgen/driver.ts";
 import { fanout } from "./scenarios/fanout.ts";
 import type { Context } from "./scenarios/measure.ts";
 import { persist, resume } from "./scenarios/parley-only.ts";
+import { relay } from "./scenarios/relay.ts";
 import { idle, manyRooms } from "./scenarios/rooms.ts";
 import { uploads } from "./scenarios/upload.ts";
 
@@ -50,6 +52,29 @@ if (parleyRuns) {
   parley = await prepareParley(plan, config.signUps, log);
   const signUps = Math.min(config.signUps, plan.users);
   results.prepare = { signUps, seeded: plan.users - signUps, ms: Date.now() - prepStarted };
+}
+
+// Parley on PostgreSQL (persistence, relay) when the server answers; a
+// database of the run's own, dropped at the end. Left out, with the reason
+// in the results, when it does not answer.
+let pg: ParleyPg | undefined;
+if (parleyRuns && (wants("persist") || wants("relay"))) {
+  const problem = await postgresProblem(config.postgresUrl);
+  if (problem) {
+    log(`PostgreSQL at ${config.postgresUrl} does not answer (${problem}): left out`);
+    results.skipped = { ...results.skipped, postgres: problem };
+  } else {
+    const relayConns = wants("relay") ? config.relay.conns : 0;
+    const solo = wants("persist") ? config.persist.senders : 0;
+    const t0 = Date.now();
+    pg = await attempt("parley postgres prepare", () =>
+      prepareParleyPg(config.postgresUrl, Math.max(relayConns, solo, 2), (i) => [
+        ...(i < relayConns ? ["general"] : []),
+        ...(i < solo ? [`p-${i}`] : []),
+      ]),
+    );
+    if (pg) log(`PostgreSQL: ${pg.users.length} users seeded in ${Date.now() - t0} ms`);
+  }
 }
 
 let ejabberd: EjabberdData | undefined;
@@ -97,12 +122,28 @@ try {
   }
   if (parleyRuns && wants("persist"))
     results.persist = await attempt("parley persist", () => persist(ctx));
+  const onPg = pg;
+  if (onPg && wants("persist")) {
+    const r = await attempt("parley persist postgres", () =>
+      persist(ctx, "parley", "PostgreSQL", () =>
+        startParleySystem(onPg, [], { DATABASE_URL: onPg.databaseUrl }),
+      ),
+    );
+    if (r) results.persistPeers = { ...results.persistPeers, "parley postgres": r };
+  }
   if (ejabberd && wants("persist")) {
     const r = await attempt("ejabberd persist", () => persist(ctx, "ejabberd", "MAM on SQLite"));
     if (r) results.persistPeers = { ...results.persistPeers, ejabberd: r };
   }
   if (parleyRuns && wants("resume"))
     results.resume = await attempt("parley resume", () => resume(ctx));
+  if (onPg && wants("relay")) {
+    const problem = await redisProblem(config.redisUrl);
+    if (problem) {
+      log(`Redis at ${config.redisUrl} does not answer (${problem}): relay left out`);
+      results.skipped = { ...results.skipped, redis: problem };
+    } else results.relay = await attempt("parley relay", () => relay(ctx, onPg, config.redisUrl));
+  }
   if (parleyRuns && wants("upload")) {
     const parleyUpload = await attempt("parley upload", () => uploads(ctx, "parley"));
     const floorUpload = await attempt("floor upload", () => uploads(ctx, "floor"));
@@ -113,6 +154,7 @@ try {
   // The users and messages are throwaway: leave no temp folder behind.
   if (parley) rmSync(parley.dataDir, { recursive: true, force: true });
   if (ejabberd) removeEjabberdData(ejabberd);
+  await pg?.drop().catch((error: unknown) => log(`dropping the bench database failed: ${error}`));
 }
 
 const table = writeResults(results, config.outDir);

@@ -4,6 +4,7 @@
 import type { FanoutResult } from "../scenarios/fanout.ts";
 import type { StepResult } from "../scenarios/measure.ts";
 import type { PersistResult, ResumeResult } from "../scenarios/parley-only.ts";
+import type { RelayResult } from "../scenarios/relay.ts";
 import type { IdleResult, RoomsResult } from "../scenarios/rooms.ts";
 import type { UploadResult } from "../scenarios/upload.ts";
 import type { Config } from "./config.ts";
@@ -24,6 +25,10 @@ export type Results = {
   resume?: ResumeResult;
   /** Parley's POST /api/files against a bare server writing the body to disk. */
   upload?: { parley: UploadResult; floor: UploadResult };
+  /** Two instances with Redis against one, on PostgreSQL. */
+  relay?: RelayResult;
+  /** Parts left out because a service did not answer, with the reason. */
+  skipped?: Record<string, string>;
   failures: Record<string, string>;
 };
 
@@ -248,6 +253,31 @@ function parleySection(results: Results): string {
       ),
     );
   }
+  const rl = results.relay;
+  if (rl) {
+    lines.push(
+      "",
+      `## Relay (Parley, PostgreSQL): 1 room, ${rl.conns} connections, ${rl.senders} senders at ${results.config.relay.rate} msg/s, ${results.config.relay.seconds} s`,
+      "",
+      "Two instances sharing PostgreSQL and Redis, half the room on each (CPU and RSS of both summed), against one instance on the same database; ratios are to the one instance.",
+      "",
+      table(
+        ["instances", ...STEP_HEAD, "delivered"],
+        [
+          [
+            "1",
+            ...stepCells(rl.single, undefined),
+            `${(100 * rl.single.deliveredRatio).toFixed(2)}%`,
+          ],
+          [
+            "2 + Redis",
+            ...stepCells(rl.relay, rl.single),
+            `${(100 * rl.relay.deliveredRatio).toFixed(2)}%`,
+          ],
+        ],
+      ),
+    );
+  }
   const u = results.upload;
   if (u) {
     const ratio = (a: number, b: number) => (b > 0 ? ` (×${(a / b).toFixed(2)})` : "");
@@ -280,12 +310,14 @@ function parleySection(results: Results): string {
 export function markdown(results: Results): string {
   const { machine } = results;
   const failures = Object.entries(results.failures).map(([k, v]) => `- ${k}: ${v}`);
+  const skipped = Object.entries(results.skipped ?? {}).map(([k, v]) => `- ${k}: ${v}`);
   return [
     `Run ${results.date}, Node ${machine.node}, ${machine.cpus} cores, load average at start ${machine.loadAverage.map((l) => l.toFixed(1)).join(" ")}.`,
     fanoutSection(results),
     roomsSection(results),
     idleSection(results),
     parleySection(results),
+    skipped.length ? `## Left out (service unreachable)\n\n${skipped.join("\n")}` : "",
     failures.length ? `## Failures\n\n${failures.join("\n")}` : "",
   ]
     .filter(Boolean)

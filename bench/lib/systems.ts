@@ -14,6 +14,8 @@ export type RunningSystem = {
   name: SystemName;
   kind: "ws" | "io" | "xmpp";
   server: ServerProcess;
+  /** More server processes whose CPU and memory count with `server`'s (relay: the second instance). */
+  extraPids?: number[];
   base: string;
   /** Connection specs for users `indexes`, each in the rooms `slugsOf(i)`. */
   specs: (indexes: number[], slugsOf: (i: number) => string[]) => ConnSpec[];
@@ -27,6 +29,32 @@ const BASELINES: Record<Exclude<SystemName, "parley" | "ejabberd">, string> = {
 };
 
 export type ParleyData = { dataDir: string; users: BenchUser[] };
+
+/** Parley on `parley`'s data; `env` on top, e.g. DATABASE_URL and REDIS_URL. */
+export async function startParleySystem(
+  parley: ParleyData,
+  nodeArgs: string[] = [],
+  env: Record<string, string> = {},
+): Promise<RunningSystem> {
+  const server = await startParley(parley.dataDir, nodeArgs, env);
+  return {
+    name: "parley",
+    kind: "ws",
+    server,
+    base: `http://127.0.0.1:${server.port}`,
+    specs: parleySpecs(parley),
+  };
+}
+
+/** Connection specs for Parley's users: their session cookies. */
+export const parleySpecs =
+  (parley: ParleyData) => (indexes: number[], slugsOf: (i: number) => string[]) =>
+    indexes.map((i) => {
+      const user = parley.users[i];
+      if (!user) throw new Error(`no bench user ${i}: raise the plan's user count`);
+      // Parley takes the rooms from the database; the slugs only name them for senders.
+      return { cookie: user.cookie, slugs: slugsOf(i) };
+    });
 
 export async function startSystem(
   name: SystemName,
@@ -50,15 +78,7 @@ export async function startSystem(
   }
   if (name === "parley") {
     if (!parley) throw new Error("Parley needs its prepared data folder");
-    const server = await startParley(parley.dataDir, parleyNodeArgs);
-    const specs = (indexes: number[], slugsOf: (i: number) => string[]) =>
-      indexes.map((i) => {
-        const user = parley.users[i];
-        if (!user) throw new Error(`no bench user ${i}: raise the plan's user count`);
-        // Parley takes the rooms from the database; the slugs only name them for senders.
-        return { cookie: user.cookie, slugs: slugsOf(i) };
-      });
-    return { name, kind: "ws", server, base: `http://127.0.0.1:${server.port}`, specs };
+    return startParleySystem(parley, parleyNodeArgs);
   }
   const port = await freePort();
   const server = await startProcess({

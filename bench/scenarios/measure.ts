@@ -102,8 +102,10 @@ export async function measureStep(
     abortMs?: number;
   },
 ): Promise<StepResult> {
-  const { pid } = system.server;
-  const before = cpuTimes(pid);
+  const pids = [system.server.pid, ...(system.extraPids ?? [])];
+  const cpuNow = () =>
+    pids.map(cpuTimes).reduce((a, b) => ({ user: a.user + b.user, system: a.system + b.system }));
+  const before = cpuNow();
   const clientBefore = gen.pids.reduce((sum, p) => sum + cpuMicros(p), 0);
   const started = performance.now();
   const run = await gen.run({
@@ -116,7 +118,7 @@ export async function measureStep(
     senders: options.senders,
     receiversPerMessage: options.receiversPerMessage,
   });
-  const after = cpuTimes(pid);
+  const after = cpuNow();
   const userUs = after.user - before.user;
   const cpuUs = userUs + after.system - before.system;
   const clientUs = gen.pids.reduce((sum, p) => sum + cpuMicros(p), 0) - clientBefore;
@@ -144,7 +146,7 @@ export async function measureStep(
     cpuUsPerAck: ack.n > 0 ? cpuUs / ack.n : Number.NaN,
     cpuPct: (100 * cpuUs) / wallUs,
     clientCpuPct: (100 * clientUs) / wallUs,
-    rssMiB: rssKiB(pid) / 1024,
+    rssMiB: pids.reduce((sum, p) => sum + rssKiB(p), 0) / 1024,
     meetsSlo:
       !run.aborted &&
       deliveredRatio >= SLO.delivered &&

@@ -12,7 +12,7 @@ import { ensureBuild } from "./lib/parley.ts";
 import { prepareParley } from "./lib/parley-data.ts";
 import { type ParleyPg, postgresProblem, prepareParleyPg, redisProblem } from "./lib/parley-pg.ts";
 import type { Results } from "./lib/report.ts";
-import { type ParleyData, type SystemName, startParleySystem } from "./lib/systems.ts";
+import { type ParleyData, type SystemName, startParleySystem, startSystem } from "./lib/systems.ts";
 import { LoadGen } from "./loadgen/driver.ts";
 import { fanout } from "./scenarios/fanout.ts";
 import type { Context } from "./scenarios/measure.ts";
@@ -132,8 +132,16 @@ try {
     if (r) results.persistPeers = { ...results.persistPeers, "parley postgres": r };
   }
   if (ejabberd && wants("persist")) {
-    const r = await attempt("ejabberd persist", () => persist(ctx, "ejabberd", "MAM on SQLite"));
-    if (r) results.persistPeers = { ...results.persistPeers, ejabberd: r };
+    // Both of its stores: Mnesia (its default, no fsync per message) and SQLite (an fsync each).
+    for (const mam of ["mnesia", "sqlite"] as const) {
+      const store = `MAM on ${mam === "mnesia" ? "Mnesia" : "SQLite"}`;
+      const r = await attempt(`ejabberd persist ${mam}`, () =>
+        persist(ctx, "ejabberd", store, () =>
+          startSystem("ejabberd", undefined, [], ejabberd, mam),
+        ),
+      );
+      if (r) results.persistPeers = { ...results.persistPeers, [`ejabberd ${mam}`]: r };
+    }
   }
   if (parleyRuns && wants("resume"))
     results.resume = await attempt("parley resume", () => resume(ctx));

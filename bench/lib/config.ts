@@ -107,6 +107,13 @@ export function loadConfig() {
     /** Redis for the relay scenario's two instances. */
     redisUrl: process.env.TEST_REDIS_URL ?? DEFAULT_REDIS_URL,
     quick: QUICK,
+    /**
+     * ejabberd's MAM store in fan-out, many rooms and idle: "mnesia" (its
+     * default) or "sqlite" (fsyncs every message). Persistence runs both.
+     */
+    ejabberdMam: (process.env.BENCH_EJABBERD_MAM === "sqlite" ? "sqlite" : "mnesia") as
+      | "sqlite"
+      | "mnesia",
     /** Users through the real (scrypt) sign-up; the rest are seeded sessions. */
     signUps: num("BENCH_SIGNUPS", 16),
     /** Extra node flags for Parley's server, e.g. "--cpu-prof" (space-separated). */

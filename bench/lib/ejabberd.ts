@@ -38,7 +38,15 @@ export type EjabberdConfig = {
   c2sPort: number;
   /** Where MAM's SQLite archive lives (fsyncs every commit). */
   mamDb: string;
+  /**
+   * MAM's store: "sqlite" (an SQL backend, what ejabberd recommends for
+   * production; one connection, an fsync per message) or "mnesia"
+   * (ejabberd's default: a disc log, no fsync per message).
+   */
+  mam: EjabberdMam;
 };
+
+export type EjabberdMam = "sqlite" | "mnesia";
 
 /**
  * The generated ejabberd.yml. Every knob that would throttle a load
@@ -53,10 +61,14 @@ export function ejabberdYaml(config: EjabberdConfig): string {
 hosts: [${XMPP_DOMAIN}]
 loglevel: warning
 auth_method: internal
-# MAM on SQLite (Debian's erlang-p1-sqlite3); everything else on Mnesia.
+${
+  config.mam === "sqlite"
+    ? `# MAM on SQLite (Debian's erlang-p1-sqlite3); everything else on Mnesia.
 sql_type: sqlite
 sql_database: "${config.mamDb}"
-listen:
+`
+    : "# Everything on Mnesia, MAM too (ejabberd's default store).\n"
+}listen:
   - port: ${config.httpPort}
     ip: "127.0.0.1"
     module: ejabberd_http
@@ -96,7 +108,7 @@ modules:
     ip_access: all
   mod_mam:
     default: always
-    db_type: sql
+    db_type: ${config.mam === "sqlite" ? "sql" : "mnesia"}
   mod_muc:
     access: all
     access_create: muc_create
@@ -256,11 +268,18 @@ function writeOwned(dir: string, name: string, text: string) {
 }
 
 /** Starts ejabberd on `data`'s spool, on fresh ports; `stop` leaves the spool. */
-export async function startEjabberd(data: Pick<EjabberdData, "dir" | "node">): Promise<Ejabberd> {
+export async function startEjabberd(
+  data: Pick<EjabberdData, "dir" | "node">,
+  mam: EjabberdMam = "mnesia",
+): Promise<Ejabberd> {
   const { dir, node } = data;
   const httpPort = await freePort();
   const c2sPort = await freePort();
-  writeOwned(dir, "ejabberd.yml", ejabberdYaml({ httpPort, c2sPort, mamDb: join(dir, "mam.db") }));
+  writeOwned(
+    dir,
+    "ejabberd.yml",
+    ejabberdYaml({ httpPort, c2sPort, mamDb: join(dir, "mam.db"), mam }),
+  );
   // The VM's own limits: ports (sockets) and processes well above 5,000 users.
   writeOwned(dir, "ejabberdctl.cfg", "ERL_MAX_PORTS=100000\nERL_PROCESSES=1000000\n");
   // Erlang reads <config-dir>/inetrc; an empty one keeps it from complaining.

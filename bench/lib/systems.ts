@@ -3,7 +3,14 @@
 // with their rooms named in the URL (they have no auth at all), ejabberd
 // over XMPP with an account per user.
 import type { ConnSpec } from "../loadgen/protocol.ts";
-import { type EjabberdData, MUC_DOMAIN, startEjabberd, XMPP_DOMAIN, xmppUser } from "./ejabberd.ts";
+import {
+  type EjabberdData,
+  type EjabberdMam,
+  MUC_DOMAIN,
+  startEjabberd,
+  XMPP_DOMAIN,
+  xmppUser,
+} from "./ejabberd.ts";
 import { startParley } from "./parley.ts";
 import type { BenchUser } from "./parley-data.ts";
 import { answers, freePort, type ServerProcess, startProcess } from "./proc.ts";
@@ -61,10 +68,11 @@ export async function startSystem(
   parley: ParleyData | undefined,
   parleyNodeArgs: string[] = [],
   ejabberd?: EjabberdData,
+  ejabberdMam: EjabberdMam = "mnesia",
 ): Promise<RunningSystem> {
   if (name === "ejabberd") {
     if (!ejabberd) throw new Error("ejabberd needs its prepared spool");
-    const server = await startEjabberd(ejabberd);
+    const server = await startEjabberd(ejabberd, ejabberdMam);
     const specs = (indexes: number[], slugsOf: (i: number) => string[]) =>
       indexes.map((i) => {
         if (i >= ejabberd.users)

@@ -122,8 +122,15 @@ export async function openXmpp(
   };
   const socket = await openLite(url, { "sec-websocket-protocol": "xmpp" }, onPayload);
   const nick = login.user;
+  /** What the login waits for, named in a timeout (a slow server shows where). */
+  let phase = "stream features";
   const timer = setTimeout(
-    () => failed?.(new Error(`xmpp login of ${login.user} took over ${timeoutMs / 1000} s`)),
+    () =>
+      failed?.(
+        new Error(
+          `xmpp login of ${login.user} took over ${timeoutMs / 1000} s (waiting for ${phase})`,
+        ),
+      ),
     timeoutMs,
   );
   const failure = new Promise<never>((_, reject) => {
@@ -142,6 +149,7 @@ export async function openXmpp(
   const isFeatures = (s: string) => elementOf(s).endsWith("features");
   try {
     await ask(open, isFeatures);
+    phase = "SASL success";
     const plain = Buffer.from(`\0${login.user}\0${login.password}`).toString("base64");
     const auth = await ask(
       `<auth xmlns="urn:ietf:params:xml:ns:xmpp-sasl" mechanism="PLAIN">${plain}</auth>`,
@@ -149,7 +157,9 @@ export async function openXmpp(
     );
     if (elementOf(auth) !== "success")
       throw new Error(`xmpp auth of ${login.user}: ${reasonOf(auth)}`);
+    phase = "features after SASL";
     await ask(open, isFeatures);
+    phase = "bind";
     const bound = await ask(
       `<iq type="set" id="bind"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"/></iq>`,
       (s) => elementOf(s) === "iq" && attr(s, "id") === "bind",
@@ -160,6 +170,7 @@ export async function openXmpp(
     for (const slug of slugs) {
       const room = `${slug}@${login.muc}`;
       const me = `${room}/${nick}`;
+      phase = `self-presence from ${room}`;
       // Other occupants' presences come first; the join is done at our own,
       // which carries status 110 (or an error presence if refused).
       const self = await ask(

@@ -39,6 +39,7 @@ export async function withSystem<T>(
         ctx.parley,
         name === "parley" ? ctx.config.parleyNodeArgs : [],
         ctx.ejabberd,
+        ctx.config.ejabberdMam,
       );
   try {
     return await body(system);

@@ -172,7 +172,12 @@ describe("stanza scanning", () => {
 });
 
 describe("the generated ejabberd config", () => {
-  const yaml = ejabberdYaml({ httpPort: 5280, c2sPort: 5222, mamDb: "/tmp/x/mam.db" });
+  const yaml = ejabberdYaml({
+    httpPort: 5280,
+    c2sPort: 5222,
+    mamDb: "/tmp/x/mam.db",
+    mam: "sqlite",
+  });
 
   it("listens on loopback only, with the WebSocket handler and no MQTT", () => {
     const ips = [...yaml.matchAll(/^\s+ip: "([^"]+)"/gm)].map((m) => m[1]);
@@ -189,6 +194,12 @@ describe("the generated ejabberd config", () => {
     expect(yaml).toContain("c2s_shaper: none");
     expect(yaml).toContain("registration_timeout: infinity");
     expect(yaml).toContain('sql_database: "/tmp/x/mam.db"');
+  });
+
+  it("keeps MAM on Mnesia, with no SQL at all, when asked", () => {
+    const mnesia = ejabberdYaml({ httpPort: 1, c2sPort: 2, mamDb: "/tmp/x/mam.db", mam: "mnesia" });
+    expect(mnesia).toMatch(/mod_mam:\n\s+default: always\n\s+db_type: mnesia/);
+    expect(mnesia).not.toMatch(/sql_type|sql_database|db_type: sql/);
   });
 });
 

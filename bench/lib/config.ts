@@ -119,7 +119,9 @@ export function loadConfig() {
     /** Extra node flags for Parley's server, e.g. "--cpu-prof" (space-separated). */
     parleyNodeArgs: list("BENCH_PARLEY_NODE_ARGS", []).flatMap((s) => s.split(" ")),
     /** Where results go; tmp/ below it is git-ignored. */
-    outDir: process.env.BENCH_OUT ?? "bench/results",
+    // A quick run's figures are not the committed ones: they go to the
+    // git-ignored tmp/ and leave bench/README's results alone.
+    outDir: process.env.BENCH_OUT ?? (QUICK ? "bench/results/tmp/quick" : "bench/results"),
   };
   for (const system of config.systems) {
     if (!(ALL_SYSTEMS as readonly string[]).includes(system))

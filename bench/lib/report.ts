@@ -313,6 +313,9 @@ export function markdown(results: Results): string {
   const skipped = Object.entries(results.skipped ?? {}).map(([k, v]) => `- ${k}: ${v}`);
   return [
     `Run ${results.date}, Node ${machine.node}, ${machine.cpus} cores, load average at start ${machine.loadAverage.map((l) => l.toFixed(1)).join(" ")}.`,
+    results.prepareEjabberd
+      ? `ejabberd's ${fmt(results.prepareEjabberd.users, 0)} users were registered through its HTTP API (16 in flight) in ${fmt(results.prepareEjabberd.registerMs / 1000, 1)} s.`
+      : "",
     fanoutSection(results),
     roomsSection(results),
     idleSection(results),

@@ -4,8 +4,12 @@
 // trying a change, never for the figures in bench/README.
 
 /** BENCH_QUICK=1: small sizes; each `num` below names its quick default next to the full one. */
-export const QUICK = process.env.BENCH_QUICK === "1";
-const pick = (full: number, quick: number) => (QUICK ? quick : full);
+const quickRun = () => {
+  const raw = process.env.BENCH_QUICK ?? "";
+  if (raw !== "" && raw !== "0" && raw !== "1")
+    throw new Error(`BENCH_QUICK must be 1 or 0, got "${raw}"`);
+  return raw === "1";
+};
 
 export const DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test";
 export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
@@ -36,6 +40,11 @@ export const ALL_SCENARIOS = [
 ] as const;
 
 export function loadConfig() {
+  const QUICK = quickRun();
+  const pick = (full: number, quick: number) => (QUICK ? quick : full);
+  const mam = process.env.BENCH_EJABBERD_MAM ?? "mnesia";
+  if (mam !== "mnesia" && mam !== "sqlite")
+    throw new Error(`BENCH_EJABBERD_MAM must be mnesia or sqlite, got "${mam}"`);
   const config = {
     systems: list("BENCH_SYSTEMS", [...ALL_SYSTEMS]),
     scenarios: list("BENCH_SCENARIOS", [...ALL_SCENARIOS]),
@@ -111,9 +120,7 @@ export function loadConfig() {
      * ejabberd's MAM store in fan-out, many rooms and idle: "mnesia" (its
      * default) or "sqlite" (fsyncs every message). Persistence runs both.
      */
-    ejabberdMam: (process.env.BENCH_EJABBERD_MAM === "sqlite" ? "sqlite" : "mnesia") as
-      | "sqlite"
-      | "mnesia",
+    ejabberdMam: mam as "mnesia" | "sqlite",
     /** Users through the real (scrypt) sign-up; the rest are seeded sessions. */
     signUps: num("BENCH_SIGNUPS", 16),
     /** Extra node flags for Parley's server, e.g. "--cpu-prof" (space-separated). */

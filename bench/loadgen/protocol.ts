@@ -46,7 +46,14 @@ export type Request =
   | { op: "close" };
 
 export type Reply =
-  | { op: "open"; opened: number; failures: string[]; ms: number }
+  | {
+      op: "open";
+      opened: number;
+      failures: string[];
+      ms: number;
+      /** XMPP logins opened anew after the server left the first <open/> unanswered. */
+      retried: number;
+    }
   | { op: "run"; sent: number; aborted: boolean }
   | { op: "frames"; count: number }
   | { op: "count"; delivered: number; acked: number }

@@ -32,6 +32,8 @@ const lastAck = new Map<number, number>();
 /** Per-connection hooks for ops that wait on one socket's frames. */
 const listeners = new Map<number, (frame: string) => void>();
 
+/** XMPP logins retried since the last `open` reply. */
+let xmppRetried = 0;
 /** Every frame received, to tell when a server has worked off its backlog. */
 let framesIn = 0;
 /** The step being sent, and whether it fell so far behind that sending stopped. */
@@ -117,6 +119,7 @@ async function open(kind: Kind, base: string, spec: ConnSpec, index: number): Pr
     const url = `${base.replace(/^http/, "ws")}/ws`;
     const login = spec.xmpp;
     const conn = await openXmpp(url, login, spec.slugs, onXmppPayload(index, login.user));
+    xmppRetried += conn.retried;
     return {
       send: conn.send,
       close: conn.close,
@@ -212,7 +215,9 @@ async function handle(req: Request): Promise<Reply> {
         });
       }
       const opened = req.conns.length - failures.length;
-      return { op: "open", opened, failures: failures.slice(0, 5), ms: nowMs() - started };
+      const retried = xmppRetried;
+      xmppRetried = 0;
+      return { op: "open", opened, failures: failures.slice(0, 5), ms: nowMs() - started, retried };
     }
     case "run": {
       steps.delete(req.step);

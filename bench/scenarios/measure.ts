@@ -165,6 +165,10 @@ export async function openAll(
 ) {
   const kind = system.kind === "ws" ? ctx.config.client : system.kind;
   const opened = await ctx.gen.open(kind, system.base, specs);
+  if (opened.retried > 0)
+    ctx.log(
+      `${system.name}: ${opened.retried} logins opened anew (no answer to the first <open/>)`,
+    );
   if (opened.opened !== specs.length) {
     throw new Error(
       `${system.name}: ${opened.opened}/${specs.length} connections opened: ${opened.failures.join("; ")}`,

@@ -131,9 +131,27 @@ describe("the bench's XMPP client", () => {
     await expect(openXmpp(url, login, [], () => undefined)).rejects.toThrow(/xmpp stream closed/);
   });
 
+  it("opens the socket anew when the first <open/> goes unanswered, and counts it", async () => {
+    let opens = 0;
+    // The first connection's <open/> is ignored; the second is answered.
+    const { url } = await scripted({ ...happy, open: () => (++opens === 1 ? [] : open()) });
+    const conn = await openXmpp(url, login, ["general"], () => undefined, 5_000, 200);
+    conn.close();
+    expect(conn.retried).toBe(1);
+    // The ignored one, then the new socket's two (before and after SASL).
+    expect(opens).toBe(3);
+  });
+
+  it("gives up after the retries, naming the user and the step", async () => {
+    const { url } = await scripted({ open: () => [] });
+    await expect(openXmpp(url, login, [], () => undefined, 400, 100, 1)).rejects.toThrow(
+      /xmpp login of u1 took over 0.4 s \(waiting for stream features\)/,
+    );
+  });
+
   it("gives up on a server that never answers, naming the user", async () => {
     const { url } = await scripted({ open: () => [] });
-    await expect(openXmpp(url, login, [], () => undefined, 300)).rejects.toThrow(
+    await expect(openXmpp(url, login, [], () => undefined, 300, 300, 0)).rejects.toThrow(
       /xmpp login of u1 took over 0.3 s/,
     );
   });

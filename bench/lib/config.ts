@@ -1,5 +1,18 @@
 // Every size and duration of a run, from BENCH_* environment variables. The
-// defaults finish a whole run in about five minutes on an idle 2-core machine.
+// defaults finish a whole run within 20 minutes on an idle 2-core machine;
+// BENCH_QUICK=1 picks small sizes and one round (a minute or three), for
+// trying a change, never for the figures in bench/README.
+
+/** BENCH_QUICK=1: small sizes; each `num` below names its quick default next to the full one. */
+const quickRun = () => {
+  const raw = process.env.BENCH_QUICK ?? "";
+  if (raw !== "" && raw !== "0" && raw !== "1")
+    throw new Error(`BENCH_QUICK must be 1 or 0, got "${raw}"`);
+  return raw === "1";
+};
+
+export const DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test";
+export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
 
 const num = (name: string, fallback: number) => {
   const raw = process.env[name];
@@ -15,7 +28,7 @@ const list = (name: string, fallback: string[]) =>
     .map((s) => s.trim())
     .filter(Boolean) ?? fallback;
 
-export const ALL_SYSTEMS = ["parley", "ws", "ws-frame", "crossws", "socketio"] as const;
+export const ALL_SYSTEMS = ["parley", "ws", "ws-frame", "crossws", "socketio", "ejabberd"] as const;
 export const ALL_SCENARIOS = [
   "fanout",
   "rooms",
@@ -25,11 +38,15 @@ export const ALL_SCENARIOS = [
   "upload",
   "storm",
   "large-room",
+  "relay",
 ] as const;
-/** BENCH_QUICK=1: the scenarios of issue 16 at a size that finishes in a minute or two. */
-const quick = process.env.BENCH_QUICK === "1";
 
 export function loadConfig() {
+  const QUICK = quickRun();
+  const pick = (full: number, quick: number) => (QUICK ? quick : full);
+  const mam = process.env.BENCH_EJABBERD_MAM ?? "mnesia";
+  if (mam !== "mnesia" && mam !== "sqlite")
+    throw new Error(`BENCH_EJABBERD_MAM must be mnesia or sqlite, got "${mam}"`);
   const config = {
     systems: list("BENCH_SYSTEMS", [...ALL_SYSTEMS]),
     scenarios: list("BENCH_SCENARIOS", [...ALL_SCENARIOS]),
@@ -44,40 +61,40 @@ export function loadConfig() {
     /** A step stops sending once anything arrives this late (ms): it has failed anyway. */
     abortMs: num("BENCH_ABORT_MS", 1000),
     /** An unmeasured step before each measured load (JIT warm-up). */
-    warmupSeconds: num("BENCH_WARMUP_SECONDS", 2),
+    warmupSeconds: num("BENCH_WARMUP_SECONDS", pick(2, 1)),
     /** The first fan-out step, many rooms and persistence run as this many rounds; figures are medians. */
-    rounds: num("BENCH_ROUNDS", 3),
+    rounds: num("BENCH_ROUNDS", pick(3, 1)),
     fanout: {
-      conns: num("BENCH_FANOUT_CONNS", 1000),
-      senders: num("BENCH_FANOUT_SENDERS", 50),
+      conns: num("BENCH_FANOUT_CONNS", pick(1000, 200)),
+      senders: num("BENCH_FANOUT_SENDERS", pick(50, 20)),
       /** Messages per second per sender in the first step; doubled each step. */
       rate: num("BENCH_FANOUT_RATE", 1),
-      firstSeconds: num("BENCH_FANOUT_FIRST_SECONDS", 10),
-      stepSeconds: num("BENCH_FANOUT_STEP_SECONDS", 5),
-      maxSteps: num("BENCH_FANOUT_STEPS", 5),
+      firstSeconds: num("BENCH_FANOUT_FIRST_SECONDS", pick(10, 3)),
+      stepSeconds: num("BENCH_FANOUT_STEP_SECONDS", pick(5, 2)),
+      maxSteps: num("BENCH_FANOUT_STEPS", pick(5, 3)),
     },
     rooms: {
-      rooms: num("BENCH_ROOMS", 100),
+      rooms: num("BENCH_ROOMS", pick(500, 50)),
       size: num("BENCH_ROOM_SIZE", 10),
       /** Messages per second per room (one sender in each). */
       rate: num("BENCH_ROOMS_RATE", 1),
-      seconds: num("BENCH_ROOMS_SECONDS", 8),
+      seconds: num("BENCH_ROOMS_SECONDS", pick(8, 3)),
     },
     idle: {
-      conns: num("BENCH_IDLE_CONNS", 2000),
+      conns: num("BENCH_IDLE_CONNS", pick(2000, 500)),
       /** The early RSS reading, this long after the last connect. */
-      settleMs: num("BENCH_IDLE_SETTLE_MS", 3000),
+      settleMs: num("BENCH_IDLE_SETTLE_MS", pick(3000, 1000)),
       /** How long after the last connect RSS is watched for its settled (lowest) value. */
-      settleMaxMs: num("BENCH_IDLE_SETTLE_MAX_MS", 20000),
+      settleMaxMs: num("BENCH_IDLE_SETTLE_MAX_MS", pick(20000, 4000)),
     },
     persist: {
-      senders: num("BENCH_PERSIST_SENDERS", 50),
+      senders: num("BENCH_PERSIST_SENDERS", pick(50, 20)),
       /** Offered messages per second in total. */
-      rate: num("BENCH_PERSIST_RATE", 1000),
-      seconds: num("BENCH_PERSIST_SECONDS", 6),
+      rate: num("BENCH_PERSIST_RATE", pick(1000, 400)),
+      seconds: num("BENCH_PERSIST_SECONDS", pick(6, 3)),
     },
     resume: {
-      gap: num("BENCH_RESUME_GAP", 10_000),
+      gap: num("BENCH_RESUME_GAP", pick(10_000, 2000)),
       /** "sql" writes the gap into SQLite; "send" sends it through the server (slow, real). */
       seed: (process.env.BENCH_RESUME_SEED === "send" ? "send" : "sql") as "sql" | "send",
       /** Sends in flight with seed "send". */
@@ -85,31 +102,50 @@ export function loadConfig() {
     },
     upload: {
       /** Size of the file each upload streams (MB). */
-      sizeMB: num("BENCH_UPLOAD_MB", 100),
+      sizeMB: num("BENCH_UPLOAD_MB", pick(100, 20)),
       /** Uploads per system; figures are medians (RSS growth: the largest). */
-      runs: num("BENCH_UPLOAD_RUNS", 3),
+      runs: num("BENCH_UPLOAD_RUNS", pick(3, 1)),
     },
     storm: {
       /** Clients in one room dropped at once by a restart. */
-      conns: num("BENCH_STORM_CONNS", quick ? 1000 : 10_000),
+      conns: num("BENCH_STORM_CONNS", pick(10_000, 1000)),
       /** Longest wait for everyone to resume (s). */
       timeoutS: num("BENCH_STORM_TIMEOUT_S", 300),
     },
     largeRoom: {
-      members: num("BENCH_LARGE_MEMBERS", quick ? 2000 : 10_000),
-      connected: num("BENCH_LARGE_CONNECTED", quick ? 1000 : 5000),
+      members: num("BENCH_LARGE_MEMBERS", pick(10_000, 2000)),
+      connected: num("BENCH_LARGE_CONNECTED", pick(5000, 1000)),
       /** Leaves plus comebacks per second. */
       churnPerSec: num("BENCH_LARGE_CHURN", 50),
       /** Timed messages per second into the room. */
       rate: num("BENCH_LARGE_RATE", 1),
-      seconds: num("BENCH_LARGE_SECONDS", quick ? 10 : 20),
+      seconds: num("BENCH_LARGE_SECONDS", pick(20, 10)),
     },
+    relay: {
+      /** The fan-out room's connections, split half and half over two instances. */
+      conns: num("BENCH_RELAY_CONNS", pick(1000, 200)),
+      senders: num("BENCH_RELAY_SENDERS", pick(50, 20)),
+      rate: num("BENCH_RELAY_RATE", 1),
+      seconds: num("BENCH_RELAY_SECONDS", pick(9, 3)),
+    },
+    /** PostgreSQL for persistence on PostgreSQL and the relay (a database of the bench's own, dropped after). */
+    postgresUrl: process.env.TEST_POSTGRES_URL ?? DEFAULT_POSTGRES_URL,
+    /** Redis for the relay scenario's two instances. */
+    redisUrl: process.env.TEST_REDIS_URL ?? DEFAULT_REDIS_URL,
+    quick: QUICK,
+    /**
+     * ejabberd's MAM store in fan-out, many rooms and idle: "mnesia" (its
+     * default) or "sqlite" (fsyncs every message). Persistence runs both.
+     */
+    ejabberdMam: mam as "mnesia" | "sqlite",
     /** Users through the real (scrypt) sign-up; the rest are seeded sessions. */
     signUps: num("BENCH_SIGNUPS", 16),
     /** Extra node flags for Parley's server, e.g. "--cpu-prof" (space-separated). */
     parleyNodeArgs: list("BENCH_PARLEY_NODE_ARGS", []).flatMap((s) => s.split(" ")),
     /** Where results go; tmp/ below it is git-ignored. */
-    outDir: process.env.BENCH_OUT ?? "bench/results",
+    // A quick run's figures are not the committed ones: they go to the
+    // git-ignored tmp/ and leave bench/README's results alone.
+    outDir: process.env.BENCH_OUT ?? (QUICK ? "bench/results/tmp/quick" : "bench/results"),
   };
   for (const system of config.systems) {
     if (!(ALL_SYSTEMS as readonly string[]).includes(system))

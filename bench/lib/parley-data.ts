@@ -20,7 +20,7 @@ export type BenchUser = { cookie: string; name: string };
 
 const COOKIE = "better-auth.session_token";
 /** better-auth's signed cookie value: token "." base64(HMAC-SHA256(secret, token)), URL-encoded. */
-const signedCookie = (token: string) =>
+export const signedCookie = (token: string) =>
   `${COOKIE}=${encodeURIComponent(`${token}.${createHmac("sha256", AUTH_SECRET).update(token).digest("base64")}`)}`;
 
 async function signUp(base: string, index: number): Promise<BenchUser> {

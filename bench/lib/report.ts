@@ -5,6 +5,7 @@ import type { FanoutResult } from "../scenarios/fanout.ts";
 import type { LargeRoomResult } from "../scenarios/large-room.ts";
 import type { StepResult } from "../scenarios/measure.ts";
 import type { PersistResult, ResumeResult } from "../scenarios/parley-only.ts";
+import type { RelayResult } from "../scenarios/relay.ts";
 import type { IdleResult, RoomsResult } from "../scenarios/rooms.ts";
 import type { StormResult } from "../scenarios/storm.ts";
 import type { UploadResult } from "../scenarios/upload.ts";
@@ -15,10 +16,14 @@ export type Results = {
   machine: { node: string; cpus: number; loadAverage: number[] };
   config: Config;
   prepare?: { signUps: number; seeded: number; ms: number };
+  /** ejabberd's users, registered through its HTTP API before the scenarios. */
+  prepareEjabberd?: { users: number; registerMs: number };
   fanout: Record<string, FanoutResult>;
   rooms: Record<string, RoomsResult>;
   idle: Record<string, IdleResult>;
   persist?: PersistResult;
+  /** The same load on other stores and systems: Parley on PostgreSQL, ejabberd (MAM). */
+  persistPeers?: Record<string, PersistResult>;
   resume?: ResumeResult;
   /** Parley's POST /api/files against a bare server writing the body to disk. */
   upload?: { parley: UploadResult; floor: UploadResult };
@@ -26,6 +31,10 @@ export type Results = {
   storm?: StormResult;
   /** Large room with churn (bench/scenarios/large-room.ts). */
   largeRoom?: LargeRoomResult;
+  /** Two instances with Redis against one, on PostgreSQL. */
+  relay?: RelayResult;
+  /** Parts left out because a service did not answer, with the reason. */
+  skipped?: Record<string, string>;
   failures: Record<string, string>;
 };
 
@@ -184,22 +193,39 @@ function idleSection(results: Results): string {
 function parleySection(results: Results): string {
   const lines: string[] = [];
   const p = results.persist;
-  if (p) {
+  const persisted = [
+    ...(p ? [["parley", p] as const] : []),
+    ...Object.entries(results.persistPeers ?? {}),
+  ];
+  const first = persisted[0]?.[1];
+  if (first) {
+    // Ratios are to Parley on SQLite, the run's own baseline here.
+    const ratio = (v: number, base: number | undefined) =>
+      p && persisted.length > 1 ? withRatio(v, base, 1) : fmt(v, 1);
     lines.push(
-      `## Persistence (Parley, SQLite): ${fmt(p.step.offered, 0)} msg/s offered by ${p.senders} senders, ${results.config.persist.seconds} s`,
+      `## Persistence: ${fmt(first.step.offered, 0)} msg/s offered by ${first.senders} senders, ${results.config.persist.seconds} s`,
       "",
       table(
-        ["acked msg/s", "acked / sent", "ack p50 ms", "ack p99 ms", "CPU µs per ack", "server CPU"],
         [
-          [
-            fmt(p.ackedPerSec, 0),
-            `${p.step.acked} / ${p.step.sent}`,
-            fmt(p.step.ackP50, 2),
-            fmt(p.step.ackP99, 2),
-            fmt(p.step.cpuUsPerAck, 1),
-            `${fmt(p.step.cpuPct, 0)}%`,
-          ],
+          "system",
+          "store",
+          "acked msg/s",
+          "acked / sent",
+          "ack p50 ms",
+          "ack p99 ms",
+          "CPU µs per ack",
+          "server CPU",
         ],
+        persisted.map(([name, r]) => [
+          name.replace(/ .*/, ""),
+          r.store ?? "SQLite",
+          fmt(r.ackedPerSec, 0),
+          `${r.step.acked} / ${r.step.sent}`,
+          ratio(r.step.ackP50, p?.step.ackP50),
+          ratio(r.step.ackP99, p?.step.ackP99),
+          ratio(r.step.cpuUsPerAck, p?.step.cpuUsPerAck),
+          `${fmt(r.step.cpuPct, 0)}%`,
+        ]),
       ),
     );
   }
@@ -287,6 +313,31 @@ function parleySection(results: Results): string {
       ),
     );
   }
+  const rl = results.relay;
+  if (rl) {
+    lines.push(
+      "",
+      `## Relay (Parley, PostgreSQL): 1 room, ${rl.conns} connections, ${rl.senders} senders at ${results.config.relay.rate} msg/s, ${results.config.relay.seconds} s`,
+      "",
+      "Two instances sharing PostgreSQL and Redis, half the room on each (CPU and RSS of both summed), against one instance on the same database; ratios are to the one instance.",
+      "",
+      table(
+        ["instances", ...STEP_HEAD, "delivered"],
+        [
+          [
+            "1",
+            ...stepCells(rl.single, undefined),
+            `${(100 * rl.single.deliveredRatio).toFixed(2)}%`,
+          ],
+          [
+            "2 + Redis",
+            ...stepCells(rl.relay, rl.single),
+            `${(100 * rl.relay.deliveredRatio).toFixed(2)}%`,
+          ],
+        ],
+      ),
+    );
+  }
   const u = results.upload;
   if (u) {
     const ratio = (a: number, b: number) => (b > 0 ? ` (×${(a / b).toFixed(2)})` : "");
@@ -319,12 +370,17 @@ function parleySection(results: Results): string {
 export function markdown(results: Results): string {
   const { machine } = results;
   const failures = Object.entries(results.failures).map(([k, v]) => `- ${k}: ${v}`);
+  const skipped = Object.entries(results.skipped ?? {}).map(([k, v]) => `- ${k}: ${v}`);
   return [
     `Run ${results.date}, Node ${machine.node}, ${machine.cpus} cores, load average at start ${machine.loadAverage.map((l) => l.toFixed(1)).join(" ")}.`,
+    results.prepareEjabberd
+      ? `ejabberd's ${fmt(results.prepareEjabberd.users, 0)} users were registered through its HTTP API (16 in flight) in ${fmt(results.prepareEjabberd.registerMs / 1000, 1)} s.`
+      : "",
     fanoutSection(results),
     roomsSection(results),
     idleSection(results),
     parleySection(results),
+    skipped.length ? `## Left out (service unreachable)\n\n${skipped.join("\n")}` : "",
     failures.length ? `## Failures\n\n${failures.join("\n")}` : "",
   ]
     .filter(Boolean)

@@ -104,6 +104,7 @@ export class LoadGen {
     return {
       opened: replies.reduce((sum, r) => sum + r.opened, 0),
       failures: replies.flatMap((r) => r.failures),
+      retried: replies.reduce((sum, r) => sum + r.retried, 0),
       ms: Math.max(...replies.map((r) => r.ms)),
     };
   }

@@ -1,11 +1,18 @@
 // The IPC messages between the harness (driver.ts) and a worker (worker.ts).
 import type { HistogramData } from "../lib/stats.ts";
 
-/** Which client: the lite WebSocket client, the `ws` package, or socket.io-client. */
-export type Kind = "lite" | "ws" | "io";
+/** Which client: the lite WebSocket client, the `ws` package, socket.io-client, or XMPP (over lite). */
+export type Kind = "lite" | "ws" | "io" | "xmpp";
 
-/** One client connection: Parley's carry a session cookie, baselines name their rooms. */
-export type ConnSpec = { cookie?: string; slugs: string[] };
+/**
+ * One client connection: Parley's carry a session cookie, baselines name
+ * their rooms, ejabberd's log in with an XMPP account and join the rooms.
+ */
+export type ConnSpec = {
+  cookie?: string;
+  slugs: string[];
+  xmpp?: { user: string; password: string; domain: string; muc: string };
+};
 
 export type Request =
   | { op: "open"; kind: Kind; base: string; conns: ConnSpec[]; concurrency: number }
@@ -39,7 +46,14 @@ export type Request =
   | { op: "close" };
 
 export type Reply =
-  | { op: "open"; opened: number; failures: string[]; ms: number }
+  | {
+      op: "open";
+      opened: number;
+      failures: string[];
+      ms: number;
+      /** XMPP logins opened anew after the server left the first <open/> unanswered. */
+      retried: number;
+    }
   | { op: "run"; sent: number; aborted: boolean }
   | { op: "frames"; count: number }
   | { op: "count"; delivered: number; acked: number }

@@ -6,8 +6,20 @@ import { ackStampOf, clientIdFor, padding, stampOf, textFor } from "../lib/wire.
 import { connect } from "./connect.ts";
 import { blast, type OneSocket, replay } from "./one-socket.ts";
 import type { ConnSpec, Kind, Reply, Request } from "./protocol.ts";
+import { attr, bodyStampOf, fromNick, groupchat, openXmpp } from "./xmpp.ts";
 
-type Conn = { send(frame: string): void; close(): void; rooms: Map<string, string> };
+type Conn = {
+  send(frame: string): void;
+  close(): void;
+  rooms: Map<string, string>;
+  /** A chat message to `roomId` in this system's protocol. */
+  say(roomId: string, clientId: string, text: string): void;
+};
+
+/** Parley's (and the baselines') `send` frame. */
+const jsonSay =
+  (send: (frame: string) => void) => (roomId: string, clientId: string, text: string) =>
+    send(JSON.stringify({ type: "send", roomId, clientId, text }));
 
 const conns: Conn[] = [];
 /** Deliveries per step: how many arrived and how late. */
@@ -20,6 +32,8 @@ const lastAck = new Map<number, number>();
 /** Per-connection hooks for ops that wait on one socket's frames. */
 const listeners = new Map<number, (frame: string) => void>();
 
+/** XMPP logins retried since the last `open` reply. */
+let xmppRetried = 0;
 /** Every frame received, to tell when a server has worked off its backlog. */
 let framesIn = 0;
 /** The step being sent, and whether it fell so far behind that sending stopped. */
@@ -50,6 +64,35 @@ const onPayload = (index: number) => (buf: Buffer, start: number, end: number) =
   onFrame(index, buf.toString(ascii ? "latin1" : "utf8", start, end));
 };
 
+const PRESENCE = 0x70; // "p" of "<presence"
+const MESSAGE = 0x6d; // "m" of "<message"
+
+/**
+ * An XMPP connection's stanzas. A groupchat message from the room under
+ * another nick is a delivery; from our own nick it is the room's echo of our
+ * send, which is what tells an XMPP client its message went out: the ack.
+ * Presences (a storm of them while rooms fill) are dropped undecoded.
+ */
+const onXmppPayload =
+  (index: number, nick: string) => (buf: Buffer, start: number, end: number) => {
+    const first = buf[start + 1];
+    if (first === PRESENCE && !listeners.has(index)) return;
+    framesIn++;
+    const stanza = buf.toString("latin1", start, end);
+    if (first === MESSAGE) {
+      const stamp = bodyStampOf(stanza);
+      if (stamp) {
+        if (fromNick(stanza) === nick) {
+          record(acks, stamp.step, stamp.sentAt);
+          lastAck.set(stamp.step, nowMs());
+        } else record(steps, stamp.step, stamp.sentAt);
+        return;
+      }
+    }
+    if (attr(stanza, "type") === "error" && errors.length < 5) errors.push(stanza.slice(0, 300));
+    listeners.get(index)?.(stanza);
+  };
+
 function onFrame(index: number, frame: string) {
   framesIn++;
   if (frame.startsWith('{"type":"message"')) {
@@ -71,6 +114,19 @@ function onFrame(index: number, frame: string) {
 
 /** Opens one connection and resolves once its `ready` frame named its rooms. */
 async function open(kind: Kind, base: string, spec: ConnSpec, index: number): Promise<Conn> {
+  if (kind === "xmpp") {
+    if (!spec.xmpp) throw new Error("an XMPP connection needs its account");
+    const url = `${base.replace(/^http/, "ws")}/ws`;
+    const login = spec.xmpp;
+    const conn = await openXmpp(url, login, spec.slugs, onXmppPayload(index, login.user));
+    xmppRetried += conn.retried;
+    return {
+      send: conn.send,
+      close: conn.close,
+      rooms: conn.rooms,
+      say: (room, clientId, text) => conn.send(groupchat(room, clientId, text)),
+    };
+  }
   const rooms = new Map<string, string>();
   let fail: (error: Error) => void = () => undefined;
   const ready = new Promise<void>((resolve, reject) => {
@@ -92,7 +148,7 @@ async function open(kind: Kind, base: string, spec: ConnSpec, index: number): Pr
   });
   await ready;
   if (!transport) throw new Error("connection failed");
-  return { ...transport, rooms };
+  return { ...transport, rooms, say: jsonSay(transport.send) };
 }
 
 /** Sends `perSecond` per sender for `seconds`, spread evenly and round-robin. */
@@ -116,13 +172,7 @@ async function run(req: Extract<Request, { op: "run" }>): Promise<number> {
       const sender = senders[sent % senders.length];
       if (!sender) break;
       const at = nowMs();
-      const frame = {
-        type: "send",
-        roomId: sender.roomId,
-        clientId: clientIdFor(req.step, at, sent),
-        text: textFor(req.step, at, pad),
-      };
-      sender.target.send(JSON.stringify(frame));
+      sender.target.say(sender.roomId, clientIdFor(req.step, at, sent), textFor(req.step, at, pad));
     }
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
@@ -159,13 +209,15 @@ async function handle(req: Request): Promise<Reply> {
           // A failed connection keeps its slot, so indexes match the harness's list.
           if (result.status === "fulfilled") conns[first + i + j] = result.value;
           else {
-            conns[first + i + j] = { send() {}, close() {}, rooms: new Map() };
+            conns[first + i + j] = { send() {}, close() {}, say() {}, rooms: new Map() };
             failures.push(String(result.reason));
           }
         });
       }
       const opened = req.conns.length - failures.length;
-      return { op: "open", opened, failures: failures.slice(0, 5), ms: nowMs() - started };
+      const retried = xmppRetried;
+      xmppRetried = 0;
+      return { op: "open", opened, failures: failures.slice(0, 5), ms: nowMs() - started, retried };
     }
     case "run": {
       steps.delete(req.step);

@@ -4,6 +4,7 @@
 
 import type { Config } from "../lib/config.ts";
 import { SLO } from "../lib/config.ts";
+import type { EjabberdData } from "../lib/ejabberd.ts";
 import type { Layout } from "../lib/layout.ts";
 import { cpuMicros, cpuTimes, rssKiB } from "../lib/proc.ts";
 import { summarise } from "../lib/stats.ts";
@@ -16,20 +17,30 @@ export type Context = {
   layout: Layout;
   gen: LoadGen;
   parley: ParleyData | undefined;
+  /** ejabberd's spool with every user registered, when it runs. */
+  ejabberd?: EjabberdData;
   log: (line: string) => void;
 };
 
-/** Starts a system, runs `body`, and always closes the connections and the server. */
+/**
+ * Starts a system (or uses `start`, for a variant such as Parley on
+ * PostgreSQL), runs `body`, and always closes the connections and the server.
+ */
 export async function withSystem<T>(
   ctx: Context,
   name: SystemName,
   body: (system: RunningSystem) => Promise<T>,
+  start?: () => Promise<RunningSystem>,
 ): Promise<T> {
-  const system = await startSystem(
-    name,
-    ctx.parley,
-    name === "parley" ? ctx.config.parleyNodeArgs : [],
-  );
+  const system = start
+    ? await start()
+    : await startSystem(
+        name,
+        ctx.parley,
+        name === "parley" ? ctx.config.parleyNodeArgs : [],
+        ctx.ejabberd,
+        ctx.config.ejabberdMam,
+      );
   try {
     return await body(system);
   } finally {
@@ -92,8 +103,10 @@ export async function measureStep(
     abortMs?: number;
   },
 ): Promise<StepResult> {
-  const { pid } = system.server;
-  const before = cpuTimes(pid);
+  const pids = [system.server.pid, ...(system.extraPids ?? [])];
+  const cpuNow = () =>
+    pids.map(cpuTimes).reduce((a, b) => ({ user: a.user + b.user, system: a.system + b.system }));
+  const before = cpuNow();
   const clientBefore = gen.pids.reduce((sum, p) => sum + cpuMicros(p), 0);
   const started = performance.now();
   const run = await gen.run({
@@ -106,7 +119,7 @@ export async function measureStep(
     senders: options.senders,
     receiversPerMessage: options.receiversPerMessage,
   });
-  const after = cpuTimes(pid);
+  const after = cpuNow();
   const userUs = after.user - before.user;
   const cpuUs = userUs + after.system - before.system;
   const clientUs = gen.pids.reduce((sum, p) => sum + cpuMicros(p), 0) - clientBefore;
@@ -134,7 +147,7 @@ export async function measureStep(
     cpuUsPerAck: ack.n > 0 ? cpuUs / ack.n : Number.NaN,
     cpuPct: (100 * cpuUs) / wallUs,
     clientCpuPct: (100 * clientUs) / wallUs,
-    rssMiB: rssKiB(pid) / 1024,
+    rssMiB: pids.reduce((sum, p) => sum + rssKiB(p), 0) / 1024,
     meetsSlo:
       !run.aborted &&
       deliveredRatio >= SLO.delivered &&
@@ -150,8 +163,12 @@ export async function openAll(
   system: RunningSystem,
   specs: Parameters<LoadGen["open"]>[2],
 ) {
-  const kind = system.kind === "io" ? "io" : ctx.config.client;
+  const kind = system.kind === "ws" ? ctx.config.client : system.kind;
   const opened = await ctx.gen.open(kind, system.base, specs);
+  if (opened.retried > 0)
+    ctx.log(
+      `${system.name}: ${opened.retried} logins opened anew (no answer to the first <open/>)`,
+    );
   if (opened.opened !== specs.length) {
     throw new Error(
       `${system.name}: ${opened.opened}/${specs.length} connections opened: ${opened.failures.join("; ")}`,

@@ -1,9 +1,11 @@
-// Scenarios only Parley has: persistence (acks are sent after the SQLite
-// commit, so acked messages/s is the store's throughput) and resume (a
-// client back from a gap replays it from the database).
+// Persistence (acks are sent after the store's commit, so acked messages/s
+// is the store's throughput; ejabberd's "ack" is the room's echo, sent after
+// MAM archived the message) and resume, Parley only (a client back from a
+// gap replays it from the database).
 import { RESUME_ROOM } from "../lib/layout.ts";
 import { seedMessages } from "../lib/parley-data.ts";
 import { cpuDuring, sleep } from "../lib/proc.ts";
+import type { SystemName } from "../lib/systems.ts";
 import { padding } from "../lib/wire.ts";
 import {
   type Context,
@@ -16,37 +18,55 @@ import {
 } from "./measure.ts";
 import { warmUp } from "./rounds.ts";
 
-export type PersistResult = { senders: number; step: StepResult; ackedPerSec: number };
+export type PersistResult = {
+  senders: number;
+  step: StepResult;
+  ackedPerSec: number;
+  /** What stores the messages, e.g. "SQLite", "PostgreSQL", "MAM on SQLite". */
+  store?: string;
+};
 
 /**
  * Each sender writes to a room of its own, so the figure is storage and
- * acks, not fan-out: the only other frame per message is the author's `read`.
+ * acks, not fan-out: the only other frame per message is the author's `read`
+ * (Parley) or nothing (ejabberd). `start` overrides how the system starts
+ * (Parley on PostgreSQL).
  */
-export function persist(ctx: Context): Promise<PersistResult> {
+export function persist(
+  ctx: Context,
+  name: SystemName = "parley",
+  store = "SQLite",
+  start?: Parameters<typeof withSystem>[3],
+): Promise<PersistResult> {
   const { senders, rate, seconds } = ctx.config.persist;
-  return withSystem(ctx, "parley", async (system) => {
-    await openAll(
-      ctx,
-      system,
-      system.specs(range(senders), (i) => [`p-${i}`]),
-    );
-    await sleep(500);
-    const load = {
-      seconds,
-      perSecond: rate / senders,
-      senders: range(senders).map((conn) => ({ conn, slug: `p-${conn}` })),
-      receiversPerMessage: 0,
-      // One long step, not rounds: if the store falls behind, the backlog
-      // must drain before the acks stop, and throughput is acks over that span.
-      drainMs: 5000,
-      // Keep offering the full rate however far behind it falls (finite: IPC is JSON).
-      abortMs: 1e9,
-    };
-    await warmUp(ctx.gen, ctx.config, load);
-    const step = await measureStep(system, ctx.gen, ctx.config, load);
-    ctx.log(describeStep("parley persistence", step));
-    return { senders, step, ackedPerSec: step.ackedPerSec };
-  });
+  return withSystem(
+    ctx,
+    name,
+    async (system) => {
+      await openAll(
+        ctx,
+        system,
+        system.specs(range(senders), (i) => [`p-${i}`]),
+      );
+      await sleep(500);
+      const load = {
+        seconds,
+        perSecond: rate / senders,
+        senders: range(senders).map((conn) => ({ conn, slug: `p-${conn}` })),
+        receiversPerMessage: 0,
+        // One long step, not rounds: if the store falls behind, the backlog
+        // must drain before the acks stop, and throughput is acks over that span.
+        drainMs: 5000,
+        // Keep offering the full rate however far behind it falls (finite: IPC is JSON).
+        abortMs: 1e9,
+      };
+      await warmUp(ctx.gen, ctx.config, load);
+      const step = await measureStep(system, ctx.gen, ctx.config, load);
+      ctx.log(describeStep(`${name} persistence (${store})`, step));
+      return { senders, step, ackedPerSec: step.ackedPerSec, store };
+    },
+    start,
+  );
 }
 
 export type ResumeResult = {

@@ -2,10 +2,16 @@
 // process, driven by load-generator processes over 127.0.0.1. Scenarios run
 // one after another, all systems for a scenario back to back, so a busy
 // machine disturbs them alike. Writes bench/results/latest.{json,md,svg}.
-import { rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { loadConfig } from "./lib/config.ts";
-import { type EjabberdData, prepareEjabberd, removeEjabberdData } from "./lib/ejabberd.ts";
+import {
+  EJABBERDCTL,
+  type EjabberdData,
+  prepareEjabberd,
+  removeEjabberdData,
+} from "./lib/ejabberd.ts";
 import { layout } from "./lib/layout.ts";
 import { writeResults } from "./lib/output.ts";
 import { ensureBuild } from "./lib/parley.ts";
@@ -80,6 +86,11 @@ if (parleyRuns && (wants("persist") || wants("relay"))) {
 }
 
 let ejabberd: EjabberdData | undefined;
+if (systems.includes("ejabberd") && !existsSync(EJABBERDCTL)) {
+  // A fresh machine: install Debian's ejabberd (never starting its service).
+  log("ejabberd missing: running bench/setup-ejabberd.sh");
+  spawnSync("sh", ["bench/setup-ejabberd.sh"], { stdio: "inherit" });
+}
 if (systems.includes("ejabberd")) {
   // Every user registered once; each scenario starts a fresh VM on this spool.
   try {

@@ -2,8 +2,8 @@
 // client of bench/loadgen/xmpp.ts): users registered, a groupchat round
 // trip with the sender's echo, a wrong password refused, and a stop that
 // leaves no Erlang VM and no spool behind. ejabberd is an optional bench
-// peer (bench/setup-ejabberd.sh installs it; .ci/run does not), so without
-// it this file is skipped with a banner.
+// peer (bench/setup-ejabberd.sh installs it, and so does .ci/run), so without
+// it this file is skipped with a banner locally and fails in CI.
 import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -20,6 +20,10 @@ import {
 import { bodyStampOf, fromNick, groupchat, openXmpp } from "../../bench/loadgen/xmpp";
 
 const installed = existsSync(EJABBERDCTL);
+// .ci/run installs it (bench/setup-ejabberd.sh), so there a missing one is a failure.
+if (!installed && process.env.CI === "true") {
+  throw new Error(`${EJABBERDCTL} missing and CI requires it: run bench/setup-ejabberd.sh`);
+}
 if (!installed) {
   const line = "!".repeat(72);
   console.warn(

@@ -712,8 +712,9 @@ export class ChatClient {
         break;
       case "members": {
         const tracked = this.#tracked.get(frame.roomId);
-        if (!tracked) break;
-        if (!frame.page) {
+        if (!tracked) {
+          // Not a room this tab shows; its list still tells of a profile change (below).
+        } else if (!frame.page) {
           this.#setMembers(tracked, frame);
         } else {
           // A page asked for: added to the list (a member heard of meanwhile is kept once).

@@ -1,5 +1,6 @@
 import { memo, useEffect, useLayoutEffect, useRef, useState } from "react";
 import { isEmojiOnly } from "../client/emoji-only";
+import { takeEditRequest } from "../client/hooks/useEditLast";
 import { focusAfterDelete } from "../client/message-focus";
 import { refusalOf } from "../client/room-actions";
 import type { WireMember, WireMessage, WireUser } from "../protocol/frames";
@@ -74,7 +75,7 @@ export const MessageItem = memo(function MessageItem({
   const [editing, setEditingState] = useState(false);
   const requested = useRef(false);
   useEffect(() => {
-    if (!editRequest) return;
+    if (!editRequest || !takeEditRequest(editRequest)) return;
     requested.current = true;
     setEditingState(true);
   }, [editRequest]);

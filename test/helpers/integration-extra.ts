@@ -43,6 +43,28 @@ export function createRoom(dataDir: string, slug = `room-${randomUUID().slice(0,
   }
 }
 
+/**
+ * Test setup: a private room whose only members are `userIds`, inserted
+ * straight into the server's SQLite file (as createRoom does).
+ */
+export function privateRoom(dataDir: string, userIds: string[]): { id: string; slug: string } {
+  const id = randomUUID();
+  const slug = `private-${id.slice(0, 8)}`;
+  const db = openDb(dataDir);
+  try {
+    db.prepare(
+      "INSERT INTO room (id, slug, name, kind, created_at) VALUES (?, ?, ?, 'private', ?)",
+    ).run(id, slug, slug, Date.now());
+    const member = db.prepare(
+      "INSERT INTO room_member (room_id, user_id, joined_at) VALUES (?, ?, ?)",
+    );
+    for (const userId of userIds) member.run(id, userId, Date.now());
+  } finally {
+    db.close();
+  }
+  return { id, slug };
+}
+
 export type StoredMessage = { id: string; seq: number; text: string; author_id: string };
 
 /** Every stored message of a room, ascending by seq. */

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Frame, TestSocket } from "../helpers/clients";
 import {
   joinAs,
-  openDb,
+  privateRoom,
   roomIdFromReady,
   sendAndAck,
   startServeLike,
@@ -47,34 +47,12 @@ async function answerTo(socket: TestSocket, frame: object | string): Promise<Fra
   return found[0] as Frame;
 }
 
-/** A private room whose only members are `userIds` (test setup through the database). */
-function privateRoom(dataDir: string, userIds: string[]) {
-  const id = randomUUID();
-  const db = openDb(dataDir);
-  db.prepare("INSERT INTO room (id, slug, name, kind, created_at) VALUES (?, ?, ?, ?, ?)").run(
-    id,
-    `private-${id.slice(0, 8)}`,
-    `private-${id.slice(0, 8)}`,
-    "private",
-    Date.now(),
-  );
-  for (const userId of userIds) {
-    db.prepare("INSERT INTO room_member (room_id, user_id, joined_at) VALUES (?, ?, ?)").run(
-      id,
-      userId,
-      Date.now(),
-    );
-  }
-  db.close();
-  return id;
-}
-
 describe("every frame with a ref gets exactly one answer with it", () => {
   it("answers each frame type that succeeds: ack for a send, ok for the rest", async () => {
     const ann = await joinAs(server.url);
     const bob = await joinAs(server.url);
     const general = roomIdFromReady(ann.socket, "general");
-    const room = privateRoom(server.dataDir, [ann.userId]);
+    const room = privateRoom(server.dataDir, [ann.userId]).id;
     const sent = await answerTo(ann.socket, {
       type: "send",
       roomId: general,
@@ -119,7 +97,7 @@ describe("every frame with a ref gets exactly one answer with it", () => {
     const ann = await joinAs(server.url);
     const eve = await joinAs(server.url);
     const general = roomIdFromReady(ann.socket, "general");
-    const room = privateRoom(server.dataDir, [ann.userId]);
+    const room = privateRoom(server.dataDir, [ann.userId]).id;
     const message = await sendAndAck(ann.socket, general, "ann's");
     const refusals: [object | string, string][] = [
       [{ type: "edit", roomId: general, messageId: message.id, text: "mine now" }, "forbidden"],

@@ -5,30 +5,8 @@ import { fileUrl, thumbUrl, type WireFile } from "../../src/protocol/frames";
 import type { TestSocket } from "../helpers/clients";
 import { fileRows, getFile, storedBlobs, upload } from "../helpers/files";
 import { waitFor } from "../helpers/http-from";
-import { joinAs, type Member, openDb, type WireMessage } from "../helpers/integration-extra";
+import { joinAs, type Member, privateRoom, type WireMessage } from "../helpers/integration-extra";
 import { type RunningServer, startServer } from "../helpers/server";
-
-/** A private room whose only members are `userIds` (test setup through the database). */
-function privateRoom(dataDir: string, userIds: string[]) {
-  const id = randomUUID();
-  const db = openDb(dataDir);
-  db.prepare("INSERT INTO room (id, slug, name, kind, created_at) VALUES (?, ?, ?, ?, ?)").run(
-    id,
-    `p-${id.slice(0, 8)}`,
-    `p-${id.slice(0, 8)}`,
-    "private",
-    Date.now(),
-  );
-  for (const userId of userIds) {
-    db.prepare("INSERT INTO room_member (room_id, user_id, joined_at) VALUES (?, ?, ?)").run(
-      id,
-      userId,
-      Date.now(),
-    );
-  }
-  db.close();
-  return id;
-}
 
 /** Sends files (and text) and resolves with the ack, or the error frame's code. */
 async function sendFiles(
@@ -75,7 +53,7 @@ describe("files of a posted message are for its room's members", () => {
       joinAs(server.url),
       joinAs(server.url),
     ]);
-    roomId = privateRoom(server.dataDir, [ann.userId, bob.userId]);
+    roomId = privateRoom(server.dataDir, [ann.userId, bob.userId]).id;
     // Reconnect so the sockets are subscribed to the new room.
     for (const member of [ann, bob]) member.socket.close();
     const { connect } = await import("../helpers/clients");
@@ -144,7 +122,7 @@ describe("the sweep spares claimed files", () => {
 
   it("deletes an unsent upload and keeps one a message carries", async () => {
     const ann = await joinAs(server.url);
-    const roomId = privateRoom(server.dataDir, [ann.userId]);
+    const roomId = privateRoom(server.dataDir, [ann.userId]).id;
     const { connect } = await import("../helpers/clients");
     ann.socket.close();
     ann.socket = await connect(server.url, ann.cookie);

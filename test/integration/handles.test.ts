@@ -6,12 +6,13 @@ import {
   joinAs,
   nextError,
   openDb,
+  privateRoom,
   roomIdFromReady,
   sendAndAck,
-  startServeLike,
 } from "../helpers/integration-extra";
+import { usePostgresServer } from "../helpers/postgres-server";
 import { type RunningServer, startServer } from "../helpers/server";
-import { postgresAvailable, testDatabase } from "../helpers/services";
+import { postgresAvailable } from "../helpers/services";
 
 // Handles (issue 17): unique case-insensitively, also under concurrent
 // sign-ups (the unique index on lower(handle) decides the race), on SQLite
@@ -125,7 +126,7 @@ describe("handles on SQLite (built server)", () => {
     const ann = await joinAs(server.url);
     const carol = await joinAs(server.url, ["general"], `Carol${randomUUID().slice(0, 6)}`);
     const carolHandle = (await readyUser(server.url, carol.cookie)).handle as string;
-    const room = privateRoom(server, [ann.userId]);
+    const room = privateRoom(server.dataDir, [ann.userId]);
     ann.socket.send({ type: "subscribe", roomId: room.id });
 
     const start = ann.socket.frames.length;
@@ -175,41 +176,9 @@ describe("handles on SQLite (built server)", () => {
 const pgReady = await postgresAvailable();
 
 describe.runIf(pgReady)("handles on PostgreSQL (built server)", () => {
-  const testDb = testDatabase("parley_handles");
-  let server: RunningServer;
-  beforeAll(async () => {
-    await testDb.create();
-    server = await startServeLike({ env: { DATABASE_URL: testDb.url } });
-  });
-  afterAll(async () => {
-    await server?.stop();
-    await testDb.drop();
-  });
-
-  describeHandleRules("postgres", () => server);
+  const server = usePostgresServer("parley_handles");
+  describeHandleRules("postgres", server);
 });
-
-/** A private room whose only members are `userIds` (set up through the database). */
-function privateRoom(server: RunningServer, userIds: string[]) {
-  const id = randomUUID();
-  const slug = `private-${id.slice(0, 8)}`;
-  const db = openDb(server.dataDir);
-  try {
-    db.prepare(
-      "INSERT INTO room (id, slug, name, kind, created_at) VALUES (?, ?, ?, 'private', ?)",
-    ).run(id, slug, slug, Date.now());
-    for (const userId of userIds) {
-      db.prepare("INSERT INTO room_member (room_id, user_id, joined_at) VALUES (?, ?, ?)").run(
-        id,
-        userId,
-        Date.now(),
-      );
-    }
-  } finally {
-    db.close();
-  }
-  return { id, slug };
-}
 
 function mentionRows(server: RunningServer, roomId: string) {
   const db = openDb(server.dataDir);

@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PEOPLE_LIMIT } from "../../src/server/fns/people";
-import { authPost, startServeLike } from "../helpers/integration-extra";
+import { authPost } from "../helpers/integration-extra";
+import { usePostgresServer } from "../helpers/postgres-server";
 import { type RunningServer, startServer } from "../helpers/server";
 import { callServerFn } from "../helpers/server-fns";
-import { postgresAvailable, testDatabase } from "../helpers/services";
+import { postgresAvailable } from "../helpers/services";
 
 // The people picker's look-up (issue 17) through the built server, as the
 // browser calls it: handle, name, email and "@" prefixes, the limit, the
@@ -114,15 +115,6 @@ describe("people search on SQLite (built server)", () => {
 const pgReady = await postgresAvailable();
 
 describe.runIf(pgReady)("people search on PostgreSQL (built server)", () => {
-  const testDb = testDatabase("parley_people");
-  let server: RunningServer;
-  beforeAll(async () => {
-    await testDb.create();
-    server = await startServeLike({ env: { DATABASE_URL: testDb.url } });
-  });
-  afterAll(async () => {
-    await server?.stop();
-    await testDb.drop();
-  });
-  describePeopleSearch("postgres", () => server);
+  const server = usePostgresServer("parley_people");
+  describePeopleSearch("postgres", server);
 });

@@ -3,15 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, type Frame } from "../helpers/clients";
 import {
   joinAs,
-  openDb,
+  privateRoom,
   roomIdFromReady,
   sendAndAck,
-  startServeLike,
   storedMessages,
 } from "../helpers/integration-extra";
+import { usePostgresServer } from "../helpers/postgres-server";
 import { type RunningServer, startServer } from "../helpers/server";
 import { callServerFn } from "../helpers/server-fns";
-import { postgresAvailable, testDatabase } from "../helpers/services";
+import { postgresAvailable } from "../helpers/services";
 
 // Editing one's profile (issue 17, "editable"): saveProfileFn checks the
 // name and handle with the sign-up rules, refuses a taken handle in any case
@@ -135,7 +135,7 @@ describe("profile changes on SQLite (built server)", () => {
       `hi @${annOld.toUpperCase()}, and @${annOld}.`,
     );
     // A room Ann is not in: its `@annOld` named nobody, so it is not hers to rewrite.
-    const other = privateRoom(server, [bob.userId]);
+    const other = privateRoom(server.dataDir, [bob.userId]);
     bob.socket.send({ type: "subscribe", roomId: other.id });
     await bob.socket.next((f) => f.type === "subscribed" && f.roomId === other.id);
     const notHers = await sendAndAck(bob.socket, other.id, `@${annOld} is not in here`);
@@ -183,38 +183,6 @@ describe("profile changes on SQLite (built server)", () => {
 const pgReady = await postgresAvailable();
 
 describe.runIf(pgReady)("profile changes on PostgreSQL (built server)", () => {
-  const testDb = testDatabase("parley_profile");
-  let server: RunningServer;
-  beforeAll(async () => {
-    await testDb.create();
-    server = await startServeLike({ env: { DATABASE_URL: testDb.url } });
-  });
-  afterAll(async () => {
-    await server?.stop();
-    await testDb.drop();
-  });
-
-  describeProfileRules("postgres", () => server);
+  const server = usePostgresServer("parley_profile");
+  describeProfileRules("postgres", server);
 });
-
-/** A private room whose only members are `userIds` (set up through the database). */
-function privateRoom(server: RunningServer, userIds: string[]) {
-  const id = randomUUID();
-  const slug = `private-${id.slice(0, 8)}`;
-  const db = openDb(server.dataDir);
-  try {
-    db.prepare(
-      "INSERT INTO room (id, slug, name, kind, created_at) VALUES (?, ?, ?, 'private', ?)",
-    ).run(id, slug, slug, Date.now());
-    for (const userId of userIds) {
-      db.prepare("INSERT INTO room_member (room_id, user_id, joined_at) VALUES (?, ?, ?)").run(
-        id,
-        userId,
-        Date.now(),
-      );
-    }
-  } finally {
-    db.close();
-  }
-  return { id, slug };
-}

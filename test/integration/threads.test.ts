@@ -7,6 +7,7 @@ import {
   joinAs,
   type Member,
   openDb,
+  privateRoom,
   roomIdFromReady,
   sendAndAck,
   settle,
@@ -59,31 +60,6 @@ const updatedRoot = (rootId: string, replyCount: number) => (f: Frame) =>
   f.type === "updated" &&
   (f.message as WireMessage).id === rootId &&
   (f.message as WireMessage).thread?.replyCount === replyCount;
-
-/** A private room whose only members are `userIds`, set up in the database. */
-function privateRoom(userIds: string[]) {
-  const id = randomUUID();
-  const db = openDb(server.dataDir);
-  try {
-    db.prepare("INSERT INTO room (id, slug, name, kind, created_at) VALUES (?, ?, ?, ?, ?)").run(
-      id,
-      `private-${id.slice(0, 8)}`,
-      "private",
-      "private",
-      Date.now(),
-    );
-    for (const userId of userIds) {
-      db.prepare("INSERT INTO room_member (room_id, user_id, joined_at) VALUES (?, ?, ?)").run(
-        id,
-        userId,
-        Date.now(),
-      );
-    }
-  } finally {
-    db.close();
-  }
-  return id;
-}
 
 describe("threads over the socket", () => {
   it("a reply bumps the root's rev, and a client away during the reply gets the new summary on resume", async () => {
@@ -199,7 +175,7 @@ describe("threads over the socket", () => {
   it("a non-member cannot reply to, open, read or follow a thread of a private room", async () => {
     const ann = await member();
     const eve = await member();
-    const roomId = privateRoom([ann.userId]);
+    const roomId = privateRoom(server.dataDir, [ann.userId]).id;
     const lobby = await connect(server.url, ann.cookie);
     sockets.push(lobby);
     const root = await sendAndAck(lobby, roomId, "secret plans");

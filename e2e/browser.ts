@@ -287,7 +287,7 @@ export async function submitSignIn(page: Page, email: string, password: string):
 
 /** The room's message log (role log, named "Messages"). */
 export function messageLog(page: Page) {
-  return page.getByRole("log", { name: "Messages" });
+  return page.getByRole("log", { name: "Messages", exact: true });
 }
 
 /** The message in the log whose text contains `text`. */

@@ -91,13 +91,16 @@ describe.skipIf(!available)("composer drafts", () => {
 
     await page.getByRole("button", { name: "Close thread" }).click();
     await expect.poll(() => room.inputValue()).toBe("the room's draft");
-    await expect.poll(async () => (await openThread()).inputValue()).toBe("a reply, half written");
+    // Opened once, then waited on: the draft comes back as the thread loads.
+    const reopened = await openThread();
+    await expect.poll(() => reopened.inputValue()).toBe("a reply, half written");
 
     await page.reload();
     await waitForHydration(page);
     await expectConnected(page);
     await expect.poll(() => room.inputValue()).toBe("the room's draft");
-    await expect.poll(async () => (await openThread()).inputValue()).toBe("a reply, half written");
+    const afterReload = await openThread();
+    await expect.poll(() => afterReload.inputValue()).toBe("a reply, half written");
     expect(problems.pageErrors).toEqual([]);
   });
 });

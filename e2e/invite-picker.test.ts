@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { screenshotLightAndDark, seriousAxeViolations } from "./a11y";
+import { scan, screenshotLightAndDark, seriousAxeViolations } from "./a11y";
 import {
   chromiumAvailable,
   createRoom,
@@ -106,6 +106,8 @@ describe.skipIf(!available)("the people picker: Invite people", () => {
     expect(await dialog(page, "Invite people").textContent()).not.toContain("example.test");
     // The open picker, as a person and as assistive tech meet it.
     expect(await seriousAxeViolations(page, "dialog[open]")).toEqual([]);
+    // The whole page with the picker open, in light and in dark.
+    await scan(page, "invite-people");
     await screenshotLightAndDark(page, "invite-people");
 
     // Arrow down to the second Dana (the active option is the box's
@@ -231,6 +233,7 @@ describe.skipIf(!available)("the people picker: New message", () => {
     await options.first().waitFor({ timeout: 5_000 });
     await optionNamed(page, "New message", `${bea.user.name} @${handle}`).waitFor();
     expect(await seriousAxeViolations(page, "dialog[open]")).toEqual([]);
+    await scan(page, "new-message");
     await screenshotLightAndDark(page, "new-message");
     await page.keyboard.press("Enter");
 

@@ -65,6 +65,39 @@ export function privateRoom(dataDir: string, userIds: string[]): { id: string; s
   return { id, slug };
 }
 
+/**
+ * Test setup: `count` users as rows only (no sessions: they never connect),
+ * each a member of the room, in one transaction. `person` names the i-th
+ * (its handle must be unique; the email is made from it).
+ */
+export function seedMembers(
+  dataDir: string,
+  roomId: string,
+  count: number,
+  person: (i: number, id: string) => { name: string; handle: string },
+): void {
+  const db = openDb(dataDir);
+  const now = new Date().toISOString();
+  try {
+    const user = db.prepare(
+      'INSERT INTO "user" (id, name, email, emailVerified, image, createdAt, updatedAt, handle) VALUES (?, ?, ?, 0, NULL, ?, ?, ?)',
+    );
+    const member = db.prepare(
+      "INSERT INTO room_member (room_id, user_id, joined_at) VALUES (?, ?, ?)",
+    );
+    db.exec("BEGIN");
+    for (let i = 0; i < count; i++) {
+      const id = randomUUID();
+      const { name, handle } = person(i, id);
+      user.run(id, name, `${handle}@example.test`, now, now, handle);
+      member.run(roomId, id, Date.now());
+    }
+    db.exec("COMMIT");
+  } finally {
+    db.close();
+  }
+}
+
 export type StoredMessage = { id: string; seq: number; text: string; author_id: string };
 
 /** Every stored message of a room, ascending by seq. */

@@ -3,35 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MEMBERS_INLINE_MAX, MEMBERS_PAGE } from "../../src/protocol/frames";
 import { ask, subscribeTo } from "../helpers/asking";
 import type { Frame } from "../helpers/clients";
-import { closeAll, createRoom, joinAs, openDb } from "../helpers/integration-extra";
+import { closeAll, createRoom, joinAs, seedMembers } from "../helpers/integration-extra";
 import { type RunningServer, startServer } from "../helpers/server";
+
+/** Seven shared names, so paging must order by name and then id. */
+const crowd = (i: number, id: string) => {
+  const tag = `big${String(i).padStart(5, "0")}${id.slice(0, 4)}`;
+  return { name: `Big ${i % 7} ${tag}`, handle: tag };
+};
 
 // Issue 16: a room over MEMBERS_INLINE_MAX members sends the first page of
 // its member list and a count; the client asks for the rest, page by page.
-
-/** Adds `count` users as rows (no sessions: they never connect) to the room. */
-function seedMembers(dataDir: string, roomId: string, count: number) {
-  const db = openDb(dataDir);
-  const now = new Date().toISOString();
-  try {
-    const user = db.prepare(
-      'INSERT INTO "user" (id, name, email, emailVerified, image, createdAt, updatedAt, handle) VALUES (?, ?, ?, 0, NULL, ?, ?, ?)',
-    );
-    const member = db.prepare(
-      "INSERT INTO room_member (room_id, user_id, joined_at) VALUES (?, ?, ?)",
-    );
-    db.exec("BEGIN");
-    for (let i = 0; i < count; i++) {
-      const id = randomUUID();
-      const tag = `big${String(i).padStart(5, "0")}${id.slice(0, 4)}`;
-      user.run(id, `Big ${i % 7} ${tag}`, `${tag}@example.test`, now, now, tag);
-      member.run(roomId, id, Date.now());
-    }
-    db.exec("COMMIT");
-  } finally {
-    db.close();
-  }
-}
 
 type Member = { id: string; name: string; online: boolean };
 
@@ -45,7 +27,7 @@ describe("paged member lists (issue 16)", () => {
   it("a large room's subscribe carries one page and the count; pages give everyone once", async () => {
     const room = createRoom(server.dataDir);
     const ann = await joinAs(server.url, [room.slug]);
-    seedMembers(server.dataDir, room.id, MEMBERS_INLINE_MAX + 50);
+    seedMembers(server.dataDir, room.id, MEMBERS_INLINE_MAX + 50, crowd);
     const total = MEMBERS_INLINE_MAX + 51;
     const started = performance.now();
     const subscribed = await subscribeTo(ann.socket, room.id);
@@ -95,7 +77,7 @@ describe("paged member lists (issue 16)", () => {
   it("a small room still sends its whole list, with no count", async () => {
     const room = createRoom(server.dataDir);
     const ann = await joinAs(server.url, [room.slug]);
-    seedMembers(server.dataDir, room.id, 5);
+    seedMembers(server.dataDir, room.id, 5, crowd);
     const subscribed = await subscribeTo(ann.socket, room.id);
     expect(subscribed.members as Member[]).toHaveLength(6);
     expect(subscribed.memberCount).toBeUndefined();
@@ -105,7 +87,7 @@ describe("paged member lists (issue 16)", () => {
 
   it("refuses a page to someone outside the room, and a request without afterId", async () => {
     const room = createRoom(server.dataDir);
-    seedMembers(server.dataDir, room.id, 3);
+    seedMembers(server.dataDir, room.id, 3, crowd);
     const outsider = await joinAs(server.url, ["general"]);
     const anyone = randomUUID();
     const refused = await ask(outsider.socket, {

@@ -286,6 +286,48 @@ const schema = z.object({
       ),
     "Comma-separated host names (or `host:port`) link previews may fetch even though they resolve to a private or loopback address (an intranet wiki, tests). Every other private, loopback, link-local and metadata address is refused.",
   ),
+  PARLEY_VAPID_PUBLIC_KEY: doc(
+    z.string().trim().min(1).optional(),
+    "Web Push VAPID public key (base64url, as `web-push generate-vapid-keys` prints). Set it with the private key, on every instance alike.",
+    "generated on first run into `PARLEY_DATA_DIR/vapid.json`",
+  ),
+  PARLEY_VAPID_PRIVATE_KEY: doc(
+    z.string().trim().min(1).optional(),
+    "Web Push VAPID private key (base64url); set with the public key.",
+    "generated with the public key",
+  ),
+  PARLEY_VAPID_SUBJECT: doc(
+    z
+      .string()
+      .trim()
+      .regex(/^(mailto:|https:\/\/)/, "a mailto: or https: URL")
+      .optional(),
+    "Contact the push services may use (`mailto:` or `https:` URL), sent in the VAPID claim.",
+    "`mailto:` + `PARLEY_MAIL_FROM`'s address, else the public URL, else `mailto:admin@localhost`",
+  ),
+  SMTP_URL: doc(
+    z
+      .string()
+      .trim()
+      .regex(/^smtps?:\/\/[^/]+/i, "an smtp:// or smtps:// URL (user and password in it)")
+      .optional(),
+    "Outgoing mail server for missed-message email (and later password reset): `smtp://user:pass@host:587` (STARTTLS when offered) or `smtps://user:pass@host:465` (TLS).",
+    "no email is sent",
+  ),
+  PARLEY_MAIL_FROM: doc(
+    z.string().trim().min(3).optional(),
+    "The From of Parley's email, such as `Parley <chat@example.com>`.",
+    "`Parley <parley@` + the public URL's host + `>`",
+  ),
+  PARLEY_EMAIL_DELAY_MINUTES: doc(
+    z
+      .string()
+      .regex(/^\d+(\.\d+)?$/, "a number of minutes above 0")
+      .transform(Number)
+      .pipe(z.number().positive("a number of minutes above 0"))
+      .default(10),
+    "How long a mention or DM stays unread (with the user not active since) before the missed-message email; at most one email per user per this window.",
+  ),
   LOG_LEVEL: doc(
     z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
     "One of `debug`, `info`, `warn`, `error`, `silent`. Logs are JSON lines.",
@@ -393,6 +435,16 @@ export type Config = {
     /** Hosts (lowercase, maybe with :port) allowed even on private addresses. */
     allowHosts: string[];
   };
+  /** Issue 13: Web Push and missed-message email. */
+  notifications: {
+    /** Both keys, or neither (then generated into the data folder). */
+    vapid: { publicKey: string; privateKey: string } | undefined;
+    vapidSubject: string | undefined;
+    /** Unset: no email. */
+    smtpUrl: string | undefined;
+    mailFrom: string | undefined;
+    emailDelayMs: number;
+  };
 };
 
 const MB = 1024 * 1024;
@@ -495,6 +547,24 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       enabled: value.PARLEY_LINK_PREVIEWS === "on",
       allowHosts: value.PARLEY_LINK_PREVIEW_ALLOW_HOSTS,
     },
+    notifications: notificationsConfig(value),
+  };
+}
+
+/** The notification variables; the VAPID keys come as a pair or not at all. */
+function notificationsConfig(value: z.infer<typeof schema>): Config["notifications"] {
+  const { PARLEY_VAPID_PUBLIC_KEY: publicKey, PARLEY_VAPID_PRIVATE_KEY: privateKey } = value;
+  if (Boolean(publicKey) !== Boolean(privateKey)) {
+    throw new ConfigError(
+      "Invalid configuration:\n  PARLEY_VAPID_PUBLIC_KEY and PARLEY_VAPID_PRIVATE_KEY: set both or neither",
+    );
+  }
+  return {
+    vapid: publicKey && privateKey ? { publicKey, privateKey } : undefined,
+    vapidSubject: value.PARLEY_VAPID_SUBJECT,
+    smtpUrl: value.SMTP_URL,
+    mailFrom: value.PARLEY_MAIL_FROM,
+    emailDelayMs: Math.round(value.PARLEY_EMAIL_DELAY_MINUTES * 60_000),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { RoomFrame, WireUser } from "../protocol/frames";
+import type { ActionFrame, WireUser } from "../protocol/frames";
 import { remove } from "./actions/delete";
 import { edit } from "./actions/edit";
 import { fetch } from "./actions/fetch";
@@ -24,7 +24,11 @@ export type { Effect, FrameDeps } from "./actions/shared";
  * core/policy rule on facts the stores return), do (the store call), then
  * the events, as Effects the edge performs after the commit.
  */
-export function handleFrame(frame: RoomFrame, user: WireUser, deps: FrameDeps): Promise<Effect[]> {
+export function handleFrame(
+  frame: ActionFrame,
+  user: WireUser,
+  deps: FrameDeps,
+): Promise<Effect[]> {
   switch (frame.type) {
     case "send":
       return send(frame, user, deps);
@@ -60,5 +64,9 @@ export function handleFrame(frame: RoomFrame, user: WireUser, deps: FrameDeps): 
       return removePreview(frame, user, deps);
     case "members":
       return membersPage(frame, user, deps);
+    case "notify_prefs":
+    case "notify_settings":
+      // issue 13 foundation: the preferences store and actions land next.
+      throw new Error(`${frame.type}: not built yet`);
   }
 }

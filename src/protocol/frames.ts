@@ -162,6 +162,34 @@ export const FOLLOWED_IN_READY = 200;
 /** Replies per `thread_history` frame at most; the client asks again after the last. */
 export const THREAD_PAGE = 100;
 
+/**
+ * How much of a room a member is notified about (issue 13): every message,
+ * only messages that mention them (and every message of a DM), or none.
+ */
+export const notifyLevels = ["all", "mentions", "nothing"] as const;
+export type NotifyLevel = (typeof notifyLevels)[number];
+export const notifyLevel = z.enum(notifyLevels);
+
+/** One member's notification preferences for one room; `level` null follows their default. */
+export const roomNotifySchema = z.object({ level: notifyLevel.nullable(), muted: z.boolean() });
+export type RoomNotify = z.infer<typeof roomNotifySchema>;
+
+/** A user's notification settings, the same on every device. */
+export const notifySettingsSchema = z.object({
+  /** The level of rooms whose own level is unset (DMs are "all" unless set). */
+  defaultLevel: notifyLevel,
+  /** Missed-message email for unread mentions and DMs. */
+  email: z.boolean(),
+  /** Notifications show the message's text (else only room and author). */
+  showText: z.boolean(),
+});
+export type NotifySettings = z.infer<typeof notifySettingsSchema>;
+export const DEFAULT_NOTIFY_SETTINGS: NotifySettings = {
+  defaultLevel: "mentions",
+  email: true,
+  showText: true,
+};
+
 /** Every frame a client may send, keyed by `type`. */
 export const clientFrame = z.discriminatedUnion("type", [
   sendFrame,
@@ -239,11 +267,27 @@ export const clientFrame = z.discriminatedUnion("type", [
    * (the last one received): answered by `members` with `page`, then `ok`.
    */
   frame("members", { roomId: id, afterId: id }),
+  /**
+   * Set this user's notification level and mute for a room (issue 13):
+   * stored per member, told to all of their sockets as `notify_prefs`.
+   */
+  frame("notify_prefs", { roomId: id, level: notifyLevel.nullable(), muted: z.boolean() }),
+  /** Set this user's notification settings: told to all of their sockets as `notify_settings`. */
+  frame("notify_settings", { settings: notifySettingsSchema }),
+  /**
+   * This tab became visible or hidden (document.visibilityState). A user
+   * with a visible tab on any instance gets no desktop or push notification.
+   */
+  frame("visibility", { visible: z.boolean() }),
 ]);
 export type ClientFrame = z.infer<typeof clientFrame>;
 export type SendFrame = z.infer<typeof sendFrame>;
-/** Client frames that concern a room (all but ping). */
-export type RoomFrame = Exclude<ClientFrame, { type: "ping" }>;
+/** Client frames that concern a room (all but ping and the user-wide ones below). */
+export type RoomFrame = Exclude<ClientFrame, { type: "ping" | "visibility" | "notify_settings" }>;
+/** Client frames about the user, not a room: actions the core handles too. */
+export type UserFrame = Extract<ClientFrame, { type: "notify_settings" }>;
+/** What handleFrame takes: every frame but the edge's own (ping, visibility). */
+export type ActionFrame = RoomFrame | UserFrame;
 
 /**
  * A person as frames carry them. `handle` (issue 17) is their unique
@@ -281,6 +325,8 @@ export const roomSummarySchema = roomSchema.extend({
    * log: they take a seq but are not unread in the room (client/unread.ts).
    */
   threadOnlySeqs: z.array(z.number().int()).optional(),
+  /** This member's notification preferences for the room; absent means the defaults. */
+  notify: roomNotifySchema.optional(),
 });
 export type RoomSummary = z.infer<typeof roomSummarySchema>;
 
@@ -414,6 +460,8 @@ export const serverFrame = z.discriminatedUnion("type", [
      * every tab agrees after each connect; absent on a resync's `ready`.
      */
     saved: z.array(z.string()).optional(),
+    /** The user's notification settings (absent from older servers: the defaults). */
+    notifySettings: notifySettingsSchema.optional(),
   }),
   /** A send was stored (or had been): the answer to a send, with its ref. */
   /**
@@ -508,6 +556,26 @@ export const serverFrame = z.discriminatedUnion("type", [
   serverOnly("room_added", { room: roomSummarySchema }),
   serverOnly("room_removed", { roomId: z.string() }),
   serverOnly("pong", {}),
+  /** This user's preferences for a room changed (from any of their devices). */
+  serverOnly("notify_prefs", { roomId: z.string(), notify: roomNotifySchema }),
+  /** This user's notification settings changed (from any of their devices). */
+  serverOnly("notify_settings", { settings: notifySettingsSchema }),
+  /**
+   * Show a desktop notification for this message if this tab is hidden
+   * (sent to every socket of a user who has no visible tab anywhere).
+   * `tag` is the one Web Push uses too, so the two replace each other.
+   */
+  serverOnly("notify", {
+    roomId: z.string(),
+    messageId: z.string(),
+    seq: z.number().int(),
+    tag: z.string(),
+    title: z.string(),
+    /** The text, unless the user hides message text in notifications. */
+    body: z.string().optional(),
+    /** Where a click goes (the message's link, same origin). */
+    url: z.string(),
+  }),
   serverOnly("error", {
     code: z.enum(errorCodes),
     message: z.string(),

@@ -46,6 +46,13 @@ describe("parseConfig", () => {
         unclaimedMs: 24 * 3_600_000,
       },
       linkPreviews: { enabled: true, allowHosts: [] },
+      notifications: {
+        vapid: undefined,
+        vapidSubject: undefined,
+        smtpUrl: undefined,
+        mailFrom: undefined,
+        emailDelayMs: 600_000,
+      },
     });
   });
 
@@ -291,5 +298,38 @@ describe("ownOrigin", () => {
     expect(ownOrigin({ ...plain, host: "evil.example/x" }, direct)).toBeNull();
     expect(ownOrigin({ ...plain, host: "user@chat.example" }, direct)).toBeNull();
     expect(ownOrigin({ ...plain, host: "chat.example:99999" }, direct)).toBeNull();
+  });
+});
+
+describe("parseConfig: notifications (issue 13)", () => {
+  it("takes the VAPID pair, SMTP and the email delay", () => {
+    const config = parseConfig({
+      PARLEY_VAPID_PUBLIC_KEY: "pub",
+      PARLEY_VAPID_PRIVATE_KEY: "priv",
+      PARLEY_VAPID_SUBJECT: "mailto:ops@example.com",
+      SMTP_URL: "smtps://u:p@mail.example.com:465",
+      PARLEY_MAIL_FROM: "Parley <chat@example.com>",
+      PARLEY_EMAIL_DELAY_MINUTES: "0.5",
+    });
+    expect(config.notifications).toEqual({
+      vapid: { publicKey: "pub", privateKey: "priv" },
+      vapidSubject: "mailto:ops@example.com",
+      smtpUrl: "smtps://u:p@mail.example.com:465",
+      mailFrom: "Parley <chat@example.com>",
+      emailDelayMs: 30_000,
+    });
+  });
+
+  it("refuses half a VAPID pair, a bad subject, a non-SMTP URL and a zero delay", () => {
+    expect(() => parseConfig({ PARLEY_VAPID_PUBLIC_KEY: "pub" })).toThrow(/set both or neither/);
+    expect(() => parseConfig({ PARLEY_VAPID_SUBJECT: "ops@example.com" })).toThrow(
+      /PARLEY_VAPID_SUBJECT: a mailto: or https: URL/,
+    );
+    expect(() => parseConfig({ SMTP_URL: "http://mail.example.com" })).toThrow(
+      /SMTP_URL: an smtp:\/\/ or smtps:\/\/ URL/,
+    );
+    expect(() => parseConfig({ PARLEY_EMAIL_DELAY_MINUTES: "0" })).toThrow(
+      /PARLEY_EMAIL_DELAY_MINUTES: a number of minutes above 0/,
+    );
   });
 });

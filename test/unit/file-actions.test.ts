@@ -151,7 +151,7 @@ describe("sends with files", () => {
     const { deps, calls } = fakes();
     const effects = await handleFrame(send(["f-ann", "f-ann2"]), ann, deps);
     expect(calls).toEqual(["appendWithFiles:f-ann,f-ann2"]);
-    expect(effects.map((e) => e.kind)).toEqual(["reply", "publish", "user"]);
+    expect(effects.map((e) => e.kind)).toEqual(["reply", "publish", "user", "notify"]);
     expect(effects[0]).toMatchObject({
       frame: {
         type: "ack",

@@ -145,7 +145,7 @@ describe("handleFrame", () => {
       deps,
     );
     expect(stored).toEqual([{ text: "hi", mentions: [] }]);
-    expect(effects.map((e) => e.kind)).toEqual(["reply", "publish", "user"]);
+    expect(effects.map((e) => e.kind)).toEqual(["reply", "publish", "user", "notify"]);
     expect(effects[0]).toMatchObject({
       frame: { type: "ack", clientId: "c1", message: { seq: 1 } },
     });
@@ -169,7 +169,7 @@ describe("handleFrame", () => {
       ann,
       deps,
     );
-    expect(effects.map((e) => e.kind)).toEqual(["reply", "publish", "user", "preview"]);
+    expect(effects.map((e) => e.kind)).toEqual(["reply", "publish", "user", "preview", "notify"]);
     expect(effects[3]).toEqual({
       kind: "preview",
       op: "make",
@@ -304,6 +304,7 @@ describe("handleFrame", () => {
     const { deps } = fakes();
     expect(await handleFrame({ type: "read", roomId: "r1", seq: 3 }, ann, deps)).toEqual([
       { kind: "user", userId: ann.id, frame: { type: "read", roomId: "r1", seq: 5 } },
+      { kind: "notify", op: "read", userId: ann.id, roomId: "r1", seq: 5 },
     ]);
   });
 

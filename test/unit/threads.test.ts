@@ -212,12 +212,14 @@ describe("thread actions", () => {
       ["publish", "updated"],
       ["user", "thread_state"],
       ["user", "thread_state"],
+      ["notify", ""],
     ]);
     expect(effects[2]).toMatchObject({ exceptSelf: false, frame: { message: { id: "m1" } } });
-    expect(effects.slice(3).map((e) => (e.kind === "user" ? e.userId : ""))).toEqual([
+    expect(effects.slice(3, 5).map((e) => (e.kind === "user" ? e.userId : ""))).toEqual([
       ann.id,
       bob.id,
     ]);
+    expect(effects[5]).toMatchObject({ kind: "notify", op: "stored", mentions: [bob.id] });
   });
 
   it("a reply also sent to the room moves the room read marker too", async () => {

@@ -13,5 +13,8 @@ export async function read(
   const allowed = mayView(room, membership);
   if (!allowed.ok) return refusalReply(allowed);
   const seq = await deps.rooms.markRead(roomId, user.id, frame.seq);
-  return [{ kind: "user", userId: user.id, frame: { type: "read", roomId, seq } }];
+  return [
+    { kind: "user", userId: user.id, frame: { type: "read", roomId, seq } },
+    { kind: "notify", op: "read", userId: user.id, roomId, seq },
+  ];
 }

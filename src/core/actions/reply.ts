@@ -77,5 +77,6 @@ export async function reply(
     }
   }
   effects.push(...previewOf(message));
+  effects.push({ kind: "notify", op: "stored", roomId, message, mentions });
   return effects;
 }

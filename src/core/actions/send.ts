@@ -78,6 +78,7 @@ export async function send(
       frame: { type: "read", roomId, seq: message.seq },
     });
     effects.push(...previewOf(message));
+    effects.push({ kind: "notify", op: "stored", roomId, message, mentions });
   }
   return effects;
 }

@@ -1,5 +1,5 @@
 import type { OnlineMembers, Storage } from "../../ports";
-import type { ServerFrame } from "../../protocol/frames";
+import type { ServerFrame, WireMessage } from "../../protocol/frames";
 import { type Membership, membershipOf, type Refusal, type RoomFacts } from "../policy";
 
 /**
@@ -35,7 +35,25 @@ export type Effect =
    * Link previews, off the hot path (server/previews): `make` one for a
    * message just stored. (A removed preview's image goes by `forget_blobs`.)
    */
-  | PreviewEffect;
+  | PreviewEffect
+  | NotifyEffect;
+
+/**
+ * Notifications (issue 13), off the hot path (server/notify): after a
+ * message is stored, whom to tell and how (`stored`); after a member read
+ * a room up to `seq`, withdraw what was shown for it (`read`). The
+ * instance that took the frame handles it, once; never relayed.
+ */
+export type NotifyEffect =
+  | {
+      kind: "notify";
+      op: "stored";
+      roomId: string;
+      message: WireMessage;
+      /** Ids of the members it mentions (handles and room-wide mentions, resolved). */
+      mentions: string[];
+    }
+  | { kind: "notify"; op: "read"; userId: string; roomId: string; seq: number };
 
 export type PreviewEffect = {
   kind: "preview";

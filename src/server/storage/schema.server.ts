@@ -28,6 +28,18 @@ export interface Database {
     user_id: string;
     joined_at: number;
     last_read_seq: Generated<number>;
+    /** all | mentions | nothing; null follows the user's default (migration 0013). */
+    notify_level: string | null;
+    /** 1 when the member muted the room (no notifications, dimmed, out of the title). */
+    muted: Generated<number>;
+  };
+  /** A user's notification settings (migration 0013); no row means the defaults. */
+  notify_settings: {
+    user_id: string;
+    default_level: Generated<string>;
+    email: Generated<number>;
+    show_text: Generated<number>;
+    updated_at: number;
   };
   message: {
     id: string;

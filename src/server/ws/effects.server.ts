@@ -1,4 +1,5 @@
 import type { Peer } from "crossws";
+import type { NotifyEffect } from "../../core/actions/shared";
 import type { Effect } from "../../core/handle-frame";
 import type { Hub } from "../../core/hub";
 import type { UserSockets } from "../../core/presence";
@@ -41,6 +42,8 @@ type Deps = {
   log?: Logger;
   /** Link previews (made off the hot path); without it, preview effects do nothing. */
   previews?: PreviewJobs;
+  /** Notifications (issue 13), made off the hot path; without it, notify effects do nothing. */
+  notifier?: { take(effect: NotifyEffect): void };
   /** Presence batching tick (PARLEY_PRESENCE_TICK_MS; 250 ms when left out). */
   presenceTickMs?: number;
 };
@@ -97,6 +100,7 @@ const SYNC: ReadonlySet<Effect["kind"]> = new Set([
   "attach",
   "detach",
   "preview",
+  "notify",
 ]);
 const isSync = (effect: Effect) => SYNC.has(effect.kind);
 
@@ -111,6 +115,7 @@ export function createEffectRunner({
   blobs,
   log,
   previews,
+  notifier,
   presenceTickMs = 250,
 }: Deps) {
   // Presence goes out in ticks, one frame per socket per tick (issue 16).
@@ -236,6 +241,7 @@ export function createEffectRunner({
   const applySync = (peer: Peer, effect: Effect) => {
     if (effect.kind === "reply") runner.send(peer, effect.frame);
     else if (effect.kind === "preview") previews?.take(effect);
+    else if (effect.kind === "notify") notifier?.take(effect);
     else if (isFact(effect))
       void runner.fact(effect, effect.kind === "publish" && effect.exceptSelf ? peer : undefined);
   };
@@ -382,6 +388,9 @@ export function createEffectRunner({
         case "preview":
           // Queued, not awaited: the frame's answer never waits on another site.
           previews?.take(effect);
+          return;
+        case "notify":
+          notifier?.take(effect);
           return;
         default:
           return runner.fact(

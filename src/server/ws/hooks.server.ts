@@ -140,6 +140,11 @@ export function createChatHooks(getRealtime: () => Promise<Realtime>): Partial<H
       if (ref !== undefined) runner.send(peer, { type: "ok", ref });
       return;
     }
+    if (frame.type === "visibility") {
+      // issue 13 foundation: the visibility tracker lands next.
+      if (ref !== undefined) runner.send(peer, { type: "ok", ref });
+      return;
+    }
     if (frame.type === "send") {
       const refusal = order.check(peer, frame);
       if (refusal) {

@@ -18,6 +18,7 @@ import { pinsAndSaved } from "./0009_pins_and_saved";
 import { files } from "./0010_files";
 import { handles } from "./0011_handles";
 import { roomTopic } from "./0012_room_topic";
+import { notifyPrefs } from "./0013_notify_prefs";
 
 /** One schema step: a Kysely migration, built for the dialect it runs on. */
 export type MigrationStep = (dialect: SqlDialect) => Migration;
@@ -36,6 +37,7 @@ export const STEPS: readonly (readonly [name: string, step: MigrationStep])[] = 
   ["0010_files", files],
   ["0011_handles", handles],
   ["0012_room_topic", roomTopic],
+  ["0013_notify_prefs", notifyPrefs],
 ];
 
 /** The steps as Kysely's migrator wants them, for one dialect. */

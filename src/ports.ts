@@ -3,6 +3,7 @@ import type { Decision, FileFacts, MessageFacts, Refusal, RootFacts } from "./co
 import type { SearchQuery } from "./core/search-query";
 import type {
   LinkPreview,
+  NotifyLevel,
   RoomKind,
   RoomSummary,
   ThreadState,
@@ -417,6 +418,43 @@ export function isRoomTaken(error: unknown): boolean {
   return error instanceof Error && error.name === "RoomTakenError";
 }
 
+/**
+ * A member who may hear of a new message (issue 13), with what decides it:
+ * the level that applies to them in that room (core/notify effectiveLevel
+ * applied already), their mute, read marker and settings.
+ */
+export type NotifyAudienceMember = {
+  userId: string;
+  level: NotifyLevel;
+  muted: boolean;
+  lastReadSeq: number;
+  /** Missed-message email on. */
+  email: boolean;
+  /** Notifications may show the message's text. */
+  showText: boolean;
+};
+
+/**
+ * Notification preferences (issue 13): per member per room (level, mute),
+ * per user (settings), and whom a new message may concern.
+ */
+export interface NotifyStore {
+  /**
+   * The room's members, but the author, who may hear of a message in it:
+   * those it mentions, every member of a DM, and those whose level in the
+   * room is "all" (their own or their default). It may return members the
+   * decision then drops (muted, "nothing"): the decision stays in one
+   * place, core/notify decideNotify. By index, O(mentioned + level-"all"
+   * members): a 10,000-member room where nobody chose "all" costs the
+   * mentioned only.
+   */
+  audience(
+    roomId: string,
+    authorId: string,
+    mentionIds: readonly string[],
+  ): Promise<NotifyAudienceMember[]>;
+}
+
 /** The stores a server needs, plus a way to release them. */
 export interface Storage {
   rooms: RoomStore;
@@ -427,6 +465,8 @@ export interface Storage {
   saved: SavedMessages;
   /** Uploaded files' rows (their bytes are in the BlobStore). */
   files: FileStore;
+  /** Notification preferences and audiences (issue 13). */
+  notify: NotifyStore;
   /**
    * Per-user action limits that frame handling consults (invites per hour);
    * set by the runtime, absent in tests that need none.

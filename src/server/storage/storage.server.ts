@@ -3,6 +3,7 @@ import type { ActionLimits, Storage } from "../../ports";
 import { createFileStore } from "./file-store.server";
 import { createMessageStore } from "./message-store.server";
 import type { SqlDialect } from "./migrations.server";
+import { createNotifyStore } from "./notify-store.server";
 import { createPostgresSearch } from "./postgres-search.server";
 import { createRoomStore, createUserDirectory } from "./room-store.server";
 import { createSavedStore } from "./saved-store.server";
@@ -40,6 +41,7 @@ export function createStorage(database: StorageDatabase, options: StorageOptions
     threads: createThreadStore(db, now),
     saved: createSavedStore(db, now),
     files: createFileStore(db, now),
+    notify: createNotifyStore(db, now),
     ...(options.limits ? { limits: options.limits } : {}),
     async ping() {
       await sql`select 1`.execute(db);

@@ -4,6 +4,8 @@ import { Hub, SLOW_CONSUMER_BYTES } from "../../core/hub";
 import { UserSockets } from "../../core/presence";
 import { liveSessionTokens } from "../auth/auth.server";
 import { createSessionLookup } from "../auth/session-lookup.server";
+import { createDesktopChannel } from "../notify/desktop.server";
+import { createNotifier } from "../notify/notifier.server";
 import { createPreviewJobs } from "../previews/preview-jobs.server";
 import { getRuntime, type Runtime } from "../runtime.server";
 import { createAdmission } from "./admission.server";
@@ -64,6 +66,15 @@ export function createRealtime(runtime: Runtime) {
       ]);
     },
   });
+  // Notifications (issue 13): told through the runner, which takes them
+  // from the notify effects; the runner is built next, so it is read late.
+  const notifier = createNotifier({
+    storage,
+    devices: [createDesktopChannel((effects) => runner.apply(effects))],
+    // issue 13: visibility is tracked per socket and shared across instances next.
+    visibleAmong: async () => new Set(),
+    log,
+  });
   const runner = createEffectRunner({
     hub,
     online,
@@ -74,6 +85,7 @@ export function createRealtime(runtime: Runtime) {
     blobs: runtime.blobs,
     log,
     previews,
+    notifier,
     presenceTickMs: config.presenceTickMs,
   });
   // What frame handling reads: the stores, and who is online (for @here).
@@ -92,6 +104,7 @@ export function createRealtime(runtime: Runtime) {
     admission,
     presence,
     runner,
+    notifier,
     frameDeps,
     /** Stops the heartbeat, the session sweeper, the presence ticks and the relay link. */
     dispose() {

@@ -20,6 +20,18 @@ export function notifyPrefs(): Migration {
         .addColumn("show_text", "integer", (c) => c.notNull().defaultTo(1))
         .addColumn("updated_at", "bigint", (c) => c.notNull())
         .execute();
+      // A new message's audience (NotifyStore.audience) finds the members
+      // who chose "all" by index, never by scanning a large room.
+      await db.schema
+        .createIndex("room_member_notify_level")
+        .on("room_member")
+        .columns(["room_id", "notify_level"])
+        .execute();
+      await db.schema
+        .createIndex("notify_settings_default_level")
+        .on("notify_settings")
+        .columns(["default_level"])
+        .execute();
     },
   };
 }

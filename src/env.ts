@@ -162,6 +162,14 @@ const schema = z.object({
     positiveInt(300),
     "Websocket upgrades (signed in or not) a client IP may start per minute; more get HTTP 429 with Retry-After.",
   ),
+  PARLEY_MAX_PENDING_CONNECTS: doc(
+    positiveInt(100),
+    "Websocket connects the server sets up at once (upgrade to `ready`); more get HTTP 503 with Retry-After at once and retry after their backoff, so a reconnect storm is served at the server's pace instead of piling up.",
+  ),
+  PARLEY_SHED_LAG_MS: doc(
+    positiveInt(300),
+    "When the event loop is this many milliseconds behind, new websocket connects get HTTP 503 with Retry-After at once (the work already started finishes first).",
+  ),
   PARLEY_PRESENCE_TTL_SECONDS: doc(
     z.coerce
       .number()
@@ -398,6 +406,10 @@ export type Config = {
     /** Upgrades a user, and an IP, may start per minute (token buckets of that size). */
     connectsPerMinutePerUser: number;
     connectsPerMinutePerIp: number;
+    /** Connects set up at once (upgrade to ready); past it, 503. */
+    pendingConnects: number;
+    /** Event-loop lag past which connects get 503 (ms). */
+    shedLagMs: number;
   };
   /** Per-user limits on server functions and socket actions (src/server/fns/limits.server.ts). */
   actionLimits: {
@@ -520,6 +532,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       socketsPerIp: value.PARLEY_MAX_SOCKETS_PER_IP,
       connectsPerMinutePerUser: value.PARLEY_USER_CONNECTS_PER_MINUTE,
       connectsPerMinutePerIp: value.PARLEY_IP_CONNECTS_PER_MINUTE,
+      pendingConnects: value.PARLEY_MAX_PENDING_CONNECTS,
+      shedLagMs: value.PARLEY_SHED_LAG_MS,
     },
     actionLimits: {
       roomsPerHour: value.PARLEY_ROOMS_PER_HOUR,

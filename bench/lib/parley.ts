@@ -52,6 +52,10 @@ export async function startParley(
       PARLEY_IP_CONNECTS_PER_MINUTE: "1000000",
       PARLEY_RATE_PER_SECOND: "1000000",
       PARLEY_RATE_BURST: "1000000",
+      // The scenarios' clients do not retry a refused upgrade; the storm,
+      // whose clients back off as the web client does, sets SHEDDING.
+      PARLEY_MAX_PENDING_CONNECTS: "1000000",
+      PARLEY_SHED_LAG_MS: "1000000",
       NODE_ENV: "production",
       LOG_LEVEL: "warn",
       ...env,
@@ -59,6 +63,12 @@ export async function startParley(
     ready: ready ? () => ready(port) : () => answers(`http://127.0.0.1:${port}/sign-in`),
   });
 }
+
+/** Connect shedding as production has it by default (src/env.ts), for the storm. */
+export const SHEDDING: Record<string, string> = {
+  PARLEY_MAX_PENDING_CONNECTS: "100",
+  PARLEY_SHED_LAG_MS: "300",
+};
 
 /** Runs `task` over 0..count-1 with at most `limit` in flight. */
 export async function pool<T>(count: number, limit: number, task: (i: number) => Promise<T>) {

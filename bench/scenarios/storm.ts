@@ -7,7 +7,7 @@
 import { rmSync } from "node:fs";
 import { connect } from "node:net";
 import { layout } from "../lib/layout.ts";
-import { startParley } from "../lib/parley.ts";
+import { SHEDDING, startParley } from "../lib/parley.ts";
 import { prepareParley } from "../lib/parley-data.ts";
 import { cpuMicros, rssKiB } from "../lib/proc.ts";
 import type { Context } from "./measure.ts";
@@ -62,7 +62,7 @@ export async function storm(ctx: Context): Promise<StormResult> {
   const data = await prepareParley(plan, 1, ctx.log);
   const users = data.users.slice(0, conns);
   const clients = new StormClients(ctx.config.workers);
-  let server = await startParley(data.dataDir, ctx.config.parleyNodeArgs);
+  let server = await startParley(data.dataDir, ctx.config.parleyNodeArgs, SHEDDING);
   const base = `http://127.0.0.1:${server.port}`;
   try {
     const connectStarted = Date.now();
@@ -85,7 +85,7 @@ export async function storm(ctx: Context): Promise<StormResult> {
     server = await startParley(
       data.dataDir,
       ctx.config.parleyNodeArgs,
-      { PORT: String(server.port) },
+      { ...SHEDDING, PORT: String(server.port) },
       listening,
     );
     const back = Date.now();

@@ -9,12 +9,15 @@ import { testDatabase } from "./services";
  * after them: how a file runs its SQLite suite again on PostgreSQL. Call it
  * inside a `describe.runIf(await postgresAvailable())`.
  */
-export function usePostgresServer(prefix: string): () => RunningServer {
+export function usePostgresServer(
+  prefix: string,
+  env: Record<string, string> = {},
+): () => RunningServer {
   const testDb = testDatabase(prefix);
   let server: RunningServer | undefined;
   beforeAll(async () => {
     await testDb.create();
-    server = await startServeLike({ env: { DATABASE_URL: testDb.url } });
+    server = await startServeLike({ env: { ...env, DATABASE_URL: testDb.url } });
   });
   afterAll(async () => {
     await server?.stop();

@@ -49,6 +49,10 @@ export const LIFTED_LIMITS: Record<string, string> = {
   PARLEY_INVITES_PER_HOUR: "100000",
   PARLEY_SEARCHES_PER_SECOND: "100000",
   PARLEY_PAGES_PER_SECOND: "100000",
+  // Test clients open sockets in bursts without retrying a 503; shedding
+  // has its own tests (connect-shedding.test.ts).
+  PARLEY_MAX_PENDING_CONNECTS: "100000",
+  PARLEY_SHED_LAG_MS: "100000",
 };
 
 /**

@@ -8,6 +8,8 @@ const limits = {
   socketsPerIp: 3,
   connectsPerMinutePerUser: 3,
   connectsPerMinutePerIp: 6,
+  pendingConnects: 2,
+  shedLagMs: 300,
 };
 
 describe("socket slots", () => {
@@ -77,5 +79,41 @@ describe("connect budgets", () => {
     admission.connectWait("user", "other");
     expect(admission.connectBuckets()).toBe(2);
     expect(admission.connectWait("user", "u1")).toBeGreaterThan(0);
+  });
+});
+
+describe("connects being set up (PARLEY_MAX_PENDING_CONNECTS)", () => {
+  it("gives places up to the cap, none past it, and one again after a release", () => {
+    const admission = createAdmission(limits);
+    const first = admission.enterConnect();
+    const second = admission.enterConnect();
+    expect(first).toBeTypeOf("function");
+    expect(second).toBeTypeOf("function");
+    expect(admission.enterConnect()).toBeUndefined();
+    expect(admission.pendingConnects()).toBe(2);
+    first?.();
+    expect(admission.pendingConnects()).toBe(1);
+    expect(admission.enterConnect()).toBeTypeOf("function");
+  });
+
+  it("a place released twice (ready, then the TCP close) frees one", () => {
+    const admission = createAdmission(limits);
+    const first = admission.enterConnect();
+    admission.enterConnect();
+    first?.();
+    first?.();
+    expect(admission.pendingConnects()).toBe(1);
+  });
+});
+
+describe("shedding by event-loop lag (PARLEY_SHED_LAG_MS)", () => {
+  it("refuses a connect while the loop is further behind than the mark, and only then", () => {
+    const admission = createAdmission(limits);
+    expect(admission.enterConnect(301)).toBeUndefined();
+    expect(admission.pendingConnects()).toBe(0);
+    const place = admission.enterConnect(300);
+    expect(place).toBeTypeOf("function");
+    place?.();
+    expect(admission.enterConnect(0)).toBeTypeOf("function");
   });
 });

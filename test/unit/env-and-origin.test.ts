@@ -22,6 +22,8 @@ describe("parseConfig", () => {
         socketsPerIp: 100,
         connectsPerMinutePerUser: 30,
         connectsPerMinutePerIp: 300,
+        pendingConnects: 100,
+        shedLagMs: 300,
       },
       actionLimits: {
         roomsPerHour: 20,

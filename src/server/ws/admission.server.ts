@@ -30,6 +30,7 @@ export function createAdmission(limits: Config["limits"], now: () => number = Da
     user: limits.connectsPerMinutePerUser,
     ip: limits.connectsPerMinutePerIp,
   };
+  let pendingConnects = 0;
   let sweptAt = now();
   const sweep = (at: number) => {
     const size = connects.user.size + connects.ip.size;
@@ -72,6 +73,36 @@ export function createAdmission(limits: Config["limits"], now: () => number = Da
         map.set(key, found);
       }
       return found.take(at);
+    },
+
+    /**
+     * A place among the connects being set up now (from the upgrade until
+     * `ready` is sent), or undefined when PARLEY_MAX_PENDING_CONNECTS are,
+     * or when the event loop is more than PARLEY_SHED_LAG_MS behind
+     * (`behindMs`, loop-lag.server.ts): the caller then answers 503 at once. Why: in a reconnect storm every
+     * client arrives within the backoff window; admitting them all makes
+     * each connect wait behind thousands of session lookups and room
+     * summaries, clients give up on attempts that have not opened in a few
+     * seconds and try again, and the server keeps working for clients that
+     * have gone (issue 16: 77,329 attempts for 10,000 clients). A quick 503
+     * costs little and sends the client back to its backoff. The release
+     * runs once however often it is called.
+     */
+    enterConnect(behindMs = 0): (() => void) | undefined {
+      if (pendingConnects >= limits.pendingConnects || behindMs > limits.shedLagMs)
+        return undefined;
+      pendingConnects += 1;
+      let held = true;
+      return () => {
+        if (!held) return;
+        held = false;
+        pendingConnects -= 1;
+      };
+    },
+
+    /** Connects being set up now (tests, metrics). */
+    pendingConnects(): number {
+      return pendingConnects;
     },
 
     /** Connect budgets remembered now (idle ones are forgotten). */

@@ -12,5 +12,7 @@ declare module "crossws" {
     session: { token: string; expiresAt: number };
     /** Frees the socket's admission slot (idempotent; also run when the TCP socket closes). */
     release: () => void;
+    /** Frees the socket's place among the connects being set up (idempotent): run once `ready` is sent. */
+    connected: () => void;
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Socket } from "node:net";
 import { Duplex } from "node:stream";
-import type { Hooks, Peer } from "crossws";
+import type { Hooks, Peer, PeerContext } from "crossws";
 import { handleFrame } from "../../core/handle-frame";
 import { frameCost } from "../../core/rate-limit";
 import { decodeClientFrame, pickRef } from "../../protocol/decode";
@@ -179,60 +179,89 @@ export function createChatHooks(getRealtime: () => Promise<Realtime>): Partial<H
     await handleAdmitted(peer, admit(peer, raw, admission, runtime.metrics), answer);
   }
 
+  /** The upgrade's checks, run holding a place among the connects being set up. */
+  const admitUpgrade = async (
+    request: Request,
+    runtime: Runtime,
+    connected: () => void,
+  ): Promise<Response | { context: PeerContext }> => {
+    const { admission, sessionLookup } = await setup();
+    const { config } = runtime;
+    // One id per handshake ties its log lines together (a proxy's id wins).
+    const requestId = request.headers.get("x-request-id")?.slice(0, 64) || randomUUID();
+    const ip = clientIp(request, config);
+    // Every attempt, signed in or not, spends from its address's budget
+    // before it costs a session lookup (F-11).
+    const ipWait = admission.connectWait("ip", ip);
+    if (ipWait > 0) return tooFast(runtime, ipWait, { ip, requestId });
+    const origin = request.headers.get("origin");
+    const socket = upgradeSocket(request);
+    const own = ownOrigin(
+      {
+        host: request.headers.get("host"),
+        forwardedProto: request.headers.get("x-forwarded-proto"),
+        encrypted: (socket as { encrypted?: boolean } | undefined)?.encrypted === true,
+      },
+      config,
+    );
+    if (!isOriginAllowed(origin, own, config.allowedOrigins)) {
+      return refuse(runtime, "origin", 403, "Forbidden origin", { origin, requestId });
+    }
+    // As sessionOf answers, at a fraction of its CPU (session-lookup.server.ts).
+    const session = await sessionLookup.lookup(request.headers);
+    if (!session) return refuse(runtime, "no_session", 401, "Unauthorized", { requestId });
+    // The lookup may have outlasted the start of a shutdown: a socket
+    // opened now would miss the drain's 1012 and be cut without one.
+    if (isDraining()) return refuse(runtime, "draining", 503, "Server shutting down", {});
+    const userWait = admission.connectWait("user", session.user.id);
+    if (userWait > 0) return tooFast(runtime, userWait, { user: session.user.id, ip, requestId });
+    const refusal = admission.refusal(session.user.id, ip);
+    if (refusal) {
+      return refuse(runtime, "too_many_connections", 429, refusal, {
+        user: session.user.id,
+        ip,
+        requestId,
+      });
+    }
+    // The client may have hung up during the session lookup: a slot
+    // counted now would never be freed, since its socket never opens.
+    if (socket?.destroyed) return refuse(runtime, "hung_up", 400, "Gone", { requestId });
+    // The slot lives as long as the TCP connection, opened or not (F-8).
+    const release = admission.hold(session.user.id, ip);
+    socket?.once("close", release);
+    // Also freed if the TCP socket closes before `ready` (or never opens).
+    socket?.once("close", connected);
+    const { user, token, expiresAt } = session;
+    return {
+      context: { user, ip, requestId, session: { token, expiresAt }, release, connected },
+    };
+  };
+
   const hooks: Partial<Hooks> = {
     async upgrade(request) {
-      const { runtime, admission, sessionLookup } = await setup();
-      const { config } = runtime;
+      const { runtime, admission, loopLag } = await setup();
       if (isDraining()) {
         // Shutting down: the client's next attempt lands on another instance.
         return refuse(runtime, "draining", 503, "Server shutting down", {});
       }
-      // One id per handshake ties its log lines together (a proxy's id wins).
-      const requestId = request.headers.get("x-request-id")?.slice(0, 64) || randomUUID();
-      const ip = clientIp(request, config);
-      // Every attempt, signed in or not, spends from its address's budget
-      // before it costs a session lookup (F-11).
-      const ipWait = admission.connectWait("ip", ip);
-      if (ipWait > 0) return tooFast(runtime, ipWait, { ip, requestId });
-      const origin = request.headers.get("origin");
-      const socket = upgradeSocket(request);
-      const own = ownOrigin(
-        {
-          host: request.headers.get("host"),
-          forwardedProto: request.headers.get("x-forwarded-proto"),
-          encrypted: (socket as { encrypted?: boolean } | undefined)?.encrypted === true,
-        },
-        config,
-      );
-      if (!isOriginAllowed(origin, own, config.allowedOrigins)) {
-        return refuse(runtime, "origin", 403, "Forbidden origin", { origin, requestId });
-      }
-      // As sessionOf answers, at a fraction of its CPU (session-lookup.server.ts).
-      const session = await sessionLookup.lookup(request.headers);
-      if (!session) return refuse(runtime, "no_session", 401, "Unauthorized", { requestId });
-      // The lookup may have outlasted the start of a shutdown: a socket
-      // opened now would miss the drain's 1012 and be cut without one.
-      if (isDraining()) return refuse(runtime, "draining", 503, "Server shutting down", {});
-      const userWait = admission.connectWait("user", session.user.id);
-      if (userWait > 0) return tooFast(runtime, userWait, { user: session.user.id, ip, requestId });
-      const refusal = admission.refusal(session.user.id, ip);
-      if (refusal) {
-        return refuse(runtime, "too_many_connections", 429, refusal, {
-          user: session.user.id,
-          ip,
-          requestId,
+      const connected = admission.enterConnect(loopLag.behindMs());
+      if (!connected) {
+        // Not logged one by one: in a storm that is thousands of lines a second.
+        runtime.metrics.upgradesRefused.inc({ reason: "busy" });
+        return new Response("Server busy, try again", {
+          status: 503,
+          headers: { "retry-after": "1" },
         });
       }
-      // The client may have hung up during the session lookup: a slot
-      // counted now would never be freed, since its socket never opens.
-      if (socket?.destroyed) return refuse(runtime, "hung_up", 400, "Gone", { requestId });
-      // The slot lives as long as the TCP connection, opened or not (F-8).
-      const release = admission.hold(session.user.id, ip);
-      socket?.once("close", release);
-      const { user, token, expiresAt } = session;
-      return { context: { user, ip, requestId, session: { token, expiresAt }, release } };
+      try {
+        const admitted = await admitUpgrade(request, runtime, connected);
+        if (admitted instanceof Response) connected();
+        return admitted;
+      } catch (error) {
+        connected();
+        throw error;
+      }
     },
-
     async open(peer) {
       const { runtime, runner, presence, hub, online, heartbeat, sessions } = await setup();
       const { storage, log } = runtime;
@@ -245,6 +274,8 @@ export function createChatHooks(getRealtime: () => Promise<Realtime>): Partial<H
         storage.threads.followedStates(user.id, FOLLOWED_IN_READY),
         storage.saved.ids(user.id, SAVED_IDS_LIMIT),
       ]);
+      // Set up: the next connect of a storm may start (admission.enterConnect).
+      peer.context.connected();
       if (closed.has(peer)) return;
       for (const room of rooms) hub.subscribe(peer, room.id);
       runner.send(peer, { type: "ready", v: PROTOCOL_VERSION, user, rooms, threads, saved });
@@ -325,6 +356,7 @@ export function createChatHooks(getRealtime: () => Promise<Realtime>): Partial<H
       runtime.metrics.connections.inc({}, -1);
       // Usually released already, when the TCP socket closed.
       peer.context.release();
+      peer.context.connected();
       sessions.forget(peer, session.token);
       const rooms = hub.drop(peer);
       // While draining, leases are left to lapse: the user is expected back

@@ -13,6 +13,7 @@ import { linkInstance } from "./cluster.server";
 import { createEffectRunner } from "./effects.server";
 import { frameWriter } from "./frame-writer.server";
 import { startHeartbeat } from "./heartbeat.server";
+import { createLoopLag } from "./loop-lag.server";
 import { createPresenceTracker } from "./presence.server";
 import { createSessionWatch } from "./sessions.server";
 
@@ -44,6 +45,8 @@ export function createRealtime(runtime: Runtime) {
     onEnded: sessionLookup.forget,
   });
   const admission = createAdmission(config.limits);
+  // Read by the upgrade: a storm past what the loop keeps up with is shed (503).
+  const loopLag = createLoopLag();
   // The tracker reports lapsed users to the link, which needs the runner,
   // which needs the tracker's view of who is online: the link is read late.
   const link: { current?: ReturnType<typeof linkInstance> } = {};
@@ -102,6 +105,7 @@ export function createRealtime(runtime: Runtime) {
     sessions,
     sessionLookup,
     admission,
+    loopLag,
     presence,
     runner,
     notifier,
@@ -111,6 +115,7 @@ export function createRealtime(runtime: Runtime) {
       if (disposed) return;
       disposed = true;
       heartbeat.stop();
+      loopLag.stop();
       runner.presenceTicks.stop();
       sessions.stop();
       presence.stop();

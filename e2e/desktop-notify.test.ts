@@ -19,7 +19,7 @@ const available = chromiumAvailable();
 /** The handle the server gives a test user that sent none: its name, dotted, lower case. */
 const handleOf = (name: string) => name.toLowerCase().replace(/\s+/g, ".");
 
-type Recorded = { title: string; body?: string; tag?: string; url?: string };
+type Recorded = { title: string; body?: string; tag?: string; url?: string; closed: boolean };
 
 /**
  * Runs in every page before the app: wraps window.Notification so the test
@@ -32,7 +32,12 @@ type Recorded = { title: string; body?: string; tag?: string; url?: string };
  */
 function instrument() {
   const w = window as unknown as {
-    __shown: { title: string; options: NotificationOptions; notice: Notification }[];
+    __shown: {
+      title: string;
+      options: NotificationOptions;
+      notice: Notification;
+      closed: boolean;
+    }[];
     __hidden: boolean;
     Notification: typeof Notification;
   };
@@ -41,7 +46,14 @@ function instrument() {
   const Real = window.Notification;
   const Wrapped = function (this: unknown, title: string, options: NotificationOptions = {}) {
     const notice = new Real(title, options);
-    w.__shown.push({ title, options, notice });
+    const entry = { title, options, notice, closed: false };
+    // Recorded too, so the test sees what the app withdrew.
+    const close = notice.close.bind(notice);
+    notice.close = () => {
+      entry.closed = true;
+      close();
+    };
+    w.__shown.push(entry);
     return notice;
   } as unknown as typeof Notification;
   Object.defineProperty(Wrapped, "permission", { get: () => Real.permission });
@@ -62,9 +74,10 @@ function shown(page: Page): Promise<Recorded[]> {
   return page.evaluate(() =>
     (
       window as unknown as {
-        __shown: { title: string; options: NotificationOptions }[];
+        __shown: { title: string; options: NotificationOptions; closed: boolean }[];
       }
-    ).__shown.map(({ title, options }) => ({
+    ).__shown.map(({ title, options, closed }) => ({
+      closed,
       title,
       body: options.body,
       tag: options.tag,
@@ -127,5 +140,28 @@ describe.skipIf(!available)("desktop notifications in the browser", () => {
       .poll(() => new URL(bea.page.url()).pathname + new URL(bea.page.url()).search)
       .toBe(notice?.url);
     await messageItem(bea.page, text).waitFor();
+  });
+
+  it("reading the room on another tab closes the hidden tab's notification", {
+    timeout: 90_000,
+  }, async () => {
+    const tag = uniqueTag();
+    const [ada, bea] = await Promise.all([person("Ada"), person("Bea")]);
+    await hide(bea.page);
+    await sendBarrier(bea.page, ada.page, `bea away ${tag}`);
+    const text = `ping @${handleOf(bea.user.name)} ${tag}`;
+    await sendMessage(ada.page, text);
+    await expect.poll(() => shown(bea.page), { timeout: 10_000 }).toHaveLength(1);
+    expect((await shown(bea.page))[0]?.closed).toBe(false);
+    // Bea opens the room in a second, visible tab: it reads up to the
+    // mention, and every tab of hers hears the read.
+    const other = await bea.context.newPage();
+    await enter(other, "/r/general");
+    await messageItem(other, text).waitFor();
+    await expect
+      .poll(async () => (await shown(bea.page))[0]?.closed, { timeout: 10_000 })
+      .toBe(true);
+    // The visible tab showed nothing itself.
+    expect(await shown(other)).toEqual([]);
   });
 });

@@ -199,3 +199,65 @@ describe.runIf(clusterReady)("desktop notifications across instances (PostgreSQL
     await closeAll([far]);
   });
 });
+
+const lapseDb = testDatabase();
+
+describe.runIf(clusterReady)("visibility of a crashed instance lapses (PostgreSQL + Redis)", () => {
+  let one: RunningServer;
+  let two: RunningServer;
+  let ann: Member;
+  let bob: Member;
+  let cat: Member;
+  let redis: Redis;
+  let general: string;
+
+  beforeAll(async () => {
+    await lapseDb.create();
+    // The shortest lease there is, so the lapse comes within seconds.
+    const env = {
+      DATABASE_URL: lapseDb.url,
+      REDIS_URL: TEST_REDIS_URL,
+      PARLEY_PRESENCE_TTL_SECONDS: "3",
+    };
+    [one, two] = await Promise.all([startServeLike({ env }), startServeLike({ env })]);
+    ann = await joinAs(one.url, ["general"], "Ann");
+    bob = await joinAs(one.url, ["general"], "Bob");
+    cat = await joinAs(one.url, ["general"], "Cat");
+    general = roomIdFromReady(ann.socket, "general");
+    redis = new Redis(TEST_REDIS_URL);
+  });
+
+  afterAll(async () => {
+    await closeAll([ann?.socket, bob?.socket, cat?.socket].filter((s) => s !== undefined));
+    await Promise.all([one?.stop(), two?.stop()]);
+    await redis?.quit();
+    await lapseDb.drop();
+  });
+
+  it("a visible tab on an instance that was killed stops suppressing after the TTL", {
+    timeout: 30_000,
+  }, async () => {
+    await report(bob.socket, false, "k1");
+    await report(cat.socket, false, "k2");
+    const elsewhere = await connect(two.url, bob.cookie);
+    await report(elsewhere, true, "k3");
+    const both = `psst @${handleOf(bob.socket)} @${handleOf(cat.socket)}`;
+    const seen = await sendAndAck(ann.socket, general, both);
+    // Cat's notify means the decision for Bob (visible on two) was made.
+    await cat.socket.next(notifyFor(seen.seq));
+    await two.kill();
+    // Nobody releases the lease now: it runs out, as the tick stopped renewing it.
+    const lapsed = async () => {
+      const score = await redis.zscore("parley:visibility:online", bob.userId);
+      return score === null || Number(score) <= Date.now();
+    };
+    const deadline = Date.now() + 10_000;
+    while (!(await lapsed()) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(await lapsed()).toBe(true);
+    const missed = await sendAndAck(ann.socket, general, `back @${handleOf(bob.socket)}`);
+    expect(await bob.socket.next(notifyFor(missed.seq))).toMatchObject({ messageId: missed.id });
+    expect(bob.socket.frames.some(notifyFor(seen.seq))).toBe(false);
+  });
+});

@@ -11,8 +11,10 @@ import {
 import { sessionEndedSearch } from "../../core/safe-next";
 import type { ErrorCode, RoomSummary, WireUser } from "../../protocol/frames";
 import { ChatClient } from "../chat-client";
+import { browserNoticeEnv, startDesktopNotify } from "../desktop-notify";
 import { browserOutbox } from "../outbox";
 import { ChatSocket, type ConnectionStatus, sessionStateFromServer, socketUrl } from "../socket";
+import { startVisibilityReports } from "../visibility";
 
 const ChatContext = createContext<ChatClient | null>(null);
 
@@ -26,6 +28,12 @@ export function ChatProvider({ user, children }: { user: WireUser; children: Rea
       checkSession: sessionStateFromServer,
     });
     const created = new ChatClient(socket, browserOutbox(user.id));
+    // Issue 13: tell the server whether this tab is looking; show its notify frames when hidden.
+    const stopVisibility = startVisibilityReports(socket);
+    const stopNotices = startDesktopNotify(
+      socket,
+      browserNoticeEnv((path) => router.history.push(path)),
+    );
     // The session is gone (signed out elsewhere, revoked, deleted): the
     // socket has stopped for good; ask the person to sign in again.
     const stopWatching = socket.onStatus((status) => {
@@ -39,6 +47,8 @@ export function ChatProvider({ user, children }: { user: WireUser; children: Rea
     setClient(created);
     return () => {
       stopWatching();
+      stopVisibility();
+      stopNotices();
       created.stop();
     };
   }, [user.id, navigate, router]);

@@ -79,16 +79,30 @@ export function createNotifier({ storage, devices, email, visibleAmong, log }: D
       if (decision.email && email)
         toEmail.push({ ...base, mentioned: facts.mentioned, dm: facts.dm });
     }
-    await Promise.all([
-      ...(toDevices.length > 0 ? devices.map((channel) => channel.deliver(toDevices)) : []),
-      ...(toEmail.length > 0 && email ? [email.enqueue(toEmail)] : []),
+    await settle("deliver", [
+      ...(toDevices.length > 0 ? devices.map((channel) => () => channel.deliver(toDevices)) : []),
+      ...(toEmail.length > 0 && email ? [() => email.enqueue(toEmail)] : []),
     ]);
+  };
+
+  /**
+   * Waits for every channel: one that fails (a push service down) is
+   * logged and never keeps the others, or the next effect, from running.
+   */
+  const settle = async (op: string, calls: (() => Promise<void>)[]) => {
+    // Called inside then(): a channel that throws at once fails alone too.
+    const results = await Promise.allSettled(calls.map((call) => Promise.resolve().then(call)));
+    for (const result of results) {
+      if (result.status === "rejected")
+        log?.warn("notification channel failed", { op, error: String(result.reason) });
+    }
   };
 
   const work = async (effect: NotifyEffect) => {
     if (effect.op === "stored") return stored(effect);
-    await Promise.all(
-      devices.map((channel) => channel.read(effect.userId, effect.roomId, effect.seq)),
+    await settle(
+      "read",
+      devices.map((channel) => () => channel.read(effect.userId, effect.roomId, effect.seq)),
     );
   };
 

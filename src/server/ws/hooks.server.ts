@@ -101,7 +101,7 @@ export function createChatHooks(getRealtime: () => Promise<Realtime>): Partial<H
 
   /** Handles an admitted (or refused) frame, in the socket's order. */
   async function handleAdmitted(peer: Peer, admitted: Admitted, answer: Answer): Promise<void> {
-    const { runner, frameDeps } = await setup();
+    const { runner, frameDeps, visibility } = await setup();
     if (admitted.kind === "close") {
       peer.close(1008, "rate limit exceeded");
       return;
@@ -141,7 +141,9 @@ export function createChatHooks(getRealtime: () => Promise<Realtime>): Partial<H
       return;
     }
     if (frame.type === "visibility") {
-      // issue 13 foundation: the visibility tracker lands next.
+      // Whether this tab is looking: a user with a visible tab anywhere gets no notification.
+      // A frame queued behind the socket's close must not count it again.
+      if (!closed.has(peer)) await visibility.report(peer.context.user.id, peer, frame.visible);
       if (ref !== undefined) runner.send(peer, { type: "ok", ref });
       return;
     }
@@ -350,9 +352,11 @@ export function createChatHooks(getRealtime: () => Promise<Realtime>): Partial<H
     async close(peer, details) {
       closed.add(peer);
       built?.heartbeat.untrack(peer);
-      const { runtime, runner, presence, hub, online, sessions } = await setup();
+      const { runtime, runner, presence, hub, online, sessions, visibility } = await setup();
       const { user, session } = peer.context;
       if (!user) return;
+      // A closed tab stops counting as visible (issue 13).
+      await visibility.closed(user.id, peer);
       runtime.metrics.connections.inc({}, -1);
       // Usually released already, when the TCP socket closed.
       peer.context.release();

@@ -16,6 +16,7 @@ import { startHeartbeat } from "./heartbeat.server";
 import { createLoopLag } from "./loop-lag.server";
 import { createPresenceTracker } from "./presence.server";
 import { createSessionWatch } from "./sessions.server";
+import { createVisibilityLeases, createVisibilityTracker } from "./visibility.server";
 
 /**
  * The realtime side of one process, built in one place from the runtime:
@@ -69,13 +70,19 @@ export function createRealtime(runtime: Runtime) {
       ]);
     },
   });
+  // Who has a visible tab, shared across instances like presence (issue 13).
+  const visibility = createVisibilityTracker<Peer>({
+    leases: createVisibilityLeases(config.redisUrl, log),
+    ttlMs: config.presenceTtlMs,
+    log,
+  });
+  visibility.start();
   // Notifications (issue 13): told through the runner, which takes them
   // from the notify effects; the runner is built next, so it is read late.
   const notifier = createNotifier({
     storage,
     devices: [createDesktopChannel((effects) => runner.apply(effects))],
-    // issue 13: visibility is tracked per socket and shared across instances next.
-    visibleAmong: async () => new Set(),
+    visibleAmong: (userIds) => visibility.visibleAmong(userIds),
     log,
   });
   const runner = createEffectRunner({
@@ -109,6 +116,7 @@ export function createRealtime(runtime: Runtime) {
     presence,
     runner,
     notifier,
+    visibility,
     frameDeps,
     /** Stops the heartbeat, the session sweeper, the presence ticks and the relay link. */
     dispose() {
@@ -119,6 +127,7 @@ export function createRealtime(runtime: Runtime) {
       runner.presenceTicks.stop();
       sessions.stop();
       presence.stop();
+      void visibility.stop();
       link.current?.stop();
     },
   };

@@ -105,12 +105,15 @@ export function createPushChannel({
       settled = [];
     }
   };
-  const enqueue = (task: () => Promise<void>) => {
+  /** Starts or queues the task; false when the queue is full and it was dropped. */
+  const enqueue = (task: () => Promise<void>): boolean => {
     if (waiting.length >= maxQueued) {
       log.warn("push queue full: push dropped", { queued: waiting.length });
-      return;
+      return false;
     }
     waiting.push(task);
+    pump();
+    return true;
   };
 
   /** One push to one device; true when the push service took it. */
@@ -164,18 +167,21 @@ export function createPushChannel({
   ) => {
     const ok: string[] = [];
     let left = sends.length;
+    // One stamp per batch, when its last send is done (or dropped).
+    const done = async () => {
+      left--;
+      if (left > 0 || ok.length === 0) return;
+      await store
+        .markOk(ok)
+        .catch((error: unknown) => log.warn("push stamp failed", { error: String(error) }));
+    };
     for (const { subscription, payload, ...options } of sends) {
-      enqueue(async () => {
+      const queued = enqueue(async () => {
         if (await send(subscription, payload, options)) ok.push(subscription.id);
-        left--;
-        if (left === 0 && ok.length > 0) {
-          await store
-            .markOk(ok)
-            .catch((error: unknown) => log.warn("push stamp failed", { error: String(error) }));
-        }
+        await done();
       });
+      if (!queued) void done();
     }
-    pump();
   };
 
   return {

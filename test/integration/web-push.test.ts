@@ -1,9 +1,17 @@
 import { randomUUID } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { notifyTag, type PushPayload } from "../../src/protocol/push";
-import { createRoom, joinAs, type Member, openDb, sendAndAck } from "../helpers/integration-extra";
+import {
+  createRoom,
+  joinAs,
+  type Member,
+  openDb,
+  runExpectingExit,
+  sendAndAck,
+} from "../helpers/integration-extra";
 import { type BrowserKeys, browserKeys, decryptPush, verifyVapid } from "../helpers/push-decrypt";
 import { type PushService, type ReceivedPush, startPushService } from "../helpers/push-service";
 import { type RunningServer, startServer } from "../helpers/server";
@@ -124,6 +132,15 @@ describe("web push routes", () => {
     expect(notUrl.status).toBe(400);
     const big = await postSubscription(ann.cookie, { ...good, pad: "x".repeat(9000) });
     expect(big.status).toBe(413);
+    const put = await fetch(`${server.url}/api/push/subscriptions`, {
+      method: "PUT",
+      headers: { origin: server.url, cookie: ann.cookie },
+    });
+    expect(put.status).toBe(405);
+    const keyFromAfar = await fetch(`${server.url}/api/push/key`, {
+      headers: { cookie: ann.cookie, origin: "https://evil.example" },
+    });
+    expect(keyFromAfar.status).toBe(403);
     expect(subscriptionRows(ann.userId)).toEqual([]);
   });
 
@@ -259,5 +276,26 @@ describe("web push delivery", () => {
     console.log(
       `web push latency over ${times.length} mentions: p50 ${at(0.5).toFixed(1)} ms, p99 ${at(0.99).toFixed(1)} ms`,
     );
+  });
+});
+
+describe("web push startup", () => {
+  it("a damaged vapid.json stops the server with a message naming it", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "parley-vapid-"));
+    writeFileSync(join(dataDir, "vapid.json"), "{ damaged", { mode: 0o600 });
+    const run = await runExpectingExit({ PARLEY_DATA_DIR: dataDir });
+    expect(run.code).not.toBe(0);
+    expect(run.code).not.toBeNull();
+    expect(run.output).toContain(`${join(dataDir, "vapid.json")} is not a valid VAPID key pair`);
+  });
+
+  it("keys set in the environment that are not one pair stop the server", async () => {
+    const run = await runExpectingExit({
+      PARLEY_VAPID_PUBLIC_KEY: browserKeys().keys.p256dh,
+      PARLEY_VAPID_PRIVATE_KEY: browserKeys().keys.auth,
+    });
+    expect(run.code).not.toBe(0);
+    expect(run.code).not.toBeNull();
+    expect(run.output).toContain("are not one P-256 key pair");
   });
 });

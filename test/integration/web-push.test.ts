@@ -233,6 +233,9 @@ describe("web push delivery", () => {
       () => !subscriptionRows(bob.userId).some((row) => row.endpoint.endsWith(gone.device)),
     );
     await until(() => server.output().includes('"push failed"'));
+    // Logs name the push service, never the endpoint: its path names the device.
+    expect(server.output()).not.toContain(failing.device);
+    expect(server.output()).not.toContain(gone.device);
 
     const second = await sendAndAck(ann.socket, room.id, `@${handleOf(bob)} two`);
     await push.next(

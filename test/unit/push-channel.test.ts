@@ -114,6 +114,19 @@ describe("push channel", () => {
     });
   });
 
+  it("a database failure reading subscriptions is logged, never thrown at the notifier", async () => {
+    const { store } = memoryStore([]);
+    store.forUsers = async () => {
+      throw new Error("database down");
+    };
+    const { log, lines } = recordingLog();
+    const channel = createPushChannel({ store, vapid, log });
+    await expect(channel.deliver([notice(1)])).resolves.toBeUndefined();
+    expect(lines).toMatchObject([
+      { level: "warn", msg: "push subscriptions unreadable: nothing pushed" },
+    ]);
+  });
+
   it("the topic is a short base64url name of the tag (RFC 8030 allows 32 characters)", () => {
     const topic = pushTopic("m:6f1c2a9e-2b1d-4c1e-9f0a-1234567890ab:123456");
     expect(topic).toMatch(/^[A-Za-z0-9_-]{32}$/);

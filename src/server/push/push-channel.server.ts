@@ -156,6 +156,13 @@ export function createPushChannel({
     }
   };
 
+  /** The people's subscriptions; undefined (logged) when the database failed. */
+  const devicesOf = (userIds: readonly string[]) =>
+    store.forUsers(userIds).catch((error: unknown) => {
+      log.warn("push subscriptions unreadable: nothing pushed", { error: String(error) });
+      return undefined;
+    });
+
   /** Queues the sends and, once they are all done, stamps the ones that worked. */
   const queueSends = (
     sends: {
@@ -186,7 +193,8 @@ export function createPushChannel({
 
   return {
     async deliver(notices) {
-      const subscriptions = await store.forUsers(notices.map((notice) => notice.userId));
+      const subscriptions = await devicesOf(notices.map((notice) => notice.userId));
+      if (!subscriptions) return;
       const sends = [];
       for (const notice of notices) {
         const devices = subscriptions.get(notice.userId);
@@ -225,7 +233,9 @@ export function createPushChannel({
       if (closing.length === 0) return;
       for (const tag of closing) tags.delete(tag);
       if (tags.size === 0) pushed.delete(key);
-      const devices = (await store.forUsers([userId])).get(userId) ?? [];
+      const found = await devicesOf([userId]);
+      if (!found) return;
+      const devices = found.get(userId) ?? [];
       const payload: PushPayload = { type: "close", tags: closing };
       // One message: the same topic as its show, which it replaces if still undelivered.
       const topic = closing.length === 1 ? pushTopic(closing[0] as string) : undefined;

@@ -91,8 +91,13 @@ function open(received: ReceivedPush, keys: BrowserKeys): PushPayload {
   return JSON.parse(decryptPush(received.body, keys)) as PushPayload;
 }
 
-const handleOf = (member: Member) =>
-  (member.socket.frames.find((f) => f.type === "ready")?.user as { handle: string }).handle;
+function handleOf(member: Member): string {
+  const user = member.socket.frames.find((f) => f.type === "ready")?.user as
+    | { handle?: string }
+    | undefined;
+  if (!user?.handle) throw new Error("ready carried no handle");
+  return user.handle;
+}
 
 async function pair() {
   const room = createRoom(server.dataDir);

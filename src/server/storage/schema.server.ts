@@ -41,6 +41,19 @@ export interface Database {
     show_text: Generated<number>;
     updated_at: number;
   };
+  /** A browser's Web Push subscription (migration 0014); the endpoint names it. */
+  push_subscription: {
+    id: string;
+    user_id: string;
+    endpoint: string;
+    /** The browser's P-256 public key (base64url), for RFC 8291 encryption. */
+    p256dh: string;
+    /** The browser's 16-byte auth secret (base64url). */
+    auth: string;
+    created_at: number;
+    /** When the push service last accepted a push to it; null before the first. */
+    last_ok_at: number | null;
+  };
   message: {
     id: string;
     room_id: string;

@@ -7,6 +7,7 @@ import { createSessionLookup } from "../auth/session-lookup.server";
 import { createDesktopChannel } from "../notify/desktop.server";
 import { createNotifier } from "../notify/notifier.server";
 import { createPreviewJobs } from "../previews/preview-jobs.server";
+import { pushDevices } from "../push/push-devices.server";
 import { getRuntime, type Runtime } from "../runtime.server";
 import { createAdmission } from "./admission.server";
 import { linkInstance } from "./cluster.server";
@@ -81,7 +82,7 @@ export function createRealtime(runtime: Runtime) {
   // from the notify effects; the runner is built next, so it is read late.
   const notifier = createNotifier({
     storage,
-    devices: [createDesktopChannel((effects) => runner.apply(effects))],
+    devices: [createDesktopChannel((effects) => runner.apply(effects)), ...pushDevices(runtime)],
     visibleAmong: (userIds) => visibility.visibleAmong(userIds),
     log,
   });

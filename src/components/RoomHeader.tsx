@@ -1,7 +1,9 @@
+import { useState } from "react";
 import type { ConnectionStatus as Status } from "../client/socket";
 import type { SearchHit } from "../ports";
 import type { RoomSummary, WireUser } from "../protocol/frames";
 import { ConnectionStatus, isBanner } from "./ConnectionStatus";
+import { NotificationSettingsDialog } from "./NotificationSettingsDialog";
 import { PinIcon } from "./PinIcon";
 import { RoomsButton, type RoomsUnread } from "./RoomsButton";
 import { SearchBox } from "./SearchBox";
@@ -33,6 +35,7 @@ type Props = {
  */
 export function RoomHeader(props: Props) {
   const { room, user, status, roomsUnread } = props;
+  const [notifyOpen, setNotifyOpen] = useState(false);
   // Room at the bottom for the connection banner (h-9) under the controls.
   const pad = isBanner(status) ? "pt-2.5 pb-[2.875rem]" : "py-2.5";
   return (
@@ -86,6 +89,18 @@ export function RoomHeader(props: Props) {
             </span>
           )}
         </span>
+        <button
+          type="button"
+          aria-haspopup="dialog"
+          onClick={() => setNotifyOpen(true)}
+          className="flex items-center gap-1 rounded-md px-2 py-1 text-sm text-slate-600 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500"
+        >
+          <BellIcon muted={room.notify?.muted === true} />
+          <span className="sr-only">Notification settings</span>
+        </button>
+        {notifyOpen && (
+          <NotificationSettingsDialog room={room} onClose={() => setNotifyOpen(false)} />
+        )}
         {/* Open by default from 1100 px, closed below (RoomScreen); one name in both states. */}
         <button
           type="button"
@@ -106,5 +121,21 @@ export function RoomHeader(props: Props) {
         </button>
       </div>
     </header>
+  );
+}
+
+/** A bell, struck through when the room is muted. */
+function BellIcon({ muted }: { muted: boolean }) {
+  return (
+    <svg aria-hidden="true" viewBox="0 0 16 16" className="h-4 w-4">
+      <path
+        d="M8 2a4 4 0 0 0-4 4v2.5L2.5 11h11L12 8.5V6a4 4 0 0 0-4-4zM6.5 12.5a1.5 1.5 0 0 0 3 0"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.4"
+        strokeLinejoin="round"
+      />
+      {muted && <path d="M2.5 2.5l11 11" stroke="currentColor" strokeWidth="1.4" />}
+    </svg>
   );
 }

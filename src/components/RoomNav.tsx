@@ -1,5 +1,6 @@
 import { Link } from "@tanstack/react-router";
 import { type ReactNode, useId } from "react";
+import { useDocTitle } from "../client/hooks/useDocTitle";
 import { useNavGroups } from "../client/hooks/useNavGroups";
 import type { NavGroup } from "../client/nav-groups";
 import { unreadCount } from "../client/unread";
@@ -31,6 +32,8 @@ export function RoomNav({
   /** A page of the nav's own that is open (its link is the current page). */
   page?: "saved" | "rooms";
 }) {
+  // Every signed-in page with rooms shows this nav: the tab title's count lives here.
+  useDocTitle();
   const channels = rooms.filter((room) => room.kind !== "dm");
   const dms = rooms.filter((room) => room.kind === "dm");
   return (
@@ -61,6 +64,14 @@ export function RoomNav({
               ⌕
             </span>
             Browse rooms
+          </Link>
+        </li>
+        <li>
+          <Link to="/settings/notifications" className={pageLink}>
+            <span aria-hidden="true" className="w-3 shrink-0 text-center text-slate-600">
+              🔔
+            </span>
+            Notifications
           </Link>
         </li>
       </ul>

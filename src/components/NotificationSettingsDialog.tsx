@@ -64,7 +64,7 @@ export function NotificationSettingsDialog({
           type="button"
           disabled={!ready}
           onClick={() => void save({ ...prefs, level: null })}
-          className="self-start rounded-md px-2 py-1 text-sm text-indigo-700 underline hover:bg-slate-100 disabled:opacity-60"
+          className="self-start rounded text-sm text-indigo-700 underline hover:text-indigo-900 focus-visible:outline-2 focus-visible:outline-indigo-500 disabled:opacity-60"
         >
           Use my default
         </button>

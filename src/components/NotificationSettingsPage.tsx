@@ -113,7 +113,8 @@ export function NotificationSettingsPage() {
             />
             Show message text in notifications
           </label>
-          <p role="status" className="min-h-5 text-sm text-slate-700">
+          {/* Polite, not role=status: the page's status is the connection's. */}
+          <p aria-live="polite" className="min-h-5 text-sm text-slate-700">
             {saved}
           </p>
         </section>

@@ -1,7 +1,9 @@
 import { useState } from "react";
+import { useChatSelector } from "../client/hooks/chat-context";
 import type { ConnectionStatus as Status } from "../client/socket";
 import type { SearchHit } from "../ports";
 import type { RoomSummary, WireUser } from "../protocol/frames";
+import { BellIcon } from "./BellIcon";
 import { ConnectionStatus, isBanner } from "./ConnectionStatus";
 import { NotificationSettingsDialog } from "./NotificationSettingsDialog";
 import { PinIcon } from "./PinIcon";
@@ -36,6 +38,11 @@ type Props = {
 export function RoomHeader(props: Props) {
   const { room, user, status, roomsUnread } = props;
   const [notifyOpen, setNotifyOpen] = useState(false);
+  // Live (another tab may mute it); the loader's summary until the socket is ready.
+  const muted = useChatSelector(
+    (c) => (c.roomSummary(room.id) ? c.roomNotify(room.id).muted : room.notify?.muted === true),
+    room.notify?.muted === true,
+  );
   // Room at the bottom for the connection banner (h-9) under the controls.
   const pad = isBanner(status) ? "pt-2.5 pb-[2.875rem]" : "py-2.5";
   return (
@@ -95,7 +102,7 @@ export function RoomHeader(props: Props) {
           onClick={() => setNotifyOpen(true)}
           className="flex items-center gap-1 rounded-md px-2 py-1 text-sm text-slate-600 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500"
         >
-          <BellIcon muted={room.notify?.muted === true} />
+          <BellIcon muted={muted} />
           <span className="sr-only">Notification settings</span>
         </button>
         {notifyOpen && (
@@ -121,21 +128,5 @@ export function RoomHeader(props: Props) {
         </button>
       </div>
     </header>
-  );
-}
-
-/** A bell, struck through when the room is muted. */
-function BellIcon({ muted }: { muted: boolean }) {
-  return (
-    <svg aria-hidden="true" viewBox="0 0 16 16" className="h-4 w-4">
-      <path
-        d="M8 2a4 4 0 0 0-4 4v2.5L2.5 11h11L12 8.5V6a4 4 0 0 0-4-4zM6.5 12.5a1.5 1.5 0 0 0 3 0"
-        fill="none"
-        stroke="currentColor"
-        strokeWidth="1.4"
-        strokeLinejoin="round"
-      />
-      {muted && <path d="M2.5 2.5l11 11" stroke="currentColor" strokeWidth="1.4" />}
-    </svg>
   );
 }

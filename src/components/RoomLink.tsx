@@ -1,6 +1,7 @@
 import { Link } from "@tanstack/react-router";
 import { roomLinkLabel, unreadCount } from "../client/unread";
 import type { RoomSummary } from "../protocol/frames";
+import { BellIcon } from "./BellIcon";
 
 /**
  * One room in the navigation. Its accessible name is set explicitly
@@ -39,8 +40,8 @@ export function RoomLink({ room, current }: { room: RoomSummary; current: boolea
         </span>
       )}
       {muted && (
-        <span aria-hidden="true" title="Muted" className="text-xs text-slate-400 not-italic">
-          🔕
+        <span aria-hidden="true" title="Muted" className="text-slate-500">
+          <BellIcon muted className="h-3.5 w-3.5" />
         </span>
       )}
       {/* Visible text "general 3", within the name "general, 3 unread" (axe checks). */}

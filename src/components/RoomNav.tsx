@@ -5,6 +5,7 @@ import { useNavGroups } from "../client/hooks/useNavGroups";
 import type { NavGroup } from "../client/nav-groups";
 import { unreadCount } from "../client/unread";
 import type { RoomSummary } from "../protocol/frames";
+import { BellIcon } from "./BellIcon";
 import { NewMessage } from "./NewMessage";
 import { NewRoomForm } from "./NewRoomForm";
 import { RoomLink } from "./RoomLink";
@@ -68,8 +69,8 @@ export function RoomNav({
         </li>
         <li>
           <Link to="/settings/notifications" className={pageLink}>
-            <span aria-hidden="true" className="w-3 shrink-0 text-center text-slate-600">
-              🔔
+            <span aria-hidden="true" className="flex w-3 shrink-0 justify-center text-slate-600">
+              <BellIcon className="h-3.5 w-3.5" />
             </span>
             Notifications
           </Link>

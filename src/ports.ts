@@ -4,7 +4,9 @@ import type { SearchQuery } from "./core/search-query";
 import type {
   LinkPreview,
   NotifyLevel,
+  NotifySettings,
   RoomKind,
+  RoomNotify,
   RoomSummary,
   ThreadState,
   WireMessage,
@@ -439,6 +441,15 @@ export type NotifyAudienceMember = {
  * per user (settings), and whom a new message may concern.
  */
 export interface NotifyStore {
+  /** The user's settings; DEFAULT_NOTIFY_SETTINGS until they save some. */
+  settings(userId: string): Promise<NotifySettings>;
+  /** Replaces the user's settings (all three fields at once). */
+  setSettings(userId: string, settings: NotifySettings): Promise<void>;
+  /**
+   * Sets a member's level (null follows their default) and mute for a room.
+   * Undefined when they are not a member: no row is created.
+   */
+  setRoom(roomId: string, userId: string, prefs: RoomNotify): Promise<RoomNotify | undefined>;
   /**
    * The room's members, but the author, who may hear of a message in it:
    * those it mentions, every member of a DM, and those whose level in the

@@ -1,14 +1,17 @@
 import { mentionedNames, roomWideMention } from "../core/mentions";
-import type {
-  ClientFrame,
-  ErrorCode,
-  RoomSummary,
-  ServerFrame,
-  ThreadState,
-  WireFile,
-  WireMember,
-  WireMessage,
-  WireUser,
+import {
+  type ClientFrame,
+  DEFAULT_NOTIFY_SETTINGS,
+  type ErrorCode,
+  type NotifySettings,
+  type RoomNotify,
+  type RoomSummary,
+  type ServerFrame,
+  type ThreadState,
+  type WireFile,
+  type WireMember,
+  type WireMessage,
+  type WireUser,
 } from "../protocol/frames";
 import type { OutboxStorage, PendingSend } from "./outbox";
 import { PinBoard } from "./pin-board";
@@ -39,6 +42,7 @@ export type RoomView = {
 };
 
 const NO_HANDLES: readonly string[] = [];
+const NO_ROOM_NOTIFY: RoomNotify = { level: null, muted: false };
 
 type Tracked = {
   log: RoomLog;
@@ -133,6 +137,8 @@ export class ChatClient {
   readonly #threads = new ThreadTracker();
   /** Ids of the user's saved messages: from each `ready`, then every `saved`. */
   #saved: ReadonlySet<string> = new Set();
+  /** Notification settings (issue 13): from each `ready`, then every `notify_settings`. */
+  #notifySettings: NotifySettings = DEFAULT_NOTIFY_SETTINGS;
 
   constructor(
     readonly socket: ChatSocket,
@@ -425,6 +431,36 @@ export class ChatClient {
     return this.#request({ type: "follow", roomId, rootId, following });
   }
 
+  /** The user's notification settings, as last heard from the server. */
+  notifySettings(): NotifySettings {
+    return this.#notifySettings;
+  }
+
+  /** The user's own prefs for a room (level null: their default); the summary carries them. */
+  roomNotify(roomId: string): RoomNotify {
+    return this.#rooms.get(roomId)?.notify ?? NO_ROOM_NOTIFY;
+  }
+
+  /** Sets a room's level and mute; settles once the server stored it (every tab hears it). */
+  setRoomNotify(roomId: string, prefs: RoomNotify): Promise<void> {
+    return this.#request({ type: "notify_prefs", roomId, ...prefs });
+  }
+
+  /** Replaces the notification settings; settles once the server stored them. */
+  setNotifySettings(settings: NotifySettings): Promise<void> {
+    return this.#request({ type: "notify_settings", settings });
+  }
+
+  /** Takes the notification state a frame carries (issue 13). */
+  #takeNotify(frame: ServerFrame): void {
+    if (frame.type === "ready" && frame.notifySettings) this.#notifySettings = frame.notifySettings;
+    else if (frame.type === "notify_settings") this.#notifySettings = frame.settings;
+    else if (frame.type === "notify_prefs") {
+      const summary = this.#rooms.get(frame.roomId);
+      if (summary) this.#rooms.set(frame.roomId, { ...summary, notify: frame.notify });
+    }
+  }
+
   /** The user's rooms with unread state, as last heard from the server. */
   rooms(): RoomSummary[] {
     if (this.#roomsView.version !== this.#version) {
@@ -614,6 +650,7 @@ export class ChatClient {
         for (const room of frame.rooms) this.#rooms.set(room.id, room);
         this.#threads.reset(frame.threads ?? []);
         if (frame.saved) this.#saved = new Set(frame.saved);
+        this.#takeNotify(frame);
         for (const [roomId, tracked] of this.#tracked) void this.#resume(roomId, tracked);
         // Open threads resume after the newest reply they hold.
         for (const { roomId, rootId, afterSeq } of this.#threads.opened())
@@ -795,6 +832,10 @@ export class ChatClient {
       }
       case "room_added":
         this.#rooms.set(frame.room.id, frame.room);
+        break;
+      case "notify_prefs":
+      case "notify_settings":
+        this.#takeNotify(frame);
         break;
       case "room_removed":
         this.#rooms.delete(frame.roomId);

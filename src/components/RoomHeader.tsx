@@ -1,7 +1,11 @@
+import { useState } from "react";
+import { useChatSelector } from "../client/hooks/chat-context";
 import type { ConnectionStatus as Status } from "../client/socket";
 import type { SearchHit } from "../ports";
 import type { RoomSummary, WireUser } from "../protocol/frames";
+import { BellIcon } from "./BellIcon";
 import { ConnectionStatus, isBanner } from "./ConnectionStatus";
+import { NotificationSettingsDialog } from "./NotificationSettingsDialog";
 import { PinIcon } from "./PinIcon";
 import { RoomsButton, type RoomsUnread } from "./RoomsButton";
 import { SearchBox } from "./SearchBox";
@@ -33,6 +37,12 @@ type Props = {
  */
 export function RoomHeader(props: Props) {
   const { room, user, status, roomsUnread } = props;
+  const [notifyOpen, setNotifyOpen] = useState(false);
+  // Live (another tab may mute it); the loader's summary until the socket is ready.
+  const muted = useChatSelector(
+    (c) => (c.roomSummary(room.id) ? c.roomNotify(room.id).muted : room.notify?.muted === true),
+    room.notify?.muted === true,
+  );
   // Room at the bottom for the connection banner (h-9) under the controls.
   const pad = isBanner(status) ? "pt-2.5 pb-[2.875rem]" : "py-2.5";
   return (
@@ -86,6 +96,18 @@ export function RoomHeader(props: Props) {
             </span>
           )}
         </span>
+        <button
+          type="button"
+          aria-haspopup="dialog"
+          onClick={() => setNotifyOpen(true)}
+          className="flex items-center gap-1 rounded-md px-2 py-1 text-sm text-slate-600 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500"
+        >
+          <BellIcon muted={muted} />
+          <span className="sr-only">Notification settings</span>
+        </button>
+        {notifyOpen && (
+          <NotificationSettingsDialog room={room} onClose={() => setNotifyOpen(false)} />
+        )}
         {/* Open by default from 1100 px, closed below (RoomScreen); one name in both states. */}
         <button
           type="button"

@@ -1,9 +1,11 @@
 import { Link } from "@tanstack/react-router";
 import { type ReactNode, useId } from "react";
+import { useDocTitle } from "../client/hooks/useDocTitle";
 import { useNavGroups } from "../client/hooks/useNavGroups";
 import type { NavGroup } from "../client/nav-groups";
 import { unreadCount } from "../client/unread";
 import type { RoomSummary } from "../protocol/frames";
+import { BellIcon } from "./BellIcon";
 import { NewMessage } from "./NewMessage";
 import { NewRoomForm } from "./NewRoomForm";
 import { RoomLink } from "./RoomLink";
@@ -31,6 +33,8 @@ export function RoomNav({
   /** A page of the nav's own that is open (its link is the current page). */
   page?: "saved" | "rooms";
 }) {
+  // Every signed-in page with rooms shows this nav: the tab title's count lives here.
+  useDocTitle();
   const channels = rooms.filter((room) => room.kind !== "dm");
   const dms = rooms.filter((room) => room.kind === "dm");
   return (
@@ -61,6 +65,14 @@ export function RoomNav({
               ⌕
             </span>
             Browse rooms
+          </Link>
+        </li>
+        <li>
+          <Link to="/settings/notifications" className={pageLink}>
+            <span aria-hidden="true" className="flex w-3 shrink-0 justify-center text-slate-600">
+              <BellIcon className="h-3.5 w-3.5" />
+            </span>
+            Notifications
           </Link>
         </li>
       </ul>

@@ -5,6 +5,7 @@ import { fetch } from "./actions/fetch";
 import { invite } from "./actions/invite";
 import { leave } from "./actions/leave";
 import { membersPage } from "./actions/members";
+import { notifyPrefs, notifySettings } from "./actions/notify-prefs";
 import { pin } from "./actions/pin";
 import { react } from "./actions/react";
 import { read } from "./actions/read";
@@ -65,8 +66,8 @@ export function handleFrame(
     case "members":
       return membersPage(frame, user, deps);
     case "notify_prefs":
+      return notifyPrefs(frame, user, deps);
     case "notify_settings":
-      // issue 13 foundation: the preferences store and actions land next.
-      throw new Error(`${frame.type}: not built yet`);
+      return notifySettings(frame, user, deps);
   }
 }

@@ -11,6 +11,7 @@ import { describeAppendContract } from "./append.contract";
 import { strictlyIncreasingClock } from "./clock";
 import { describeFileClaimsContract } from "./file-claims.contract";
 import { describeFileStoreContract } from "./file-store.contract";
+import { describeNotifyContract } from "./notify-store.contract";
 import { describePeopleSearchContract } from "./people-search.contract";
 import { describePinsContract, describeSavedContract } from "./pins-saved.contract";
 import { post, stored } from "./post";
@@ -61,6 +62,7 @@ describePinsContract("sqlite", () => openStore(tempFile()));
 describeSavedContract("sqlite", () => openStore(tempFile()));
 describeFileClaimsContract("sqlite", () => openStore(tempFile()));
 describeFileStoreContract("sqlite", () => openStore(tempFile()));
+describeNotifyContract("sqlite", () => openStore(tempFile()));
 
 describe("sqlite driver", () => {
   it("keeps messages and seq across a reopen, and migrating twice is harmless", async () => {

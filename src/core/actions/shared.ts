@@ -66,7 +66,7 @@ export type PreviewEffect = {
 
 export type FrameDeps = Pick<
   Storage,
-  "rooms" | "messages" | "users" | "limits" | "threads" | "saved"
+  "rooms" | "messages" | "users" | "limits" | "threads" | "saved" | "notify"
 > & {
   /** Who is online (for @here); without it, @here mentions nobody. */
   presence?: OnlineMembers;

@@ -12,8 +12,46 @@ const asLevel = (value: string | null | undefined): NotifyLevel | null =>
 const CHUNK = 500;
 
 /** Notification preferences over either dialect (issue 13). */
-export function createNotifyStore(db: Kysely<Database>, _now: () => number): NotifyStore {
+export function createNotifyStore(db: Kysely<Database>, now: () => number): NotifyStore {
   return {
+    async settings(userId) {
+      const row = await db
+        .selectFrom("notify_settings")
+        .select(["default_level", "email", "show_text"])
+        .where("user_id", "=", userId)
+        .executeTakeFirst();
+      if (!row) return { ...DEFAULT_NOTIFY_SETTINGS };
+      return {
+        defaultLevel: asLevel(row.default_level) ?? DEFAULT_NOTIFY_SETTINGS.defaultLevel,
+        email: Number(row.email) === 1,
+        showText: Number(row.show_text) === 1,
+      };
+    },
+    async setSettings(userId, settings) {
+      const values = {
+        default_level: settings.defaultLevel,
+        email: settings.email ? 1 : 0,
+        show_text: settings.showText ? 1 : 0,
+        updated_at: now(),
+      };
+      // One statement: two devices saving at once leave one whole row, never a mix.
+      await db
+        .insertInto("notify_settings")
+        .values({ user_id: userId, ...values })
+        .onConflict((oc) => oc.column("user_id").doUpdateSet(values))
+        .execute();
+    },
+    async setRoom(roomId, userId, prefs) {
+      const result = await db
+        .updateTable("room_member")
+        .set({ notify_level: prefs.level, muted: prefs.muted ? 1 : 0 })
+        .where("room_id", "=", roomId)
+        .where("user_id", "=", userId)
+        .executeTakeFirst();
+      // No row updated: not a member (or no such room); nothing is created.
+      if (Number(result.numUpdatedRows) === 0) return undefined;
+      return { level: prefs.level, muted: prefs.muted };
+    },
     async audience(roomId, authorId, mentionIds) {
       const room = await db
         .selectFrom("room")

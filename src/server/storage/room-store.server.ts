@@ -4,7 +4,15 @@ import { EMAIL_PREFIX_MIN } from "../../core/people-search";
 import { roomSkeleton } from "../../core/rooms";
 import type { Room, RoomStore, UserDirectory } from "../../ports";
 import { RoomLookalikeError, RoomTakenError } from "../../ports";
-import type { RoomKind, RoomSummary, WireRoom, WireUser } from "../../protocol/frames";
+import {
+  type NotifyLevel,
+  notifyLevels,
+  type RoomKind,
+  type RoomNotify,
+  type RoomSummary,
+  type WireRoom,
+  type WireUser,
+} from "../../protocol/frames";
 import { changeProfile } from "./profile-store.server";
 import type { Database } from "./schema.server";
 
@@ -312,6 +320,7 @@ async function summaries(
   const oneRoom = roomId === undefined ? sql`` : sql`and room.id = ${roomId}`;
   const { rows } = await sql<SummaryRow>`select room.id, room.slug, room.name, room.kind,
       room.is_default, room.created_by, room.last_seq, me.last_read_seq,
+      me.notify_level, me.muted,
       case when room.kind = 'dm' then (select u.name from room_member other
         join "user" u on u.id = other.user_id
         where other.room_id = room.id and other.user_id != ${userId} limit 1) end as other_name,
@@ -329,7 +338,16 @@ async function summaries(
     mentioned: Boolean(row.mentioned),
     isDefault: Number(row.is_default) === 1,
     threadOnlySeqs: threadOnly.get(row.id) ?? [],
+    ...summaryNotify(row.notify_level, Number(row.muted) === 1),
   }));
+}
+
+/** A member's notify prefs for a summary, only when not the defaults: most frames stay as small. */
+function summaryNotify(level: string | null, muted: boolean): { notify?: RoomNotify } {
+  const own = (notifyLevels as readonly (string | null)[]).includes(level)
+    ? (level as NotifyLevel)
+    : null;
+  return own === null && !muted ? {} : { notify: { level: own, muted } };
 }
 
 type SummaryRow = RoomRow & {
@@ -337,6 +355,8 @@ type SummaryRow = RoomRow & {
   last_read_seq: number | string;
   other_name: string | null;
   mentioned: unknown;
+  notify_level: string | null;
+  muted: number | string;
 };
 
 /** Thread-only replies a summary lists at most (more count as unread). */

@@ -271,16 +271,18 @@ export function createChatHooks(getRealtime: () => Promise<Realtime>): Partial<H
       runtime.metrics.connections.inc({}, 1);
       heartbeat.track(peer);
       sessions.watch(peer, session.token, session.expiresAt);
-      const [rooms, threads, saved] = await Promise.all([
+      const [rooms, threads, saved, notifySettings] = await Promise.all([
         storage.rooms.summariesOf(user.id),
         storage.threads.followedStates(user.id, FOLLOWED_IN_READY),
         storage.saved.ids(user.id, SAVED_IDS_LIMIT),
+        storage.notify.settings(user.id),
       ]);
       // Set up: the next connect of a storm may start (admission.enterConnect).
       peer.context.connected();
       if (closed.has(peer)) return;
       for (const room of rooms) hub.subscribe(peer, room.id);
-      runner.send(peer, { type: "ready", v: PROTOCOL_VERSION, user, rooms, threads, saved });
+      const ready = { user, rooms, threads, saved, notifySettings };
+      runner.send(peer, { type: "ready", v: PROTOCOL_VERSION, ...ready });
       if (online.add(user.id, peer)) {
         // Hold the lease first: whoever hears "online" and asks for the
         // member list must find this user online in it.

@@ -376,3 +376,14 @@ describe("notifier", () => {
     ]);
   });
 });
+
+describe("relayedRead (a read made on another instance)", () => {
+  it("finds the room and seq of a relayed read frame, and nothing in any other", async () => {
+    const { relayedRead } = await import("../../src/server/ws/cluster.server");
+    expect(relayedRead('{"type":"read","roomId":"r1","seq":7}')).toEqual({ roomId: "r1", seq: 7 });
+    expect(relayedRead('{"type":"read_x","roomId":"r1","seq":7}')).toBeUndefined();
+    expect(relayedRead('{"type":"read","roomId":"r1","seq":"7"}')).toBeUndefined();
+    expect(relayedRead('{"type":"read",')).toBeUndefined();
+    expect(relayedRead('{"type":"saved","roomId":"r1","seq":7}')).toBeUndefined();
+  });
+});

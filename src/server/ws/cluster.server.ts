@@ -2,6 +2,7 @@ import type { Peer } from "crossws";
 import type { Hub } from "../../core/hub";
 import type { UserSockets } from "../../core/presence";
 import { FOLLOWED_IN_READY, PROTOCOL_VERSION } from "../../protocol/frames";
+import type { Notifier } from "../notify/notifier.server";
 import { decodeRelay, type RelayMessage, routeRelay } from "../relay/messages.server";
 import type { Runtime } from "../runtime.server";
 import type { EffectRunner } from "./effects.server";
@@ -16,7 +17,25 @@ type Deps = {
   presence: PresenceTracker;
   /** Closes every local socket of a signed-out session. */
   revoke: (token: string) => void;
+  /** Notifications: a read made on another instance withdraws what this one pushed. */
+  notifier?: Pick<Notifier, "take">;
 };
+
+/**
+ * The room and seq of a relayed `read` frame (a user's read marker moved on
+ * another instance), or undefined for any other user frame. Frames are
+ * encoded with `type` first, so other frames cost a prefix check only.
+ */
+export function relayedRead(data: string): { roomId: string; seq: number } | undefined {
+  if (!data.startsWith('{"type":"read"')) return undefined;
+  try {
+    const frame = JSON.parse(data) as { roomId?: unknown; seq?: unknown };
+    if (typeof frame.roomId !== "string" || !Number.isInteger(frame.seq)) return undefined;
+    return { roomId: frame.roomId, seq: frame.seq as number };
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * What ties one instance's sockets to the others': a sign-out (the one
@@ -26,7 +45,7 @@ type Deps = {
  * is brought back in step from the database.
  */
 export function linkInstance(runtime: Runtime, deps: Deps) {
-  const { runner, hub, online, presence, revoke } = deps;
+  const { runner, hub, online, presence, revoke, notifier } = deps;
   const { relay, storage, log } = runtime;
   const failed = (what: string) => (error: unknown) =>
     log.error("cluster event failed", { what, error: String(error) });
@@ -89,7 +108,13 @@ export function linkInstance(runtime: Runtime, deps: Deps) {
     }
     routeRelay(decoded.message, {
       room: ({ roomId, data }) => runner.roomFromRelay(roomId, data),
-      user: ({ userId, data }) => runner.toUser(userId, data),
+      user: ({ userId, data }) => {
+        runner.toUser(userId, data);
+        // Web Push closes are per instance (the one that pushed knows the
+        // tags), so a read elsewhere must reach this instance's channels too.
+        const read = notifier && relayedRead(data);
+        if (read) notifier.take({ kind: "notify", op: "read", userId, ...read });
+      },
       attach: ({ userId, roomId }) => runner.moveLocal(userId, roomId, true),
       detach: ({ userId, roomId }) => runner.moveLocal(userId, roomId, false),
       presence: (news) => {

@@ -101,7 +101,14 @@ export function createRealtime(runtime: Runtime) {
   });
   // What frame handling reads: the stores, and who is online (for @here).
   const frameDeps: FrameDeps = { ...storage, presence: { onlineAmong: presence.onlineAmong } };
-  link.current = linkInstance(runtime, { runner, hub, online, presence, revoke: sessions.revoke });
+  link.current = linkInstance(runtime, {
+    runner,
+    hub,
+    online,
+    presence,
+    revoke: sessions.revoke,
+    notifier,
+  });
   presence.start();
 
   let disposed = false;

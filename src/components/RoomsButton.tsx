@@ -5,9 +5,13 @@ import type { RoomSummary } from "../protocol/frames";
 /** Unread rooms other than the current one, for the "Rooms" button's badge. */
 export type RoomsUnread = { rooms: number; mentioned: boolean };
 
-/** The other rooms with unread messages, and whether one of them mentions me. */
+/**
+ * The other rooms with unread messages, and whether one of them mentions
+ * me. Muted rooms do not count (issue 13): a mute keeps a room quiet
+ * everywhere but its own dimmed link.
+ */
 export function otherUnread(rooms: readonly RoomSummary[], currentId: string): RoomsUnread {
-  const unread = rooms.filter((r) => r.id !== currentId && unreadCount(r) > 0);
+  const unread = rooms.filter((r) => r.id !== currentId && !r.notify?.muted && unreadCount(r) > 0);
   return { rooms: unread.length, mentioned: unread.some((r) => r.mentioned) };
 }
 

@@ -41,6 +41,24 @@ export interface Database {
     show_text: Generated<number>;
     updated_at: number;
   };
+  /** A mention or DM waiting for its missed-message email (migration 0015). */
+  email_pending: {
+    user_id: string;
+    room_id: string;
+    seq: number;
+    message_id: string;
+    due_at: number;
+    created_at: number;
+    /** Set while the row is in an email being sent; null while waiting. */
+    batch: string | null;
+  };
+  /** Per user: the last missed-message email and the sending claim (migration 0015). */
+  email_state: {
+    user_id: string;
+    last_sent_at: number | null;
+    claim_owner: string | null;
+    claim_until: number | null;
+  };
   message: {
     id: string;
     room_id: string;

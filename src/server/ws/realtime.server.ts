@@ -4,6 +4,7 @@ import { Hub, SLOW_CONSUMER_BYTES } from "../../core/hub";
 import { UserSockets } from "../../core/presence";
 import { liveSessionTokens } from "../auth/auth.server";
 import { createSessionLookup } from "../auth/session-lookup.server";
+import { createMissedEmail } from "../email/email-wiring.server";
 import { createDesktopChannel } from "../notify/desktop.server";
 import { createNotifier } from "../notify/notifier.server";
 import { createPreviewJobs } from "../previews/preview-jobs.server";
@@ -68,11 +69,14 @@ export function createRealtime(runtime: Runtime) {
   });
   // Notifications (issue 13): told through the runner, which takes them
   // from the notify effects; the runner is built next, so it is read late.
+  // Missed-message email (issue 13): only with SMTP_URL.
+  const missedEmail = createMissedEmail(runtime);
   const notifier = createNotifier({
     storage,
     devices: [createDesktopChannel((effects) => runner.apply(effects))],
     // issue 13: visibility is tracked per socket and shared across instances next.
     visibleAmong: async () => new Set(),
+    ...(missedEmail && { email: missedEmail.channel }),
     log,
   });
   const runner = createEffectRunner({
@@ -92,6 +96,7 @@ export function createRealtime(runtime: Runtime) {
   const frameDeps: FrameDeps = { ...storage, presence: { onlineAmong: presence.onlineAmong } };
   link.current = linkInstance(runtime, { runner, hub, online, presence, revoke: sessions.revoke });
   presence.start();
+  missedEmail?.worker.start();
 
   let disposed = false;
   return {
@@ -115,6 +120,7 @@ export function createRealtime(runtime: Runtime) {
       sessions.stop();
       presence.stop();
       link.current?.stop();
+      void missedEmail?.worker.stop();
     },
   };
 }

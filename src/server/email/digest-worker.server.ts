@@ -23,7 +23,9 @@ import { unsubscribeToken } from "./unsubscribe-token.server";
  *   is checked per message by the markers above.
  * - at most one email per user per delay window (last_sent_at): otherwise the
  *   claim is held until the window ends and the rows wait;
- * - one email lists every unread due row.
+ * - one email lists every unread due row, and the rows falling due within
+ *   the next poll (GRACE): a DM and a mention sent together are queued
+ *   milliseconds apart and should share an email, not wait a window apart.
  *
  * Delivery is AT MOST ONCE across a crash: the rows are marked with a batch
  * id before SMTP, and deleted with last_sent_at set in one transaction after
@@ -58,6 +60,7 @@ export function createDigestWorker(deps: DigestWorkerDeps) {
   const instance = randomUUID();
   // Often enough that an email is at most this late after falling due.
   const pollMs = Math.max(200, Math.min(2_000, delayMs / 2));
+  const graceMs = pollMs;
   // After a refused send: wait a window (at least a second, at most a minute).
   const retryMs = Math.max(1_000, Math.min(60_000, delayMs));
   let poll: ReturnType<typeof setInterval> | undefined;
@@ -106,6 +109,7 @@ export function createDigestWorker(deps: DigestWorkerDeps) {
 
   /** The user's due rows with what the email shows, and the ids no longer worth sending. */
   async function dueItems(userId: string, at: number) {
+    const until = at + graceMs;
     const rows = await db
       .selectFrom("email_pending as p")
       .leftJoin("message as m", "m.id", "p.message_id")
@@ -136,7 +140,7 @@ export function createDigestWorker(deps: DigestWorkerDeps) {
         "a.name as author",
       ])
       .where("p.user_id", "=", userId)
-      .where("p.due_at", "<=", at)
+      .where("p.due_at", "<=", until)
       .where("p.batch", "is", null)
       .orderBy("p.due_at")
       .orderBy("p.seq")

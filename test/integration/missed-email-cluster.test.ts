@@ -29,6 +29,7 @@ describe.runIf(ready)("missed-message email with two instances", () => {
       REDIS_URL: TEST_REDIS_URL,
       SMTP_URL: sink.url,
       PARLEY_EMAIL_DELAY_MINUTES: "0.02",
+      LOG_LEVEL: "info",
     };
     a = await startServeLike({ env });
     b = await startServeLike({ env });
@@ -69,6 +70,9 @@ describe.runIf(ready)("missed-message email with two instances", () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     for (const person of people) expect(sink.to(person.email)).toHaveLength(1);
+    // And the senders agree: five sends logged over the two instances together.
+    const sends = (out: string) => out.split("missed-message email sent").length - 1;
+    expect(sends(a.output()) + sends(b.output())).toBe(people.length);
     alice.socket.close();
   });
 });

@@ -172,18 +172,24 @@ describe("missed-message email", () => {
     expect(sink.to(carol.email)).toHaveLength(1);
   });
 
-  it("none to a user who is online when it falls due", async () => {
+  it("none to a user active since (a read frame in another room), even with no socket at due time", async () => {
     const dan = await joinAs(server.url);
+    const side = privateRoom(server.dataDir, [alice.userId, dan.userId]);
+    alice.socket.send({ type: "subscribe", roomId: side.id });
+    const elsewhere = await sendAndAck(alice.socket, side.id, `over here ${randomUUID()}`);
     const sentAt = Date.now();
     await sendAndAck(alice.socket, general, `@${handleOf(dan.socket)} here?`);
     await waitFor(() => pendingFor(dan.userId) === 1, "dan's row queued");
-    // The row is queued, then dropped once due (dan is connected), never mailed.
+    // Dan reads the other room after the mention came: active since.
+    dan.socket.send({ type: "read", roomId: side.id, seq: elsewhere.seq });
+    await dan.socket.next((f) => f.type === "read" && f.roomId === side.id);
+    dan.socket.close();
+    await dan.socket.closed;
     await waitFor(
       () => pendingFor(dan.userId) === 0 && Date.now() > sentAt + DELAY_MS && claimFree(dan.userId),
       "dan's row dropped",
     );
     expect(sink.to(dan.email)).toHaveLength(0);
-    dan.socket.close();
   });
 
   it("the unsubscribe link (one-click POST and GET) stops them; a bad token is 400", async () => {

@@ -17,10 +17,10 @@ import { unsubscribeToken } from "./unsubscribe-token.server";
  * - rows already read (room or thread marker at or past the seq), deleted
  *   or left behind (no longer a member) are dropped;
  * - with email off (notify_settings.email = 0) or no address, all are dropped;
- * - "active since": a user who holds a live socket on any instance when
- *   their email falls due (the presence leases) has been in the app since
- *   the messages came, so their due rows are dropped, not mailed. Reading
- *   is checked per message by the markers above.
+ * - "active since": rows queued before the user's last read frame
+ *   (email_state.last_active_at, email/activity.server.ts) are dropped:
+ *   they were in the app after those messages came. Whether each message
+ *   itself was read is checked by the markers above.
  * - at most one email per user per delay window (last_sent_at): otherwise the
  *   claim is held until the window ends and the rows wait;
  * - one email lists every unread due row, and the rows falling due within
@@ -44,8 +44,6 @@ export type DigestWorkerDeps = {
   baseUrl: string;
   /** The auth secret: signs the unsubscribe tokens. */
   secret: string;
-  /** Users among these with a live socket on some instance. */
-  onlineAmong: (userIds: readonly string[], now: number) => Promise<Set<string>>;
   now?: () => number;
 };
 
@@ -108,7 +106,7 @@ export function createDigestWorker(deps: DigestWorkerDeps) {
   }
 
   /** The user's due rows with what the email shows, and the ids no longer worth sending. */
-  async function dueItems(userId: string, at: number) {
+  async function dueItems(userId: string, at: number, activeAt: number | null) {
     const until = at + graceMs;
     const rows = await db
       .selectFrom("email_pending as p")
@@ -128,6 +126,7 @@ export function createDigestWorker(deps: DigestWorkerDeps) {
         "p.message_id",
         "p.seq",
         "p.due_at",
+        "p.created_at",
         "m.text",
         "m.deleted_at",
         "m.thread_root_id",
@@ -153,7 +152,8 @@ export function createDigestWorker(deps: DigestWorkerDeps) {
         row.last_read_seq === null ||
         row.last_read_seq >= row.seq ||
         (threadOnly && row.thread_read_seq !== null && row.thread_read_seq >= row.seq);
-      if (row.text === null || row.deleted_at !== null || row.slug === null || read) {
+      const seenSince = activeAt !== null && activeAt > row.created_at;
+      if (row.text === null || row.deleted_at !== null || row.slug === null || read || seenSince) {
         stale.push(row.message_id);
         continue;
       }
@@ -194,23 +194,16 @@ export function createDigestWorker(deps: DigestWorkerDeps) {
       .selectFrom("user as u")
       .leftJoin("notify_settings as s", "s.user_id", "u.id")
       .leftJoin("email_state as e", "e.user_id", "u.id")
-      .select(["u.email", "s.email as wants", "e.last_sent_at"])
+      .select(["u.email", "s.email as wants", "e.last_sent_at", "e.last_active_at"])
       .where("u.id", "=", userId)
       .executeTakeFirst();
     if (!person?.email || person.wants === 0) {
       await db.deleteFrom("email_pending").where("user_id", "=", userId).execute();
       return release(userId);
     }
-    const { items, stale } = await dueItems(userId, at);
+    const { items, stale } = await dueItems(userId, at, person.last_active_at);
     await dropRows(userId, stale);
     if (items.length === 0) return release(userId);
-    if ((await deps.onlineAmong([userId], at)).has(userId)) {
-      await dropRows(
-        userId,
-        items.map((item) => item.messageId),
-      );
-      return release(userId);
-    }
     if (person.last_sent_at !== null && at < person.last_sent_at + delayMs) {
       return release(userId, person.last_sent_at + delayMs);
     }

@@ -1,5 +1,6 @@
 import { createMailer } from "../mail/mailer.server";
 import type { Runtime } from "../runtime.server";
+import { createEmailActivity } from "./activity.server";
 import { createDigestWorker } from "./digest-worker.server";
 import { createEmailChannel } from "./email-channel.server";
 
@@ -11,7 +12,8 @@ export function linkBase(config: Runtime["config"]): string {
 
 /**
  * Missed-message email when SMTP_URL is set (else undefined): the channel
- * the notifier queues into, and the worker that sends. Start and stop the
+ * the notifier queues into, the read hook that records activity (a device
+ * channel of the notifier), and the worker that sends. Start and stop the
  * worker with the realtime side.
  */
 export function createMissedEmail(runtime: Runtime) {
@@ -29,7 +31,6 @@ export function createMissedEmail(runtime: Runtime) {
     delayMs: config.notifications.emailDelayMs,
     baseUrl: linkBase(config),
     secret: authSecret,
-    onlineAmong: (userIds, now) => runtime.presence.onlineAmong(userIds, now),
   });
   const channel = createEmailChannel({
     db,
@@ -37,5 +38,5 @@ export function createMissedEmail(runtime: Runtime) {
     queued: worker.queued,
   });
   log.info("missed-message email on", { smtp: mailer.where });
-  return { channel, worker };
+  return { channel, worker, activity: createEmailActivity(db) };
 }

@@ -58,6 +58,8 @@ export interface Database {
     last_sent_at: number | null;
     claim_owner: string | null;
     claim_until: number | null;
+    /** The user's last read frame: rows queued before it are dropped. */
+    last_active_at: number | null;
   };
   message: {
     id: string;

@@ -73,7 +73,10 @@ export function createRealtime(runtime: Runtime) {
   const missedEmail = createMissedEmail(runtime);
   const notifier = createNotifier({
     storage,
-    devices: [createDesktopChannel((effects) => runner.apply(effects))],
+    devices: [
+      createDesktopChannel((effects) => runner.apply(effects)),
+      ...(missedEmail ? [missedEmail.activity] : []),
+    ],
     // issue 13: visibility is tracked per socket and shared across instances next.
     visibleAmong: async () => new Set(),
     ...(missedEmail && { email: missedEmail.channel }),

@@ -32,6 +32,8 @@ export function emailDigest(): Migration {
         .addColumn("last_sent_at", "bigint")
         .addColumn("claim_owner", "text")
         .addColumn("claim_until", "bigint")
+        // The user's last read frame (email/activity.server.ts): "active since".
+        .addColumn("last_active_at", "bigint")
         .execute();
     },
   };

@@ -298,6 +298,25 @@ describe("missed-message email", () => {
     expect(sink.to(jo.email)).toHaveLength(0);
   });
 
+  it("at most one email per user per delay window: a row due early waits for the window", async () => {
+    const kim = await absentMember();
+    await sendAndAck(alice.socket, general, `@${kim.handle} first ${randomUUID()}`);
+    const [first] = (await sink.waitFor(kim.email)) as [ReceivedMail];
+    // A row already due right after that email, as if queued with a shorter wait.
+    const later = await sendAndAck(alice.socket, general, `no mention ${randomUUID()}`);
+    const db = openDb(server.dataDir);
+    try {
+      db.prepare(
+        "INSERT INTO email_pending (user_id, room_id, seq, message_id, due_at, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+      ).run(kim.userId, general, later.seq, later.id, Date.now() - 1, Date.now() - 1);
+    } finally {
+      db.close();
+    }
+    const mails = await sink.waitFor(kim.email, 2);
+    expect(mails[1]?.parsed.text).toContain(later.text);
+    expect((mails[1]?.receivedAt ?? 0) - first.receivedAt).toBeGreaterThanOrEqual(DELAY_MS);
+  });
+
   // Last: it kills the server (alice's socket goes with it).
   it("none twice and none lost across a kill in the middle of the window", async () => {
     const ivy = await absentMember();

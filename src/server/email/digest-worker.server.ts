@@ -262,11 +262,15 @@ export function createDigestWorker(deps: DigestWorkerDeps) {
 
   async function scan() {
     const at = now();
+    // Users held (window, retry) or claimed elsewhere are left out here, so
+    // a page of held users cannot starve the others.
     const users = await db
-      .selectFrom("email_pending")
-      .select("user_id")
+      .selectFrom("email_pending as p")
+      .leftJoin("email_state as e", "e.user_id", "p.user_id")
+      .select("p.user_id")
       .distinct()
-      .where("due_at", "<=", at)
+      .where("p.due_at", "<=", at)
+      .where((eb) => eb.or([eb("e.claim_owner", "is", null), eb("e.claim_until", "<", at)]))
       .limit(SCAN_USERS)
       .execute();
     for (const { user_id: userId } of users) {

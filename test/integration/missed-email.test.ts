@@ -317,6 +317,23 @@ describe("missed-message email", () => {
     expect((mails[1]?.receivedAt ?? 0) - first.receivedAt).toBeGreaterThanOrEqual(DELAY_MS);
   });
 
+  it("none once email is turned off in the settings after the mention was queued", async () => {
+    const lee = await absentMember();
+    await sendAndAck(alice.socket, general, `@${lee.handle} then off ${randomUUID()}`);
+    await waitFor(() => pendingFor(lee.userId) === 1, "lee's row queued");
+    // What the settings page stores: the row with email 0.
+    const db = openDb(server.dataDir);
+    try {
+      db.prepare(
+        "INSERT INTO notify_settings (user_id, email, updated_at) VALUES (?, 0, ?) ON CONFLICT (user_id) DO UPDATE SET email = 0",
+      ).run(lee.userId, Date.now());
+    } finally {
+      db.close();
+    }
+    await waitFor(() => pendingFor(lee.userId) === 0 && claimFree(lee.userId), "lee's row dropped");
+    expect(sink.to(lee.email)).toHaveLength(0);
+  });
+
   // Last: it kills the server (alice's socket goes with it).
   it("none twice and none lost across a kill in the middle of the window", async () => {
     const ivy = await absentMember();

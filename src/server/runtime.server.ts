@@ -24,6 +24,8 @@ export type Runtime = {
   config: Config;
   log: Logger;
   auth: Auth;
+  /** The resolved auth secret: signs email unsubscribe tokens (absent in unit tests). */
+  authSecret?: string;
   /** Failed sign-ins per email (in the database, so every instance sees them). */
   accountLocks: AccountLocks;
   storage: Storage;
@@ -119,6 +121,7 @@ export async function composeRuntime(config: Config): Promise<Runtime> {
     config,
     log,
     auth,
+    authSecret: secret,
     accountLocks,
     storage,
     db,

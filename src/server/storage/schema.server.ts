@@ -54,6 +54,26 @@ export interface Database {
     /** When the push service last accepted a push to it; null before the first. */
     last_ok_at: number | null;
   };
+  /** A mention or DM waiting for its missed-message email (migration 0015). */
+  email_pending: {
+    user_id: string;
+    room_id: string;
+    seq: number;
+    message_id: string;
+    due_at: number;
+    created_at: number;
+    /** Set while the row is in an email being sent; null while waiting. */
+    batch: string | null;
+  };
+  /** Per user: the last missed-message email and the sending claim (migration 0015). */
+  email_state: {
+    user_id: string;
+    last_sent_at: number | null;
+    claim_owner: string | null;
+    claim_until: number | null;
+    /** The user's last read frame: rows queued before it are dropped. */
+    last_active_at: number | null;
+  };
   message: {
     id: string;
     room_id: string;

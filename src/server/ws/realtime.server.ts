@@ -4,6 +4,7 @@ import { Hub, SLOW_CONSUMER_BYTES } from "../../core/hub";
 import { UserSockets } from "../../core/presence";
 import { liveSessionTokens } from "../auth/auth.server";
 import { createSessionLookup } from "../auth/session-lookup.server";
+import { createMissedEmail } from "../email/email-wiring.server";
 import { createDesktopChannel } from "../notify/desktop.server";
 import { createNotifier } from "../notify/notifier.server";
 import { createPreviewJobs } from "../previews/preview-jobs.server";
@@ -80,10 +81,17 @@ export function createRealtime(runtime: Runtime) {
   visibility.start();
   // Notifications (issue 13): told through the runner, which takes them
   // from the notify effects; the runner is built next, so it is read late.
+  // Missed-message email (issue 13): only with SMTP_URL.
+  const missedEmail = createMissedEmail(runtime);
   const notifier = createNotifier({
     storage,
-    devices: [createDesktopChannel((effects) => runner.apply(effects)), ...pushDevices(runtime)],
+    devices: [
+      createDesktopChannel((effects) => runner.apply(effects)),
+      ...pushDevices(runtime),
+      ...(missedEmail ? [missedEmail.activity] : []),
+    ],
     visibleAmong: (userIds) => visibility.visibleAmong(userIds),
+    ...(missedEmail && { email: missedEmail.channel }),
     log,
   });
   const runner = createEffectRunner({
@@ -110,6 +118,7 @@ export function createRealtime(runtime: Runtime) {
     notifier,
   });
   presence.start();
+  missedEmail?.worker.start();
 
   let disposed = false;
   return {
@@ -137,6 +146,7 @@ export function createRealtime(runtime: Runtime) {
       presence.stop();
       void visibility.stop();
       link.current?.stop();
+      void missedEmail?.worker.stop();
     },
   };
 }

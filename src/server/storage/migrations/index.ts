@@ -20,6 +20,7 @@ import { handles } from "./0011_handles";
 import { roomTopic } from "./0012_room_topic";
 import { notifyPrefs } from "./0013_notify_prefs";
 import { pushSubscriptions } from "./0014_push_subscriptions";
+import { emailDigest } from "./0015_email_digest";
 
 /** One schema step: a Kysely migration, built for the dialect it runs on. */
 export type MigrationStep = (dialect: SqlDialect) => Migration;
@@ -40,6 +41,7 @@ export const STEPS: readonly (readonly [name: string, step: MigrationStep])[] = 
   ["0012_room_topic", roomTopic],
   ["0013_notify_prefs", notifyPrefs],
   ["0014_push_subscriptions", pushSubscriptions],
+  ["0015_email_digest", emailDigest],
 ];
 
 /** The steps as Kysely's migrator wants them, for one dialect. */

@@ -311,7 +311,7 @@ const schema = z.object({
       .regex(/^(mailto:|https:\/\/)/, "a mailto: or https: URL")
       .optional(),
     "Contact the push services may use (`mailto:` or `https:` URL), sent in the VAPID claim.",
-    "`mailto:` + `PARLEY_MAIL_FROM`'s address, else the public URL, else `mailto:admin@localhost`",
+    "`mailto:` + `PARLEY_MAIL_FROM`'s address, else the public URL when it is https, else `mailto:admin@localhost`",
   ),
   SMTP_URL: doc(
     z

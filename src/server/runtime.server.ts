@@ -66,6 +66,13 @@ export async function composeRuntime(config: Config): Promise<Runtime> {
     // Each instance would generate its own secret and refuse the others' sessions.
     log.warn("set BETTER_AUTH_SECRET to one value on every instance sharing the database");
   }
+  if (config.database.kind === "postgres" && !config.notifications.vapid) {
+    // Each instance would generate its own VAPID pair; a browser subscribed
+    // through one would be refused by its push service when another signs.
+    log.warn(
+      "set PARLEY_VAPID_PUBLIC_KEY and PARLEY_VAPID_PRIVATE_KEY to one pair on every instance sharing the database",
+    );
+  }
   const secret = resolveAuthSecret(config.authSecret, config.dataDir, log);
   const database = openDatabase(config.database, log);
   const { db } = database;

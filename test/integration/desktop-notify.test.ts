@@ -165,6 +165,10 @@ describe.runIf(clusterReady)("desktop notifications across instances (PostgreSQL
   /** Bob's latest visibility expiry in Redis, or null when no instance holds one. */
   const bobsLease = () => redis.zscore("parley:visibility:online", bob.userId);
 
+  it("warns that instances sharing PostgreSQL need one VAPID pair when none is set", () => {
+    expect(one.output()).toContain("set PARLEY_VAPID_PUBLIC_KEY and PARLEY_VAPID_PRIVATE_KEY");
+  });
+
   it("no notify while the user has a visible tab on another instance; one after it closes", async () => {
     await report(bob.socket, false, "x1");
     const elsewhere = await connect(two.url, bob.cookie);

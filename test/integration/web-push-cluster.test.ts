@@ -60,6 +60,10 @@ describe.runIf(ready)("web push across two instances (PostgreSQL, Redis)", () =>
     await testDb.drop();
   });
 
+  it("instances given one VAPID pair do not warn about it", () => {
+    expect(one.output()).not.toContain("set PARLEY_VAPID_PUBLIC_KEY");
+  });
+
   it("a mention pushed by one instance is closed when it is read on the other", async () => {
     const device = randomUUID();
     const keys = browserKeys();

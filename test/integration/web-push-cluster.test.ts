@@ -36,6 +36,7 @@ describe.runIf(ready)("web push across two instances (PostgreSQL, Redis)", () =>
   let two: RunningServer;
   let ann: Member;
   let bob: Member;
+  let cat: Member;
   let bobOnTwo: TestSocket | undefined;
 
   beforeAll(async () => {
@@ -51,10 +52,13 @@ describe.runIf(ready)("web push across two instances (PostgreSQL, Redis)", () =>
     [one, two] = await Promise.all([startServeLike({ env }), startServeLike({ env })]);
     ann = await joinAs(one.url, ["general"], "Ann");
     bob = await joinAs(one.url, ["general"], "Bob");
+    cat = await joinAs(one.url, ["general"], "Cat");
   });
 
   afterAll(async () => {
-    await closeAll([ann?.socket, bob?.socket, bobOnTwo].filter((s) => s !== undefined));
+    await closeAll(
+      [ann?.socket, bob?.socket, cat?.socket, bobOnTwo].filter((s) => s !== undefined),
+    );
     await Promise.all([one?.stop(), two?.stop()]);
     await push?.close();
     await testDb.drop();
@@ -64,18 +68,43 @@ describe.runIf(ready)("web push across two instances (PostgreSQL, Redis)", () =>
     expect(one.output()).not.toContain("set PARLEY_VAPID_PUBLIC_KEY");
   });
 
-  it("a mention pushed by one instance is closed when it is read on the other", async () => {
+  /** Stores a browser-like subscription of `member`'s through instance one. */
+  async function subscribe(member: Member) {
     const device = randomUUID();
     const keys = browserKeys();
     const stored = await fetch(`${one.url}/api/push/subscriptions`, {
       method: "POST",
-      headers: { "content-type": "application/json", origin: one.url, cookie: bob.cookie },
+      headers: { "content-type": "application/json", origin: one.url, cookie: member.cookie },
       body: JSON.stringify({ endpoint: push.endpoint(device), keys: keys.keys }),
     });
     expect(stored.status).toBe(201);
+    return { device, keys };
+  }
+  const handleOf = (member: Member) =>
+    (member.socket.frames.find((f) => f.type === "ready")?.user as { handle: string }).handle;
+
+  it("no push while the user has a visible tab on the other instance", async () => {
+    const bobs = await subscribe(bob);
+    const cats = await subscribe(cat);
+    const visible = await connect(two.url, bob.cookie);
+    visible.send({ type: "visibility", visible: true, ref: "v1" });
+    await visible.next((f) => f.type === "ok" && f.ref === "v1");
     const general = roomIdFromReady(ann.socket, "general");
-    const handle = (bob.socket.frames.find((f) => f.type === "ready")?.user as { handle: string })
-      .handle;
+    await sendAndAck(ann.socket, general, `@${handleOf(bob)} @${handleOf(cat)} standup?`);
+    // Both were decided in one pass: Cat's push arriving means Bob's was
+    // decided too, and none came for him.
+    await push.next((p) => p.device === cats.device);
+    expect(push.pushesTo(bobs.device)).toHaveLength(0);
+    // The same decision sends the in-page frame, which goes out before any
+    // push (a local socket write): none reached Bob's hidden tab either.
+    expect(bob.socket.frames.filter((f) => f.type === "notify")).toHaveLength(0);
+    await closeAll([visible]);
+  });
+
+  it("a mention pushed by one instance is closed when it is read on the other", async () => {
+    const { device, keys } = await subscribe(bob);
+    const general = roomIdFromReady(ann.socket, "general");
+    const handle = handleOf(bob);
     const message = await sendAndAck(ann.socket, general, `@${handle} the build is green`);
     const open = (index: number) => async () => {
       const received = await push.next(() => push.pushesTo(device).length > index);

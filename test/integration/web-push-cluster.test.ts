@@ -80,8 +80,13 @@ describe.runIf(ready)("web push across two instances (PostgreSQL, Redis)", () =>
     expect(stored.status).toBe(201);
     return { device, keys };
   }
-  const handleOf = (member: Member) =>
-    (member.socket.frames.find((f) => f.type === "ready")?.user as { handle: string }).handle;
+  const handleOf = (member: Member): string => {
+    const user = member.socket.frames.find((f) => f.type === "ready")?.user as
+      | { handle?: string }
+      | undefined;
+    if (!user?.handle) throw new Error("ready carried no handle");
+    return user.handle;
+  };
 
   it("no push while the user has a visible tab on the other instance", async () => {
     const bobs = await subscribe(bob);

@@ -485,15 +485,20 @@ export class ChatClient {
   /**
    * Starts from a snapshot taken in an earlier page load, when the server
    * cannot be reached: only while no `ready` has given the live rooms (it
-   * replaces them), and only rooms this client holds no log for. Each
-   * seeded room resumes from its newest cached seq once the socket is back.
+   * replaces them). A room already open (from an older cached page) gets
+   * the cached messages merged in. Each seeded room resumes from its
+   * newest cached seq once the socket is back.
    */
   seedFromCache(snapshot: ClientSnapshot): void {
-    if (this.#rooms.size > 0) return;
-    for (const room of snapshot.rooms) this.#rooms.set(room.id, room);
+    // `user` is set by `ready` alone; an open page's own room may be listed already.
+    if (this.user) return;
+    for (const room of snapshot.rooms)
+      if (!this.#rooms.has(room.id)) this.#rooms.set(room.id, room);
     for (const [roomId, page] of Object.entries(snapshot.messages)) {
-      if (this.#tracked.has(roomId) || !this.#rooms.has(roomId)) continue;
-      void this.open(roomId, page);
+      if (!this.#rooms.has(roomId)) continue;
+      const tracked = this.#tracked.get(roomId);
+      if (tracked) tracked.log.merge(page);
+      else void this.open(roomId, page);
     }
     this.#emit();
   }

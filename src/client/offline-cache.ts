@@ -110,7 +110,7 @@ export function cachedRoom(
  * (debounced) after changes heard while connected. Returns the stop.
  */
 export function keepOfflineCache(
-  client: Pick<ChatClient, "status" | "subscribe" | "snapshot" | "seedFromCache" | "rooms">,
+  client: Pick<ChatClient, "status" | "subscribe" | "snapshot" | "seedFromCache" | "user">,
   user: WireUser,
   store: Store | null = safeLocalStorage(),
 ): () => void {
@@ -131,7 +131,7 @@ export function keepOfflineCache(
     // Only before a live room list arrived: the cache never overrides the server.
     if (!seeded && (status === "offline" || status === "reconnecting")) {
       seeded = true;
-      if (client.rooms().length > 0) return;
+      if (client.user) return;
       const snapshot = loadSnapshot(store, user.id);
       if (snapshot) client.seedFromCache(snapshot);
     }

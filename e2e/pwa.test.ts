@@ -17,6 +17,8 @@ import {
 } from "./browser";
 
 const available = chromiumAvailable();
+/** The suite's pages block service workers (see openPage); these tests are about it. */
+const withWorker = { serviceWorkers: "allow" } as const;
 
 type Manifest = {
   name: string;
@@ -30,7 +32,7 @@ describe.skipIf(!available)("installable app (issue 13)", () => {
   const suite = useBrowserSuite();
 
   it("links a manifest whose icons are served as PNGs of their stated size", async () => {
-    const { page } = await suite.open();
+    const { page } = await suite.open(withWorker);
     await page.goto("/sign-in");
     const href = await page.locator('link[rel="manifest"]').getAttribute("href");
     expect(href).toBe("/manifest.webmanifest");
@@ -57,7 +59,7 @@ describe.skipIf(!available)("installable app (issue 13)", () => {
   });
 
   it("registers and activates the service worker, allowed by the page's CSP", async () => {
-    const { page, problems } = await suite.open();
+    const { page, problems } = await suite.open(withWorker);
     await signInFast(page, suite.server.url, "Worker");
     // `ready` settles once a worker is active, possibly still "activating".
     await expect
@@ -81,7 +83,7 @@ describe.skipIf(!available)("installable app (issue 13)", () => {
   });
 
   it("reloads offline into the room list and the cached messages, marked Offline", async () => {
-    const { page, context } = await suite.open();
+    const { page, context } = await suite.open(withWorker);
     await signInFast(page, suite.server.url, "Away");
     const tag = uniqueTag();
     const texts = [`first ${tag}`, `second ${tag}`, `third ${tag}`] as const;

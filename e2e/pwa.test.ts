@@ -133,4 +133,37 @@ describe.skipIf(!available)("installable app (issue 13)", () => {
     await context.setOffline(false);
     await expectConnected(page, 15_000);
   });
+
+  it("forgets the cached rooms and pages on sign-out", async () => {
+    const { page, context } = await suite.open(withWorker);
+    await signInFast(page, suite.server.url, "Leaving");
+    const text = `private ${uniqueTag()}`;
+    await sendMessage(page, text);
+    await expect
+      .poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null))
+      .toBe(true);
+    await page.reload();
+    await messageItem(page, text).waitFor();
+    await expect
+      .poll(() => page.evaluate(() => localStorage.getItem("parley.offline.last") !== null))
+      .toBe(true);
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(/\/sign-in/);
+    await expect
+      .poll(() =>
+        page.evaluate(async () => {
+          const kept = await caches.open("parley-shell-v1").then((c) => c.keys());
+          return {
+            pages: kept.filter((r) => new URL(r.url).pathname.startsWith("/r/")).length,
+            last: localStorage.getItem("parley.offline.last"),
+          };
+        }),
+      )
+      .toEqual({ pages: 0, last: null });
+    await context.setOffline(true);
+    // Offline, the room is gone with the cache: no page of it to show.
+    await page.goto("/r/general").catch(() => undefined);
+    expect(await messageItem(page, text).count()).toBe(0);
+    await context.setOffline(false);
+  });
 });

@@ -9,6 +9,7 @@ import {
 import type { ChatClient, ClientSnapshot } from "./chat-client";
 import type { HeldRoom } from "./held-client";
 import { safeLocalStorage } from "./local-storage";
+import { clearServiceWorkerCache } from "./sw-register";
 
 /**
  * The offline cache (issue 13): the room list and each open room's last
@@ -85,6 +86,16 @@ export function clearSnapshot(store: Store | null, userId: string): void {
   } catch {
     // Blocked storage holds nothing to forget.
   }
+}
+
+/**
+ * Sign-out: forgets this user's snapshot and the worker's kept pages, so
+ * an offline reload cannot show them (or sign in as them) to whoever uses
+ * this browser next. Never rejects: sign-out goes on regardless.
+ */
+export async function forgetOfflineData(userId: string): Promise<void> {
+  clearSnapshot(safeLocalStorage(), userId);
+  await clearServiceWorkerCache().catch(() => {});
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   cachedRoom,
   cachedUser,
   clearSnapshot,
+  forgetOfflineData,
   keepOfflineCache,
   loadSnapshot,
   saveSnapshot,
@@ -199,5 +200,20 @@ describe("keepOfflineCache with a ChatClient", () => {
     const stop = keepOfflineCache(client, me, null);
     expect(client.rooms()).toEqual([]);
     stop();
+  });
+});
+
+describe("forgetOfflineData", () => {
+  it("clears the snapshot from localStorage on sign-out, with no worker to tell", async () => {
+    const store = memoryStore();
+    saveSnapshot(store, snapshot);
+    vi.stubGlobal("localStorage", store);
+    try {
+      await forgetOfflineData(me.id);
+      expect(loadSnapshot(store, me.id)).toBeNull();
+      expect(cachedUser(store)).toBeNull();
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });

@@ -98,7 +98,7 @@ function parsePushPayload(text) {
       isText(value.title) &&
       isText(value.url) &&
       isText(value.roomId) &&
-      Number.isInteger(value.seq) &&
+      Number.isSafeInteger(value.seq) &&
       (value.body === undefined || isText(value.body));
     if (!ok) return null;
     return { type: "show", tag: value.tag, title: value.title, body: value.body, url: value.url };

@@ -44,6 +44,13 @@ export type RoomView = {
 const NO_HANDLES: readonly string[] = [];
 const NO_ROOM_NOTIFY: RoomNotify = { level: null, muted: false };
 
+/** What the offline cache keeps of a client (see ChatClient.snapshot). */
+export type ClientSnapshot = {
+  rooms: RoomSummary[];
+  /** Per room id: its newest messages in seq order. */
+  messages: Record<string, WireMessage[]>;
+};
+
 type Tracked = {
   log: RoomLog;
   members: WireMember[];
@@ -496,6 +503,40 @@ export class ChatClient {
     };
     this.#views.set(roomId, { version: this.#version, view });
     return view;
+  }
+
+  // Offline cache (issue 13): what a reload without a server shows. These
+  // two stay together; src/client/offline-cache.ts stores and loads them.
+
+  /** The room list and each open room's newest `perRoom` messages, to keep for later. */
+  snapshot(perRoom = 50): ClientSnapshot {
+    const messages: Record<string, WireMessage[]> = {};
+    for (const [roomId, tracked] of this.#tracked) {
+      const list = tracked.log.list();
+      if (list.length > 0) messages[roomId] = list.slice(-perRoom);
+    }
+    return { rooms: [...this.#rooms.values()], messages };
+  }
+
+  /**
+   * Starts from a snapshot taken in an earlier page load, when the server
+   * cannot be reached: only while no `ready` has given the live rooms (it
+   * replaces them). A room already open (from an older cached page) gets
+   * the cached messages merged in. Each seeded room resumes from its
+   * newest cached seq once the socket is back.
+   */
+  seedFromCache(snapshot: ClientSnapshot): void {
+    // `user` is set by `ready` alone; an open page's own room may be listed already.
+    if (this.user) return;
+    for (const room of snapshot.rooms)
+      if (!this.#rooms.has(room.id)) this.#rooms.set(room.id, room);
+    for (const [roomId, page] of Object.entries(snapshot.messages)) {
+      if (!this.#rooms.has(roomId)) continue;
+      const tracked = this.#tracked.get(roomId);
+      if (tracked) tracked.log.merge(page);
+      else void this.open(roomId, page);
+    }
+    this.#emit();
   }
 
   get pending(): readonly PendingSend[] {

@@ -13,6 +13,7 @@ import { useEditLast } from "../client/hooks/useEditLast";
 import { useMediaQuery } from "../client/hooks/useMediaQuery";
 import { useReadMarker } from "../client/hooks/useReadMarker";
 import { useRoom } from "../client/hooks/useRoom";
+import { forgetOfflineData } from "../client/offline-cache";
 import { refusalOf } from "../client/room-actions";
 import { isThreadOnly } from "../client/thread-unread";
 import { navRooms } from "../client/unread";
@@ -226,6 +227,8 @@ export function RoomScreen({
     // that follows for a session that ended elsewhere.
     client?.stop();
     await authClient.signOut();
+    // An offline reload must not show this person's rooms to the next one (issue 13).
+    await forgetOfflineData(user.id);
     await router.invalidate();
     await navigate({ to: "/sign-in" });
   }

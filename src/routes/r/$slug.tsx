@@ -15,6 +15,7 @@ import {
   rememberRooms,
 } from "../../client/held-client";
 import { useArrivalFocus } from "../../client/hooks/useArrivalFocus";
+import { cachedRoom } from "../../client/offline-cache";
 import { NotFoundPage } from "../../components/NotFoundPage";
 import { OfflinePage } from "../../components/OfflinePage";
 import { RoomScreen } from "../../components/RoomScreen";
@@ -52,7 +53,8 @@ export const Route = createFileRoute("/r/$slug")({
       const offline: OfflineRoom = {
         offline: true,
         user: context.user,
-        held: client && heldRoom(client, params.slug),
+        // A reload has no client log yet: the offline cache's copy (issue 13).
+        held: (client && heldRoom(client, params.slug)) ?? cachedRoom(context.user.id, params.slug),
       };
       return offline;
     }

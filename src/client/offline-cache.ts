@@ -94,6 +94,9 @@ export function clearSnapshot(store: Store | null, userId: string): void {
  * this browser next. Never rejects: sign-out goes on regardless.
  */
 export async function forgetOfflineData(userId: string): Promise<void> {
+  // A keeper still running (its debounced write, its flush on unmount or
+  // pagehide) must not write the snapshot back after sign-out.
+  forgotten.add(userId);
   clearSnapshot(safeLocalStorage(), userId);
   await clearServiceWorkerCache().catch(() => {});
 }
@@ -115,6 +118,9 @@ export function cachedRoom(
   return { room, rooms: snapshot.rooms, messages, pinned: [] };
 }
 
+/** Users signed out in this page: no keeper writes their snapshot until they start again. */
+const forgotten = new Set<string>();
+
 /**
  * Keeps `client`'s cache for `user` while it runs: seeds it from the cache
  * when the socket cannot connect before any `ready`, and writes a snapshot
@@ -126,11 +132,12 @@ export function keepOfflineCache(
   store: Store | null = safeLocalStorage(),
 ): () => void {
   if (!store) return () => {};
+  forgotten.delete(user.id);
   let seeded = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const write = () => {
     timer = undefined;
-    if (client.status !== "connected") return;
+    if (client.status !== "connected" || forgotten.has(user.id)) return;
     saveSnapshot(store, { user, ...client.snapshot(CACHED_PER_ROOM) });
   };
   const onChange = () => {

@@ -184,6 +184,27 @@ describe("keepOfflineCache with a ChatClient", () => {
     stop();
   });
 
+  it("after sign-out, a keeper still running writes nothing back (its timer, its flush)", async () => {
+    vi.useFakeTimers();
+    const store = memoryStore();
+    const { client, deliver } = clientOn("connected");
+    deliver({ type: "ready", v: 2, user: me, rooms: [room] });
+    const stop = keepOfflineCache(client, me, store);
+    void client.open("r", [wireMessage(1)], 0, room);
+    // Sign-out lands while the debounced write is pending.
+    await forgetOfflineData(me.id);
+    vi.advanceTimersByTime(5_000);
+    stop();
+    expect(loadSnapshot(store, me.id)).toBeNull();
+    expect(store.items.size).toBe(0);
+    // Signing in again keeps the cache again.
+    const again = keepOfflineCache(client, me, store);
+    void client.open("r", [wireMessage(1), wireMessage(2)], 0, room);
+    vi.advanceTimersByTime(5_000);
+    expect(loadSnapshot(store, me.id)?.messages.r?.length).toBe(2);
+    again();
+  });
+
   it("does not write while disconnected (only what the server confirmed is kept)", () => {
     vi.useFakeTimers();
     const store = memoryStore();

@@ -141,6 +141,9 @@ describe.skipIf(!available)("notification preferences", () => {
     await visit(a.page, "/settings/notifications");
     await a.page.getByRole("button", { name: "Enable desktop notifications" }).click();
     await a.page.getByText("Desktop notifications are on for this browser.").waitFor();
+    // Then Web Push subscribes; this suite blocks service workers (and
+    // headless Chromium reaches no push service), so the page says why it is off.
+    await a.page.getByText(/Push notifications are off for this browser: \S/).waitFor();
   });
 
   it("shows '(1) ' in the title after a mention, and drops it once read", async () => {

@@ -30,6 +30,8 @@ export function NotificationSettingsPage() {
   const [saving, setSaving] = useState<NotifySettings | null>(null);
   const [saved, setSaved] = useState("");
   const [permission, setPermission] = useState("");
+  // How Web Push went after a grant: desktop notifications work without it.
+  const [push, setPush] = useState("");
   const settings = saving ?? stored;
 
   async function save(next: NotifySettings) {
@@ -47,7 +49,14 @@ export function NotificationSettingsPage() {
   }
 
   async function enableDesktop() {
-    const answer = await requestDesktopPermission();
+    setPush("");
+    const answer = await requestDesktopPermission((outcome) =>
+      setPush(
+        outcome.ok
+          ? "Push notifications are on for this browser, also with Parley closed."
+          : `Push notifications are off for this browser: ${outcome.reason}`,
+      ),
+    );
     setPermission(PERMISSION_TEXT[answer]);
   }
 
@@ -78,6 +87,7 @@ export function NotificationSettingsPage() {
           </button>
           <p aria-live="polite" className="min-h-5 text-sm text-slate-700">
             {permission}
+            {push && ` ${push}`}
           </p>
         </section>
         <section aria-labelledby="everywhere-heading" className="flex flex-col gap-3">

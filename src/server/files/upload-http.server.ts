@@ -30,12 +30,17 @@ export function nodeRequestOf(request: Request): IncomingMessage | undefined {
 /**
  * The same gate as the /_ws upgrade: a browser's Origin must be the app's
  * own (or a configured extra), then the session cookie must name a user.
- * A refusal (403, 401) or the signed-in user.
+ * A refusal (403, 401) or the signed-in user. `words` are the refusals'
+ * messages, which name the route's purpose (uploads by default).
  */
 export async function signedInFromOwnOrigin(
   runtime: Pick<Runtime, "config" | "auth">,
   request: Request,
   sessionUser: (headers: Headers) => Promise<WireUser | null>,
+  words: { origin: string; session: string } = {
+    origin: "Uploads are accepted from this app's own pages only.",
+    session: "Sign in to upload files.",
+  },
 ): Promise<Response | WireUser> {
   const { config } = runtime;
   const origin = request.headers.get("origin");
@@ -49,9 +54,9 @@ export async function signedInFromOwnOrigin(
     config,
   );
   if (!isOriginAllowed(origin, own, config.allowedOrigins)) {
-    return refuse(403, "forbidden_origin", "Uploads are accepted from this app's own pages only.");
+    return refuse(403, "forbidden_origin", words.origin);
   }
   const user = await sessionUser(request.headers);
-  if (!user) return refuse(401, "unauthorized", "Sign in to upload files.");
+  if (!user) return refuse(401, "unauthorized", words.session);
   return user;
 }

@@ -1,12 +1,10 @@
-import type { TLSSocket } from "node:tls";
 import { z } from "zod";
 import type { WireUser } from "../../protocol/frames";
 import { pushSubscriptionSchema } from "../../protocol/push";
 import { sessionUser } from "../auth/auth.server";
 import { lingerThenCut, readCapped } from "../body-limit";
-import { jsonAnswer, nodeRequestOf, refuse } from "../files/upload-http.server";
+import { jsonAnswer, refuse, signedInFromOwnOrigin } from "../files/upload-http.server";
 import type { Runtime } from "../runtime.server";
-import { isOriginAllowed, ownOrigin } from "../ws/origin";
 import { createPushSubscriptionStore } from "./subscription-store.server";
 import { getVapid } from "./vapid.server";
 
@@ -17,28 +15,12 @@ type PushRuntime = Pick<Runtime, "config" | "auth" | "log" | "db">;
 
 const unsubscribeSchema = z.object({ endpoint: z.string().min(1).max(2048) });
 
-/** The /_ws gate for these routes: the app's own Origin (or none: not a browser), then a session. */
-async function gate(runtime: PushRuntime, request: Request): Promise<Response | WireUser> {
-  const { config } = runtime;
-  const socket = nodeRequestOf(request)?.socket as TLSSocket | undefined;
-  const own = ownOrigin(
-    {
-      host: request.headers.get("host"),
-      forwardedProto: request.headers.get("x-forwarded-proto"),
-      encrypted: socket?.encrypted === true,
-    },
-    config,
-  );
-  if (!isOriginAllowed(request.headers.get("origin"), own, config.allowedOrigins)) {
-    return refuse(
-      403,
-      "forbidden_origin",
-      "Push settings are accepted from this app's own pages only.",
-    );
-  }
-  const user = await sessionUser(runtime.auth, request.headers);
-  if (!user) return refuse(401, "unauthorized", "Sign in to use push notifications.");
-  return user;
+/** The /_ws gate for these routes (signedInFromOwnOrigin), in push's words. */
+function gate(runtime: PushRuntime, request: Request): Promise<Response | WireUser> {
+  return signedInFromOwnOrigin(runtime, request, (headers) => sessionUser(runtime.auth, headers), {
+    origin: "Push settings are accepted from this app's own pages only.",
+    session: "Sign in to use push notifications.",
+  });
 }
 
 /** A refusal before the body was read: the rest is dropped, then the connection cut. */

@@ -336,6 +336,41 @@ const schema = z.object({
       .default(10),
     "How long a mention or DM stays unread (with the user not active since) before the missed-message email; at most one email per user per this window.",
   ),
+  PARLEY_REQUIRE_EMAIL_VERIFICATION: doc(
+    z
+      .enum(["true", "false", "1", "0"], { message: "true or false" })
+      .default("false")
+      .transform((value) => value === "true" || value === "1"),
+    "`true`: a new account must follow the link emailed to it before it can sign in (needs `SMTP_URL`; without it the link is written to the server log).",
+  ),
+  PARLEY_OIDC_ISSUER: doc(
+    z
+      .string()
+      .trim()
+      .refine(
+        (value) => /^https?:\/\//i.test(value) && URL.canParse(value),
+        "an http(s) URL such as https://accounts.google.com",
+      )
+      .optional(),
+    "Single sign-on: the OpenID Provider's issuer URL (its `/.well-known/openid-configuration` is read at start). Set it with `PARLEY_OIDC_CLIENT_ID` and `PARLEY_OIDC_CLIENT_SECRET`.",
+    "no single sign-on",
+  ),
+  PARLEY_OIDC_CLIENT_ID: doc(
+    z.string().trim().min(1).optional(),
+    "Single sign-on: the client id Parley is registered under at the provider.",
+  ),
+  PARLEY_OIDC_CLIENT_SECRET: doc(
+    z.string().trim().min(1).optional(),
+    "Single sign-on: that client's secret.",
+  ),
+  PARLEY_OIDC_NAME: doc(
+    z.string().trim().min(1).max(40).default("SSO"),
+    'Single sign-on: the provider\'s name on the sign-in button ("Sign in with <name>").',
+  ),
+  PARLEY_PASSWORD_LOGIN: doc(
+    z.enum(["on", "off"], { message: "on or off" }).default("on"),
+    "`off` turns email and password sign-in and sign-up off, leaving single sign-on (only with `PARLEY_OIDC_ISSUER` set).",
+  ),
   LOG_LEVEL: doc(
     z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
     "One of `debug`, `info`, `warn`, `error`, `silent`. Logs are JSON lines.",
@@ -446,6 +481,14 @@ export type Config = {
     enabled: boolean;
     /** Hosts (lowercase, maybe with :port) allowed even on private addresses. */
     allowHosts: string[];
+  };
+  /** Issue 14: how people sign in. */
+  identity: {
+    requireEmailVerification: boolean;
+    /** Unset: no single sign-on. */
+    oidc: { issuer: string; clientId: string; clientSecret: string; name: string } | undefined;
+    /** False: email and password sign-in and sign-up are off (SSO only). */
+    passwordLogin: boolean;
   };
   /** Issue 13: Web Push and missed-message email. */
   notifications: {
@@ -562,6 +605,34 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       allowHosts: value.PARLEY_LINK_PREVIEW_ALLOW_HOSTS,
     },
     notifications: notificationsConfig(value),
+    identity: identityConfig(value),
+  };
+}
+
+/** The sign-in variables: the OIDC triple comes whole or not at all. */
+function identityConfig(value: z.infer<typeof schema>): Config["identity"] {
+  const issuer = value.PARLEY_OIDC_ISSUER;
+  const clientId = value.PARLEY_OIDC_CLIENT_ID;
+  const clientSecret = value.PARLEY_OIDC_CLIENT_SECRET;
+  const set = [issuer, clientId, clientSecret].filter(Boolean).length;
+  if (set !== 0 && set !== 3) {
+    throw new ConfigError(
+      "Invalid configuration:\n  PARLEY_OIDC_ISSUER, PARLEY_OIDC_CLIENT_ID and PARLEY_OIDC_CLIENT_SECRET: set all three or none",
+    );
+  }
+  const passwordLogin = value.PARLEY_PASSWORD_LOGIN === "on";
+  if (!passwordLogin && !issuer) {
+    throw new ConfigError(
+      "Invalid configuration:\n  PARLEY_PASSWORD_LOGIN=off needs PARLEY_OIDC_ISSUER: nobody could sign in",
+    );
+  }
+  return {
+    requireEmailVerification: value.PARLEY_REQUIRE_EMAIL_VERIFICATION,
+    oidc:
+      issuer && clientId && clientSecret
+        ? { issuer, clientId, clientSecret, name: value.PARLEY_OIDC_NAME }
+        : undefined,
+    passwordLogin,
   };
 }
 

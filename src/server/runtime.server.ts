@@ -83,6 +83,8 @@ export async function composeRuntime(config: Config): Promise<Runtime> {
     allowedOrigins: config.allowedOrigins,
     publicUrl: config.publicUrl,
     attemptsPerMinute: config.authAttemptsPerMinute,
+    config,
+    log,
   });
   try {
     await database.migrate(auth);

@@ -55,6 +55,7 @@ describe("parseConfig", () => {
         mailFrom: undefined,
         emailDelayMs: 600_000,
       },
+      identity: { requireEmailVerification: false, oidc: undefined, passwordLogin: true },
     });
   });
 
@@ -332,6 +333,54 @@ describe("parseConfig: notifications (issue 13)", () => {
     );
     expect(() => parseConfig({ PARLEY_EMAIL_DELAY_MINUTES: "0" })).toThrow(
       /PARLEY_EMAIL_DELAY_MINUTES: a number of minutes above 0/,
+    );
+  });
+});
+
+describe("parseConfig: sign-in variables (issue 14)", () => {
+  const oidc = {
+    PARLEY_OIDC_ISSUER: "https://id.example.com/realms/team",
+    PARLEY_OIDC_CLIENT_ID: "parley",
+    PARLEY_OIDC_CLIENT_SECRET: "s3cret",
+  };
+
+  it("reads the OIDC triple with its button name", () => {
+    const config = parseConfig({ ...oidc, PARLEY_OIDC_NAME: "Keycloak" });
+    expect(config.identity.oidc).toEqual({
+      issuer: "https://id.example.com/realms/team",
+      clientId: "parley",
+      clientSecret: "s3cret",
+      name: "Keycloak",
+    });
+    expect(parseConfig(oidc).identity.oidc?.name).toBe("SSO");
+  });
+
+  it("refuses half an OIDC configuration, naming the three variables", () => {
+    expect(() => parseConfig({ PARLEY_OIDC_ISSUER: oidc.PARLEY_OIDC_ISSUER })).toThrow(
+      /PARLEY_OIDC_ISSUER, PARLEY_OIDC_CLIENT_ID and PARLEY_OIDC_CLIENT_SECRET/,
+    );
+  });
+
+  it("refuses an issuer that is not an http(s) URL", () => {
+    expect(() => parseConfig({ ...oidc, PARLEY_OIDC_ISSUER: "id.example.com" })).toThrow(
+      /PARLEY_OIDC_ISSUER/,
+    );
+  });
+
+  it("turns password sign-in off only when single sign-on is there", () => {
+    expect(parseConfig({ ...oidc, PARLEY_PASSWORD_LOGIN: "off" }).identity.passwordLogin).toBe(
+      false,
+    );
+    expect(() => parseConfig({ PARLEY_PASSWORD_LOGIN: "off" })).toThrow(/nobody could sign in/);
+    expect(() => parseConfig({ PARLEY_PASSWORD_LOGIN: "no" })).toThrow(/on or off/);
+  });
+
+  it("reads PARLEY_REQUIRE_EMAIL_VERIFICATION as a flag", () => {
+    expect(
+      parseConfig({ PARLEY_REQUIRE_EMAIL_VERIFICATION: "true" }).identity.requireEmailVerification,
+    ).toBe(true);
+    expect(() => parseConfig({ PARLEY_REQUIRE_EMAIL_VERIFICATION: "yes" })).toThrow(
+      /true or false/,
     );
   });
 });

@@ -2,8 +2,11 @@ import { betterAuth } from "better-auth";
 import { APIError } from "better-auth/api";
 import type { Kysely } from "kysely";
 import { checkDisplayName } from "../../core/names";
+import type { Config } from "../../env";
 import type { WireUser } from "../../protocol/frames";
+import type { Logger } from "../log.server";
 import { checkedHandle } from "./handles.server";
+import { makeFirstUserOwner } from "./roles.server";
 
 /**
  * The one request header better-auth reads the client's address from. The
@@ -35,6 +38,9 @@ export function createAuth(options: {
   publicUrl: string | undefined;
   /** Sign-in and sign-up attempts allowed per client address per minute. */
   attemptsPerMinute: number;
+  /** The whole config and the log, for the identity features (issue 14) that read them. */
+  config: Config;
+  log: Logger;
 }) {
   const attempts = { window: 60, max: options.attemptsPerMinute };
   return betterAuth({
@@ -71,6 +77,10 @@ export function createAuth(options: {
     user: {
       additionalFields: {
         handle: { type: "string", required: false, input: true },
+        // owner | admin | member | guest (issue 14, migration 0016). Never
+        // input: a role is given by the first sign-up rule, an invite or an
+        // admin, through Parley's own code.
+        role: { type: "string", required: false, input: false, defaultValue: "member" },
       },
     },
     // Every write of a user's name passes the display-name rule, and of a
@@ -82,6 +92,10 @@ export function createAuth(options: {
           before: async (user) => ({
             data: await checkedHandle(options.db, checkedName(user), { create: true }),
           }),
+          // The first account to sign up owns the server.
+          after: async (user) => {
+            await makeFirstUserOwner(options.db, user.id, options.dialect);
+          },
         },
         update: {
           before: async (user, context) => ({

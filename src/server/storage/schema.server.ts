@@ -32,6 +32,23 @@ export interface Database {
     notify_level: string | null;
     /** 1 when the member muted the room (no notifications, dimmed, out of the title). */
     muted: Generated<number>;
+    /** moderator | member (migration 0016); the room's creator is its first moderator. */
+    role: Generated<string>;
+  };
+  /**
+   * One administrative or moderation action (migration 0016), written in the
+   * transaction that makes the change (storage/audit.server.ts).
+   */
+  audit_log: {
+    id: string;
+    at: number;
+    actor_id: string;
+    /** What was done, such as `message.delete` or `user.deactivate` (core/audit.ts AuditAction). */
+    action: string;
+    target_user_id: string | null;
+    room_id: string | null;
+    /** JSON object: what the action needs to be understood later (a name before, a reason). */
+    details: Generated<string>;
   };
   /** A user's notification settings (migration 0013); no row means the defaults. */
   notify_settings: {
@@ -155,5 +172,12 @@ export interface Database {
    * lower(handle)); null only in bare test stores. `email`: matched by the
    * people picker's search, never returned by it.
    */
-  user: { id: string; name: string; handle: string | null; email: string | null };
+  user: {
+    id: string;
+    name: string;
+    handle: string | null;
+    email: string | null;
+    /** owner | admin | member | guest (migration 0016; better-auth's additional field). */
+    role: Generated<string>;
+  };
 }

@@ -21,6 +21,7 @@ import { roomTopic } from "./0012_room_topic";
 import { notifyPrefs } from "./0013_notify_prefs";
 import { pushSubscriptions } from "./0014_push_subscriptions";
 import { emailDigest } from "./0015_email_digest";
+import { rolesAndAudit } from "./0016_roles_and_audit";
 
 /** One schema step: a Kysely migration, built for the dialect it runs on. */
 export type MigrationStep = (dialect: SqlDialect) => Migration;
@@ -42,6 +43,7 @@ export const STEPS: readonly (readonly [name: string, step: MigrationStep])[] = 
   ["0013_notify_prefs", notifyPrefs],
   ["0014_push_subscriptions", pushSubscriptions],
   ["0015_email_digest", emailDigest],
+  ["0016_roles_and_audit", rolesAndAudit],
 ];
 
 /** The steps as Kysely's migrator wants them, for one dialect. */

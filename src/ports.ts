@@ -467,6 +467,26 @@ export interface NotifyStore {
 }
 
 /** The stores a server needs, plus a way to release them. */
+/**
+ * Room administration (issue 14): changes admins and a room's moderators
+ * make to the room itself. Each writes its audit row (storage/audit.server.ts)
+ * in the transaction that makes the change, so the two commit together or
+ * not at all; the caller has asked the policy first and sends the events
+ * after the promise resolves (after commit).
+ */
+export interface RoomAdminStore {
+  /**
+   * Archives the room (read-only, out of the room list, still searchable)
+   * or brings it back. `changed` is false when it already was so (no audit
+   * row then). DMs cannot be archived: `not_found` like a missing room.
+   */
+  setArchived(
+    roomId: string,
+    archived: boolean,
+    actorId: string,
+  ): Promise<{ ok: true; changed: boolean } | { ok: false; code: "not_found" }>;
+}
+
 export interface Storage {
   rooms: RoomStore;
   messages: MessageStore;
@@ -478,6 +498,8 @@ export interface Storage {
   files: FileStore;
   /** Notification preferences and audiences (issue 13). */
   notify: NotifyStore;
+  /** Archive and other room administration (issue 14), audited in the change's transaction. */
+  roomAdmin: RoomAdminStore;
   /**
    * Per-user action limits that frame handling consults (invites per hour);
    * set by the runtime, absent in tests that need none.

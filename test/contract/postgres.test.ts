@@ -15,6 +15,7 @@ import { describeNotifyContract } from "./notify-store.contract";
 import { describePeopleSearchContract } from "./people-search.contract";
 import { describePinsContract, describeSavedContract } from "./pins-saved.contract";
 import { post, stored } from "./post";
+import { describeRoomAdminContract } from "./room-admin.contract";
 import { describeSearchContract } from "./search.contract";
 import { describeStoreContract } from "./stores.contract";
 import { describeThreadContract } from "./threads.contract";
@@ -41,7 +42,7 @@ async function openStore(schema: string, { owner = true } = {}) {
   await withMigrationLock(db, async () => {
     await migrateToLatest(db as never, "postgres");
     // better-auth owns the user table in the app; the store only reads id and name.
-    await sql`create table if not exists "user" (id text primary key, name text not null, handle text, email text)`.execute(
+    await sql`create table if not exists "user" (id text primary key, name text not null, handle text, email text, role text not null default 'member')`.execute(
       db,
     );
   });
@@ -99,6 +100,7 @@ if (ready) {
   describeFileClaimsContract("postgres", async () => openStore(await freshSchema()));
   describeFileStoreContract("postgres", async () => openStore(await freshSchema()));
   describeNotifyContract("postgres", async () => openStore(await freshSchema()));
+  describeRoomAdminContract("postgres", async () => openStore(await freshSchema()));
 
   describe("postgres driver", () => {
     it("keeps seq gap-free with many concurrent appends through two separate pools", async () => {

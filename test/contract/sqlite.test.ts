@@ -15,6 +15,7 @@ import { describeNotifyContract } from "./notify-store.contract";
 import { describePeopleSearchContract } from "./people-search.contract";
 import { describePinsContract, describeSavedContract } from "./pins-saved.contract";
 import { post, stored } from "./post";
+import { describeRoomAdminContract } from "./room-admin.contract";
 import { describeSearchContract } from "./search.contract";
 import { describeStoreContract } from "./stores.contract";
 import { describeThreadContract } from "./threads.contract";
@@ -23,7 +24,7 @@ async function openStore(path: string) {
   const { db, raw } = openSqlite(path);
   await migrateToLatest(db as never);
   // better-auth owns the user table in the app; the store only reads id and name.
-  await sql`create table if not exists "user" (id text primary key, name text not null, handle text, email text)`.execute(
+  await sql`create table if not exists "user" (id text primary key, name text not null, handle text, email text, role text not null default 'member')`.execute(
     db,
   );
   const storage = createStorage(
@@ -63,6 +64,7 @@ describeSavedContract("sqlite", () => openStore(tempFile()));
 describeFileClaimsContract("sqlite", () => openStore(tempFile()));
 describeFileStoreContract("sqlite", () => openStore(tempFile()));
 describeNotifyContract("sqlite", () => openStore(tempFile()));
+describeRoomAdminContract("sqlite", () => openStore(tempFile()));
 
 describe("sqlite driver", () => {
   it("keeps messages and seq across a reopen, and migrating twice is harmless", async () => {

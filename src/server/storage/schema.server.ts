@@ -22,6 +22,10 @@ export interface Database {
     is_default: Generated<number>;
     /** Shown in the room directory when set (migration 0012); null for none. */
     topic: string | null;
+    /** 1 when only moderators may post (migration 0016). */
+    announcement_only: Generated<number>;
+    /** When it was archived (read-only, out of the room list, still searchable); null if not. */
+    archived_at: number | null;
   };
   room_member: {
     room_id: string;
@@ -34,7 +38,11 @@ export interface Database {
     muted: Generated<number>;
     /** moderator | member (migration 0016); the room's creator is its first moderator. */
     role: Generated<string>;
+    /** 1 while a moderator muted the member here: they cannot post (migration 0016). */
+    mod_muted: Generated<number>;
   };
+  /** Who may not (re)join a room, even a public one (migration 0016). */
+  room_ban: { room_id: string; user_id: string; banned_by: string; created_at: number };
   /**
    * One administrative or moderation action (migration 0016), written in the
    * transaction that makes the change (storage/audit.server.ts).
@@ -121,6 +129,8 @@ export interface Database {
      * its author removed it (never fetched again), null when none.
      */
     preview: string | null;
+    /** Who deleted it when not its author, a moderator or admin (migration 0016); else null. */
+    deleted_by: string | null;
   };
   /**
    * An uploaded file (migration 0010): unclaimed (room_id and message_id

@@ -5,6 +5,7 @@ import { createMessageStore } from "./message-store.server";
 import type { SqlDialect } from "./migrations.server";
 import { createNotifyStore } from "./notify-store.server";
 import { createPostgresSearch } from "./postgres-search.server";
+import { createRoomAdminStore } from "./room-admin-store.server";
 import { createRoomStore, createUserDirectory } from "./room-store.server";
 import { createSavedStore } from "./saved-store.server";
 import type { Database } from "./schema.server";
@@ -42,6 +43,7 @@ export function createStorage(database: StorageDatabase, options: StorageOptions
     saved: createSavedStore(db, now),
     files: createFileStore(db, now),
     notify: createNotifyStore(db, now),
+    roomAdmin: createRoomAdminStore(db, now),
     ...(options.limits ? { limits: options.limits } : {}),
     async ping() {
       await sql`select 1`.execute(db);

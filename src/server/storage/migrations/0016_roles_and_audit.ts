@@ -9,6 +9,13 @@ import type { SqlDialect } from "../migrations.server";
 //   one), everyone else a member.
 // - room_member.role: moderator | member. Each room's creator is its first
 //   moderator.
+// - room_member.mod_muted: 1 while a moderator muted the member in the room
+//   (they cannot post; the notification mute is `muted`, the member's own).
+// - room_ban: who may not (re)join a room, even a public one.
+// - room.announcement_only (only moderators post) and room.archived_at
+//   (read-only, out of the room list, still searchable).
+// - message.deleted_by: who deleted a message when it was not its author
+//   (shown as "Message deleted by a moderator").
 // - audit_log: one row per administrative or moderation action, written in
 //   the transaction that makes the change (storage/audit.server.ts).
 export function rolesAndAudit(dialect: SqlDialect): Migration {
@@ -33,6 +40,24 @@ export function rolesAndAudit(dialect: SqlDialect): Migration {
       await sql`update room_member set role = 'moderator' where exists (
           select 1 from room where room.id = room_member.room_id
             and room.created_by = room_member.user_id)`.execute(db);
+      await db.schema
+        .alterTable("room_member")
+        .addColumn("mod_muted", "integer", (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .createTable("room_ban")
+        .addColumn("room_id", "text", (c) => c.notNull())
+        .addColumn("user_id", "text", (c) => c.notNull())
+        .addColumn("banned_by", "text", (c) => c.notNull())
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .addPrimaryKeyConstraint("room_ban_pk", ["room_id", "user_id"])
+        .execute();
+      await db.schema
+        .alterTable("room")
+        .addColumn("announcement_only", "integer", (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema.alterTable("room").addColumn("archived_at", "bigint").execute();
+      await db.schema.alterTable("message").addColumn("deleted_by", "text").execute();
       await db.schema
         .createTable("audit_log")
         .addColumn("id", "text", (c) => c.primaryKey())

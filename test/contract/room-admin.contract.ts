@@ -1,6 +1,11 @@
 import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DEFAULT_SERVER_SETTINGS } from "../../src/core/server-settings";
 import type { RoomAdminStore } from "../../src/ports";
+import {
+  readServerSettings,
+  writeServerSettings,
+} from "../../src/server/storage/server-settings.server";
 import type { StoreUnderTest } from "./stores.contract";
 
 type RoomAdminUnderTest = StoreUnderTest & { roomAdmin: RoomAdminStore };
@@ -67,6 +72,38 @@ export function describeRoomAdminContract(driver: string, open: () => Promise<Ro
         code: "not_found",
       });
       expect(await audit()).toEqual([]);
+    });
+
+    it("keeps server settings: defaults, then what was saved, audited once per save", async () => {
+      expect(await readServerSettings(store.db)).toEqual(DEFAULT_SERVER_SETTINGS);
+      const saved = await writeServerSettings(
+        store.db,
+        { signupPolicy: "domain", allowedDomains: ["example.com"] },
+        "u-ann",
+      );
+      expect(saved).toEqual({
+        ...DEFAULT_SERVER_SETTINGS,
+        signupPolicy: "domain",
+        allowedDomains: ["example.com"],
+      });
+      await writeServerSettings(store.db, { requireTwoFactor: true }, "u-bob");
+      expect((await readServerSettings(store.db)).signupPolicy).toBe("domain");
+      expect((await readServerSettings(store.db)).requireTwoFactor).toBe(true);
+      expect((await audit()).map((row) => [row.actor_id, row.action])).toEqual([
+        ["u-ann", "settings.update"],
+        ["u-bob", "settings.update"],
+      ]);
+    });
+
+    it("ignores a stored setting of the wrong type, keeping the default", async () => {
+      await store.db
+        .insertInto("server_setting")
+        .values([
+          { key: "signupPolicy", value: '"closed"' },
+          { key: "requireTwoFactor", value: "not json" },
+        ])
+        .execute();
+      expect(await readServerSettings(store.db)).toEqual(DEFAULT_SERVER_SETTINGS);
     });
 
     it("rolls the archive back when its audit row cannot be written", async () => {

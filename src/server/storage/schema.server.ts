@@ -43,6 +43,8 @@ export interface Database {
   };
   /** Who may not (re)join a room, even a public one (migration 0016). */
   room_ban: { room_id: string; user_id: string; banned_by: string; created_at: number };
+  /** One server setting (migration 0016): `key` of core/server-settings ServerSettings, JSON value. */
+  server_setting: { key: string; value: string };
   /**
    * One administrative or moderation action (migration 0016), written in the
    * transaction that makes the change (storage/audit.server.ts).

@@ -16,6 +16,8 @@ import type { SqlDialect } from "../migrations.server";
 //   (read-only, out of the room list, still searchable).
 // - message.deleted_by: who deleted a message when it was not its author
 //   (shown as "Message deleted by a moderator").
+// - server_setting: the settings admins change (core/server-settings.ts),
+//   one key per row, JSON values; a missing row is the default.
 // - audit_log: one row per administrative or moderation action, written in
 //   the transaction that makes the change (storage/audit.server.ts).
 export function rolesAndAudit(dialect: SqlDialect): Migration {
@@ -58,6 +60,11 @@ export function rolesAndAudit(dialect: SqlDialect): Migration {
         .execute();
       await db.schema.alterTable("room").addColumn("archived_at", "bigint").execute();
       await db.schema.alterTable("message").addColumn("deleted_by", "text").execute();
+      await db.schema
+        .createTable("server_setting")
+        .addColumn("key", "text", (c) => c.primaryKey())
+        .addColumn("value", "text", (c) => c.notNull())
+        .execute();
       await db.schema
         .createTable("audit_log")
         .addColumn("id", "text", (c) => c.primaryKey())

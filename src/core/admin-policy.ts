@@ -5,8 +5,10 @@
  * from the database (user.role) and the target's facts, asks, then writes.
  */
 
+import { serverRoles } from "../protocol/frames";
+
 /** The four server roles, highest first. */
-export const SERVER_ROLES = ["owner", "admin", "member", "guest"] as const;
+export const SERVER_ROLES = serverRoles;
 export type ServerRole = (typeof SERVER_ROLES)[number];
 
 export function isServerRole(value: unknown): value is ServerRole {

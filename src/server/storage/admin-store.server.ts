@@ -354,7 +354,8 @@ export type AdminAuditRow = {
   targetName: string | null;
   roomId: string | null;
   roomName: string | null;
-  details: Record<string, unknown>;
+  /** The details as stored (a JSON object's text), "{}" for none. */
+  details: string;
 };
 
 export type AuditFilter = {
@@ -421,7 +422,7 @@ export async function listAudit(
         targetName: row.target_name,
         roomId: row.room_id,
         roomName: row.room_name ?? (typeof details.name === "string" ? details.name : null),
-        details,
+        details: JSON.stringify(details),
       };
     }),
   };

@@ -84,4 +84,64 @@ describe.runIf(ready)("deactivation across instances (PostgreSQL + Redis)", () =
     const again = await connect(one.url, signedIn.cookie ?? "");
     await closeAll([again]);
   });
+
+  it("runs the console's reads and changes on PostgreSQL: search, role, audit filters, room delete", async () => {
+    const other = await signUp(one.url);
+    const users = await callServerFn<{ rows: { id: string; role: string }[]; total: number }>(
+      two.url,
+      "adminUsersFn",
+      { query: other.email.slice(0, 12).toUpperCase() },
+      { cookie: owner.cookie, method: "GET" },
+    );
+    expect(users.ok && users.result.total).toBe(1);
+    const otherId = (users.ok && users.result.rows[0]?.id) || "";
+    const role = await callServerFn(
+      two.url,
+      "changeRoleFn",
+      { userId: otherId, role: "guest" },
+      { cookie: owner.cookie },
+    );
+    expect(role).toMatchObject({ ok: true, result: { ok: true } });
+    const created = await callServerFn<{ ok: boolean; room?: { slug: string; id: string } }>(
+      one.url,
+      "createRoomFn",
+      { name: `pg-doomed-${Date.now() % 100000}` },
+      { cookie: owner.cookie },
+    );
+    const roomId = (created.ok && created.result.room?.id) || "";
+    expect(roomId).not.toBe("");
+    const watcher = await connect(two.url, owner.cookie);
+    const rooms = await callServerFn<{ rows: { id: string; members: number }[] }>(
+      one.url,
+      "adminRoomsFn",
+      {},
+      { cookie: owner.cookie, method: "GET" },
+    );
+    expect(rooms.ok && rooms.result.rows.find((r) => r.id === roomId)?.members).toBe(1);
+    const deleted = await callServerFn(
+      one.url,
+      "deleteRoomFn",
+      { roomId },
+      { cookie: owner.cookie },
+    );
+    expect(deleted).toMatchObject({ ok: true, result: { ok: true } });
+    // The owner's socket on the other instance hears it.
+    await watcher.next((f) => f.type === "room_removed" && f.roomId === roomId);
+    await closeAll([watcher]);
+    const audit = await callServerFn<{ rows: { action: string }[]; total: number }>(
+      two.url,
+      "adminAuditFn",
+      { action: "room.delete", from: Date.now() - 60_000, to: Date.now() + 1_000 },
+      { cookie: owner.cookie, method: "GET" },
+    );
+    expect(audit.ok && audit.result.total).toBe(1);
+    const byActor = await callServerFn<{ total: number }>(
+      two.url,
+      "adminAuditFn",
+      { actorId: owner.userId },
+      { cookie: owner.cookie, method: "GET" },
+    );
+    // user.deactivate, user.reactivate, user.role, room.delete.
+    expect(byActor.ok && byActor.result.total).toBe(4);
+  });
 });

@@ -37,7 +37,16 @@ const ROLE_LABEL: Record<ServerRole, string> = {
  */
 export function AdminUsersPage() {
   const searchId = useId();
+  const [typed, setTyped] = useState("");
   const [query, setQuery] = useState("");
+  // The search asks the server once typing pauses, not on every key.
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      setQuery(typed.trim());
+      setOffset(0);
+    }, 250);
+    return () => clearTimeout(timer);
+  }, [typed]);
   const [offset, setOffset] = useState(0);
   const [page, setPage] = useState<Page | null>(null);
   const [status, setStatus] = useState("");
@@ -75,11 +84,8 @@ export function AdminUsersPage() {
         <input
           id={searchId}
           type="search"
-          value={query}
-          onChange={(event) => {
-            setQuery(event.target.value);
-            setOffset(0);
-          }}
+          value={typed}
+          onChange={(event) => setTyped(event.target.value)}
           className={inputClass}
         />
       </search>

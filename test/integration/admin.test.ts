@@ -317,6 +317,57 @@ describe("the admin console", () => {
     });
   });
 
+  it("archives and unarchives a room with audit rows, and answers for rooms and people not there", async () => {
+    const created = await call<{ ok: boolean; room?: { id: string } }>(
+      "createRoomFn",
+      { name: `shelf-${Date.now() % 100000}` },
+      owner.cookie,
+    );
+    const roomId = (created.ok && created.result.room?.id) || "";
+    type Rooms = { rows: { id: string; archivedAt: number | null }[] };
+    const archivedAt = async () => {
+      const rooms = await call<Rooms>("adminRoomsFn", {}, owner.cookie, "GET");
+      return rooms.ok ? rooms.result.rows.find((r) => r.id === roomId)?.archivedAt : undefined;
+    };
+    expect(await call("setRoomArchivedFn", { roomId, archived: true }, owner.cookie)).toMatchObject(
+      {
+        result: { ok: true },
+      },
+    );
+    expect(await archivedAt()).toBeGreaterThan(0);
+    await call("setRoomArchivedFn", { roomId, archived: false }, owner.cookie);
+    expect(await archivedAt()).toBeNull();
+    const audit = await call<Audit>("adminAuditFn", {}, owner.cookie, "GET");
+    const actions = audit.ok ? audit.result.rows.map((r) => r.action) : [];
+    expect(actions.slice(0, 2)).toEqual(["room.unarchive", "room.archive"]);
+
+    const gone = { ok: false, error: "This room is no longer there." };
+    const missing = "no-such-room";
+    const deleted = await call("deleteRoomFn", { roomId: missing }, owner.cookie);
+    expect(deleted.ok && deleted.result).toEqual(gone);
+    const archived = await call(
+      "setRoomArchivedFn",
+      { roomId: missing, archived: true },
+      owner.cookie,
+    );
+    expect(archived.ok && archived.result).toEqual(gone);
+    const nobody = { ok: false, error: "This account is no longer there." };
+    const role = await call("changeRoleFn", { userId: "nobody", role: "admin" }, owner.cookie);
+    expect(role.ok && role.result).toEqual(nobody);
+    const off = await call(
+      "setDeactivatedFn",
+      { userId: "nobody", deactivated: true },
+      owner.cookie,
+    );
+    expect(off.ok && off.result).toEqual(nobody);
+    const badRole = await call(
+      "changeRoleFn",
+      { userId: member.userId, role: "root" },
+      owner.cookie,
+    );
+    expect(badRole.ok).toBe(false);
+  });
+
   it("answers a password reset it cannot send with why (no reset mail set up here)", async () => {
     const answer = await call<{ ok: boolean; error?: string }>(
       "sendPasswordResetFn",

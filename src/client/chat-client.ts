@@ -7,6 +7,7 @@ import {
   type RoomNotify,
   type RoomSummary,
   type ServerFrame,
+  type ServerRole,
   type ThreadState,
   type WireFile,
   type WireMember,
@@ -115,6 +116,8 @@ const TYPING_THROTTLE_MS = 2_500;
  */
 export class ChatClient {
   user: WireUser | null = null;
+  /** The user's server role from the last `ready` (issue 14); null until then. */
+  serverRole: ServerRole | null = null;
   readonly #rooms = new Map<string, RoomSummary>();
   readonly #tracked = new Map<string, Tracked>();
   /** Per room: the handles the last acked send mentioned that are not members. */
@@ -687,6 +690,7 @@ export class ChatClient {
         // A new connection: what the last one left unanswered never will be.
         this.#disconnected();
         this.user = frame.user;
+        if (frame.serverRole) this.serverRole = frame.serverRole;
         this.#rooms.clear();
         for (const room of frame.rooms) this.#rooms.set(room.id, room);
         this.#threads.reset(frame.threads ?? []);

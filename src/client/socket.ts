@@ -43,6 +43,8 @@ type Listener = (frame: ServerFrame) => void;
  */
 export class ChatSocket {
   status: ConnectionStatus = "connecting";
+  /** Why the socket ended: "deactivated" after a close 4003 (issue 14), else null. */
+  endedReason: "deactivated" | null = null;
   #ws: WebSocket | undefined;
   #attempt = 0;
   /** Attempts in a row that never opened. */
@@ -184,6 +186,13 @@ export class ChatSocket {
     clearTimeout(this.#connectTimer);
     this.#ws = undefined;
     if (this.#stopped) return;
+    // 4003: an admin deactivated the account; no reconnect will be let in.
+    if (code === 4003) {
+      this.endedReason = "deactivated";
+      this.stop();
+      this.#setStatus("ended");
+      return;
+    }
     if (this.#openedAt && Date.now() - this.#openedAt >= GOOD_CONNECTION_MS) this.#attempt = 0;
     if (!this.#openedAt) this.#failures++;
     this.#openedAt = 0;

@@ -1,4 +1,5 @@
 import type { RoomSummary } from "../protocol/frames";
+import { AdminLink } from "./AdminLink";
 import { ProfileButton } from "./ProfileButton";
 import { ShortcutsButton } from "./RoomKeyboard";
 import { RoomNav } from "./RoomNav";
@@ -32,6 +33,7 @@ export function RoomSidebar({
       <RoomNav rooms={rooms} currentSlug={currentSlug} page={page} onCreate={onCreate} />
       <footer className="mt-4 flex flex-col gap-2 border-t border-slate-200 pt-3">
         <ProfileButton />
+        <AdminLink />
         <ThemeControl />
         {onShortcuts && <ShortcutsButton onOpen={onShortcuts} />}
       </footer>

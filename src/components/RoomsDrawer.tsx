@@ -1,6 +1,7 @@
 import { useRouterState } from "@tanstack/react-router";
 import { useEffect, useRef } from "react";
 import type { RoomSummary } from "../protocol/frames";
+import { AdminLink } from "./AdminLink";
 import { Modal } from "./Modal";
 import { ProfileButton } from "./ProfileButton";
 import { RoomNav } from "./RoomNav";
@@ -50,6 +51,7 @@ export function RoomsDrawer({
         <RoomNav rooms={rooms} currentSlug={currentSlug} page={page} onCreate={onCreate} />
         <div className="flex flex-col gap-2 border-t border-slate-200 pt-3">
           <ProfileButton />
+          <AdminLink />
           <ThemeControl />
         </div>
       </div>

@@ -447,6 +447,10 @@ export type ErrorCode = (typeof errorCodes)[number];
 const serverOnly = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
   z.object({ type: z.literal(type), ...shape });
 
+/** The server roles (issue 14, core/admin-policy.ts), as `ready` carries the user's. */
+export const serverRoles = ["owner", "admin", "member", "guest"] as const;
+export type ServerRole = (typeof serverRoles)[number];
+
 /** Every frame the server sends, keyed by `type`. */
 export const serverFrame = z.discriminatedUnion("type", [
   serverOnly("ready", {
@@ -462,6 +466,8 @@ export const serverFrame = z.discriminatedUnion("type", [
     saved: z.array(z.string()).optional(),
     /** The user's notification settings (absent from older servers: the defaults). */
     notifySettings: notifySettingsSchema.optional(),
+    /** The user's server role, read fresh at connect (issue 14): the UI shows "Admin" by it. */
+    serverRole: z.enum(serverRoles).optional(),
   }),
   /** A send was stored (or had been): the answer to a send, with its ref. */
   /**

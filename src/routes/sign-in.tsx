@@ -9,7 +9,10 @@ import { getSessionFn } from "../server/fns/session";
 /** Shown when a tab was sent here because its session ended (see ChatProvider). */
 const SESSION_ENDED_TEXT = "Your session ended. Sign in again.";
 
-type Search = { reason?: "session-ended"; next?: string };
+/** Shown when an admin deactivated the account (close 4003, issue 14). */
+const DEACTIVATED_TEXT = "This account is deactivated.";
+
+type Search = { reason?: "session-ended" | "deactivated"; next?: string };
 
 export const Route = createFileRoute("/sign-in")({
   // `next`: where a signed-out visit was going (a deep link); an unsafe one is dropped.
@@ -17,6 +20,7 @@ export const Route = createFileRoute("/sign-in")({
     const next = safeNext(search.next) ?? undefined;
     return {
       ...(search.reason === "session-ended" && { reason: "session-ended" }),
+      ...(search.reason === "deactivated" && { reason: "deactivated" }),
       ...(next && { next }),
     };
   },
@@ -33,7 +37,13 @@ function SignIn() {
   return (
     <AuthForm
       title="Sign in to Parley"
-      notice={reason === "session-ended" ? SESSION_ENDED_TEXT : undefined}
+      notice={
+        reason === "session-ended"
+          ? SESSION_ENDED_TEXT
+          : reason === "deactivated"
+            ? DEACTIVATED_TEXT
+            : undefined
+      }
       submitLabel="Sign in"
       fields={["email", "password"]}
       onSubmit={async ({ email, password }) => {

@@ -6,7 +6,9 @@
  */
 export type ServerEvent =
   /** A session was signed out: its sockets must close. */
-  { type: "signed_out"; token: string };
+  | { type: "signed_out"; token: string }
+  /** An admin deactivated the user (issue 14): their sockets close with 4003, these sessions are gone. */
+  | { type: "user_deactivated"; userId: string; tokens: string[] };
 
 /**
  * In-process event bus between server functions (which run outside the

@@ -14,6 +14,7 @@ const every: RelayMessage[] = [
   { type: "detach", userId: "u1", roomId: "r1" },
   { type: "presence", user: { id: "u1", name: "Ann" }, online: false, rooms: ["r1", "r2"] },
   { type: "session_revoked", token: "secret-token" },
+  { type: "user_deactivated", userId: "u1", tokens: ["t1", "t2"] },
 ];
 
 describe("relay messages", () => {
@@ -60,6 +61,9 @@ describe("relay messages", () => {
       ["p:u1", JSON.stringify({ user: { id: "u1", name: "A" }, online: "yes", rooms: [] })],
       ["p:u1", JSON.stringify({ user: { id: "u1", name: "A" }, online: true, rooms: [1] })],
       ["s:", ""],
+      ["k:u1", "not json"],
+      ["k:u1", "[1]"],
+      ["k:", "[]"],
       [42, "data"],
       ["u:u1", { not: "a string" }],
     ];

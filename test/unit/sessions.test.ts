@@ -1,7 +1,7 @@
 // Session expiry without waiting: fake timers and fake peers.
 import type { Peer } from "crossws";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createSessionWatch } from "../../src/server/ws/sessions.server";
+import { closeDeactivated, createSessionWatch } from "../../src/server/ws/sessions.server";
 
 const peer = (name: string) => ({ name }) as unknown as Peer;
 
@@ -50,6 +50,37 @@ describe("createSessionWatch", () => {
     watch.forget(b, "t");
     watch.revoke("t");
     expect(closed).toHaveLength(1);
+  });
+
+  it("closes a deactivated user's sockets with 4003, a racing late socket too", async () => {
+    const closed: [unknown, number, string][] = [];
+    const watch = createSessionWatch((p, code, reason) => closed.push([p, code, reason]), 1_000);
+    const [a, b, other] = [peer("a"), peer("b"), peer("other")];
+    watch.watch(a, "t1", Date.now() + 60_000);
+    watch.watch(other, "t9", Date.now() + 60_000);
+    // b is open, but on no token the deactivation names (it is found by user).
+    const online = { socketsOf: (userId: string) => new Set(userId === "u" ? [a, b] : []) };
+    const sessions = {
+      revoke: (token: string, code?: number, reason?: string) => watch.revoke(token, code, reason),
+    };
+    const closeOf = (p: Peer) => {
+      (p as unknown as { close: (code: number, reason: string) => void }).close = (code, reason) =>
+        closed.push([p, code, reason]);
+    };
+    closeOf(a);
+    closeOf(b);
+    closeDeactivated({ sessions, online }, "u", ["t1", "t2"]);
+    expect(closed).toEqual([
+      [a, 4003, "account deactivated"],
+      [a, 4003, "account deactivated"],
+      [b, 4003, "account deactivated"],
+    ]);
+    // An upgrade that read session t2 just before: closed the same way.
+    const late = peer("late");
+    watch.watch(late, "t2", Date.now() + 60_000);
+    await Promise.resolve();
+    expect(closed.at(-1)).toEqual([late, 4003, "account deactivated"]);
+    expect(closed.some(([p]) => p === other)).toBe(false);
   });
 
   it("closes at once a socket opening on a token revoked moments ago, for a minute", async () => {

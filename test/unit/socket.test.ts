@@ -158,6 +158,21 @@ describe("ChatSocket reconnects", () => {
     expect(FakeWs.made).toHaveLength(count);
   });
 
+  it("stops for good on a close 4003 (account deactivated), without asking the session endpoint", async () => {
+    const checkSession = vi.fn(async (): Promise<SessionState> => "signed-in");
+    const { socket, statuses } = make(checkSession);
+    latest().open();
+    fail(latest(), 4003);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(socket.status).toBe("ended");
+    expect(socket.endedReason).toBe("deactivated");
+    expect(statuses.at(-1)).toBe("ended");
+    expect(checkSession).not.toHaveBeenCalled();
+    const count = FakeWs.made.length;
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(FakeWs.made).toHaveLength(count);
+  });
+
   it("keeps retrying after a 4001 when the session endpoint cannot tell (offline, server down)", async () => {
     const checkSession = vi.fn(async (): Promise<SessionState> => "unknown");
     const { socket } = make(checkSession);

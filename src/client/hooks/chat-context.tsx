@@ -37,7 +37,9 @@ export function ChatProvider({ user, children }: { user: WireUser; children: Rea
     // The session is gone (signed out elsewhere, revoked, deleted): the
     // socket has stopped for good; ask the person to sign in again.
     const stopWatching = socket.onStatus((status) => {
-      if (status === "ended") {
+      if (status === "ended" && socket.endedReason === "deactivated") {
+        void navigate({ to: "/sign-in", search: { reason: "deactivated" }, replace: true });
+      } else if (status === "ended") {
         // Back to this page after signing in again (see core/safe-next).
         const search = sessionEndedSearch(router.state.location.href);
         void navigate({ to: "/sign-in", search, replace: true });

@@ -5,6 +5,7 @@ import { checkDisplayName } from "../../core/names";
 import type { Config } from "../../env";
 import type { WireUser } from "../../protocol/frames";
 import type { Logger } from "../log.server";
+import { refuseDeactivated } from "./deactivation.server";
 import { checkedHandle } from "./handles.server";
 import { makeFirstUserOwner } from "./roles.server";
 
@@ -87,6 +88,8 @@ export function createAuth(options: {
     // handle the handle rule, whichever endpoint (or server-side auth.api
     // call) it comes from.
     databaseHooks: {
+      // A deactivated account gets no session, however it signs in (issue 14).
+      session: { create: { before: refuseDeactivated(options.db) } },
       user: {
         create: {
           before: async (user) => ({

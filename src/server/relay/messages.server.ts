@@ -16,7 +16,9 @@ export type RelayMessage =
   /** The user came online or went offline; `rooms` are the rooms they share. */
   | { type: "presence"; user: WireUser; online: boolean; rooms: string[] }
   /** A session was signed out: its sockets close on every instance. */
-  | { type: "session_revoked"; token: string };
+  | { type: "session_revoked"; token: string }
+  /** An admin deactivated the user: their sockets close (4003) on every instance. */
+  | { type: "user_deactivated"; userId: string; tokens: string[] };
 
 export type RelayMessageType = RelayMessage["type"];
 
@@ -34,6 +36,7 @@ const TAG = {
   detach: "d",
   presence: "p",
   session_revoked: "s",
+  user_deactivated: "k",
 } as const satisfies Record<RelayMessageType, string>;
 
 /** The key and data a message travels as. */
@@ -52,6 +55,11 @@ export function encodeRelay(message: RelayMessage): Wire {
     }
     case "session_revoked":
       return { key: `${TAG.session_revoked}:`, data: message.token };
+    case "user_deactivated":
+      return {
+        key: `${TAG.user_deactivated}:${message.userId}`,
+        data: JSON.stringify(message.tokens),
+      };
   }
 }
 
@@ -90,6 +98,13 @@ export function decodeRelay(key: string, data: unknown): Decoded {
       return data.length > 0
         ? { ok: true, message: { type: "session_revoked", token: data } }
         : { ok: false, reason: "empty token" };
+    case TAG.user_deactivated: {
+      const tokens = parseJson(data);
+      if (!Array.isArray(tokens) || !tokens.every((t) => typeof t === "string")) {
+        return { ok: false, reason: "deactivation without tokens" };
+      }
+      return needId({ type: "user_deactivated", userId: id, tokens });
+    }
     default:
       return { ok: false, reason: `unknown tag "${tag}"` };
   }
@@ -163,6 +178,9 @@ export function routeRelay(message: RelayMessage, on: RelayHandlers): void {
       return;
     case "session_revoked":
       on.session_revoked(message);
+      return;
+    case "user_deactivated":
+      on.user_deactivated(message);
       return;
     default: {
       const unknown: never = message;

@@ -191,5 +191,7 @@ export interface Database {
     email: string | null;
     /** owner | admin | member | guest (migration 0016; better-auth's additional field). */
     role: Generated<string>;
+    /** When an admin deactivated the account (migration 0018); null while active. */
+    deactivated_at?: number | null;
   };
 }

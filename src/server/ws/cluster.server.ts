@@ -17,6 +17,8 @@ type Deps = {
   presence: PresenceTracker;
   /** Closes every local socket of a signed-out session. */
   revoke: (token: string) => void;
+  /** Closes every local socket of a deactivated user (4003) and forgets these sessions. */
+  deactivate: (userId: string, tokens: string[]) => void;
   /** Notifications: a read made on another instance withdraws what this one pushed. */
   notifier?: Pick<Notifier, "take">;
 };
@@ -45,7 +47,7 @@ export function relayedRead(data: string): { roomId: string; seq: number } | und
  * is brought back in step from the database.
  */
 export function linkInstance(runtime: Runtime, deps: Deps) {
-  const { runner, hub, online, presence, revoke, notifier } = deps;
+  const { runner, hub, online, presence, revoke, deactivate, notifier } = deps;
   const { relay, storage, log } = runtime;
   const failed = (what: string) => (error: unknown) =>
     log.error("cluster event failed", { what, error: String(error) });
@@ -122,10 +124,16 @@ export function linkInstance(runtime: Runtime, deps: Deps) {
         contradict(news);
       },
       session_revoked: ({ token }) => revoke(token),
+      user_deactivated: ({ userId, tokens }) => deactivate(userId, tokens),
     });
   };
 
   const stopEvents = runtime.events.on((event) => {
+    if (event.type === "user_deactivated") {
+      deactivate(event.userId, event.tokens);
+      relayOut({ type: "user_deactivated", userId: event.userId, tokens: event.tokens });
+      return;
+    }
     revoke(event.token);
     // The session's sockets on other instances close too. The token is
     // as secret as the session table all instances already share.

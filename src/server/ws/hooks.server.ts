@@ -11,6 +11,7 @@ import {
   PROTOCOL_VERSION,
   SAVED_IDS_LIMIT,
 } from "../../protocol/frames";
+import { readServerRole } from "../auth/server-role.server";
 import { isDraining, onDrain } from "../drain.server";
 import type { Runtime } from "../runtime.server";
 import { clientIp } from "./admission.server";
@@ -271,17 +272,25 @@ export function createChatHooks(getRealtime: () => Promise<Realtime>): Partial<H
       runtime.metrics.connections.inc({}, 1);
       heartbeat.track(peer);
       sessions.watch(peer, session.token, session.expiresAt);
-      const [rooms, threads, saved, notifySettings] = await Promise.all([
+      const [rooms, threads, saved, notifySettings, serverRole] = await Promise.all([
         storage.rooms.summariesOf(user.id),
         storage.threads.followedStates(user.id, FOLLOWED_IN_READY),
         storage.saved.ids(user.id, SAVED_IDS_LIMIT),
         storage.notify.settings(user.id),
+        readServerRole(runtime.db, user.id),
       ]);
       // Set up: the next connect of a storm may start (admission.enterConnect).
       peer.context.connected();
       if (closed.has(peer)) return;
       for (const room of rooms) hub.subscribe(peer, room.id);
-      const ready = { user, rooms, threads, saved, notifySettings };
+      const ready = {
+        user,
+        rooms,
+        threads,
+        saved,
+        notifySettings,
+        ...(serverRole && { serverRole }),
+      };
       runner.send(peer, { type: "ready", v: PROTOCOL_VERSION, ...ready });
       if (online.add(user.id, peer)) {
         // Hold the lease first: whoever hears "online" and asks for the

@@ -17,7 +17,7 @@ import { frameWriter } from "./frame-writer.server";
 import { startHeartbeat } from "./heartbeat.server";
 import { createLoopLag } from "./loop-lag.server";
 import { createPresenceTracker } from "./presence.server";
-import { createSessionWatch } from "./sessions.server";
+import { closeDeactivated, createSessionWatch } from "./sessions.server";
 import { createVisibilityLeases, createVisibilityTracker } from "./visibility.server";
 
 /**
@@ -114,7 +114,8 @@ export function createRealtime(runtime: Runtime) {
     hub,
     online,
     presence,
-    revoke: sessions.revoke,
+    revoke: (token) => sessions.revoke(token),
+    deactivate: (userId, tokens) => closeDeactivated({ sessions, online }, userId, tokens),
     notifier,
   });
   presence.start();

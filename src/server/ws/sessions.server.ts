@@ -48,15 +48,15 @@ export function createSessionWatch(
   const { sweepMs, liveTokens, onEnded } =
     typeof source === "number" ? { sweepMs: source, onEnded: undefined } : source;
   const byToken = new Map<string, { peers: Set<Peer>; expiresAt: number }>();
-  // Revoked tokens -> when: see REVOKED_MEMORY_MS.
-  const revoked = new Map<string, number>();
+  // Revoked tokens -> when, and the close a late socket of it gets: see REVOKED_MEMORY_MS.
+  const revoked = new Map<string, { at: number; code: number; reason: string }>();
   let sweeper: ReturnType<typeof setInterval> | "starting" | undefined;
   let checking = false;
   let stopped = false;
 
-  const closeAll = (token: string, reason: string) => {
+  const closeAll = (token: string, reason: string, code = 4001) => {
     onEnded?.(token);
-    for (const peer of byToken.get(token)?.peers ?? []) closePeer(peer, 4001, reason);
+    for (const peer of byToken.get(token)?.peers ?? []) closePeer(peer, code, reason);
   };
 
   const checkRows = async () => {
@@ -74,7 +74,7 @@ export function createSessionWatch(
   };
 
   const pruneRevoked = (now: number) => {
-    for (const [token, at] of revoked) if (now - at > REVOKED_MEMORY_MS) revoked.delete(token);
+    for (const [token, { at }] of revoked) if (now - at > REVOKED_MEMORY_MS) revoked.delete(token);
   };
 
   const sweep = () => {
@@ -101,8 +101,9 @@ export function createSessionWatch(
         byToken.set(token, session);
       }
       session.peers.add(peer);
-      if (revoked.has(token)) {
-        queueMicrotask(() => closePeer(peer, 4001, "signed out"));
+      const gone = revoked.get(token);
+      if (gone) {
+        queueMicrotask(() => closePeer(peer, gone.code, gone.reason));
         return;
       }
       // A refreshed session's later expiry wins (every socket on it shares it).
@@ -121,12 +122,15 @@ export function createSessionWatch(
       session?.peers.delete(peer);
       if (session?.peers.size === 0) byToken.delete(token);
     },
-    /** Closes every socket of a signed-out (or revoked) session. */
-    revoke(token: string) {
+    /**
+     * Closes every socket of a signed-out (or revoked) session: 4001, or
+     * 4003 for a deactivated account (issue 14).
+     */
+    revoke(token: string, code = 4001, reason = "signed out") {
       // Pruned here too: a process with no socket has no sweeper running.
       if (revoked.size > 1_000) pruneRevoked(Date.now());
-      revoked.set(token, Date.now());
-      closeAll(token, "signed out");
+      revoked.set(token, { at: Date.now(), code, reason });
+      closeAll(token, reason, code);
     },
     /** Stops the sweeper (for good: a stopped watch starts no timer). */
     stop() {
@@ -140,4 +144,24 @@ export function createSessionWatch(
       await checkRows();
     },
   };
+}
+
+/** What closes on deactivation: the session watch, and the user's open sockets. */
+type Deactivation = {
+  sessions: Pick<ReturnType<typeof createSessionWatch>, "revoke">;
+  online: { socketsOf(userId: string): Iterable<Peer> };
+};
+
+/** The close code and reason a deactivated account's sockets get (the client signs out). */
+export const DEACTIVATED_CLOSE = { code: 4003, reason: "account deactivated" } as const;
+
+/**
+ * A deactivated user (issue 14): every local socket of theirs closes with
+ * 4003, and their ended sessions are remembered like revoked ones, so a
+ * socket whose upgrade raced the deactivation closes the same way.
+ */
+export function closeDeactivated(deps: Deactivation, userId: string, tokens: string[]): void {
+  const { code, reason } = DEACTIVATED_CLOSE;
+  for (const token of tokens) deps.sessions.revoke(token, code, reason);
+  for (const peer of [...deps.online.socketsOf(userId)]) peer.close(code, reason);
 }

@@ -1,0 +1,79 @@
+/**
+ * Who may administer the server (issue 14): the server-role rules of the
+ * /admin console, pure like core/policy.ts and tested as a table
+ * (test/unit/admin-policy.test.ts). The caller reads the actor's role fresh
+ * from the database (user.role) and the target's facts, asks, then writes.
+ */
+
+import { serverRoles } from "../protocol/frames";
+
+/** The four server roles, highest first. */
+export const SERVER_ROLES = serverRoles;
+export type ServerRole = (typeof SERVER_ROLES)[number];
+
+export function isServerRole(value: unknown): value is ServerRole {
+  return typeof value === "string" && (SERVER_ROLES as readonly string[]).includes(value);
+}
+
+/** A stored role as the rules read it: anything unknown counts as a member. */
+export function serverRoleOf(value: unknown): ServerRole {
+  return isServerRole(value) ? value : "member";
+}
+
+export type AdminDecision = { ok: true } | { ok: false; error: string };
+
+const ALLOWED: AdminDecision = Object.freeze({ ok: true });
+const no = (error: string): AdminDecision => ({ ok: false, error });
+
+/** Owners and admins use the console; members and guests never see it. */
+export function mayAdminister(role: ServerRole | null | undefined): boolean {
+  return role === "owner" || role === "admin";
+}
+
+/** The people a role change concerns. */
+export type RoleActor = { id: string; role: ServerRole };
+export type RoleTarget = { id: string; role: ServerRole };
+
+/**
+ * Changing someone's server role. Admins set member, guest or admin on
+ * members, guests and (only to keep them admin) nobody above them; only an
+ * owner grants owner, takes it away or demotes an admin; the last owner
+ * keeps it; nobody changes their own role (another owner or admin does).
+ * `owners`: how many owners the server has now.
+ */
+export function mayChangeRole(
+  actor: RoleActor,
+  target: RoleTarget,
+  newRole: ServerRole,
+  owners: number,
+): AdminDecision {
+  if (!mayAdminister(actor.role)) return no("Only an admin can change roles.");
+  if (actor.id === target.id) return no("You cannot change your own role.");
+  if (target.role === newRole) return no(`They are already ${article(newRole)}.`);
+  const owner = actor.role === "owner";
+  if ((newRole === "owner" || target.role === "owner") && !owner) {
+    return no("Only an owner can grant or remove the owner role.");
+  }
+  if (target.role === "admin" && !owner) return no("Only an owner can change an admin's role.");
+  if (target.role === "owner" && owners <= 1) {
+    return no("The last owner keeps the role: make someone else owner first.");
+  }
+  return ALLOWED;
+}
+
+/** The facts a deactivation decides on. */
+export type DeactivateTarget = { id: string; role: ServerRole };
+
+/** Deactivating (or reactivating) an account: an admin, not oneself, an owner only by an owner. */
+export function mayDeactivate(actor: RoleActor, target: DeactivateTarget): AdminDecision {
+  if (!mayAdminister(actor.role)) return no("Only an admin can deactivate accounts.");
+  if (actor.id === target.id) return no("You cannot deactivate your own account.");
+  if (target.role === "owner" && actor.role !== "owner") {
+    return no("Only an owner can deactivate an owner.");
+  }
+  return ALLOWED;
+}
+
+function article(role: ServerRole): string {
+  return role === "owner" || role === "admin" ? `an ${role}` : `a ${role}`;
+}

@@ -6,6 +6,7 @@ import type { Config } from "../../env";
 import type { WireUser } from "../../protocol/frames";
 import type { Logger } from "../log.server";
 import { checkedHandle } from "./handles.server";
+import { oidcAccountOptions, oidcPlugins } from "./oidc.server";
 import { makeFirstUserOwner } from "./roles.server";
 
 /**
@@ -70,6 +71,11 @@ export function createAuth(options: {
       customRules: { "/sign-in/email": attempts, "/sign-up/email": attempts },
     },
     telemetry: { enabled: false },
+    plugins: [...oidcPlugins(options)],
+    // Single sign-on (issue 14): linking by verified email, and provider
+    // errors shown on /sign-in in words (src/components/SsoSignIn.tsx).
+    account: oidcAccountOptions(options.config),
+    onAPIError: { errorURL: "/sign-in" },
     // The unique @handle (issue 17). Nullable to better-auth, so its own
     // migration can add the column to an existing table; Parley's 0011 fills
     // it in and adds the unique index on lower(handle). The hooks below make

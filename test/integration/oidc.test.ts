@@ -116,6 +116,14 @@ describe("OIDC single sign-on against a real OpenID Provider", () => {
     });
     expect(oidcAccountsOf(server, user?.id ?? "")).toBe(1);
 
+    // The browser arrives from the provider, so its first page is a
+    // cross-site navigation: #general is joined all the same.
+    const first = await fetch(`${server.url}/r/general`, {
+      headers: { cookie: jar.header(server.url), "sec-fetch-site": "cross-site" },
+    });
+    expect(first.status).toBe(200);
+    expect(await first.text()).not.toContain("Join room");
+
     const socket = await connect(server.url, jar.header(server.url));
     const ready = await socket.next((f) => f.type === "ready");
     expect(ready.user).toMatchObject({ id: user?.id });

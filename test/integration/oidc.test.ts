@@ -209,6 +209,19 @@ describe("OIDC single sign-on against a real OpenID Provider", () => {
     expect(second.get(server.url, SESSION_COOKIE)).toBeUndefined();
   });
 
+  it("refuses a callback opened a second time, after it signed in", async () => {
+    const account = op.addAccount(newAccount("twice"));
+    op.signInAs(account.sub);
+    const jar = new CookieJar();
+    const callback = await throughProvider(await startSso(server.url, jar), jar);
+    expect((await openCallback(callback, jar)).location.pathname).toBe("/");
+    const again = new CookieJar();
+    const { location } = await openCallback(callback, again);
+    expect(location.pathname).toBe("/sign-in");
+    expect(location.searchParams.get("error")).toBeTruthy();
+    expect(again.get(server.url, SESSION_COOKIE)).toBeUndefined();
+  });
+
   it("links a verified IdP email to the existing Parley account with that email", async () => {
     const local = await signUp(server.url);
     const me = await httpFrom(server.url, "/api/auth/get-session", {

@@ -20,6 +20,8 @@ type Props = {
   footer: ReactNode;
   /** A line above the fields (why the person is here), announced politely. */
   notice?: string;
+  /** Below the submit button: other ways in (the single sign-on button, issue 14). */
+  below?: ReactNode;
 };
 
 const labels: Record<FieldName, string> = {
@@ -42,7 +44,7 @@ const autocomplete: Record<FieldName, string> = {
 };
 
 /** A sign-in or sign-up card; each error is shown next to its field and announced. */
-export function AuthForm({ title, submitLabel, fields, onSubmit, footer, notice }: Props) {
+export function AuthForm({ title, submitLabel, fields, onSubmit, footer, notice, below }: Props) {
   const id = useId();
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
@@ -162,6 +164,7 @@ export function AuthForm({ title, submitLabel, fields, onSubmit, footer, notice 
         >
           {submitLabel}
         </button>
+        {below}
         <p className="text-center text-sm text-slate-600">{footer}</p>
       </form>
     </main>

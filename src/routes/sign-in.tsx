@@ -3,8 +3,11 @@ import { focusComposerOnArrival } from "../client/arrival-focus";
 import { authClient } from "../client/auth-client";
 import { authErrorToFields, checkAuthFields } from "../client/auth-errors";
 import { AuthForm, AuthLink } from "../components/AuthForm";
+import { SsoOnlyCard, SsoSignIn } from "../components/SsoSignIn";
 import { landingFor, safeNext } from "../core/safe-next";
+import { ssoErrorCode } from "../core/sso-errors";
 import { getSessionFn } from "../server/fns/session";
+import { getSignInOptionsFn } from "../server/fns/sign-in-options";
 
 /** Shown when a tab was sent here because its session ended (see ChatProvider). */
 const SESSION_ENDED_TEXT = "Your session ended. Sign in again.";
@@ -12,30 +15,37 @@ const SESSION_ENDED_TEXT = "Your session ended. Sign in again.";
 /** Shown when an admin deactivated the account (close 4003, issue 14). */
 const DEACTIVATED_TEXT = "This account is deactivated.";
 
-type Search = { reason?: "session-ended" | "deactivated"; next?: string };
+type Search = { reason?: "session-ended" | "deactivated"; next?: string; error?: string };
 
 export const Route = createFileRoute("/sign-in")({
   // `next`: where a signed-out visit was going (a deep link); an unsafe one is dropped.
   validateSearch: (search: Record<string, unknown>): Search => {
     const next = safeNext(search.next) ?? undefined;
+    const error = ssoErrorCode(search.error);
     return {
       ...(search.reason === "session-ended" && { reason: "session-ended" }),
       ...(search.reason === "deactivated" && { reason: "deactivated" }),
       ...(next && { next }),
+      ...(error && { error }),
     };
   },
   beforeLoad: async ({ search }) => {
     if (await getSessionFn()) throw redirect({ href: landingFor(search.next) });
   },
+  loader: () => getSignInOptionsFn(),
   head: () => ({ meta: [{ title: "Sign in · Parley" }] }),
   component: SignIn,
 });
 
 function SignIn() {
   const navigate = useNavigate();
-  const { reason, next } = Route.useSearch();
+  const { reason, next, error } = Route.useSearch();
+  const options = Route.useLoaderData();
+  const sso = { options, next, error, returnTo: "/sign-in" } as const;
+  if (!options.passwordLogin) return <SsoOnlyCard title="Sign in to Parley" {...sso} />;
   return (
     <AuthForm
+      below={<SsoSignIn {...sso} />}
       title="Sign in to Parley"
       notice={
         reason === "session-ended"

@@ -3,28 +3,37 @@ import { focusComposerOnArrival } from "../client/arrival-focus";
 import { authClient } from "../client/auth-client";
 import { authErrorToFields, checkAuthFields } from "../client/auth-errors";
 import { AuthForm, AuthLink } from "../components/AuthForm";
+import { SsoOnlyCard, SsoSignIn } from "../components/SsoSignIn";
 import { normalizeHandle, suggestHandle } from "../core/handles";
 import { landingFor, safeNext } from "../core/safe-next";
+import { ssoErrorCode } from "../core/sso-errors";
 import { getSessionFn } from "../server/fns/session";
+import { getSignInOptionsFn } from "../server/fns/sign-in-options";
 
 export const Route = createFileRoute("/sign-up")({
   // `next`, as on /sign-in: a deep link survives choosing to sign up instead.
-  validateSearch: (search: Record<string, unknown>): { next?: string } => {
+  validateSearch: (search: Record<string, unknown>): { next?: string; error?: string } => {
     const next = safeNext(search.next) ?? undefined;
-    return next ? { next } : {};
+    const error = ssoErrorCode(search.error);
+    return { ...(next && { next }), ...(error && { error }) };
   },
   beforeLoad: async ({ search }) => {
     if (await getSessionFn()) throw redirect({ href: landingFor(search.next) });
   },
+  loader: () => getSignInOptionsFn(),
   head: () => ({ meta: [{ title: "Create an account · Parley" }] }),
   component: SignUp,
 });
 
 function SignUp() {
   const navigate = useNavigate();
-  const { next } = Route.useSearch();
+  const { next, error } = Route.useSearch();
+  const options = Route.useLoaderData();
+  const sso = { options, next, error, returnTo: "/sign-up" } as const;
+  if (!options.passwordLogin) return <SsoOnlyCard title="Create your Parley account" {...sso} />;
   return (
     <AuthForm
+      below={<SsoSignIn {...sso} />}
       title="Create your Parley account"
       submitLabel="Create account"
       fields={["name", "handle", "email", "password"]}

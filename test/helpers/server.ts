@@ -60,9 +60,14 @@ export const LIFTED_LIMITS: Record<string, string> = {
  * port with its own data folder, and waits until it answers HTTP.
  */
 export async function startServer(
-  options: { dataDir?: string; env?: Record<string, string> } = {},
+  options: {
+    dataDir?: string;
+    env?: Record<string, string>;
+    /** A port chosen beforehand (a test OpenID Provider must know the redirect URI first). */
+    port?: number;
+  } = {},
 ): Promise<RunningServer> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "parley-test-"));
   const url = `http://127.0.0.1:${port}`;
   const server = supervise({

@@ -7,6 +7,7 @@ import type { WireUser } from "../../protocol/frames";
 import type { Logger } from "../log.server";
 import { refuseDeactivated } from "./deactivation.server";
 import { checkedHandle } from "./handles.server";
+import { oidcAccountOptions, oidcPlugins } from "./oidc.server";
 import { makeFirstUserOwner } from "./roles.server";
 
 /**
@@ -68,9 +69,21 @@ export function createAuth(options: {
       enabled: true,
       window: 60,
       max: 300,
-      customRules: { "/sign-in/email": attempts, "/sign-up/email": attempts },
+      // Starting single sign-on counts like a sign-in (better-auth's own
+      // default for /sign-in/* is 3 per 10 s, too few for an office behind
+      // one address).
+      customRules: {
+        "/sign-in/email": attempts,
+        "/sign-up/email": attempts,
+        "/sign-in/social": attempts,
+      },
     },
     telemetry: { enabled: false },
+    plugins: [...oidcPlugins(options)],
+    // Single sign-on (issue 14): linking by verified email, and provider
+    // errors shown on /sign-in in words (src/components/SsoSignIn.tsx).
+    account: oidcAccountOptions(options.config),
+    onAPIError: { errorURL: "/sign-in" },
     // The unique @handle (issue 17). Nullable to better-auth, so its own
     // migration can add the column to an existing table; Parley's 0011 fills
     // it in and adds the unique index on lower(handle). The hooks below make

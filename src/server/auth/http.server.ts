@@ -7,6 +7,7 @@ import type { EventBus } from "../events.server";
 import type { AccountLocks } from "./account-lock.server";
 import { type Auth, CLIENT_IP_HEADER, sessionOf } from "./auth.server";
 import { HANDLE_TAKEN_MESSAGE } from "./handles.server";
+import { passwordLoginRefusal } from "./oidc.server";
 
 /** The largest request body /api/auth reads; anything bigger is refused (413) unread. */
 export const AUTH_BODY_LIMIT = 64 * 1024;
@@ -22,7 +23,7 @@ const REVOKING = new Set([
 type AuthRuntime = {
   auth: Auth;
   events: EventBus;
-  config: Pick<Config, "trustProxy" | "trustedProxyHops">;
+  config: Pick<Config, "trustProxy" | "trustedProxyHops" | "identity">;
   accountLocks: AccountLocks;
 };
 
@@ -84,6 +85,9 @@ export async function handleAuthRequest(runtime: AuthRuntime, request: Request):
   const url = new URL(request.url);
   const path = url.pathname.replace(/^\/api\/auth/, "");
   const post = request.method === "POST";
+  // PARLEY_PASSWORD_LOGIN=off: only single sign-on signs anyone in.
+  const passwordOff = passwordLoginRefusal(runtime.config, request.method, path);
+  if (passwordOff) return passwordOff;
 
   const body = post ? await readCapped(request, AUTH_BODY_LIMIT) : undefined;
   if (body === null) return tooLarge(request, AUTH_BODY_LIMIT);

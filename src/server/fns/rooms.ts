@@ -100,7 +100,9 @@ export const openRoomFn = createServerFn({ method: "GET" })
     if (!room || !mayJoin(room, membershipOf(member)).ok) {
       return { found: false as const, user };
     }
-    if (!member) {
+    // #general is everyone's however the visit came (joinDefaultRoom below):
+    // a new account's first page after single sign-on arrives cross-site.
+    if (!member && !room.isDefault) {
       if (!mayJoinByVisiting(getRequest().headers)) {
         return { found: true as const, joined: false as const, user, room };
       }

@@ -190,3 +190,8 @@ export const AVATAR_MAX_BYTES = 2 * 1024 * 1024;
 export const AVATAR_SIDE = 256;
 /** The picture types an avatar may be. */
 export const AVATAR_TYPES = ["image/png", "image/jpeg", "image/webp", "image/gif"] as const;
+
+export const AVATAR_TOO_LARGE = "That picture is too large: an avatar can be at most 2 MB.";
+export const AVATAR_NOT_IMAGE =
+  "That file is not a picture: choose a PNG, JPEG, WebP or GIF image.";
+export const AVATAR_UNREADABLE = "That picture could not be read: choose another image.";

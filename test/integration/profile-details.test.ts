@@ -52,7 +52,7 @@ function postAvatar(url: string, cookie: string, body: Uint8Array, headers = {})
   return fetch(`${url}/api/avatar`, {
     method: "POST",
     headers: { cookie, origin: url, "content-type": "application/octet-stream", ...headers },
-    body,
+    body: new Uint8Array(body),
   });
 }
 

@@ -150,4 +150,36 @@ describe.skipIf(!available)("profile card in the browser", () => {
     expect(a.problems.pageErrors).toEqual([]);
     expect(b.problems.pageErrors).toEqual([]);
   });
+
+  it("an avatar that fails to load falls back to the initials", { timeout: 60_000 }, async () => {
+    const tag = uniqueTag();
+    const [a, b] = await Promise.all([openAs(suite, "Uma"), openAs(suite, "Vic")]);
+    await enter(a.page, "/r/general");
+    const picture = await sharp({
+      create: { width: 64, height: 64, channels: 3, background: "#a33" },
+    })
+      .png()
+      .toBuffer();
+    const stored = await a.page.evaluate(async (bytes) => {
+      const answer = await fetch("/api/avatar", { method: "POST", body: new Uint8Array(bytes) });
+      return answer.status;
+    }, Array.from(picture));
+    expect(stored).toBe(200);
+    await sendMessage(a.page, `uma speaks ${tag}`);
+    // Vic's browser cannot fetch avatars: the picture errors, the initials take its place.
+    let asked = 0;
+    await b.context.route("**/avatars/**", (route) => {
+      asked++;
+      return route.fulfill({ status: 500, body: "" });
+    });
+    await enter(b.page, "/r/general");
+    const item = messageLog(b.page)
+      .getByRole("listitem")
+      .filter({ hasText: `uma speaks ${tag}` });
+    await item.locator('[data-avatar="initials"]').waitFor();
+    // The picture was tried (so the directory knew of it) and failed.
+    await expect.poll(() => asked).toBeGreaterThan(0);
+    await item.locator('[data-avatar="initials"]').waitFor();
+    expect(await item.locator('img[data-avatar="picture"]').count()).toBe(0);
+  });
 });

@@ -1,5 +1,6 @@
 import type { PeopleQuery } from "./core/people-search";
 import type { Decision, FileFacts, MessageFacts, Refusal, RootFacts } from "./core/policy";
+import type { ProfileStatus } from "./core/profile-details";
 import type { SearchQuery } from "./core/search-query";
 import type {
   LinkPreview,
@@ -487,6 +488,44 @@ export interface RoomAdminStore {
   ): Promise<{ ok: true; changed: boolean } | { ok: false; code: "not_found" }>;
 }
 
+/** A profile as its card shows it (issue 14): the name, and what the person set beyond it. */
+export type ProfileDetails = {
+  id: string;
+  name: string;
+  handle: string | null;
+  /** The server role: owner | admin | member | guest. */
+  role: string;
+  /** Only while it has not expired (read time decides). */
+  status: ProfileStatus | null;
+  timeZone: string | null;
+  /** The avatar's version (part of its URL), null for initials. */
+  avatar: string | null;
+};
+
+/**
+ * Status, time zone and avatar (issue 14, migration 0019): one row per
+ * person who set any, read with the expiry applied so an expired status is
+ * never handed out.
+ */
+export interface ProfileDetailsStore {
+  /** The card of a user, undefined when there is none; `now` decides expiry. */
+  details(userId: string, now: number): Promise<ProfileDetails | undefined>;
+  /** Sets (or with null clears) the status and time zone together; false for no such user. */
+  setDetails(
+    userId: string,
+    details: { status: ProfileStatus | null; timeZone: string | null },
+  ): Promise<boolean>;
+  /** Sets (or with null removes) the avatar's blob key; answers the key it replaced. */
+  setAvatar(
+    userId: string,
+    key: string | null,
+  ): Promise<{ ok: true; previous: string | null } | { ok: false }>;
+  /** The avatar key of a user, null for none. */
+  avatarKey(userId: string): Promise<string | null>;
+  /** Avatar versions of those among `userIds` who have one. */
+  avatarsOf(userIds: readonly string[]): Promise<Record<string, string>>;
+}
+
 export interface Storage {
   rooms: RoomStore;
   messages: MessageStore;
@@ -500,6 +539,8 @@ export interface Storage {
   notify: NotifyStore;
   /** Archive and other room administration (issue 14), audited in the change's transaction. */
   roomAdmin: RoomAdminStore;
+  /** Status, time zone and avatar (issue 14). */
+  profiles: ProfileDetailsStore;
   /**
    * Per-user action limits that frame handling consults (invites per hour);
    * set by the runtime, absent in tests that need none.

@@ -34,9 +34,12 @@ function savedTone(): number {
 export function EmojiPicker({
   onPick,
   onClose,
+  title = "Pick a reaction",
 }: {
   onPick: (emoji: string) => void;
   onClose: () => void;
+  /** The dialog's name (the status emoji's picker is "Pick a status emoji"). */
+  title?: string;
 }) {
   const id = useId();
   const dialog = useRef<HTMLDialogElement>(null);
@@ -133,7 +136,7 @@ export function EmojiPicker({
     >
       <div className="mb-2 flex items-center justify-between gap-2">
         <h2 id={`${id}-title`} className="text-sm font-semibold text-slate-900">
-          Pick a reaction
+          {title}
         </h2>
         <button
           type="button"

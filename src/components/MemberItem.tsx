@@ -1,6 +1,7 @@
 import { useId } from "react";
 import { userTag } from "../core/user-tag";
 import type { WireMember } from "../protocol/frames";
+import { ProfileNameButton } from "./ProfileCard";
 
 /**
  * One member: named "Bob, online" / "Bob, offline" for assistive tech
@@ -44,12 +45,12 @@ export function MemberItem({
         <span className="flex min-w-0 items-baseline gap-1">
           {/* min-w-12: with the buttons beside it, a long name
             still shows its first letters instead of shrinking to nothing. */}
-          <span
+          <ProfileNameButton
+            user={member}
+            meId={isMe ? member.id : undefined}
             title={member.name}
             className={`min-w-12 truncate ${member.online ? "" : "text-slate-500"}`}
-          >
-            {member.name}
-          </span>
+          />
           {/* Outside the truncated name, so a long name never hides it. */}
           {!member.handle && (
             <span id={tagId} className="shrink-0 text-xs text-slate-600">

@@ -13,6 +13,7 @@ import { MessageEditor } from "./MessageEditor";
 import { MessageText } from "./MessageText";
 import { MessageTime } from "./MessageTime";
 import { PinIcon } from "./PinIcon";
+import { ProfileNameButton } from "./ProfileCard";
 import { ReactionBar } from "./ReactionBar";
 import { ReactionPicker } from "./ReactionPicker";
 
@@ -199,7 +200,11 @@ export const MessageItem = memo(function MessageItem({
       <div className="min-w-0 flex-1">
         {startsGroup && (
           <div className="flex flex-wrap items-baseline gap-x-2">
-            <span className="font-semibold text-slate-900">{message.author.name}</span>
+            <ProfileNameButton
+              user={message.author}
+              meId={me.id}
+              className="font-semibold text-slate-900"
+            />
             <MessageTime iso={message.createdAt} />
             {badges}
           </div>

@@ -1,8 +1,16 @@
 import { useRouter } from "@tanstack/react-router";
-import { type FormEvent, useId, useRef, useState } from "react";
+import { type FormEvent, useEffect, useId, useRef, useState } from "react";
+import type { DetailsField } from "../core/profile-details";
 import type { WireUser } from "../protocol/frames";
 import { saveProfileFn } from "../server/fns/profile";
+import { myDetailsFn, saveDetailsFn } from "../server/fns/profile-details";
 import { Modal } from "./Modal";
+import {
+  AvatarField,
+  browserZone,
+  type DetailsForm,
+  ProfileDetailsFields,
+} from "./ProfileDetailsFields";
 
 type Field = "name" | "handle";
 
@@ -31,6 +39,46 @@ export function ProfileDialog({
   const [error, setError] = useState<{ field: Field | null; text: string } | null>(null);
   const [saving, setSaving] = useState(false);
   const fields = { name: useRef<HTMLInputElement>(null), handle: useRef<HTMLInputElement>(null) };
+  // Status and time zone (issue 14): loaded when the dialog opens, saved only when changed.
+  const [details, setDetails] = useState<DetailsForm | null>(null);
+  const loaded = useRef<DetailsForm | null>(null);
+  const [detailsError, setDetailsError] = useState<{ field: DetailsField; text: string } | null>(
+    null,
+  );
+  const detailRefs = {
+    status: useRef<HTMLInputElement>(null),
+    emoji: useRef<HTMLInputElement>(null),
+    clearAfter: useRef<HTMLSelectElement>(null),
+    timeZone: useRef<HTMLSelectElement>(null),
+  };
+  useEffect(() => {
+    let live = true;
+    const fallback = (): DetailsForm => ({
+      status: "",
+      emoji: "",
+      clearAfter: "today",
+      timeZone: browserZone(),
+    });
+    myDetailsFn().then(
+      (mine) => {
+        if (!live) return;
+        const form: DetailsForm = mine
+          ? {
+              status: mine.status?.text ?? "",
+              emoji: mine.status?.emoji ?? "",
+              clearAfter: mine.status && mine.status.expiresAt === null ? "never" : "today",
+              timeZone: mine.timeZone ?? browserZone(),
+            }
+          : fallback();
+        loaded.current = form;
+        setDetails(form);
+      },
+      () => live && setDetails(fallback()),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
 
   async function save(event: FormEvent) {
     event.preventDefault();
@@ -45,6 +93,27 @@ export function ProfileDialog({
         return;
       }
       onSaved(answer.user);
+      const before = loaded.current;
+      const changed =
+        details !== null &&
+        (before === null ||
+          (Object.keys(details) as (keyof DetailsForm)[]).some(
+            (key) => details[key] !== before[key],
+          ));
+      if (details && changed) {
+        setDetailsError(null);
+        const saved = await saveDetailsFn({ data: { ...details, browserZone: browserZone() } });
+        if (!saved.ok) {
+          if (saved.field) {
+            setDetailsError({ field: saved.field, text: saved.error });
+            detailRefs[saved.field].current?.focus();
+          } else {
+            setError({ field: null, text: saved.error });
+          }
+          return;
+        }
+        loaded.current = details;
+      }
       // The pages' loaders hold the user too (the header's name): load them again.
       void router.invalidate();
       onClose();
@@ -109,6 +178,17 @@ export function ProfileDialog({
         <p className="text-sm text-slate-600">
           Mentions of your old handle in earlier messages change to the new one.
         </p>
+        <AvatarField user={user} />
+        {details ? (
+          <ProfileDetailsFields
+            form={details}
+            onChange={setDetails}
+            error={detailsError}
+            refs={detailRefs}
+          />
+        ) : (
+          <p className="text-sm text-slate-600">Loading your status…</p>
+        )}
         {error && error.field === null && (
           <p role="alert" className="text-sm text-red-700">
             {error.text}

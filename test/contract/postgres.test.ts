@@ -15,6 +15,7 @@ import { describeNotifyContract } from "./notify-store.contract";
 import { describePeopleSearchContract } from "./people-search.contract";
 import { describePinsContract, describeSavedContract } from "./pins-saved.contract";
 import { post, stored } from "./post";
+import { describeProfileDetailsContract } from "./profile-details.contract";
 import { describeRoomAdminContract } from "./room-admin.contract";
 import { describeSearchContract } from "./search.contract";
 import { describeStoreContract } from "./stores.contract";
@@ -101,6 +102,7 @@ if (ready) {
   describeFileStoreContract("postgres", async () => openStore(await freshSchema()));
   describeNotifyContract("postgres", async () => openStore(await freshSchema()));
   describeRoomAdminContract("postgres", async () => openStore(await freshSchema()));
+  describeProfileDetailsContract("postgres", async () => openStore(await freshSchema()));
 
   describe("postgres driver", () => {
     it("keeps seq gap-free with many concurrent appends through two separate pools", async () => {

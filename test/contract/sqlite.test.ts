@@ -15,6 +15,7 @@ import { describeNotifyContract } from "./notify-store.contract";
 import { describePeopleSearchContract } from "./people-search.contract";
 import { describePinsContract, describeSavedContract } from "./pins-saved.contract";
 import { post, stored } from "./post";
+import { describeProfileDetailsContract } from "./profile-details.contract";
 import { describeRoomAdminContract } from "./room-admin.contract";
 import { describeSearchContract } from "./search.contract";
 import { describeStoreContract } from "./stores.contract";
@@ -65,6 +66,7 @@ describeFileClaimsContract("sqlite", () => openStore(tempFile()));
 describeFileStoreContract("sqlite", () => openStore(tempFile()));
 describeNotifyContract("sqlite", () => openStore(tempFile()));
 describeRoomAdminContract("sqlite", () => openStore(tempFile()));
+describeProfileDetailsContract("sqlite", () => openStore(tempFile()));
 
 describe("sqlite driver", () => {
   it("keeps messages and seq across a reopen, and migrating twice is harmless", async () => {

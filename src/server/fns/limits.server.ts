@@ -23,7 +23,9 @@ export type LimitAction =
   /** joinRoomFn, blockUserFn, unblockUserFn, blockedUsersFn, saveProfileFn. */
   | "membership"
   /** getSessionFn (route guards, every navigation). */
-  | "session";
+  | "session"
+  /** profileCardFn and avatarsFn (issue 14): cards opened, avatars looked up. */
+  | "profile";
 
 export type ActionLimitsConfig = {
   roomsPerHour: number;
@@ -66,6 +68,7 @@ function rules(config: ActionLimitsConfig): Record<LimitAction, Rule> {
     page: perSecond(config.pagesPerSecond, "Too many pages at once"),
     membership: hourly(120, "Too many joins and blocks"),
     session: perSecond(20, "Too many requests"),
+    profile: perSecond(10, "Too many profile look-ups"),
   };
 }
 

@@ -177,6 +177,16 @@ export interface Database {
   /** A message one user saved for later (migration 0009): private to them. */
   saved_message: { user_id: string; message_id: string; room_id: string; created_at: number };
   message_mention: { room_id: string; seq: number; user_id: string };
+  /** A person's status, time zone and avatar (migration 0019); no row means none set. */
+  user_profile: {
+    user_id: string;
+    status_text: string | null;
+    status_emoji: string | null;
+    status_expires_at: number | null;
+    time_zone: string | null;
+    avatar_key: string | null;
+    updated_at: number;
+  };
   /** `blocker_id` accepts no DMs or invites from `blocked_id`. */
   user_block: { blocker_id: string; blocked_id: string; created_at: number };
   /**

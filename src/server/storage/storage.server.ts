@@ -5,6 +5,7 @@ import { createMessageStore } from "./message-store.server";
 import type { SqlDialect } from "./migrations.server";
 import { createNotifyStore } from "./notify-store.server";
 import { createPostgresSearch } from "./postgres-search.server";
+import { createProfileDetailsStore } from "./profile-details-store.server";
 import { createRoomAdminStore } from "./room-admin-store.server";
 import { createRoomStore, createUserDirectory } from "./room-store.server";
 import { createSavedStore } from "./saved-store.server";
@@ -44,6 +45,7 @@ export function createStorage(database: StorageDatabase, options: StorageOptions
     files: createFileStore(db, now),
     notify: createNotifyStore(db, now),
     roomAdmin: createRoomAdminStore(db, now),
+    profiles: createProfileDetailsStore(db, now),
     ...(options.limits ? { limits: options.limits } : {}),
     async ping() {
       await sql`select 1`.execute(db);

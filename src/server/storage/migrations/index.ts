@@ -23,6 +23,7 @@ import { pushSubscriptions } from "./0014_push_subscriptions";
 import { emailDigest } from "./0015_email_digest";
 import { rolesAndAudit } from "./0016_roles_and_audit";
 import { deactivation } from "./0018_deactivation";
+import { profileDetails } from "./0019_profile_details";
 
 /** One schema step: a Kysely migration, built for the dialect it runs on. */
 export type MigrationStep = (dialect: SqlDialect) => Migration;
@@ -46,6 +47,7 @@ export const STEPS: readonly (readonly [name: string, step: MigrationStep])[] = 
   ["0015_email_digest", emailDigest],
   ["0016_roles_and_audit", rolesAndAudit],
   ["0018_deactivation", deactivation],
+  ["0019_profile_details", profileDetails],
 ];
 
 /** The steps as Kysely's migrator wants them, for one dialect. */

@@ -7,6 +7,7 @@ import type { WireUser } from "../../protocol/frames";
 import type { Logger } from "../log.server";
 import { checkedHandle } from "./handles.server";
 import { makeFirstUserOwner } from "./roles.server";
+import { parleyTwoFactor } from "./two-factor.server";
 
 /**
  * The one request header better-auth reads the client's address from. The
@@ -70,6 +71,7 @@ export function createAuth(options: {
       customRules: { "/sign-in/email": attempts, "/sign-up/email": attempts },
     },
     telemetry: { enabled: false },
+    plugins: [parleyTwoFactor({ db: options.db, attemptsPerMinute: options.attemptsPerMinute })],
     // The unique @handle (issue 17). Nullable to better-auth, so its own
     // migration can add the column to an existing table; Parley's 0011 fills
     // it in and adds the unique index on lower(handle). The hooks below make

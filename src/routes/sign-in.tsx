@@ -1,8 +1,10 @@
 import { createFileRoute, redirect, useNavigate } from "@tanstack/react-router";
+import { useState } from "react";
 import { focusComposerOnArrival } from "../client/arrival-focus";
 import { authClient } from "../client/auth-client";
 import { authErrorToFields, checkAuthFields } from "../client/auth-errors";
 import { AuthForm, AuthLink } from "../components/AuthForm";
+import { needsSecondFactor, TwoFactorSignIn } from "../components/TwoFactorSignIn";
 import { landingFor, safeNext } from "../core/safe-next";
 import { getSessionFn } from "../server/fns/session";
 
@@ -30,6 +32,8 @@ export const Route = createFileRoute("/sign-in")({
 function SignIn() {
   const navigate = useNavigate();
   const { reason, next } = Route.useSearch();
+  const [secondFactor, setSecondFactor] = useState(false);
+  if (secondFactor) return <TwoFactorSignIn next={next} onRestart={() => setSecondFactor(false)} />;
   return (
     <AuthForm
       title="Sign in to Parley"
@@ -39,8 +43,12 @@ function SignIn() {
       onSubmit={async ({ email, password }) => {
         const invalid = checkAuthFields({ email, password }, false);
         if (invalid) return invalid;
-        const { error } = await authClient.signIn.email({ email: email.trim(), password });
+        const { data, error } = await authClient.signIn.email({ email: email.trim(), password });
         if (error) return authErrorToFields(error);
+        if (needsSecondFactor(data)) {
+          setSecondFactor(true);
+          return null;
+        }
         focusComposerOnArrival();
         await navigate({ href: landingFor(next), replace: true });
         return null;

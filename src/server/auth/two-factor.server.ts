@@ -11,7 +11,7 @@ export const TOTP_PERIOD = 30;
  * better-auth's twoFactor plugin as Parley runs it (issue 14): TOTP with
  * six digits and a 30 s step (the plugin accepts one step either side),
  * ten recovery codes stored encrypted, setup and turning off both asking
- * for the password. Two things differ from the plugin's defaults:
+ * for the password (when the account has one). Two things differ from the plugin's defaults:
  *
  * - The issuer an authenticator app shows is the server's name from the
  *   admin settings (ServerSettings.serverName), read when the secret is
@@ -30,6 +30,9 @@ export function parleyTwoFactor(options: { db: Kysely<never>; attemptsPerMinute:
   const plugin = twoFactor({
     totpOptions: { period: TOTP_PERIOD, digits: 6 },
     backupCodeOptions: { amount: 10, length: 10 },
+    // Accounts that sign in only through single sign-on have no password to
+    // give; better-auth still asks for it whenever a password account exists.
+    allowPasswordless: true,
   });
   const issuerFromSettings = createAuthMiddleware(async (ctx) => {
     const { serverName } = await readServerSettings(options.db as unknown as Kysely<Database>);

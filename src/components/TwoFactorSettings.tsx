@@ -129,7 +129,8 @@ export function TwoFactorSettings({
             readOnly
             value={secretOfTotpUri(step.totpURI)}
             spellCheck={false}
-            className={`${field} max-w-md font-mono text-sm`}
+            size={56}
+            className="w-full max-w-lg rounded-lg border border-slate-300 bg-white px-3 py-2 font-mono text-sm text-slate-900 outline-none focus:border-indigo-500 focus:ring-2 focus:ring-indigo-200"
             onFocus={(event) => event.currentTarget.select()}
           />
         </div>

@@ -65,6 +65,7 @@ describe.skipIf(!available)("two-factor authentication and sessions", () => {
     const codes = a.page.getByRole("list", { name: "Recovery codes" });
     await codes.waitFor();
     expect(await codes.getByRole("listitem").count()).toBe(10);
+    const recoveryCode = (await codes.getByRole("listitem").first().textContent()) ?? "";
     await a.page.getByRole("button", { name: "Copy" }).waitFor();
     await a.page.getByRole("link", { name: "Download" }).waitFor();
     await a.page.getByRole("button", { name: "Done" }).click();
@@ -108,6 +109,13 @@ describe.skipIf(!available)("two-factor authentication and sessions", () => {
     // This device stays signed in.
     await visit(a.page, "/settings/security");
     await sessions.getByText("This device").waitFor();
+
+    // A recovery code (typed without its dash) signs the other browser in instead of a code.
+    await submitSignIn(b.page, a.user.email, a.user.password);
+    await b.page.getByRole("button", { name: "Use a recovery code instead" }).click();
+    await b.page.getByLabel("Recovery code").fill(recoveryCode.replace("-", ""));
+    await b.page.getByRole("button", { name: "Verify" }).click();
+    await b.page.waitForURL("**/r/general");
     expect(a.problems.pageErrors).toEqual([]);
   });
 });

@@ -40,7 +40,16 @@ export function challengeEnded(error: { code?: string }): boolean {
   );
 }
 
-/** A typed code as the server compares it: digits only for TOTP (spaces people type are dropped). */
+/** A typed authenticator code as the server compares it (spaces and dashes people type are dropped). */
 export function cleanCode(text: string): string {
   return text.replace(/[\s-]/g, "");
+}
+
+/**
+ * A typed recovery code as better-auth stores it ("abcde-FGHIJ": exact,
+ * case kept): spaces dropped, and the dash put back when it was left out.
+ */
+export function cleanRecoveryCode(text: string): string {
+  const code = text.replace(/\s/g, "");
+  return /^[A-Za-z0-9]{10}$/.test(code) ? `${code.slice(0, 5)}-${code.slice(5)}` : code;
 }

@@ -2,7 +2,12 @@ import { useNavigate, useRouter } from "@tanstack/react-router";
 import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 import { focusComposerOnArrival } from "../client/arrival-focus";
 import { authClient } from "../client/auth-client";
-import { challengeEnded, cleanCode, twoFactorError } from "../client/two-factor-errors";
+import {
+  challengeEnded,
+  cleanCode,
+  cleanRecoveryCode,
+  twoFactorError,
+} from "../client/two-factor-errors";
 import { landingFor } from "../core/safe-next";
 
 /** Whether a sign-in answer asks for the second factor (better-auth's twoFactor plugin). */
@@ -34,7 +39,8 @@ export function TwoFactorSignIn({ next, onRestart }: { next?: string; onRestart:
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const code = cleanCode(String(new FormData(event.currentTarget).get("code") ?? ""));
+    const typed = String(new FormData(event.currentTarget).get("code") ?? "");
+    const code = recovery ? cleanRecoveryCode(typed) : cleanCode(typed);
     if (!code) {
       setError(recovery ? "Enter a recovery code." : "Enter the code from your authenticator app.");
       return;

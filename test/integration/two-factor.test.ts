@@ -2,8 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, getPage, signUp, type TestSocket, upgradeStatus } from "../helpers/clients";
 import { type HttpAnswer, httpFrom } from "../helpers/http-from";
 import { openDb, roomIdFromReady, sendAndAck } from "../helpers/integration-extra";
+import { usePostgresServer } from "../helpers/postgres-server";
 import { type RunningServer, startServer } from "../helpers/server";
 import { callServerFn } from "../helpers/server-fns";
+import { postgresAvailable } from "../helpers/services";
 import { awayFromBoundary, secretOf, totpAt } from "../helpers/totp";
 
 const PASSWORD = "correct horse battery";
@@ -385,5 +387,48 @@ describe("require two-factor authentication", () => {
     expect(after.ok).toBe(true);
     const page = await getPage(server.url, "/settings/security", cookie);
     expect(page.html).not.toContain("Set it up to continue");
+  });
+});
+
+const pgReady = await postgresAvailable();
+
+// better-auth's migration makes the twoFactor table on PostgreSQL too.
+describe.runIf(pgReady)("two-factor on PostgreSQL (built server)", () => {
+  const server = usePostgresServer("parley_two_factor");
+
+  it("sets up TOTP and signs in with a code and a recovery code", async () => {
+    const url = server().url;
+    const post = (path: string, body: unknown, cookie?: string) =>
+      httpFrom(url, `/api/auth${path}`, { body, headers: cookie ? { cookie } : {} });
+    const user = await signUp(url, { password: PASSWORD });
+    const enabled = await post("/two-factor/enable", { password: PASSWORD }, user.cookie);
+    expect(enabled.status).toBe(200);
+    const { totpURI, backupCodes } = enabled.json() as { totpURI: string; backupCodes: string[] };
+    const secret = secretOf(totpURI);
+    let step = await awayFromBoundary();
+    expect(
+      (await post("/two-factor/verify-totp", { code: totpAt(secret, step + 2) }, user.cookie))
+        .status,
+    ).toBe(401);
+    expect(
+      (await post("/two-factor/verify-totp", { code: totpAt(secret, step + 1) }, user.cookie))
+        .status,
+    ).toBe(200);
+    const challenge = cookiesOf(
+      await post("/sign-in/email", { email: user.email, password: PASSWORD }),
+    );
+    step = await awayFromBoundary();
+    const signedIn = await post(
+      "/two-factor/verify-totp",
+      { code: totpAt(secret, step) },
+      challenge,
+    );
+    expect(signedIn.status).toBe(200);
+    const again = cookiesOf(
+      await post("/sign-in/email", { email: user.email, password: PASSWORD }),
+    );
+    const recovered = await post("/two-factor/verify-backup-code", { code: backupCodes[0] }, again);
+    expect(recovered.status).toBe(200);
+    expect(recovered.cookie).toBeDefined();
   });
 });

@@ -75,6 +75,14 @@ export function RoomNav({
             Notifications
           </Link>
         </li>
+        <li>
+          <Link to="/settings/security" className={pageLink}>
+            <span aria-hidden="true" className="w-3 shrink-0 text-center text-slate-600">
+              ⚿
+            </span>
+            Security
+          </Link>
+        </li>
       </ul>
       <RoomGroup
         group="rooms"

@@ -4,6 +4,7 @@ import { type ReactNode, useEffect } from "react";
 import { useTheme } from "../client/hooks/useTheme";
 import { registerServiceWorker } from "../client/sw-register";
 import { THEME_BOOT_SCRIPT } from "../client/theme";
+import { guardTwoFactor } from "../client/two-factor-guard";
 import { NotFoundPage } from "../components/NotFoundPage";
 import appCss from "../styles.css?url";
 
@@ -26,6 +27,8 @@ export const Route = createRootRoute({
       },
     ],
   }),
+  // Issue 14: a server that requires two-factor sends users without it to set it up.
+  beforeLoad: ({ location }) => guardTwoFactor(location.pathname),
   component: () => <Outlet />,
   // An unknown path: the styled page with a way back, not a bare "Not Found".
   notFoundComponent: () => <NotFoundPage />,

@@ -1,9 +1,11 @@
 import { createFileRoute, redirect, useNavigate } from "@tanstack/react-router";
+import { useState } from "react";
 import { focusComposerOnArrival } from "../client/arrival-focus";
 import { authClient } from "../client/auth-client";
 import { authErrorToFields, checkAuthFields } from "../client/auth-errors";
 import { AuthForm, AuthLink } from "../components/AuthForm";
 import { SsoOnlyCard, SsoSignIn } from "../components/SsoSignIn";
+import { needsSecondFactor, TwoFactorSignIn } from "../components/TwoFactorSignIn";
 import { landingFor, safeNext } from "../core/safe-next";
 import { ssoErrorCode } from "../core/sso-errors";
 import { getSessionFn } from "../server/fns/session";
@@ -41,7 +43,9 @@ function SignIn() {
   const navigate = useNavigate();
   const { reason, next, error } = Route.useSearch();
   const options = Route.useLoaderData();
+  const [secondFactor, setSecondFactor] = useState(false);
   const sso = { options, next, error, returnTo: "/sign-in" } as const;
+  if (secondFactor) return <TwoFactorSignIn next={next} onRestart={() => setSecondFactor(false)} />;
   if (!options.passwordLogin) return <SsoOnlyCard title="Sign in to Parley" {...sso} />;
   return (
     <AuthForm
@@ -59,8 +63,12 @@ function SignIn() {
       onSubmit={async ({ email, password }) => {
         const invalid = checkAuthFields({ email, password }, false);
         if (invalid) return invalid;
-        const { error } = await authClient.signIn.email({ email: email.trim(), password });
+        const { data, error } = await authClient.signIn.email({ email: email.trim(), password });
         if (error) return authErrorToFields(error);
+        if (needsSecondFactor(data)) {
+          setSecondFactor(true);
+          return null;
+        }
         focusComposerOnArrival();
         await navigate({ href: landingFor(next), replace: true });
         return null;

@@ -9,6 +9,7 @@ import { refuseDeactivated } from "./deactivation.server";
 import { checkedHandle } from "./handles.server";
 import { oidcAccountOptions, oidcPlugins } from "./oidc.server";
 import { makeFirstUserOwner } from "./roles.server";
+import { parleyTwoFactor } from "./two-factor.server";
 
 /**
  * The one request header better-auth reads the client's address from. The
@@ -79,7 +80,12 @@ export function createAuth(options: {
       },
     },
     telemetry: { enabled: false },
-    plugins: [...oidcPlugins(options)],
+    // The two-factor plugin first: with it at the head of the tuple, its
+    // user field (twoFactorEnabled) stays in the inferred session types.
+    plugins: [
+      parleyTwoFactor({ db: options.db, attemptsPerMinute: options.attemptsPerMinute }),
+      ...oidcPlugins(options),
+    ],
     // Single sign-on (issue 14): linking by verified email, and provider
     // errors shown on /sign-in in words (src/components/SsoSignIn.tsx).
     account: oidcAccountOptions(options.config),

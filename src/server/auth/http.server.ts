@@ -18,6 +18,9 @@ const REVOKING = new Set([
   "/revoke-session",
   "/revoke-sessions",
   "/revoke-other-sessions",
+  // Turning two-factor on or off replaces the caller's session with a new one.
+  "/two-factor/verify-totp",
+  "/two-factor/disable",
 ]);
 
 type AuthRuntime = {

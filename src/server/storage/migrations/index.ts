@@ -22,6 +22,7 @@ import { notifyPrefs } from "./0013_notify_prefs";
 import { pushSubscriptions } from "./0014_push_subscriptions";
 import { emailDigest } from "./0015_email_digest";
 import { rolesAndAudit } from "./0016_roles_and_audit";
+import { invites } from "./0017_invites";
 
 /** One schema step: a Kysely migration, built for the dialect it runs on. */
 export type MigrationStep = (dialect: SqlDialect) => Migration;
@@ -44,6 +45,7 @@ export const STEPS: readonly (readonly [name: string, step: MigrationStep])[] = 
   ["0014_push_subscriptions", pushSubscriptions],
   ["0015_email_digest", emailDigest],
   ["0016_roles_and_audit", rolesAndAudit],
+  ["0017_invites", invites],
 ];
 
 /** The steps as Kysely's migrator wants them, for one dialect. */

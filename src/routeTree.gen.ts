@@ -10,12 +10,17 @@
 
 import { Route as rootRouteImport } from './routes/__root'
 import { Route as IndexRouteImport } from './routes/index'
+import { Route as CheckEmailRouteImport } from './routes/check-email'
+import { Route as ForgotPasswordRouteImport } from './routes/forgot-password'
 import { Route as RRouteImport } from './routes/r'
+import { Route as ResetPasswordRouteImport } from './routes/reset-password'
 import { Route as RoomsRouteImport } from './routes/rooms'
 import { Route as SavedRouteImport } from './routes/saved'
 import { Route as SignInRouteImport } from './routes/sign-in'
 import { Route as SignUpRouteImport } from './routes/sign-up'
 import { Route as ThreadsRouteImport } from './routes/threads'
+import { Route as AdminSettingsRouteImport } from './routes/admin/settings'
+import { Route as InviteTokenRouteImport } from './routes/invite/$token'
 import { Route as RSlugRouteImport } from './routes/r/$slug'
 import { Route as SettingsNotificationsRouteImport } from './routes/settings/notifications'
 
@@ -24,9 +29,24 @@ const IndexRoute = IndexRouteImport.update({
   path: '/',
   getParentRoute: () => rootRouteImport,
 } as any)
+const CheckEmailRoute = CheckEmailRouteImport.update({
+  id: '/check-email',
+  path: '/check-email',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const ForgotPasswordRoute = ForgotPasswordRouteImport.update({
+  id: '/forgot-password',
+  path: '/forgot-password',
+  getParentRoute: () => rootRouteImport,
+} as any)
 const RRoute = RRouteImport.update({
   id: '/r',
   path: '/r',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const ResetPasswordRoute = ResetPasswordRouteImport.update({
+  id: '/reset-password',
+  path: '/reset-password',
   getParentRoute: () => rootRouteImport,
 } as any)
 const RoomsRoute = RoomsRouteImport.update({
@@ -54,6 +74,16 @@ const ThreadsRoute = ThreadsRouteImport.update({
   path: '/threads',
   getParentRoute: () => rootRouteImport,
 } as any)
+const AdminSettingsRoute = AdminSettingsRouteImport.update({
+  id: '/admin/settings',
+  path: '/admin/settings',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const InviteTokenRoute = InviteTokenRouteImport.update({
+  id: '/invite/$token',
+  path: '/invite/$token',
+  getParentRoute: () => rootRouteImport,
+} as any)
 const RSlugRoute = RSlugRouteImport.update({
   id: '/$slug',
   path: '/$slug',
@@ -67,35 +97,50 @@ const SettingsNotificationsRoute = SettingsNotificationsRouteImport.update({
 
 export interface FileRoutesByFullPath {
   '/': typeof IndexRoute
+  '/check-email': typeof CheckEmailRoute
+  '/forgot-password': typeof ForgotPasswordRoute
   '/r': typeof RRouteWithChildren
+  '/reset-password': typeof ResetPasswordRoute
   '/rooms': typeof RoomsRoute
   '/saved': typeof SavedRoute
   '/sign-in': typeof SignInRoute
   '/sign-up': typeof SignUpRoute
   '/threads': typeof ThreadsRoute
+  '/admin/settings': typeof AdminSettingsRoute
+  '/invite/$token': typeof InviteTokenRoute
   '/r/$slug': typeof RSlugRoute
   '/settings/notifications': typeof SettingsNotificationsRoute
 }
 export interface FileRoutesByTo {
   '/': typeof IndexRoute
+  '/check-email': typeof CheckEmailRoute
+  '/forgot-password': typeof ForgotPasswordRoute
   '/r': typeof RRouteWithChildren
+  '/reset-password': typeof ResetPasswordRoute
   '/rooms': typeof RoomsRoute
   '/saved': typeof SavedRoute
   '/sign-in': typeof SignInRoute
   '/sign-up': typeof SignUpRoute
   '/threads': typeof ThreadsRoute
+  '/admin/settings': typeof AdminSettingsRoute
+  '/invite/$token': typeof InviteTokenRoute
   '/r/$slug': typeof RSlugRoute
   '/settings/notifications': typeof SettingsNotificationsRoute
 }
 export interface FileRoutesById {
   __root__: typeof rootRouteImport
   '/': typeof IndexRoute
+  '/check-email': typeof CheckEmailRoute
+  '/forgot-password': typeof ForgotPasswordRoute
   '/r': typeof RRouteWithChildren
+  '/reset-password': typeof ResetPasswordRoute
   '/rooms': typeof RoomsRoute
   '/saved': typeof SavedRoute
   '/sign-in': typeof SignInRoute
   '/sign-up': typeof SignUpRoute
   '/threads': typeof ThreadsRoute
+  '/admin/settings': typeof AdminSettingsRoute
+  '/invite/$token': typeof InviteTokenRoute
   '/r/$slug': typeof RSlugRoute
   '/settings/notifications': typeof SettingsNotificationsRoute
 }
@@ -103,46 +148,66 @@ export interface FileRouteTypes {
   fileRoutesByFullPath: FileRoutesByFullPath
   fullPaths:
     | '/'
+    | '/check-email'
+    | '/forgot-password'
     | '/r'
+    | '/reset-password'
     | '/rooms'
     | '/saved'
     | '/sign-in'
     | '/sign-up'
     | '/threads'
+    | '/admin/settings'
+    | '/invite/$token'
     | '/r/$slug'
     | '/settings/notifications'
   fileRoutesByTo: FileRoutesByTo
   to:
     | '/'
+    | '/check-email'
+    | '/forgot-password'
     | '/r'
+    | '/reset-password'
     | '/rooms'
     | '/saved'
     | '/sign-in'
     | '/sign-up'
     | '/threads'
+    | '/admin/settings'
+    | '/invite/$token'
     | '/r/$slug'
     | '/settings/notifications'
   id:
     | '__root__'
     | '/'
+    | '/check-email'
+    | '/forgot-password'
     | '/r'
+    | '/reset-password'
     | '/rooms'
     | '/saved'
     | '/sign-in'
     | '/sign-up'
     | '/threads'
+    | '/admin/settings'
+    | '/invite/$token'
     | '/r/$slug'
     | '/settings/notifications'
   fileRoutesById: FileRoutesById
 }
 export interface RootRouteChildren {
   IndexRoute: typeof IndexRoute
+  CheckEmailRoute: typeof CheckEmailRoute
+  ForgotPasswordRoute: typeof ForgotPasswordRoute
   RRoute: typeof RRouteWithChildren
+  ResetPasswordRoute: typeof ResetPasswordRoute
   RoomsRoute: typeof RoomsRoute
   SavedRoute: typeof SavedRoute
   SignInRoute: typeof SignInRoute
   SignUpRoute: typeof SignUpRoute
   ThreadsRoute: typeof ThreadsRoute
+  AdminSettingsRoute: typeof AdminSettingsRoute
+  InviteTokenRoute: typeof InviteTokenRoute
   SettingsNotificationsRoute: typeof SettingsNotificationsRoute
 }
 
@@ -155,11 +220,32 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof IndexRouteImport
       parentRoute: typeof rootRouteImport
     }
+    '/check-email': {
+      id: '/check-email'
+      path: '/check-email'
+      fullPath: '/check-email'
+      preLoaderRoute: typeof CheckEmailRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/forgot-password': {
+      id: '/forgot-password'
+      path: '/forgot-password'
+      fullPath: '/forgot-password'
+      preLoaderRoute: typeof ForgotPasswordRouteImport
+      parentRoute: typeof rootRouteImport
+    }
     '/r': {
       id: '/r'
       path: '/r'
       fullPath: '/r'
       preLoaderRoute: typeof RRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/reset-password': {
+      id: '/reset-password'
+      path: '/reset-password'
+      fullPath: '/reset-password'
+      preLoaderRoute: typeof ResetPasswordRouteImport
       parentRoute: typeof rootRouteImport
     }
     '/rooms': {
@@ -197,6 +283,20 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof ThreadsRouteImport
       parentRoute: typeof rootRouteImport
     }
+    '/admin/settings': {
+      id: '/admin/settings'
+      path: '/admin/settings'
+      fullPath: '/admin/settings'
+      preLoaderRoute: typeof AdminSettingsRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/invite/$token': {
+      id: '/invite/$token'
+      path: '/invite/$token'
+      fullPath: '/invite/$token'
+      preLoaderRoute: typeof InviteTokenRouteImport
+      parentRoute: typeof rootRouteImport
+    }
     '/r/$slug': {
       id: '/r/$slug'
       path: '/$slug'
@@ -226,12 +326,17 @@ const RRouteWithChildren = RRoute._addFileChildren(RRouteChildren)
 
 const rootRouteChildren: RootRouteChildren = {
   IndexRoute: IndexRoute,
+  CheckEmailRoute: CheckEmailRoute,
+  ForgotPasswordRoute: ForgotPasswordRoute,
   RRoute: RRouteWithChildren,
+  ResetPasswordRoute: ResetPasswordRoute,
   RoomsRoute: RoomsRoute,
   SavedRoute: SavedRoute,
   SignInRoute: SignInRoute,
   SignUpRoute: SignUpRoute,
   ThreadsRoute: ThreadsRoute,
+  AdminSettingsRoute: AdminSettingsRoute,
+  InviteTokenRoute: InviteTokenRoute,
   SettingsNotificationsRoute: SettingsNotificationsRoute,
 }
 export const routeTree = rootRouteImport

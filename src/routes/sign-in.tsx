@@ -3,6 +3,7 @@ import { focusComposerOnArrival } from "../client/arrival-focus";
 import { authClient } from "../client/auth-client";
 import { authErrorToFields, checkAuthFields } from "../client/auth-errors";
 import { AuthForm, AuthLink } from "../components/AuthForm";
+import { ForgotPasswordLink } from "../components/ForgotPasswordLink";
 import { landingFor, safeNext } from "../core/safe-next";
 import { getSessionFn } from "../server/fns/session";
 
@@ -40,6 +41,10 @@ function SignIn() {
         const invalid = checkAuthFields({ email, password }, false);
         if (invalid) return invalid;
         const { error } = await authClient.signIn.email({ email: email.trim(), password });
+        if (error?.code === "EMAIL_NOT_VERIFIED") {
+          await navigate({ to: "/check-email", search: { email: email.trim() } });
+          return null;
+        }
         if (error) return authErrorToFields(error);
         focusComposerOnArrival();
         await navigate({ href: landingFor(next), replace: true });
@@ -47,6 +52,7 @@ function SignIn() {
       }}
       footer={
         <>
+          <ForgotPasswordLink />
           New here?{" "}
           <AuthLink to="/sign-up" next={next}>
             Create an account

@@ -83,7 +83,14 @@ export function createAuth(options: {
       enabled: true,
       window: 60,
       max: 300,
-      customRules: { "/sign-in/email": attempts, "/sign-up/email": attempts },
+      // Reset and verification requests (issue 14) share the sign-in budget
+      // instead of better-auth's fixed 3 a minute.
+      customRules: {
+        "/sign-in/email": attempts,
+        "/sign-up/email": attempts,
+        "/request-password-reset": attempts,
+        "/send-verification-email": attempts,
+      },
     },
     telemetry: { enabled: false },
     // The unique @handle (issue 17). Nullable to better-auth, so its own

@@ -58,7 +58,7 @@ function ForgotPassword() {
           <p className="text-sm text-slate-600">
             {mail
               ? "Enter your account's email and we will send you a link to set a new password."
-              : "This server sends no email: after you ask, an admin can give you the link."}
+              : "This server sends no email: after you send, ask an admin for your reset link."}
           </p>
           <div className="space-y-1">
             <label htmlFor={`${id}-email`} className="block text-sm font-medium">

@@ -75,16 +75,25 @@ describe.skipIf(!available)("password reset and invite links (issue 14)", () => 
       { cookie: owner.cookie },
     );
     if (!room.ok) throw new Error(JSON.stringify(room.error));
-    const made = await callServerFn<{ ok: true; path: string }>(
-      suite.server.url,
-      "createInviteFn",
-      { roomId: room.result.room.id, expiry: "1d", maxUses: 5, role: "member" },
-      { cookie: owner.cookie },
-    );
-    if (!made.ok) throw new Error(JSON.stringify(made.error));
+    // The admin makes the link from the room header's "Invite link".
+    const { page: admin, context: adminContext } = await suite.open();
+    const [name, value] = owner.cookie.split("=");
+    await adminContext.addCookies([
+      { name: name ?? "", value: value ?? "", url: suite.server.url },
+    ]);
+    await visit(admin, `/r/${room.result.room.slug}`);
+    await admin.getByRole("button", { name: "Invite link" }).click();
+    const dialog = admin.getByRole("dialog", { name: /Invite link for/ });
+    await dialog.getByLabel("Use limit").selectOption("5");
+    await dialog.getByLabel("Expires after").selectOption("1d");
+    await dialog.getByRole("button", { name: "Create link" }).click();
+    const field = dialog.getByRole("textbox", { name: "Invite link" });
+    await field.waitFor();
+    const invitePath = new URL(await field.inputValue()).pathname;
+    expect(invitePath).toMatch(/^\/invite\/[A-Za-z0-9_-]{43}$/);
 
     const { page } = await suite.open();
-    await visit(page, made.result.path);
+    await visit(page, invitePath);
     await page.getByRole("heading", { name: "You are invited to Parley" }).waitFor();
     expect(await page.locator("dl").textContent()).toMatch(/Uses left\s*5/);
     await scan(page, "invite");

@@ -7,6 +7,7 @@ import { BellIcon } from "./BellIcon";
 import { ConnectionStatus, isBanner } from "./ConnectionStatus";
 import { NotificationSettingsDialog } from "./NotificationSettingsDialog";
 import { PinIcon } from "./PinIcon";
+import { RoomInviteLink } from "./RoomInviteLink";
 import { RoomsButton, type RoomsUnread } from "./RoomsButton";
 import { SearchBox } from "./SearchBox";
 
@@ -108,6 +109,7 @@ export function RoomHeader(props: Props) {
         {notifyOpen && (
           <NotificationSettingsDialog room={room} onClose={() => setNotifyOpen(false)} />
         )}
+        <RoomInviteLink room={room} />
         {/* Open by default from 1100 px, closed below (RoomScreen); one name in both states. */}
         <button
           type="button"

@@ -4,6 +4,7 @@ import { focusComposerOnArrival } from "../client/arrival-focus";
 import { authClient } from "../client/auth-client";
 import { authErrorToFields, checkAuthFields } from "../client/auth-errors";
 import { AuthForm, AuthLink } from "../components/AuthForm";
+import { ForgotPasswordLink } from "../components/ForgotPasswordLink";
 import { SsoOnlyCard, SsoSignIn } from "../components/SsoSignIn";
 import { needsSecondFactor, TwoFactorSignIn } from "../components/TwoFactorSignIn";
 import { landingFor, safeNext } from "../core/safe-next";
@@ -64,6 +65,10 @@ function SignIn() {
         const invalid = checkAuthFields({ email, password }, false);
         if (invalid) return invalid;
         const { data, error } = await authClient.signIn.email({ email: email.trim(), password });
+        if (error?.code === "EMAIL_NOT_VERIFIED") {
+          await navigate({ to: "/check-email", search: { email: email.trim() } });
+          return null;
+        }
         if (error) return authErrorToFields(error);
         if (needsSecondFactor(data)) {
           setSecondFactor(true);
@@ -75,6 +80,7 @@ function SignIn() {
       }}
       footer={
         <>
+          <ForgotPasswordLink />
           New here?{" "}
           <AuthLink to="/sign-up" next={next}>
             Create an account

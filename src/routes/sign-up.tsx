@@ -51,8 +51,13 @@ function SignUp() {
           password,
           ...(chosen !== suggestHandle(name) && { handle: chosen }),
         };
-        const { error } = await authClient.signUp.email(body);
+        const { data, error } = await authClient.signUp.email(body);
         if (error) return authErrorToFields(error);
+        // Email verification required: no session until the link is opened.
+        if (data && !data.token) {
+          await navigate({ to: "/check-email", search: { email: body.email } });
+          return null;
+        }
         focusComposerOnArrival();
         await navigate({ href: landingFor(next), replace: true });
         return null;

@@ -10,6 +10,7 @@ import { openBlobStore } from "./files/open-blob-store.server";
 import { startFileSweep, uploadTempDir } from "./files/upload-sweep.server";
 import { createServerLimits, type ServerLimits } from "./fns/limits.server";
 import { createLogger, type Logger } from "./log.server";
+import { createMailer, type Mailer } from "./mail/mailer.server";
 import { createMetrics, type Metrics } from "./metrics.server";
 import { createLocalPresence } from "./presence/local.server";
 import { createRedisPresence } from "./presence/redis.server";
@@ -26,6 +27,8 @@ export type Runtime = {
   auth: Auth;
   /** The resolved auth secret: signs email unsubscribe tokens (absent in unit tests). */
   authSecret?: string;
+  /** Outgoing mail over SMTP_URL, shared by missed-message email and auth (reset, verification); absent without SMTP. */
+  mailer?: Mailer;
   /** Failed sign-ins per email (in the database, so every instance sees them). */
   accountLocks: AccountLocks;
   storage: Storage;
@@ -76,6 +79,13 @@ export async function composeRuntime(config: Config): Promise<Runtime> {
   const secret = resolveAuthSecret(config.authSecret, config.dataDir, log);
   const database = openDatabase(config.database, log);
   const { db } = database;
+  const smtpUrl = config.notifications.smtpUrl;
+  const mailer = smtpUrl
+    ? createMailer(
+        { smtpUrl, mailFrom: config.notifications.mailFrom, publicUrl: config.publicUrl },
+        log,
+      )
+    : undefined;
   const auth = createAuth({
     db: db as unknown as Kysely<never>,
     dialect: database.dialect,
@@ -85,6 +95,7 @@ export async function composeRuntime(config: Config): Promise<Runtime> {
     attemptsPerMinute: config.authAttemptsPerMinute,
     config,
     log,
+    mailer,
   });
   try {
     await database.migrate(auth);
@@ -131,6 +142,7 @@ export async function composeRuntime(config: Config): Promise<Runtime> {
     log,
     auth,
     authSecret: secret,
+    mailer,
     accountLocks,
     storage,
     db,

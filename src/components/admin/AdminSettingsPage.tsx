@@ -5,6 +5,7 @@ import {
   type SignupPolicy,
 } from "../../core/server-settings";
 import { adminSettingsFn, saveSettingsFn } from "../../server/fns/admin-settings";
+import { InviteLinks } from "../InviteLinks";
 import { buttonClass, failureOf, inputClass, primaryClass } from "./AdminShell";
 
 const POLICY_LABEL: Record<SignupPolicy, string> = {
@@ -177,8 +178,9 @@ export function AdminSettingsPage() {
           </p>
         </div>
       </form>
-      {/* Invite links (issue 14, their own part) mount here. */}
-      <div id="admin-invites" className="mt-8" />
+      <div className="mt-8">
+        <InviteLinks />
+      </div>
     </div>
   );
 }

@@ -5,10 +5,14 @@ import { checkDisplayName } from "../../core/names";
 import type { Config } from "../../env";
 import type { WireUser } from "../../protocol/frames";
 import type { Logger } from "../log.server";
+import type { Mailer } from "../mail/mailer.server";
+import type { Database } from "../storage/schema.server";
 import { refuseDeactivated } from "./deactivation.server";
 import { checkedHandle } from "./handles.server";
+import { identityMailOptions } from "./identity-mail.server";
 import { oidcAccountOptions, oidcPlugins } from "./oidc.server";
 import { makeFirstUserOwner } from "./roles.server";
+import { afterSignUp, gateSignUp } from "./sign-up-gate.server";
 import { parleyTwoFactor } from "./two-factor.server";
 
 /**
@@ -44,8 +48,18 @@ export function createAuth(options: {
   /** The whole config and the log, for the identity features (issue 14) that read them. */
   config: Config;
   log: Logger;
+  /** The runtime's mailer (SMTP_URL); without it reset and verification links go to the log. */
+  mailer?: Mailer;
 }) {
   const attempts = { window: 60, max: options.attemptsPerMinute };
+  // Password reset and email verification (issue 14): identity-mail.server.ts.
+  const db = options.db as unknown as Kysely<Database>;
+  const mail = identityMailOptions({
+    db,
+    mailer: options.mailer,
+    log: options.log,
+    config: options.config,
+  });
   return betterAuth({
     database: { db: options.db, type: options.dialect },
     secret: options.secret,
@@ -54,7 +68,9 @@ export function createAuth(options: {
       enabled: true,
       minPasswordLength: MIN_PASSWORD_LENGTH,
       autoSignIn: true,
+      ...mail.emailAndPassword,
     },
+    emailVerification: mail.emailVerification,
     // With PARLEY_PUBLIC_URL unset, better-auth derives the base URL from
     // each request (it warns once), so a fresh install works under any host
     // name. Dynamic allowedHosts: ["*"] is not used: it would trust every
@@ -72,11 +88,14 @@ export function createAuth(options: {
       max: 300,
       // Starting single sign-on counts like a sign-in (better-auth's own
       // default for /sign-in/* is 3 per 10 s, too few for an office behind
-      // one address).
+      // one address); reset and verification requests (issue 14) share the
+      // sign-in budget instead of better-auth's fixed 3 a minute.
       customRules: {
         "/sign-in/email": attempts,
         "/sign-up/email": attempts,
         "/sign-in/social": attempts,
+        "/request-password-reset": attempts,
+        "/send-verification-email": attempts,
       },
     },
     telemetry: { enabled: false },
@@ -111,12 +130,15 @@ export function createAuth(options: {
       session: { create: { before: refuseDeactivated(options.db) } },
       user: {
         create: {
-          before: async (user) => ({
-            data: await checkedHandle(options.db, checkedName(user), { create: true }),
-          }),
+          // The sign-up policy and invites (sign-up-gate.server.ts) after the name checks.
+          before: async (user, context) => {
+            const data = await checkedHandle(options.db, checkedName(user), { create: true });
+            return { data: { ...data, ...(await gateSignUp(db, user, context)) } };
+          },
           // The first account to sign up owns the server.
           after: async (user) => {
             await makeFirstUserOwner(options.db, user.id, options.dialect);
+            await afterSignUp(db, user);
           },
         },
         update: {

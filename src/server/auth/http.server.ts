@@ -8,6 +8,7 @@ import type { AccountLocks } from "./account-lock.server";
 import { type Auth, CLIENT_IP_HEADER, sessionOf } from "./auth.server";
 import { HANDLE_TAKEN_MESSAGE } from "./handles.server";
 import { passwordLoginRefusal } from "./oidc.server";
+import { resetEndingSessions } from "./reset-sessions.server";
 
 /** The largest request body /api/auth reads; anything bigger is refused (413) unread. */
 export const AUTH_BODY_LIMIT = 64 * 1024;
@@ -120,6 +121,10 @@ export async function handleAuthRequest(runtime: AuthRuntime, request: Request):
   let response: Response;
   if (post && path === "/sign-in/email" && isRecord(json) && typeof json.email === "string") {
     response = await signInWithLock(accountLocks, json.email, forward);
+  } else if (post && path === "/reset-password") {
+    // A reset revokes the user's sessions; their sockets close (issue 14).
+    const token = isRecord(json) && json.token ? json.token : url.searchParams.get("token");
+    response = await resetEndingSessions(runtime, token, forward);
   } else if (post && (path === "/sign-out" || REVOKING.has(path))) {
     response = await endingSessions(runtime, request.headers, path, forward);
   } else {

@@ -1,4 +1,3 @@
-import { createMailer } from "../mail/mailer.server";
 import type { Runtime } from "../runtime.server";
 import { createEmailActivity } from "./activity.server";
 import { createDigestWorker } from "./digest-worker.server";
@@ -17,13 +16,9 @@ export function linkBase(config: Runtime["config"]): string {
  * worker with the realtime side.
  */
 export function createMissedEmail(runtime: Runtime) {
-  const { config, db, log, authSecret } = runtime;
-  const smtpUrl = config.notifications.smtpUrl;
-  if (!smtpUrl || !db || !authSecret) return undefined;
-  const mailer = createMailer(
-    { smtpUrl, mailFrom: config.notifications.mailFrom, publicUrl: config.publicUrl },
-    log,
-  );
+  const { config, db, log, authSecret, mailer } = runtime;
+  // The runtime's one mailer (built when SMTP_URL is set), shared with auth.
+  if (!mailer || !db || !authSecret) return undefined;
   const worker = createDigestWorker({
     db,
     mailer,

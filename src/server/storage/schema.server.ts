@@ -43,6 +43,23 @@ export interface Database {
   };
   /** Who may not (re)join a room, even a public one (migration 0016). */
   room_ban: { room_id: string; user_id: string; banned_by: string; created_at: number };
+  /**
+   * An invite link (migration 0017): a hash of its token, who made it, the
+   * room it also joins, the role it gives (member | guest), its expiry and
+   * use limit (null: never, unlimited), uses so far, when it was revoked.
+   */
+  invite: {
+    id: string;
+    token_hash: string;
+    created_by: string;
+    room_id: string | null;
+    role: Generated<string>;
+    created_at: number;
+    expires_at: number | null;
+    max_uses: number | null;
+    uses: Generated<number>;
+    revoked_at: number | null;
+  };
   /** One server setting (migration 0016): `key` of core/server-settings ServerSettings, JSON value. */
   server_setting: { key: string; value: string };
   /**

@@ -22,6 +22,7 @@ import { notifyPrefs } from "./0013_notify_prefs";
 import { pushSubscriptions } from "./0014_push_subscriptions";
 import { emailDigest } from "./0015_email_digest";
 import { rolesAndAudit } from "./0016_roles_and_audit";
+import { invites } from "./0017_invites";
 import { deactivation } from "./0018_deactivation";
 import { profileDetails } from "./0019_profile_details";
 
@@ -46,6 +47,7 @@ export const STEPS: readonly (readonly [name: string, step: MigrationStep])[] = 
   ["0014_push_subscriptions", pushSubscriptions],
   ["0015_email_digest", emailDigest],
   ["0016_roles_and_audit", rolesAndAudit],
+  ["0017_invites", invites],
   ["0018_deactivation", deactivation],
   ["0019_profile_details", profileDetails],
 ];

@@ -1,5 +1,15 @@
 import type { PeopleQuery } from "./core/people-search";
-import type { Decision, FileFacts, MessageFacts, Refusal, RootFacts } from "./core/policy";
+import type {
+  Decision,
+  FileFacts,
+  Membership,
+  MessageFacts,
+  ModerationAction,
+  Refusal,
+  Role,
+  RootFacts,
+  ServerRole,
+} from "./core/policy";
 import type { ProfileStatus } from "./core/profile-details";
 import type { SearchQuery } from "./core/search-query";
 import type {
@@ -10,6 +20,7 @@ import type {
   RoomNotify,
   RoomSummary,
   ThreadState,
+  WireMember,
   WireMessage,
   WireRoom,
   WireUser,
@@ -76,7 +87,10 @@ export interface RoomStore {
    * At most `limit` members by name (then id), after the member `afterId`
    * when given: the pages of a large room's member list (issue 16).
    */
-  membersPage(roomId: string, page: { afterId?: string; limit: number }): Promise<WireUser[]>;
+  membersPage(
+    roomId: string,
+    page: { afterId?: string; limit: number },
+  ): Promise<Omit<WireMember, "online">[]>;
   /** How many members the room has. */
   memberCount(roomId: string): Promise<number>;
   /** The user's rooms with unread state; DM names are the other person's name. */
@@ -151,7 +165,8 @@ export type AppendInput = {
 /** What appendIfMember answers: the stored (or earlier) message, or why it was refused. */
 export type SendResult =
   | { ok: true; message: WireMessage; duplicate: boolean }
-  | { ok: false; reason: "forbidden" | "not_found" };
+  /** `muted`: a member a moderator muted in the room (mayPost words it). */
+  | { ok: false; reason: "forbidden" | "not_found" | "muted" };
 
 /**
  * The policy question a claim asks of a file it could not claim
@@ -255,7 +270,17 @@ export interface MessageStore {
    * it; its files (attachments and preview images) go with it, their blob
    * keys answered as `forgotten`.
    */
-  remove(roomId: string, messageId: string, check: ChangeCheck): Promise<ChangeResult>;
+  remove(
+    roomId: string,
+    messageId: string,
+    check: ChangeCheck,
+    /**
+     * Who deletes it: when not its author (a moderator or an admin), the
+     * row keeps `deleted_by` and a "message.delete" audit row is written
+     * in the same transaction.
+     */
+    actorId?: string,
+  ): Promise<ChangeResult>;
   /**
    * Pins the message for its room (`pinned`), stamping when and by whom, or
    * unpins it; a change like an edit (it bumps the room revision), asked of
@@ -314,7 +339,12 @@ export type ReplyInput = AppendInput & {
  * The policy question a reply asks (core/policy mayReplyInThread): the
  * store reads membership and the root inside the reply's transaction.
  */
-export type ReplyCheck = (facts: { member: boolean; root: RootFacts | undefined }) => Decision;
+export type ReplyCheck = (facts: {
+  member: boolean;
+  /** A moderator muted the author in the room. */
+  modMuted?: boolean;
+  root: RootFacts | undefined;
+}) => Decision;
 
 /** What a reply answers: the reply and its root's new state, or why not. */
 export type ReplyResult =
@@ -526,6 +556,34 @@ export interface ProfileDetailsStore {
   avatarsOf(userIds: readonly string[]): Promise<Record<string, string>>;
 }
 
+/**
+ * One person's standing in one room, with their server role, read fresh
+ * from the database on every moderation decision (never a cached session).
+ */
+export type PersonStanding = { name: string; serverRole: ServerRole; membership: Membership };
+
+/** What a moderation change did: `changed` is false when it was so already (no audit row then). */
+export type ModerationOutcome = { changed: boolean; role: Role; modMuted: boolean };
+
+/** Member moderation (issue 14): each change and its audit row in one transaction. */
+export interface ModerationStore {
+  /** The person's standing in the room (membership, room role, mute, ban); undefined: no such person. */
+  standing(roomId: string, userId: string): Promise<PersonStanding | undefined>;
+  /**
+   * Applies a moderation action to `userId` in the room, with its audit row
+   * (actor, action, target, room) in the same transaction. Remove and ban
+   * delete the membership (a ban also records the ban, so the person cannot
+   * rejoin); unban lifts it; mute and unmute set the moderator's mute; the
+   * role changes set the room role. A failing audit insert rolls it all back.
+   */
+  apply(
+    roomId: string,
+    userId: string,
+    action: ModerationAction,
+    actorId: string,
+  ): Promise<ModerationOutcome>;
+}
+
 export interface Storage {
   rooms: RoomStore;
   messages: MessageStore;
@@ -541,6 +599,8 @@ export interface Storage {
   roomAdmin: RoomAdminStore;
   /** Status, time zone and avatar (issue 14). */
   profiles: ProfileDetailsStore;
+  /** Member moderation (issue 14): remove, ban, mute, room roles. */
+  moderation: ModerationStore;
   /**
    * Per-user action limits that frame handling consults (invites per hour);
    * set by the runtime, absent in tests that need none.

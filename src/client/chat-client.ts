@@ -3,6 +3,7 @@ import {
   type ClientFrame,
   DEFAULT_NOTIFY_SETTINGS,
   type ErrorCode,
+  type moderationActions,
   type NotifySettings,
   type RoomNotify,
   type RoomSummary,
@@ -19,6 +20,10 @@ import { PinBoard } from "./pin-board";
 import { RoomLog } from "./room-log";
 import type { ChatSocket, ConnectionStatus } from "./socket";
 import { isThreadOnly, withThreadOnlySeq } from "./thread-unread";
+
+/** What a moderator does to a member (the `moderate` frame). */
+export type ModerationAction = (typeof moderationActions)[number];
+
 import { ThreadTracker, type ThreadView } from "./threads";
 
 /** What a room page renders. */
@@ -382,6 +387,14 @@ export class ChatClient {
     } finally {
       tracked.loadingMembers = false;
     }
+  }
+
+  /**
+   * A moderator's (or admin's) action on a member of the room: remove, ban,
+   * unban, mute, unmute, or a room role change; settles on the answer.
+   */
+  moderate(roomId: string, userId: string, action: ModerationAction): Promise<void> {
+    return this.#request({ type: "moderate", roomId, userId, action });
   }
 
   /** Leaves a room; resolves once the server has done it. */
@@ -882,10 +895,38 @@ export class ChatClient {
       case "notify_settings":
         this.#takeNotify(frame);
         break;
-      case "room_removed":
+      case "room_removed": {
+        const name = this.#rooms.get(frame.roomId)?.name;
         this.#rooms.delete(frame.roomId);
         this.#tracked.delete(frame.roomId);
+        // A moderator's doing: the page tells the reader (a leave of their own says nothing).
+        if (frame.reason && name !== undefined) {
+          const verb = frame.reason === "banned" ? "banned" : "removed";
+          this.#stray({ code: "forbidden", message: `You were ${verb} from ${name}.` });
+        }
         break;
+      }
+      case "member_updated": {
+        const { roomId, userId, role, modMuted } = frame;
+        const standing = {
+          ...(role === "moderator" && { role: "moderator" as const }),
+          ...(modMuted && { modMuted: true as const }),
+        };
+        const tracked = this.#tracked.get(roomId);
+        if (tracked) {
+          tracked.members = tracked.members.map((m) => {
+            if (m.id !== userId) return m;
+            const { role: _role, modMuted: _muted, ...rest } = m;
+            return { ...rest, ...standing };
+          });
+        }
+        const summary = this.#rooms.get(roomId);
+        if (summary && userId === this.user?.id) {
+          const { role: _role, modMuted: _muted, ...rest } = summary;
+          this.#rooms.set(roomId, { ...rest, ...standing });
+        }
+        break;
+      }
       case "error": {
         const { clientId, code, message, ref, retryAfterMs } = frame;
         const waiter = ref === undefined ? undefined : this.#answers.get(ref);

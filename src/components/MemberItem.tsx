@@ -1,6 +1,8 @@
 import { useId } from "react";
+import type { ModerationAction } from "../client/chat-client";
 import { userTag } from "../core/user-tag";
 import type { WireMember } from "../protocol/frames";
+import { type MenuAction, MessageActions } from "./MessageActions";
 import { ProfileNameButton } from "./ProfileCard";
 
 /**
@@ -19,16 +21,32 @@ export function MemberItem({
   blocked,
   onMessage,
   onBlock,
+  moderates = false,
+  onModerate,
 }: {
   member: WireMember;
   isMe: boolean;
   busy: boolean;
   blocked: boolean;
+  /** The reader moderates the room: a "Member actions" menu beside each other member. */
+  moderates?: boolean;
+  onModerate?: (member: WireMember, action: ModerationAction) => void;
   onMessage: (member: WireMember) => void;
   onBlock: (member: WireMember, block: boolean) => void;
 }) {
   const tagId = useId();
   const state = member.online ? "online" : "offline";
+  const act = (action: ModerationAction) => () => onModerate?.(member, action);
+  const moderation: MenuAction[] = [
+    { label: "Remove from room", run: act("remove") },
+    { label: "Ban from room", run: act("ban") },
+    member.modMuted
+      ? { label: "Unmute in room", run: act("unmute") }
+      : { label: "Mute in room", run: act("mute") },
+    member.role === "moderator"
+      ? { label: "Remove moderator", run: act("make_member") }
+      : { label: "Make moderator", run: act("make_moderator") },
+  ];
   return (
     <li
       aria-label={`${member.name}, ${state}`}
@@ -61,6 +79,14 @@ export function MemberItem({
             <span aria-hidden="true" className="shrink-0 text-xs text-slate-600">
               (you)
             </span>
+          )}
+          {member.role === "moderator" && (
+            <span className="shrink-0 rounded bg-indigo-50 px-1 text-xs text-indigo-800">
+              moderator
+            </span>
+          )}
+          {member.modMuted && (
+            <span className="shrink-0 rounded bg-amber-50 px-1 text-xs text-amber-900">muted</span>
           )}
         </span>
         {/* The unique @handle (issue 17): how to mention or invite exactly this person. */}
@@ -105,6 +131,9 @@ export function MemberItem({
           >
             {blocked ? "Unblock" : "Block"}
           </button>
+          {moderates && (
+            <MessageActions label="Member actions" actions={moderation} disabled={busy} />
+          )}
         </>
       )}
     </li>

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from "react";
+import type { ModerationAction } from "../client/chat-client";
 import type { RoomSummary, WireMember, WireUser } from "../protocol/frames";
 import { blockedUsersFn, blockUserFn, searchUsersFn, unblockUserFn } from "../server/fns/people";
 import { InvitePeople } from "./InvitePeople";
@@ -27,6 +28,8 @@ type Props = {
   /** Resolves null once left, else why not (shown by the Leave button). */
   onLeave: () => Promise<string | null>;
   onClose: () => void;
+  /** A moderator's action on a member (shown when the reader moderates the room). */
+  onModerate?: (userId: string, action: ModerationAction) => Promise<void>;
 };
 
 const byPresenceThenName = (a: WireMember, b: WireMember) =>
@@ -131,6 +134,17 @@ export function MembersPanel({
               isMe={member.id === me.id}
               busy={busy}
               blocked={blocked.has(member.id)}
+              moderates={room.role === "moderator" && actions.onModerate !== undefined}
+              onModerate={(m, action) =>
+                run(async () => {
+                  try {
+                    await actions.onModerate?.(m.id, action);
+                    return null;
+                  } catch (error) {
+                    return error instanceof Error ? error.message : "Something went wrong.";
+                  }
+                })
+              }
               onMessage={(m) => run(() => actions.onMessage(m))}
               onBlock={(m, block) =>
                 run(async () => {

@@ -10,9 +10,12 @@ export type MenuAction = { label: string; run: () => void };
 export function MessageActions({
   actions,
   disabled,
+  label = "Message actions",
 }: {
   actions: MenuAction[];
   disabled?: boolean;
+  /** The button's and the menu's name ("Member actions" in the members list). */
+  label?: string;
 }) {
   const id = useId();
   const [open, setOpen] = useState(false);
@@ -61,7 +64,7 @@ export function MessageActions({
       <button
         ref={button}
         type="button"
-        aria-label="Message actions"
+        aria-label={label}
         aria-haspopup="menu"
         aria-expanded={open}
         aria-controls={open ? `${id}-menu` : undefined}
@@ -82,7 +85,7 @@ export function MessageActions({
           ref={menu}
           id={`${id}-menu`}
           role="menu"
-          aria-label="Message actions"
+          aria-label={label}
           tabIndex={-1}
           onKeyDown={onMenuKey}
           className="absolute top-full right-0 z-20 mt-1 min-w-32 rounded-lg bg-white py-1 shadow-lg ring-1 ring-slate-200"

@@ -28,6 +28,8 @@ export type MessageApi = {
   save: (messageId: string, saved: boolean) => Promise<void>;
   /** Removes the link preview of one's own message. */
   removePreview: (messageId: string) => Promise<void>;
+  /** The reader moderates the room: "Delete" is offered on others' messages too. */
+  moderates?: boolean;
 };
 
 /** Opening a message's thread; the room page wires it to the thread panel. */
@@ -140,6 +142,8 @@ export const MessageItem = memo(function MessageItem({
   if (own && !message.deleted) {
     actions.push({ label: "Edit", run: () => setEditing(true) });
     actions.push({ label: "Delete", run: () => setConfirming(true) });
+  } else if (api.moderates && !message.deleted) {
+    actions.push({ label: "Delete", run: () => setConfirming(true) });
   }
   if (!message.deleted) actions.push({ label: "React", run: () => setPicking(true) });
   // Threads are one level deep: a reply has no thread of its own.
@@ -210,7 +214,11 @@ export const MessageItem = memo(function MessageItem({
           </div>
         )}
         {message.deleted ? (
-          <p className="text-sm text-slate-500 italic">Message deleted</p>
+          <p className="text-sm text-slate-500 italic">
+            {message.deletedBy === "moderator"
+              ? "Message deleted by a moderator"
+              : "Message deleted"}
+          </p>
         ) : editing ? (
           <MessageEditor
             initial={message.text}

@@ -17,6 +17,7 @@ import { forgetOfflineData } from "../client/offline-cache";
 import { refusalOf } from "../client/room-actions";
 import { isThreadOnly } from "../client/thread-unread";
 import { navRooms } from "../client/unread";
+import { MOD_MUTED_MESSAGE } from "../core/policy";
 import type { SearchHit } from "../ports";
 import type { RoomSummary, WireMember, WireMessage, WireUser } from "../protocol/frames";
 import { createRoomFn, historyFn, openDmFn, searchFn } from "../server/fns/rooms";
@@ -144,8 +145,9 @@ export function RoomScreen({
       pin: (id, pinned) => client?.pin(room.id, id, pinned) ?? notConnected(),
       save: (id, saved) => client?.save(room.id, id, saved) ?? notConnected(),
       removePreview: (id) => client?.removePreview(room.id, id) ?? notConnected(),
+      moderates: room.role === "moderator",
     }),
-    [client, room.id],
+    [client, room.id, room.role],
   );
 
   const thread = useMemo<ThreadApi>(
@@ -307,11 +309,16 @@ export function RoomScreen({
         <TypingIndicator users={chat.typing.filter((u) => u.id !== user.id)} />
         <ActionError error={stray.refusal} onDismiss={stray.dismiss} />
         <div id={COMPOSER_ID} className="contents">
+          {room.modMuted && (
+            <p role="status" className="px-4 pt-2 text-sm text-slate-600">
+              {MOD_MUTED_MESSAGE}
+            </p>
+          )}
           <Composer
             placeholder={`Message ${room.kind === "dm" ? room.name : `#${room.name}`}`}
             onSend={(text, files) => client?.send(room.id, text, undefined, files)}
             onTyping={() => client?.typing(room.id)}
-            disabled={leaving}
+            disabled={leaving || room.modMuted === true}
             draftUserId={user.id}
             draftKey={room.id}
             onEditLast={editLast}
@@ -356,6 +363,9 @@ export function RoomScreen({
             : Promise.reject(new ActionRefused("disconnected", "not connected"))
         }
         onLeave={leave}
+        onModerate={(userId, action) =>
+          client ? client.moderate(room.id, userId, action) : notConnected()
+        }
         onClose={() => {
           setMembersChoice(false);
           document.querySelector<HTMLElement>(`[aria-controls="${membersId}"]`)?.focus();

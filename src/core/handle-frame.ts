@@ -5,6 +5,7 @@ import { fetch } from "./actions/fetch";
 import { invite } from "./actions/invite";
 import { leave } from "./actions/leave";
 import { membersPage } from "./actions/members";
+import { moderate } from "./actions/moderate";
 import { notifyPrefs, notifySettings } from "./actions/notify-prefs";
 import { pin } from "./actions/pin";
 import { react } from "./actions/react";
@@ -69,5 +70,7 @@ export function handleFrame(
       return notifyPrefs(frame, user, deps);
     case "notify_settings":
       return notifySettings(frame, user, deps);
+    case "moderate":
+      return moderate(frame, user, deps);
   }
 }

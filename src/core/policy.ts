@@ -14,11 +14,20 @@
  */
 import type { ErrorCode, RoomKind } from "../protocol/frames";
 
-/** Roles inside a room. Every member is equal today; moderators come next. */
-export type Role = "member";
+/** Roles inside a room: its moderators (the creator first) and everyone else. */
+export type Role = "member" | "moderator";
 
-/** The actor's standing in one room. */
-export type Membership = { member: true; role: Role } | { member: false };
+/** Roles on the server (user.role): owners and admins moderate every room. */
+export type ServerRole = "owner" | "admin" | "member" | "guest";
+
+/**
+ * The actor's standing in one room: a member with their room role and
+ * whether a moderator muted them there, or not a member (and maybe banned,
+ * which keeps them out even of a public room).
+ */
+export type Membership =
+  | { member: true; role: Role; modMuted?: boolean }
+  | { member: false; banned?: boolean };
 
 /** The facts of a room policy decides on; `undefined` where it is asked means "no such room". */
 export type RoomFacts = {
@@ -82,8 +91,19 @@ export function mayType(room: RoomFacts | undefined, membership: Membership): De
  * implements exactly this rule for the send path.
  */
 export function mayPost(room: RoomFacts | undefined, membership: Membership): Decision {
-  return memberOnly(room, membership);
+  const asMember = memberOnly(room, membership);
+  if (!asMember.ok) return asMember;
+  if (membership.member && membership.modMuted) return MOD_MUTED;
+  return ALLOW;
 }
+
+/** The refusal a member a moderator muted gets on every post (and the composer shows). */
+export const MOD_MUTED_MESSAGE = "A moderator muted you in this room.";
+const MOD_MUTED: Refusal = Object.freeze({
+  ok: false as const,
+  code: "forbidden" as const,
+  message: MOD_MUTED_MESSAGE,
+});
 
 /**
  * Mentioning a whole room (@here, @channel, @all): any member of a room of
@@ -99,6 +119,7 @@ export function mayMentionRoom(
   const asMember = memberOnly(room, membership);
   if (!asMember.ok) return asMember;
   if (memberCount <= ROOM_WIDE_MENTION_MEMBERS) return ALLOW;
+  if (membership.member && membership.role === "moderator") return ALLOW;
   if (room?.createdBy != null && room.createdBy === actorId) return ALLOW;
   return refuse(
     "forbidden",
@@ -136,14 +157,39 @@ export function mayEdit(
   return ALLOW;
 }
 
-/** Deleting a message: the same rule as editing it (moderators will be the exception). */
+/**
+ * Deleting a message: its author, as editing; besides, a room's moderators
+ * and the server's admins delete anyone's message (shown as "Message
+ * deleted by a moderator"). Still a member's act: an admin deletes in a
+ * room they are in.
+ */
 export function mayDelete(
   room: RoomFacts | undefined,
   membership: Membership,
   message: MessageFacts | undefined,
   actorId: string,
+  serverRole: ServerRole = "member",
 ): Decision {
-  return mayEdit(room, membership, message, actorId);
+  const asMember = mayTouchMessages(room, membership);
+  if (!asMember.ok) return asMember;
+  if (!message) return noMessage;
+  if (message.authorId === actorId || moderates(room, membership, serverRole)) return ALLOW;
+  return refuse("forbidden", "you can only delete your own messages");
+}
+
+/** Whether a server role is an administrator's (owners are admins too). */
+export function isAdmin(serverRole: ServerRole | undefined): boolean {
+  return serverRole === "owner" || serverRole === "admin";
+}
+
+/** Whether the actor moderates this room: an admin anywhere, a moderator in their room (never a DM). */
+function moderates(
+  room: RoomFacts | undefined,
+  membership: Membership,
+  serverRole: ServerRole | undefined,
+): boolean {
+  if (!room || room.kind === "dm") return false;
+  return isAdmin(serverRole) || (membership.member && membership.role === "moderator");
 }
 
 /**
@@ -211,11 +257,17 @@ export function mayInvite(room: RoomFacts | undefined, membership: Membership): 
   return ALLOW;
 }
 
-/** Inviting one person: refused when they blocked the inviter. */
-export function mayInvitePerson(invitee: { name: string; blocksActor: boolean }): Decision {
-  return invitee.blocksActor
-    ? refuse("forbidden", `${invitee.name} does not accept invites from you`)
-    : ALLOW;
+/** Inviting one person: refused when they blocked the inviter, or are banned from the room. */
+export function mayInvitePerson(invitee: {
+  name: string;
+  blocksActor: boolean;
+  banned?: boolean;
+}): Decision {
+  if (invitee.blocksActor) {
+    return refuse("forbidden", `${invitee.name} does not accept invites from you`);
+  }
+  if (invitee.banned) return refuse("forbidden", `${invitee.name} is banned from this room`);
+  return ALLOW;
 }
 
 /** Leaving a room: a member, of any room but the default one (everyone stays there). */
@@ -233,7 +285,9 @@ export function mayLeave(room: RoomFacts | undefined, membership: Membership): D
  * existence is never confirmed.
  */
 export function mayJoin(room: RoomFacts | undefined, membership: Membership): Decision {
-  if (room && (room.kind === "public" || membership.member)) return ALLOW;
+  if (room && membership.member) return ALLOW;
+  // A ban holds even for a public room (and reads as not found elsewhere).
+  if (room?.kind === "public" && !(!membership.member && membership.banned)) return ALLOW;
   return refuse("not_found", "no such room");
 }
 
@@ -301,8 +355,8 @@ export function mayReplyInThread(
   membership: Membership,
   root: RootFacts | undefined,
 ): Decision {
-  const asMember = memberOnly(room, membership);
-  if (!asMember.ok) return asMember;
+  const asPoster = mayPost(room, membership);
+  if (!asPoster.ok) return asPoster;
   if (!root) return refuse("not_found", "no such message to reply to");
   if (root.deleted) return refuse("not_found", "that message was deleted: it takes no replies");
   if (root.isReply) return refuse("bad_frame", "a reply cannot start a thread of its own");
@@ -365,4 +419,70 @@ export function mayAttachList(fileIds: readonly string[]): Decision {
   return new Set(fileIds).size === fileIds.length
     ? ALLOW
     : refuse("bad_frame", "a file is attached to this message twice");
+}
+
+/** What a moderator does to a member (the `moderate` frame's actions). */
+export type ModerationAction =
+  | "remove"
+  | "ban"
+  | "unban"
+  | "mute"
+  | "unmute"
+  | "make_moderator"
+  | "make_member";
+
+/**
+ * The facts a moderation decision needs: the actor (their server role,
+ * read fresh from the database, and their standing in the room) and the
+ * target (undefined when there is no such person).
+ */
+export type ModerationFacts = {
+  actorId: string;
+  actorRole: ServerRole;
+  actor: Membership;
+  targetId: string;
+  target: { name: string; serverRole: ServerRole; standing: Membership } | undefined;
+};
+
+/**
+ * Moderating a member: an admin in any room, a room's moderator in their
+ * room; never in a DM (it has no moderators), never on oneself; a
+ * moderator cannot act on an admin or the owner, and only the owner acts
+ * on the owner. Removing, muting and room roles need the target to be a
+ * member; a ban or unban may name anyone (a ban keeps them out). In the
+ * default room nobody is removed or banned (everyone belongs there), but a
+ * member may be muted.
+ */
+export function mayModerate(
+  room: RoomFacts | undefined,
+  action: ModerationAction,
+  facts: ModerationFacts,
+): Decision {
+  if (!room) return refuse("not_found", "no such room");
+  if (room.kind === "dm") return refuse("forbidden", "direct messages have no moderators");
+  const admin = isAdmin(facts.actorRole);
+  if (!admin) {
+    const asMember = memberOnly(room, facts.actor);
+    if (!asMember.ok) return asMember;
+    if (!moderates(room, facts.actor, facts.actorRole)) {
+      return refuse("forbidden", "only the room's moderators can do that");
+    }
+  }
+  if (facts.targetId === facts.actorId) return notYou;
+  const { target } = facts;
+  if (!target) return noPerson;
+  if (target.serverRole === "owner" && facts.actorRole !== "owner") {
+    return refuse("forbidden", `${target.name} owns this server`);
+  }
+  if (isAdmin(target.serverRole) && !admin) {
+    return refuse("forbidden", `${target.name} is an admin: a moderator cannot act on them`);
+  }
+  if ((action === "remove" || action === "ban") && room.isDefault) {
+    return refuse("forbidden", `everyone stays in ${room.name}: mute instead`);
+  }
+  if (action === "ban" || action === "unban") return ALLOW;
+  if (!target.standing.member) {
+    return refuse("not_found", `${target.name} is not a member of this room`);
+  }
+  return ALLOW;
 }

@@ -25,6 +25,17 @@ export const SAVED_IDS_LIMIT = 500;
 export const REACTIONS = ["👍", "❤️", "😂", "🎉", "😮", "😢"] as const;
 
 const id = z.string().min(1).max(64);
+
+/** What the `moderate` frame does to a member (core/policy mayModerate). */
+export const moderationActions = [
+  "remove",
+  "ban",
+  "unban",
+  "mute",
+  "unmute",
+  "make_moderator",
+  "make_member",
+] as const;
 const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 /**
@@ -279,6 +290,12 @@ export const clientFrame = z.discriminatedUnion("type", [
    * with a visible tab on any instance gets no desktop or push notification.
    */
   frame("visibility", { visible: z.boolean() }),
+  /**
+   * A moderator (or an admin) acts on a member of the room: remove, ban or
+   * unban, mute or unmute, or change their room role. Answered `ok` (with
+   * a ref) or `error`; the room hears `member_updated` or `members`.
+   */
+  frame("moderate", { roomId: id, userId: id, action: z.enum(moderationActions) }),
 ]);
 export type ClientFrame = z.infer<typeof clientFrame>;
 export type SendFrame = z.infer<typeof sendFrame>;
@@ -327,6 +344,10 @@ export const roomSummarySchema = roomSchema.extend({
   threadOnlySeqs: z.array(z.number().int()).optional(),
   /** This member's notification preferences for the room; absent means the defaults. */
   notify: roomNotifySchema.optional(),
+  /** The reader moderates this room (absent: an ordinary member). */
+  role: z.literal("moderator").optional(),
+  /** A moderator muted the reader here: they cannot post. */
+  modMuted: z.literal(true).optional(),
 });
 export type RoomSummary = z.infer<typeof roomSummarySchema>;
 
@@ -411,6 +432,8 @@ export const messageSchema = z.object({
   files: z.array(fileSchema).optional(),
   /** The link preview, once the server made one (absent when none or removed). */
   preview: linkPreviewSchema.optional(),
+  /** On a deleted message: a moderator (not its author) deleted it. */
+  deletedBy: z.literal("moderator").optional(),
 });
 export type WireMessage = z.infer<typeof messageSchema>;
 
@@ -429,7 +452,13 @@ export const threadStateSchema = z.object({
 });
 export type ThreadState = z.infer<typeof threadStateSchema>;
 
-export const memberSchema = userSchema.extend({ online: z.boolean() });
+export const memberSchema = userSchema.extend({
+  online: z.boolean(),
+  /** A moderator of the room (absent: an ordinary member). */
+  role: z.literal("moderator").optional(),
+  /** A moderator muted them in the room. */
+  modMuted: z.literal(true).optional(),
+});
 export type WireMember = z.infer<typeof memberSchema>;
 
 export const errorCodes = [
@@ -560,7 +589,18 @@ export const serverFrame = z.discriminatedUnion("type", [
   /** This user saved or unsaved a message (from any of their devices). */
   serverOnly("saved", { roomId: z.string(), messageId: z.string(), saved: z.boolean() }),
   serverOnly("room_added", { room: roomSummarySchema }),
-  serverOnly("room_removed", { roomId: z.string() }),
+  /** The room left this user's list: they left, or a moderator removed or banned them (`reason`). */
+  serverOnly("room_removed", {
+    roomId: z.string(),
+    reason: z.enum(["removed", "banned"]).optional(),
+  }),
+  /** A member's standing in the room changed (room role, moderator's mute): told to the room. */
+  serverOnly("member_updated", {
+    roomId: z.string(),
+    userId: z.string(),
+    role: z.enum(["moderator", "member"]),
+    modMuted: z.boolean(),
+  }),
   serverOnly("pong", {}),
   /** This user's preferences for a room changed (from any of their devices). */
   serverOnly("notify_prefs", { roomId: z.string(), notify: roomNotifySchema }),

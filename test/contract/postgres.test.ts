@@ -11,6 +11,7 @@ import { describeAppendContract } from "./append.contract";
 import { strictlyIncreasingClock } from "./clock";
 import { describeFileClaimsContract } from "./file-claims.contract";
 import { describeFileStoreContract } from "./file-store.contract";
+import { describeModerationContract } from "./moderation.contract";
 import { describeNotifyContract } from "./notify-store.contract";
 import { describePeopleSearchContract } from "./people-search.contract";
 import { describePinsContract, describeSavedContract } from "./pins-saved.contract";
@@ -103,6 +104,7 @@ if (ready) {
   describeNotifyContract("postgres", async () => openStore(await freshSchema()));
   describeRoomAdminContract("postgres", async () => openStore(await freshSchema()));
   describeProfileDetailsContract("postgres", async () => openStore(await freshSchema()));
+  describeModerationContract("postgres", async () => openStore(await freshSchema()));
 
   describe("postgres driver", () => {
     it("keeps seq gap-free with many concurrent appends through two separate pools", async () => {

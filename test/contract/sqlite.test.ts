@@ -11,6 +11,7 @@ import { describeAppendContract } from "./append.contract";
 import { strictlyIncreasingClock } from "./clock";
 import { describeFileClaimsContract } from "./file-claims.contract";
 import { describeFileStoreContract } from "./file-store.contract";
+import { describeModerationContract } from "./moderation.contract";
 import { describeNotifyContract } from "./notify-store.contract";
 import { describePeopleSearchContract } from "./people-search.contract";
 import { describePinsContract, describeSavedContract } from "./pins-saved.contract";
@@ -67,6 +68,7 @@ describeFileStoreContract("sqlite", () => openStore(tempFile()));
 describeNotifyContract("sqlite", () => openStore(tempFile()));
 describeRoomAdminContract("sqlite", () => openStore(tempFile()));
 describeProfileDetailsContract("sqlite", () => openStore(tempFile()));
+describeModerationContract("sqlite", () => openStore(tempFile()));
 
 describe("sqlite driver", () => {
   it("keeps messages and seq across a reopen, and migrating twice is harmless", async () => {

@@ -62,8 +62,12 @@ export async function invite(
   if (!found.ok) return refusalReply(found);
   const { person } = found;
   if (await deps.rooms.isMember(roomId, person.id)) return [];
-  const blocksActor = await deps.users.isBlocked(person.id, user.id);
-  const welcome = mayInvitePerson({ name: person.name, blocksActor });
+  const [blocksActor, standing] = await Promise.all([
+    deps.users.isBlocked(person.id, user.id),
+    deps.moderation?.standing(roomId, person.id),
+  ]);
+  const banned = standing?.membership.member === false && standing.membership.banned === true;
+  const welcome = mayInvitePerson({ name: person.name, blocksActor, banned });
   if (!welcome.ok) return refusalReply(welcome);
   const wait = deps.limits?.take("invite", user.id) ?? 0;
   if (wait > 0) {

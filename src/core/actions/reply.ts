@@ -38,7 +38,12 @@ export async function reply(
       alsoInRoom,
       ...(files && { files }),
     },
-    ({ member, root }) => mayReplyInThread(room, membershipOf(member), root),
+    ({ member, modMuted, root }) =>
+      mayReplyInThread(
+        room,
+        member ? { member: true, role: "member", modMuted } : membershipOf(false),
+        root,
+      ),
   );
   if (!result.ok) {
     const refusal =

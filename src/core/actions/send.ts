@@ -19,8 +19,10 @@ import { type Effect, type FrameDeps, refusalReply, roomFacts } from "./shared";
  * reports: no such room, or a room the author is not a member of (the room's
  * other facts do not enter mayPost).
  */
-export function postRefusal(reason: "forbidden" | "not_found"): Decision {
+export function postRefusal(reason: "forbidden" | "not_found" | "muted"): Decision {
   const someRoom: RoomFacts = { kind: "public", name: "" };
+  if (reason === "muted")
+    return mayPost(someRoom, { member: true, role: "member", modMuted: true });
   return mayPost(reason === "not_found" ? undefined : someRoom, membershipOf(false));
 }
 

@@ -1,6 +1,12 @@
-import type { OnlineMembers, Storage } from "../../ports";
+import type { ModerationStore, OnlineMembers, Storage } from "../../ports";
 import type { ServerFrame, WireMessage } from "../../protocol/frames";
-import { type Membership, membershipOf, type Refusal, type RoomFacts } from "../policy";
+import {
+  type Membership,
+  membershipOf,
+  type Refusal,
+  type RoomFacts,
+  type ServerRole,
+} from "../policy";
 
 /**
  * What the edge must do after a frame, in order: the core decides, the ws
@@ -70,6 +76,11 @@ export type FrameDeps = Pick<
 > & {
   /** Who is online (for @here); without it, @here mentions nobody. */
   presence?: OnlineMembers;
+  /**
+   * Room roles, moderators' mutes and bans (issue 14); without it (small
+   * test fakes) everyone is an ordinary member and nobody moderates.
+   */
+  moderation?: ModerationStore;
 };
 
 /** A refusal as the one reply to a frame (sends name their clientId). */
@@ -80,17 +91,32 @@ export const refusalReply = (refusal: Refusal, clientId?: string): Effect[] => [
   },
 ];
 
-/** What policy decides a frame on: the room (undefined when there is none) and the actor's standing. */
-export type Facts = { room: RoomFacts | undefined; membership: Membership };
+/**
+ * What policy decides a frame on: the room (undefined when there is none),
+ * the actor's standing in it, and their server role.
+ */
+export type Facts = { room: RoomFacts | undefined; membership: Membership; serverRole: ServerRole };
 
 /**
- * Loads the facts of the actor in a room. Membership is read on every
- * frame, never cached: a removed member loses access at once.
+ * Loads the facts of the actor in a room. Membership, room role and the
+ * server role are read on every frame, never cached: a removed member
+ * loses access at once, a demoted admin their authority.
  */
 export async function roomFacts(deps: FrameDeps, roomId: string, userId: string): Promise<Facts> {
+  if (deps.moderation) {
+    const [standing, room] = await Promise.all([
+      deps.moderation.standing(roomId, userId),
+      deps.rooms.getRoom(roomId),
+    ]);
+    return {
+      room,
+      membership: standing?.membership ?? { member: false },
+      serverRole: standing?.serverRole ?? "member",
+    };
+  }
   const [isMember, room] = await Promise.all([
     deps.rooms.isMember(roomId, userId),
     deps.rooms.getRoom(roomId),
   ]);
-  return { room, membership: membershipOf(isMember) };
+  return { room, membership: membershipOf(isMember), serverRole: "member" };
 }

@@ -2,10 +2,17 @@ import { randomBytes } from "node:crypto";
 import { createServerFn } from "@tanstack/react-start";
 import { getRequest } from "@tanstack/react-start/server";
 import { z } from "zod";
-import { mayCreateRoom, mayJoin, mayOpenDm, mayView, membershipOf } from "../../core/policy";
+import {
+  type Membership,
+  mayCreateRoom,
+  mayJoin,
+  mayOpenDm,
+  mayView,
+  membershipOf,
+} from "../../core/policy";
 import { checkRoomName, privateSlug } from "../../core/rooms";
 import { parseSearchQuery } from "../../core/search-query";
-import { isRoomLookalike, isRoomTaken } from "../../ports";
+import { isRoomLookalike, isRoomTaken, type ModerationStore } from "../../ports";
 import type { RoomSummary } from "../../protocol/frames";
 import { requireUser } from "./auth-guard.server";
 import { joinDefaultRoom } from "./default-room.server";
@@ -74,6 +81,16 @@ export const createRoomFn = createServerFn({ method: "POST" })
  * script with the cookie can call joinRoomFn anyway). A link from another
  * site (`cross-site`, `same-site`) shows a "Join room" button instead.
  */
+/** The user's standing for a join: a member, or not (and whether a ban keeps them out). */
+async function joinStanding(
+  runtime: { storage: { moderation: ModerationStore } },
+  roomId: string,
+  userId: string,
+): Promise<Membership> {
+  const standing = await runtime.storage.moderation.standing(roomId, userId);
+  return standing?.membership ?? membershipOf(false);
+}
+
 function mayJoinByVisiting(headers: Headers): boolean {
   const site = headers.get("sec-fetch-site");
   return site === null || site === "same-origin" || site === "none";
@@ -95,9 +112,10 @@ export const openRoomFn = createServerFn({ method: "GET" })
     requireWithin(runtime, "page", user.id);
     const { rooms, messages } = runtime.storage;
     const room = await rooms.getRoomBySlug(data.slug);
-    const member = room ? await rooms.isMember(room.id, user.id) : false;
-    // A room one may not join reads as not found (core/policy mayJoin).
-    if (!room || !mayJoin(room, membershipOf(member)).ok) {
+    const standing = room ? await joinStanding(runtime, room.id, user.id) : membershipOf(false);
+    const member = standing.member;
+    // A room one may not join (or is banned from) reads as not found (core/policy mayJoin).
+    if (!room || !mayJoin(room, standing).ok) {
       return { found: false as const, user };
     }
     // #general is everyone's however the visit came (joinDefaultRoom below):
@@ -149,8 +167,9 @@ export const joinRoomFn = createServerFn({ method: "POST" })
     if (limited) return { ok: false as const, error: limited };
     const { rooms } = runtime.storage;
     const room = await rooms.getRoom(data.roomId);
-    const member = room ? await rooms.isMember(room.id, user.id) : false;
-    if (!room || !mayJoin(room, membershipOf(member)).ok) {
+    const standing = room ? await joinStanding(runtime, room.id, user.id) : membershipOf(false);
+    const member = standing.member;
+    if (!room || !mayJoin(room, standing).ok) {
       return { ok: false as const, error: "No such room." };
     }
     if (!member) {

@@ -12,7 +12,7 @@ import type { Database } from "./schema.server";
 export type AppendOutcome =
   | { kind: "stored"; message: WireMessage }
   | { kind: "duplicate" }
-  | { kind: "refused"; reason: "forbidden" | "not_found" };
+  | { kind: "refused"; reason: "forbidden" | "not_found" | "muted" };
 
 /** A driver's append: resolves after the transaction holding it committed. */
 export type Appender = (input: AppendInput) => Promise<AppendOutcome>;
@@ -52,11 +52,13 @@ export function storedMessage(
  * when retrying an id they used while a member.
  */
 export function explainNoBump(
-  facts: { room: boolean; member: boolean; sent: boolean },
+  facts: { room: boolean; member: boolean; sent: boolean; muted?: boolean },
   input: AppendInput,
 ): AppendOutcome {
   if (!facts.member) return { kind: "refused", reason: facts.room ? "forbidden" : "not_found" };
   if (facts.sent) return { kind: "duplicate" };
+  // A moderator muted the author here (the gate's `mod_muted = 0`).
+  if (facts.muted) return { kind: "refused", reason: "muted" };
   // Unreachable while messages are never deleted: the bump's conditions all hold.
   throw new Error(`room ${input.roomId}: seq bump matched no row`);
 }
@@ -69,10 +71,10 @@ export function explainNoBump(
 export async function senderFacts(
   trx: Kysely<Database>,
   { roomId, author, clientId }: Pick<AppendInput, "roomId" | "author" | "clientId">,
-): Promise<{ member: boolean; sent: boolean }> {
+): Promise<{ member: boolean; sent: boolean; muted: boolean }> {
   const member = await trx
     .selectFrom("room_member")
-    .select("user_id")
+    .select(["user_id", "mod_muted"])
     .where("room_id", "=", roomId)
     .where("user_id", "=", author.id)
     .executeTakeFirst();
@@ -83,7 +85,11 @@ export async function senderFacts(
     .where("author_id", "=", author.id)
     .where("client_id", "=", clientId)
     .executeTakeFirst();
-  return { member: member !== undefined, sent: sent !== undefined };
+  return {
+    member: member !== undefined,
+    sent: sent !== undefined,
+    muted: Number(member?.mod_muted ?? 0) === 1,
+  };
 }
 
 /**

@@ -51,7 +51,8 @@ export function createFilesAppender(db: Kysely<Database>, now: () => number) {
               selectFrom("room_member")
                 .select("room_member.user_id")
                 .where("room_member.room_id", "=", roomId)
-                .where("room_member.user_id", "=", author.id),
+                .where("room_member.user_id", "=", author.id)
+                .where("room_member.mod_muted", "=", 0),
             ),
           )
           .where(({ not, exists, selectFrom }) =>

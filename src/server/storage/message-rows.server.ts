@@ -29,6 +29,7 @@ const messageColumns = [
   "message.pinned_at",
   "message.pinned_by",
   "message.preview",
+  "message.deleted_by",
 ] as const;
 
 type WireColumn = (typeof messageColumns)[number] extends `message.${infer C}` ? C : never;
@@ -36,6 +37,7 @@ type WireColumn = (typeof messageColumns)[number] extends `message.${infer C}` ?
 /** Columns a writer that knows it stored a plain, new message may leave out. */
 type OptionalColumn =
   | "preview"
+  | "deleted_by"
   | "thread_root_id"
   | "also_in_room"
   | "reply_count"
@@ -142,6 +144,8 @@ export function toWire(
     pinnedBy: deleted || row.pinned_at == null ? null : row.pinned_by,
     ...(deleted || files.length === 0 ? {} : { files }),
     ...(deleted ? {} : previewField(row.preview)),
+    // Whoever deleted it when not its author: a moderator (or an admin).
+    ...(deleted && row.deleted_by != null ? { deletedBy: "moderator" as const } : {}),
   };
 }
 

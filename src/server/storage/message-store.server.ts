@@ -10,6 +10,7 @@ import type {
 } from "../../ports";
 import type { WireMessage } from "../../protocol/frames";
 import { createFilesAppender } from "./append-with-files.server";
+import { writeAudit } from "./audit.server";
 import { releaseFilesOf, replaceFiles } from "./file-claims.server";
 import { selectMessages, toWireMessages } from "./message-rows.server";
 import { createPostgresAppender } from "./postgres-append.server";
@@ -177,13 +178,28 @@ export function createMessageStore(db: Kysely<Database>, now: () => number): Mes
       });
     },
 
-    remove(roomId, messageId, check) {
-      return change(roomId, messageId, check, async (trx) => {
+    remove(roomId, messageId, check, actorId) {
+      return change(roomId, messageId, check, async (trx, { authorId }) => {
+        const byModerator = actorId !== undefined && actorId !== authorId;
+        const at = now();
         await trx
           .updateTable("message")
-          .set({ text: "", deleted_at: now() })
+          .set({ text: "", deleted_at: at, deleted_by: byModerator ? actorId : null })
           .where("id", "=", messageId)
           .execute();
+        if (byModerator) {
+          await writeAudit(
+            trx,
+            {
+              actorId,
+              action: "message.delete",
+              targetUserId: authorId,
+              roomId,
+              details: { messageId },
+            },
+            at,
+          );
+        }
         await trx.deleteFrom("reaction").where("message_id", "=", messageId).execute();
         return { forgotten: await releaseFilesOf(trx, messageId) };
       });

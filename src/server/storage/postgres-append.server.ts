@@ -29,7 +29,8 @@ export function createPostgresAppender(db: Kysely<Database>, now: () => number):
         with bumped as (
           update room set last_seq = last_seq + 1
           where id = ${roomId}
-            and exists (select 1 from room_member where room_id = ${roomId} and user_id = ${author.id})
+            and exists (select 1 from room_member
+              where room_id = ${roomId} and user_id = ${author.id} and mod_muted = 0)
             and not exists (select 1 from message
               where room_id = ${roomId} and author_id = ${author.id} and client_id = ${clientId})
           returning last_seq
@@ -62,14 +63,16 @@ export function createPostgresAppender(db: Kysely<Database>, now: () => number):
 /** Why the bump matched nothing: no room, not a member, or the id was used. */
 async function explain(db: Kysely<Database>, input: AppendInput): Promise<AppendOutcome> {
   const { roomId, author, clientId } = input;
-  const { rows } = await sql<{ room: boolean; member: boolean; sent: boolean }>`
+  const { rows } = await sql<{ room: boolean; member: boolean; sent: boolean; muted: boolean }>`
     select exists (select 1 from room where id = ${roomId}) as room,
       exists (select 1 from room_member where room_id = ${roomId} and user_id = ${author.id}) as member,
       exists (select 1 from message
-        where room_id = ${roomId} and author_id = ${author.id} and client_id = ${clientId}) as sent`.execute(
+        where room_id = ${roomId} and author_id = ${author.id} and client_id = ${clientId}) as sent,
+      exists (select 1 from room_member
+        where room_id = ${roomId} and user_id = ${author.id} and mod_muted = 1) as muted`.execute(
     db,
   );
-  const facts = rows[0] ?? { room: false, member: false, sent: false };
+  const facts = rows[0] ?? { room: false, member: false, sent: false, muted: false };
   return explainNoBump(facts, input);
 }
 

@@ -207,11 +207,16 @@ export function createRoomStore(db: Kysely<Database>, now: () => number): RoomSt
       }));
     },
     async join(roomId, userId) {
-      await db
-        .insertInto("room_member")
-        .values({ room_id: roomId, user_id: userId, joined_at: now() })
-        .onConflict((oc) => oc.columns(["room_id", "user_id"]).doNothing())
-        .execute();
+      // A ban (issue 14) keeps the person out, whoever adds them: the
+      // insert's own condition, so a ban a moment ago is never undone. The
+      // creator joining their new room (still empty) is its first moderator.
+      await sql`insert into room_member (room_id, user_id, joined_at, role)
+        select ${roomId}, ${userId}, ${now()},
+          case when exists (select 1 from room where id = ${roomId} and created_by = ${userId})
+            and not exists (select 1 from room_member where room_id = ${roomId})
+          then 'moderator' else 'member' end
+        where not exists (select 1 from room_ban where room_id = ${roomId} and user_id = ${userId})
+        on conflict (room_id, user_id) do nothing`.execute(db);
     },
     async leave(roomId, userId) {
       const result = await db
@@ -244,7 +249,13 @@ export function createRoomStore(db: Kysely<Database>, now: () => number): RoomSt
       let query = db
         .selectFrom("room_member")
         .innerJoin("user", "user.id", "room_member.user_id")
-        .select(["user.id", "user.name", "user.handle"])
+        .select([
+          "user.id",
+          "user.name",
+          "user.handle",
+          "room_member.role",
+          "room_member.mod_muted",
+        ])
         .where("room_member.room_id", "=", roomId);
       if (afterId !== undefined) {
         // Keyset paging on (name, id): a member who joins meanwhile is
@@ -263,7 +274,11 @@ export function createRoomStore(db: Kysely<Database>, now: () => number): RoomSt
         );
       }
       const rows = await query.orderBy("user.name").orderBy("user.id").limit(limit).execute();
-      return rows.map(wireUser);
+      return rows.map((row) => ({
+        ...wireUser(row),
+        ...(row.role === "moderator" && { role: "moderator" as const }),
+        ...(Number(row.mod_muted) === 1 && { modMuted: true as const }),
+      }));
     },
     async memberCount(roomId) {
       const row = await db
@@ -320,7 +335,7 @@ async function summaries(
   const oneRoom = roomId === undefined ? sql`` : sql`and room.id = ${roomId}`;
   const { rows } = await sql<SummaryRow>`select room.id, room.slug, room.name, room.kind,
       room.is_default, room.created_by, room.last_seq, me.last_read_seq,
-      me.notify_level, me.muted,
+      me.notify_level, me.muted, me.role, me.mod_muted,
       case when room.kind = 'dm' then (select u.name from room_member other
         join "user" u on u.id = other.user_id
         where other.room_id = room.id and other.user_id != ${userId} limit 1) end as other_name,
@@ -339,6 +354,8 @@ async function summaries(
     isDefault: Number(row.is_default) === 1,
     threadOnlySeqs: threadOnly.get(row.id) ?? [],
     ...summaryNotify(row.notify_level, Number(row.muted) === 1),
+    ...(row.role === "moderator" && { role: "moderator" as const }),
+    ...(Number(row.mod_muted) === 1 && { modMuted: true as const }),
   }));
 }
 
@@ -357,6 +374,8 @@ type SummaryRow = RoomRow & {
   mentioned: unknown;
   notify_level: string | null;
   muted: number | string;
+  role: string;
+  mod_muted: number | string;
 };
 
 /** Thread-only replies a summary lists at most (more count as unread). */

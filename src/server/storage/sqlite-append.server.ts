@@ -17,7 +17,7 @@ import type { SqliteHandle } from "./sqlite.server";
 // savepoint. One writer per SQLite file makes the checks exact.
 const BUMP = `update room set last_seq = last_seq + 1 where id = ?1
   and not exists (select 1 from message where room_id = ?1 and author_id = ?2 and client_id = ?3)
-  and exists (select 1 from room_member where room_id = ?1 and user_id = ?2) returning last_seq`;
+  and exists (select 1 from room_member where room_id = ?1 and user_id = ?2 and mod_muted = 0) returning last_seq`;
 const INSERT = `insert into message (id, room_id, seq, author_id, client_id, text, created_at, edited_at, deleted_at, rev)
   values (?, ?, ?, ?, ?, ?, ?, null, null, 0)`;
 const MENTION = "insert into message_mention (room_id, seq, user_id) values (?, ?, ?)";
@@ -26,7 +26,8 @@ const MARK_READ =
   "update room_member set last_read_seq = ?3 where room_id = ?1 and user_id = ?2 and last_read_seq < ?3";
 const FACTS = `select exists (select 1 from room where id = ?1) as room,
   exists (select 1 from room_member where room_id = ?1 and user_id = ?2) as member,
-  exists (select 1 from message where room_id = ?1 and author_id = ?2 and client_id = ?3) as sent`;
+  exists (select 1 from message where room_id = ?1 and author_id = ?2 and client_id = ?3) as sent,
+  exists (select 1 from room_member where room_id = ?1 and user_id = ?2 and mod_muted = 1) as muted`;
 
 /** Most appends in one transaction, so one batch cannot hold the event loop for long. */
 const MAX_BATCH = 256;
@@ -39,7 +40,7 @@ type Pending = {
 
 /** An append's outcome in the batch: a failure that wrote nothing does not undo the others. */
 type Outcome = AppendOutcome | { kind: "failed"; error: unknown };
-type Facts = { room: number; member: number; sent: number };
+type Facts = { room: number; member: number; sent: number; muted: number };
 
 const rejectAll = (requests: Pending[], error: unknown) => {
   for (const request of requests) request.reject(error);
@@ -69,7 +70,12 @@ export function createSqliteAppender(
       | undefined;
     if (!bumped) {
       const facts = statements.get(FACTS).get(roomId, author.id, clientId) as Facts;
-      const known = { room: facts.room === 1, member: facts.member === 1, sent: facts.sent === 1 };
+      const known = {
+        room: facts.room === 1,
+        member: facts.member === 1,
+        sent: facts.sent === 1,
+        muted: facts.muted === 1,
+      };
       try {
         return explainNoBump(known, input);
       } catch (error) {

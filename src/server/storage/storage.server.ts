@@ -3,6 +3,7 @@ import type { ActionLimits, Storage } from "../../ports";
 import { createFileStore } from "./file-store.server";
 import { createMessageStore } from "./message-store.server";
 import type { SqlDialect } from "./migrations.server";
+import { createModerationStore } from "./moderation-store.server";
 import { createNotifyStore } from "./notify-store.server";
 import { createPostgresSearch } from "./postgres-search.server";
 import { createProfileDetailsStore } from "./profile-details-store.server";
@@ -46,6 +47,7 @@ export function createStorage(database: StorageDatabase, options: StorageOptions
     notify: createNotifyStore(db, now),
     roomAdmin: createRoomAdminStore(db, now),
     profiles: createProfileDetailsStore(db, now),
+    moderation: createModerationStore(db, now),
     ...(options.limits ? { limits: options.limits } : {}),
     async ping() {
       await sql`select 1`.execute(db);

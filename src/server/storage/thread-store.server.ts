@@ -107,7 +107,7 @@ export function createThreadStore(db: Kysely<Database>, now: () => number): Thre
             .returning(["last_seq", "last_rev"])
             .executeTakeFirst();
           if (!bumped) throw new Abort({ ok: false, reason: "no_room" });
-          const { member, sent } = await senderFacts(trx, input);
+          const { member, sent, muted } = await senderFacts(trx, input);
           const root = await trx
             .selectFrom("message")
             .select(["author_id", "deleted_at", "thread_root_id", "reply_participants"])
@@ -121,7 +121,7 @@ export function createThreadStore(db: Kysely<Database>, now: () => number): Thre
             deleted: root.deleted_at !== null,
             isReply: root.thread_root_id !== null,
           };
-          const decision = check({ member, root: facts });
+          const decision = check({ member, modMuted: muted, root: facts });
           if (!decision.ok) throw new Abort({ ok: false, reason: "refused", refusal: decision });
           if (!root) throw new Error("mayReplyInThread allowed a reply to no message");
           const seq = Number(bumped.last_seq);

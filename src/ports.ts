@@ -1,5 +1,13 @@
 import type { PeopleQuery } from "./core/people-search";
-import type { Decision, FileFacts, MessageFacts, Refusal, RootFacts } from "./core/policy";
+import type {
+  Decision,
+  FileFacts,
+  MessageFacts,
+  Refusal,
+  RoomStanding,
+  RootFacts,
+} from "./core/policy";
+import type { CheckedRoomSettings } from "./core/room-settings";
 import type { SearchQuery } from "./core/search-query";
 import type {
   LinkPreview,
@@ -8,6 +16,7 @@ import type {
   RoomKind,
   RoomNotify,
   RoomSummary,
+  RoomUpdate,
   ThreadState,
   WireMessage,
   WireRoom,
@@ -22,6 +31,10 @@ export type Room = WireRoom & {
   isDefault: boolean;
   /** Who created it (null for seeded rooms); its moderator until roles exist (core/policy). */
   createdBy?: string | null;
+  /** Issue 14, each only when set: the topic, only moderators post, archived (read-only). */
+  topic?: string;
+  announcementOnly?: boolean;
+  archived?: boolean;
 };
 
 /** A public room as the directory ("Browse rooms") lists it for one user. */
@@ -150,7 +163,8 @@ export type AppendInput = {
 /** What appendIfMember answers: the stored (or earlier) message, or why it was refused. */
 export type SendResult =
   | { ok: true; message: WireMessage; duplicate: boolean }
-  | { ok: false; reason: "forbidden" | "not_found" };
+  /** archived / announcement: the room takes no post from this author (issue 14, mayPost). */
+  | { ok: false; reason: "forbidden" | "not_found" | "archived" | "announcement" };
 
 /**
  * The policy question a claim asks of a file it could not claim
@@ -313,7 +327,12 @@ export type ReplyInput = AppendInput & {
  * The policy question a reply asks (core/policy mayReplyInThread): the
  * store reads membership and the root inside the reply's transaction.
  */
-export type ReplyCheck = (facts: { member: boolean; root: RootFacts | undefined }) => Decision;
+export type ReplyCheck = (facts: {
+  member: boolean;
+  root: RootFacts | undefined;
+  /** The room half of the post gate (issue 14): archived, announcement-only, the author moderates. */
+  post?: { archived: boolean; announcement: boolean; moderates: boolean };
+}) => Decision;
 
 /** What a reply answers: the reply and its root's new state, or why not. */
 export type ReplyResult =
@@ -485,7 +504,30 @@ export interface RoomAdminStore {
     archived: boolean,
     actorId: string,
   ): Promise<{ ok: true; changed: boolean } | { ok: false; code: "not_found" }>;
+  /**
+   * Changes a room's settings (checked by core/room-settings): a rename
+   * (the slug and look-alike skeleton follow as createRoom makes them; the
+   * default room and private rooms keep their slug's shape), the topic
+   * (null for none), announcement-only. One audit row per field that
+   * changed (room.rename, room.topic, room.announcement), in the same
+   * transaction; nothing changed writes none. A taken or look-alike name
+   * is `taken` / `lookalike` and changes nothing.
+   */
+  setSettings(
+    roomId: string,
+    settings: CheckedRoomSettings,
+    actorId: string,
+  ): Promise<RoomSettingsResult>;
+  /** The actor's standing for administering the room, read now (core/policy RoomStanding). */
+  standing(roomId: string, userId: string): Promise<RoomStanding>;
 }
+
+/** What setSettings answers: the room as now stored, or why nothing changed. */
+export type RoomSettingsResult =
+  | { ok: true; room: RoomUpdate; changed: boolean }
+  | { ok: false; code: "not_found" }
+  | { ok: false; code: "taken" }
+  | { ok: false; code: "lookalike"; existing: string };
 
 export interface Storage {
   rooms: RoomStore;

@@ -16,6 +16,7 @@ import { describePeopleSearchContract } from "./people-search.contract";
 import { describePinsContract, describeSavedContract } from "./pins-saved.contract";
 import { post, stored } from "./post";
 import { describeRoomAdminContract } from "./room-admin.contract";
+import { describeRoomSettingsContract } from "./room-settings.contract";
 import { describeSearchContract } from "./search.contract";
 import { describeStoreContract } from "./stores.contract";
 import { describeThreadContract } from "./threads.contract";
@@ -101,6 +102,7 @@ if (ready) {
   describeFileStoreContract("postgres", async () => openStore(await freshSchema()));
   describeNotifyContract("postgres", async () => openStore(await freshSchema()));
   describeRoomAdminContract("postgres", async () => openStore(await freshSchema()));
+  describeRoomSettingsContract("postgres", async () => openStore(await freshSchema()));
 
   describe("postgres driver", () => {
     it("keeps seq gap-free with many concurrent appends through two separate pools", async () => {

@@ -16,6 +16,7 @@ import { describePeopleSearchContract } from "./people-search.contract";
 import { describePinsContract, describeSavedContract } from "./pins-saved.contract";
 import { post, stored } from "./post";
 import { describeRoomAdminContract } from "./room-admin.contract";
+import { describeRoomSettingsContract } from "./room-settings.contract";
 import { describeSearchContract } from "./search.contract";
 import { describeStoreContract } from "./stores.contract";
 import { describeThreadContract } from "./threads.contract";
@@ -65,6 +66,7 @@ describeFileClaimsContract("sqlite", () => openStore(tempFile()));
 describeFileStoreContract("sqlite", () => openStore(tempFile()));
 describeNotifyContract("sqlite", () => openStore(tempFile()));
 describeRoomAdminContract("sqlite", () => openStore(tempFile()));
+describeRoomSettingsContract("sqlite", () => openStore(tempFile()));
 
 describe("sqlite driver", () => {
   it("keeps messages and seq across a reopen, and migrating twice is harmless", async () => {

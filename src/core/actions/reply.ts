@@ -38,7 +38,15 @@ export async function reply(
       alsoInRoom,
       ...(files && { files }),
     },
-    ({ member, root }) => mayReplyInThread(room, membershipOf(member), root),
+    ({ member, root, post }) =>
+      mayReplyInThread(
+        room && post
+          ? { ...room, archived: post.archived, announcementOnly: post.announcement }
+          : room,
+        membershipOf(member),
+        root,
+        post?.moderates,
+      ),
   );
   if (!result.ok) {
     const refusal =

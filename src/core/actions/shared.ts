@@ -1,4 +1,4 @@
-import type { OnlineMembers, Storage } from "../../ports";
+import type { OnlineMembers, RoomAdminStore, Storage } from "../../ports";
 import type { ServerFrame, WireMessage } from "../../protocol/frames";
 import { type Membership, membershipOf, type Refusal, type RoomFacts } from "../policy";
 
@@ -70,6 +70,8 @@ export type FrameDeps = Pick<
 > & {
   /** Who is online (for @here); without it, @here mentions nobody. */
   presence?: OnlineMembers;
+  /** Room administration (issue 14: room_settings); without it such frames are refused. */
+  roomAdmin?: RoomAdminStore;
 };
 
 /** A refusal as the one reply to a frame (sends name their clientId). */

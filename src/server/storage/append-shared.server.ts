@@ -12,7 +12,14 @@ import type { Database } from "./schema.server";
 export type AppendOutcome =
   | { kind: "stored"; message: WireMessage }
   | { kind: "duplicate" }
-  | { kind: "refused"; reason: "forbidden" | "not_found" };
+  | { kind: "refused"; reason: PostRefusalReason };
+
+/**
+ * Why a post was refused: no room, not a member, or (issue 14) the room is
+ * archived or announcement-only and the author moderates neither it nor
+ * the server.
+ */
+export type PostRefusalReason = "forbidden" | "not_found" | "archived" | "announcement";
 
 /** A driver's append: resolves after the transaction holding it committed. */
 export type Appender = (input: AppendInput) => Promise<AppendOutcome>;
@@ -52,11 +59,21 @@ export function storedMessage(
  * when retrying an id they used while a member.
  */
 export function explainNoBump(
-  facts: { room: boolean; member: boolean; sent: boolean },
+  facts: {
+    room: boolean;
+    member: boolean;
+    sent: boolean;
+    /** The room half (post-gate.server.ts), when read. */
+    post?: { archived: boolean; announcement: boolean; moderates: boolean };
+  },
   input: AppendInput,
 ): AppendOutcome {
   if (!facts.member) return { kind: "refused", reason: facts.room ? "forbidden" : "not_found" };
   if (facts.sent) return { kind: "duplicate" };
+  if (facts.post?.archived) return { kind: "refused", reason: "archived" };
+  if (facts.post?.announcement && !facts.post.moderates) {
+    return { kind: "refused", reason: "announcement" };
+  }
   // Unreachable while messages are never deleted: the bump's conditions all hold.
   throw new Error(`room ${input.roomId}: seq bump matched no row`);
 }

@@ -6,6 +6,7 @@ import type {
   Refusal,
   RoomStanding,
   RootFacts,
+  ServerRole,
 } from "./core/policy";
 import type { CheckedRoomSettings } from "./core/room-settings";
 import type { SearchQuery } from "./core/search-query";
@@ -520,6 +521,10 @@ export interface RoomAdminStore {
   ): Promise<RoomSettingsResult>;
   /** The actor's standing for administering the room, read now (core/policy RoomStanding). */
   standing(roomId: string, userId: string): Promise<RoomStanding>;
+  /** The user's server role, read now (a missing user or unknown role reads as guest). */
+  serverRole(userId: string): Promise<ServerRole>;
+  /** Whether two users are both members of some room that is not a DM (a guest's DM rule). */
+  shareRoom(a: string, b: string): Promise<boolean>;
 }
 
 /** What setSettings answers: the room as now stored, or why nothing changed. */

@@ -120,6 +120,8 @@ describe("the room_settings action", () => {
     const roomAdmin: RoomAdminStore = {
       setArchived: async () => ({ ok: true, changed: true }),
       standing: async () => actor,
+      serverRole: async () => actor.serverRole,
+      shareRoom: async () => false,
       setSettings: async (roomId, settings, actorId) => {
         calls.push({ roomId, settings, actorId });
         return {

@@ -167,6 +167,28 @@ export function createRoomAdminStore(db: Kysely<Database>, now: () => number): R
       }
     },
 
+    async serverRole(userId) {
+      const user = await db
+        .selectFrom("user")
+        .select("role")
+        .where("id", "=", userId)
+        .executeTakeFirst();
+      return serverRoleOf(user?.role);
+    },
+
+    async shareRoom(a, b) {
+      const row = await db
+        .selectFrom("room_member as mine")
+        .innerJoin("room_member as theirs", "theirs.room_id", "mine.room_id")
+        .innerJoin("room", "room.id", "mine.room_id")
+        .select("mine.room_id")
+        .where("mine.user_id", "=", a)
+        .where("theirs.user_id", "=", b)
+        .where("room.kind", "!=", "dm")
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+
     async standing(roomId, userId) {
       const [user, member] = await Promise.all([
         db.selectFrom("user").select("role").where("id", "=", userId).executeTakeFirst(),

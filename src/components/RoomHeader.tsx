@@ -7,6 +7,7 @@ import { BellIcon } from "./BellIcon";
 import { ConnectionStatus, isBanner } from "./ConnectionStatus";
 import { NotificationSettingsDialog } from "./NotificationSettingsDialog";
 import { PinIcon } from "./PinIcon";
+import { RoomSettingsButton } from "./RoomSettingsDialog";
 import { RoomsButton, type RoomsUnread } from "./RoomsButton";
 import { SearchBox } from "./SearchBox";
 
@@ -29,6 +30,8 @@ type Props = {
   pinnedOpen: boolean;
   pinnedId: string;
   onTogglePinned: () => void;
+  /** The user moderates this room or the server: "Room settings" shows (issue 14). */
+  administers?: boolean;
 };
 
 /**
@@ -108,6 +111,7 @@ export function RoomHeader(props: Props) {
         {notifyOpen && (
           <NotificationSettingsDialog room={room} onClose={() => setNotifyOpen(false)} />
         )}
+        {props.administers && room.kind !== "dm" && <RoomSettingsButton room={room} />}
         {/* Open by default from 1100 px, closed below (RoomScreen); one name in both states. */}
         <button
           type="button"

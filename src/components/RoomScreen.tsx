@@ -28,6 +28,8 @@ import { MessageLog } from "./MessageLog";
 import { PinnedPanel } from "./PinnedPanel";
 import { RoomHeader } from "./RoomHeader";
 import { type KeyDialog, RoomKeyboard } from "./RoomKeyboard";
+import { postingClosed, useRoomSettings } from "./RoomPosting";
+import { useAdministers } from "./RoomSettingsDialog";
 import { RoomSidebar } from "./RoomSidebar";
 import { otherUnread } from "./RoomsButton";
 import { RoomsDrawer } from "./RoomsDrawer";
@@ -86,6 +88,9 @@ export function RoomScreen({
   const savedIds = useChatSelector((c) => c.savedIds(), noSaved);
   const stray = useStrayRefusal();
   const nav = useMemo(() => navRooms(rooms, live, room.id), [rooms, live, room.id]);
+  // The room's settings as last heard (issue 14: room_updated renames, archives).
+  const settings = useRoomSettings(room, live);
+  const administers = useAdministers(room.id, room.kind);
   const [atBottom, setAtBottom] = useState(focusSeq === undefined);
   // The members panel: the person's choice, else open from 1100 px (null).
   // A new width band drops the choice, so a window made wide shows members again.
@@ -256,7 +261,8 @@ export function RoomScreen({
       <RoomKeyboard rooms={nav} room={room} dialog={keyDialog} onDialog={setKeyDialog} />
       <main ref={conversation} className="flex min-h-0 min-w-0 flex-1 flex-col bg-white">
         <RoomHeader
-          room={room}
+          room={settings}
+          administers={administers}
           user={user}
           status={status}
           membersOpen={membersOpen}
@@ -307,22 +313,24 @@ export function RoomScreen({
         <TypingIndicator users={chat.typing.filter((u) => u.id !== user.id)} />
         <ActionError error={stray.refusal} onDismiss={stray.dismiss} />
         <div id={COMPOSER_ID} className="contents">
-          <Composer
-            placeholder={`Message ${room.kind === "dm" ? room.name : `#${room.name}`}`}
-            onSend={(text, files) => client?.send(room.id, text, undefined, files)}
-            onTyping={() => client?.typing(room.id)}
-            disabled={leaving}
-            draftUserId={user.id}
-            draftKey={room.id}
-            onEditLast={editLast}
-            inputRef={composerBox}
-            dropTarget={conversation}
-            members={chat.members}
-            meId={user.id}
-            unresolved={chat.unresolved}
-            onInvite={async (handle) => client?.inviteByHandle(room.id, handle)}
-            onDismissUnresolved={() => client?.dismissUnresolved(room.id)}
-          />
+          {postingClosed(settings, administers) ?? (
+            <Composer
+              placeholder={`Message ${room.kind === "dm" ? room.name : `#${room.name}`}`}
+              onSend={(text, files) => client?.send(room.id, text, undefined, files)}
+              onTyping={() => client?.typing(room.id)}
+              disabled={leaving}
+              draftUserId={user.id}
+              draftKey={room.id}
+              onEditLast={editLast}
+              inputRef={composerBox}
+              dropTarget={conversation}
+              members={chat.members}
+              meId={user.id}
+              unresolved={chat.unresolved}
+              onInvite={async (handle) => client?.inviteByHandle(room.id, handle)}
+              onDismissUnresolved={() => client?.dismissUnresolved(room.id)}
+            />
+          )}
         </div>
       </main>
       {threadRoot && (

@@ -160,6 +160,11 @@ describe("guests", () => {
     sql("update \"user\" set role = 'guest' where id = ?", guestId);
     const cookie = guestUser.cookie;
     expect((await getPage(server.url, `/r/${room.slug}`, cookie)).status).toBe(404);
+    // Sent to general, a guest with no rooms lands on a page that says so.
+    const landing = await getPage(server.url, "/r/general", cookie);
+    expect(landing.headers.get("location") ?? "").toContain("/rooms");
+    const page = await getPage(server.url, "/rooms", cookie);
+    expect(page.html).toContain("You have not been invited to any rooms yet.");
     const joined = await callServerFn<{ ok: boolean }>(
       server.url,
       "joinRoomFn",

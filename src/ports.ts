@@ -7,10 +7,12 @@ import type {
   ModerationAction,
   Refusal,
   Role,
+  RoomStanding,
   RootFacts,
   ServerRole,
 } from "./core/policy";
 import type { ProfileStatus } from "./core/profile-details";
+import type { CheckedRoomSettings } from "./core/room-settings";
 import type { SearchQuery } from "./core/search-query";
 import type {
   LinkPreview,
@@ -19,6 +21,7 @@ import type {
   RoomKind,
   RoomNotify,
   RoomSummary,
+  RoomUpdate,
   ThreadState,
   WireMember,
   WireMessage,
@@ -34,6 +37,10 @@ export type Room = WireRoom & {
   isDefault: boolean;
   /** Who created it (null for seeded rooms); its moderator until roles exist (core/policy). */
   createdBy?: string | null;
+  /** Issue 14, each only when set: the topic, only moderators post, archived (read-only). */
+  topic?: string;
+  announcementOnly?: boolean;
+  archived?: boolean;
 };
 
 /** A public room as the directory ("Browse rooms") lists it for one user. */
@@ -165,8 +172,11 @@ export type AppendInput = {
 /** What appendIfMember answers: the stored (or earlier) message, or why it was refused. */
 export type SendResult =
   | { ok: true; message: WireMessage; duplicate: boolean }
-  /** `muted`: a member a moderator muted in the room (mayPost words it). */
-  | { ok: false; reason: "forbidden" | "not_found" | "muted" };
+  /**
+   * archived / announcement: the room takes no post from this author;
+   * muted: a moderator muted them in the room (issue 14, mayPost words each).
+   */
+  | { ok: false; reason: "forbidden" | "not_found" | "archived" | "announcement" | "muted" };
 
 /**
  * The policy question a claim asks of a file it could not claim
@@ -344,6 +354,8 @@ export type ReplyCheck = (facts: {
   /** A moderator muted the author in the room. */
   modMuted?: boolean;
   root: RootFacts | undefined;
+  /** The room half of the post gate (issue 14): archived, announcement-only, the author moderates. */
+  post?: { archived: boolean; announcement: boolean; moderates: boolean };
 }) => Decision;
 
 /** What a reply answers: the reply and its root's new state, or why not. */
@@ -516,6 +528,26 @@ export interface RoomAdminStore {
     archived: boolean,
     actorId: string,
   ): Promise<{ ok: true; changed: boolean } | { ok: false; code: "not_found" }>;
+  /**
+   * Changes a room's settings (checked by core/room-settings): a rename
+   * (the slug and look-alike skeleton follow as createRoom makes them; the
+   * default room and private rooms keep their slug's shape), the topic
+   * (null for none), announcement-only. One audit row per field that
+   * changed (room.rename, room.topic, room.announcement), in the same
+   * transaction; nothing changed writes none. A taken or look-alike name
+   * is `taken` / `lookalike` and changes nothing.
+   */
+  setSettings(
+    roomId: string,
+    settings: CheckedRoomSettings,
+    actorId: string,
+  ): Promise<RoomSettingsResult>;
+  /** The actor's standing for administering the room, read now (core/policy RoomStanding). */
+  standing(roomId: string, userId: string): Promise<RoomStanding>;
+  /** The user's server role, read now (a missing user or unknown role reads as guest). */
+  serverRole(userId: string): Promise<ServerRole>;
+  /** Whether two users are both members of some room that is not a DM (a guest's DM rule). */
+  shareRoom(a: string, b: string): Promise<boolean>;
 }
 
 /** A profile as its card shows it (issue 14): the name, and what the person set beyond it. */
@@ -583,6 +615,12 @@ export interface ModerationStore {
     actorId: string,
   ): Promise<ModerationOutcome>;
 }
+/** What setSettings answers: the room as now stored, or why nothing changed. */
+export type RoomSettingsResult =
+  | { ok: true; room: RoomUpdate; changed: boolean }
+  | { ok: false; code: "not_found" }
+  | { ok: false; code: "taken" }
+  | { ok: false; code: "lookalike"; existing: string };
 
 export interface Storage {
   rooms: RoomStore;

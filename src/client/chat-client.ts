@@ -7,6 +7,7 @@ import {
   type NotifySettings,
   type RoomNotify,
   type RoomSummary,
+  type RoomUpdate,
   type ServerFrame,
   type ServerRole,
   type ThreadState,
@@ -469,6 +470,18 @@ export class ChatClient {
     return this.#request({ type: "notify_prefs", roomId, ...prefs });
   }
 
+  /**
+   * Changes a room's settings (issue 14: name, topic, announcement-only);
+   * settles once the server stored them. Every member's tabs, this one
+   * too, hear `room_updated`.
+   */
+  roomSettings(
+    roomId: string,
+    patch: { name?: string; topic?: string; announcementOnly?: boolean },
+  ): Promise<void> {
+    return this.#request({ type: "room_settings", roomId, ...patch });
+  }
+
   /** Replaces the notification settings; settles once the server stored them. */
   setNotifySettings(settings: NotifySettings): Promise<void> {
     return this.#request({ type: "notify_settings", settings });
@@ -891,6 +904,12 @@ export class ChatClient {
       case "room_added":
         this.#rooms.set(frame.room.id, frame.room);
         break;
+      case "room_updated": {
+        // A room's settings changed (issue 14): laid over this user's summary of it.
+        const summary = this.#rooms.get(frame.room.id);
+        if (summary) this.#rooms.set(frame.room.id, withRoomUpdate(summary, frame.room));
+        break;
+      }
       case "notify_prefs":
       case "notify_settings":
         this.#takeNotify(frame);
@@ -999,4 +1018,17 @@ export class ChatClient {
     this.#version++;
     for (const listener of this.#listeners) listener();
   }
+}
+
+/** A room summary with a `room_updated` laid over it (issue 14). */
+export function withRoomUpdate(summary: RoomSummary, room: RoomUpdate): RoomSummary {
+  const { topic: _topic, announcementOnly: _only, archived: _archived, ...rest } = summary;
+  return {
+    ...rest,
+    name: summary.kind === "dm" ? summary.name : room.name,
+    slug: room.slug,
+    ...(room.topic ? { topic: room.topic } : {}),
+    ...(room.announcementOnly ? { announcementOnly: true } : {}),
+    ...(room.archived ? { archived: true } : {}),
+  };
 }

@@ -49,5 +49,6 @@ export function navRooms(
   }
   const known = new Set(loaded.map((room) => room.id));
   for (const room of live) if (!known.has(room.id)) merged.push(room);
-  return merged;
+  // Archived rooms are out of the list (issue 14), but for the one on screen.
+  return merged.filter((room) => !room.archived || room.id === currentId);
 }

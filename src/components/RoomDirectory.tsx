@@ -21,10 +21,13 @@ export function RoomDirectory({
   rooms,
   initial,
   initialMore,
+  guest = false,
 }: {
   rooms: RoomSummary[];
   initial: DirectoryRoom[];
   initialMore: boolean;
+  /** A guest (issue 14): the directory lists only their rooms; none yet says so. */
+  guest?: boolean;
 }) {
   const navigate = useNavigate();
   const live = useLiveRooms();
@@ -109,7 +112,11 @@ export function RoomDirectory({
         )}
         {found.rooms.length === 0 ? (
           <p className="py-8 text-center text-sm text-slate-600">
-            {query.trim() ? `No public room matches “${query.trim()}”.` : "No public rooms yet."}
+            {query.trim()
+              ? `No public room matches “${query.trim()}”.`
+              : guest
+                ? "You have not been invited to any rooms yet."
+                : "No public rooms yet."}
           </p>
         ) : (
           <ul aria-label="Public rooms" className="flex flex-col divide-y divide-slate-200">

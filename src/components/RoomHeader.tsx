@@ -8,6 +8,7 @@ import { ConnectionStatus, isBanner } from "./ConnectionStatus";
 import { NotificationSettingsDialog } from "./NotificationSettingsDialog";
 import { PinIcon } from "./PinIcon";
 import { RoomInviteLink } from "./RoomInviteLink";
+import { RoomSettingsButton } from "./RoomSettingsDialog";
 import { RoomsButton, type RoomsUnread } from "./RoomsButton";
 import { SearchBox } from "./SearchBox";
 
@@ -30,6 +31,8 @@ type Props = {
   pinnedOpen: boolean;
   pinnedId: string;
   onTogglePinned: () => void;
+  /** The user moderates this room or the server: "Room settings" shows (issue 14). */
+  administers?: boolean;
 };
 
 /**
@@ -110,6 +113,7 @@ export function RoomHeader(props: Props) {
           <NotificationSettingsDialog room={room} onClose={() => setNotifyOpen(false)} />
         )}
         <RoomInviteLink room={room} />
+        {props.administers && room.kind !== "dm" && <RoomSettingsButton room={room} />}
         {/* Open by default from 1100 px, closed below (RoomScreen); one name in both states. */}
         <button
           type="button"

@@ -29,6 +29,8 @@ import { MessageLog } from "./MessageLog";
 import { PinnedPanel } from "./PinnedPanel";
 import { RoomHeader } from "./RoomHeader";
 import { type KeyDialog, RoomKeyboard } from "./RoomKeyboard";
+import { postingClosed, useRoomSettings } from "./RoomPosting";
+import { useAdministers } from "./RoomSettingsDialog";
 import { RoomSidebar } from "./RoomSidebar";
 import { otherUnread } from "./RoomsButton";
 import { RoomsDrawer } from "./RoomsDrawer";
@@ -87,6 +89,9 @@ export function RoomScreen({
   const savedIds = useChatSelector((c) => c.savedIds(), noSaved);
   const stray = useStrayRefusal();
   const nav = useMemo(() => navRooms(rooms, live, room.id), [rooms, live, room.id]);
+  // The room's settings as last heard (issue 14: room_updated renames, archives).
+  const settings = useRoomSettings(room, live);
+  const administers = useAdministers(room);
   const [atBottom, setAtBottom] = useState(focusSeq === undefined);
   // The members panel: the person's choice, else open from 1100 px (null).
   // A new width band drops the choice, so a window made wide shows members again.
@@ -258,7 +263,8 @@ export function RoomScreen({
       <RoomKeyboard rooms={nav} room={room} dialog={keyDialog} onDialog={setKeyDialog} />
       <main ref={conversation} className="flex min-h-0 min-w-0 flex-1 flex-col bg-white">
         <RoomHeader
-          room={room}
+          room={settings}
+          administers={administers}
           user={user}
           status={status}
           membersOpen={membersOpen}
@@ -309,27 +315,29 @@ export function RoomScreen({
         <TypingIndicator users={chat.typing.filter((u) => u.id !== user.id)} />
         <ActionError error={stray.refusal} onDismiss={stray.dismiss} />
         <div id={COMPOSER_ID} className="contents">
-          {room.modMuted && (
+          {room.modMuted && !postingClosed(settings, administers) && (
             <p role="status" className="px-4 pt-2 text-sm text-slate-600">
               {MOD_MUTED_MESSAGE}
             </p>
           )}
-          <Composer
-            placeholder={`Message ${room.kind === "dm" ? room.name : `#${room.name}`}`}
-            onSend={(text, files) => client?.send(room.id, text, undefined, files)}
-            onTyping={() => client?.typing(room.id)}
-            disabled={leaving || room.modMuted === true}
-            draftUserId={user.id}
-            draftKey={room.id}
-            onEditLast={editLast}
-            inputRef={composerBox}
-            dropTarget={conversation}
-            members={chat.members}
-            meId={user.id}
-            unresolved={chat.unresolved}
-            onInvite={async (handle) => client?.inviteByHandle(room.id, handle)}
-            onDismissUnresolved={() => client?.dismissUnresolved(room.id)}
-          />
+          {postingClosed(settings, administers) ?? (
+            <Composer
+              placeholder={`Message ${room.kind === "dm" ? room.name : `#${room.name}`}`}
+              onSend={(text, files) => client?.send(room.id, text, undefined, files)}
+              onTyping={() => client?.typing(room.id)}
+              disabled={leaving || room.modMuted === true}
+              draftUserId={user.id}
+              draftKey={room.id}
+              onEditLast={editLast}
+              inputRef={composerBox}
+              dropTarget={conversation}
+              members={chat.members}
+              meId={user.id}
+              unresolved={chat.unresolved}
+              onInvite={async (handle) => client?.inviteByHandle(room.id, handle)}
+              onDismissUnresolved={() => client?.dismissUnresolved(room.id)}
+            />
+          )}
         </div>
       </main>
       {threadRoot && (

@@ -11,6 +11,7 @@ import { pin } from "./actions/pin";
 import { react } from "./actions/react";
 import { read } from "./actions/read";
 import { removePreview } from "./actions/remove-preview";
+import { roomSettings } from "./actions/room-settings";
 import { save } from "./actions/save";
 import { send } from "./actions/send";
 import type { Effect, FrameDeps } from "./actions/shared";
@@ -72,5 +73,7 @@ export function handleFrame(
       return notifySettings(frame, user, deps);
     case "moderate":
       return moderate(frame, user, deps);
+    case "room_settings":
+      return roomSettings(frame, user, deps);
   }
 }

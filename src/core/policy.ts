@@ -41,6 +41,10 @@ export type RoomFacts = {
   name: string;
   /** Who created the room (null for seeded rooms): its moderator until roles exist. */
   createdBy?: string | null;
+  /** Only moderators (and admins) post (issue 14, mayPost). */
+  announcementOnly?: boolean;
+  /** Archived: read-only for everyone, out of the room list (issue 14, mayPost). */
+  archived?: boolean;
 };
 
 /** Rooms with more members than this keep @here, @channel and @all for moderators. */
@@ -87,12 +91,20 @@ export function mayType(room: RoomFacts | undefined, membership: Membership): De
 }
 
 /**
- * Posting a message: members only. The SQL gate of appendIfMember
- * implements exactly this rule for the send path.
+ * Posting a message: members only; nobody in an archived room, and in an
+ * announcement-only room only those who moderate it (`moderates`: the
+ * room's moderators and the server's admins, see moderatesRoom). The SQL
+ * gate of appendIfMember implements exactly this rule for the send path.
  */
-export function mayPost(room: RoomFacts | undefined, membership: Membership): Decision {
+export function mayPost(
+  room: RoomFacts | undefined,
+  membership: Membership,
+  moderates = false,
+): Decision {
   const asMember = memberOnly(room, membership);
   if (!asMember.ok) return asMember;
+  const takes = roomTakesPosts(room, moderates);
+  if (!takes.ok) return takes;
   if (membership.member && membership.modMuted) return MOD_MUTED;
   return ALLOW;
 }
@@ -284,10 +296,18 @@ export function mayLeave(room: RoomFacts | undefined, membership: Membership): D
  * already). A room one may not join is refused as `not_found`, so its
  * existence is never confirmed.
  */
-export function mayJoin(room: RoomFacts | undefined, membership: Membership): Decision {
+export function mayJoin(
+  room: RoomFacts | undefined,
+  membership: Membership,
+  serverRole?: ServerRole,
+): Decision {
   if (room && membership.member) return ALLOW;
   // A ban holds even for a public room (and reads as not found elsewhere).
-  if (room?.kind === "public" && !(!membership.member && membership.banned)) return ALLOW;
+  const banned = !membership.member && membership.banned === true;
+  // Guests see only the rooms they were invited to; an archived room takes no one new.
+  if (room?.kind === "public" && !banned && serverRole !== "guest" && !room.archived) {
+    return ALLOW;
+  }
   return refuse("not_found", "no such room");
 }
 
@@ -302,10 +322,17 @@ export function mayOpenDm(facts: {
   other: { id: string; name: string } | undefined;
   otherBlocksActor: boolean;
   actorBlocksOther: boolean;
+  /** The actor's server role: a guest messages only people they share a room with. */
+  actorRole?: ServerRole;
+  /** The two share a room (asked only of guests). */
+  sharesRoom?: boolean;
 }): Decision {
   const { other } = facts;
   if (facts.otherId === facts.actorId) return notYou;
   if (!other) return noPerson;
+  if (facts.actorRole === "guest" && !facts.sharesRoom) {
+    return refuse("forbidden", "Guests can only message people who share a room with them.");
+  }
   if (facts.otherBlocksActor) {
     return refuse("forbidden", `${other.name} does not accept direct messages from you.`);
   }
@@ -333,10 +360,11 @@ export function mayBlock(facts: {
  * the server's). DMs are never created by name: they are opened
  * (mayOpenDm).
  */
-export function mayCreateRoom(kind: RoomKind): Decision {
-  return kind === "dm"
-    ? refuse("bad_frame", "direct messages are opened with a person, not created")
-    : ALLOW;
+export function mayCreateRoom(kind: RoomKind, serverRole?: ServerRole): Decision {
+  if (kind === "dm")
+    return refuse("bad_frame", "direct messages are opened with a person, not created");
+  if (serverRole === "guest") return refuse("forbidden", "Guests cannot create rooms.");
+  return ALLOW;
 }
 
 /**
@@ -354,8 +382,10 @@ export function mayReplyInThread(
   room: RoomFacts | undefined,
   membership: Membership,
   root: RootFacts | undefined,
+  moderates = false,
 ): Decision {
-  const asPoster = mayPost(room, membership);
+  // A reply is a post: archived, announcement-only and muted gate it as mayPost.
+  const asPoster = mayPost(room, membership, moderates);
   if (!asPoster.ok) return asPoster;
   if (!root) return refuse("not_found", "no such message to reply to");
   if (root.deleted) return refuse("not_found", "that message was deleted: it takes no replies");
@@ -484,5 +514,81 @@ export function mayModerate(
   if (!target.standing.member) {
     return refuse("not_found", `${target.name} is not a member of this room`);
   }
+  return ALLOW;
+}
+
+// ---------------------------------------------------------------------------
+// Room administration and guests (issue 14)
+
+/** Reads a stored role; anything unknown counts as the least trusted role a user has (guest). */
+export function serverRoleOf(value: unknown): ServerRole {
+  return value === "owner" || value === "admin" || value === "member" ? value : "guest";
+}
+
+/** Owners and admins administer the whole server (every room): the same rule as isAdmin. */
+export const isServerAdmin: (role: ServerRole) => boolean = isAdmin;
+
+/**
+ * The actor's standing for administering a room, read fresh from the
+ * database on every decision: their server role and their role in the
+ * room (null when not a member).
+ */
+export type RoomStanding = { serverRole: ServerRole; roomRole: "moderator" | "member" | null };
+
+/** Moderates the room: a server admin anywhere, or the room's moderator. */
+export function moderatesRoom(standing: RoomStanding): boolean {
+  return isServerAdmin(standing.serverRole) || standing.roomRole === "moderator";
+}
+
+const archivedRefusal = refuse("forbidden", "This room is archived: it is read-only.");
+const announcementRefusal = refuse("forbidden", "Only moderators can post in this room.");
+
+/** The room half of mayPost past membership: archived takes nothing, announcement-only moderators only. */
+function roomTakesPosts(room: RoomFacts | undefined, moderates: boolean): Decision {
+  if (room?.archived) return archivedRefusal;
+  if (room?.announcementOnly && !moderates) return announcementRefusal;
+  return ALLOW;
+}
+
+/**
+ * Administering a room (the "Room settings" dialog, archive): admins and
+ * the room's moderators, of a room that exists and is not a DM (a DM has
+ * no settings). Someone who may not learns nothing new: a room they are
+ * not in and do not moderate reads as `forbidden` (they know its id) or
+ * `not_found`.
+ */
+function mayAdministerRoom(room: RoomFacts | undefined, standing: RoomStanding): Decision {
+  if (!room) return refuse("not_found", "no such room");
+  if (room.kind === "dm") return refuse("forbidden", "direct messages have no room settings");
+  if (!moderatesRoom(standing)) {
+    return refuse("forbidden", "Only the room's moderators and admins can change its settings.");
+  }
+  return ALLOW;
+}
+
+/**
+ * Renaming a room, setting its topic, making it announcement-only: the
+ * room's moderators and admins (not in a DM). An archived room is
+ * read-only: unarchive it first.
+ */
+export function mayChangeRoomSettings(
+  room: RoomFacts | undefined,
+  standing: RoomStanding,
+): Decision {
+  const allowed = mayAdministerRoom(room, standing);
+  if (!allowed.ok) return allowed;
+  if (room?.archived) return refuse("forbidden", "This room is archived: unarchive it first.");
+  return ALLOW;
+}
+
+/**
+ * Archiving or unarchiving a room: the room's moderators and admins (not a
+ * DM, not the default room everyone is in).
+ */
+export function mayArchive(room: RoomFacts | undefined, standing: RoomStanding): Decision {
+  const allowed = mayAdministerRoom(room, standing);
+  if (!allowed.ok) return allowed;
+  if (room?.isDefault)
+    return refuse("forbidden", `${room.name} is where everyone is: it cannot be archived.`);
   return ALLOW;
 }

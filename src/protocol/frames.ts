@@ -286,6 +286,22 @@ export const clientFrame = z.discriminatedUnion("type", [
   /** Set this user's notification settings: told to all of their sockets as `notify_settings`. */
   frame("notify_settings", { settings: notifySettingsSchema }),
   /**
+   * Change a room's settings (issue 14; its moderators and admins): a new
+   * name (the room-name rules, core/rooms checkRoomName), a topic (empty
+   * for none) or announcement-only, at least one of them. Every member on
+   * every instance hears `room_updated`.
+   */
+  frame("room_settings", {
+    roomId: id,
+    name: z.string().max(500).optional(),
+    topic: z.string().max(2000).optional(),
+    announcementOnly: z.boolean().optional(),
+  }).refine(
+    (value) =>
+      value.name !== undefined || value.topic !== undefined || value.announcementOnly !== undefined,
+    { message: "room_settings changes nothing: name, topic or announcementOnly" },
+  ),
+  /**
    * This tab became visible or hidden (document.visibilityState). A user
    * with a visible tab on any instance gets no desktop or push notification.
    */
@@ -348,8 +364,23 @@ export const roomSummarySchema = roomSchema.extend({
   role: z.literal("moderator").optional(),
   /** A moderator muted the reader here: they cannot post. */
   modMuted: z.literal(true).optional(),
+  /** Issue 14, each absent when unset: the topic, only moderators post, archived (read-only). */
+  topic: z.string().optional(),
+  announcementOnly: z.boolean().optional(),
+  archived: z.boolean().optional(),
 });
 export type RoomSummary = z.infer<typeof roomSummarySchema>;
+
+/** A room's settings as `room_updated` carries them (issue 14). */
+export const roomUpdateSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  slug: z.string(),
+  topic: z.string().nullable(),
+  announcementOnly: z.boolean(),
+  archived: z.boolean(),
+});
+export type RoomUpdate = z.infer<typeof roomUpdateSchema>;
 
 export const reactionSchema = z.object({ emoji: z.string(), userIds: z.array(z.string()) });
 
@@ -601,6 +632,12 @@ export const serverFrame = z.discriminatedUnion("type", [
     role: z.enum(["moderator", "member"]),
     modMuted: z.boolean(),
   }),
+  /**
+   * A room's settings changed (issue 14): renamed (a new slug too), a topic,
+   * announcement-only, archived or back. Sent to every member; the client
+   * lays it over its summary of the room.
+   */
+  serverOnly("room_updated", { room: roomUpdateSchema }),
   serverOnly("pong", {}),
   /** This user's preferences for a room changed (from any of their devices). */
   serverOnly("notify_prefs", { roomId: z.string(), notify: roomNotifySchema }),

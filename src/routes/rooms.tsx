@@ -22,7 +22,12 @@ function RoomsPage() {
   const data = Route.useLoaderData();
   return (
     <ChatProvider user={user}>
-      <RoomDirectory rooms={data.rooms} initial={data.directory} initialMore={data.more} />
+      <RoomDirectory
+        rooms={data.rooms}
+        initial={data.directory}
+        initialMore={data.more}
+        guest={data.guest}
+      />
     </ChatProvider>
   );
 }

@@ -18,6 +18,7 @@ import { describePinsContract, describeSavedContract } from "./pins-saved.contra
 import { post, stored } from "./post";
 import { describeProfileDetailsContract } from "./profile-details.contract";
 import { describeRoomAdminContract } from "./room-admin.contract";
+import { describeRoomSettingsContract } from "./room-settings.contract";
 import { describeSearchContract } from "./search.contract";
 import { describeStoreContract } from "./stores.contract";
 import { describeThreadContract } from "./threads.contract";
@@ -105,6 +106,7 @@ if (ready) {
   describeRoomAdminContract("postgres", async () => openStore(await freshSchema()));
   describeProfileDetailsContract("postgres", async () => openStore(await freshSchema()));
   describeModerationContract("postgres", async () => openStore(await freshSchema()));
+  describeRoomSettingsContract("postgres", async () => openStore(await freshSchema()));
 
   describe("postgres driver", () => {
     it("keeps seq gap-free with many concurrent appends through two separate pools", async () => {

@@ -18,6 +18,7 @@ import { describePinsContract, describeSavedContract } from "./pins-saved.contra
 import { post, stored } from "./post";
 import { describeProfileDetailsContract } from "./profile-details.contract";
 import { describeRoomAdminContract } from "./room-admin.contract";
+import { describeRoomSettingsContract } from "./room-settings.contract";
 import { describeSearchContract } from "./search.contract";
 import { describeStoreContract } from "./stores.contract";
 import { describeThreadContract } from "./threads.contract";
@@ -69,6 +70,7 @@ describeNotifyContract("sqlite", () => openStore(tempFile()));
 describeRoomAdminContract("sqlite", () => openStore(tempFile()));
 describeProfileDetailsContract("sqlite", () => openStore(tempFile()));
 describeModerationContract("sqlite", () => openStore(tempFile()));
+describeRoomSettingsContract("sqlite", () => openStore(tempFile()));
 
 describe("sqlite driver", () => {
   it("keeps messages and seq across a reopen, and migrating twice is harmless", async () => {

@@ -85,7 +85,7 @@ describe("the admin console", () => {
       ["changeRoleFn", { userId: member.userId, role: "admin" }, "POST"],
       ["setDeactivatedFn", { userId: owner.userId, deactivated: true }, "POST"],
       ["sendPasswordResetFn", { userId: owner.userId }, "POST"],
-      ["setRoomArchivedFn", { roomId: "x", archived: true }, "POST"],
+      ["adminArchiveRoomFn", { roomId: "x", archived: true }, "POST"],
       ["deleteRoomFn", { roomId: "x" }, "POST"],
       ["saveSettingsFn", { serverName: "Mine" }, "POST"],
     ];
@@ -329,13 +329,13 @@ describe("the admin console", () => {
       const rooms = await call<Rooms>("adminRoomsFn", {}, owner.cookie, "GET");
       return rooms.ok ? rooms.result.rows.find((r) => r.id === roomId)?.archivedAt : undefined;
     };
-    expect(await call("setRoomArchivedFn", { roomId, archived: true }, owner.cookie)).toMatchObject(
-      {
-        result: { ok: true },
-      },
-    );
+    expect(
+      await call("adminArchiveRoomFn", { roomId, archived: true }, owner.cookie),
+    ).toMatchObject({
+      result: { ok: true },
+    });
     expect(await archivedAt()).toBeGreaterThan(0);
-    await call("setRoomArchivedFn", { roomId, archived: false }, owner.cookie);
+    await call("adminArchiveRoomFn", { roomId, archived: false }, owner.cookie);
     expect(await archivedAt()).toBeNull();
     const audit = await call<Audit>("adminAuditFn", {}, owner.cookie, "GET");
     const actions = audit.ok ? audit.result.rows.map((r) => r.action) : [];
@@ -346,7 +346,7 @@ describe("the admin console", () => {
     const deleted = await call("deleteRoomFn", { roomId: missing }, owner.cookie);
     expect(deleted.ok && deleted.result).toEqual(gone);
     const archived = await call(
-      "setRoomArchivedFn",
+      "adminArchiveRoomFn",
       { roomId: missing, archived: true },
       owner.cookie,
     );

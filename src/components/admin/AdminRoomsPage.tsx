@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from "react";
-import { adminRoomsFn, deleteRoomFn, setRoomArchivedFn } from "../../server/fns/admin";
+import { adminArchiveRoomFn, adminRoomsFn, deleteRoomFn } from "../../server/fns/admin";
 import { Modal } from "../Modal";
 import { buttonClass, cellClass, failureOf, Pager } from "./AdminShell";
 
@@ -93,7 +93,7 @@ export function AdminRoomsPage() {
                         onClick={() =>
                           act(
                             () =>
-                              setRoomArchivedFn({
+                              adminArchiveRoomFn({
                                 data: { roomId: row.id, archived: row.archivedAt === null },
                               }),
                             row.archivedAt === null

@@ -38,11 +38,14 @@ export async function reply(
       alsoInRoom,
       ...(files && { files }),
     },
-    ({ member, modMuted, root }) =>
+    ({ member, modMuted, root, post }) =>
       mayReplyInThread(
-        room,
+        room && post
+          ? { ...room, archived: post.archived, announcementOnly: post.announcement }
+          : room,
         member ? { member: true, role: "member", modMuted } : membershipOf(false),
         root,
+        post?.moderates,
       ),
   );
   if (!result.ok) {

@@ -16,14 +16,24 @@ import { type Effect, type FrameDeps, refusalReply, roomFacts } from "./shared";
 
 /**
  * The refusal mayPost gives on the facts a refused member-gated append
- * reports: no such room, or a room the author is not a member of (the room's
- * other facts do not enter mayPost).
+ * reports: no such room, a room the author is not a member of, or (issue
+ * 14) an archived room, or an announcement-only one the author does not
+ * moderate (the room's other facts do not enter mayPost).
  */
-export function postRefusal(reason: "forbidden" | "not_found" | "muted"): Decision {
-  const someRoom: RoomFacts = { kind: "public", name: "" };
-  if (reason === "muted")
+export function postRefusal(
+  reason: "forbidden" | "not_found" | "muted" | "archived" | "announcement",
+): Decision {
+  if (reason === "not_found") return mayPost(undefined, membershipOf(false));
+  const someRoom: RoomFacts = {
+    kind: "public",
+    name: "",
+    archived: reason === "archived",
+    announcementOnly: reason === "announcement",
+  };
+  if (reason === "muted") {
     return mayPost(someRoom, { member: true, role: "member", modMuted: true });
-  return mayPost(reason === "not_found" ? undefined : someRoom, membershipOf(false));
+  }
+  return mayPost(someRoom, membershipOf(reason !== "forbidden"));
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { ModerationStore, OnlineMembers, Storage } from "../../ports";
+import type { ModerationStore, OnlineMembers, RoomAdminStore, Storage } from "../../ports";
 import type { ServerFrame, WireMessage } from "../../protocol/frames";
 import {
   type Membership,
@@ -81,6 +81,8 @@ export type FrameDeps = Pick<
    * test fakes) everyone is an ordinary member and nobody moderates.
    */
   moderation?: ModerationStore;
+  /** Room administration (issue 14: room_settings); without it such frames are refused. */
+  roomAdmin?: RoomAdminStore;
 };
 
 /** A refusal as the one reply to a frame (sends name their clientId). */

@@ -3,6 +3,7 @@ import {
   isNotFound,
   isRedirect,
   notFound,
+  redirect,
   useRouter,
 } from "@tanstack/react-router";
 import { useEffect, useState } from "react";
@@ -44,7 +45,10 @@ export const Route = createFileRoute("/r/$slug")({
   loader: async ({ params, deps, context }) => {
     try {
       const result = await openRoomFn({ data: { slug: params.slug, around: deps.m } });
-      if (!result.found) throw notFound();
+      if (!result.found) {
+        if (result.guestLanding) throw redirect({ href: result.guestLanding, replace: true });
+        throw notFound();
+      }
       return result;
     } catch (error) {
       // Only a failure of the connection is handled here; the rest is the error page's.

@@ -3,6 +3,7 @@ import { getRequest } from "@tanstack/react-start/server";
 import { z } from "zod";
 import { mayChangeRole, mayDeactivate } from "../../core/admin-policy";
 import { AUDIT_ACTIONS } from "../../core/audit";
+import { mayArchive } from "../../core/policy";
 import { serverRoles } from "../../protocol/frames";
 import {
   auditActors,
@@ -19,6 +20,7 @@ import { writeAudit } from "../storage/audit.server";
 import { getRealtime } from "../ws/realtime.server";
 import { requireAdmin } from "./admin-guard.server";
 import { requireWithin } from "./limit-guard.server";
+import { announceRoomUpdated } from "./room-admin.server";
 
 /**
  * The /admin console's server functions (issue 14). Each one checks the
@@ -131,13 +133,26 @@ export const adminRoomsFn = createServerFn({ method: "GET" })
     return listRooms(db, data);
   });
 
-export const setRoomArchivedFn = createServerFn({ method: "POST" })
+/**
+ * The console's "Archive" / "Unarchive": the rule of a room's own "Archive
+ * room" (core/policy mayArchive, which an admin passes; never the default
+ * room), the same audited store change, and the same `room_updated` to
+ * every member after commit.
+ */
+export const adminArchiveRoomFn = createServerFn({ method: "POST" })
   .validator(z.object({ roomId: id, archived: z.boolean() }))
   .handler(async ({ data }): Promise<AdminAnswer> => {
     const { runtime, user } = await requireAdmin();
     requireWithin(runtime, "membership", user.id);
+    const room = await runtime.storage.rooms.getRoom(data.roomId);
+    // requireAdmin passed: the actor administers every room.
+    const allowed = mayArchive(room, { serverRole: "admin", roomRole: null });
+    if (!allowed.ok) {
+      return { ok: false, error: room ? allowed.message : "This room is no longer there." };
+    }
     const done = await runtime.storage.roomAdmin.setArchived(data.roomId, data.archived, user.id);
     if (!done.ok) return { ok: false, error: "This room is no longer there." };
+    if (done.changed) await announceRoomUpdated(runtime, data.roomId);
     return { ok: true };
   });
 

@@ -11,7 +11,9 @@ import { applyJoined } from "./joined.server";
  * sockets get it live (room_added).
  */
 export async function joinDefaultRoom(runtime: Runtime, userId: string): Promise<void> {
-  const { rooms } = runtime.storage;
+  const { rooms, roomAdmin } = runtime.storage;
+  // Guests are in the rooms they were invited to only (issue 14), not general.
+  if ((await roomAdmin.serverRole(userId)) === "guest") return;
   const general = await rooms.getRoomBySlug(GENERAL_ROOM.slug);
   if (!general?.isDefault || (await rooms.isMember(general.id, userId))) return;
   await rooms.join(general.id, userId);

@@ -23,7 +23,10 @@ export const directoryFn = createServerFn({ method: "GET" })
     const limited = refusal(runtime, "search", user.id);
     if (limited) return { ok: false as const, error: limited };
     const q = data.q.normalize("NFKC").trim();
-    const found = await runtime.storage.rooms.directory(user.id, q, DIRECTORY_LIMIT + 1);
+    const found = onlyTheirs(
+      await runtime.storage.roomAdmin.serverRole(user.id),
+      await runtime.storage.rooms.directory(user.id, q, DIRECTORY_LIMIT + 1),
+    );
     return {
       ok: true as const,
       rooms: found.slice(0, DIRECTORY_LIMIT),
@@ -40,14 +43,22 @@ export const roomsPageFn = createServerFn({ method: "GET" }).handler(async () =>
   requireWithin(runtime, "page", user.id);
   await joinDefaultRoom(runtime, user.id);
   const { rooms } = runtime.storage;
-  const [nav, found] = await Promise.all([
+  const [nav, listed, serverRole] = await Promise.all([
     rooms.summariesOf(user.id),
     rooms.directory(user.id, "", DIRECTORY_LIMIT + 1),
+    runtime.storage.roomAdmin.serverRole(user.id),
   ]);
+  const found = onlyTheirs(serverRole, listed);
   return {
     user,
+    guest: serverRole === "guest",
     rooms: nav,
     directory: found.slice(0, DIRECTORY_LIMIT),
     more: found.length > DIRECTORY_LIMIT,
   };
 });
+
+/** A guest's directory lists only the rooms they are in (issue 14): they join nothing else. */
+function onlyTheirs<T extends { member: boolean }>(serverRole: string, rooms: T[]): T[] {
+  return serverRole === "guest" ? rooms.filter((room) => room.member) : rooms;
+}

@@ -10,12 +10,13 @@ import {
   mayView,
   membershipOf,
 } from "../../core/policy";
-import { checkRoomName, privateSlug } from "../../core/rooms";
+import { checkRoomName, GENERAL_ROOM, privateSlug } from "../../core/rooms";
 import { parseSearchQuery } from "../../core/search-query";
 import { isRoomLookalike, isRoomTaken, type ModerationStore } from "../../ports";
 import type { RoomSummary } from "../../protocol/frames";
 import { requireUser } from "./auth-guard.server";
 import { joinDefaultRoom } from "./default-room.server";
+import { guestLandingOf } from "./guests.server";
 import { applyJoined } from "./joined.server";
 import { refusal, requireWithin } from "./limit-guard.server";
 
@@ -44,7 +45,7 @@ export const createRoomFn = createServerFn({ method: "POST" })
   .handler(async ({ data }) => {
     const { runtime, user } = await requireUser();
     const kind = data.private ? "private" : "public";
-    const allowed = mayCreateRoom(kind);
+    const allowed = mayCreateRoom(kind, await runtime.storage.roomAdmin.serverRole(user.id));
     if (!allowed.ok) return { ok: false as const, error: allowed.message };
     const checked = checkRoomName(data.name);
     if (!checked.ok) return { ok: false as const, error: checked.error };
@@ -110,13 +111,19 @@ export const openRoomFn = createServerFn({ method: "GET" })
   .handler(async ({ data }) => {
     const { runtime, user } = await requireUser();
     requireWithin(runtime, "page", user.id);
-    const { rooms, messages } = runtime.storage;
+    const { rooms, messages, roomAdmin } = runtime.storage;
     const room = await rooms.getRoomBySlug(data.slug);
     const standing = room ? await joinStanding(runtime, room.id, user.id) : membershipOf(false);
     const member = standing.member;
-    // A room one may not join (or is banned from) reads as not found (core/policy mayJoin).
-    if (!room || !mayJoin(room, standing).ok) {
-      return { found: false as const, user };
+    const serverRole = await roomAdmin.serverRole(user.id);
+    // A room one may not join (banned, a guest's public room) reads as not found (mayJoin).
+    if (!room || !mayJoin(room, standing, serverRole).ok) {
+      // A guest sent to the default room lands on a room they were invited to instead.
+      const guestLanding =
+        serverRole === "guest" && data.slug === GENERAL_ROOM.slug
+          ? await guestLandingOf(runtime, user.id)
+          : undefined;
+      return { found: false as const, user, guestLanding };
     }
     // #general is everyone's however the visit came (joinDefaultRoom below):
     // a new account's first page after single sign-on arrives cross-site.
@@ -165,11 +172,12 @@ export const joinRoomFn = createServerFn({ method: "POST" })
     const { runtime, user } = await requireUser();
     const limited = refusal(runtime, "membership", user.id);
     if (limited) return { ok: false as const, error: limited };
-    const { rooms } = runtime.storage;
+    const { rooms, roomAdmin } = runtime.storage;
     const room = await rooms.getRoom(data.roomId);
     const standing = room ? await joinStanding(runtime, room.id, user.id) : membershipOf(false);
     const member = standing.member;
-    if (!room || !mayJoin(room, standing).ok) {
+    const serverRole = await roomAdmin.serverRole(user.id);
+    if (!room || !mayJoin(room, standing, serverRole).ok) {
       return { ok: false as const, error: "No such room." };
     }
     if (!member) {
@@ -207,8 +215,12 @@ export const openDmFn = createServerFn({ method: "POST" })
   .validator(z.object({ userId: z.string().min(1).max(64) }))
   .handler(async ({ data }) => {
     const { runtime, user } = await requireUser();
-    const { users, rooms } = runtime.storage;
+    const { users, rooms, roomAdmin } = runtime.storage;
     const self = data.userId === user.id;
+    // A guest messages only people they share a room with (issue 14).
+    const actorRole = await roomAdmin.serverRole(user.id);
+    const sharesRoom =
+      actorRole === "guest" && !self ? await roomAdmin.shareRoom(user.id, data.userId) : true;
     const [other, otherBlocksActor, actorBlocksOther] = self
       ? [undefined, false, false]
       : await Promise.all([
@@ -222,6 +234,8 @@ export const openDmFn = createServerFn({ method: "POST" })
       other,
       otherBlocksActor,
       actorBlocksOther,
+      actorRole,
+      sharesRoom,
     });
     if (!allowed.ok) return { ok: false as const, error: allowed.message };
     if (!other) throw new Error("mayOpenDm allowed a DM with nobody");

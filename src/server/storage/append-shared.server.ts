@@ -12,7 +12,14 @@ import type { Database } from "./schema.server";
 export type AppendOutcome =
   | { kind: "stored"; message: WireMessage }
   | { kind: "duplicate" }
-  | { kind: "refused"; reason: "forbidden" | "not_found" | "muted" };
+  | { kind: "refused"; reason: PostRefusalReason };
+
+/**
+ * Why a post was refused: no room, not a member, or (issue 14) the room is
+ * archived or announcement-only and the author moderates neither it nor
+ * the server, or a moderator muted the author in the room.
+ */
+export type PostRefusalReason = "forbidden" | "not_found" | "archived" | "announcement" | "muted";
 
 /** A driver's append: resolves after the transaction holding it committed. */
 export type Appender = (input: AppendInput) => Promise<AppendOutcome>;
@@ -52,12 +59,23 @@ export function storedMessage(
  * when retrying an id they used while a member.
  */
 export function explainNoBump(
-  facts: { room: boolean; member: boolean; sent: boolean; muted?: boolean },
+  facts: {
+    room: boolean;
+    member: boolean;
+    sent: boolean;
+    /** A moderator muted the author here (the gate's `mod_muted = 0`). */
+    muted?: boolean;
+    /** The room half (post-gate.server.ts), when read. */
+    post?: { archived: boolean; announcement: boolean; moderates: boolean };
+  },
   input: AppendInput,
 ): AppendOutcome {
   if (!facts.member) return { kind: "refused", reason: facts.room ? "forbidden" : "not_found" };
   if (facts.sent) return { kind: "duplicate" };
-  // A moderator muted the author here (the gate's `mod_muted = 0`).
+  if (facts.post?.archived) return { kind: "refused", reason: "archived" };
+  if (facts.post?.announcement && !facts.post.moderates) {
+    return { kind: "refused", reason: "announcement" };
+  }
   if (facts.muted) return { kind: "refused", reason: "muted" };
   // Unreachable while messages are never deleted: the bump's conditions all hold.
   throw new Error(`room ${input.roomId}: seq bump matched no row`);

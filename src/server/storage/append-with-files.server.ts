@@ -10,6 +10,7 @@ import {
 } from "./append-shared.server";
 import { claimFiles } from "./file-claims.server";
 import { selectMessages, toWireMessages } from "./message-rows.server";
+import { postFacts, roomTakesPostsSql } from "./post-gate.server";
 import { isClientIdTaken } from "./postgres-append.server";
 import type { Database } from "./schema.server";
 
@@ -66,6 +67,7 @@ export function createFilesAppender(db: Kysely<Database>, now: () => number) {
               ),
             ),
           )
+          .where(roomTakesPostsSql(roomId, author.id))
           .returning("last_seq")
           .executeTakeFirst();
         if (!bumped) return explainNoBump(await factsOf(trx, input), input);
@@ -114,5 +116,9 @@ async function factsOf(trx: Kysely<Database>, input: AppendInput) {
     .select("id")
     .where("id", "=", input.roomId)
     .executeTakeFirst();
-  return { room: room !== undefined, ...(await senderFacts(trx, input)) };
+  return {
+    room: room !== undefined,
+    ...(await senderFacts(trx, input)),
+    post: await postFacts(trx, input.roomId, input.author.id),
+  };
 }

@@ -8,6 +8,7 @@ import {
   mentionedIds,
   storedMessage,
 } from "./append-shared.server";
+import { postFacts, roomTakesPostsSql } from "./post-gate.server";
 import type { Database } from "./schema.server";
 
 /**
@@ -31,6 +32,7 @@ export function createPostgresAppender(db: Kysely<Database>, now: () => number):
           where id = ${roomId}
             and exists (select 1 from room_member
               where room_id = ${roomId} and user_id = ${author.id} and mod_muted = 0)
+            and ${roomTakesPostsSql(roomId, author.id)}
             and not exists (select 1 from message
               where room_id = ${roomId} and author_id = ${author.id} and client_id = ${clientId})
           returning last_seq
@@ -73,7 +75,7 @@ async function explain(db: Kysely<Database>, input: AppendInput): Promise<Append
     db,
   );
   const facts = rows[0] ?? { room: false, member: false, sent: false, muted: false };
-  return explainNoBump(facts, input);
+  return explainNoBump({ ...facts, post: await postFacts(db, roomId, author.id) }, input);
 }
 
 /** A unique violation on (room_id, author_id, client_id): another append of this id won. */

@@ -23,6 +23,9 @@ const roomColumns = [
   "room.kind",
   "room.is_default",
   "room.created_by",
+  "room.topic",
+  "room.announcement_only",
+  "room.archived_at",
 ] as const;
 type RoomRow = {
   id: string;
@@ -31,6 +34,9 @@ type RoomRow = {
   kind: string;
   is_default: number;
   created_by: string | null;
+  topic: string | null;
+  announcement_only: number | string;
+  archived_at: number | string | null;
 };
 const toRoom = (row: RoomRow): Room => ({
   id: row.id,
@@ -39,7 +45,25 @@ const toRoom = (row: RoomRow): Room => ({
   kind: row.kind as RoomKind,
   isDefault: Number(row.is_default) === 1,
   createdBy: row.created_by,
+  ...roomSettingsOf(row),
 });
+
+/**
+ * A room's settings (issue 14) as rooms and summaries carry them: each only
+ * when it differs from the default (no topic, everyone posts, live), so
+ * most frames stay as small as before.
+ */
+export function roomSettingsOf(row: {
+  topic: string | null;
+  announcement_only: number | string;
+  archived_at: number | string | null;
+}): { topic?: string; announcementOnly?: true; archived?: true } {
+  return {
+    ...(row.topic ? { topic: row.topic } : {}),
+    ...(Number(row.announcement_only) === 1 ? { announcementOnly: true as const } : {}),
+    ...(row.archived_at !== null ? { archived: true as const } : {}),
+  };
+}
 /** A room as the wire shows it (the default attribute is the server's). */
 const toWireRoom = (row: RoomRow): WireRoom => ({
   id: row.id,
@@ -185,7 +209,9 @@ export function createRoomStore(db: Kysely<Database>, now: () => number): RoomSt
               )
               .as("member"),
         ])
-        .where("room.kind", "=", "public");
+        .where("room.kind", "=", "public")
+        // Archived rooms are out of the directory (issue 14); members still open them by URL.
+        .where("room.archived_at", "is", null);
       // LIKE with its wildcards escaped: a typed "%" or "_" matches itself.
       if (wanted) {
         const pattern = `%${wanted.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -334,7 +360,8 @@ async function summaries(
   // DMs only); `mentioned`: a mention of the user after their read marker.
   const oneRoom = roomId === undefined ? sql`` : sql`and room.id = ${roomId}`;
   const { rows } = await sql<SummaryRow>`select room.id, room.slug, room.name, room.kind,
-      room.is_default, room.created_by, room.last_seq, me.last_read_seq,
+      room.is_default, room.created_by, room.topic, room.announcement_only, room.archived_at,
+      room.last_seq, me.last_read_seq,
       me.notify_level, me.muted, me.role, me.mod_muted,
       case when room.kind = 'dm' then (select u.name from room_member other
         join "user" u on u.id = other.user_id
@@ -353,6 +380,7 @@ async function summaries(
     mentioned: Boolean(row.mentioned),
     isDefault: Number(row.is_default) === 1,
     threadOnlySeqs: threadOnly.get(row.id) ?? [],
+    ...roomSettingsOf(row),
     ...summaryNotify(row.notify_level, Number(row.muted) === 1),
     ...(row.role === "moderator" && { role: "moderator" as const }),
     ...(Number(row.mod_muted) === 1 && { modMuted: true as const }),

@@ -8,6 +8,7 @@ import {
   mentionedIds,
   storedMessage,
 } from "./append-shared.server";
+import { SQLITE_POST_FACTS, SQLITE_ROOM_TAKES_POSTS, toPostFacts } from "./post-gate.server";
 import type { Database } from "./schema.server";
 import type { SqliteHandle } from "./sqlite.server";
 
@@ -17,7 +18,8 @@ import type { SqliteHandle } from "./sqlite.server";
 // savepoint. One writer per SQLite file makes the checks exact.
 const BUMP = `update room set last_seq = last_seq + 1 where id = ?1
   and not exists (select 1 from message where room_id = ?1 and author_id = ?2 and client_id = ?3)
-  and exists (select 1 from room_member where room_id = ?1 and user_id = ?2 and mod_muted = 0) returning last_seq`;
+  and exists (select 1 from room_member where room_id = ?1 and user_id = ?2 and mod_muted = 0)
+  ${SQLITE_ROOM_TAKES_POSTS} returning last_seq`;
 const INSERT = `insert into message (id, room_id, seq, author_id, client_id, text, created_at, edited_at, deleted_at, rev)
   values (?, ?, ?, ?, ?, ?, ?, null, null, 0)`;
 const MENTION = "insert into message_mention (room_id, seq, user_id) values (?, ?, ?)";
@@ -70,11 +72,17 @@ export function createSqliteAppender(
       | undefined;
     if (!bumped) {
       const facts = statements.get(FACTS).get(roomId, author.id, clientId) as Facts;
+      const post = toPostFacts(
+        statements.get(SQLITE_POST_FACTS).get(roomId, author.id) as Parameters<
+          typeof toPostFacts
+        >[0],
+      );
       const known = {
         room: facts.room === 1,
         member: facts.member === 1,
         sent: facts.sent === 1,
         muted: facts.muted === 1,
+        post,
       };
       try {
         return explainNoBump(known, input);

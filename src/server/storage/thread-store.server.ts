@@ -5,6 +5,7 @@ import type { ThreadState, WireMessage } from "../../protocol/frames";
 import { mentionedIds, recordMentionsAndRead, senderFacts } from "./append-shared.server";
 import { claimFiles } from "./file-claims.server";
 import { participantsOf, selectMessages, toWireMessages } from "./message-rows.server";
+import { postFacts } from "./post-gate.server";
 import type { Database } from "./schema.server";
 
 /** Repliers a root keeps in its summary. */
@@ -121,7 +122,9 @@ export function createThreadStore(db: Kysely<Database>, now: () => number): Thre
             deleted: root.deleted_at !== null,
             isReply: root.thread_root_id !== null,
           };
-          const decision = check({ member, modMuted: muted, root: facts });
+          // The room half of the post gate (issue 14), read in this transaction too.
+          const post = await postFacts(trx, roomId, author.id);
+          const decision = check({ member, modMuted: muted, root: facts, post });
           if (!decision.ok) throw new Abort({ ok: false, reason: "refused", refusal: decision });
           if (!root) throw new Error("mayReplyInThread allowed a reply to no message");
           const seq = Number(bumped.last_seq);

@@ -155,11 +155,11 @@ describe("guests", () => {
     await sendAndAck(insider.socket, room.id, `a ${word} for members`);
     const guestUser = await signUp(server.url);
     const probe = await connect(server.url, guestUser.cookie);
-    const ready = probe.frames.find((f) => f.type === "ready") as
+    const guestReady = probe.frames.find((f) => f.type === "ready") as
       | { user: { id: string } }
       | undefined;
-    if (!ready) throw new Error("no ready frame for the guest");
-    const guestId = ready.user.id;
+    if (!guestReady) throw new Error("no ready frame for the guest");
+    const guestId = guestReady.user.id;
     probe.close();
     sql("update \"user\" set role = 'guest' where id = ?", guestId);
     const cookie = guestUser.cookie;

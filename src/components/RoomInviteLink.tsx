@@ -1,8 +1,8 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import type { RoomSummary } from "../protocol/frames";
-import { mayInviteFn } from "../server/fns/invites";
 import { InviteForm } from "./InviteForm";
 import { Modal } from "./Modal";
+import { useAdministers } from "./RoomSettingsDialog";
 
 /**
  * The room header's "Invite link" (issue 14): for the room's moderators
@@ -10,20 +10,9 @@ import { Modal } from "./Modal";
  * joins them to this room. Hidden for everyone else and in DMs.
  */
 export function RoomInviteLink({ room }: { room: RoomSummary }) {
-  const [allowed, setAllowed] = useState(false);
+  // The same rule as "Room settings"; creating the link asks it again on the server.
+  const allowed = useAdministers(room);
   const [open, setOpen] = useState(false);
-  useEffect(() => {
-    if (room.kind === "dm") return;
-    let live = true;
-    mayInviteFn({ data: { roomId: room.id } })
-      .then((ok) => {
-        if (live) setAllowed(ok);
-      })
-      .catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, [room.id, room.kind]);
   if (!allowed) return null;
   return (
     <>

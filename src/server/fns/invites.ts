@@ -166,18 +166,6 @@ export const acceptInviteFn = createServerFn({ method: "POST" })
     return { ok: true as const, slug: invite.roomSlug };
   });
 
-/** Whether the room header offers "Invite link": admins, and the room's moderators. */
-export const mayInviteFn = createServerFn({ method: "GET" })
-  .validator(z.object({ roomId: z.string().min(1).max(64) }))
-  .handler(async ({ data }) => {
-    const { runtime, user } = await requireUser();
-    const allowed = await mayCreateInvite(dbOf(runtime), user.id, {
-      roomId: data.roomId,
-      role: "member",
-    });
-    return allowed.ok;
-  });
-
 /** Whether this server sends email (SMTP_URL): /forgot-password says to ask an admin when not. */
 export const mailStatusFn = createServerFn({ method: "GET" }).handler(async () => {
   const { runtime } = await currentUser();

@@ -36,7 +36,11 @@ export function MemberItem({
 }) {
   const tagId = useId();
   const state = member.online ? "online" : "offline";
-  const act = (action: ModerationAction) => () => onModerate?.(member, action);
+  // Ignored while another action runs (the menu button stays enabled, so
+  // it keeps the keyboard focus it is given back).
+  const act = (action: ModerationAction) => () => {
+    if (!busy) onModerate?.(member, action);
+  };
   const moderation: MenuAction[] = [
     { label: "Remove from room", run: act("remove") },
     { label: "Ban from room", run: act("ban") },
@@ -131,9 +135,7 @@ export function MemberItem({
           >
             {blocked ? "Unblock" : "Block"}
           </button>
-          {moderates && (
-            <MessageActions label="Member actions" actions={moderation} disabled={busy} />
-          )}
+          {moderates && <MessageActions label="Member actions" actions={moderation} refocus />}
         </>
       )}
     </li>

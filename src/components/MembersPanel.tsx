@@ -4,6 +4,7 @@ import type { RoomSummary, WireMember, WireUser } from "../protocol/frames";
 import { blockedUsersFn, blockUserFn, searchUsersFn, unblockUserFn } from "../server/fns/people";
 import { InvitePeople } from "./InvitePeople";
 import { MemberItem } from "./MemberItem";
+import { useAdministers } from "./RoomSettingsDialog";
 
 type Props = {
   room: RoomSummary;
@@ -49,6 +50,8 @@ export function MembersPanel({
   ...actions
 }: Props) {
   const [busy, setBusy] = useState(false);
+  // Room moderators and server admins (who moderate every room) get the menu.
+  const moderates = useAdministers(room);
   const [error, setError] = useState<string | null>(null);
   const [leaveError, setLeaveError] = useState<string | null>(null);
   const [blocked, setBlocked] = useState<ReadonlySet<string>>(() => new Set());
@@ -134,7 +137,7 @@ export function MembersPanel({
               isMe={member.id === me.id}
               busy={busy}
               blocked={blocked.has(member.id)}
-              moderates={room.role === "moderator" && actions.onModerate !== undefined}
+              moderates={moderates && actions.onModerate !== undefined}
               onModerate={(m, action) =>
                 run(async () => {
                   try {

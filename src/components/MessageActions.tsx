@@ -11,9 +11,16 @@ export function MessageActions({
   actions,
   disabled,
   label = "Message actions",
+  refocus = false,
 }: {
   actions: MenuAction[];
   disabled?: boolean;
+  /**
+   * Choosing an item gives focus back to the button (the members' menu:
+   * its actions open nothing that takes focus, and without this a keyboard
+   * user is left on the page's body).
+   */
+  refocus?: boolean;
   /** The button's and the menu's name ("Member actions" in the members list). */
   label?: string;
 }) {
@@ -97,7 +104,7 @@ export function MessageActions({
               role="menuitem"
               tabIndex={-1}
               onClick={() => {
-                close(false);
+                close(refocus);
                 action.run();
               }}
               className="block w-full px-3 py-1.5 text-left text-sm text-slate-700 hover:bg-slate-100 focus:bg-indigo-50 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-indigo-500"

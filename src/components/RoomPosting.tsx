@@ -4,7 +4,8 @@ import type { RoomSummary } from "../protocol/frames";
 
 /**
  * The room on screen with its settings as last heard over the socket
- * (issue 14): a rename, a topic, announcement-only, archived. A rename
+ * (issue 14): a rename, a topic, announcement-only, archived, and the
+ * reader's own role and moderator mute. A rename
  * that changed the slug moves the address to it, so a reload finds it.
  */
 export function useRoomSettings(room: RoomSummary, live: readonly RoomSummary[]): RoomSummary {
@@ -18,7 +19,14 @@ export function useRoomSettings(room: RoomSummary, live: readonly RoomSummary[])
   }, [slug, room.slug, navigate]);
   return useMemo(() => {
     if (!heard) return room;
-    const { topic: _t, announcementOnly: _a, archived: _r, ...rest } = room;
+    const {
+      topic: _t,
+      announcementOnly: _a,
+      archived: _r,
+      role: _role,
+      modMuted: _muted,
+      ...rest
+    } = room;
     return {
       ...rest,
       name: heard.name,
@@ -26,6 +34,10 @@ export function useRoomSettings(room: RoomSummary, live: readonly RoomSummary[])
       ...(heard.topic ? { topic: heard.topic } : {}),
       ...(heard.announcementOnly ? { announcementOnly: true } : {}),
       ...(heard.archived ? { archived: true } : {}),
+      // The reader's own standing, live (member_updated): a mute or a new
+      // moderator shows without a reload.
+      ...(heard.role ? { role: heard.role } : {}),
+      ...(heard.modMuted ? { modMuted: true } : {}),
     };
   }, [room, heard]);
 }

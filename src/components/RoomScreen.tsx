@@ -91,7 +91,7 @@ export function RoomScreen({
   const nav = useMemo(() => navRooms(rooms, live, room.id), [rooms, live, room.id]);
   // The room's settings as last heard (issue 14: room_updated renames, archives).
   const settings = useRoomSettings(room, live);
-  const administers = useAdministers(room);
+  const administers = useAdministers(settings);
   const [atBottom, setAtBottom] = useState(focusSeq === undefined);
   // The members panel: the person's choice, else open from 1100 px (null).
   // A new width band drops the choice, so a window made wide shows members again.
@@ -150,9 +150,10 @@ export function RoomScreen({
       pin: (id, pinned) => client?.pin(room.id, id, pinned) ?? notConnected(),
       save: (id, saved) => client?.save(room.id, id, saved) ?? notConnected(),
       removePreview: (id) => client?.removePreview(room.id, id) ?? notConnected(),
-      moderates: room.role === "moderator",
+      // Room moderators and server admins (who moderate every room).
+      moderates: administers,
     }),
-    [client, room.id, room.role],
+    [client, room.id, administers],
   );
 
   const thread = useMemo<ThreadApi>(
@@ -315,7 +316,7 @@ export function RoomScreen({
         <TypingIndicator users={chat.typing.filter((u) => u.id !== user.id)} />
         <ActionError error={stray.refusal} onDismiss={stray.dismiss} />
         <div id={COMPOSER_ID} className="contents">
-          {room.modMuted && !postingClosed(settings, administers) && (
+          {settings.modMuted && !postingClosed(settings, administers) && (
             <p role="status" className="px-4 pt-2 text-sm text-slate-600">
               {MOD_MUTED_MESSAGE}
             </p>
@@ -325,7 +326,7 @@ export function RoomScreen({
               placeholder={`Message ${room.kind === "dm" ? room.name : `#${room.name}`}`}
               onSend={(text, files) => client?.send(room.id, text, undefined, files)}
               onTyping={() => client?.typing(room.id)}
-              disabled={leaving || room.modMuted === true}
+              disabled={leaving || settings.modMuted === true}
               draftUserId={user.id}
               draftKey={room.id}
               onEditLast={editLast}
@@ -356,7 +357,7 @@ export function RoomScreen({
       )}
       <MembersPanel
         id={membersId}
-        room={room}
+        room={settings}
         members={chat.members}
         memberCount={chat.memberCount}
         moreMembers={chat.moreMembers}

@@ -64,6 +64,12 @@ export function RoomHeader(props: Props) {
         {room.kind === "private" && (
           <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">private</span>
         )}
+        {room.topic && (
+          <p className="max-w-xs truncate text-sm text-slate-600" title={room.topic}>
+            <span className="sr-only">Topic: </span>
+            {room.topic}
+          </p>
+        )}
       </div>
       {/* Full width on its own row on phones, beside the title from md up. */}
       <div className="order-last basis-full md:order-none md:flex md:flex-1 md:basis-auto md:justify-end">

@@ -1,5 +1,7 @@
 import { Link } from "@tanstack/react-router";
 import { type ReactNode, useId } from "react";
+import { offersRoomEntryPoints } from "../client/guest-nav";
+import { useChatSelector } from "../client/hooks/chat-context";
 import { useDocTitle } from "../client/hooks/useDocTitle";
 import { useNavGroups } from "../client/hooks/useNavGroups";
 import type { NavGroup } from "../client/nav-groups";
@@ -37,6 +39,7 @@ export function RoomNav({
   useDocTitle();
   const channels = rooms.filter((room) => room.kind !== "dm");
   const dms = rooms.filter((room) => room.kind === "dm");
+  const entryPoints = offersRoomEntryPoints(useChatSelector((c) => c.serverRole, null));
   return (
     <nav aria-label="Rooms" className="flex flex-col gap-3">
       <ul className="flex flex-col gap-0.5">
@@ -55,18 +58,20 @@ export function RoomNav({
             Saved
           </Link>
         </li>
-        <li>
-          <Link
-            to="/rooms"
-            aria-current={page === "rooms" ? "page" : undefined}
-            className={pageLink}
-          >
-            <span aria-hidden="true" className="w-3 shrink-0 text-center text-slate-600">
-              ⌕
-            </span>
-            Browse rooms
-          </Link>
-        </li>
+        {entryPoints && (
+          <li>
+            <Link
+              to="/rooms"
+              aria-current={page === "rooms" ? "page" : undefined}
+              className={pageLink}
+            >
+              <span aria-hidden="true" className="w-3 shrink-0 text-center text-slate-600">
+                ⌕
+              </span>
+              Browse rooms
+            </Link>
+          </li>
+        )}
         <li>
           <Link to="/settings/notifications" className={pageLink}>
             <span aria-hidden="true" className="flex w-3 shrink-0 justify-center text-slate-600">
@@ -89,9 +94,13 @@ export function RoomNav({
         title="Rooms"
         rooms={channels}
         currentSlug={currentSlug}
-        empty={<p className="px-2 text-xs text-slate-700">Join one from Browse rooms.</p>}
+        empty={
+          <p className="px-2 text-xs text-slate-700">
+            {entryPoints ? "Join one from Browse rooms." : "No rooms yet."}
+          </p>
+        }
       >
-        <NewRoomForm onCreate={onCreate} />
+        {entryPoints && <NewRoomForm onCreate={onCreate} />}
       </RoomGroup>
       <RoomGroup
         group="dms"

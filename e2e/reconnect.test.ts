@@ -70,7 +70,9 @@ describe.skipIf(!available)("reconnect", () => {
     await page.waitForTimeout(1_000);
     const backAt = Date.now();
     await context.setOffline(false);
-    await expectConnected(page, 3_000);
+    // The figure is printed; the bound only tells "at once" from a backoff
+    // wait at the cap (10 s), with room for a loaded CI machine.
+    await expectConnected(page, 8_000);
     console.info(`reconnected ${Date.now() - backAt} ms after going online`);
     await sendMessage(page, "back online");
   });

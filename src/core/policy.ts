@@ -525,9 +525,6 @@ export function serverRoleOf(value: unknown): ServerRole {
   return value === "owner" || value === "admin" || value === "member" ? value : "guest";
 }
 
-/** Owners and admins administer the whole server (every room): the same rule as isAdmin. */
-export const isServerAdmin: (role: ServerRole) => boolean = isAdmin;
-
 /**
  * The actor's standing for administering a room, read fresh from the
  * database on every decision: their server role and their role in the
@@ -537,7 +534,7 @@ export type RoomStanding = { serverRole: ServerRole; roomRole: "moderator" | "me
 
 /** Moderates the room: a server admin anywhere, or the room's moderator. */
 export function moderatesRoom(standing: RoomStanding): boolean {
-  return isServerAdmin(standing.serverRole) || standing.roomRole === "moderator";
+  return isAdmin(standing.serverRole) || standing.roomRole === "moderator";
 }
 
 const archivedRefusal = refuse("forbidden", "This room is archived: it is read-only.");

@@ -319,7 +319,7 @@ const schema = z.object({
       .trim()
       .regex(/^smtps?:\/\/[^/]+/i, "an smtp:// or smtps:// URL (user and password in it)")
       .optional(),
-    "Outgoing mail server for missed-message email (and later password reset): `smtp://user:pass@host:587` (STARTTLS when offered) or `smtps://user:pass@host:465` (TLS).",
+    "Outgoing mail server for missed-message email, password reset and email verification: `smtp://user:pass@host:587` (STARTTLS when offered) or `smtps://user:pass@host:465` (TLS).",
     "no email is sent",
   ),
   PARLEY_MAIL_FROM: doc(

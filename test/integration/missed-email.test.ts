@@ -294,7 +294,11 @@ describe("missed-message email", () => {
       db.close();
     }
     await waitFor(() => pendingFor(jo.userId) === 0 && claimFree(jo.userId), "jo settled");
-    expect(server.output()).toContain("settled an interrupted send as sent");
+    // The server's log reaches us through its stdout pipe, after the rows change.
+    await waitFor(
+      () => server.output().includes("settled an interrupted send as sent"),
+      "the settling logged",
+    );
     expect(sink.to(jo.email)).toHaveLength(0);
   });
 

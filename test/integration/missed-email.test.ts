@@ -240,7 +240,10 @@ describe("missed-message email", () => {
     const [mail] = (await sink.waitFor(gina.email)) as [ReceivedMail];
     expect(sink.refusedCount()).toBe(before + 1);
     expect(mail.parsed.text).toContain(text);
-    expect(server.output()).toMatch(/"error":"[^"]*550[^"]*","msg":"mail not sent"/);
+    await waitFor(
+      () => /"error":"[^"]*550[^"]*","msg":"mail not sent"/.test(server.output()),
+      "the refusal logged",
+    );
   });
 
   it("measures send → SMTP receipt over 100 mentions (printed, not asserted)", async () => {

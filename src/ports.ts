@@ -167,6 +167,11 @@ export type AppendInput = {
   text: string;
   /** Ids of the members the text mentions. */
   mentions?: string[];
+  /**
+   * An incoming webhook's post (issue 15): its name and the sender's
+   * overrides, stored in message.via.
+   */
+  via?: WireMessage["via"];
 };
 
 /** What appendIfMember answers: the stored (or earlier) message, or why it was refused. */

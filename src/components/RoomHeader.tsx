@@ -5,6 +5,7 @@ import type { SearchHit } from "../ports";
 import type { RoomSummary, WireUser } from "../protocol/frames";
 import { BellIcon } from "./BellIcon";
 import { ConnectionStatus, isBanner } from "./ConnectionStatus";
+import { IntegrationsButton } from "./IntegrationsDialog";
 import { NotificationSettingsDialog } from "./NotificationSettingsDialog";
 import { PinIcon } from "./PinIcon";
 import { RoomInviteLink } from "./RoomInviteLink";
@@ -120,6 +121,7 @@ export function RoomHeader(props: Props) {
         )}
         <RoomInviteLink room={room} />
         {props.administers && room.kind !== "dm" && <RoomSettingsButton room={room} />}
+        {props.administers && room.kind !== "dm" && <IntegrationsButton room={room} />}
         {/* Open by default from 1100 px, closed below (RoomScreen); one name in both states. */}
         <button
           type="button"

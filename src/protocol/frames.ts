@@ -331,6 +331,8 @@ export const userSchema = z.object({
   id: z.string(),
   name: z.string(),
   handle: z.string().optional(),
+  /** A bot account (issue 15): shown with a "bot" badge. */
+  bot: z.literal(true).optional(),
 });
 export type WireUser = z.infer<typeof userSchema>;
 
@@ -465,6 +467,18 @@ export const messageSchema = z.object({
   preview: linkPreviewSchema.optional(),
   /** On a deleted message: a moderator (not its author) deleted it. */
   deletedBy: z.literal("moderator").optional(),
+  /**
+   * Posted by an incoming webhook (issue 15): its name, and the sender's
+   * overrides (Slack's `username`, `icon_url`), shown as "<username> via
+   * <webhook>".
+   */
+  via: z
+    .object({
+      webhook: z.string(),
+      username: z.string().optional(),
+      iconUrl: z.string().optional(),
+    })
+    .optional(),
 });
 export type WireMessage = z.infer<typeof messageSchema>;
 

@@ -45,7 +45,7 @@ async function openStore(schema: string, { owner = true } = {}) {
   await withMigrationLock(db, async () => {
     await migrateToLatest(db as never, "postgres");
     // better-auth owns the user table in the app; the store only reads id and name.
-    await sql`create table if not exists "user" (id text primary key, name text not null, handle text, email text, role text not null default 'member')`.execute(
+    await sql`create table if not exists "user" (id text primary key, name text not null, handle text, email text, role text not null default 'member', bot integer not null default 0)`.execute(
       db,
     );
   });

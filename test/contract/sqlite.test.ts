@@ -27,7 +27,7 @@ async function openStore(path: string) {
   const { db, raw } = openSqlite(path);
   await migrateToLatest(db as never);
   // better-auth owns the user table in the app; the store only reads id and name.
-  await sql`create table if not exists "user" (id text primary key, name text not null, handle text, email text, role text not null default 'member')`.execute(
+  await sql`create table if not exists "user" (id text primary key, name text not null, handle text, email text, role text not null default 'member', bot integer not null default 0)`.execute(
     db,
   );
   const storage = createStorage(

@@ -42,6 +42,7 @@ export function storedMessage(
     seq,
     author_id: input.author.id,
     author_name: input.author.name,
+    author_bot: input.author.bot ? 1 : 0,
     client_id: input.clientId,
     text: input.text,
     created_at: createdAt,
@@ -50,6 +51,7 @@ export function storedMessage(
     rev: 0,
     pinned_at: null,
     pinned_by: null,
+    via: input.via ? JSON.stringify(input.via) : null,
   });
 }
 

@@ -1,6 +1,7 @@
 import { type Kysely, type RawBuilder, type Selectable, sql } from "kysely";
 import {
   linkPreviewSchema,
+  messageSchema,
   REACTIONS,
   type WireFile,
   type WireMessage,
@@ -30,6 +31,7 @@ const messageColumns = [
   "message.pinned_by",
   "message.preview",
   "message.deleted_by",
+  "message.via",
 ] as const;
 
 type WireColumn = (typeof messageColumns)[number] extends `message.${infer C}` ? C : never;
@@ -37,6 +39,7 @@ type WireColumn = (typeof messageColumns)[number] extends `message.${infer C}` ?
 /** Columns a writer that knows it stored a plain, new message may leave out. */
 type OptionalColumn =
   | "preview"
+  | "via"
   | "deleted_by"
   | "thread_root_id"
   | "also_in_room"
@@ -55,6 +58,8 @@ export type MessageRow = Pick<
 > &
   Partial<Pick<Selectable<Database["message"]>, OptionalColumn>> & {
     author_name: string | null;
+    /** 1 when the author is a bot (migration 0020); absent or 0 for a person. */
+    author_bot?: number | null;
   };
 
 /**
@@ -71,7 +76,7 @@ export function selectMessages(db: Kysely<Database>) {
     .selectFrom("message")
     .leftJoin("user", "user.id", "message.author_id")
     .select(messageColumns)
-    .select("user.name as author_name");
+    .select(["user.name as author_name", "user.bot as author_bot"]);
 }
 
 /** Turns rows into wire messages, loading their reactions in one query and their files in another. */
@@ -129,7 +134,11 @@ export function toWire(
     id: row.id,
     roomId: row.room_id,
     seq: Number(row.seq),
-    author: { id: row.author_id, name: row.author_name ?? "unknown" },
+    author: {
+      id: row.author_id,
+      name: row.author_name ?? "unknown",
+      ...(Number(row.author_bot) === 1 && { bot: true as const }),
+    },
     text: deleted ? "" : row.text,
     createdAt: new Date(Number(row.created_at)).toISOString(),
     editedAt: row.edited_at === null ? null : new Date(Number(row.edited_at)).toISOString(),
@@ -146,7 +155,19 @@ export function toWire(
     ...(deleted ? {} : previewField(row.preview)),
     // Whoever deleted it when not its author: a moderator (or an admin).
     ...(deleted && row.deleted_by != null ? { deletedBy: "moderator" as const } : {}),
+    ...(deleted ? {} : viaField(row.via)),
   };
+}
+
+/** Who an incoming webhook's message is from (JSON), when it is one; anything unreadable means none. */
+function viaField(json: string | null | undefined): Pick<WireMessage, "via"> {
+  if (!json) return {};
+  try {
+    const parsed = messageSchema.shape.via.safeParse(JSON.parse(json));
+    return parsed.success && parsed.data ? { via: parsed.data } : {};
+  } catch {
+    return {};
+  }
 }
 
 /** The stored preview (JSON), when there is one; "removed" and anything unreadable mean none. */

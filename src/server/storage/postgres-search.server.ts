@@ -34,7 +34,7 @@ export function createPostgresSearch(db: Kysely<Database>): SearchIndex {
       // in it but quoted words, so user input never makes to_tsquery fail.
       const { rows } = await sql<HitRow>`
         select ${messageColumnsOf("m")},
-               u.name as author_name,
+               u.name as author_name, u.bot as author_bot,
                r.id as r_id, r.slug as r_slug, r.name as r_name, r.kind as r_kind
         from message m
         join room_member rm on rm.room_id = m.room_id and rm.user_id = ${userId}

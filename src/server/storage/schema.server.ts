@@ -26,6 +26,8 @@ export interface Database {
     announcement_only: Generated<number>;
     /** When it was archived (read-only, out of the room list, still searchable); null if not. */
     archived_at: number | null;
+    /** Keep messages this many days (migration 0020); null: the server's setting. */
+    retention_days?: number | null;
   };
   room_member: {
     room_id: string;
@@ -150,6 +152,11 @@ export interface Database {
     preview: string | null;
     /** Who deleted it when not its author, a moderator or admin (migration 0016); else null. */
     deleted_by: string | null;
+    /**
+     * On a message an incoming webhook posted (migration 0020): JSON
+     * {webhook, username?, iconUrl?}; null on every other message.
+     */
+    via?: string | null;
   };
   /**
    * An uploaded file (migration 0010): unclaimed (room_id and message_id
@@ -220,5 +227,75 @@ export interface Database {
     role: Generated<string>;
     /** When an admin deactivated the account (migration 0018); null while active. */
     deactivated_at?: number | null;
+    /** 1 for a bot account (migration 0020); 0 for a person. */
+    bot?: Generated<number>;
   };
+  /** A personal access token (migration 0020): only the secret's SHA-256 is kept. */
+  api_token: {
+    id: string;
+    user_id: string;
+    name: string;
+    token_hash: string;
+    /** Comma list of read | write | admin. */
+    scopes: string;
+    created_at: number;
+    expires_at: number | null;
+    last_used_at: number | null;
+    revoked_at: number | null;
+  };
+  /** A room's incoming webhook; it posts as its own bot user. */
+  incoming_webhook: {
+    id: string;
+    room_id: string;
+    name: string;
+    bot_user_id: string;
+    secret_hash: string;
+    created_by: string;
+    created_at: number;
+    revoked_at: number | null;
+  };
+  /** An outgoing webhook, for one room or (room_id null) the whole server. */
+  outgoing_webhook: {
+    id: string;
+    room_id: string | null;
+    name: string;
+    target_url: string;
+    secret: string;
+    /** JSON array of message_created | mention | member_joined. */
+    events: string;
+    created_by: string;
+    created_at: number;
+    revoked_at: number | null;
+  };
+  /** One event to one outgoing webhook, until delivered or given up on. */
+  webhook_delivery: {
+    id: string;
+    webhook_id: string;
+    room_id: string | null;
+    event: string;
+    payload: string;
+    /** pending | done | failed */
+    status: Generated<string>;
+    attempts: Generated<number>;
+    next_attempt_at: number;
+    last_status: number | null;
+    last_error: string | null;
+    created_at: number;
+    done_at: number | null;
+    claimed_until: number | null;
+  };
+  /** A custom slash command an admin registered. */
+  slash_command: {
+    id: string;
+    name: string;
+    description: string;
+    url: string;
+    secret: string;
+    /** ephemeral | room */
+    response: string;
+    created_by: string;
+    created_at: number;
+  };
+  /** What an import brought in, by its source's id (a re-run skips it). */
+  import_map: { source: string; kind: string; source_id: string; parley_id: string };
 }

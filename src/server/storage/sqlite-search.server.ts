@@ -35,7 +35,7 @@ export function createSqliteSearch(db: Kysely<Database>): SearchIndex {
       if (isEmptySearch(query)) return [];
       const match = ftsMatchOf(query.words);
       const where = searchConditions(query, spelling);
-      const columns = sql`m.*, u.name as author_name,
+      const columns = sql`m.*, u.name as author_name, u.bot as author_bot,
                r.id as r_id, r.slug as r_slug, r.name as r_name, r.kind as r_kind`;
       const joins = sql`join room_member rm on rm.room_id = m.room_id and rm.user_id = ${userId}
         join room r on r.id = m.room_id

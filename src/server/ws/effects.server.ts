@@ -355,6 +355,26 @@ export function createEffectRunner({
       }
     },
 
+    /**
+     * Applies a frame's effects for an actor with no socket (issue 15: a
+     * REST call, a webhook, a bot's command): the room's and the user's
+     * events go out as they do for a socket's frame (a publish reaches the
+     * author's sockets too, since no socket sent it), previews and
+     * notifications are queued, and the replies are handed back for the
+     * caller to answer with. A subscribe or fetch concerns a socket and has
+     * no meaning here: the API reads through its own endpoints.
+     */
+    async runDetached(effects: readonly Effect[]): Promise<ServerFrame[]> {
+      const replies: ServerFrame[] = [];
+      for (const effect of effects) {
+        if (effect.kind === "reply") replies.push(effect.frame);
+        else if (effect.kind === "preview") previews?.take(effect);
+        else if (effect.kind === "notify") notifier?.take(effect);
+        else if (isFact(effect)) await runner.fact(effect);
+      }
+      return replies;
+    },
+
     async one(peer: Peer, effect: Effect) {
       switch (effect.kind) {
         case "reply":

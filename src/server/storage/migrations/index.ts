@@ -25,6 +25,7 @@ import { rolesAndAudit } from "./0016_roles_and_audit";
 import { invites } from "./0017_invites";
 import { deactivation } from "./0018_deactivation";
 import { profileDetails } from "./0019_profile_details";
+import { integrations } from "./0020_integrations";
 
 /** One schema step: a Kysely migration, built for the dialect it runs on. */
 export type MigrationStep = (dialect: SqlDialect) => Migration;
@@ -50,6 +51,7 @@ export const STEPS: readonly (readonly [name: string, step: MigrationStep])[] = 
   ["0017_invites", invites],
   ["0018_deactivation", deactivation],
   ["0019_profile_details", profileDetails],
+  ["0020_integrations", integrations],
 ];
 
 /** The steps as Kysely's migrator wants them, for one dialect. */

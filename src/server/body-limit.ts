@@ -46,11 +46,14 @@ export async function readCapped(
 
 /**
  * After refusing a body, lets the answer reach the client before the
- * connection goes: the rest of the body is read and dropped for at most
- * LINGER_BYTES or LINGER_MS, then the connection is cut, so a 100 MB body
- * is never read in full (closing at once would reset the connection with
- * the answer still unread on the client's side). Off Node, the answer asks
- * for the connection to close instead.
+ * connection goes: the rest of the body is read and dropped up to
+ * LINGER_BYTES, then no more is read (the client's sends stall on TCP's
+ * window), and the connection is cut after LINGER_MS, so a 100 MB body is
+ * never read in full. Cutting as soon as LINGER_BYTES had come (as this
+ * once did) raced the answer: a fast client sends 1 MiB before the 413
+ * is written, and the reset then took the 413 with it (closing at once
+ * has the same fault). Off Node, the answer asks for the connection to
+ * close instead.
  */
 export function lingerThenCut(request: Request, headers: Headers): void {
   const node = nodeRequestOf(request);
@@ -64,7 +67,7 @@ export function lingerThenCut(request: Request, headers: Headers): void {
   };
   node.on("data", (chunk: Buffer) => {
     seen += chunk.length;
-    if (seen > LINGER_BYTES) cut();
+    if (seen > LINGER_BYTES) node.socket?.pause();
   });
   setTimeout(cut, LINGER_MS).unref();
 }

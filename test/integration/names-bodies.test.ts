@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signUp } from "../helpers/clients";
 import { httpFrom } from "../helpers/http-from";
 import { openDb } from "../helpers/integration-extra";
+import { waitFor } from "../helpers/node-client";
 import { type RunningServer, startServer } from "../helpers/server";
 
 const PASSWORD = "correct horse battery";
@@ -154,6 +155,50 @@ describe("request body caps", () => {
     expect(chunked.sent).toBeLessThan(20 * 1024 * 1024);
     // The server is still fine.
     expect((await signUp(server.url)).cookie).toBeTruthy();
+  });
+
+  it("keeps the 413 for a client too busy to read while its body is still going out", async () => {
+    // The kernel sends what the client wrote while the client's process
+    // does not run (a loaded machine): the server once cut the connection
+    // after 1 MiB of dropped body, and the reset took the unread 413 with it.
+    const url = new URL(server.url);
+    const socket = connectTcp(Number(url.port), url.hostname);
+    await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+    socket.pause();
+    const head = [
+      "POST /api/auth/sign-in/email HTTP/1.1",
+      `host: ${url.host}`,
+      `origin: ${server.url}`,
+      "content-type: application/json",
+      `content-length: ${100 * 1024 * 1024}`,
+      "",
+      "",
+    ].join("\r\n");
+    socket.write(head);
+    socket.write(Buffer.alloc(6 * 1024 * 1024, 0x61));
+    // Until the server stops taking more: the body that is still queued
+    // on our side stops shrinking (the server reads no more, or hung up).
+    let queued = socket.writableLength;
+    let steady = 0;
+    await waitFor(() => {
+      const now = socket.writableLength;
+      steady = now === queued ? steady + 1 : 0;
+      queued = now;
+      return steady >= 5 || socket.destroyed;
+    }, "the server to stop reading the refused body");
+    const received = await new Promise<string>((resolve) => {
+      let text = "";
+      if (socket.destroyed) resolve(text);
+      socket.on("data", (data) => {
+        text += data.toString("latin1");
+        if (text.includes("\r\n\r\n")) resolve(text);
+      });
+      socket.on("error", () => resolve(text));
+      socket.on("close", () => resolve(text));
+      socket.resume();
+    });
+    socket.destroy();
+    expect(received).toMatch(/^HTTP\/1\.1 413/);
   });
 
   it("refuses server-function bodies over 256 KiB (413) and undeclared lengths (411)", async () => {

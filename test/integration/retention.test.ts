@@ -205,6 +205,20 @@ describe("retention: keep messages for N days", () => {
       expect([message.text, deleted(message.id)]).toEqual([message.text, false]);
     }
 
+    // The watermark moved past what was swept, and nowhere else.
+    const watermark = (roomId: string) => {
+      const db = openDb(server.dataDir);
+      try {
+        const row = db.prepare("SELECT retention_seq FROM room WHERE id = ?").get(roomId);
+        return Number(row?.retention_seq);
+      } finally {
+        db.close();
+      }
+    };
+    await waitFor(() => watermark(general) === reacted.seq, "general's watermark");
+    expect(watermark(room(short.slug))).toBe(oldShort.seq);
+    expect(watermark(room(kept.slug))).toBe(0);
+
     // Live sockets hear each deletion as a delete's `updated`.
     for (const message of [withFile, reacted]) {
       const frame = await alice.socket.next(

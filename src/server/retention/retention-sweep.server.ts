@@ -24,6 +24,8 @@ export type SweepPass = {
   messages: Map<string, WireMessage[]>;
   /** Blobs of the files the deleted messages had: removed after commit. */
   blobKeys: string[];
+  /** Whether old messages may remain (a page or the batch ran out): the run goes on. */
+  more: boolean;
 };
 
 /**
@@ -33,6 +35,11 @@ export type SweepPass = {
  * new room revision, so a client resuming by rev hears of it. When it
  * deleted anything it writes the "retention.sweep" audit row (counts per
  * room) in the same transaction.
+ *
+ * Each room is read on from its watermark (room.retention_seq, migration
+ * 0027) in seq order, which is time order, up to the first message young
+ * enough to keep; the watermark then moves past what was read, so no run
+ * steps over rows an earlier one deleted.
  *
  * Safe beside another instance's sweep: the room's revision bump locks the
  * room row (as every message change does), and each message is deleted
@@ -46,19 +53,37 @@ export async function sweepPass(
   const { now } = options;
   return db.transaction().execute(async (trx) => {
     const serverDays = await readServerRetention(trx);
-    let rooms = trx.selectFrom("room").select(["id", "retention_days"]);
+    let rooms = trx.selectFrom("room").select(["id", "retention_days", "retention_seq"]);
     if (serverDays === null) rooms = rooms.where("retention_days", "is not", null);
-    const pass: SweepPass = { perRoom: {}, deleted: 0, messages: new Map(), blobKeys: [] };
+    const pass: SweepPass = {
+      perRoom: {},
+      deleted: 0,
+      messages: new Map(),
+      blobKeys: [],
+      more: false,
+    };
     for (const room of await rooms.orderBy("id").execute()) {
       const days = retentionOf(room.retention_days, serverDays);
+      if (days === null) continue;
       const budget = batch - pass.deleted;
-      if (days === null || budget <= 0) continue;
-      const ids = await deleteOld(trx, room.id, retentionCutoff(days, now), budget, now, pass);
-      if (ids.length === 0) continue;
-      pass.perRoom[room.id] = ids.length;
-      pass.deleted += ids.length;
+      if (budget <= 0) {
+        pass.more = true;
+        break;
+      }
+      const read = await sweepRoom(trx, {
+        roomId: room.id,
+        from: Number(room.retention_seq ?? 0),
+        cutoff: retentionCutoff(days, now),
+        limit: budget,
+        now,
+        blobKeys: pass.blobKeys,
+      });
+      if (read.more) pass.more = true;
+      if (read.deleted.length === 0) continue;
+      pass.perRoom[room.id] = read.deleted.length;
+      pass.deleted += read.deleted.length;
       const rows = await selectMessages(trx)
-        .where("message.id", "in", ids)
+        .where("message.id", "in", read.deleted)
         .orderBy("message.seq", "asc")
         .execute();
       pass.messages.set(room.id, await toWireMessages(trx, rows));
@@ -78,55 +103,76 @@ export async function sweepPass(
   });
 }
 
-/** Deletes a room's messages created before `cutoff`, oldest first; answers the ids it deleted. */
-async function deleteOld(
+/**
+ * One room's share of a pass: reads up to `limit` messages after the
+ * watermark `from`, keeps the run of them created before `cutoff`, deletes
+ * those not deleted yet, and moves the watermark to the end of the run.
+ * `more` when the whole page was past the limit (there may be more).
+ */
+async function sweepRoom(
   trx: Transaction<Database>,
-  roomId: string,
-  cutoff: number,
-  limit: number,
-  now: number,
-  pass: SweepPass,
-): Promise<string[]> {
-  const old = await trx
+  room: {
+    roomId: string;
+    from: number;
+    cutoff: number;
+    limit: number;
+    now: number;
+    blobKeys: string[];
+  },
+): Promise<{ deleted: string[]; more: boolean }> {
+  const { roomId } = room;
+  const page = await trx
     .selectFrom("message")
-    .select("id")
+    .select(["id", "seq", "created_at", "deleted_at"])
     .where("room_id", "=", roomId)
-    .where("deleted_at", "is", null)
-    .where("created_at", "<", cutoff)
+    .where("seq", ">", room.from)
     .orderBy("seq", "asc")
-    .limit(limit)
+    .limit(room.limit)
     .execute();
-  if (old.length === 0) return [];
-  // One revision per message, so a resume paged by rev never splits a tie.
-  const bumped = await trx
-    .updateTable("room")
-    .set((eb) => ({ last_rev: eb("last_rev", "+", old.length) }))
-    .where("id", "=", roomId)
-    .returning("last_rev")
-    .executeTakeFirstOrThrow();
-  let rev = Number(bumped.last_rev) - old.length;
+  const young = page.findIndex((row) => Number(row.created_at) >= room.cutoff);
+  const run = young < 0 ? page : page.slice(0, young);
+  if (run.length === 0) return { deleted: [], more: false };
+  const old = run.filter((row) => row.deleted_at === null);
   const deleted: string[] = [];
-  for (const { id } of old) {
-    rev += 1;
-    const done = await trx
-      .updateTable("message")
-      .set({ text: "", deleted_at: now, deleted_by: null, rev })
-      .where("id", "=", id)
-      .where("deleted_at", "is", null)
-      .executeTakeFirst();
-    if (Number(done.numUpdatedRows) === 0) continue;
-    await trx.deleteFrom("reaction").where("message_id", "=", id).execute();
-    pass.blobKeys.push(...(await releaseFilesOf(trx, id)));
-    deleted.push(id);
+  if (old.length > 0) {
+    // One revision per message, so a resume paged by rev never splits a tie.
+    const bumped = await trx
+      .updateTable("room")
+      .set((eb) => ({ last_rev: eb("last_rev", "+", old.length) }))
+      .where("id", "=", roomId)
+      .returning("last_rev")
+      .executeTakeFirstOrThrow();
+    let rev = Number(bumped.last_rev) - old.length;
+    for (const { id } of old) {
+      rev += 1;
+      const done = await trx
+        .updateTable("message")
+        .set({ text: "", deleted_at: room.now, deleted_by: null, rev })
+        .where("id", "=", id)
+        .where("deleted_at", "is", null)
+        .executeTakeFirst();
+      if (Number(done.numUpdatedRows) === 0) continue;
+      await trx.deleteFrom("reaction").where("message_id", "=", id).execute();
+      room.blobKeys.push(...(await releaseFilesOf(trx, id)));
+      deleted.push(id);
+    }
   }
-  return deleted;
+  // Everything up to the run's end is deleted now (by this pass or before).
+  const through = Number(run[run.length - 1]?.seq ?? room.from);
+  await trx
+    .updateTable("room")
+    .set({ retention_seq: through })
+    .where("id", "=", roomId)
+    .where("retention_seq", "<", through)
+    .execute();
+  return { deleted, more: young < 0 && page.length === room.limit };
 }
 
 /** What a sweep run did, over all its passes. */
 export type SweepRun = { deleted: number; files: number; passes: number };
 
 /**
- * Sweeps until a pass finds less than a batch: after each commit the
+ * Sweeps until a pass says nothing old may remain: after each commit the
  * deletions are published (`updated` frames, as a delete's) and the files'
  * blobs deleted (a blob outliving its row is harmless; a row without its
  * blob is not, hence after commit).
@@ -147,7 +193,7 @@ export async function sweepRetention(deps: {
     run.deleted += pass.deleted;
     run.files += pass.blobKeys.length;
     if (pass.deleted > 0) await afterCommit(deps, pass);
-    if (pass.deleted < batch) return run;
+    if (!pass.more) return run;
   }
 }
 

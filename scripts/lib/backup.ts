@@ -12,6 +12,7 @@
 import {
   chmodSync,
   closeSync,
+  copyFileSync,
   existsSync,
   mkdirSync,
   openSync,
@@ -169,7 +170,9 @@ export function restoreDatabase(options: {
       );
     }
     rmSync(temp, { force: true });
-    writeFileSync(temp, readFileSync(source), { mode: 0o600 });
+    // Copied, not read into memory: a database can be gigabytes.
+    copyFileSync(source, temp);
+    chmodSync(temp, 0o600);
     const carried = readBackup(temp, source);
     // The old WAL and its index belong to the replaced database: left
     // beside the new file, SQLite would replay them into it.

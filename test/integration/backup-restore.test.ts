@@ -195,6 +195,19 @@ describe("npm run backup and npm run restore", () => {
     expect((await historyOver(again, room)).map((m) => m.text)).toEqual(["one"]);
   });
 
+  it("restores a plain copy of the database too, warning that no secret came with it", async () => {
+    const copy = join(mkdtempSync(join(tmpdir(), "parley-plain-")), "copy.db");
+    const live = new DatabaseSync(join(source.dataDir, "parley.db"));
+    live.exec(`VACUUM INTO '${copy}'`);
+    live.close();
+    const dir = freshDir("plain");
+    const restored = await run("restore", [copy], dir);
+    expect(restored.code).toBe(0);
+    expect(restored.stdout).toContain("wrote no secret files");
+    expect(restored.stderr).toContain("warning: the backup carries no auth-secret");
+    expect(storedMessages(dir, general)).toEqual(storedMessages(source.dataDir, general));
+  });
+
   it("refuses bad input with a clear error and creates nothing", async () => {
     const scratch = mkdtempSync(join(tmpdir(), "parley-bad-"));
     const target = join(scratch, "never", "data");

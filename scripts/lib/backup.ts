@@ -137,15 +137,17 @@ export function restoreDatabase(options: {
 }): Summary & { warnings: string[] } {
   const { source, databasePath, dataDir } = options;
   checkSourceFile(source);
-  const hadFolder = existsSync(dirname(databasePath));
   const lockPath = lockPathOf(databasePath);
   const hadLock = existsSync(lockPath);
-  mkdirSync(dirname(databasePath), { recursive: true, mode: 0o700 });
+  // The first folder this restore made (undefined when all existed): a
+  // refusal removes it, so nothing is left behind.
+  const made = mkdirSync(dirname(databasePath), { recursive: true, mode: 0o700 });
+  if (made) chmodSync(dirname(databasePath), 0o700);
   let release: () => void;
   try {
     release = holdDatabaseLock(databasePath);
   } catch (error) {
-    if (!hadFolder) rmSync(dirname(databasePath), { recursive: true, force: true });
+    if (made) rmSync(made, { recursive: true, force: true });
     if (error instanceof DatabaseInUseError) {
       throw new BackupError(`refusing to restore: ${error.message}`);
     }
@@ -154,7 +156,7 @@ export function restoreDatabase(options: {
   // Undoes what this restore created when it refuses, so nothing changed.
   const undo = () => {
     release();
-    if (!hadFolder) rmSync(dirname(databasePath), { recursive: true, force: true });
+    if (made) rmSync(made, { recursive: true, force: true });
     else if (!hadLock) rmSync(lockPath, { force: true });
   };
   const temp = `${databasePath}.restoring`;

@@ -232,7 +232,8 @@ describe("npm run backup and npm run restore", () => {
       const answer = await run("restore", args, target);
       expect([args, answer.code]).toEqual([args, 1]);
       expect(answer.stderr).toMatch(message);
-      expect([args, existsSync(target)]).toEqual([args, false]);
+      // Not even the folders it would have made for the data.
+      expect([args, existsSync(join(scratch, "never"))]).toEqual([args, false]);
     }
   });
 

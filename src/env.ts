@@ -211,6 +211,10 @@ const schema = z.object({
     positiveInt(30),
     "How often open websockets are checked against their sessions: expired or deleted sessions lose their sockets by the next check (sign-out and revocations close them at once).",
   ),
+  PARLEY_RETENTION_SWEEP_SECONDS: doc(
+    positiveInt(3600).pipe(z.number().max(86_400, "at most 86400 seconds (a day)")),
+    'How often the retention sweep deletes messages older than "Keep messages for N days" (set in /admin/settings and per room in /admin/rooms). Any instance may sweep.',
+  ),
   PARLEY_HEARTBEAT_SECONDS: doc(
     positiveInt(25).pipe(z.number().max(3600, "at most 3600 seconds")),
     "Seconds between websocket pings; a socket that has not answered one (pong) for two intervals is cut. Frames the client sends do not count, so a client that never reads is cut.",
@@ -467,6 +471,8 @@ export type Config = {
   heartbeatMs: number;
   /** How often sockets are checked against their sessions (expiry, deleted rows). */
   sessionSweepMs: number;
+  /** How often the retention sweep runs (issue 15). */
+  retentionSweepMs: number;
   logLevel: z.infer<typeof schema>["LOG_LEVEL"];
   files: {
     store: FilesStoreConfig;
@@ -593,6 +599,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     headersTimeoutMs: value.PARLEY_HEADERS_TIMEOUT_MS,
     heartbeatMs: value.PARLEY_HEARTBEAT_SECONDS * 1000,
     sessionSweepMs: value.PARLEY_SESSION_SWEEP_SECONDS * 1000,
+    retentionSweepMs: value.PARLEY_RETENTION_SWEEP_SECONDS * 1000,
     logLevel: value.LOG_LEVEL,
     files: {
       store: filesStore(value, dataDir),

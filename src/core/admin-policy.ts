@@ -30,6 +30,15 @@ export function mayAdminister(role: ServerRole | null | undefined): boolean {
   return role === "owner" || role === "admin";
 }
 
+/**
+ * Setting how long messages are kept (issue 15: server-wide and per room):
+ * the sweep deletes everyone's history past it, so it is the server's
+ * admins' alone, never a room moderator's.
+ */
+export function maySetRetention(role: ServerRole | null | undefined): AdminDecision {
+  return mayAdminister(role) ? ALLOWED : no("Only admins can change how long messages are kept.");
+}
+
 /** The people a role change concerns. */
 export type RoleActor = { id: string; role: ServerRole };
 export type RoleTarget = { id: string; role: ServerRole };

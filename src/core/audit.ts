@@ -29,6 +29,9 @@ export const AUDIT_ACTIONS = [
   "settings.update",
   "invite.create",
   "invite.revoke",
+  // retention (issue 15): a limit set, and each sweep that deleted something
+  "retention.update",
+  "retention.sweep",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

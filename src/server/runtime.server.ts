@@ -16,6 +16,7 @@ import { createLocalPresence } from "./presence/local.server";
 import { createRedisPresence } from "./presence/redis.server";
 import { createLocalRelay } from "./relay/local.server";
 import { createRedisRelay } from "./relay/redis.server";
+import { startRetentionSweep } from "./retention/retention-sweep.server";
 import { openDatabase } from "./storage/open-database.server";
 import type { Database } from "./storage/schema.server";
 import { createStorage } from "./storage/storage.server";
@@ -122,6 +123,18 @@ export async function composeRuntime(config: Config): Promise<Runtime> {
     unclaimedMs: config.files.unclaimedMs,
     tempDir: uploadTempDir(config.dataDir),
     log,
+  });
+  // "Keep messages for N days": deletions are published through the
+  // realtime runner (loaded when there is something to say: it needs this runtime).
+  startRetentionSweep({
+    db,
+    blobs,
+    log,
+    everyMs: config.retentionSweepMs,
+    publish: async (effects) => {
+      const { getRealtime } = await import("./ws/realtime.server");
+      await (await getRealtime()).runner.apply(effects);
+    },
   });
   const relay = config.redisUrl
     ? createRedisRelay({

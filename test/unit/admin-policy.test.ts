@@ -3,6 +3,7 @@ import {
   mayAdminister,
   mayChangeRole,
   mayDeactivate,
+  maySetRetention,
   type ServerRole,
   serverRoleOf,
 } from "../../src/core/admin-policy";
@@ -25,6 +26,21 @@ describe("mayAdminister", () => {
     expect(serverRoleOf("superuser")).toBe("member");
     expect(serverRoleOf(null)).toBe("member");
     expect(serverRoleOf("guest")).toBe("guest");
+  });
+});
+
+describe("maySetRetention", () => {
+  it.each([
+    ["owner", true],
+    ["admin", true],
+    ["member", false],
+    ["guest", false],
+    [null, false],
+  ] as const)("%s -> %s", (role, allowed) => {
+    const decision = maySetRetention(role);
+    expect(decision.ok).toBe(allowed);
+    if (!decision.ok)
+      expect(decision.error).toBe("Only admins can change how long messages are kept.");
   });
 });
 

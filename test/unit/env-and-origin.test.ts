@@ -40,6 +40,7 @@ describe("parseConfig", () => {
       headersTimeoutMs: 10_000,
       heartbeatMs: 25_000,
       sessionSweepMs: 30_000,
+      retentionSweepMs: 3_600_000,
       logLevel: "info",
       files: {
         store: { kind: "fs", dir: "./data/files" },
@@ -100,6 +101,17 @@ describe("parseConfig", () => {
       forcePathStyle: false,
       credentials: undefined,
     });
+  });
+
+  it("reads the retention sweep's interval, refusing nonsense", () => {
+    expect(parseConfig({ PARLEY_RETENTION_SWEEP_SECONDS: "2" })).toMatchObject({
+      retentionSweepMs: 2_000,
+    });
+    for (const bad of ["0", "-1", "1.5", "soon", "86401"]) {
+      expect(() => parseConfig({ PARLEY_RETENTION_SWEEP_SECONDS: bad })).toThrow(
+        "PARLEY_RETENTION_SWEEP_SECONDS",
+      );
+    }
   });
 
   it("refuses half a pair of S3 credentials", () => {

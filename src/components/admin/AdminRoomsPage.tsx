@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from "react";
 import { adminArchiveRoomFn, adminRoomsFn, deleteRoomFn } from "../../server/fns/admin";
 import { Modal } from "../Modal";
 import { buttonClass, cellClass, failureOf, Pager } from "./AdminShell";
+import { RoomRetention } from "./RoomRetention";
 
 type Page = Awaited<ReturnType<typeof adminRoomsFn>>;
 type Row = Page["rows"][number];
@@ -71,6 +72,9 @@ export function AdminRoomsPage() {
                   State
                 </th>
                 <th scope="col" className={cellClass}>
+                  Keep messages (days)
+                </th>
+                <th scope="col" className={cellClass}>
                   Actions
                 </th>
               </tr>
@@ -85,6 +89,14 @@ export function AdminRoomsPage() {
                   <td className={cellClass}>{row.members}</td>
                   <td className={cellClass}>{row.messages}</td>
                   <td className={cellClass}>{row.archivedAt === null ? "Open" : "Archived"}</td>
+                  <td className={cellClass}>
+                    <RoomRetention
+                      roomId={row.id}
+                      name={row.name}
+                      days={row.retentionDays}
+                      onDone={setStatus}
+                    />
+                  </td>
                   <td className={cellClass}>
                     <div className="flex flex-wrap gap-1">
                       <button

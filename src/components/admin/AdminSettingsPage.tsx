@@ -7,6 +7,7 @@ import {
 import { adminSettingsFn, saveSettingsFn } from "../../server/fns/admin-settings";
 import { InviteLinks } from "../InviteLinks";
 import { buttonClass, failureOf, inputClass, primaryClass } from "./AdminShell";
+import { RetentionSetting } from "./RetentionSetting";
 
 const POLICY_LABEL: Record<SignupPolicy, string> = {
   open: "Open: anyone can sign up",
@@ -178,6 +179,9 @@ export function AdminSettingsPage() {
           </p>
         </div>
       </form>
+      <div className="mt-8">
+        <RetentionSetting />
+      </div>
       <div className="mt-8">
         <InviteLinks />
       </div>

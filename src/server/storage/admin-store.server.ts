@@ -228,6 +228,8 @@ export type AdminRoomRow = {
   messages: number;
   archivedAt: number | null;
   isDefault: boolean;
+  /** Its own "Keep messages for N days" (issue 15); null: the server's applies. */
+  retentionDays: number | null;
 };
 
 /** Public and private rooms by name, with their member and message counts. */
@@ -248,6 +250,7 @@ export async function listRooms(
         "room.kind",
         "room.archived_at",
         "room.is_default",
+        "room.retention_days",
         sql<number>`(select count(*) from room_member m where m.room_id = room.id)`.as("members"),
         sql<number>`(select count(*) from message g where g.room_id = room.id
           and g.deleted_at is null)`.as("messages"),
@@ -270,6 +273,7 @@ export async function listRooms(
       messages: Number(row.messages),
       archivedAt: asMs(row.archived_at),
       isDefault: Number(row.is_default) === 1,
+      retentionDays: row.retention_days == null ? null : Number(row.retention_days),
     })),
   };
 }

@@ -5,6 +5,7 @@ import type { Kysely } from "kysely";
 import type { DatabaseConfig } from "../../env";
 import type { Auth } from "../auth/auth.server";
 import type { Logger } from "../log.server";
+import { holdDatabaseLock } from "./data-lock.server";
 import { migrateToLatest, type SqlDialect } from "./migrations.server";
 import { openPostgres, withMigrationLock } from "./postgres.server";
 import type { Database } from "./schema.server";
@@ -25,6 +26,8 @@ export type OpenedDatabase = {
 export function openDatabase(config: DatabaseConfig, log: Logger): OpenedDatabase {
   if (config.kind === "sqlite") {
     if (config.path !== ":memory:") keepPrivate(config.path);
+    // One process owns the file: a second server, or a restore, is refused.
+    const release = config.path === ":memory:" ? () => {} : holdDatabaseLock(config.path);
     const { db, raw } = openSqlite(config.path, {
       // The automatic checkpoint still bounds the WAL without the worker.
       onError: (error) => log.warn("sqlite checkpointer failed", { error: error.message }),
@@ -37,6 +40,7 @@ export function openDatabase(config: DatabaseConfig, log: Logger): OpenedDatabas
       async close() {
         await db.destroy();
         if (raw.isOpen) raw.close();
+        release();
       },
       where: { driver: "sqlite", path: config.path },
     };

@@ -28,6 +28,8 @@ export interface Database {
     archived_at: number | null;
     /** Keep messages this many days (migration 0020); null: the server's setting. */
     retention_days?: number | null;
+    /** The retention sweep's watermark (migration 0027): every message at or below it is deleted. */
+    retention_seq?: Generated<number>;
   };
   room_member: {
     room_id: string;

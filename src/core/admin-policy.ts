@@ -30,6 +30,14 @@ export function mayAdminister(role: ServerRole | null | undefined): boolean {
   return role === "owner" || role === "admin";
 }
 
+/**
+ * Downloading a room's whole history (issue 15, /admin/rooms "Export"):
+ * admins only, private rooms and DMs included, as the console lists them.
+ */
+export function mayExportRoom(role: ServerRole | null | undefined): AdminDecision {
+  return mayAdminister(role) ? ALLOWED : no("Only admins can export a room.");
+}
+
 /** The people a role change concerns. */
 export type RoleActor = { id: string; role: ServerRole };
 export type RoleTarget = { id: string; role: ServerRole };

@@ -29,6 +29,8 @@ export const AUDIT_ACTIONS = [
   "settings.update",
   "invite.create",
   "invite.revoke",
+  // data portability (issue 15)
+  "room.export",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

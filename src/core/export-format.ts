@@ -33,6 +33,15 @@ export const userLine = z.object({
   bot: z.boolean(),
   deactivatedAt: ms.nullable(),
   createdAt: ms,
+  /** In a self-export only: the person's own status and time zone. */
+  profile: z
+    .object({
+      statusText: z.string().nullable(),
+      statusEmoji: z.string().nullable(),
+      timeZone: z.string().nullable(),
+    })
+    .nullable()
+    .optional(),
 });
 
 export const roomLine = z.object({

@@ -191,6 +191,14 @@ async function usersOf(
     deactivated_at?: number | null;
     created_at: unknown;
   }>;
+  const profile =
+    scope.kind === "self"
+      ? await db
+          .selectFrom("user_profile")
+          .select(["status_text", "status_emoji", "time_zone"])
+          .where("user_id", "=", scope.userId)
+          .executeTakeFirst()
+      : undefined;
   return rows.map((u) => ({
     type: "user",
     id: u.id,
@@ -201,6 +209,17 @@ async function usersOf(
     bot: num(u.bot ?? 0) === 1,
     deactivatedAt: numOrNull(u.deactivated_at),
     createdAt: dateMs(u.created_at),
+    ...(scope.kind === "self"
+      ? {
+          profile: profile
+            ? {
+                statusText: profile.status_text,
+                statusEmoji: profile.status_emoji,
+                timeZone: profile.time_zone,
+              }
+            : null,
+        }
+      : {}),
   }));
 }
 

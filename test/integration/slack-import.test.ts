@@ -5,6 +5,8 @@ import { DatabaseSync } from "node:sqlite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SearchHit } from "../../src/ports";
 import { connect, type Frame, signUp } from "../helpers/clients";
+import { authPost } from "../helpers/integration-extra";
+import { waitFor } from "../helpers/node-client";
 import { runScript } from "../helpers/portability";
 import { type RunningServer, startServer } from "../helpers/server";
 import { callServerFn } from "../helpers/server-fns";
@@ -203,6 +205,56 @@ describe("Slack import", () => {
     );
     expect(run.stdout).toContain("already imported: 8 messages");
     expect([count("message"), count('"user"'), count("room"), count("reaction")]).toEqual(before);
+  });
+
+  it("lets a created person claim their account by password reset", async () => {
+    await server.restart();
+    try {
+      const password = "a brand new passphrase";
+      const refused = await authPost(server.url, "/sign-in/email", {
+        email: "eli@example.test",
+        password,
+      });
+      // No password exists for it yet: nobody can sign in to it.
+      expect(refused.status).toBe(401);
+      const asked = await authPost(server.url, "/request-password-reset", {
+        email: "eli@example.test",
+        redirectTo: "/reset-password",
+      });
+      expect(asked.status).toBe(200);
+      // Without SMTP the link goes to the server's log for an admin to hand over.
+      let link = "";
+      await waitFor(() => {
+        link =
+          /https?:\/\/\S+\/api\/auth\/reset-password\/[^\s"]+/.exec(server.output())?.[0] ?? "";
+        return link !== "";
+      }, "the reset link in the log");
+      const followed = await fetch(link, { redirect: "manual" });
+      const token = new URL(followed.headers.get("location") ?? "", server.url).searchParams.get(
+        "token",
+      );
+      const reset = await authPost(server.url, "/reset-password", { newPassword: password, token });
+      expect(reset.status).toBe(200);
+      const signedIn = await authPost(server.url, "/sign-in/email", {
+        email: "eli@example.test",
+        password,
+      });
+      expect(signedIn.status).toBe(200);
+      const eli = rows<{ deactivated_at: number | null }>(
+        `select deactivated_at from "user" where email = 'eli@example.test'`,
+      );
+      expect(eli).toEqual([{ deactivated_at: null }]);
+      expect(
+        rows("select * from import_map where kind = 'unclaimed' and source_id = 'U2'"),
+      ).toEqual([]);
+      // Fay has not claimed hers: still deactivated.
+      const fay = rows<{ deactivated_at: number | null }>(
+        `select deactivated_at from "user" where email = 'fay@example.test'`,
+      );
+      expect(fay[0]?.deactivated_at).not.toBeNull();
+    } finally {
+      await server.stop();
+    }
   });
 
   it("refuses bad input with the file named, and writes nothing", async () => {

@@ -6,6 +6,7 @@ import { checkRoomName, roomSkeleton, slugify } from "../../core/rooms";
 import { baseEmojiName, slackToParley, tsKey, tsToMs } from "../../core/slack-markup";
 import type { SqlDialect } from "../storage/migrations.server";
 import type { Database } from "../storage/schema.server";
+import { UNCLAIMED_KIND } from "./claim.server";
 import { emojiOfSlackName } from "./slack-emoji.server";
 import type { SlackChannel, SlackExport, SlackMessage, SlackUser } from "./slack-zip.server";
 
@@ -13,13 +14,6 @@ export { readSlackZip } from "./slack-zip.server";
 
 /** import_map's `source` for Slack, and the kinds it records. */
 export const SLACK_SOURCE = "slack";
-/**
- * A person the import created (not matched by email): the row stays until
- * they claim the account by password reset (claim.server.ts), which
- * reactivates it.
- */
-export const UNCLAIMED_KIND = "unclaimed";
-
 export type SlackImportSummary = {
   imported: {
     users: number;

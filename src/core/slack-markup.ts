@@ -37,7 +37,7 @@ export function slackToParley(text: string, names: SlackNames): string {
     }
     if (target.startsWith("!")) {
       const word = target.slice(1).split("^")[0] ?? "";
-      return SPECIAL[word] ?? (label ? `@${label}` : "");
+      return SPECIAL[word] ?? (label ? `@${label.replace(/^@/, "")}` : "");
     }
     const url = unescapeSlack(target);
     if (url.startsWith("mailto:")) return unescapeSlack(label || url.slice("mailto:".length));

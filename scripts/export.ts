@@ -32,7 +32,11 @@ try {
   out.end();
   await once(out, "finish");
 } catch (error) {
-  console.error(`npm run export: ${error instanceof Error ? error.message : error}`);
+  // Never overwrite: an earlier export may be the only copy someone has.
+  const exists = (error as NodeJS.ErrnoException).code === "EEXIST";
+  console.error(
+    `npm run export: ${exists ? `${file} exists already: choose another name` : error instanceof Error ? error.message : error}`,
+  );
   process.exitCode = 1;
 } finally {
   await store.close();

@@ -103,6 +103,14 @@ describe("Parley export and import", () => {
     expect(text).not.toMatch(/password|scrypt|"token/i);
   });
 
+  it("never overwrites a file", async () => {
+    const before = readFileSync(exportA, "utf8");
+    const again = await runScript("export", [exportA], server);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`${exportA} exists already: choose another name`);
+    expect(readFileSync(exportA, "utf8")).toBe(before);
+  });
+
   it("round-trips through a fresh SQLite data folder", async () => {
     const target = fresh();
     const imported = await runScript("import", ["parley", exportA], target);

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SearchHit } from "../../src/ports";
 import { connect, type Frame, signUp } from "../helpers/clients";
@@ -10,6 +11,7 @@ import { waitFor } from "../helpers/node-client";
 import { runScript } from "../helpers/portability";
 import { type RunningServer, startServer } from "../helpers/server";
 import { callServerFn } from "../helpers/server-fns";
+import { postgresAvailable, testDatabase } from "../helpers/services";
 import { slackFiles, zipOf } from "../helpers/slack-export";
 
 // `npm run import -- slack` on a Slack export the test builds, into the
@@ -254,6 +256,82 @@ describe("Slack import", () => {
       expect(fay[0]?.deactivated_at).not.toBeNull();
     } finally {
       await server.stop();
+    }
+  });
+
+  it("writes a channel whole or not at all", async () => {
+    // A trigger makes the database refuse one message of a new channel.
+    const handle = new DatabaseSync(join(server.dataDir, "parley.db"));
+    handle.exec(`create trigger refuse_boom before insert on message when new.text = 'boom'
+      begin select raise(abort, 'refused by the test'); end`);
+    handle.close();
+    const before = [count("message"), count("room"), count("import_map")];
+    const files = slackFiles(DANA);
+    const path = join(mkdtempSync(join(tmpdir(), "parley-slack-half-")), "half.zip");
+    writeFileSync(
+      path,
+      zipOf({
+        ...files,
+        "channels.json": [
+          ...(files["channels.json"] as object[]),
+          { id: "C3", name: "halfway", members: ["U1"] },
+        ],
+        "halfway/2023-11-20.json": [
+          { type: "message", user: "U1", text: "first of two", ts: "1700500000.000001" },
+          { type: "message", user: "U1", text: "boom", ts: "1700500001.000001" },
+        ],
+      }),
+    );
+    const run = await importSlack(path);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("refused by the test");
+    expect([count("message"), count("room"), count("import_map")]).toEqual(before);
+    const cleanup = new DatabaseSync(join(server.dataDir, "parley.db"));
+    cleanup.exec("drop trigger refuse_boom");
+    cleanup.close();
+  });
+
+  it("imports into PostgreSQL too, when TEST_POSTGRES_URL answers", async (context) => {
+    if (!(await postgresAvailable())) context.skip();
+    const database = testDatabase("parley_slack");
+    await database.create();
+    try {
+      const store = {
+        dataDir: mkdtempSync(join(tmpdir(), "parley-slack-pg-")),
+        databaseUrl: database.url,
+      };
+      const first = await runScript("import", ["slack", zip], store);
+      expect(first.stderr).not.toMatch(/Error/);
+      expect(first.code).toBe(0);
+      expect(first.stdout).toContain(
+        "imported 4 users (0 matched by email, 4 created deactivated), 2 channels, 5 members, 8 messages, 3 thread replies, 3 reactions, 1 file links",
+      );
+      const again = await runScript("import", ["slack", zip], store);
+      expect(again.stdout).toContain("already imported: 8 messages");
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      try {
+        const seqs = await client.query(
+          "select m.seq, m.text from message m join room r on r.id = m.room_id where r.slug = 'general' order by m.seq",
+        );
+        expect(seqs.rows.map((r) => [Number(r.seq), r.text])).toEqual([
+          [1, "deploy today? @eli"],
+          [2, "yes, after lunch"],
+          [3, "the runbook\n[Runbook](https://acme.slack.com/files/U3/F1/runbook.pdf)"],
+          [4, "sent to the channel too"],
+          [5, "day two, see [the doc](https://example.test/doc) & #ops-slack"],
+          [6, "late reply in the thread"],
+        ]);
+        // Searchable: the generated tsvector column indexes imported text.
+        const found = await client.query(
+          "select text from message where search @@ plainto_tsquery('simple', 'runbook')",
+        );
+        expect(found.rows).toHaveLength(1);
+      } finally {
+        await client.end();
+      }
+    } finally {
+      await database.drop();
     }
   });
 

@@ -54,7 +54,7 @@ export function slackToParley(text: string, names: SlackNames): string {
  */
 export function tsKey(ts: string): bigint {
   const [seconds = "0", fraction = ""] = ts.split(".");
-  return BigInt(seconds) * 1_000_000n + BigInt((fraction + "000000").slice(0, 6));
+  return BigInt(seconds) * 1_000_000n + BigInt(fraction.padEnd(6, "0").slice(0, 6));
 }
 
 /** A `ts` in unix milliseconds. */

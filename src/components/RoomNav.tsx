@@ -88,6 +88,14 @@ export function RoomNav({
             Security
           </Link>
         </li>
+        <li>
+          <Link to="/settings" className={pageLink}>
+            <span aria-hidden="true" className="w-3 shrink-0 text-center text-slate-600">
+              ⇩
+            </span>
+            Your data
+          </Link>
+        </li>
       </ul>
       <RoomGroup
         group="rooms"

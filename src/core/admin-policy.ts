@@ -39,6 +39,14 @@ export function maySetRetention(role: ServerRole | null | undefined): AdminDecis
   return mayAdminister(role) ? ALLOWED : no("Only admins can change how long messages are kept.");
 }
 
+/**
+ * Downloading a room's whole history (issue 15, /admin/rooms "Export"):
+ * admins only, private rooms and DMs included, as the console lists them.
+ */
+export function mayExportRoom(role: ServerRole | null | undefined): AdminDecision {
+  return mayAdminister(role) ? ALLOWED : no("Only admins can export a room.");
+}
+
 /** The people a role change concerns. */
 export type RoleActor = { id: string; role: ServerRole };
 export type RoleTarget = { id: string; role: ServerRole };

@@ -32,6 +32,8 @@ export const AUDIT_ACTIONS = [
   // retention (issue 15): a limit set, and each sweep that deleted something
   "retention.update",
   "retention.sweep",
+  // data portability (issue 15)
+  "room.export",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -3,12 +3,27 @@ import {
   mayAdminister,
   mayChangeRole,
   mayDeactivate,
+  mayExportRoom,
   maySetRetention,
   type ServerRole,
   serverRoleOf,
 } from "../../src/core/admin-policy";
 
 const as = (role: ServerRole, id = "actor") => ({ id, role });
+
+describe("mayExportRoom", () => {
+  it.each([
+    ["owner", true],
+    ["admin", true],
+    ["member", false],
+    ["guest", false],
+    [null, false],
+  ] as const)("%s -> %s", (role, allowed) => {
+    expect(mayExportRoom(role)).toEqual(
+      allowed ? { ok: true } : { ok: false, error: "Only admins can export a room." },
+    );
+  });
+});
 
 describe("mayAdminister", () => {
   it.each([

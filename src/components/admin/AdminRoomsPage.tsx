@@ -116,6 +116,17 @@ export function AdminRoomsPage() {
                       >
                         {row.archivedAt === null ? "Archive" : "Unarchive"}
                       </button>
+                      <button
+                        type="button"
+                        className={buttonClass}
+                        onClick={() => {
+                          // An attachment (audited server-side): the browser saves it, the page stays.
+                          window.location.assign(`/api/export/rooms/${encodeURIComponent(row.id)}`);
+                          setStatus(`Export of #${row.name} started.`);
+                        }}
+                      >
+                        Export
+                      </button>
                       {!row.isDefault && (
                         <button
                           type="button"

@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { Config } from "../../env";
 import type { Logger } from "../log.server";
 import type { Mailer } from "../mail/mailer.server";
+import { claimImportedAccount } from "../portability/claim.server";
 import type { Database } from "../storage/schema.server";
 import { readServerSettings } from "../storage/server-settings.server";
 
@@ -65,6 +66,12 @@ export function identityMailOptions(deps: Deps) {
       requireEmailVerification: required,
       resetPasswordTokenExpiresIn: RESET_LINK_SECONDS,
       revokeSessionsOnPasswordReset: true,
+      // An account the Slack import created is claimed by its first reset (issue 15).
+      onPasswordReset: async ({ user }: { user: { id: string } }) => {
+        if (await claimImportedAccount(deps.db, user.id)) {
+          deps.log.info("imported account claimed by password reset", { userId: user.id });
+        }
+      },
       sendResetPassword: async ({ user, url }: { user: { email: string }; url: string }) => {
         sendLink(deps, "password reset", user.email, url, (serverName) => ({
           subject: `Reset your ${serverName} password`,

@@ -29,6 +29,10 @@ export const AUDIT_ACTIONS = [
   "settings.update",
   "invite.create",
   "invite.revoke",
+  // bots and their tokens (issue 15); a person's own tokens are theirs, not audited
+  "bot.create",
+  "token.create",
+  "token.revoke",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -22,6 +22,7 @@ import { Route as SignUpRouteImport } from './routes/sign-up'
 import { Route as ThreadsRouteImport } from './routes/threads'
 import { Route as AdminIndexRouteImport } from './routes/admin/index'
 import { Route as AdminAuditRouteImport } from './routes/admin/audit'
+import { Route as AdminBotsRouteImport } from './routes/admin/bots'
 import { Route as AdminRoomsRouteImport } from './routes/admin/rooms'
 import { Route as AdminSettingsRouteImport } from './routes/admin/settings'
 import { Route as AdminUsersRouteImport } from './routes/admin/users'
@@ -29,6 +30,7 @@ import { Route as InviteTokenRouteImport } from './routes/invite/$token'
 import { Route as RSlugRouteImport } from './routes/r/$slug'
 import { Route as SettingsNotificationsRouteImport } from './routes/settings/notifications'
 import { Route as SettingsSecurityRouteImport } from './routes/settings/security'
+import { Route as SettingsTokensRouteImport } from './routes/settings/tokens'
 
 const IndexRoute = IndexRouteImport.update({
   id: '/',
@@ -95,6 +97,11 @@ const AdminAuditRoute = AdminAuditRouteImport.update({
   path: '/audit',
   getParentRoute: () => AdminRoute,
 } as any)
+const AdminBotsRoute = AdminBotsRouteImport.update({
+  id: '/bots',
+  path: '/bots',
+  getParentRoute: () => AdminRoute,
+} as any)
 const AdminRoomsRoute = AdminRoomsRouteImport.update({
   id: '/rooms',
   path: '/rooms',
@@ -130,6 +137,11 @@ const SettingsSecurityRoute = SettingsSecurityRouteImport.update({
   path: '/settings/security',
   getParentRoute: () => rootRouteImport,
 } as any)
+const SettingsTokensRoute = SettingsTokensRouteImport.update({
+  id: '/settings/tokens',
+  path: '/settings/tokens',
+  getParentRoute: () => rootRouteImport,
+} as any)
 
 export interface FileRoutesByFullPath {
   '/': typeof IndexRoute
@@ -144,6 +156,7 @@ export interface FileRoutesByFullPath {
   '/sign-up': typeof SignUpRoute
   '/threads': typeof ThreadsRoute
   '/admin/audit': typeof AdminAuditRoute
+  '/admin/bots': typeof AdminBotsRoute
   '/admin/rooms': typeof AdminRoomsRoute
   '/admin/settings': typeof AdminSettingsRoute
   '/admin/users': typeof AdminUsersRoute
@@ -151,6 +164,7 @@ export interface FileRoutesByFullPath {
   '/r/$slug': typeof RSlugRoute
   '/settings/notifications': typeof SettingsNotificationsRoute
   '/settings/security': typeof SettingsSecurityRoute
+  '/settings/tokens': typeof SettingsTokensRoute
   '/admin/': typeof AdminIndexRoute
 }
 export interface FileRoutesByTo {
@@ -165,6 +179,7 @@ export interface FileRoutesByTo {
   '/sign-up': typeof SignUpRoute
   '/threads': typeof ThreadsRoute
   '/admin/audit': typeof AdminAuditRoute
+  '/admin/bots': typeof AdminBotsRoute
   '/admin/rooms': typeof AdminRoomsRoute
   '/admin/settings': typeof AdminSettingsRoute
   '/admin/users': typeof AdminUsersRoute
@@ -172,6 +187,7 @@ export interface FileRoutesByTo {
   '/r/$slug': typeof RSlugRoute
   '/settings/notifications': typeof SettingsNotificationsRoute
   '/settings/security': typeof SettingsSecurityRoute
+  '/settings/tokens': typeof SettingsTokensRoute
   '/admin': typeof AdminIndexRoute
 }
 export interface FileRoutesById {
@@ -188,6 +204,7 @@ export interface FileRoutesById {
   '/sign-up': typeof SignUpRoute
   '/threads': typeof ThreadsRoute
   '/admin/audit': typeof AdminAuditRoute
+  '/admin/bots': typeof AdminBotsRoute
   '/admin/rooms': typeof AdminRoomsRoute
   '/admin/settings': typeof AdminSettingsRoute
   '/admin/users': typeof AdminUsersRoute
@@ -195,6 +212,7 @@ export interface FileRoutesById {
   '/r/$slug': typeof RSlugRoute
   '/settings/notifications': typeof SettingsNotificationsRoute
   '/settings/security': typeof SettingsSecurityRoute
+  '/settings/tokens': typeof SettingsTokensRoute
   '/admin/': typeof AdminIndexRoute
 }
 export interface FileRouteTypes {
@@ -212,6 +230,7 @@ export interface FileRouteTypes {
     | '/sign-up'
     | '/threads'
     | '/admin/audit'
+    | '/admin/bots'
     | '/admin/rooms'
     | '/admin/settings'
     | '/admin/users'
@@ -219,6 +238,7 @@ export interface FileRouteTypes {
     | '/r/$slug'
     | '/settings/notifications'
     | '/settings/security'
+    | '/settings/tokens'
     | '/admin/'
   fileRoutesByTo: FileRoutesByTo
   to:
@@ -233,6 +253,7 @@ export interface FileRouteTypes {
     | '/sign-up'
     | '/threads'
     | '/admin/audit'
+    | '/admin/bots'
     | '/admin/rooms'
     | '/admin/settings'
     | '/admin/users'
@@ -240,6 +261,7 @@ export interface FileRouteTypes {
     | '/r/$slug'
     | '/settings/notifications'
     | '/settings/security'
+    | '/settings/tokens'
     | '/admin'
   id:
     | '__root__'
@@ -255,6 +277,7 @@ export interface FileRouteTypes {
     | '/sign-up'
     | '/threads'
     | '/admin/audit'
+    | '/admin/bots'
     | '/admin/rooms'
     | '/admin/settings'
     | '/admin/users'
@@ -262,6 +285,7 @@ export interface FileRouteTypes {
     | '/r/$slug'
     | '/settings/notifications'
     | '/settings/security'
+    | '/settings/tokens'
     | '/admin/'
   fileRoutesById: FileRoutesById
 }
@@ -280,6 +304,7 @@ export interface RootRouteChildren {
   InviteTokenRoute: typeof InviteTokenRoute
   SettingsNotificationsRoute: typeof SettingsNotificationsRoute
   SettingsSecurityRoute: typeof SettingsSecurityRoute
+  SettingsTokensRoute: typeof SettingsTokensRoute
 }
 
 declare module '@tanstack/react-router' {
@@ -375,6 +400,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AdminAuditRouteImport
       parentRoute: typeof AdminRoute
     }
+    '/admin/bots': {
+      id: '/admin/bots'
+      path: '/bots'
+      fullPath: '/admin/bots'
+      preLoaderRoute: typeof AdminBotsRouteImport
+      parentRoute: typeof AdminRoute
+    }
     '/admin/rooms': {
       id: '/admin/rooms'
       path: '/rooms'
@@ -424,11 +456,19 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof SettingsSecurityRouteImport
       parentRoute: typeof rootRouteImport
     }
+    '/settings/tokens': {
+      id: '/settings/tokens'
+      path: '/settings/tokens'
+      fullPath: '/settings/tokens'
+      preLoaderRoute: typeof SettingsTokensRouteImport
+      parentRoute: typeof rootRouteImport
+    }
   }
 }
 
 interface AdminRouteChildren {
   AdminAuditRoute: typeof AdminAuditRoute
+  AdminBotsRoute: typeof AdminBotsRoute
   AdminRoomsRoute: typeof AdminRoomsRoute
   AdminSettingsRoute: typeof AdminSettingsRoute
   AdminUsersRoute: typeof AdminUsersRoute
@@ -437,6 +477,7 @@ interface AdminRouteChildren {
 
 const AdminRouteChildren: AdminRouteChildren = {
   AdminAuditRoute: AdminAuditRoute,
+  AdminBotsRoute: AdminBotsRoute,
   AdminRoomsRoute: AdminRoomsRoute,
   AdminSettingsRoute: AdminSettingsRoute,
   AdminUsersRoute: AdminUsersRoute,
@@ -470,6 +511,7 @@ const rootRouteChildren: RootRouteChildren = {
   InviteTokenRoute: InviteTokenRoute,
   SettingsNotificationsRoute: SettingsNotificationsRoute,
   SettingsSecurityRoute: SettingsSecurityRoute,
+  SettingsTokensRoute: SettingsTokensRoute,
 }
 export const routeTree = rootRouteImport
   ._addFileChildren(rootRouteChildren)

@@ -25,6 +25,8 @@ export const tokenRequest = z.object({
   expiresAt: z.number().nullable(),
 });
 
+export type { TokenInfo };
+
 export type TokenAnswer = { ok: true; id: string; token: string } | { ok: false; error: string };
 
 export const myTokensFn = createServerFn({ method: "GET" }).handler(

@@ -4,7 +4,6 @@ import type { Scope } from "../../core/scopes";
 import { freeHandleFor } from "../auth/handles.server";
 import { writeAudit } from "./audit.server";
 import type { Database } from "./schema.server";
-import { sqliteHandleOf } from "./sqlite.server";
 import { createToken, listTokens, revokeToken, type TokenInfo } from "./token-store.server";
 
 /**
@@ -35,10 +34,10 @@ export async function createBot(
   input: { actorId: string; name: string },
   now = Date.now(),
 ): Promise<{ id: string; handle: string }> {
-  // better-auth keeps dates as ISO text and booleans as 0/1 on SQLite, native types on PostgreSQL.
-  const sqlite = sqliteHandleOf(db) !== undefined;
-  const at = sqlite ? new Date(now).toISOString() : new Date(now);
-  const no = sqlite ? 0 : false;
+  // better-auth keeps dates as ISO text and booleans as 0/1 on SQLite;
+  // PostgreSQL reads the same text parameters as a timestamp and a boolean.
+  const at = new Date(now).toISOString();
+  const no = 0;
   const id = randomUUID();
   return db.transaction().execute(async (trx) => {
     const handle = await freeHandleFor(trx as unknown as Kysely<never>, input.name);

@@ -6,7 +6,7 @@ export function BotBadge() {
   return (
     <span
       data-bot-badge=""
-      className="shrink-0 rounded bg-sky-100 px-1 text-xs font-medium text-sky-900"
+      className="shrink-0 rounded bg-indigo-100 px-1 text-xs font-medium text-indigo-900"
     >
       bot
     </span>

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { connectWithToken } from "../test/helpers/bots";
-import { connect } from "../test/helpers/clients";
+import { connect, getPage } from "../test/helpers/clients";
 import { httpFrom } from "../test/helpers/http-from";
 import { sendAndAck } from "../test/helpers/integration-extra";
 import { scan } from "./a11y";
@@ -180,12 +180,16 @@ describe.skipIf(!available)("tokens and bots in the browser", () => {
     const bot = await connectWithToken(suite.server.url, token);
     const botReady = await bot.next((f) => f.type === "ready");
     const botId = (botReady.user as { id: string }).id;
-    const ownerSocket = await connect(suite.server.url, await cookieOf(opened));
+    // Opening the room's page joins it (the owner has only seen settings pages so far).
+    const ownerCookie = await cookieOf(opened);
+    expect((await getPage(suite.server.url, "/r/general", ownerCookie)).status).toBe(200);
+    const ownerSocket = await connect(suite.server.url, ownerCookie);
     const ownerReady = await ownerSocket.next((f) => f.type === "ready");
     const rooms = ownerReady.rooms as { id: string; slug: string }[];
     const general = rooms.find((r) => r.slug === "general")?.id ?? "";
     ownerSocket.send({ type: "invite", roomId: general, userId: botId, ref: "bot-in" });
-    await ownerSocket.next((f) => f.ref === "bot-in");
+    const invited = await ownerSocket.next((f) => f.ref === "bot-in");
+    expect(invited, JSON.stringify(invited)).toMatchObject({ type: "ok" });
     await bot.next((f) => f.type === "room_added");
     const chat = await openAs(suite, "Reader");
     await enter(chat.page, "/r/general");

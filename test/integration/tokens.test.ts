@@ -158,6 +158,18 @@ describe("tokens and bots", () => {
     }
     expect((await shortSocket.closed).code).toBe(4001);
     expect(await upgradeStatus(server.url, { authorization: `Bearer ${short.token}` })).toBe(401);
+    // A row whose scopes hold nothing known (no token made here can) grants nothing: 403.
+    const odd = await create(member.cookie, { name: "odd", scopes: ["read"], expiresAt: null });
+    const oddToken = odd.ok && odd.result.ok ? odd.result : { id: "", token: "" };
+    const db3 = openDb(server.dataDir);
+    try {
+      db3.prepare("update api_token set scopes = 'sudo' where id = ?").run(oddToken.id);
+    } finally {
+      db3.close();
+    }
+    expect(await upgradeStatus(server.url, { authorization: `Bearer ${oddToken.token}` })).toBe(
+      403,
+    );
     socket.close();
   });
 

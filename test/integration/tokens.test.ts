@@ -338,6 +338,59 @@ describe("tokens and bots", () => {
     expect(await upgradeStatus(server.url, { authorization: `Bearer ${token}` })).toBe(401);
   });
 
+  it("refuses the console's bot functions to members, and a revoke of a non-bot's token", async () => {
+    const botId = await makeBot(server.url, owner.cookie, "Guarded Bot");
+    const { id } = await makeBotToken(server.url, owner.cookie, botId);
+    const asMember = await Promise.all([
+      callServerFn(server.url, "adminBotsFn", undefined, { cookie: member.cookie, method: "GET" }),
+      callServerFn(
+        server.url,
+        "revokeBotTokenFn",
+        { botId, tokenId: id },
+        { cookie: member.cookie },
+      ),
+    ]);
+    for (const answer of asMember) {
+      expect(answer.ok).toBe(false);
+      expect(!answer.ok && answer.error.message).toContain("Only admins");
+    }
+    const own = await create(member.cookie, { name: "mine", scopes: ["read"], expiresAt: null });
+    const mine = own.ok && own.result.ok ? own.result.id : "";
+    // The console revokes bots' tokens only, never a person's.
+    const notBot = await callServerFn(
+      server.url,
+      "revokeBotTokenFn",
+      { botId: member.userId, tokenId: mine },
+      { cookie: owner.cookie },
+    );
+    expect(notBot).toMatchObject({
+      ok: true,
+      result: { ok: false, error: "This bot is no longer there." },
+    });
+    const listed = await callServerFn<Listed>(server.url, "myTokensFn", undefined, {
+      cookie: member.cookie,
+      method: "GET",
+    });
+    expect(listed.ok && listed.result.tokens.some((t) => t.id === mine)).toBe(true);
+  });
+
+  it("limits token changes per person: the 61st in an hour is refused in words", async () => {
+    const person = await signUp(server.url);
+    const body = { name: "burst", scopes: ["read"], expiresAt: null };
+    for (let i = 0; i < 60; i++) {
+      const answer = await create(person.cookie, body);
+      expect(answer, `token ${i}`).toMatchObject({ ok: true, result: { ok: true } });
+    }
+    const refused = await create(person.cookie, body);
+    expect(refused.ok).toBe(false);
+    expect(!refused.ok && refused.error.message).toMatch(/^Too many token changes: try again in/);
+    const listed = await callServerFn<Listed>(server.url, "myTokensFn", undefined, {
+      cookie: person.cookie,
+      method: "GET",
+    });
+    expect(listed.ok && listed.result.tokens.length).toBe(60);
+  });
+
   it("a bot over /_ws resumes a gap by seq: exactly the messages it missed", async () => {
     const botId = await makeBot(server.url, owner.cookie, "Resume Bot");
     const { token } = await makeBotToken(server.url, owner.cookie, botId, ["read"]);

@@ -42,7 +42,7 @@ export const createBotFn = createServerFn({ method: "POST" })
   .validator(z.object({ name: z.string().max(400) }))
   .handler(async ({ data }): Promise<{ ok: true; id: string; handle: string } | Answer> => {
     const { runtime, db, user, role } = await requireAdmin();
-    requireWithin(runtime, "membership", user.id);
+    requireWithin(runtime, "token", user.id);
     const allowed = mayManageBots(role);
     if (!allowed.ok) return allowed;
     const name = checkDisplayName(data.name);
@@ -56,7 +56,7 @@ export const createBotTokenFn = createServerFn({ method: "POST" })
   .validator(tokenRequest.extend({ botId: id }))
   .handler(async ({ data }): Promise<TokenAnswer> => {
     const { runtime, db, user, role } = await requireAdmin();
-    requireWithin(runtime, "membership", user.id);
+    requireWithin(runtime, "token", user.id);
     const allowed = mayManageBots(role);
     if (!allowed.ok) return allowed;
     if ((await isBot(db, data.botId)) !== true) return { ok: false, error: NO_BOT };
@@ -73,7 +73,7 @@ export const revokeBotTokenFn = createServerFn({ method: "POST" })
   .validator(z.object({ botId: id, tokenId: z.string().min(1).max(40) }))
   .handler(async ({ data }): Promise<Answer> => {
     const { runtime, db, user, role } = await requireAdmin();
-    requireWithin(runtime, "membership", user.id);
+    requireWithin(runtime, "token", user.id);
     const allowed = mayManageBots(role);
     if (!allowed.ok) return allowed;
     if ((await isBot(db, data.botId)) !== true) return { ok: false, error: NO_BOT };

@@ -44,7 +44,7 @@ export const createMyTokenFn = createServerFn({ method: "POST" })
   .validator(tokenRequest)
   .handler(async ({ data }): Promise<TokenAnswer> => {
     const { runtime, db, user, role } = await requireTokenOwner();
-    requireWithin(runtime, "membership", user.id);
+    requireWithin(runtime, "token", user.id);
     const checked = checkTokenRequest(data, Date.now());
     if (!checked.ok) return checked;
     const allowed = mayGrantScopes(role, checked.scopes);
@@ -58,7 +58,7 @@ export const revokeMyTokenFn = createServerFn({ method: "POST" })
   .validator(z.object({ id: z.string().min(1).max(40) }))
   .handler(async ({ data }): Promise<{ ok: true } | { ok: false; error: string }> => {
     const { runtime, db, user } = await requireTokenOwner();
-    requireWithin(runtime, "membership", user.id);
+    requireWithin(runtime, "token", user.id);
     if (!(await revokeToken(db, user.id, data.id))) {
       return { ok: false, error: "This token is not yours or is already revoked." };
     }

@@ -142,6 +142,10 @@ describe("tokens and bots", () => {
     ]) {
       expect(await upgradeStatus(server.url, { authorization: header }), header).toBe(401);
     }
+    // Logged (and counted) apart from a tab without a session.
+    await waitFor("the bad_token log line", () =>
+      server.output().includes('"reason":"bad_token"') ? true : undefined,
+    );
     // An expired token: refused at the upgrade, and its open socket closed by the sweep.
     const expiring = await create(member.cookie, {
       name: "short",

@@ -221,7 +221,11 @@ export function createChatHooks(getRealtime: () => Promise<Realtime>): Partial<H
     if (session === "no_scope") {
       return refuse(runtime, "token_scope", 403, "Token lacks the read scope", { requestId });
     }
-    if (!session) return refuse(runtime, "no_session", 401, "Unauthorized", { requestId });
+    if (!session) {
+      // Told apart in the metrics: a bot with a dead token, not a signed-out tab.
+      const reason = bearer === null ? "no_session" : "bad_token";
+      return refuse(runtime, reason, 401, "Unauthorized", { requestId });
+    }
     // The lookup may have outlasted the start of a shutdown: a socket
     // opened now would miss the drain's 1012 and be cut without one.
     if (isDraining()) return refuse(runtime, "draining", 503, "Server shutting down", {});

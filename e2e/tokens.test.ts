@@ -202,6 +202,15 @@ describe.skipIf(!available)("tokens and bots in the browser", () => {
       .waitFor();
     await shots(chat.page, "bot-badge");
     await scan(chat.page, "bot-badge");
+    // Its profile card says so too (opened by keyboard from the message's name).
+    const nameButton = item.getByRole("button", { name: "Deploy Bot", exact: true });
+    await nameButton.focus();
+    await chat.page.keyboard.press("Enter");
+    const card = chat.page.getByRole("dialog", { name: "Profile of Deploy Bot" });
+    await card.getByText("bot", { exact: true }).waitFor();
+    await shots(chat.page, "bot-profile-card");
+    await chat.page.keyboard.press("Escape");
+    await card.waitFor({ state: "detached" });
 
     // Revoking its token in the console closes the bot's socket.
     await tabTo(page, row.getByRole("button", { name: "Revoke" }));

@@ -378,6 +378,26 @@ describe("tokens and bots", () => {
     expect(listed.ok && listed.result.tokens.some((t) => t.id === mine)).toBe(true);
   });
 
+  it("gives a bot's token the admin scope only once the bot's own role is admin", async () => {
+    const botId = await makeBot(server.url, owner.cookie, "Ops Bot");
+    const ask = () =>
+      callServerFn<{ ok: boolean; error?: string }>(
+        server.url,
+        "createBotTokenFn",
+        { botId, name: "ops", scopes: ["admin"], expiresAt: null },
+        { cookie: owner.cookie },
+      );
+    expect(await ask()).toMatchObject({ ok: true, result: { ok: false } });
+    const promoted = await callServerFn(
+      server.url,
+      "changeRoleFn",
+      { userId: botId, role: "admin" },
+      { cookie: owner.cookie },
+    );
+    expect(promoted).toMatchObject({ ok: true, result: { ok: true } });
+    expect(await ask()).toMatchObject({ ok: true, result: { ok: true } });
+  });
+
   it("limits token changes per person: the 61st in an hour is refused in words", async () => {
     const person = await signUp(server.url);
     const body = { name: "burst", scopes: ["read"], expiresAt: null };

@@ -567,6 +567,8 @@ export type ProfileDetails = {
   timeZone: string | null;
   /** The avatar's version (part of its URL), null for initials. */
   avatar: string | null;
+  /** A bot account (issue 15): its card shows the "bot" badge. */
+  bot?: true;
 };
 
 /**

@@ -22,6 +22,7 @@ import { Route as SignUpRouteImport } from './routes/sign-up'
 import { Route as ThreadsRouteImport } from './routes/threads'
 import { Route as AdminIndexRouteImport } from './routes/admin/index'
 import { Route as AdminAuditRouteImport } from './routes/admin/audit'
+import { Route as AdminBotsRouteImport } from './routes/admin/bots'
 import { Route as AdminRoomsRouteImport } from './routes/admin/rooms'
 import { Route as AdminSettingsRouteImport } from './routes/admin/settings'
 import { Route as AdminUsersRouteImport } from './routes/admin/users'
@@ -30,6 +31,7 @@ import { Route as RSlugRouteImport } from './routes/r/$slug'
 import { Route as SettingsIndexRouteImport } from './routes/settings/index'
 import { Route as SettingsNotificationsRouteImport } from './routes/settings/notifications'
 import { Route as SettingsSecurityRouteImport } from './routes/settings/security'
+import { Route as SettingsTokensRouteImport } from './routes/settings/tokens'
 
 const IndexRoute = IndexRouteImport.update({
   id: '/',
@@ -96,6 +98,11 @@ const AdminAuditRoute = AdminAuditRouteImport.update({
   path: '/audit',
   getParentRoute: () => AdminRoute,
 } as any)
+const AdminBotsRoute = AdminBotsRouteImport.update({
+  id: '/bots',
+  path: '/bots',
+  getParentRoute: () => AdminRoute,
+} as any)
 const AdminRoomsRoute = AdminRoomsRouteImport.update({
   id: '/rooms',
   path: '/rooms',
@@ -136,6 +143,11 @@ const SettingsSecurityRoute = SettingsSecurityRouteImport.update({
   path: '/settings/security',
   getParentRoute: () => rootRouteImport,
 } as any)
+const SettingsTokensRoute = SettingsTokensRouteImport.update({
+  id: '/settings/tokens',
+  path: '/settings/tokens',
+  getParentRoute: () => rootRouteImport,
+} as any)
 
 export interface FileRoutesByFullPath {
   '/': typeof IndexRoute
@@ -150,6 +162,7 @@ export interface FileRoutesByFullPath {
   '/sign-up': typeof SignUpRoute
   '/threads': typeof ThreadsRoute
   '/admin/audit': typeof AdminAuditRoute
+  '/admin/bots': typeof AdminBotsRoute
   '/admin/rooms': typeof AdminRoomsRoute
   '/admin/settings': typeof AdminSettingsRoute
   '/admin/users': typeof AdminUsersRoute
@@ -157,6 +170,7 @@ export interface FileRoutesByFullPath {
   '/r/$slug': typeof RSlugRoute
   '/settings/notifications': typeof SettingsNotificationsRoute
   '/settings/security': typeof SettingsSecurityRoute
+  '/settings/tokens': typeof SettingsTokensRoute
   '/admin/': typeof AdminIndexRoute
   '/settings/': typeof SettingsIndexRoute
 }
@@ -172,6 +186,7 @@ export interface FileRoutesByTo {
   '/sign-up': typeof SignUpRoute
   '/threads': typeof ThreadsRoute
   '/admin/audit': typeof AdminAuditRoute
+  '/admin/bots': typeof AdminBotsRoute
   '/admin/rooms': typeof AdminRoomsRoute
   '/admin/settings': typeof AdminSettingsRoute
   '/admin/users': typeof AdminUsersRoute
@@ -179,6 +194,7 @@ export interface FileRoutesByTo {
   '/r/$slug': typeof RSlugRoute
   '/settings/notifications': typeof SettingsNotificationsRoute
   '/settings/security': typeof SettingsSecurityRoute
+  '/settings/tokens': typeof SettingsTokensRoute
   '/admin': typeof AdminIndexRoute
   '/settings': typeof SettingsIndexRoute
 }
@@ -196,6 +212,7 @@ export interface FileRoutesById {
   '/sign-up': typeof SignUpRoute
   '/threads': typeof ThreadsRoute
   '/admin/audit': typeof AdminAuditRoute
+  '/admin/bots': typeof AdminBotsRoute
   '/admin/rooms': typeof AdminRoomsRoute
   '/admin/settings': typeof AdminSettingsRoute
   '/admin/users': typeof AdminUsersRoute
@@ -203,6 +220,7 @@ export interface FileRoutesById {
   '/r/$slug': typeof RSlugRoute
   '/settings/notifications': typeof SettingsNotificationsRoute
   '/settings/security': typeof SettingsSecurityRoute
+  '/settings/tokens': typeof SettingsTokensRoute
   '/admin/': typeof AdminIndexRoute
   '/settings/': typeof SettingsIndexRoute
 }
@@ -221,6 +239,7 @@ export interface FileRouteTypes {
     | '/sign-up'
     | '/threads'
     | '/admin/audit'
+    | '/admin/bots'
     | '/admin/rooms'
     | '/admin/settings'
     | '/admin/users'
@@ -228,6 +247,7 @@ export interface FileRouteTypes {
     | '/r/$slug'
     | '/settings/notifications'
     | '/settings/security'
+    | '/settings/tokens'
     | '/admin/'
     | '/settings/'
   fileRoutesByTo: FileRoutesByTo
@@ -243,6 +263,7 @@ export interface FileRouteTypes {
     | '/sign-up'
     | '/threads'
     | '/admin/audit'
+    | '/admin/bots'
     | '/admin/rooms'
     | '/admin/settings'
     | '/admin/users'
@@ -250,6 +271,7 @@ export interface FileRouteTypes {
     | '/r/$slug'
     | '/settings/notifications'
     | '/settings/security'
+    | '/settings/tokens'
     | '/admin'
     | '/settings'
   id:
@@ -266,6 +288,7 @@ export interface FileRouteTypes {
     | '/sign-up'
     | '/threads'
     | '/admin/audit'
+    | '/admin/bots'
     | '/admin/rooms'
     | '/admin/settings'
     | '/admin/users'
@@ -273,6 +296,7 @@ export interface FileRouteTypes {
     | '/r/$slug'
     | '/settings/notifications'
     | '/settings/security'
+    | '/settings/tokens'
     | '/admin/'
     | '/settings/'
   fileRoutesById: FileRoutesById
@@ -292,6 +316,7 @@ export interface RootRouteChildren {
   InviteTokenRoute: typeof InviteTokenRoute
   SettingsNotificationsRoute: typeof SettingsNotificationsRoute
   SettingsSecurityRoute: typeof SettingsSecurityRoute
+  SettingsTokensRoute: typeof SettingsTokensRoute
   SettingsIndexRoute: typeof SettingsIndexRoute
 }
 
@@ -388,6 +413,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AdminAuditRouteImport
       parentRoute: typeof AdminRoute
     }
+    '/admin/bots': {
+      id: '/admin/bots'
+      path: '/bots'
+      fullPath: '/admin/bots'
+      preLoaderRoute: typeof AdminBotsRouteImport
+      parentRoute: typeof AdminRoute
+    }
     '/admin/rooms': {
       id: '/admin/rooms'
       path: '/rooms'
@@ -444,11 +476,19 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof SettingsSecurityRouteImport
       parentRoute: typeof rootRouteImport
     }
+    '/settings/tokens': {
+      id: '/settings/tokens'
+      path: '/settings/tokens'
+      fullPath: '/settings/tokens'
+      preLoaderRoute: typeof SettingsTokensRouteImport
+      parentRoute: typeof rootRouteImport
+    }
   }
 }
 
 interface AdminRouteChildren {
   AdminAuditRoute: typeof AdminAuditRoute
+  AdminBotsRoute: typeof AdminBotsRoute
   AdminRoomsRoute: typeof AdminRoomsRoute
   AdminSettingsRoute: typeof AdminSettingsRoute
   AdminUsersRoute: typeof AdminUsersRoute
@@ -457,6 +497,7 @@ interface AdminRouteChildren {
 
 const AdminRouteChildren: AdminRouteChildren = {
   AdminAuditRoute: AdminAuditRoute,
+  AdminBotsRoute: AdminBotsRoute,
   AdminRoomsRoute: AdminRoomsRoute,
   AdminSettingsRoute: AdminSettingsRoute,
   AdminUsersRoute: AdminUsersRoute,
@@ -490,6 +531,7 @@ const rootRouteChildren: RootRouteChildren = {
   InviteTokenRoute: InviteTokenRoute,
   SettingsNotificationsRoute: SettingsNotificationsRoute,
   SettingsSecurityRoute: SettingsSecurityRoute,
+  SettingsTokensRoute: SettingsTokensRoute,
   SettingsIndexRoute: SettingsIndexRoute,
 }
 export const routeTree = rootRouteImport

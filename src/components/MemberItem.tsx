@@ -2,6 +2,7 @@ import { useId } from "react";
 import type { ModerationAction } from "../client/chat-client";
 import { userTag } from "../core/user-tag";
 import type { WireMember } from "../protocol/frames";
+import { BotBadge } from "./BotBadge";
 import { type MenuAction, MessageActions } from "./MessageActions";
 import { ProfileNameButton } from "./ProfileCard";
 
@@ -73,6 +74,7 @@ export function MemberItem({
             title={member.name}
             className={`min-w-12 truncate ${member.online ? "" : "text-slate-500"}`}
           />
+          {member.bot && <BotBadge />}
           {/* Outside the truncated name, so a long name never hides it. */}
           {!member.handle && (
             <span id={tagId} className="shrink-0 text-xs text-slate-600">

@@ -6,6 +6,7 @@ import { refusalOf } from "../client/room-actions";
 import type { WireMember, WireMessage, WireUser } from "../protocol/frames";
 import { Attachments } from "./Attachments";
 import { Avatar } from "./Avatar";
+import { BotBadge } from "./BotBadge";
 import { DeleteMessageDialog } from "./DeleteMessageDialog";
 import { LinkPreviewCard } from "./LinkPreviewCard";
 import { type MenuAction, MessageActions } from "./MessageActions";
@@ -209,6 +210,7 @@ export const MessageItem = memo(function MessageItem({
               meId={me.id}
               className="font-semibold text-slate-900"
             />
+            {message.author.bot && <BotBadge />}
             <MessageTime iso={message.createdAt} />
             {badges}
           </div>

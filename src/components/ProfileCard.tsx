@@ -5,6 +5,7 @@ import type { ProfileDetails } from "../ports";
 import { profileCardFn } from "../server/fns/profile-details";
 import { openDmFn } from "../server/fns/rooms";
 import { Avatar } from "./Avatar";
+import { BotBadge } from "./BotBadge";
 import { Modal } from "./Modal";
 
 const ROLE_LABELS: Record<string, string> = { owner: "Owner", admin: "Admin", guest: "Guest" };
@@ -102,7 +103,10 @@ export function ProfileCard({
           <div className="flex items-center gap-3">
             <Avatar user={profile} size="lg" />
             <div className="min-w-0">
-              <p className="truncate text-lg font-semibold">{profile.name}</p>
+              <p className="flex items-baseline gap-1.5 text-lg font-semibold">
+                <span className="truncate">{profile.name}</span>
+                {profile.bot && <BotBadge />}
+              </p>
               {profile.handle && (
                 <p className="truncate text-sm text-slate-600">@{profile.handle}</p>
               )}

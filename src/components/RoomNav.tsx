@@ -89,6 +89,14 @@ export function RoomNav({
           </Link>
         </li>
         <li>
+          <Link to="/settings/tokens" className={pageLink}>
+            <span aria-hidden="true" className="w-3 shrink-0 text-center text-slate-600">
+              ⚷
+            </span>
+            Access tokens
+          </Link>
+        </li>
+        <li>
           <Link to="/settings" className={pageLink}>
             <span aria-hidden="true" className="w-3 shrink-0 text-center text-slate-600">
               ⇩

@@ -91,6 +91,27 @@ export function mayDeactivate(actor: RoleActor, target: DeactivateTarget): Admin
   return ALLOWED;
 }
 
+/**
+ * The scopes a new personal access token may carry (issue 15): `admin`
+ * only for an owner or admin (a bot is a member, so never for a bot's
+ * token); read and write for anyone. `role` is the token owner's, read
+ * fresh.
+ */
+export function mayGrantScopes(
+  role: ServerRole | null | undefined,
+  scopes: readonly string[],
+): AdminDecision {
+  if (scopes.includes("admin") && !mayAdminister(role)) {
+    return no("Only an owner or admin can make a token with the admin scope.");
+  }
+  return ALLOWED;
+}
+
+/** Creating bots and managing their tokens: the console's admins. */
+export function mayManageBots(role: ServerRole | null | undefined): AdminDecision {
+  return mayAdminister(role) ? ALLOWED : no("Only an admin can manage bots.");
+}
+
 function article(role: ServerRole): string {
   return role === "owner" || role === "admin" ? `an ${role}` : `a ${role}`;
 }

@@ -34,6 +34,10 @@ export const AUDIT_ACTIONS = [
   "retention.sweep",
   // data portability (issue 15)
   "room.export",
+  // bots and their tokens (issue 15); a person's own tokens are theirs, not audited
+  "bot.create",
+  "token.create",
+  "token.revoke",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

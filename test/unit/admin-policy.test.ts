@@ -4,6 +4,8 @@ import {
   mayChangeRole,
   mayDeactivate,
   mayExportRoom,
+  mayGrantScopes,
+  mayManageBots,
   maySetRetention,
   type ServerRole,
   serverRoleOf,
@@ -112,5 +114,36 @@ describe("mayDeactivate", () => {
       ok: false,
       error: "You cannot deactivate your own account.",
     });
+  });
+});
+
+describe("mayGrantScopes (issue 15)", () => {
+  // role of the token's owner, scopes asked, allowed
+  const rows: [ServerRole | undefined, string[], boolean][] = [
+    ["owner", ["read", "write", "admin"], true],
+    ["admin", ["admin"], true],
+    ["member", ["read", "write"], true],
+    ["guest", ["read"], true],
+    ["member", ["admin"], false],
+    ["guest", ["read", "admin"], false],
+    [undefined, ["admin"], false],
+  ];
+  it.each(rows)("%s asking %j -> %s", (role, scopes, allowed) => {
+    const decision = mayGrantScopes(role, scopes);
+    expect(decision.ok).toBe(allowed);
+    if (!decision.ok) expect(decision.error).toContain("admin scope");
+  });
+});
+
+describe("mayManageBots (issue 15)", () => {
+  it.each([
+    ["owner", true],
+    ["admin", true],
+    ["member", false],
+    ["guest", false],
+  ] as const)("%s -> %s", (role, allowed) => {
+    const decision = mayManageBots(role);
+    expect(decision.ok).toBe(allowed);
+    if (!decision.ok) expect(decision.error).toBe("Only an admin can manage bots.");
   });
 });

@@ -17,7 +17,9 @@ const cookieFor = (token: string) => {
 // a better-auth double that only answers the fallback (counted).
 async function setup() {
   const { db } = openSqlite(":memory:");
-  await sql`create table "user" (id text primary key, name text not null, handle text)`.execute(db);
+  await sql`create table "user" (id text primary key, name text not null, handle text, bot integer not null default 0)`.execute(
+    db,
+  );
   await sql`create table "session" (id text primary key, token text unique not null,
     "userId" text not null, "expiresAt" text not null)`.execute(db);
   let clock = Date.now();

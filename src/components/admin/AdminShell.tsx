@@ -5,13 +5,14 @@ import { ThemeControl } from "../ThemeControl";
 const LINKS = [
   { to: "/admin/users", label: "Users" },
   { to: "/admin/rooms", label: "Rooms" },
+  { to: "/admin/bots", label: "Bots" },
   { to: "/admin/audit", label: "Audit log" },
   { to: "/admin/settings", label: "Settings" },
 ] as const;
 
 /**
  * The frame of every /admin page (issue 14): the navigation landmark
- * "Admin" with its four links (the current one marked), a way back to the
+ * "Admin" with its links (the current one marked), a way back to the
  * chat, and the page in <main>.
  */
 export function AdminShell({ children }: { children: ReactNode }) {

@@ -7,6 +7,7 @@ import type { WireUser } from "../../protocol/frames";
 import type { Logger } from "../log.server";
 import type { Mailer } from "../mail/mailer.server";
 import type { Database } from "../storage/schema.server";
+import { refuseBot } from "./bot-sign-in.server";
 import { refuseDeactivated } from "./deactivation.server";
 import { checkedHandle } from "./handles.server";
 import { identityMailOptions } from "./identity-mail.server";
@@ -127,7 +128,15 @@ export function createAuth(options: {
     // call) it comes from.
     databaseHooks: {
       // A deactivated account gets no session, however it signs in (issue 14).
-      session: { create: { before: refuseDeactivated(options.db) } },
+      // Nor does a bot (issue 15): it speaks with tokens only.
+      session: {
+        create: {
+          before: async (session) => {
+            await refuseDeactivated(options.db)(session);
+            await refuseBot(options.db)(session);
+          },
+        },
+      },
       user: {
         create: {
           // The sign-up policy and invites (sign-up-gate.server.ts) after the name checks.

@@ -12,12 +12,13 @@ const CACHE_SIZE = 50_000;
 
 // One row: the session by its token and its user. Column names are
 // better-auth's defaults (Parley configures no renames).
-const BY_TOKEN_SQLITE = `select s.token, s.expiresAt as expires_at, u.id, u.name, u.handle
+const BY_TOKEN_SQLITE = `select s.token, s.expiresAt as expires_at, u.id, u.name, u.handle, u.bot
   from session s join user u on u.id = s.userId where s.token = ?`;
 
-const USER_SQLITE = "select id, name, handle from user where id = ?";
+const USER_SQLITE = "select id, name, handle, bot from user where id = ?";
 
-type UserRow = { id: string; name: string; handle: string | null };
+// bot: user.bot (migration 0020), 1 for a bot account.
+type UserRow = { id: string; name: string; handle: string | null; bot?: unknown };
 type Row = UserRow & { token: string; expires_at: unknown };
 
 /** What the fast path needs from better-auth's configuration, read once. */
@@ -92,7 +93,7 @@ export function createSessionLookup(options: {
   const row = async (token: string): Promise<Row | undefined> => {
     if (sqlite) return onConnection(() => sqlite.statements.get(BY_TOKEN_SQLITE).get(token) as Row);
     const { rows } =
-      await sql<Row>`select s.token, s."expiresAt" as expires_at, u.id, u.name, u.handle
+      await sql<Row>`select s.token, s."expiresAt" as expires_at, u.id, u.name, u.handle, u.bot
       from "session" s join "user" u on u.id = s."userId" where s.token = ${token}`.execute(
         db as Kysely<Database>,
       );
@@ -102,7 +103,7 @@ export function createSessionLookup(options: {
   const userById = async (id: string): Promise<UserRow | undefined> => {
     if (sqlite) return onConnection(() => sqlite.statements.get(USER_SQLITE).get(id) as UserRow);
     const { rows } =
-      await sql<UserRow>`select id, name, handle from "user" where id = ${id}`.execute(
+      await sql<UserRow>`select id, name, handle, bot from "user" where id = ${id}`.execute(
         db as Kysely<Database>,
       );
     return rows[0];
@@ -161,9 +162,10 @@ export function createSessionLookup(options: {
 
 export type SessionLookup = ReturnType<typeof createSessionLookup>;
 
-/** A user row as frames carry it: the handle left out when there is none. */
-function wireUser({ id, name, handle }: UserRow): WireUser {
-  return handle ? { id, name, handle } : { id, name };
+/** A user row as frames carry it: the handle left out when there is none, `bot` only for a bot. */
+function wireUser({ id, name, handle, bot }: UserRow): WireUser {
+  const user: WireUser = handle ? { id, name, handle } : { id, name };
+  return Number(bot) === 1 ? { ...user, bot: true } : user;
 }
 
 /**

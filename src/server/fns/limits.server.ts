@@ -25,7 +25,9 @@ export type LimitAction =
   /** getSessionFn (route guards, every navigation). */
   | "session"
   /** profileCardFn and avatarsFn (issue 14): cards opened, avatars looked up. */
-  | "profile";
+  | "profile"
+  /** Token and bot changes (issue 15): tokens made or revoked, bots made. */
+  | "token";
 
 export type ActionLimitsConfig = {
   roomsPerHour: number;
@@ -69,6 +71,7 @@ function rules(config: ActionLimitsConfig): Record<LimitAction, Rule> {
     membership: hourly(120, "Too many joins and blocks"),
     session: perSecond(20, "Too many requests"),
     profile: perSecond(10, "Too many profile look-ups"),
+    token: hourly(60, "Too many token changes"),
   };
 }
 

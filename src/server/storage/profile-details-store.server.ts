@@ -24,6 +24,7 @@ export function createProfileDetailsStore(
           "user.name",
           "user.handle",
           "user.role",
+          "user.bot",
           "user_profile.status_text",
           "user_profile.status_emoji",
           "user_profile.status_expires_at",
@@ -49,6 +50,7 @@ export function createProfileDetailsStore(
         status: visibleStatus(stored, at),
         timeZone: row.time_zone,
         avatar: row.avatar_key ? avatarVersion(row.avatar_key) : null,
+        ...(Number(row.bot) === 1 && { bot: true as const }),
       };
     },
 

@@ -265,7 +265,7 @@ export function createRoomStore(db: Kysely<Database>, now: () => number): RoomSt
       return db
         .selectFrom("room_member")
         .innerJoin("user", "user.id", "room_member.user_id")
-        .select(["user.id", "user.name", "user.handle"])
+        .select(["user.id", "user.name", "user.handle", "user.bot"])
         .where("room_member.room_id", "=", roomId)
         .orderBy("user.name")
         .execute()
@@ -279,6 +279,7 @@ export function createRoomStore(db: Kysely<Database>, now: () => number): RoomSt
           "user.id",
           "user.name",
           "user.handle",
+          "user.bot",
           "room_member.role",
           "room_member.mod_muted",
         ])
@@ -437,10 +438,17 @@ async function threadOnlyAfterRead(
 }
 
 /** A user row as frames carry it: the handle left out when there is none (bare test stores). */
-function wireUser(row: { id: string; name: string; handle: string | null }): WireUser {
-  return row.handle
+function wireUser(row: {
+  id: string;
+  name: string;
+  handle: string | null;
+  bot?: number | null;
+}): WireUser {
+  const user: WireUser = row.handle
     ? { id: row.id, name: row.name, handle: row.handle }
     : { id: row.id, name: row.name };
+  // A bot account (issue 15) carries the flag wherever it is listed.
+  return Number(row.bot) === 1 ? { ...user, bot: true } : user;
 }
 
 /** Users by name, case-insensitively (names are not unique), and their blocks. */

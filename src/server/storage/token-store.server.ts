@@ -92,3 +92,33 @@ export async function revokeToken(
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
+
+/** The prefix of a socket's session when it was opened with a token (`pat:<id>`). */
+export const TOKEN_SESSION_PREFIX = "pat:";
+
+/**
+ * Which of these token ids may still hold a socket: not revoked, not
+ * expired, their user not deactivated. The session watch's sweep asks
+ * this for every `pat:` socket, as it asks the session table for the rest.
+ */
+export async function liveTokenIds(
+  db: Kysely<Database>,
+  ids: readonly string[],
+  now = Date.now(),
+): Promise<Set<string>> {
+  const live = new Set<string>();
+  for (let at = 0; at < ids.length; at += 5_000) {
+    const batch = ids.slice(at, at + 5_000);
+    const rows = await db
+      .selectFrom("api_token as t")
+      .innerJoin("user as u", "u.id", "t.user_id")
+      .select("t.id")
+      .where("t.id", "in", batch)
+      .where("t.revoked_at", "is", null)
+      .where((eb) => eb.or([eb("t.expires_at", "is", null), eb("t.expires_at", ">", now)]))
+      .where("u.deactivated_at", "is", null)
+      .execute();
+    for (const row of rows) live.add(row.id);
+  }
+  return live;
+}

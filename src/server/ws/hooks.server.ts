@@ -19,6 +19,7 @@ import { createSendOrder, stampAnswer } from "./answers.server";
 import { isOriginAllowed, ownOrigin } from "./origin";
 import type { Realtime } from "./realtime.server";
 import "./context";
+import { tokenSession } from "./token-session.server";
 
 /** The crossws hooks behind /_ws: auth at upgrade, rooms as topics, frames to the core. */
 export function createChatHooks(getRealtime: () => Promise<Realtime>): Partial<Hooks> {
@@ -210,9 +211,21 @@ export function createChatHooks(getRealtime: () => Promise<Realtime>): Partial<H
     if (!isOriginAllowed(origin, own, config.allowedOrigins)) {
       return refuse(runtime, "origin", 403, "Forbidden origin", { origin, requestId });
     }
-    // As sessionOf answers, at a fraction of its CPU (session-lookup.server.ts).
-    const session = await sessionLookup.lookup(request.headers);
-    if (!session) return refuse(runtime, "no_session", 401, "Unauthorized", { requestId });
+    // A bot's token (issue 15), else the browser's session cookie: as
+    // sessionOf answers, at a fraction of its CPU (session-lookup.server.ts).
+    const bearer = request.headers.get("authorization");
+    const session =
+      bearer === null
+        ? await sessionLookup.lookup(request.headers)
+        : await tokenSession(runtime.db, bearer);
+    if (session === "no_scope") {
+      return refuse(runtime, "token_scope", 403, "Token lacks the read scope", { requestId });
+    }
+    if (!session) {
+      // Told apart in the metrics: a bot with a dead token, not a signed-out tab.
+      const reason = bearer === null ? "no_session" : "bad_token";
+      return refuse(runtime, reason, 401, "Unauthorized", { requestId });
+    }
     // The lookup may have outlasted the start of a shutdown: a socket
     // opened now would miss the drain's 1012 and be cut without one.
     if (isDraining()) return refuse(runtime, "draining", 503, "Server shutting down", {});

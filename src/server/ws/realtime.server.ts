@@ -10,6 +10,7 @@ import { createNotifier } from "../notify/notifier.server";
 import { createPreviewJobs } from "../previews/preview-jobs.server";
 import { pushDevices } from "../push/push-devices.server";
 import { getRuntime, type Runtime } from "../runtime.server";
+import { liveTokenIds } from "../storage/token-store.server";
 import { createAdmission } from "./admission.server";
 import { linkInstance } from "./cluster.server";
 import { createEffectRunner } from "./effects.server";
@@ -18,6 +19,7 @@ import { startHeartbeat } from "./heartbeat.server";
 import { createLoopLag } from "./loop-lag.server";
 import { createPresenceTracker } from "./presence.server";
 import { closeDeactivated, createSessionWatch } from "./sessions.server";
+import { liveSocketTokens } from "./token-session.server";
 import { createVisibilityLeases, createVisibilityTracker } from "./visibility.server";
 
 /**
@@ -44,7 +46,13 @@ export function createRealtime(runtime: Runtime) {
   const sessionLookup = createSessionLookup({ auth, db: runtime.db });
   const sessions = createSessionWatch((peer, code, reason) => peer.close(code, reason), {
     sweepMs: config.sessionSweepMs,
-    liveTokens: (tokens) => liveSessionTokens(auth, tokens),
+    // Sockets of a token (`pat:<id>`, issue 15) live while its api_token row does.
+    liveTokens: (tokens) =>
+      liveSocketTokens(
+        tokens,
+        (rest) => liveSessionTokens(auth, rest),
+        (ids) => (runtime.db ? liveTokenIds(runtime.db, ids) : Promise.resolve(new Set())),
+      ),
     onEnded: sessionLookup.forget,
   });
   const admission = createAdmission(config.limits);

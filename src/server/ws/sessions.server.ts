@@ -1,6 +1,8 @@
 import type { Peer } from "crossws";
 import { liveSessionTokens } from "../auth/auth.server";
 import type { Runtime } from "../runtime.server";
+import { liveTokenIds } from "../storage/token-store.server";
+import { liveSocketTokens } from "./token-session.server";
 
 /** How often expiries are checked by default: a socket outlives its session by at most this. */
 export const SESSION_SWEEP_MS = 30_000;
@@ -28,7 +30,14 @@ const REVOKED_MEMORY_MS = 60_000;
 export function sessionsOf(getRuntime: () => Promise<Runtime>): SessionSource {
   return {
     sweepMs: async () => (await getRuntime()).config.sessionSweepMs,
-    liveTokens: async (tokens) => liveSessionTokens((await getRuntime()).auth, tokens),
+    liveTokens: async (tokens) => {
+      const runtime = await getRuntime();
+      return liveSocketTokens(
+        tokens,
+        (rest) => liveSessionTokens(runtime.auth, rest),
+        (ids) => (runtime.db ? liveTokenIds(runtime.db, ids) : Promise.resolve(new Set())),
+      );
+    },
   };
 }
 

@@ -6,6 +6,7 @@ const LINKS = [
   { to: "/admin/users", label: "Users" },
   { to: "/admin/rooms", label: "Rooms" },
   { to: "/admin/audit", label: "Audit log" },
+  { to: "/admin/webhooks", label: "Webhooks" },
   { to: "/admin/settings", label: "Settings" },
 ] as const;
 

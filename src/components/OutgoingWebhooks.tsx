@@ -11,12 +11,11 @@ import { DeliveriesTable, type Delivery } from "./WebhookDeliveries";
 type Listed = Extract<Awaited<ReturnType<typeof listOutgoingWebhooksFn>>, { ok: true }>;
 type Hook = Listed["webhooks"][number];
 
-const field =
-  "rounded-md border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-900";
+const field = "rounded-md border border-slate-300 px-2 py-1 text-sm";
 const button =
   "rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700 focus-visible:outline-2 focus-visible:outline-indigo-500 disabled:opacity-60";
 const quiet =
-  "rounded-md border border-slate-300 px-2 py-1 text-sm hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:border-slate-600 dark:hover:bg-slate-800";
+  "rounded-md border border-slate-300 px-2 py-1 text-sm hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500";
 
 /** The room's outgoing webhooks and deliveries (issue 15), in the Integrations dialog. */
 export function OutgoingWebhooks({ room }: { room: Pick<RoomSummary, "id" | "name"> }) {
@@ -157,12 +156,12 @@ export function OutgoingWebhookManager({
         </form>
       )}
       {error && (
-        <p role="alert" className="text-sm text-red-700 dark:text-red-400">
+        <p role="alert" className="text-sm text-red-700">
           {error}
         </p>
       )}
       {secret && (
-        <div className="rounded-md border border-amber-300 p-2 text-sm dark:border-amber-700">
+        <div className="rounded-md border border-amber-300 p-2 text-sm">
           <label htmlFor={`${id}-secret`} className="block font-medium">
             Signing secret
           </label>
@@ -173,21 +172,21 @@ export function OutgoingWebhookManager({
             className={`${field} w-full font-mono`}
             onFocus={(e) => e.target.select()}
           />
-          <p className="mt-1 text-slate-700 dark:text-slate-300">
+          <p className="mt-1 text-slate-700">
             Shown once: the receiver verifies X-Parley-Signature with it.
           </p>
         </div>
       )}
       {listed && listed.webhooks.length === 0 && (
-        <p className="text-sm text-slate-700 dark:text-slate-300">None for {scopeName} yet.</p>
+        <p className="text-sm text-slate-700">None for {scopeName} yet.</p>
       )}
       {listed && listed.webhooks.length > 0 && (
         <ul aria-label="Outgoing webhooks" className="space-y-1 text-sm">
           {listed.webhooks.map((hook) => (
             <li key={hook.id} className="flex flex-wrap items-center gap-2">
               <span className="font-medium">{hook.name}</span>
-              <span className="break-all text-slate-700 dark:text-slate-300">{hook.targetUrl}</span>
-              <span className="text-slate-700 dark:text-slate-300">
+              <span className="break-all text-slate-700">{hook.targetUrl}</span>
+              <span className="text-slate-700">
                 ({hook.events.map((e) => WEBHOOK_EVENT_LABELS[e]).join(", ")})
               </span>
               <button

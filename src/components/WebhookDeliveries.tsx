@@ -22,12 +22,12 @@ const STATUS_TEXT: Record<string, string> = {
 /** The table "Deliveries" (issue 15): newest first, with status, response code and attempts. */
 export function DeliveriesTable({ deliveries }: { deliveries: Delivery[] }) {
   if (deliveries.length === 0) {
-    return <p className="text-sm text-slate-700 dark:text-slate-300">No deliveries yet.</p>;
+    return <p className="text-sm text-slate-700">No deliveries yet.</p>;
   }
   return (
     <div className="overflow-x-auto">
       <table aria-label="Deliveries" className="w-full text-left text-sm">
-        <thead className="text-slate-700 dark:text-slate-300">
+        <thead className="text-slate-700">
           <tr>
             <th scope="col" className="py-1 pr-3 font-medium">
               Webhook
@@ -51,7 +51,7 @@ export function DeliveriesTable({ deliveries }: { deliveries: Delivery[] }) {
         </thead>
         <tbody>
           {deliveries.map((d) => (
-            <tr key={d.id} className="border-t border-slate-200 dark:border-slate-700">
+            <tr key={d.id} className="border-t border-slate-200">
               <td className="py-1 pr-3">{d.webhookName}</td>
               <td className="py-1 pr-3">
                 {isWebhookEvent(d.event) ? WEBHOOK_EVENT_LABELS[d.event] : d.event}

@@ -32,7 +32,7 @@ export function AdminWebhooksPage() {
           Every delivery
         </h3>
         {error && (
-          <p role="alert" className="text-sm text-red-700 dark:text-red-400">
+          <p role="alert" className="text-sm text-red-700">
             {error}
           </p>
         )}

@@ -418,5 +418,13 @@ describe("outgoing webhooks", () => {
       webhookId: made.webhook.id,
       event: "message_created",
     });
+    // The admin's log of all holds the room's deliveries too.
+    const all = await fn<{ ok: true; deliveries: { webhookId: string }[] }>(
+      "listAllDeliveriesFn",
+      undefined,
+      owner.cookie,
+      "GET",
+    );
+    expect(all.deliveries.some((d) => d.webhookId === made.webhook.id)).toBe(true);
   });
 });

@@ -88,3 +88,31 @@ describe("messageEvents and replyText", () => {
     expect(replyText("null")).toBeUndefined();
   });
 });
+
+describe("README's receiver example", () => {
+  it("verifies what Parley signs, and refuses a changed body or an old timestamp", async () => {
+    const { readFileSync, writeFileSync, mkdtempSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { signedHeaders } = await import("../../src/server/webhooks/signature.server");
+    const readme = readFileSync("README.md", "utf8");
+    const section = readme.slice(readme.indexOf("### Outgoing webhooks"));
+    const code = /```js\n([\s\S]*?)```/.exec(section)?.[1];
+    if (!code) throw new Error("no js example under ### Outgoing webhooks");
+    const file = join(mkdtempSync(join(tmpdir(), "parley-readme-")), "verify.mjs");
+    writeFileSync(file, `${code}\nexport { verified };\n`);
+    const { verified } = (await import(file)) as {
+      verified: (secret: string, ts: string, sig: string, body: string) => boolean;
+    };
+    const body = JSON.stringify({ event: "message_created" });
+    const headers = signedHeaders("whsec_test", body);
+    const ts = headers["x-parley-timestamp"] ?? "";
+    const sig = headers["x-parley-signature"] ?? "";
+    expect(verified("whsec_test", ts, sig, body)).toBe(true);
+    expect(verified("whsec_test", ts, sig, `${body} `)).toBe(false);
+    expect(verified("whsec_other", ts, sig, body)).toBe(false);
+    const old = signedHeaders("whsec_test", body, Date.now() - 3_600_000);
+    const oldTs = old["x-parley-timestamp"] ?? "";
+    expect(verified("whsec_test", oldTs, old["x-parley-signature"] ?? "", body)).toBe(false);
+  });
+});

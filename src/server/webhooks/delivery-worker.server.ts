@@ -48,7 +48,9 @@ export function createDeliveryWorker(deps: WorkerDeps) {
   let poll: ReturnType<typeof setInterval> | undefined;
   let running: Promise<void> | undefined;
   let again = false;
-  let stopped = true;
+  // Set by stop(): a pass under way ends after its batch. A worker never
+  // started still runs the passes asked of it (tick, in tests).
+  let stopped = false;
 
   async function claim(id: string, at: number): Promise<boolean> {
     const result = await db
@@ -208,7 +210,7 @@ export function createDeliveryWorker(deps: WorkerDeps) {
 
   return {
     start() {
-      if (!stopped) return;
+      if (poll) return;
       stopped = false;
       poll = setInterval(() => void tick(), pollMs);
       poll.unref?.();
@@ -216,7 +218,7 @@ export function createDeliveryWorker(deps: WorkerDeps) {
     },
     /** New rows were queued: send now rather than at the next poll. */
     wake() {
-      if (!stopped) void tick();
+      if (poll) void tick();
     },
     /** One pass now (tests with a fake clock). */
     tick,

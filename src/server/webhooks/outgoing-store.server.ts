@@ -85,7 +85,11 @@ const hookColumns = [
   "secret",
 ] as const;
 
-export function createOutgoingStore(db: Kysely<Database>, now: () => number = Date.now) {
+export function createOutgoingStore(
+  db: Kysely<Database>,
+  dialect: "sqlite" | "postgres",
+  now: () => number = Date.now,
+) {
   return {
     /**
      * Creates the webhook, its bot user (a member of its room when it has
@@ -110,7 +114,8 @@ export function createOutgoingStore(db: Kysely<Database>, now: () => number = Da
             // nobody can own (RFC 2606 .invalid) keeps better-auth's unique
             // email column happy.
             email: `${botId}@webhook.parley.invalid`,
-            emailVerified: 0,
+            // better-auth's column is a boolean on PostgreSQL, 0/1 on SQLite.
+            emailVerified: dialect === "postgres" ? false : 0,
             createdAt: stamp,
             updatedAt: stamp,
             handle: `hook-${botId.slice(0, 8)}`,

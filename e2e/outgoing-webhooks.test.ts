@@ -116,6 +116,37 @@ describe.skipIf(!available)("outgoing webhooks", () => {
     await press(page, "Revoke Deploy bot");
     await dialog.getByText(`None for #Hooks ${tag} yet.`).waitFor();
     expect(path).toContain("hooks");
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "detached" });
+
+    // The first sign-up is the owner: Admin > Webhooks, by keyboard, lists
+    // every delivery and takes a server-wide webhook.
+    await page.getByRole("link", { name: "Admin", exact: true }).first().focus();
+    await page.keyboard.press("Enter");
+    await page.waitForURL("**/admin/users");
+    const nav = page.getByRole("navigation", { name: "Admin" });
+    await nav.getByRole("link", { name: "Webhooks", exact: true }).focus();
+    await page.keyboard.press("Enter");
+    await page.waitForURL("**/admin/webhooks");
+    const all = page.getByRole("table", { name: "Deliveries" }).last();
+    await all.getByRole("cell", { name: "Deploy bot" }).first().waitFor();
+    await press(page, "New outgoing webhook");
+    await page.getByLabel("Webhook name").focus();
+    await page.keyboard.type("Audit feed");
+    await page.keyboard.press("Tab");
+    await page.keyboard.type(`http://127.0.0.1:${port}/all`);
+    await press(page, "Create webhook");
+    await page.getByLabel("Signing secret").waitFor();
+    await page.getByRole("list", { name: "Outgoing webhooks" }).getByText("Audit feed").waitFor();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    for (const scheme of ["light", "dark"] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await expect
+        .poll(() => page.evaluate(() => document.documentElement.classList.contains("dark")))
+        .toBe(scheme === "dark");
+      await page.screenshot({ path: join(dir, `outgoing-webhook-admin-${scheme}.png`) });
+    }
+    await page.emulateMedia({ colorScheme: null });
     expect(problems.pageErrors).toEqual([]);
   });
 });

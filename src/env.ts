@@ -298,6 +298,26 @@ const schema = z.object({
       ),
     "Comma-separated host names (or `host:port`) link previews may fetch even though they resolve to a private or loopback address (an intranet wiki, tests). Every other private, loopback, link-local and metadata address is refused.",
   ),
+  PARLEY_WEBHOOK_ALLOW_HOSTS: doc(
+    z
+      .string()
+      .default("")
+      .transform((value) =>
+        value
+          .split(",")
+          .map((entry) => entry.trim().toLowerCase())
+          .filter(Boolean),
+      ),
+    "Comma-separated host names (or `host:port`) outgoing webhooks may POST to even though they resolve to a private or loopback address (an intranet service, tests). Every other private, loopback, link-local and metadata address is refused.",
+  ),
+  PARLEY_WEBHOOK_RETRY_BASE_MS: doc(
+    positiveInt(10_000),
+    "Milliseconds before an outgoing webhook's first retry; each further retry waits twice as long, at most an hour, for up to 24 hours after the event.",
+  ),
+  PARLEY_WEBHOOK_TIMEOUT_MS: doc(
+    positiveInt(10_000),
+    "Milliseconds an outgoing webhook's receiver has to answer a delivery; a slower one counts as a failure and is retried.",
+  ),
   PARLEY_VAPID_PUBLIC_KEY: doc(
     z.string().trim().min(1).optional(),
     "Web Push VAPID public key (base64url, as `web-push generate-vapid-keys` prints). Set it with the private key, on every instance alike.",
@@ -488,6 +508,15 @@ export type Config = {
     /** Hosts (lowercase, maybe with :port) allowed even on private addresses. */
     allowHosts: string[];
   };
+  /** Issue 15: outgoing webhooks' deliveries. */
+  webhooks: {
+    /** Hosts (lowercase, maybe with :port) allowed even on private addresses. */
+    allowHosts: string[];
+    /** The first retry's wait; it doubles per failure (ms). */
+    retryBaseMs: number;
+    /** How long a receiver has to answer (ms). */
+    timeoutMs: number;
+  };
   /** Issue 14: how people sign in. */
   identity: {
     requireEmailVerification: boolean;
@@ -610,6 +639,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     linkPreviews: {
       enabled: value.PARLEY_LINK_PREVIEWS === "on",
       allowHosts: value.PARLEY_LINK_PREVIEW_ALLOW_HOSTS,
+    },
+    webhooks: {
+      allowHosts: value.PARLEY_WEBHOOK_ALLOW_HOSTS,
+      retryBaseMs: value.PARLEY_WEBHOOK_RETRY_BASE_MS,
+      timeoutMs: value.PARLEY_WEBHOOK_TIMEOUT_MS,
     },
     notifications: notificationsConfig(value),
     identity: identityConfig(value),

@@ -38,6 +38,9 @@ export const AUDIT_ACTIONS = [
   "bot.create",
   "token.create",
   "token.revoke",
+  // outgoing webhooks (issue 15): a room's moderators, or admins server-wide
+  "webhook.create",
+  "webhook.revoke",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -589,3 +589,30 @@ export function mayArchive(room: RoomFacts | undefined, standing: RoomStanding):
     return refuse("forbidden", `${room.name} is where everyone is: it cannot be archived.`);
   return ALLOW;
 }
+
+// ---------------------------------------------------------------------------
+// Outgoing webhooks (issue 15)
+
+/**
+ * A room's outgoing webhooks (create, list, revoke, read its deliveries):
+ * the room's moderators and admins, as its settings (not a DM: a DM's
+ * messages leave the server only if both people say so).
+ */
+export function mayManageRoomWebhooks(
+  room: RoomFacts | undefined,
+  standing: RoomStanding,
+): Decision {
+  if (!room) return refuse("not_found", "no such room");
+  if (room.kind === "dm") return refuse("forbidden", "direct messages have no webhooks");
+  if (!moderatesRoom(standing)) {
+    return refuse("forbidden", "Only the room's moderators and admins can manage its webhooks.");
+  }
+  return ALLOW;
+}
+
+/** Server-wide outgoing webhooks (every room's events) and the log of all deliveries: admins. */
+export function mayManageServerWebhooks(serverRole: ServerRole | undefined): Decision {
+  return isAdmin(serverRole)
+    ? ALLOW
+    : refuse("forbidden", "Only admins can manage server-wide webhooks.");
+}

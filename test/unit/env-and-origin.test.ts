@@ -49,6 +49,7 @@ describe("parseConfig", () => {
         unclaimedMs: 24 * 3_600_000,
       },
       linkPreviews: { enabled: true, allowHosts: [] },
+      webhooks: { allowHosts: [], retryBaseMs: 10_000, timeoutMs: 10_000 },
       notifications: {
         vapid: undefined,
         vapidSubject: undefined,

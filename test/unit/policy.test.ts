@@ -13,6 +13,8 @@ import {
   mayInvitePerson,
   mayJoin,
   mayLeave,
+  mayManageRoomWebhooks,
+  mayManageServerWebhooks,
   mayMentionRoom,
   mayOpenDm,
   mayPin,
@@ -364,6 +366,37 @@ describe("policy: people", () => {
     ["dm", "bad_frame"],
   ] as const)("create a %s room: %s", (kind: RoomKind, want) => {
     const decision = mayCreateRoom(kind);
+    expect(decision.ok ? "allow" : decision.code).toBe(want);
+  });
+});
+
+describe("outgoing webhooks (issue 15), row by row", () => {
+  const room = { kind: "public" as const, name: "ops" };
+  const rows = [
+    ["owner, not in the room", { serverRole: "owner", roomRole: null }, "allow"],
+    ["admin", { serverRole: "admin", roomRole: "member" }, "allow"],
+    ["moderator", { serverRole: "member", roomRole: "moderator" }, "allow"],
+    ["member", { serverRole: "member", roomRole: "member" }, "forbidden"],
+    ["non-member", { serverRole: "member", roomRole: null }, "forbidden"],
+  ] as const;
+  it.each(rows)("a room's webhooks: %s -> %s", (_who, standing, want) => {
+    const decision = mayManageRoomWebhooks(room, standing);
+    expect(decision.ok ? "allow" : decision.code).toBe(want);
+  });
+  it("no such room is not_found; a DM has none", () => {
+    const admin = { serverRole: "admin", roomRole: null } as const;
+    expect(mayManageRoomWebhooks(undefined, admin)).toMatchObject({ code: "not_found" });
+    expect(mayManageRoomWebhooks({ kind: "dm", name: "x" }, admin)).toMatchObject({
+      code: "forbidden",
+    });
+  });
+  it.each([
+    ["owner", "allow"],
+    ["admin", "allow"],
+    ["member", "forbidden"],
+    ["guest", "forbidden"],
+  ] as const)("server-wide webhooks: %s -> %s", (role, want) => {
+    const decision = mayManageServerWebhooks(role);
     expect(decision.ok ? "allow" : decision.code).toBe(want);
   });
 });

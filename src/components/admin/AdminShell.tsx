@@ -7,6 +7,7 @@ const LINKS = [
   { to: "/admin/rooms", label: "Rooms" },
   { to: "/admin/bots", label: "Bots" },
   { to: "/admin/audit", label: "Audit log" },
+  { to: "/admin/webhooks", label: "Webhooks" },
   { to: "/admin/settings", label: "Settings" },
 ] as const;
 

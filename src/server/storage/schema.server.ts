@@ -268,6 +268,8 @@ export interface Database {
     created_by: string;
     created_at: number;
     revoked_at: number | null;
+    /** The bot user its replies are posted as (migration 0024). */
+    bot_user_id?: string | null;
   };
   /** One event to one outgoing webhook, until delivered or given up on. */
   webhook_delivery: {

@@ -44,6 +44,12 @@ type Deps = {
   previews?: PreviewJobs;
   /** Notifications (issue 13), made off the hot path; without it, notify effects do nothing. */
   notifier?: { take(effect: NotifyEffect): void };
+  /**
+   * Outgoing webhooks (issue 15), fed like the notifier: a stored message's
+   * notify effect and every join (an attach) become deliveries; queued,
+   * never awaited.
+   */
+  webhooks?: { take(effect: NotifyEffect): void; joined(roomId: string, userId: string): void };
   /** Presence batching tick (PARLEY_PRESENCE_TICK_MS; 250 ms when left out). */
   presenceTickMs?: number;
 };
@@ -116,8 +122,13 @@ export function createEffectRunner({
   log,
   previews,
   notifier,
+  webhooks,
   presenceTickMs = 250,
 }: Deps) {
+  const notify = (effect: NotifyEffect) => {
+    notifier?.take(effect);
+    webhooks?.take(effect);
+  };
   // Presence goes out in ticks, one frame per socket per tick (issue 16).
   const ticks = createPresenceTicks({
     hub,
@@ -241,7 +252,7 @@ export function createEffectRunner({
   const applySync = (peer: Peer, effect: Effect) => {
     if (effect.kind === "reply") runner.send(peer, effect.frame);
     else if (effect.kind === "preview") previews?.take(effect);
-    else if (effect.kind === "notify") notifier?.take(effect);
+    else if (effect.kind === "notify") notify(effect);
     else if (isFact(effect))
       void runner.fact(effect, effect.kind === "publish" && effect.exceptSelf ? peer : undefined);
   };
@@ -369,7 +380,7 @@ export function createEffectRunner({
       for (const effect of effects) {
         if (effect.kind === "reply") replies.push(effect.frame);
         else if (effect.kind === "preview") previews?.take(effect);
-        else if (effect.kind === "notify") notifier?.take(effect);
+        else if (effect.kind === "notify") notify(effect);
         else if (isFact(effect)) await runner.fact(effect);
       }
       return replies;
@@ -410,7 +421,7 @@ export function createEffectRunner({
           previews?.take(effect);
           return;
         case "notify":
-          notifier?.take(effect);
+          notify(effect);
           return;
         default:
           return runner.fact(
@@ -441,6 +452,8 @@ export function createEffectRunner({
           const into = effect.kind === "attach";
           runner.moveLocal(effect.userId, effect.roomId, into);
           const { userId, roomId } = effect;
+          // A join happens once, here, on the instance that made it.
+          if (into) webhooks?.joined(roomId, userId);
           relayOut({ type: into ? "attach" : "detach", userId, roomId });
           return;
         }

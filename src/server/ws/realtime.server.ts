@@ -2,6 +2,7 @@ import type { Peer } from "crossws";
 import type { FrameDeps } from "../../core/handle-frame";
 import { Hub, SLOW_CONSUMER_BYTES } from "../../core/hub";
 import { UserSockets } from "../../core/presence";
+import { act } from "../api/act.server";
 import { liveSessionTokens } from "../auth/auth.server";
 import { createSessionLookup } from "../auth/session-lookup.server";
 import { createMissedEmail } from "../email/email-wiring.server";
@@ -11,6 +12,7 @@ import { createPreviewJobs } from "../previews/preview-jobs.server";
 import { pushDevices } from "../push/push-devices.server";
 import { getRuntime, type Runtime } from "../runtime.server";
 import { liveTokenIds } from "../storage/token-store.server";
+import { createOutgoingWebhooks } from "../webhooks/outgoing-wiring.server";
 import { createAdmission } from "./admission.server";
 import { linkInstance } from "./cluster.server";
 import { createEffectRunner } from "./effects.server";
@@ -102,6 +104,13 @@ export function createRealtime(runtime: Runtime) {
     ...(missedEmail && { email: missedEmail.channel }),
     log,
   });
+  // Outgoing webhooks (issue 15): replies are posted through act(), which
+  // needs this realtime side, built below, so it is read late.
+  const self: { current?: Realtime } = {};
+  const outgoing = createOutgoingWebhooks(runtime, (user, frame, limitKey) => {
+    if (!self.current) throw new Error("realtime not built yet");
+    return act(self.current, user, frame, limitKey);
+  });
   const runner = createEffectRunner({
     hub,
     online,
@@ -113,6 +122,7 @@ export function createRealtime(runtime: Runtime) {
     log,
     previews,
     notifier,
+    ...(outgoing && { webhooks: outgoing.sink }),
     presenceTickMs: config.presenceTickMs,
   });
   // What frame handling reads: the stores, and who is online (for @here).
@@ -128,9 +138,12 @@ export function createRealtime(runtime: Runtime) {
   });
   presence.start();
   missedEmail?.worker.start();
+  outgoing?.start().catch((error: unknown) => {
+    log.error("outgoing webhooks did not start", { error: String(error) });
+  });
 
   let disposed = false;
-  return {
+  const realtime = {
     runtime,
     hub,
     online,
@@ -144,6 +157,8 @@ export function createRealtime(runtime: Runtime) {
     notifier,
     visibility,
     frameDeps,
+    /** Outgoing webhooks (issue 15): store, sink and delivery worker; absent without a db. */
+    outgoing,
     /** Stops the heartbeat, the session sweeper, the presence ticks and the relay link. */
     dispose() {
       if (disposed) return;
@@ -156,8 +171,11 @@ export function createRealtime(runtime: Runtime) {
       void visibility.stop();
       link.current?.stop();
       void missedEmail?.worker.stop();
+      void outgoing?.stop();
     },
   };
+  self.current = realtime;
+  return realtime;
 }
 
 export type Realtime = ReturnType<typeof createRealtime>;

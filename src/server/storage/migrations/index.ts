@@ -26,6 +26,7 @@ import { invites } from "./0017_invites";
 import { deactivation } from "./0018_deactivation";
 import { profileDetails } from "./0019_profile_details";
 import { integrations } from "./0020_integrations";
+import { outgoingWebhookBot } from "./0024_outgoing_webhook_bot";
 import { retentionWatermark } from "./0027_retention_watermark";
 
 /** One schema step: a Kysely migration, built for the dialect it runs on. */
@@ -53,6 +54,7 @@ export const STEPS: readonly (readonly [name: string, step: MigrationStep])[] = 
   ["0018_deactivation", deactivation],
   ["0019_profile_details", profileDetails],
   ["0020_integrations", integrations],
+  ["0024_outgoing_webhook_bot", outgoingWebhookBot],
   ["0027_retention_watermark", retentionWatermark],
 ];
 

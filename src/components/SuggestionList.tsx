@@ -45,7 +45,7 @@ export function SuggestionList({
           onKeyDown={() => undefined}
           className="flex cursor-pointer items-baseline gap-2 rounded-md px-2 py-1.5 text-sm text-slate-800 aria-selected:bg-indigo-100 aria-selected:text-indigo-800"
         >
-          <span className="truncate font-medium">{option.primary}</span>
+          <span className="shrink-0 font-medium">{option.primary}</span>
           {/* A space between the parts, so the visible text reads as the name does. */}{" "}
           <span className="truncate text-slate-600">{option.secondary}</span>
         </div>

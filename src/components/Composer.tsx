@@ -19,6 +19,7 @@ import {
   mentionQueryAt,
   pickMention,
 } from "../client/mention-suggest";
+import { type CommandInfo, commandQuery, filterCommands, parseCommand } from "../core/commands";
 import {
   MAX_MESSAGE_CHARS,
   messageTextIssue,
@@ -28,6 +29,7 @@ import {
 import { AttachButton } from "./AttachButton";
 import { InviteOffer } from "./InviteOffer";
 import { MentionSuggestions, optionId } from "./MentionSuggestions";
+import { SuggestionList } from "./SuggestionList";
 import { UploadList } from "./UploadList";
 
 /**
@@ -40,6 +42,9 @@ import { UploadList } from "./UploadList";
  * opens the mention autocomplete over `members` (the textarea keeps focus
  * and points at the active suggestion with aria-activedescendant); after a
  * send that mentioned non-members (`unresolved`), "Invite them?" is offered.
+ * With `onCommand`, a text starting with `/name` runs a slash command
+ * instead of being sent (`//x` sends "/x"), and typing `/` at the start
+ * opens the "Commands" listbox over `commands`, the same way.
  */
 export function Composer({
   onSend,
@@ -58,6 +63,8 @@ export function Composer({
   unresolved,
   onInvite,
   onDismissUnresolved,
+  commands,
+  onCommand,
 }: {
   /** The text (may be empty when files go) and the uploaded files, in order. */
   onSend: (text: string, files: WireFile[]) => void;
@@ -88,6 +95,10 @@ export function Composer({
   /** Invites one of `unresolved`; rejects with the refusal. */
   onInvite?: (handle: string) => Promise<void>;
   onDismissUnresolved?: () => void;
+  /** The slash commands the "Commands" listbox offers. */
+  commands?: readonly CommandInfo[];
+  /** Runs `/name args` (the box is cleared); without it `/` is plain text. */
+  onCommand?: (name: string, args: string) => void;
 }) {
   const id = useId();
   const listId = `${id}-mentions`;
@@ -101,7 +112,14 @@ export function Composer({
   const options: MentionOption[] =
     mention && members && !disabled ? mentionOptions(mention.query, members, meId) : [];
   const open = mention !== null && options.length > 0 && dismissedAt !== mention.start;
-  const activeIndex = Math.min(active, Math.max(0, options.length - 1));
+  const commandsId = `${id}-commands`;
+  // Escape closes the commands list until the text changes.
+  const [commandsDismissed, setCommandsDismissed] = useState(false);
+  const typedCommand = onCommand && commands && !disabled ? commandQuery(text) : null;
+  const commandOptions = typedCommand === null ? [] : filterCommands(typedCommand, commands ?? []);
+  const commandsOpen = !commandsDismissed && commandOptions.length > 0;
+  const listCount = commandsOpen ? commandOptions.length : open ? options.length : 0;
+  const activeIndex = Math.min(active, Math.max(0, listCount - 1));
   const setBox = useCallback(
     (node: HTMLTextAreaElement | null) => {
       box.current = node;
@@ -146,7 +164,10 @@ export function Composer({
 
   function submit() {
     if (!canSend) return;
-    onSend(trimmed, tray.files);
+    // A command only with no files: a message with files is always a message.
+    const parsed = onCommand && !attached ? parseCommand(trimmed) : null;
+    if (parsed?.kind === "command") onCommand?.(parsed.name, parsed.args);
+    else onSend(parsed ? parsed.text : trimmed, tray.files);
     setTextState("");
     tray.clear();
     // Sent (acked or queued in the outbox, which keeps it from here on).
@@ -171,19 +192,33 @@ export function Composer({
     requestAnimationFrame(() => box.current?.setSelectionRange(next.caret, next.caret));
   }
 
-  /** The autocomplete's keys; true when the key was its. */
+  function pickCommand(index: number) {
+    const command = commandOptions[index];
+    if (!command) return;
+    const next = `/${command.name} `;
+    setText(next);
+    setCaret(next.length);
+    setActive(0);
+    requestAnimationFrame(() => box.current?.setSelectionRange(next.length, next.length));
+  }
+
+  /** The autocomplete's keys (mentions or commands); true when the key was its. */
   function suggestionKey(event: KeyboardEvent<HTMLTextAreaElement>): boolean {
-    if (!open || event.nativeEvent.isComposing) return false;
-    const count = options.length;
+    if (listCount === 0 || event.nativeEvent.isComposing) return false;
+    const count = listCount;
     if (event.key === "ArrowDown") setActive((activeIndex + 1) % count);
     else if (event.key === "ArrowUp") setActive((activeIndex - 1 + count) % count);
     else if ((event.key === "Enter" && !event.shiftKey) || event.key === "Tab") {
-      const option = options[activeIndex];
-      if (option) pick(option);
+      if (commandsOpen) pickCommand(activeIndex);
+      else {
+        const option = options[activeIndex];
+        if (option) pick(option);
+      }
     } else if (event.key === "Escape") {
       // Only the list closes (not a panel or form around the composer).
       event.stopPropagation();
-      setDismissedAt(mention?.start ?? null);
+      if (commandsOpen) setCommandsDismissed(true);
+      else setDismissedAt(mention?.start ?? null);
     } else return false;
     event.preventDefault();
     return true;
@@ -233,7 +268,21 @@ export function Composer({
       {dragging && <p className="text-center text-sm text-indigo-800">Drop files to attach them</p>}
       <UploadList items={items} onCancel={(key) => tray.cancel(key)} />
       <div className="relative flex items-end gap-2">
-        {open && (
+        {commandsOpen && (
+          <SuggestionList
+            id={commandsId}
+            label="Commands"
+            options={commandOptions.map((c) => ({
+              key: c.name,
+              label: `/${c.name} ${c.description}`,
+              primary: `/${c.name}`,
+              secondary: c.description,
+            }))}
+            active={activeIndex}
+            onPick={pickCommand}
+          />
+        )}
+        {open && !commandsOpen && (
           <MentionSuggestions id={listId} options={options} active={activeIndex} onPick={pick} />
         )}
         <AttachButton onFiles={addFiles} disabled={disabled} />
@@ -250,12 +299,19 @@ export function Composer({
             setCaret(event.target.selectionStart ?? event.target.value.length);
             setActive(0);
             setDismissedAt(null);
+            setCommandsDismissed(false);
             if (event.target.value.trim()) onTyping?.();
           }}
           onSelect={(event) => setCaret(event.currentTarget.selectionStart ?? 0)}
-          aria-autocomplete={members ? "list" : undefined}
-          aria-controls={open ? listId : undefined}
-          aria-activedescendant={open ? optionId(listId, activeIndex) : undefined}
+          aria-autocomplete={members || onCommand ? "list" : undefined}
+          aria-controls={commandsOpen ? commandsId : open ? listId : undefined}
+          aria-activedescendant={
+            commandsOpen
+              ? optionId(commandsId, activeIndex)
+              : open
+                ? optionId(listId, activeIndex)
+                : undefined
+          }
           onKeyDown={onKeyDown}
           onPaste={onPaste}
           placeholder={placeholder}

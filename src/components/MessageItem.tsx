@@ -238,7 +238,12 @@ export const MessageItem = memo(function MessageItem({
               {message.text}
             </p>
           ) : (
-            <MessageText text={message.text} me={me.handle ?? null} members={members} />
+            <MessageText
+              text={message.text}
+              me={me.handle ?? null}
+              members={members}
+              author={message.author.name}
+            />
           ))
         )}
         {!startsGroup && hasBadges && <div className="flex items-baseline gap-2">{badges}</div>}

@@ -2,6 +2,7 @@ import type { Nodes, PhrasingContent, RootContent } from "mdast";
 import { Fragment, type ReactNode, useMemo } from "react";
 import { parseMessage, safeHref, sourceOf, withinParseBudget } from "../client/markdown";
 import { splitMentions, splitRich } from "../client/text-parts";
+import { actionText } from "../core/commands";
 import { CodeBlock } from "./CodeBlock";
 
 /** `me`: the reader's handle; `handles`: the room's members' handles (what mentions resolve to). */
@@ -178,17 +179,32 @@ export function MessageText({
   text,
   me = null,
   members = NO_MEMBERS,
+  author,
 }: {
   text: string;
   /** The reader's handle. */
   me?: string | null;
   members?: readonly { handle?: string }[];
+  /** The author's name: with it, a stored "/me text" shows as the action "*name text*". */
+  author?: string;
 }) {
   const tree = useMemo(() => (withinParseBudget(text) ? parseMessage(text) : null), [text]);
   const handles = useMemo(
     () => new Set(members.flatMap((m) => (m.handle ? [m.handle.toLowerCase()] : []))),
     [members],
   );
+  const action = author ? actionText(text) : null;
+  if (action !== null) {
+    // An action (slash command /me): plain text with mentions, no markdown,
+    // in italics with the asterisks the convention is read by.
+    return (
+      <div className="min-w-0 break-words text-slate-800">
+        <p className="whitespace-pre-wrap italic" data-action="true">
+          *{author} {textWithMentions(action, me, handles)}*
+        </p>
+      </div>
+    );
+  }
   if (!tree) return <PlainText text={text} me={me} handles={handles} />;
   return (
     <div className="min-w-0 break-words text-slate-800">

@@ -13,6 +13,7 @@ import { useEditLast } from "../client/hooks/useEditLast";
 import { useMediaQuery } from "../client/hooks/useMediaQuery";
 import { useReadMarker } from "../client/hooks/useReadMarker";
 import { useRoom } from "../client/hooks/useRoom";
+import { useSlashCommands } from "../client/hooks/useSlashCommands";
 import { forgetOfflineData } from "../client/offline-cache";
 import { refusalOf } from "../client/room-actions";
 import { isThreadOnly } from "../client/thread-unread";
@@ -22,6 +23,7 @@ import type { SearchHit } from "../ports";
 import type { RoomSummary, WireMember, WireMessage, WireUser } from "../protocol/frames";
 import { createRoomFn, historyFn, openDmFn, searchFn } from "../server/fns/rooms";
 import { ActionError } from "./ActionError";
+import { CommandNotices } from "./CommandNotices";
 import { Composer } from "./Composer";
 import { MembersPanel } from "./MembersPanel";
 import type { MessageApi, ThreadApi } from "./MessageItem";
@@ -230,6 +232,8 @@ export function RoomScreen({
     return null;
   }
 
+  const slash = useSlashCommands(client, room.id, leave);
+
   async function signOut() {
     // This tab ends the session itself: its socket must not take the 4001
     // that follows for a session that ended elsewhere.
@@ -315,6 +319,7 @@ export function RoomScreen({
         />
         <TypingIndicator users={chat.typing.filter((u) => u.id !== user.id)} />
         <ActionError error={stray.refusal} onDismiss={stray.dismiss} />
+        <CommandNotices notices={slash.notices} onDismiss={slash.dismiss} />
         <div id={COMPOSER_ID} className="contents">
           {settings.modMuted && !postingClosed(settings, administers) && (
             <p role="status" className="px-4 pt-2 text-sm text-slate-600">
@@ -337,6 +342,8 @@ export function RoomScreen({
               unresolved={chat.unresolved}
               onInvite={async (handle) => client?.inviteByHandle(room.id, handle)}
               onDismissUnresolved={() => client?.dismissUnresolved(room.id)}
+              commands={slash.commands}
+              onCommand={slash.run}
             />
           )}
         </div>

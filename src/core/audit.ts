@@ -29,6 +29,9 @@ export const AUDIT_ACTIONS = [
   "settings.update",
   "invite.create",
   "invite.revoke",
+  // integrations (issue 15): a room's incoming webhooks
+  "webhook.create",
+  "webhook.revoke",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

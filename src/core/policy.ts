@@ -589,3 +589,25 @@ export function mayArchive(room: RoomFacts | undefined, standing: RoomStanding):
     return refuse("forbidden", `${room.name} is where everyone is: it cannot be archived.`);
   return ALLOW;
 }
+
+/**
+ * A room's incoming webhooks (issue 15): listed, made and revoked by the
+ * room's moderators and admins, as its settings are (not in a DM). An
+ * archived room takes no posts, so no new webhook either; its webhooks can
+ * still be listed and revoked.
+ */
+export function mayManageIncomingWebhooks(
+  room: RoomFacts | undefined,
+  standing: RoomStanding,
+  action: "list" | "create" | "revoke",
+): Decision {
+  if (!room) return refuse("not_found", "no such room");
+  if (room.kind === "dm") return refuse("forbidden", "direct messages have no webhooks");
+  if (!moderatesRoom(standing)) {
+    return refuse("forbidden", "Only the room's moderators and admins can manage its webhooks.");
+  }
+  if (action === "create" && room.archived) {
+    return refuse("forbidden", "This room is archived: unarchive it first.");
+  }
+  return ALLOW;
+}

@@ -7,7 +7,7 @@ export const GROUP_WINDOW_MS = 5 * 60_000;
 /** What grouping reads of a message. */
 export type Groupable = Pick<
   WireMessage,
-  "seq" | "author" | "createdAt" | "deleted" | "threadRootId"
+  "seq" | "author" | "createdAt" | "deleted" | "threadRootId" | "via"
 >;
 
 /** Where a message sits in the log: after a date divider, and whether it opens a group. */
@@ -46,6 +46,8 @@ export function placeMessages(
       previous === undefined ||
       newDay ||
       previous.author.id !== message.author.id ||
+      // One webhook posting under another name (Slack's username) is another sender.
+      previous.via?.username !== message.via?.username ||
       !(apart >= 0 && apart <= GROUP_WINDOW_MS) ||
       previous.deleted ||
       message.deleted ||

@@ -205,11 +205,29 @@ export const MessageItem = memo(function MessageItem({
       <div className="min-w-0 flex-1">
         {startsGroup && (
           <div className="flex flex-wrap items-baseline gap-x-2">
-            <ProfileNameButton
-              user={message.author}
-              meId={me.id}
-              className="font-semibold text-slate-900"
-            />
+            {message.via ? (
+              // An incoming webhook's post: the sender's name (its username
+              // override, else the bot's), then the webhook. icon_url is kept
+              // but never loaded (the CSP allows no outside images).
+              <span className="text-slate-900">
+                {message.via.username ? (
+                  <span className="font-semibold">{message.via.username}</span>
+                ) : (
+                  <ProfileNameButton
+                    user={message.author}
+                    meId={me.id}
+                    className="font-semibold text-slate-900"
+                  />
+                )}{" "}
+                <span className="text-sm text-slate-700">via {message.via.webhook}</span>
+              </span>
+            ) : (
+              <ProfileNameButton
+                user={message.author}
+                meId={me.id}
+                className="font-semibold text-slate-900"
+              />
+            )}
             {message.author.bot && <BotBadge />}
             <MessageTime iso={message.createdAt} />
             {badges}

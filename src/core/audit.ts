@@ -38,7 +38,7 @@ export const AUDIT_ACTIONS = [
   "bot.create",
   "token.create",
   "token.revoke",
-  // outgoing webhooks (issue 15): a room's moderators, or admins server-wide
+  // webhooks (issue 15), incoming and outgoing: a room's moderators, or admins server-wide
   "webhook.create",
   "webhook.revoke",
 ] as const;

@@ -1,4 +1,4 @@
-import type { ActionFrame, WireUser } from "../protocol/frames";
+import type { ActionFrame, WireMessage, WireUser } from "../protocol/frames";
 import { remove } from "./actions/delete";
 import { edit } from "./actions/edit";
 import { fetch } from "./actions/fetch";
@@ -22,6 +22,14 @@ import { typing } from "./actions/typing";
 export type { Effect, FrameDeps } from "./actions/shared";
 
 /**
+ * What the server knows of a frame's origin that the frame itself may not
+ * say: an incoming webhook's post carries `via` (issue 15). Only act()'s
+ * callers pass it; the socket never does, and the wire decoder has no
+ * such field, so no client can make a message look like a webhook's.
+ */
+export type FrameOrigin = { via?: WireMessage["via"] };
+
+/**
  * Applies one decoded client frame for `user`. Each action lives in
  * core/actions/<action>.ts and runs the same three steps: check (the
  * core/policy rule on facts the stores return), do (the store call), then
@@ -31,10 +39,11 @@ export function handleFrame(
   frame: ActionFrame,
   user: WireUser,
   deps: FrameDeps,
+  origin?: FrameOrigin,
 ): Promise<Effect[]> {
   switch (frame.type) {
     case "send":
-      return send(frame, user, deps);
+      return send(frame, user, deps, origin?.via);
     case "subscribe":
       return subscribe(frame, user, deps);
     case "fetch":

@@ -591,7 +591,7 @@ export function mayArchive(room: RoomFacts | undefined, standing: RoomStanding):
 }
 
 // ---------------------------------------------------------------------------
-// Outgoing webhooks (issue 15)
+// Webhooks (issue 15)
 
 /**
  * A room's outgoing webhooks (create, list, revoke, read its deliveries):
@@ -615,4 +615,23 @@ export function mayManageServerWebhooks(serverRole: ServerRole | undefined): Dec
   return isAdmin(serverRole)
     ? ALLOW
     : refuse("forbidden", "Only admins can manage server-wide webhooks.");
+}
+
+/**
+ * A room's incoming webhooks: as its outgoing ones (listed, made and
+ * revoked by the room's moderators and admins, not in a DM). An archived
+ * room takes no posts, so no new webhook either; its webhooks can still be
+ * listed and revoked.
+ */
+export function mayManageIncomingWebhooks(
+  room: RoomFacts | undefined,
+  standing: RoomStanding,
+  action: "list" | "create" | "revoke",
+): Decision {
+  const allowed = mayManageRoomWebhooks(room, standing);
+  if (!allowed.ok) return allowed;
+  if (action === "create" && room?.archived) {
+    return refuse("forbidden", "This room is archived: unarchive it first.");
+  }
+  return ALLOW;
 }

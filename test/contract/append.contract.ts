@@ -42,6 +42,20 @@ export function describeAppendContract(driver: string, open: () => Promise<Store
       expect(again).toEqual({ ok: true, duplicate: true, message: result.ok && result.message });
     });
 
+    it("stores an incoming webhook's via with the message; a plain send has none", async () => {
+      const a = await room("a", ann.id);
+      const via = { webhook: "CI", username: "deploy-bot", iconUrl: "https://example.test/i.png" };
+      const hooked = await store.messages.appendIfMember({ ...input(a.id, "c1"), via });
+      expect(hooked).toMatchObject({ ok: true, message: { seq: 1, via } });
+      const plain = await store.messages.appendIfMember(input(a.id, "c2"));
+      expect(plain.ok && "via" in plain.message).toBe(false);
+      const history = await store.messages.history(a.id, { limit: 10 });
+      expect(history.map((m) => m.via)).toEqual([via, undefined]);
+      // A retry answers the stored message, via and all.
+      const again = await store.messages.appendIfMember({ ...input(a.id, "c1"), via });
+      expect(again).toMatchObject({ ok: true, duplicate: true, message: { via } });
+    });
+
     it("refuses a non-member (forbidden) and an unknown room (not_found), storing nothing", async () => {
       const a = await room("a", bob.id);
       expect(await store.messages.appendIfMember(input(a.id, "c1"))).toEqual({

@@ -132,6 +132,20 @@ export function describeFileClaimsContract(driver: string, open: () => Promise<S
       expect((await store.rooms.summaryOf(roomId, ann.id))?.lastReadSeq).toBe(message.seq);
     });
 
+    it("a send with files keeps an incoming webhook's via", async () => {
+      await upload("f-a");
+      const via = { webhook: "CI" };
+      const { message } = sent(
+        await store.messages.appendWithFiles(
+          { roomId, author: ann, clientId: "c1", text: "build log", via },
+          filesOf(ann.id, ["f-a"]),
+        ),
+      );
+      expect(message.via).toEqual(via);
+      const [stored] = await store.messages.history(roomId, { limit: 10 });
+      expect(stored?.via).toEqual(via);
+    });
+
     it("search hits and saved messages carry their files", async () => {
       await upload("f-a");
       const { message } = sent(await send("c1", ["f-a"], "quarterly numbers"));

@@ -45,6 +45,18 @@ describe("grouping the log", () => {
     ]);
   });
 
+  it("one webhook posting under two usernames is two senders (issue 15)", () => {
+    const hook = { id: "bot_wh", name: "CI", bot: true as const };
+    const list = [
+      msg(hook, "2026-11-30T10:00:00Z", { via: { webhook: "CI", username: "deploy" } }),
+      msg(hook, "2026-11-30T10:00:10Z", { via: { webhook: "CI", username: "deploy" } }),
+      msg(hook, "2026-11-30T10:00:20Z", { via: { webhook: "CI", username: "pager" } }),
+      msg(hook, "2026-11-30T10:00:30Z", { via: { webhook: "CI" } }),
+      msg(hook, "2026-11-30T10:00:40Z", { via: { webhook: "CI" } }),
+    ];
+    expect(starts(list)).toEqual([true, false, true, true, false]);
+  });
+
   it("a deleted message and a thread reply shown in the room stand alone", () => {
     const list = [
       msg(ada, "2026-11-30T10:00:00Z"),

@@ -6,6 +6,7 @@ import {
   mayChangeRoomSettings,
   mayCreateRoom,
   mayJoin,
+  mayManageIncomingWebhooks,
   mayOpenDm,
   mayPost,
   membershipOf,
@@ -39,6 +40,30 @@ describe("room administration policy (issue 14), row by row", () => {
       expect(code(mayArchive(room, actor))).toBe(want);
     });
   }
+  for (const [who, actor, want] of rows) {
+    it(`mayManageIncomingWebhooks (list, create, revoke): ${who} -> ${want}`, () => {
+      for (const action of ["list", "create", "revoke"] as const) {
+        expect(code(mayManageIncomingWebhooks(room, actor, action))).toBe(want);
+      }
+    });
+  }
+  it("incoming webhooks: none in a missing room or a DM; an archived room's are listed and revoked, not made", () => {
+    const admin = standing("admin", "moderator");
+    expect(code(mayManageIncomingWebhooks(undefined, admin, "list"))).toBe("not_found");
+    expect(code(mayManageIncomingWebhooks({ kind: "dm", name: "x" }, admin, "create"))).toBe(
+      "forbidden",
+    );
+    const archived = { ...room, archived: true };
+    expect(mayManageIncomingWebhooks(archived, admin, "create")).toMatchObject({
+      ok: false,
+      message: "This room is archived: unarchive it first.",
+    });
+    expect(code(mayManageIncomingWebhooks(archived, admin, "list"))).toBe("ok");
+    expect(code(mayManageIncomingWebhooks(archived, admin, "revoke"))).toBe("ok");
+    expect(mayManageIncomingWebhooks(room, standing("member", "member"), "list")).toMatchObject({
+      message: "Only the room's moderators and admins can manage its webhooks.",
+    });
+  });
   it("refuses a missing room, a DM, an archived room's settings and archiving the default room", () => {
     const admin = standing("admin", "moderator");
     expect(code(mayChangeRoomSettings(undefined, admin))).toBe("not_found");

@@ -1,4 +1,5 @@
-import type { RoomFrame, WireUser } from "../../protocol/frames";
+import type { AppendInput } from "../../ports";
+import type { RoomFrame, WireMessage, WireUser } from "../../protocol/frames";
 import { resolveMentions, roomWideMention, unresolvedMentions } from "../mentions";
 import {
   type Decision,
@@ -41,12 +42,14 @@ export function postRefusal(
  * read marker. The hot path: mayPost (members only) is enforced by the SQL
  * gate of MessageStore.appendIfMember, inside the transaction that stores
  * the message, saving a query and a race; the contract suite shows that
- * gate and mayPost agree.
+ * gate and mayPost agree. `via` is an incoming webhook's (handleFrame's
+ * origin, never the frame's): stored with the message, in the same insert.
  */
 export async function send(
   frame: Extract<RoomFrame, { type: "send" }>,
   user: WireUser,
   deps: FrameDeps,
+  via?: WireMessage["via"],
 ): Promise<Effect[]> {
   const { roomId, clientId } = frame;
   // A reply takes the slower path of its own (the thread's summary changes with it).
@@ -59,7 +62,8 @@ export async function send(
   if (!Array.isArray(mentions)) return refusalReply(mentions, clientId);
   const files = attaching(frame.fileIds, user.id);
   if (isRefusal(files)) return refusalReply(files, clientId);
-  const input = { roomId, author: user, clientId, text: frame.text, mentions };
+  const input: AppendInput = { roomId, author: user, clientId, text: frame.text, mentions };
+  if (via) input.via = via;
   const result = files
     ? await deps.messages.appendWithFiles(input, files)
     : await deps.messages.appendIfMember(input);

@@ -1,4 +1,4 @@
-import { type Effect, handleFrame } from "../../core/handle-frame";
+import { type Effect, type FrameOrigin, handleFrame } from "../../core/handle-frame";
 import { TokenBucket } from "../../core/rate-limit";
 import type { ActionFrame, ServerFrame, WireUser } from "../../protocol/frames";
 import type { Realtime } from "../ws/realtime.server";
@@ -65,13 +65,16 @@ export function actorLimitsOf(realtime: Realtime): ActorLimits {
  * Runs `frame` for `user`, spending from `limitKey`'s bucket first (a
  * refusal is the socket's `rate_limited` error, with retryAfterMs). The
  * first error reply is the answer when there is one; otherwise every
- * reply (an ack, a members page) is handed back in order.
+ * reply (an ack, a members page) is handed back in order. `origin` is
+ * what the caller vouches for that no frame may carry (an incoming
+ * webhook's `via`).
  */
 export async function act(
   realtime: Realtime,
   user: WireUser,
   frame: ActionFrame,
   limitKey: string,
+  origin?: FrameOrigin,
 ): Promise<ActResult> {
   const wait = actorLimitsOf(realtime).take(limitKey);
   if (wait > 0) {
@@ -81,7 +84,7 @@ export async function act(
       error: { type: "error", code: "rate_limited", message: "slow down", retryAfterMs: wait },
     };
   }
-  const effects: Effect[] = await handleFrame(frame, user, realtime.frameDeps);
+  const effects: Effect[] = await handleFrame(frame, user, realtime.frameDeps, origin);
   const replies = await realtime.runner.runDetached(effects);
   const error = replies.find(
     (r): r is Extract<ServerFrame, { type: "error" }> => r.type === "error",

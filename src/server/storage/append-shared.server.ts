@@ -51,8 +51,13 @@ export function storedMessage(
     rev: 0,
     pinned_at: null,
     pinned_by: null,
-    via: input.via ? JSON.stringify(input.via) : null,
+    via: viaJson(input),
   });
+}
+
+/** message.via as stored: an incoming webhook's name and overrides as JSON, else null. */
+export function viaJson(input: Pick<AppendInput, "via">): string | null {
+  return input.via ? JSON.stringify(input.via) : null;
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   explainNoBump,
   recordMentionsAndRead,
   senderFacts,
+  viaJson,
 } from "./append-shared.server";
 import { claimFiles } from "./file-claims.server";
 import { selectMessages, toWireMessages } from "./message-rows.server";
@@ -86,6 +87,7 @@ export function createFilesAppender(db: Kysely<Database>, now: () => number) {
             edited_at: null,
             deleted_at: null,
             rev: 0,
+            via: viaJson(input),
           })
           .execute();
         await recordMentionsAndRead(trx, input, seq);

@@ -7,6 +7,7 @@ import {
   explainNoBump,
   mentionedIds,
   storedMessage,
+  viaJson,
 } from "./append-shared.server";
 import { postFacts, roomTakesPostsSql } from "./post-gate.server";
 import type { Database } from "./schema.server";
@@ -37,8 +38,9 @@ export function createPostgresAppender(db: Kysely<Database>, now: () => number):
               where room_id = ${roomId} and author_id = ${author.id} and client_id = ${clientId})
           returning last_seq
         ), inserted as (
-          insert into message (id, room_id, seq, author_id, client_id, text, created_at, rev)
-          select ${id}, ${roomId}, last_seq, ${author.id}, ${clientId}, ${text}, ${createdAt}, 0
+          insert into message (id, room_id, seq, author_id, client_id, text, created_at, rev, via)
+          select ${id}, ${roomId}, last_seq, ${author.id}, ${clientId}, ${text}, ${createdAt}, 0,
+            ${viaJson(input)}
           from bumped
           returning seq
         ), mentioned as (

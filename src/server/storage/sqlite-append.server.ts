@@ -7,6 +7,7 @@ import {
   explainNoBump,
   mentionedIds,
   storedMessage,
+  viaJson,
 } from "./append-shared.server";
 import { SQLITE_POST_FACTS, SQLITE_ROOM_TAKES_POSTS, toPostFacts } from "./post-gate.server";
 import type { Database } from "./schema.server";
@@ -20,8 +21,9 @@ const BUMP = `update room set last_seq = last_seq + 1 where id = ?1
   and not exists (select 1 from message where room_id = ?1 and author_id = ?2 and client_id = ?3)
   and exists (select 1 from room_member where room_id = ?1 and user_id = ?2 and mod_muted = 0)
   ${SQLITE_ROOM_TAKES_POSTS} returning last_seq`;
-const INSERT = `insert into message (id, room_id, seq, author_id, client_id, text, created_at, edited_at, deleted_at, rev)
-  values (?, ?, ?, ?, ?, ?, ?, null, null, 0)`;
+// via: an incoming webhook's name and overrides (issue 15), null on every other send.
+const INSERT = `insert into message (id, room_id, seq, author_id, client_id, text, created_at, edited_at, deleted_at, rev, via)
+  values (?, ?, ?, ?, ?, ?, ?, null, null, 0, ?)`;
 const MENTION = "insert into message_mention (room_id, seq, user_id) values (?, ?, ?)";
 // Writing in a room means having read it up to here.
 const MARK_READ =
@@ -94,7 +96,9 @@ export function createSqliteAppender(
     const seq = Number(bumped.last_seq);
     const id = randomUUID();
     const createdAt = now();
-    run(INSERT, id, roomId, seq, author.id, clientId, text, createdAt);
+    statements
+      .get(INSERT)
+      .run(id, roomId, seq, author.id, clientId, text, createdAt, viaJson(input));
     for (const userId of mentionedIds(input)) run(MENTION, roomId, seq, userId);
     run(MARK_READ, roomId, author.id, seq);
     return { kind: "stored", message: storedMessage(input, id, seq, createdAt) };

@@ -1,24 +1,16 @@
-import { randomBytes } from "node:crypto";
 import { createServerFn } from "@tanstack/react-start";
 import { getRequest } from "@tanstack/react-start/server";
 import { z } from "zod";
-import {
-  type Membership,
-  mayCreateRoom,
-  mayJoin,
-  mayOpenDm,
-  mayView,
-  membershipOf,
-} from "../../core/policy";
-import { checkRoomName, GENERAL_ROOM, privateSlug } from "../../core/rooms";
+import { mayJoin, mayOpenDm, mayView, membershipOf } from "../../core/policy";
+import { GENERAL_ROOM } from "../../core/rooms";
 import { parseSearchQuery } from "../../core/search-query";
-import { isRoomLookalike, isRoomTaken, type ModerationStore } from "../../ports";
 import type { RoomSummary } from "../../protocol/frames";
 import { requireUser } from "./auth-guard.server";
 import { joinDefaultRoom } from "./default-room.server";
 import { guestLandingOf } from "./guests.server";
 import { applyJoined } from "./joined.server";
 import { refusal, requireWithin } from "./limit-guard.server";
+import { createRoomFor, joinRoomFor, joinStanding } from "./room-join.server";
 
 /** Messages a room page renders on the server before going live. */
 export const PAGE_SIZE = 50;
@@ -27,52 +19,18 @@ export const PINS_LISTED = 100;
 
 const roomId = z.string().min(1).max(64);
 
-/** Eight random [a-z0-9] characters: a private room's slug suffix. */
-function randomSuffix(): string {
-  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-  return [...randomBytes(8)].map((byte) => alphabet[byte % alphabet.length]).join("");
-}
-
 /**
- * Creates a room from a typed name; a taken, look-alike or bad name, or one
- * room too many this hour, comes back as `error` (shown under the form).
- * Private rooms get a slug no typed name can produce (core/rooms
- * privateSlug), so creating a public room never fails on, or reveals, a
- * private room's name.
+ * Creates a room from a typed name (room-join.server createRoomFor): a
+ * refusal comes back as `error` (shown under the form).
  */
 export const createRoomFn = createServerFn({ method: "POST" })
   .validator(z.object({ name: z.string().max(500), private: z.boolean().optional() }))
   .handler(async ({ data }) => {
     const { runtime, user } = await requireUser();
-    const kind = data.private ? "private" : "public";
-    const allowed = mayCreateRoom(kind, await runtime.storage.roomAdmin.serverRole(user.id));
-    if (!allowed.ok) return { ok: false as const, error: allowed.message };
-    const checked = checkRoomName(data.name);
-    if (!checked.ok) return { ok: false as const, error: checked.error };
-    const limited = refusal(runtime, "room", user.id);
-    if (limited) return { ok: false as const, error: limited };
-    try {
-      const room = await runtime.storage.rooms.createRoom({
-        name: checked.name,
-        slug: data.private ? privateSlug(checked.slug, randomSuffix()) : checked.slug,
-        createdBy: user.id,
-        kind,
-      });
-      await runtime.storage.rooms.join(room.id, user.id);
-      await applyJoined(runtime, room.id, [user.id]);
-      return { ok: true as const, room };
-    } catch (error) {
-      if (isRoomLookalike(error)) {
-        return {
-          ok: false as const,
-          error: `"${checked.name}" looks like the existing room "${error.existing}". Pick a name that reads differently.`,
-        };
-      }
-      if (isRoomTaken(error)) {
-        return { ok: false as const, error: `A room called "${checked.name}" already exists.` };
-      }
-      throw error;
-    }
+    const created = await createRoomFor(runtime, user, data);
+    return created.ok
+      ? { ok: true as const, room: created.room }
+      : { ok: false as const, error: created.error };
   });
 
 /**
@@ -82,16 +40,6 @@ export const createRoomFn = createServerFn({ method: "POST" })
  * script with the cookie can call joinRoomFn anyway). A link from another
  * site (`cross-site`, `same-site`) shows a "Join room" button instead.
  */
-/** The user's standing for a join: a member, or not (and whether a ban keeps them out). */
-async function joinStanding(
-  runtime: { storage: { moderation: ModerationStore } },
-  roomId: string,
-  userId: string,
-): Promise<Membership> {
-  const standing = await runtime.storage.moderation.standing(roomId, userId);
-  return standing?.membership ?? membershipOf(false);
-}
-
 function mayJoinByVisiting(headers: Headers): boolean {
   const site = headers.get("sec-fetch-site");
   return site === null || site === "same-origin" || site === "none";
@@ -170,21 +118,10 @@ export const joinRoomFn = createServerFn({ method: "POST" })
   .validator(z.object({ roomId }))
   .handler(async ({ data }) => {
     const { runtime, user } = await requireUser();
-    const limited = refusal(runtime, "membership", user.id);
-    if (limited) return { ok: false as const, error: limited };
-    const { rooms, roomAdmin } = runtime.storage;
-    const room = await rooms.getRoom(data.roomId);
-    const standing = room ? await joinStanding(runtime, room.id, user.id) : membershipOf(false);
-    const member = standing.member;
-    const serverRole = await roomAdmin.serverRole(user.id);
-    if (!room || !mayJoin(room, standing, serverRole).ok) {
-      return { ok: false as const, error: "No such room." };
-    }
-    if (!member) {
-      await rooms.join(room.id, user.id);
-      await applyJoined(runtime, room.id, [user.id]);
-    }
-    return { ok: true as const, slug: room.slug };
+    const joined = await joinRoomFor(runtime, user, data.roomId);
+    return joined.ok
+      ? { ok: true as const, slug: joined.room.slug }
+      : { ok: false as const, error: joined.error };
   });
 
 /** An older page of a room the user belongs to: up to PAGE_SIZE messages before `beforeSeq`. */

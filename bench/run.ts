@@ -25,6 +25,7 @@ import { largeRoom } from "./scenarios/large-room.ts";
 import type { Context } from "./scenarios/measure.ts";
 import { persist, resume } from "./scenarios/parley-only.ts";
 import { relay } from "./scenarios/relay.ts";
+import { rest } from "./scenarios/rest.ts";
 import { idle, manyRooms } from "./scenarios/rooms.ts";
 import { storm } from "./scenarios/storm.ts";
 import { uploads } from "./scenarios/upload.ts";
@@ -156,6 +157,7 @@ try {
       if (r) results.persistPeers = { ...results.persistPeers, [`ejabberd ${mam}`]: r };
     }
   }
+  if (parleyRuns && wants("rest")) results.rest = await attempt("parley rest", () => rest(ctx));
   if (parleyRuns && wants("resume"))
     results.resume = await attempt("parley resume", () => resume(ctx));
   if (parleyRuns && wants("storm")) results.storm = await attempt("parley storm", () => storm(ctx));

@@ -39,6 +39,7 @@ export const ALL_SCENARIOS = [
   "storm",
   "large-room",
   "relay",
+  "rest",
 ] as const;
 
 export function loadConfig() {
@@ -127,6 +128,13 @@ export function loadConfig() {
       senders: num("BENCH_RELAY_SENDERS", pick(50, 20)),
       rate: num("BENCH_RELAY_RATE", 1),
       seconds: num("BENCH_RELAY_SECONDS", pick(9, 3)),
+    },
+    rest: {
+      /** Users posting over the API, each into a room of its own (at most the persistence senders). */
+      senders: num("BENCH_REST_SENDERS", pick(20, 10)),
+      /** POSTs offered per second in total (and the socket's sends, beside them). */
+      rate: num("BENCH_REST_RATE", 200),
+      seconds: num("BENCH_REST_SECONDS", pick(10, 3)),
     },
     /** PostgreSQL for persistence on PostgreSQL and the relay (a database of the bench's own, dropped after). */
     postgresUrl: process.env.TEST_POSTGRES_URL ?? DEFAULT_POSTGRES_URL,

@@ -6,6 +6,7 @@ import type { LargeRoomResult } from "../scenarios/large-room.ts";
 import type { StepResult } from "../scenarios/measure.ts";
 import type { PersistResult, ResumeResult } from "../scenarios/parley-only.ts";
 import type { RelayResult } from "../scenarios/relay.ts";
+import type { RestResult } from "../scenarios/rest.ts";
 import type { IdleResult, RoomsResult } from "../scenarios/rooms.ts";
 import type { StormResult } from "../scenarios/storm.ts";
 import type { UploadResult } from "../scenarios/upload.ts";
@@ -33,6 +34,8 @@ export type Results = {
   largeRoom?: LargeRoomResult;
   /** Two instances with Redis against one, on PostgreSQL. */
   relay?: RelayResult;
+  /** POST /api/v1/rooms/{room}/messages against the socket's send, same rate (issue 15). */
+  rest?: RestResult;
   /** Parts left out because a service did not answer, with the reason. */
   skipped?: Record<string, string>;
   failures: Record<string, string>;
@@ -333,6 +336,38 @@ function parleySection(results: Results): string {
             "2 + Redis",
             ...stepCells(rl.relay, rl.single),
             `${(100 * rl.relay.deliveredRatio).toFixed(2)}%`,
+          ],
+        ],
+      ),
+    );
+  }
+  const rs = results.rest;
+  if (rs) {
+    const failed = Object.entries(rs.failures)
+      .map(([status, n]) => `${n} × ${status === "0" ? "no answer" : status}`)
+      .join(", ");
+    lines.push(
+      "",
+      `## REST API (Parley): posting at ${fmt(rs.offered, 0)} msg/s by ${rs.senders} senders, ${rs.seconds} s`,
+      "",
+      "POST /api/v1/rooms/{room}/messages with a token (open loop: latency from when each request was due to its 201), against the socket's send acks at the same rate on the same server; ratios are to the socket.",
+      "",
+      table(
+        ["path", "created / acked", "p50 ms", "p99 ms", "CPU µs per message"],
+        [
+          [
+            "socket send",
+            `${rs.socket.acked} / ${rs.socket.sent}`,
+            fmt(rs.socket.ackP50, 1),
+            fmt(rs.socket.ackP99, 1),
+            fmt(rs.socket.cpuUsPerAck, 0),
+          ],
+          [
+            "REST POST",
+            `${rs.created} / ${Math.round(rs.offered * rs.seconds)}${failed ? ` (${failed})` : ""}`,
+            withRatio(rs.p50, rs.socket.ackP50, 1),
+            withRatio(rs.p99, rs.socket.ackP99, 1),
+            withRatio(rs.cpuUsPerPost, rs.socket.cpuUsPerAck, 0),
           ],
         ],
       ),

@@ -101,8 +101,7 @@ const post = route({
       ...(ctx.body.replyTo ? { threadRootId: ctx.body.replyTo } : {}),
     });
     const ack = replies.find((r) => r.type === "ack");
-    if (ack?.type !== "ack")
-      throw new ApiProblem("internal", "the send was not acknowledged");
+    if (ack?.type !== "ack") throw new ApiProblem("internal", "the send was not acknowledged");
     return { status: 201, body: ack.message, headers: { location: `messages/${ack.message.id}` } };
   },
 });

@@ -29,7 +29,7 @@ const list = route({
   path: "/rooms",
   operationId: "listRooms",
   tag: "Rooms",
-  summary: "The rooms the caller belongs to",
+  summary: "The public rooms, and the private rooms and DMs the caller belongs to",
   scope: "read",
   responses: { 200: { description: "Rooms", schema: roomListSchema } },
   async handle(ctx) {

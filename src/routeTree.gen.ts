@@ -27,6 +27,7 @@ import { Route as AdminRoomsRouteImport } from './routes/admin/rooms'
 import { Route as AdminSettingsRouteImport } from './routes/admin/settings'
 import { Route as AdminUsersRouteImport } from './routes/admin/users'
 import { Route as AdminWebhooksRouteImport } from './routes/admin/webhooks'
+import { Route as ApiDocsRouteImport } from './routes/api.docs'
 import { Route as InviteTokenRouteImport } from './routes/invite/$token'
 import { Route as RSlugRouteImport } from './routes/r/$slug'
 import { Route as SettingsIndexRouteImport } from './routes/settings/index'
@@ -124,6 +125,11 @@ const AdminWebhooksRoute = AdminWebhooksRouteImport.update({
   path: '/webhooks',
   getParentRoute: () => AdminRoute,
 } as any)
+const ApiDocsRoute = ApiDocsRouteImport.update({
+  id: '/api/docs',
+  path: '/api/docs',
+  getParentRoute: () => rootRouteImport,
+} as any)
 const InviteTokenRoute = InviteTokenRouteImport.update({
   id: '/invite/$token',
   path: '/invite/$token',
@@ -173,6 +179,7 @@ export interface FileRoutesByFullPath {
   '/admin/settings': typeof AdminSettingsRoute
   '/admin/users': typeof AdminUsersRoute
   '/admin/webhooks': typeof AdminWebhooksRoute
+  '/api/docs': typeof ApiDocsRoute
   '/invite/$token': typeof InviteTokenRoute
   '/r/$slug': typeof RSlugRoute
   '/settings/notifications': typeof SettingsNotificationsRoute
@@ -198,6 +205,7 @@ export interface FileRoutesByTo {
   '/admin/settings': typeof AdminSettingsRoute
   '/admin/users': typeof AdminUsersRoute
   '/admin/webhooks': typeof AdminWebhooksRoute
+  '/api/docs': typeof ApiDocsRoute
   '/invite/$token': typeof InviteTokenRoute
   '/r/$slug': typeof RSlugRoute
   '/settings/notifications': typeof SettingsNotificationsRoute
@@ -225,6 +233,7 @@ export interface FileRoutesById {
   '/admin/settings': typeof AdminSettingsRoute
   '/admin/users': typeof AdminUsersRoute
   '/admin/webhooks': typeof AdminWebhooksRoute
+  '/api/docs': typeof ApiDocsRoute
   '/invite/$token': typeof InviteTokenRoute
   '/r/$slug': typeof RSlugRoute
   '/settings/notifications': typeof SettingsNotificationsRoute
@@ -253,6 +262,7 @@ export interface FileRouteTypes {
     | '/admin/settings'
     | '/admin/users'
     | '/admin/webhooks'
+    | '/api/docs'
     | '/invite/$token'
     | '/r/$slug'
     | '/settings/notifications'
@@ -278,6 +288,7 @@ export interface FileRouteTypes {
     | '/admin/settings'
     | '/admin/users'
     | '/admin/webhooks'
+    | '/api/docs'
     | '/invite/$token'
     | '/r/$slug'
     | '/settings/notifications'
@@ -304,6 +315,7 @@ export interface FileRouteTypes {
     | '/admin/settings'
     | '/admin/users'
     | '/admin/webhooks'
+    | '/api/docs'
     | '/invite/$token'
     | '/r/$slug'
     | '/settings/notifications'
@@ -325,6 +337,7 @@ export interface RootRouteChildren {
   SignInRoute: typeof SignInRoute
   SignUpRoute: typeof SignUpRoute
   ThreadsRoute: typeof ThreadsRoute
+  ApiDocsRoute: typeof ApiDocsRoute
   InviteTokenRoute: typeof InviteTokenRoute
   SettingsNotificationsRoute: typeof SettingsNotificationsRoute
   SettingsSecurityRoute: typeof SettingsSecurityRoute
@@ -460,6 +473,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AdminWebhooksRouteImport
       parentRoute: typeof AdminRoute
     }
+    '/api/docs': {
+      id: '/api/docs'
+      path: '/api/docs'
+      fullPath: '/api/docs'
+      preLoaderRoute: typeof ApiDocsRouteImport
+      parentRoute: typeof rootRouteImport
+    }
     '/invite/$token': {
       id: '/invite/$token'
       path: '/invite/$token'
@@ -549,6 +569,7 @@ const rootRouteChildren: RootRouteChildren = {
   SignInRoute: SignInRoute,
   SignUpRoute: SignUpRoute,
   ThreadsRoute: ThreadsRoute,
+  ApiDocsRoute: ApiDocsRoute,
   InviteTokenRoute: InviteTokenRoute,
   SettingsNotificationsRoute: SettingsNotificationsRoute,
   SettingsSecurityRoute: SettingsSecurityRoute,

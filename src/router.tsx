@@ -1,3 +1,5 @@
+// First: it configures zod before any module builds a schema.
+import "./client/zod-config";
 import { createRouter } from "@tanstack/react-router";
 import { createIsomorphicFn } from "@tanstack/react-start";
 import { getRequest } from "@tanstack/react-start/server";

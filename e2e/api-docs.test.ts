@@ -1,23 +1,13 @@
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { scan } from "./a11y";
 import { chromiumAvailable, useBrowserSuite, visit } from "./browser";
+import { shotsInBothSchemes } from "./shots";
 
 const SHOTS = "docs/issue-15";
 
-async function shots(page: Page, name: string) {
-  mkdirSync(SHOTS, { recursive: true });
-  for (const scheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await expect
-      .poll(() => page.evaluate(() => document.documentElement.classList.contains("dark")))
-      .toBe(scheme === "dark");
-    await page.screenshot({ path: join(SHOTS, `${name}-${scheme}.png`) });
-  }
-  await page.emulateMedia({ colorScheme: null });
-}
+const shots = (page: Page, name: string) => shotsInBothSchemes(page, join(SHOTS, `${name}`));
 
 // Issue 15: /api/docs, the REST API's reference, served by the app under its CSP.
 describe.skipIf(!chromiumAvailable())("the API reference", () => {

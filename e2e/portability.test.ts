@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
@@ -12,22 +12,13 @@ import {
   useBrowserSuite,
   visit,
 } from "./browser";
+import { shotsInBothSchemes } from "./shots";
 
 const available = chromiumAvailable();
 const SHOTS = join("docs", "issue-15");
 
-/** Saves docs/issue-15/<name>-light.png and -dark.png once the theme has followed. */
-async function shots(page: Page, name: string) {
-  mkdirSync(SHOTS, { recursive: true });
-  for (const scheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await expect
-      .poll(() => page.evaluate(() => document.documentElement.classList.contains("dark")))
-      .toBe(scheme === "dark");
-    await page.screenshot({ path: join(SHOTS, `export-${name}-${scheme}.png`), fullPage: true });
-  }
-  await page.emulateMedia({ colorScheme: null });
-}
+const shots = (page: Page, name: string) =>
+  shotsInBothSchemes(page, join(SHOTS, `export-${name}`), { fullPage: true });
 
 /** Presses Enter on the focused button and reads the file it downloads as JSONL lines. */
 async function downloadByEnter(page: Page): Promise<{ name: string; lines: { type: string }[] }> {

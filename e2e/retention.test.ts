@@ -1,4 +1,3 @@
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
@@ -11,21 +10,12 @@ import {
   useBrowserSuite,
   visit,
 } from "./browser";
+import { shotsInBothSchemes } from "./shots";
 
 const SHOTS = "docs/issue-15";
 
-/** The page in light and in dark, full length, into docs/issue-15/. */
-async function shots(page: Page, name: string) {
-  mkdirSync(SHOTS, { recursive: true });
-  for (const scheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await expect
-      .poll(() => page.evaluate(() => document.documentElement.classList.contains("dark")))
-      .toBe(scheme === "dark");
-    await page.screenshot({ path: join(SHOTS, `${name}-${scheme}.png`), fullPage: true });
-  }
-  await page.emulateMedia({ colorScheme: null });
-}
+const shots = (page: Page, name: string) =>
+  shotsInBothSchemes(page, join(SHOTS, `${name}`), { fullPage: true });
 
 /** The retention form's status line on /admin/settings, or the page's on /admin/rooms. */
 const settingsStatus = (page: Page) =>

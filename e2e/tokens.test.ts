@@ -1,4 +1,3 @@
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
@@ -18,22 +17,12 @@ import {
   useBrowserSuite,
   visit,
 } from "./browser";
+import { shotsInBothSchemes } from "./shots";
 
 const available = chromiumAvailable();
 const SHOTS = join("docs", "issue-15");
 
-/** Saves the page in light and dark under docs/issue-15/<name>-<scheme>.png. */
-async function shots(page: Page, name: string) {
-  mkdirSync(SHOTS, { recursive: true });
-  for (const scheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await expect
-      .poll(() => page.evaluate(() => document.documentElement.classList.contains("dark")))
-      .toBe(scheme === "dark");
-    await page.screenshot({ path: join(SHOTS, `${name}-${scheme}.png`) });
-  }
-  await page.emulateMedia({ colorScheme: null });
-}
+const shots = (page: Page, name: string) => shotsInBothSchemes(page, join(SHOTS, `${name}`));
 
 /** Presses Tab until `target` has focus (keyboard only, as a person would). */
 async function tabTo(page: Page, target: Locator, limit = 30) {

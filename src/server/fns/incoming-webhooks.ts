@@ -74,7 +74,7 @@ export const createIncomingWebhookFn = createServerFn({ method: "POST" })
       if (refused) return refused;
       const name = checkWebhookName(data.name);
       if (!name.ok) return { ok: false, error: name.error };
-      const made = await createIncomingWebhook(dbOf(runtime), runtime.config.database.kind, {
+      const made = await createIncomingWebhook(dbOf(runtime), {
         roomId: data.roomId,
         name: name.name,
         actorId: user.id,

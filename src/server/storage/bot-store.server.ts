@@ -28,23 +28,38 @@ export type BotRow = {
 /** The address a bot's row carries: unique, and under a domain that never resolves. */
 export const botEmail = (id: string) => `bot-${id}@bots.invalid`;
 
+/**
+ * Inserts a bot's user row (bot = 1, role member, a free handle from its
+ * name, an address under .invalid, no account row: no password, so nobody
+ * signs in as it) inside the caller's transaction; answers its handle.
+ * Admins' bots, incoming and outgoing webhooks all make theirs here.
+ */
+export async function insertBotUser(
+  trx: Kysely<Database>,
+  bot: { id: string; name: string },
+  now = Date.now(),
+): Promise<string> {
+  // better-auth keeps dates as ISO text and booleans as 0/1 on SQLite;
+  // PostgreSQL reads the same text parameters as a timestamp and a boolean.
+  const at = new Date(now).toISOString();
+  const no = 0;
+  const handle = await freeHandleFor(trx as unknown as Kysely<never>, bot.name);
+  await sql`insert into "user" (id, name, email, "emailVerified", "createdAt", "updatedAt", handle, role, bot)
+    values (${bot.id}, ${bot.name}, ${botEmail(bot.id)}, ${no}, ${at}, ${at}, ${handle}, 'member', 1)`.execute(
+    trx,
+  );
+  return handle;
+}
+
 /** Makes a bot user with its "bot.create" audit row; answers its id and handle. */
 export async function createBot(
   db: Kysely<Database>,
   input: { actorId: string; name: string },
   now = Date.now(),
 ): Promise<{ id: string; handle: string }> {
-  // better-auth keeps dates as ISO text and booleans as 0/1 on SQLite;
-  // PostgreSQL reads the same text parameters as a timestamp and a boolean.
-  const at = new Date(now).toISOString();
-  const no = 0;
   const id = randomUUID();
   return db.transaction().execute(async (trx) => {
-    const handle = await freeHandleFor(trx as unknown as Kysely<never>, input.name);
-    await sql`insert into "user" (id, name, email, "emailVerified", "createdAt", "updatedAt", handle, role, bot)
-      values (${id}, ${input.name}, ${botEmail(id)}, ${no}, ${at}, ${at}, ${handle}, 'member', 1)`.execute(
-      trx,
-    );
+    const handle = await insertBotUser(trx, { id, name: input.name }, now);
     await writeAudit(
       trx,
       {

@@ -1,9 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import type { WireUser } from "../../protocol/frames";
-import { freeHandleFor } from "../auth/handles.server";
 import { writeAudit } from "./audit.server";
-import type { SqlDialect } from "./migrations.server";
+import { insertBotUser } from "./bot-store.server";
 import type { Database } from "./schema.server";
 
 /**
@@ -33,9 +32,6 @@ const newId = () => `wh_${randomBytes(9).toString("base64url")}`;
 /** 256 bits, URL-safe: the part of the URL that is the credential. */
 const newSecret = () => randomBytes(32).toString("base64url");
 
-/** The address a bot account has (better-auth wants one): `.invalid` never delivers mail. */
-const botEmail = (id: string) => `${id.toLowerCase()}@webhooks.invalid`;
-
 /**
  * Makes a webhook in `roomId`, its bot user and the bot's membership, and
  * the `webhook.create` audit row, in one transaction. The caller checked
@@ -43,22 +39,14 @@ const botEmail = (id: string) => `${id.toLowerCase()}@webhooks.invalid`;
  */
 export async function createIncomingWebhook(
   db: Kysely<Database>,
-  dialect: SqlDialect,
   input: { roomId: string; name: string; actorId: string },
   now = Date.now(),
 ): Promise<{ webhook: IncomingWebhookInfo; secret: string; botUserId: string }> {
   const id = newId();
   const secret = newSecret();
   const botUserId = `bot_${id}`;
-  const iso = new Date(now).toISOString();
   await db.transaction().execute(async (trx) => {
-    const handle = await freeHandleFor(trx as unknown as Kysely<never>, input.name);
-    // better-auth's columns by their own names; a boolean is 0/1 in SQLite.
-    const verified = dialect === "postgres" ? sql`false` : sql`0`;
-    await sql`insert into "user" (id, name, email, "emailVerified", image, "createdAt", "updatedAt", handle, role, bot)
-      values (${botUserId}, ${input.name}, ${botEmail(id)}, ${verified}, null, ${iso}, ${iso}, ${handle}, 'member', 1)`.execute(
-      trx,
-    );
+    await insertBotUser(trx, { id: botUserId, name: input.name }, now);
     await trx
       .insertInto("room_member")
       .values({ room_id: input.roomId, user_id: botUserId, joined_at: now, notify_level: null })

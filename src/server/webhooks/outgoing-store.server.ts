@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { WebhookEvent, WebhookInput } from "../../core/outgoing-webhooks";
 import { writeAudit } from "../storage/audit.server";
+import { insertBotUser } from "../storage/bot-store.server";
 import type { Database } from "../storage/schema.server";
 
 /**
@@ -85,11 +86,7 @@ const hookColumns = [
   "secret",
 ] as const;
 
-export function createOutgoingStore(
-  db: Kysely<Database>,
-  dialect: "sqlite" | "postgres",
-  now: () => number = Date.now,
-) {
+export function createOutgoingStore(db: Kysely<Database>, now: () => number = Date.now) {
   return {
     /**
      * Creates the webhook, its bot user (a member of its room when it has
@@ -103,26 +100,8 @@ export function createOutgoingStore(
       const botId = randomUUID();
       const secret = newWebhookSecret();
       const at = now();
-      const stamp = new Date(at).toISOString();
       await db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto("user")
-          .values({
-            id: botId,
-            name: input.name,
-            // A bot signs in with no password and gets no mail: an address
-            // nobody can own (RFC 2606 .invalid) keeps better-auth's unique
-            // email column happy.
-            email: `${botId}@webhook.parley.invalid`,
-            // better-auth's column is a boolean on PostgreSQL, 0/1 on SQLite.
-            emailVerified: dialect === "postgres" ? false : 0,
-            createdAt: stamp,
-            updatedAt: stamp,
-            handle: `hook-${botId.slice(0, 8)}`,
-            role: "member",
-            bot: 1,
-          } as never)
-          .execute();
+        await insertBotUser(trx, { id: botId, name: input.name }, at);
         if (input.roomId) {
           await trx
             .insertInto("room_member")

@@ -16,7 +16,7 @@ export type ActAs = (user: WireUser, frame: ActionFrame, limitKey: string) => Pr
 export function createOutgoingWebhooks(runtime: Runtime, actAs: ActAs) {
   const { db, log, config } = runtime;
   if (!db) return undefined;
-  const store = createOutgoingStore(db, config.database.kind);
+  const store = createOutgoingStore(db);
   const worker = createDeliveryWorker({
     db,
     log,

@@ -1,21 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, signUp } from "../helpers/clients";
 import { httpFrom } from "../helpers/http-from";
-import {
-  closeAll,
-  joinAs,
-  type Member,
-  startServeLike,
-  userIdOf,
-} from "../helpers/integration-extra";
+import { closeAll, joinAs, type Member, userIdOf } from "../helpers/integration-extra";
 import type { RunningServer } from "../helpers/server";
 import { callServerFn } from "../helpers/server-fns";
-import {
-  postgresAvailable,
-  redisAvailable,
-  TEST_REDIS_URL,
-  testDatabase,
-} from "../helpers/services";
+import { postgresAvailable, redisAvailable, testDatabase } from "../helpers/services";
+import { startTwoInstances, stopTwoInstances } from "../helpers/two-instances";
 
 const ready = (await postgresAvailable()) && (await redisAvailable());
 const testDb = testDatabase();
@@ -28,16 +18,13 @@ describe.runIf(ready)("deactivation across instances (PostgreSQL + Redis)", () =
   let owner: Member;
 
   beforeAll(async () => {
-    await testDb.create();
-    const env = { DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL };
-    [one, two] = await Promise.all([startServeLike({ env }), startServeLike({ env })]);
+    [one, two] = await startTwoInstances(testDb);
     owner = await joinAs(one.url);
   });
 
   afterAll(async () => {
     await closeAll([owner?.socket].filter((s) => s !== undefined));
-    await Promise.all([one?.stop(), two?.stop()]);
-    await testDb.drop();
+    await stopTwoInstances(testDb, [one, two]);
   });
 
   it("closes the user's sockets on both instances with 4003 and refuses their sign-in on either", async () => {

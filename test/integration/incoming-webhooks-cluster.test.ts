@@ -1,16 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WireMessage } from "../../src/protocol/frames";
 import { connect, getPage, signUp, type TestSocket } from "../helpers/clients";
-import { closeAll, joinAs, type Member, startServeLike } from "../helpers/integration-extra";
+import { closeAll, joinAs, type Member } from "../helpers/integration-extra";
 import type { RunningServer } from "../helpers/server";
 import { callServerFn } from "../helpers/server-fns";
-import {
-  adminQuery,
-  postgresAvailable,
-  redisAvailable,
-  TEST_REDIS_URL,
-  testDatabase,
-} from "../helpers/services";
+import { adminQuery, postgresAvailable, redisAvailable, testDatabase } from "../helpers/services";
+import { startTwoInstances, stopTwoInstances } from "../helpers/two-instances";
 
 const ready = (await postgresAvailable()) && (await redisAvailable());
 const testDb = testDatabase();
@@ -24,17 +19,14 @@ describe.runIf(ready)("incoming webhooks across instances (PostgreSQL + Redis)",
   const sockets: TestSocket[] = [];
 
   beforeAll(async () => {
-    await testDb.create();
-    const env = { DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL };
-    [one, two] = await Promise.all([startServeLike({ env }), startServeLike({ env })]);
+    [one, two] = await startTwoInstances(testDb);
     owner = await joinAs(one.url);
     sockets.push(owner.socket);
   });
 
   afterAll(async () => {
     await closeAll(sockets);
-    await Promise.all([one?.stop(), two?.stop()]);
-    await testDb.drop();
+    await stopTwoInstances(testDb, [one, two]);
   });
 
   it("a post to instance 1 reaches a member on instance 2 live, with via, stored on PostgreSQL", async () => {

@@ -1,21 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, type Frame, getPage, signUp, type TestSocket } from "../helpers/clients";
-import {
-  closeAll,
-  sendAndAck,
-  startServeLike,
-  userIdOf,
-  type WireMessage,
-} from "../helpers/integration-extra";
+import { closeAll, sendAndAck, userIdOf, type WireMessage } from "../helpers/integration-extra";
 import type { RunningServer } from "../helpers/server";
 import { callServerFn } from "../helpers/server-fns";
-import {
-  postgresAvailable,
-  redisAvailable,
-  TEST_REDIS_URL,
-  testDatabase,
-} from "../helpers/services";
+import { postgresAvailable, redisAvailable, testDatabase } from "../helpers/services";
+import { startTwoInstances, stopTwoInstances } from "../helpers/two-instances";
 
 const ready = (await postgresAvailable()) && (await redisAvailable());
 const testDb = testDatabase();
@@ -39,17 +29,14 @@ describe.runIf(ready)("moderation across instances (PostgreSQL + Redis)", () => 
   const sockets: TestSocket[] = [];
 
   beforeAll(async () => {
-    await testDb.create();
-    const env = { DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL };
-    [one, two] = await Promise.all([startServeLike({ env }), startServeLike({ env })]);
+    [one, two] = await startTwoInstances(testDb);
     // The first sign-up owns the server: taken here, so the people below are ordinary.
     await signUp(one.url);
   });
 
   afterAll(async () => {
     await closeAll(sockets);
-    await Promise.all([one?.stop(), two?.stop()]);
-    await testDb.drop();
+    await stopTwoInstances(testDb, [one, two]);
   });
 
   it("a member on instance 2 removed by a moderator on instance 1 gets room_removed and nothing more", async () => {

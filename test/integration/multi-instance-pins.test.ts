@@ -7,15 +7,10 @@ import {
   type Member,
   roomIdFromReady,
   sendAndAck,
-  startServeLike,
 } from "../helpers/integration-extra";
 import type { RunningServer } from "../helpers/server";
-import {
-  postgresAvailable,
-  redisAvailable,
-  TEST_REDIS_URL,
-  testDatabase,
-} from "../helpers/services";
+import { postgresAvailable, redisAvailable, testDatabase } from "../helpers/services";
+import { startTwoInstances, stopTwoInstances } from "../helpers/two-instances";
 
 const ready = (await postgresAvailable()) && (await redisAvailable());
 
@@ -31,9 +26,7 @@ describe.runIf(ready)("pins, saved and @here across instances (PostgreSQL + Redi
   let general: string;
 
   beforeAll(async () => {
-    await testDb.create();
-    const env = { DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL };
-    [one, two] = await Promise.all([startServeLike({ env }), startServeLike({ env })]);
+    [one, two] = await startTwoInstances(testDb);
     ann = await joinAs(one.url);
     bob = await joinAs(two.url);
     general = roomIdFromReady(ann.socket, "general");
@@ -41,8 +34,7 @@ describe.runIf(ready)("pins, saved and @here across instances (PostgreSQL + Redi
 
   afterAll(async () => {
     await closeAll([ann?.socket, bob?.socket, ...extra].filter((s) => s !== undefined));
-    await Promise.all([one?.stop(), two?.stop()]);
-    await testDb.drop();
+    await stopTwoInstances(testDb, [one, two]);
   });
 
   const answered = (socket: TestSocket, ref: string) =>

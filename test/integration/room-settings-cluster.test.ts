@@ -1,15 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, type Frame, getPage, signUp, type TestSocket } from "../helpers/clients";
-import { closeAll, joinAs, type Member, startServeLike } from "../helpers/integration-extra";
+import { closeAll, joinAs, type Member } from "../helpers/integration-extra";
 import type { RunningServer } from "../helpers/server";
 import { callServerFn } from "../helpers/server-fns";
-import {
-  postgresAvailable,
-  redisAvailable,
-  TEST_REDIS_URL,
-  testDatabase,
-} from "../helpers/services";
+import { postgresAvailable, redisAvailable, testDatabase } from "../helpers/services";
+import { startTwoInstances, stopTwoInstances } from "../helpers/two-instances";
 
 const ready = (await postgresAvailable()) && (await redisAvailable());
 const testDb = testDatabase();
@@ -27,17 +23,14 @@ describe.runIf(ready)("room settings across instances (PostgreSQL + Redis)", () 
   let owner: Member;
 
   beforeAll(async () => {
-    await testDb.create();
-    const env = { DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL };
-    [one, two] = await Promise.all([startServeLike({ env }), startServeLike({ env })]);
+    [one, two] = await startTwoInstances(testDb);
     // The first sign-up is the owner; the rooms' moderator below is someone else.
     owner = await joinAs(one.url);
   });
 
   afterAll(async () => {
     await closeAll([owner?.socket].filter((s) => s !== undefined));
-    await Promise.all([one?.stop(), two?.stop()]);
-    await testDb.drop();
+    await stopTwoInstances(testDb, [one, two]);
   });
 
   it("a rename on instance 1 reaches a member's socket on instance 2 as room_updated", async () => {

@@ -1,14 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, signUp, upgradeStatus } from "../helpers/clients";
 import { httpFrom } from "../helpers/http-from";
-import { openDb, startServeLike } from "../helpers/integration-extra";
+import { openDb } from "../helpers/integration-extra";
 import { type RunningServer, startServer } from "../helpers/server";
-import {
-  postgresAvailable,
-  redisAvailable,
-  TEST_REDIS_URL,
-  testDatabase,
-} from "../helpers/services";
+import { postgresAvailable, redisAvailable, testDatabase } from "../helpers/services";
+import { startTwoInstances, stopTwoInstances } from "../helpers/two-instances";
 
 const PASSWORD = "correct horse battery";
 const tokenOf = (cookie: string) =>
@@ -129,13 +125,10 @@ describe.runIf(clustered)("the cached lookup across instances (PostgreSQL + Redi
   let one: RunningServer;
   let two: RunningServer;
   beforeAll(async () => {
-    await testDb.create();
-    const env = { DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL };
-    [one, two] = await Promise.all([startServeLike({ env }), startServeLike({ env })]);
+    [one, two] = await startTwoInstances(testDb);
   });
   afterAll(async () => {
-    await Promise.all([one?.stop(), two?.stop()]);
-    await testDb.drop();
+    await stopTwoInstances(testDb, [one, two]);
   });
 
   it("a sign-out on one instance is refused on the other's next upgrade", async () => {

@@ -1,15 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectWithToken, makeBot, makeBotToken } from "../helpers/bots";
 import { upgradeStatus } from "../helpers/clients";
-import { closeAll, joinAs, type Member, startServeLike } from "../helpers/integration-extra";
+import { closeAll, joinAs, type Member } from "../helpers/integration-extra";
 import type { RunningServer } from "../helpers/server";
 import { callServerFn } from "../helpers/server-fns";
-import {
-  postgresAvailable,
-  redisAvailable,
-  TEST_REDIS_URL,
-  testDatabase,
-} from "../helpers/services";
+import { postgresAvailable, redisAvailable, testDatabase } from "../helpers/services";
+import { startTwoInstances, stopTwoInstances } from "../helpers/two-instances";
 
 const ready = (await postgresAvailable()) && (await redisAvailable());
 const testDb = testDatabase();
@@ -21,16 +17,13 @@ describe.runIf(ready)("token revocation across instances (PostgreSQL + Redis)", 
   let owner: Member;
 
   beforeAll(async () => {
-    await testDb.create();
-    const env = { DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL };
-    [one, two] = await Promise.all([startServeLike({ env }), startServeLike({ env })]);
+    [one, two] = await startTwoInstances(testDb);
     owner = await joinAs(one.url);
   });
 
   afterAll(async () => {
     await closeAll([owner?.socket].filter((s) => s !== undefined));
-    await Promise.all([one?.stop(), two?.stop()]);
-    await testDb.drop();
+    await stopTwoInstances(testDb, [one, two]);
   });
 
   it("closes a bot token's sockets on both instances (4001) and refuses it on either", async () => {

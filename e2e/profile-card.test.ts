@@ -133,9 +133,11 @@ describe.skipIf(!available)("profile card in the browser", () => {
     await expect.poll(() => cardDialog.count()).toBe(0);
     await expect.poll(() => focusedText(b.page)).toBe(a.user.name);
 
-    // "Message" opens the DM with her.
-    await member.focus();
-    await b.page.keyboard.press("Enter");
+    // "Message" opens the DM with her. Focus and key in one step on the
+    // button itself: a separate focus() then a page-level key raced the
+    // members list re-rendering under load (CI), and the key went nowhere.
+    await member.press("Enter");
+    await cardDialog.waitFor();
     await cardDialog.getByRole("button", { name: "Message" }).click();
     await b.page.waitForURL(/\/r\/dm-/, { timeout: 10_000 });
 

@@ -1,4 +1,3 @@
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
@@ -12,6 +11,7 @@ import {
   uniqueTag,
   useBrowserSuite,
 } from "./browser";
+import { shotsInBothSchemes } from "./shots";
 
 const available = chromiumAvailable();
 
@@ -52,15 +52,7 @@ describe.skipIf(!available)("incoming webhooks", () => {
 
     expect(await seriousAxeViolations(page)).toEqual([]);
     const dir = join("docs", "issue-15");
-    mkdirSync(dir, { recursive: true });
-    for (const scheme of ["light", "dark"] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await expect
-        .poll(() => page.evaluate(() => document.documentElement.classList.contains("dark")))
-        .toBe(scheme === "dark");
-      await page.screenshot({ path: join(dir, `incoming-webhook-dialog-${scheme}.png`) });
-    }
-    await page.emulateMedia({ colorScheme: null });
+    await shotsInBothSchemes(page, join(dir, "incoming-webhook-dialog"));
     await page.keyboard.press("Escape");
     await dialog.waitFor({ state: "detached" });
 

@@ -1,4 +1,3 @@
-import { mkdirSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -15,6 +14,7 @@ import {
   uniqueTag,
   useBrowserSuite,
 } from "./browser";
+import { shotsInBothSchemes } from "./shots";
 
 const available = chromiumAvailable();
 
@@ -88,15 +88,7 @@ describe.skipIf(!available)("outgoing webhooks", () => {
     // The open dialog: no serious axe findings, screenshots light and dark.
     expect(await seriousAxeViolations(page)).toEqual([]);
     const dir = join("docs", "issue-15");
-    mkdirSync(dir, { recursive: true });
-    for (const scheme of ["light", "dark"] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await expect
-        .poll(() => page.evaluate(() => document.documentElement.classList.contains("dark")))
-        .toBe(scheme === "dark");
-      await page.screenshot({ path: join(dir, `outgoing-webhook-${scheme}.png`) });
-    }
-    await page.emulateMedia({ colorScheme: null });
+    await shotsInBothSchemes(page, join(dir, "outgoing-webhook"));
     await page.keyboard.press("Escape");
     await dialog.waitFor({ state: "detached" });
 
@@ -139,14 +131,7 @@ describe.skipIf(!available)("outgoing webhooks", () => {
     await page.getByLabel("Signing secret").waitFor();
     await page.getByRole("list", { name: "Outgoing webhooks" }).getByText("Audit feed").waitFor();
     expect(await seriousAxeViolations(page)).toEqual([]);
-    for (const scheme of ["light", "dark"] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await expect
-        .poll(() => page.evaluate(() => document.documentElement.classList.contains("dark")))
-        .toBe(scheme === "dark");
-      await page.screenshot({ path: join(dir, `outgoing-webhook-admin-${scheme}.png`) });
-    }
-    await page.emulateMedia({ colorScheme: null });
+    await shotsInBothSchemes(page, join(dir, "outgoing-webhook-admin"));
     expect(problems.pageErrors).toEqual([]);
   });
 });

@@ -1,4 +1,3 @@
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
@@ -12,6 +11,7 @@ import {
   uniqueTag,
   useBrowserSuite,
 } from "./browser";
+import { shotsInBothSchemes } from "./shots";
 
 const available = chromiumAvailable();
 
@@ -73,15 +73,7 @@ describe.skipIf(!available)("slash commands", () => {
     // Open list: no serious axe findings; screenshots light and dark.
     expect(await seriousAxeViolations(page)).toEqual([]);
     const dir = join("docs", "issue-15");
-    mkdirSync(dir, { recursive: true });
-    for (const scheme of ["light", "dark"] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await expect
-        .poll(() => page.evaluate(() => document.documentElement.classList.contains("dark")))
-        .toBe(scheme === "dark");
-      await page.screenshot({ path: join(dir, `commands-listbox-${scheme}.png`) });
-    }
-    await page.emulateMedia({ colorScheme: null });
+    await shotsInBothSchemes(page, join(dir, "commands-listbox"));
 
     // Tab picks; the list closes and Enter runs /mute.
     await page.keyboard.press("Tab");
@@ -105,14 +97,7 @@ describe.skipIf(!available)("slash commands", () => {
     // Only this tab sees it: nothing reached the room.
     expect(await answers(mel.page).count()).toBe(0);
     expect(await seriousAxeViolations(page)).toEqual([]);
-    for (const scheme of ["light", "dark"] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await expect
-        .poll(() => page.evaluate(() => document.documentElement.classList.contains("dark")))
-        .toBe(scheme === "dark");
-      await page.screenshot({ path: join(dir, `commands-help-${scheme}.png`) });
-    }
-    await page.emulateMedia({ colorScheme: null });
+    await shotsInBothSchemes(page, join(dir, "commands-help"));
     await help.getByRole("button", { name: "Dismiss" }).focus();
     await page.keyboard.press("Enter");
     await help.waitFor({ state: "detached" });

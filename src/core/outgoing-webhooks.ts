@@ -34,27 +34,33 @@ export function checkWebhookInput(input: {
   if (name.length > WEBHOOK_NAME_MAX) {
     return { ok: false, error: `Webhook names are at most ${WEBHOOK_NAME_MAX} characters.` };
   }
-  const raw = typeof input.targetUrl === "string" ? input.targetUrl.trim() : "";
-  if (raw.length > WEBHOOK_URL_MAX) {
-    return { ok: false, error: `Target URLs are at most ${WEBHOOK_URL_MAX} characters.` };
-  }
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return { ok: false, error: "Enter a target URL such as https://example.com/hook." };
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    return { ok: false, error: "The target URL must start with http:// or https://." };
-  }
-  if (url.username || url.password) {
-    return { ok: false, error: "The target URL may not hold a user name or password." };
-  }
+  const url = checkTargetUrl(input.targetUrl);
+  if (typeof url === "string") return { ok: false, error: url };
   const given = Array.isArray(input.events) ? input.events : [];
   if (!given.every(isWebhookEvent)) return { ok: false, error: "Unknown event." };
   const events = WEBHOOK_EVENTS.filter((event) => given.includes(event));
   if (events.length === 0) return { ok: false, error: "Choose at least one event." };
   return { ok: true, value: { name, targetUrl: url.href, events } };
+}
+
+/**
+ * An http(s) URL without credentials that Parley may POST to (an outgoing
+ * webhook's or a custom command's), or the sentence saying why not.
+ */
+export function checkTargetUrl(value: unknown): URL | string {
+  const raw = typeof value === "string" ? value.trim() : "";
+  if (raw.length > WEBHOOK_URL_MAX) return `Target URLs are at most ${WEBHOOK_URL_MAX} characters.`;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return "Enter a target URL such as https://example.com/hook.";
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    return "The target URL must start with http:// or https://.";
+  }
+  if (url.username || url.password) return "The target URL may not hold a user name or password.";
+  return url;
 }
 
 /** How long a delivery is tried before it is given up on (the issue: 24 hours). */

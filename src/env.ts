@@ -308,7 +308,7 @@ const schema = z.object({
           .map((entry) => entry.trim().toLowerCase())
           .filter(Boolean),
       ),
-    "Comma-separated host names (or `host:port`) outgoing webhooks may POST to even though they resolve to a private or loopback address (an intranet service, tests). Every other private, loopback, link-local and metadata address is refused.",
+    "Comma-separated host names (or `host:port`) outgoing webhooks and custom slash commands may POST to even though they resolve to a private or loopback address (an intranet service, tests). Every other private, loopback, link-local and metadata address is refused.",
   ),
   PARLEY_WEBHOOK_RETRY_BASE_MS: doc(
     positiveInt(10_000),
@@ -317,6 +317,10 @@ const schema = z.object({
   PARLEY_WEBHOOK_TIMEOUT_MS: doc(
     positiveInt(10_000),
     "Milliseconds an outgoing webhook's receiver has to answer a delivery; a slower one counts as a failure and is retried.",
+  ),
+  PARLEY_COMMAND_TIMEOUT_MS: doc(
+    positiveInt(5_000),
+    "Milliseconds a custom slash command's service has to answer; a slower one fails with a message to the user who ran it (it is not retried).",
   ),
   PARLEY_VAPID_PUBLIC_KEY: doc(
     z.string().trim().min(1).optional(),
@@ -517,6 +521,11 @@ export type Config = {
     /** How long a receiver has to answer (ms). */
     timeoutMs: number;
   };
+  /** Issue 15: custom slash commands (they share webhooks.allowHosts). */
+  commands: {
+    /** How long a command's service has to answer (ms). */
+    timeoutMs: number;
+  };
   /** Issue 14: how people sign in. */
   identity: {
     requireEmailVerification: boolean;
@@ -645,6 +654,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       retryBaseMs: value.PARLEY_WEBHOOK_RETRY_BASE_MS,
       timeoutMs: value.PARLEY_WEBHOOK_TIMEOUT_MS,
     },
+    commands: { timeoutMs: value.PARLEY_COMMAND_TIMEOUT_MS },
     notifications: notificationsConfig(value),
     identity: identityConfig(value),
   };

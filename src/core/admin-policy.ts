@@ -112,6 +112,10 @@ export function mayManageBots(role: ServerRole | null | undefined): AdminDecisio
   return mayAdminister(role) ? ALLOWED : no("Only an admin can manage bots.");
 }
 
+export function mayManageCommands(role: ServerRole | null | undefined): AdminDecision {
+  return mayAdminister(role) ? ALLOWED : no("Only an admin can manage slash commands.");
+}
+
 function article(role: ServerRole): string {
   return role === "owner" || role === "admin" ? `an ${role}` : `a ${role}`;
 }

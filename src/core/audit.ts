@@ -41,6 +41,9 @@ export const AUDIT_ACTIONS = [
   // webhooks (issue 15), incoming and outgoing: a room's moderators, or admins server-wide
   "webhook.create",
   "webhook.revoke",
+  // custom slash commands (issue 15): admins
+  "command.create",
+  "command.delete",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -50,6 +50,7 @@ describe("parseConfig", () => {
       },
       linkPreviews: { enabled: true, allowHosts: [] },
       webhooks: { allowHosts: [], retryBaseMs: 10_000, timeoutMs: 10_000 },
+      commands: { timeoutMs: 5_000 },
       notifications: {
         vapid: undefined,
         vapidSubject: undefined,
@@ -111,6 +112,15 @@ describe("parseConfig", () => {
     for (const bad of ["0", "-1", "1.5", "soon", "86401"]) {
       expect(() => parseConfig({ PARLEY_RETENTION_SWEEP_SECONDS: bad })).toThrow(
         "PARLEY_RETENTION_SWEEP_SECONDS",
+      );
+    }
+  });
+
+  it("reads the slash commands' deadline, refusing nonsense", () => {
+    expect(parseConfig({ PARLEY_COMMAND_TIMEOUT_MS: "800" }).commands).toEqual({ timeoutMs: 800 });
+    for (const bad of ["0", "-5", "soon"]) {
+      expect(() => parseConfig({ PARLEY_COMMAND_TIMEOUT_MS: bad })).toThrow(
+        "PARLEY_COMMAND_TIMEOUT_MS",
       );
     }
   });

@@ -67,4 +67,25 @@ describe("runCommand", () => {
     ]);
     expect(calls.some((c) => c[0] === "send")).toBe(false);
   });
+
+  it("hands any other name to the server's custom commands and shows their answer", async () => {
+    const { ctx, calls, notices } = context();
+    const ran: [string, string][] = [];
+    ctx.runCustom = async (name, args) => {
+      ran.push([name, args]);
+      return name === "quiet" ? null : `answer to ${args}`;
+    };
+    await runCommand("deploy", "staging now", ctx);
+    await runCommand("quiet", "", ctx);
+    expect(ran).toEqual([
+      ["deploy", "staging now"],
+      ["quiet", ""],
+    ]);
+    // The answer for this user alone; a silent one shows nothing; no send from the tab.
+    expect(notices).toEqual(["answer to staging now"]);
+    expect(calls).toEqual([]);
+    // A built-in's name never reaches the server, even with runCustom set.
+    await runCommand("mute", "", ctx);
+    expect(ran).toHaveLength(2);
+  });
 });

@@ -1,10 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { CommandNotice } from "../../components/CommandNotices";
 import { BUILT_IN_COMMANDS, type CommandInfo } from "../../core/commands";
-
-/** What the composer offers (custom commands would join these). */
-const commands: readonly CommandInfo[] = BUILT_IN_COMMANDS;
-
+import { listCommandsFn, runCommandFn } from "../../server/fns/custom-commands";
 import type { ChatClient } from "../chat-client";
 import { runCommand } from "../slash-run";
 
@@ -12,9 +9,36 @@ import { runCommand } from "../slash-run";
 const MAX_NOTICES = 5;
 
 /**
- * A room's slash commands: what the composer offers and runs, and the
- * answers only this tab sees. `leave` is the room screen's own (it moves
- * away once left).
+ * The server's custom commands (issue 15), loaded once per page: an admin's
+ * new command joins the listbox after a reload (typing it in full runs it
+ * at once: the server decides what a name means).
+ */
+let customCommands: Promise<readonly CommandInfo[]> | null = null;
+function loadCustom(): Promise<readonly CommandInfo[]> {
+  customCommands ??= listCommandsFn().then(
+    (answer) => answer.commands,
+    () => {
+      customCommands = null; // try again next time a room opens
+      return [];
+    },
+  );
+  return customCommands;
+}
+
+/** Runs one on the server: its text for this tab alone, or null. */
+async function runCustom(roomId: string, name: string, args: string): Promise<string | null> {
+  try {
+    const answer = await runCommandFn({ data: { roomId, name, args } });
+    return answer.ok ? answer.text : answer.error;
+  } catch (error) {
+    return `/${name} failed: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+/**
+ * A room's slash commands: what the composer offers (the built-ins, then
+ * the server's custom ones) and runs, and the answers only this tab sees.
+ * `leave` is the room screen's own (it moves away once left).
  */
 export function useSlashCommands(
   client: ChatClient | null | undefined,
@@ -22,6 +46,16 @@ export function useSlashCommands(
   leave: () => Promise<string | null>,
 ) {
   const [notices, setNotices] = useState<CommandNotice[]>([]);
+  const [commands, setCommands] = useState<readonly CommandInfo[]>(BUILT_IN_COMMANDS);
+  useEffect(() => {
+    let live = true;
+    void loadCustom().then((custom) => {
+      if (live && custom.length > 0) setCommands([...BUILT_IN_COMMANDS, ...custom]);
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
   const nextId = useRef(1);
   const leaveRef = useRef(leave);
   useEffect(() => {
@@ -44,10 +78,11 @@ export function useSlashCommands(
         roomId,
         leave: () => leaveRef.current(),
         commands,
+        runCustom: (name, text) => runCustom(roomId, name, text),
         notice,
       });
     },
-    [client, roomId, notice],
+    [client, roomId, notice, commands],
   );
   return { commands, notices, dismiss, run };
 }

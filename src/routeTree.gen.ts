@@ -23,6 +23,7 @@ import { Route as ThreadsRouteImport } from './routes/threads'
 import { Route as AdminIndexRouteImport } from './routes/admin/index'
 import { Route as AdminAuditRouteImport } from './routes/admin/audit'
 import { Route as AdminBotsRouteImport } from './routes/admin/bots'
+import { Route as AdminCommandsRouteImport } from './routes/admin/commands'
 import { Route as AdminRoomsRouteImport } from './routes/admin/rooms'
 import { Route as AdminSettingsRouteImport } from './routes/admin/settings'
 import { Route as AdminUsersRouteImport } from './routes/admin/users'
@@ -105,6 +106,11 @@ const AdminBotsRoute = AdminBotsRouteImport.update({
   path: '/bots',
   getParentRoute: () => AdminRoute,
 } as any)
+const AdminCommandsRoute = AdminCommandsRouteImport.update({
+  id: '/commands',
+  path: '/commands',
+  getParentRoute: () => AdminRoute,
+} as any)
 const AdminRoomsRoute = AdminRoomsRouteImport.update({
   id: '/rooms',
   path: '/rooms',
@@ -175,6 +181,7 @@ export interface FileRoutesByFullPath {
   '/threads': typeof ThreadsRoute
   '/admin/audit': typeof AdminAuditRoute
   '/admin/bots': typeof AdminBotsRoute
+  '/admin/commands': typeof AdminCommandsRoute
   '/admin/rooms': typeof AdminRoomsRoute
   '/admin/settings': typeof AdminSettingsRoute
   '/admin/users': typeof AdminUsersRoute
@@ -201,6 +208,7 @@ export interface FileRoutesByTo {
   '/threads': typeof ThreadsRoute
   '/admin/audit': typeof AdminAuditRoute
   '/admin/bots': typeof AdminBotsRoute
+  '/admin/commands': typeof AdminCommandsRoute
   '/admin/rooms': typeof AdminRoomsRoute
   '/admin/settings': typeof AdminSettingsRoute
   '/admin/users': typeof AdminUsersRoute
@@ -229,6 +237,7 @@ export interface FileRoutesById {
   '/threads': typeof ThreadsRoute
   '/admin/audit': typeof AdminAuditRoute
   '/admin/bots': typeof AdminBotsRoute
+  '/admin/commands': typeof AdminCommandsRoute
   '/admin/rooms': typeof AdminRoomsRoute
   '/admin/settings': typeof AdminSettingsRoute
   '/admin/users': typeof AdminUsersRoute
@@ -258,6 +267,7 @@ export interface FileRouteTypes {
     | '/threads'
     | '/admin/audit'
     | '/admin/bots'
+    | '/admin/commands'
     | '/admin/rooms'
     | '/admin/settings'
     | '/admin/users'
@@ -284,6 +294,7 @@ export interface FileRouteTypes {
     | '/threads'
     | '/admin/audit'
     | '/admin/bots'
+    | '/admin/commands'
     | '/admin/rooms'
     | '/admin/settings'
     | '/admin/users'
@@ -311,6 +322,7 @@ export interface FileRouteTypes {
     | '/threads'
     | '/admin/audit'
     | '/admin/bots'
+    | '/admin/commands'
     | '/admin/rooms'
     | '/admin/settings'
     | '/admin/users'
@@ -445,6 +457,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AdminBotsRouteImport
       parentRoute: typeof AdminRoute
     }
+    '/admin/commands': {
+      id: '/admin/commands'
+      path: '/commands'
+      fullPath: '/admin/commands'
+      preLoaderRoute: typeof AdminCommandsRouteImport
+      parentRoute: typeof AdminRoute
+    }
     '/admin/rooms': {
       id: '/admin/rooms'
       path: '/rooms'
@@ -528,6 +547,7 @@ declare module '@tanstack/react-router' {
 interface AdminRouteChildren {
   AdminAuditRoute: typeof AdminAuditRoute
   AdminBotsRoute: typeof AdminBotsRoute
+  AdminCommandsRoute: typeof AdminCommandsRoute
   AdminRoomsRoute: typeof AdminRoomsRoute
   AdminSettingsRoute: typeof AdminSettingsRoute
   AdminUsersRoute: typeof AdminUsersRoute
@@ -538,6 +558,7 @@ interface AdminRouteChildren {
 const AdminRouteChildren: AdminRouteChildren = {
   AdminAuditRoute: AdminAuditRoute,
   AdminBotsRoute: AdminBotsRoute,
+  AdminCommandsRoute: AdminCommandsRoute,
   AdminRoomsRoute: AdminRoomsRoute,
   AdminSettingsRoute: AdminSettingsRoute,
   AdminUsersRoute: AdminUsersRoute,

@@ -8,6 +8,7 @@ const LINKS = [
   { to: "/admin/bots", label: "Bots" },
   { to: "/admin/audit", label: "Audit log" },
   { to: "/admin/webhooks", label: "Webhooks" },
+  { to: "/admin/commands", label: "Commands" },
   { to: "/admin/settings", label: "Settings" },
 ] as const;
 

@@ -54,7 +54,11 @@ export const createCommandFn = createServerFn({ method: "POST" })
     }),
   )
   .handler(
-    async ({ data }): Promise<{ ok: true; command: CustomCommand; secret: string } | Answer> => {
+    async ({
+      data,
+    }): Promise<
+      { ok: true; command: CustomCommand; secret: string } | { ok: false; error: string }
+    > => {
       const { runtime, db, user, role } = await requireAdmin();
       requireWithin(runtime, "token", user.id);
       const allowed = mayManageCommands(role);

@@ -46,8 +46,10 @@ export function placeMessages(
       previous === undefined ||
       newDay ||
       previous.author.id !== message.author.id ||
-      // One webhook posting under another name (Slack's username) is another sender.
+      // One webhook posting under another name (Slack's username) is another
+      // sender, and so is a person's slash command answering in their name.
       previous.via?.username !== message.via?.username ||
+      previous.via?.webhook !== message.via?.webhook ||
       !(apart >= 0 && apart <= GROUP_WINDOW_MS) ||
       previous.deleted ||
       message.deleted ||

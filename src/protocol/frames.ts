@@ -470,7 +470,8 @@ export const messageSchema = z.object({
   /**
    * Posted by an incoming webhook (issue 15): its name, and the sender's
    * overrides (Slack's `username`, `icon_url`), shown as "<username> via
-   * <webhook>".
+   * <webhook>". A custom slash command's room answer carries "/<name>" as
+   * `webhook`, shown as "<author> via /<name>".
    */
   via: z
     .object({

@@ -57,6 +57,17 @@ describe("grouping the log", () => {
     expect(starts(list)).toEqual([true, false, true, true, false]);
   });
 
+  it("a person's slash-command answer stands apart from their own words (issue 15)", () => {
+    const list = [
+      msg(ada, "2026-11-30T10:00:00Z"),
+      msg(ada, "2026-11-30T10:00:10Z", { via: { webhook: "/deploy" } }),
+      msg(ada, "2026-11-30T10:00:20Z", { via: { webhook: "/deploy" } }),
+      msg(ada, "2026-11-30T10:00:30Z", { via: { webhook: "/weather" } }),
+      msg(ada, "2026-11-30T10:00:40Z"),
+    ];
+    expect(starts(list)).toEqual([true, true, false, true, true]);
+  });
+
   it("a deleted message and a thread reply shown in the room stand alone", () => {
     const list = [
       msg(ada, "2026-11-30T10:00:00Z"),

@@ -6,6 +6,7 @@ import {
   listOutgoingWebhooksFn,
   revokeOutgoingWebhookFn,
 } from "../server/fns/outgoing-webhooks";
+import { SigningSecret } from "./SigningSecret";
 import { DeliveriesTable, type Delivery } from "./WebhookDeliveries";
 
 type Listed = Extract<Awaited<ReturnType<typeof listOutgoingWebhooksFn>>, { ok: true }>;
@@ -161,21 +162,10 @@ export function OutgoingWebhookManager({
         </p>
       )}
       {secret && (
-        <div className="rounded-md border border-amber-300 p-2 text-sm">
-          <label htmlFor={`${id}-secret`} className="block font-medium">
-            Signing secret
-          </label>
-          <input
-            id={`${id}-secret`}
-            readOnly
-            value={secret}
-            className={`${field} w-full font-mono`}
-            onFocus={(e) => e.target.select()}
-          />
-          <p className="mt-1 text-slate-700">
-            Shown once: the receiver verifies X-Parley-Signature with it.
-          </p>
-        </div>
+        <SigningSecret
+          value={secret}
+          note="Shown once: the receiver verifies X-Parley-Signature with it."
+        />
       )}
       {listed && listed.webhooks.length === 0 && (
         <p className="text-sm text-slate-700">None for {scopeName} yet.</p>

@@ -5,6 +5,7 @@ import {
   createCommandFn,
   deleteCommandFn,
 } from "../../server/fns/custom-commands";
+import { SigningSecret } from "../SigningSecret";
 import {
   buttonClass,
   cellClass,
@@ -36,7 +37,9 @@ export function AdminCommandsPage() {
   const [description, setDescription] = useState("");
   const [url, setUrl] = useState("");
   const [response, setResponse] = useState<CommandResponse>("ephemeral");
-  const [secret, setSecret] = useState<string | null>(null);
+  // The newest command's secret, kept on screen until another is made (a
+  // refused attempt does not take it away before it was copied).
+  const [secret, setSecret] = useState<{ name: string; value: string } | null>(null);
   const [busy, setBusy] = useState(false);
 
   const load = useCallback(async () => {
@@ -54,14 +57,14 @@ export function AdminCommandsPage() {
     event.preventDefault();
     setBusy(true);
     setError("");
-    setSecret(null);
+    setStatus("");
     try {
       const answer = await createCommandFn({ data: { name, description, url, response } });
       if (!answer.ok) {
         setError(answer.error);
         return;
       }
-      setSecret(answer.secret);
+      setSecret({ name: answer.command.name, value: answer.secret });
       setStatus(`Created /${answer.command.name}.`);
       setName("");
       setDescription("");
@@ -76,6 +79,7 @@ export function AdminCommandsPage() {
 
   async function remove(command: Command) {
     setError("");
+    setStatus("");
     try {
       const answer = await deleteCommandFn({ data: { id: command.id } });
       if (answer.ok) setStatus(`Deleted /${command.name}.`);
@@ -169,21 +173,10 @@ export function AdminCommandsPage() {
         {status}
       </p>
       {secret && (
-        <div className="rounded-md border border-amber-300 p-2 text-sm text-slate-800">
-          <label htmlFor={`${id}-secret`} className="block font-medium">
-            Signing secret
-          </label>
-          <input
-            id={`${id}-secret`}
-            readOnly
-            value={secret}
-            className={`${inputClass} w-full font-mono`}
-            onFocus={(e) => e.target.select()}
-          />
-          <p className="mt-1 text-slate-700">
-            Shown once: the command's service verifies X-Parley-Signature with it.
-          </p>
-        </div>
+        <SigningSecret
+          value={secret.value}
+          note={`For /${secret.name}, shown once: its service verifies X-Parley-Signature with it.`}
+        />
       )}
       {commands === null && !error && <p className="text-sm text-slate-700">Loading…</p>}
       {commands?.length === 0 && <p className="text-sm text-slate-700">No custom commands yet.</p>}

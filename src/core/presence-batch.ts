@@ -68,15 +68,32 @@ export class PresenceBatch {
 export type PresenceDelivery<S> = { sinks: S[]; changes: PresenceChange[] };
 
 /**
+ * Whom a socket's member list of a large room holds (issue 16): the pages
+ * of it the socket was sent, each a set shared by every socket sent the
+ * same page. Undefined for a room whose whole list the socket holds.
+ */
+export type KnownMembers<S> = (
+  sink: S,
+  roomId: string,
+) => readonly ReadonlySet<string>[] | undefined;
+
+/**
  * Splits a tick's changes into deliveries: each socket gets exactly one
  * frame with every change about someone it shares a room with, and sockets
  * that are in the same changed rooms share one frame (encoded once). Each
  * change lists only the rooms of its delivery, so a client can add a new
  * member to the right member lists and no socket learns of other rooms.
+ *
+ * With `known`, a large room's changes reach a socket only for the members
+ * on the pages it holds: a socket shows nobody else of that room, so a
+ * storm of 10,000 reconnects costs it the changes of one page, not 10,000
+ * (sockets holding the same pages still share one frame). A socket whose
+ * tick carries nothing gets no frame.
  */
 export function deliveries<S>(
   changes: readonly PresenceChange[],
   sinksOf: (roomId: string) => Iterable<S>,
+  known?: KnownMembers<S>,
 ): PresenceDelivery<S>[] {
   const byRoom = new Map<string, number[]>();
   changes.forEach((change, index) => {
@@ -89,32 +106,56 @@ export function deliveries<S>(
       list.push(index);
     }
   });
-  // Which changed rooms each socket is in, in a fixed order (the key).
-  const roomsOfSink = new Map<S, string[]>();
+  // Each page set's number, for the grouping key.
+  const setIds = new Map<ReadonlySet<string>, number>();
+  const setId = (set: ReadonlySet<string>) => {
+    let id = setIds.get(set);
+    if (id === undefined) {
+      id = setIds.size;
+      setIds.set(set, id);
+    }
+    return id;
+  };
+  // Which changed rooms each socket is in (with the pages it holds of a
+  // large one), in a fixed order, and the key of that.
+  type Seen = {
+    rooms: string[];
+    pages: (readonly ReadonlySet<string>[] | undefined)[];
+    key: string;
+  };
+  const seenBySink = new Map<S, Seen>();
   for (const roomId of byRoom.keys()) {
     for (const sink of sinksOf(roomId)) {
-      const rooms = roomsOfSink.get(sink);
-      if (rooms) rooms.push(roomId);
-      else roomsOfSink.set(sink, [roomId]);
+      const pages = known?.(sink, roomId);
+      const part = pages ? `${roomId}\u0001${pages.map(setId).join(",")}` : roomId;
+      const seen = seenBySink.get(sink);
+      if (seen) {
+        seen.rooms.push(roomId);
+        seen.pages.push(pages);
+        seen.key += `\u0000${part}`;
+      } else seenBySink.set(sink, { rooms: [roomId], pages: [pages], key: part });
     }
   }
-  const groups = new Map<string, { rooms: string[]; sinks: S[] }>();
-  for (const [sink, rooms] of roomsOfSink) {
-    const key = rooms.join("\u0000");
-    const group = groups.get(key);
+  const groups = new Map<string, { seen: Seen; sinks: S[] }>();
+  for (const [sink, seen] of seenBySink) {
+    const group = groups.get(seen.key);
     if (group) group.sinks.push(sink);
-    else groups.set(key, { rooms, sinks: [sink] });
+    else groups.set(seen.key, { seen, sinks: [sink] });
   }
   const result: PresenceDelivery<S>[] = [];
-  for (const { rooms, sinks } of groups.values()) {
+  for (const { seen, sinks } of groups.values()) {
     const shared = new Map<number, string[]>();
-    for (const roomId of rooms) {
+    seen.rooms.forEach((roomId, r) => {
+      const pages = seen.pages[r];
       for (const index of byRoom.get(roomId) ?? []) {
+        const userId = changes[index]?.user.id ?? "";
+        if (pages && !pages.some((page) => page.has(userId))) continue;
         const list = shared.get(index);
         if (list) list.push(roomId);
         else shared.set(index, [roomId]);
       }
-    }
+    });
+    if (shared.size === 0) continue;
     const carried: PresenceChange[] = [];
     for (const [index, inRooms] of [...shared].sort((a, b) => a[0] - b[0])) {
       const change = changes[index];

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MEMBERS_INLINE_MAX, MEMBERS_PAGE } from "../../src/protocol/frames";
 import { ask, subscribeTo } from "../helpers/asking";
-import type { Frame } from "../helpers/clients";
+import { connect, type Frame } from "../helpers/clients";
 import { closeAll, createRoom, joinAs, seedMembers } from "../helpers/integration-extra";
 import { type RunningServer, startServer } from "../helpers/server";
 
@@ -72,6 +72,57 @@ describe("paged member lists (issue 16)", () => {
       expect(a[0] < b[0] || (a[0] === b[0] && a[1] < b[1])).toBe(true);
     }
     await closeAll([ann.socket]);
+  }, 60_000);
+
+  it("a large room's presence reaches a socket only for members on the pages it holds", async () => {
+    const room = createRoom(server.dataDir);
+    // "Aaron" sorts before the seeded "Big …" names (the first page), "Zed" after.
+    const aaron = await joinAs(server.url, [room.slug], "AaronAble");
+    const zed = await joinAs(server.url, [room.slug], "ZedZulu");
+    await closeAll([aaron.socket, zed.socket]);
+    seedMembers(server.dataDir, room.id, MEMBERS_INLINE_MAX + 50, crowd);
+    const ann = await joinAs(server.url, [room.slug]);
+    const subscribed = await subscribeTo(ann.socket, room.id);
+    const firstPage = (subscribed.members as Member[]).map((m) => m.id);
+    expect(firstPage).toContain(aaron.userId);
+    expect(firstPage).not.toContain(zed.userId);
+    type Batch = Frame & {
+      changes: { user: { id: string }; online: boolean; rooms: string[] }[];
+    };
+    const batches = () => ann.socket.frames.filter((f) => f.type === "presence_batch") as Batch[];
+    // A change about someone in this room (everyone also shares general, a small room).
+    const about = (userId: string, online: boolean) =>
+      batches().some((b) =>
+        b.changes.some(
+          (c) => c.user.id === userId && c.online === online && c.rooms.includes(room.id),
+        ),
+      );
+
+    // Zed comes online first, then Aaron: once Aaron's change is here, Zed's
+    // (no later) would have been too, had it not been left out.
+    const zedAgain = await connect(server.url, zed.cookie);
+    const aaronAgain = await connect(server.url, aaron.cookie);
+    await ann.socket.next((f) => f.type === "presence_batch" && about(aaron.userId, true));
+    expect(about(zed.userId, true)).toBe(false);
+
+    // Once Ann pages down to Zed, his changes reach her too.
+    let last = firstPage.at(-1);
+    for (let found = false; !found; ) {
+      const start = ann.socket.frames.length;
+      await ask(ann.socket, { type: "members", roomId: room.id, afterId: last });
+      const page = ann.socket.frames
+        .slice(start)
+        .find((f) => f.type === "members" && f.roomId === room.id) as Frame & {
+        members: Member[];
+        page: { more: boolean };
+      };
+      found = page.members.some((m) => m.id === zed.userId);
+      if (!found && !page.page.more) throw new Error("Zed is on no page");
+      last = page.members.at(-1)?.id;
+    }
+    await closeAll([zedAgain]);
+    await ann.socket.next((f) => f.type === "presence_batch" && about(zed.userId, false));
+    await closeAll([ann.socket, aaronAgain]);
   }, 60_000);
 
   it("a small room still sends its whole list, with no count", async () => {

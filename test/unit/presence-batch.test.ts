@@ -88,6 +88,49 @@ describe("deliveries", () => {
     ]);
   });
 
+  it("in a large room, gives a socket only the changes of members on the pages it holds", () => {
+    const cat = { id: "cat", name: "Cat" };
+    const rooms = new Map<string, string[]>([
+      ["big", ["s1", "s2", "s3", "s4"]],
+      ["small", ["s4"]],
+    ]);
+    const page1: ReadonlySet<string> = new Set(["ann", "bob"]);
+    const page2: ReadonlySet<string> = new Set(["cat"]);
+    const held = new Map<string, ReadonlySet<string>[]>([
+      ["s1", [page1]],
+      ["s2", [page1]],
+      ["s3", [page1, page2]],
+      ["s4", [page2]],
+    ]);
+    const changes = [
+      { user: ann, online: true, rooms: ["big"] },
+      { user: cat, online: false, rooms: ["big", "small"] },
+      { user: { id: "dan", name: "Dan" }, online: true, rooms: ["big"] },
+    ];
+    const out = deliveries(
+      changes,
+      (roomId) => rooms.get(roomId) ?? [],
+      (sink, roomId) => (roomId === "big" ? held.get(sink) : undefined),
+    );
+    const bySink = new Map(out.flatMap((d) => d.sinks.map((sink) => [sink, d.changes] as const)));
+    // Dan is on nobody's page: nobody hears of him. s1 and s2 share a frame.
+    expect(out.find((d) => d.sinks.includes("s1"))?.sinks).toEqual(["s1", "s2"]);
+    expect(bySink.get("s1")).toEqual([{ user: ann, online: true, rooms: ["big"] }]);
+    expect(bySink.get("s3")).toEqual([
+      { user: ann, online: true, rooms: ["big"] },
+      { user: cat, online: false, rooms: ["big"] },
+    ]);
+    // The small room is whole: s4 hears of Cat there, and in big by its page.
+    expect(bySink.get("s4")).toEqual([{ user: cat, online: false, rooms: ["big", "small"] }]);
+    // A tick with nothing on a socket's pages sends it no frame.
+    const quiet = deliveries(
+      [{ user: { id: "dan", name: "Dan" }, online: true, rooms: ["big"] }],
+      (roomId) => rooms.get(roomId) ?? [],
+      (sink, roomId) => (roomId === "big" ? held.get(sink) : undefined),
+    );
+    expect(quiet).toEqual([]);
+  });
+
   it("sends nothing for rooms nobody here is in", () => {
     expect(deliveries([{ user: ann, online: true, rooms: ["r"] }], () => [])).toEqual([]);
   });

@@ -23,6 +23,7 @@ import { encodeRelay, type RelayMessage } from "../relay/messages.server";
 type PresenceNews = Extract<RelayMessage, { type: "presence" }>;
 
 import { frameWriter } from "./frame-writer.server";
+import { createMemberPages } from "./member-pages.server";
 import { createPresenceTicks } from "./presence-ticks.server";
 
 type Deps = {
@@ -130,10 +131,12 @@ export function createEffectRunner({
     webhooks?.take(effect);
   };
   // Presence goes out in ticks, one frame per socket per tick (issue 16).
+  const memberPages = createMemberPages<Peer>();
   const ticks = createPresenceTicks({
     hub,
     tickMs: presenceTickMs,
     sent: (frames) => metrics.framesOut.inc({ type: "presence_batch" }, frames),
+    known: memberPages.known,
   });
   // The relay is a fast path only (at-most-once): a lost relay frame is
   // recovered by seq from the database, so a failed publish is just logged
@@ -153,6 +156,7 @@ export function createEffectRunner({
   ): Promise<{ members: WireMember[]; memberCount?: number; membersMore?: boolean }> => {
     const read = await storage.rooms.membersPage(roomId, { limit: MEMBERS_INLINE_MAX + 1 });
     const large = read.length > MEMBERS_INLINE_MAX;
+    memberPages.sized(roomId, large);
     const shown = large ? read.slice(0, MEMBERS_PAGE) : read;
     const present = await onlineAmong(shown.map((m) => m.id));
     const members = shown.map((m) => ({ ...m, online: present.has(m.id) }));
@@ -331,7 +335,12 @@ export function createEffectRunner({
 
     /** Sends a room's member list, with who is online, to everyone in it. */
     async publishMembers(roomId: string) {
-      publish(roomId, { type: "members", roomId, ...(await membersOf(roomId)) });
+      const list = await membersOf(roomId);
+      if (list.membersMore) {
+        const ids = list.members.map((m) => m.id);
+        for (const sink of hub.sinksIn(roomId)) memberPages.sent(sink, roomId, ids, true);
+      }
+      publish(roomId, { type: "members", roomId, ...list });
     },
 
     /** Moves the user's local sockets into (or out of) a room's topic. */
@@ -389,6 +398,11 @@ export function createEffectRunner({
     async one(peer: Peer, effect: Effect) {
       switch (effect.kind) {
         case "reply":
+          // A further page of a large room's list: presence now covers it too.
+          if (effect.frame.type === "members" && effect.frame.page) {
+            const ids = effect.frame.members.map((m) => m.id);
+            memberPages.sent(peer, effect.frame.roomId, ids, false);
+          }
           runner.send(peer, effect.frame);
           return;
         case "subscribe": {
@@ -398,6 +412,10 @@ export function createEffectRunner({
           hub.subscribe(peer, roomId);
           const { lastSeq, lastRev } = await storage.messages.position(roomId);
           const members = await membersOf(roomId);
+          if (members.membersMore) {
+            const ids = members.members.map((m) => m.id);
+            memberPages.sent(peer, roomId, ids, true);
+          }
           runner.send(peer, { type: "subscribed", roomId, lastSeq, lastRev, ...members });
           if (effect.afterSeq !== undefined || effect.afterRev !== undefined) {
             const range = {

@@ -1,6 +1,6 @@
 import type { Peer } from "crossws";
 import type { Hub } from "../../core/hub";
-import { deliveries, PresenceBatch } from "../../core/presence-batch";
+import { deliveries, type KnownMembers, PresenceBatch } from "../../core/presence-batch";
 import { encodeServerFrame } from "../../protocol/decode";
 import type { WireUser } from "../../protocol/frames";
 
@@ -9,6 +9,8 @@ type Deps = {
   tickMs: number;
   /** Counts the frames a tick wrote. */
   sent: (frames: number) => void;
+  /** The pages of a large room's list a socket holds (member-pages.server.ts). */
+  known?: KnownMembers<Peer>;
 };
 
 /**
@@ -16,9 +18,10 @@ type Deps = {
  * change of an empty batch starts a tick; when it ends, every local socket
  * that shares a room with someone who changed gets one `presence_batch`
  * frame. Changes from other instances (the relay) go into the same batch,
- * so every instance sends its sockets the same end-of-tick states.
+ * so every instance sends its sockets the same end-of-tick states. In a
+ * large room a socket hears only of the members on the pages it holds.
  */
-export function createPresenceTicks({ hub, tickMs, sent }: Deps) {
+export function createPresenceTicks({ hub, tickMs, sent, known }: Deps) {
   const batch = new PresenceBatch();
   let timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -28,7 +31,7 @@ export function createPresenceTicks({ hub, tickMs, sent }: Deps) {
     const changes = batch.take();
     if (changes.length === 0) return;
     let frames = 0;
-    for (const delivery of deliveries(changes, (roomId) => hub.sinksIn(roomId))) {
+    for (const delivery of deliveries(changes, (roomId) => hub.sinksIn(roomId), known)) {
       const data = encodeServerFrame({ type: "presence_batch", changes: delivery.changes });
       frames += hub.writeTo(delivery.sinks, data);
     }

@@ -6,14 +6,7 @@ import type { UserSockets } from "../../core/presence";
 import { missedPages } from "../../core/replay";
 import type { BlobStore, Relay, Storage } from "../../ports";
 import { encodeServerFrame } from "../../protocol/decode";
-import {
-  MEMBERS_INLINE_MAX,
-  MEMBERS_PAGE,
-  type ServerFrame,
-  type WireMember,
-  type WireMessage,
-  type WireUser,
-} from "../../protocol/frames";
+import type { ServerFrame, WireMember, WireMessage, WireUser } from "../../protocol/frames";
 import type { Logger } from "../log.server";
 import type { Metrics } from "../metrics.server";
 import type { PreviewJobs } from "../previews/preview-jobs.server";
@@ -23,6 +16,7 @@ import { encodeRelay, type RelayMessage } from "../relay/messages.server";
 type PresenceNews = Extract<RelayMessage, { type: "presence" }>;
 
 import { frameWriter } from "./frame-writer.server";
+import { createMemberLists } from "./member-lists.server";
 import { createMemberPages } from "./member-pages.server";
 import { createPresenceTicks } from "./presence-ticks.server";
 
@@ -132,6 +126,7 @@ export function createEffectRunner({
   };
   // Presence goes out in ticks, one frame per socket per tick (issue 16).
   const memberPages = createMemberPages<Peer>();
+  const memberLists = createMemberLists(storage.rooms);
   const ticks = createPresenceTicks({
     hub,
     tickMs: presenceTickMs,
@@ -154,14 +149,12 @@ export function createEffectRunner({
   const membersOf = async (
     roomId: string,
   ): Promise<{ members: WireMember[]; memberCount?: number; membersMore?: boolean }> => {
-    const read = await storage.rooms.membersPage(roomId, { limit: MEMBERS_INLINE_MAX + 1 });
-    const large = read.length > MEMBERS_INLINE_MAX;
-    memberPages.sized(roomId, large);
-    const shown = large ? read.slice(0, MEMBERS_PAGE) : read;
+    const { shown, count } = await memberLists.of(roomId);
+    memberPages.sized(roomId, count !== undefined);
     const present = await onlineAmong(shown.map((m) => m.id));
     const members = shown.map((m) => ({ ...m, online: present.has(m.id) }));
-    if (!large) return { members };
-    return { members, memberCount: await storage.rooms.memberCount(roomId), membersMore: true };
+    if (count === undefined) return { members };
+    return { members, memberCount: count, membersMore: true };
   };
 
   /**
@@ -335,10 +328,12 @@ export function createEffectRunner({
 
     /** Sends a room's member list, with who is online, to everyone in it. */
     async publishMembers(roomId: string) {
+      // The membership (or a member's name) changed: read the list afresh.
+      memberLists.forget(roomId);
       const list = await membersOf(roomId);
       if (list.membersMore) {
         const ids = list.members.map((m) => m.id);
-        for (const sink of hub.sinksIn(roomId)) memberPages.sent(sink, roomId, ids, true);
+        memberPages.sentToAll(hub.sinksIn(roomId), roomId, ids);
       }
       publish(roomId, { type: "members", roomId, ...list });
     },

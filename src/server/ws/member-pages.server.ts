@@ -43,6 +43,17 @@ export function createMemberPages<P extends object>() {
     return page;
   };
 
+  const hold = (peer: P, roomId: string, page: ReadonlySet<string>, first: boolean) => {
+    let rooms = held.get(peer);
+    if (!rooms) {
+      rooms = new Map();
+      held.set(peer, rooms);
+    }
+    const pages = first ? undefined : rooms.get(roomId);
+    if (pages?.includes(page)) return;
+    rooms.set(roomId, pages ? [...pages, page] : [page]);
+  };
+
   return {
     /**
      * `peer` was sent these members of a large room: `first` for a list
@@ -50,15 +61,12 @@ export function createMemberPages<P extends object>() {
      * further page it adds.
      */
     sent(peer: P, roomId: string, ids: readonly string[], first: boolean): void {
-      let rooms = held.get(peer);
-      if (!rooms) {
-        rooms = new Map();
-        held.set(peer, rooms);
-      }
+      hold(peer, roomId, intern(roomId, ids), first);
+    },
+    /** A list published to the room: every one of `peers` now holds just that page. */
+    sentToAll(peers: Iterable<P>, roomId: string, ids: readonly string[]): void {
       const page = intern(roomId, ids);
-      const pages = first ? undefined : rooms.get(roomId);
-      if (pages?.includes(page)) return;
-      rooms.set(roomId, pages ? [...pages, page] : [page]);
+      for (const peer of peers) hold(peer, roomId, page, true);
     },
     /** The room's list was just read: paged (large) or whole. */
     sized(roomId: string, paged: boolean): void {

@@ -60,10 +60,9 @@ export function checkCommandInput(input: {
   }
   const url = checkTargetUrl(input.url);
   if (typeof url === "string") return { ok: false, error: url };
-  if (input.response !== "ephemeral" && input.response !== "room") {
-    return { ok: false, error: "Choose where the answer goes." };
-  }
-  return { ok: true, value: { name, description, url: url.href, response: input.response } };
+  const response = COMMAND_RESPONSES.find((r) => r === input.response);
+  if (!response) return { ok: false, error: "Choose where the answer goes." };
+  return { ok: true, value: { name, description, url: url.href, response } };
 }
 
 /** The composer's line for a custom command (the listbox and /help). */
@@ -151,8 +150,11 @@ function answerText(body: string): string | null {
   return null;
 }
 
-/** The words for a service that could not be reached (guardedPost's reason). */
-export function unreachableAnswer(name: string, reason: string): string {
-  if (/^timed out/.test(reason)) return `/${name} failed: its service did not answer in time.`;
-  return `/${name} failed: its service could not be reached (${reason}).`;
+/** The words for a service that could not be reached: it timed out, or why not. */
+export function unreachableAnswer(
+  name: string,
+  failure: { reason: string; timedOut?: boolean },
+): string {
+  if (failure.timedOut) return `/${name} failed: its service did not answer in time.`;
+  return `/${name} failed: its service could not be reached (${failure.reason}).`;
 }

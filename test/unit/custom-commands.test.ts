@@ -91,10 +91,10 @@ describe("commandAnswer", () => {
   });
 
   it("words an unreachable service by its reason", () => {
-    expect(unreachableAnswer("deploy", "timed out after 5000 ms")).toBe(
+    expect(unreachableAnswer("deploy", { reason: "timed out after 5000 ms", timedOut: true })).toBe(
       "/deploy failed: its service did not answer in time.",
     );
-    expect(unreachableAnswer("deploy", "connect ECONNREFUSED 127.0.0.1:9")).toBe(
+    expect(unreachableAnswer("deploy", { reason: "connect ECONNREFUSED 127.0.0.1:9" })).toBe(
       "/deploy failed: its service could not be reached (connect ECONNREFUSED 127.0.0.1:9).",
     );
   });

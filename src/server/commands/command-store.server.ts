@@ -104,7 +104,14 @@ export function createCommandStore(db: Kysely<Database>, now: () => number = Dat
         if (/unique|duplicate/i.test(String(error))) return "taken";
         throw error;
       }
-      const { secret: _s, ...command } = toCommand({ ...input, id, created_at: at, secret });
+      const command: CustomCommand = {
+        id,
+        name: input.name,
+        description: input.description,
+        url: input.url,
+        response: input.response,
+        createdAt: at,
+      };
       return { command, secret };
     },
 

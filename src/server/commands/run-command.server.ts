@@ -6,7 +6,7 @@ import { PROTOCOL_VERSION, type WireUser } from "../../protocol/frames";
 import { act, actorLimitsOf } from "../api/act.server";
 import type { Runtime } from "../runtime.server";
 import type { Database } from "../storage/schema.server";
-import { guardedPost, type PostOptions } from "../webhooks/guarded-post.server";
+import { guardedPost } from "../webhooks/guarded-post.server";
 import { signedHeaders } from "../webhooks/signature.server";
 import type { Realtime } from "../ws/realtime.server";
 import { createCommandStore } from "./command-store.server";
@@ -25,11 +25,7 @@ import { createCommandStore } from "./command-store.server";
  */
 export type RunOutcome = { ok: true; text: string | null } | { ok: false; error: string };
 
-export type RunDeps = {
-  db: Kysely<Database>;
-  realtime: Realtime;
-  post?: PostOptions;
-};
+export type RunDeps = { db: Kysely<Database>; realtime: Realtime };
 
 export async function runCustomCommand(
   deps: RunDeps,
@@ -65,7 +61,7 @@ export async function runCustomCommand(
     command.url,
     body,
     { ...signedHeaders(command.secret, body), "x-parley-command": `/${command.name}` },
-    deps.post ?? {
+    {
       allowHosts: runtime.config.webhooks.allowHosts,
       timeoutMs: runtime.config.commands.timeoutMs,
     },
@@ -75,7 +71,7 @@ export async function runCustomCommand(
       command: command.name,
       reason: outcome.reason,
     });
-    return { ok: false, error: unreachableAnswer(command.name, outcome.reason) };
+    return { ok: false, error: unreachableAnswer(command.name, outcome) };
   }
   const answer = commandAnswer(command.name, outcome.status, outcome.body);
   if (answer.kind === "failed") return { ok: false, error: answer.error };

@@ -21,10 +21,14 @@ export type PostOptions = {
   maxBytes?: number;
 };
 
-/** Either the receiver answered (any status), or it could not be reached, and why. */
+/**
+ * Either the receiver answered (any status), or it could not be reached,
+ * and why (`timedOut`: the deadline fired, so a person can be told "no
+ * answer in time" without reading the reason's words).
+ */
 export type PostOutcome =
   | { ok: true; status: number; body: string }
-  | { ok: false; reason: string };
+  | { ok: false; reason: string; timedOut?: true };
 
 export const ANSWER_MAX_BYTES = 64 * 1024;
 const USER_AGENT = "ParleyWebhook/1 (self-hosted chat; outgoing webhook)";
@@ -83,12 +87,10 @@ export async function guardedPost(
     if (typeof vetted === "string") return { ok: false, reason: vetted };
     return await send(url, vetted, body, headers, options, controller.signal);
   } catch (error) {
-    const reason = controller.signal.aborted
-      ? (controller.signal.reason as Error).message
-      : error instanceof Error
-        ? error.message
-        : String(error);
-    return { ok: false, reason };
+    if (controller.signal.aborted) {
+      return { ok: false, reason: (controller.signal.reason as Error).message, timedOut: true };
+    }
+    return { ok: false, reason: error instanceof Error ? error.message : String(error) };
   } finally {
     clearTimeout(timer);
   }

@@ -52,6 +52,18 @@ export class PresenceBatch {
     return this.#pending.size;
   }
 
+  /**
+   * The user's state when the tick began, if a transition of theirs is
+   * pending (else undefined: nothing pending, or only an "is here"). A
+   * member list read mid-tick reports this, not the state of the moment:
+   * the tick's end then brings the reader exactly what changed, so someone
+   * who went and came back within the tick (announced to nobody) is not
+   * left showing offline to a reader who looked in between.
+   */
+  stateBefore(userId: string): boolean | undefined {
+    return this.#pending.get(userId)?.before;
+  }
+
   /** Empties the batch: every user whose state differs from before the tick, with their rooms. */
   take(): PresenceChange[] {
     const changes: PresenceChange[] = [];

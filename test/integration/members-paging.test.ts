@@ -79,7 +79,6 @@ describe("paged member lists (issue 16)", () => {
     // "Aaron" sorts before the seeded "Big …" names (the first page), "Zed" after.
     const aaron = await joinAs(server.url, [room.slug], "AaronAble");
     const zed = await joinAs(server.url, [room.slug], "ZedZulu");
-    await closeAll([aaron.socket, zed.socket]);
     seedMembers(server.dataDir, room.id, MEMBERS_INLINE_MAX + 50, crowd);
     const ann = await joinAs(server.url, [room.slug]);
     const subscribed = await subscribeTo(ann.socket, room.id);
@@ -90,19 +89,28 @@ describe("paged member lists (issue 16)", () => {
       changes: { user: { id: string }; online: boolean; rooms: string[] }[];
     };
     const batches = () => ann.socket.frames.filter((f) => f.type === "presence_batch") as Batch[];
-    // A change about someone in this room (everyone also shares general, a small room).
-    const about = (userId: string, online: boolean) =>
+    // A change Ann heard about someone, in this room or (inRoom false) anywhere:
+    // everyone also shares general, a small room.
+    const about = (userId: string, online: boolean, inRoom = true) =>
       batches().some((b) =>
         b.changes.some(
-          (c) => c.user.id === userId && c.online === online && c.rooms.includes(room.id),
+          (c) =>
+            c.user.id === userId && c.online === online && (!inRoom || c.rooms.includes(room.id)),
         ),
       );
+    const heard = (userId: string, online: boolean, inRoom = true) =>
+      ann.socket.next((f) => f.type === "presence_batch" && about(userId, online, inRoom));
 
-    // Zed comes online first, then Aaron: once Aaron's change is here, Zed's
-    // (no later) would have been too, had it not been left out.
+    // Both go offline; each tick is waited for (Zed's only reaches Ann through general).
+    await closeAll([aaron.socket, zed.socket]);
+    await heard(aaron.userId, false);
+    await heard(zed.userId, false, false);
+    // Both come back: Ann hears Aaron's return in this room, Zed's only through general.
     const zedAgain = await connect(server.url, zed.cookie);
     const aaronAgain = await connect(server.url, aaron.cookie);
-    await ann.socket.next((f) => f.type === "presence_batch" && about(aaron.userId, true));
+    await heard(aaron.userId, true);
+    await heard(zed.userId, true, false);
+    expect(about(zed.userId, false)).toBe(false);
     expect(about(zed.userId, true)).toBe(false);
 
     // Once Ann pages down to Zed, his changes reach her too.

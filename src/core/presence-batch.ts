@@ -53,15 +53,15 @@ export class PresenceBatch {
   }
 
   /**
-   * The user's state when the tick began, if a transition of theirs is
-   * pending (else undefined: nothing pending, or only an "is here"). A
-   * member list read mid-tick reports this, not the state of the moment:
-   * the tick's end then brings the reader exactly what changed, so someone
-   * who went and came back within the tick (announced to nobody) is not
-   * left showing offline to a reader who looked in between.
+   * A member list showing this user's state of the moment was just read
+   * (a subscribe). A user who went and came back within the tick would be
+   * announced to nobody, leaving that reader with the state in between; so
+   * a pending change of theirs is no longer collapsed: the tick's end
+   * sends their final state, as for an "is here".
    */
-  stateBefore(userId: string): boolean | undefined {
-    return this.#pending.get(userId)?.before;
+  seen(userId: string): void {
+    const entry = this.#pending.get(userId);
+    if (entry) entry.before = undefined;
   }
 
   /** Empties the batch: every user whose state differs from before the tick, with their rooms. */

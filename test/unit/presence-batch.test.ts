@@ -31,25 +31,16 @@ describe("PresenceBatch", () => {
     expect(batch.take()).toEqual([]);
   });
 
-  it("tells a list read mid-tick each pending user's state when the tick began", () => {
+  it("announces the final state of someone a list showed mid-tick, even if no news", () => {
     const batch = new PresenceBatch();
-    batch.add(bob, false, ["r"]); // went...
-    batch.add(ann, true, ["r"]); // came
-    batch.add({ id: "cy", name: "Cy" }, true, ["r"], false); // only "is here"
-    // A reader looks now: Bob is gone this moment, but the tick will not announce
-    // his return below, so the reader must see him as the tick began.
-    expect(batch.stateBefore("bob")).toBe(true);
-    batch.add(bob, true, ["r"]); // ...and came back
-    expect(batch.stateBefore("bob")).toBe(true);
-    expect(batch.stateBefore("ann")).toBe(false); // the tick's end brings her arrival
-    expect(batch.stateBefore("cy")).toBeUndefined();
-    expect(batch.stateBefore("nobody")).toBeUndefined();
-    // Bob is no news; Ann arrives; Cy's "is here" is always sent.
-    expect(batch.take().map((c) => [c.user.id, c.online])).toEqual([
-      ["ann", true],
-      ["cy", true],
-    ]);
-    expect(batch.stateBefore("ann")).toBeUndefined();
+    batch.add(bob, false, ["r"]); // Bob goes...
+    batch.add(ann, false, ["r"]);
+    batch.seen("bob"); // a subscribe's list shows him offline now
+    batch.seen("nobody"); // nothing pending: nothing to do
+    batch.add(bob, true, ["r"]); // ...and comes back within the tick
+    batch.add(ann, true, ["r"]); // Ann too, but nobody looked in between
+    // Bob's return reaches that reader; Ann's round trip is still no news.
+    expect(batch.take()).toEqual([{ user: bob, online: true, rooms: ["r"] }]);
   });
 
   it("announces an odd number of transitions as the last one", () => {

@@ -152,11 +152,9 @@ export function createEffectRunner({
     const { shown, count } = await memberLists.of(roomId);
     memberPages.sized(roomId, count !== undefined);
     const present = await onlineAmong(shown.map((m) => m.id));
-    // As of the tick's start for those with a change pending: its end tells the rest.
-    const members = shown.map((m) => ({
-      ...m,
-      online: ticks.stateBefore(m.id) ?? present.has(m.id),
-    }));
+    // Whatever happens to them before this tick ends reaches the reader.
+    for (const m of shown) ticks.seen(m.id);
+    const members = shown.map((m) => ({ ...m, online: present.has(m.id) }));
     if (count === undefined) return { members };
     return { members, memberCount: count, membersMore: true };
   };

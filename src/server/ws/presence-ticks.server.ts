@@ -46,8 +46,8 @@ export function createPresenceTicks({ hub, tickMs, sent, known }: Deps) {
         timer.unref?.();
       }
     },
-    /** See PresenceBatch.stateBefore: a member list read mid-tick reports this. */
-    stateBefore: (userId: string) => batch.stateBefore(userId),
+    /** See PresenceBatch.seen: a member list read mid-tick showed this user. */
+    seen: (userId: string) => batch.seen(userId),
     /** Ends the tick now (tests, shutdown). */
     flush,
     stop() {

@@ -430,38 +430,55 @@ export function memberEntry(page: Page, name: string, state: "online" | "offline
  */
 export async function cuttableConnection(context: BrowserContext) {
   let isCut = false;
-  const live = new Set<{ page: WebSocketRoute; server: WebSocketRoute }>();
+  type Pair = { page: WebSocketRoute; server: WebSocketRoute; serverClosed: Promise<void> };
+  const live = new Set<Pair>();
   const held = new Set<WebSocketRoute>();
   await context.routeWebSocket(/\/_ws$/, (route) => {
     if (isCut) {
       held.add(route);
       return;
     }
-    const pair = { page: route, server: route.connectToServer() };
+    const server = route.connectToServer();
+    let closed = () => {};
+    const pair: Pair = {
+      page: route,
+      server,
+      serverClosed: new Promise((resolve) => {
+        closed = resolve;
+      }),
+    };
     live.add(pair);
     // Forward a close from either side (the default does too, but we also
-    // need to forget the pair).
+    // need to forget the pair). A cut closes the page side itself, offline.
     route.onClose((code, reason) => {
       live.delete(pair);
       void closeRoute(pair.server, code, reason);
     });
-    pair.server.onClose((code, reason) => {
+    server.onClose((code, reason) => {
       live.delete(pair);
-      void closeRoute(route, code, reason);
+      closed();
+      if (!isCut) void closeRoute(route, code, reason);
     });
   });
   return {
     async cut() {
       isCut = true;
-      await context.setOffline(true);
       const pairs = [...live];
       live.clear();
-      await Promise.all(
-        pairs.flatMap(({ page, server }) => [
-          closeRoute(server, 1001, "network cut"),
-          closeRoute(page, 4001, "network cut"),
-        ]),
-      );
+      // The server side is a real WebSocket in the page (Playwright's mock
+      // opens it there), so it follows the browser's rules and network:
+      // 1001 is refused (the mock drops that error, so the server used to
+      // hear of the cut only from the page side's close, and, offline, not
+      // always), and once offline its close frame may never leave. So: close
+      // it with a code a page may send, wait until it is closed, go offline,
+      // and only then close the page side (the page then sees it offline).
+      await Promise.all(pairs.map(({ server }) => closeRoute(server, 4001, "network cut")));
+      await Promise.race([
+        Promise.all(pairs.map(({ serverClosed }) => serverClosed)),
+        new Promise((resolve) => setTimeout(resolve, 5_000)),
+      ]);
+      await context.setOffline(true);
+      await Promise.all(pairs.map(({ page }) => closeRoute(page, 4001, "network cut")));
     },
     async restore() {
       isCut = false;

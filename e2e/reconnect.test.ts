@@ -60,9 +60,13 @@ describe.skipIf(!available)("reconnect", () => {
   it("shows Offline when the browser is offline and reconnects at once when it is back", async () => {
     const { page, context } = await suite.open();
     await signInFast(page, suite.server.url, "Off");
-    await context.setOffline(true);
-    // Chromium keeps an open socket when it goes offline; a server restart drops it.
+    // The server goes first, then the network: Chromium keeps an open socket
+    // when it goes offline, and while offline it sometimes never showed the
+    // page the stopped server's close (the page stayed "Connected"). Once the
+    // socket is down, going offline says "Offline".
     await suite.server.stop();
+    await expectStatus(page, "Reconnecting…");
+    await context.setOffline(true);
     await expectStatus(page, "Offline");
     await suite.server.restart();
     // Stay offline past a backoff attempt or two, then come back: the online

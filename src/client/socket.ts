@@ -74,6 +74,7 @@ export class ChatSocket {
     this.#stopped = false;
     if (typeof window !== "undefined") {
       window.addEventListener("online", this.#reconnectNow);
+      window.addEventListener("offline", this.#onOffline);
       document.addEventListener("visibilitychange", this.#onVisible);
     }
     this.#connect();
@@ -86,6 +87,7 @@ export class ChatSocket {
     clearTimeout(this.#connectTimer);
     if (typeof window !== "undefined") {
       window.removeEventListener("online", this.#reconnectNow);
+      window.removeEventListener("offline", this.#onOffline);
       document.removeEventListener("visibilitychange", this.#onVisible);
     }
     this.#ws?.close(1000, "page closed");
@@ -270,6 +272,16 @@ export class ChatSocket {
     if (this.#stopped || this.#ws || this.status === "ended") return;
     this.#attempt = 0;
     this.#connect();
+  };
+
+  /**
+   * The browser went offline while the socket was down: say "Offline", not
+   * "Reconnecting", until it is back ("online" reconnects at once). An open
+   * socket is left alone: Chromium keeps it through a short outage, and the
+   * heartbeat tells if it died.
+   */
+  #onOffline = () => {
+    if (this.status === "reconnecting") this.#setStatus("offline");
   };
 
   #onVisible = () => {

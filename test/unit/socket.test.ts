@@ -259,3 +259,59 @@ describe("ChatSocket reconnects", () => {
     expect(checkSession).not.toHaveBeenCalled();
   });
 });
+
+describe("ChatSocket and the browser's offline event", () => {
+  const browser = { onLine: true };
+  beforeEach(() => {
+    vi.useFakeTimers();
+    FakeWs.made = [];
+    browser.onLine = true;
+    vi.stubGlobal("window", new EventTarget());
+    vi.stubGlobal("document", Object.assign(new EventTarget(), { visibilityState: "visible" }));
+    vi.stubGlobal("navigator", browser);
+  });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.useRealTimers();
+  });
+
+  const make = () => {
+    const socket = new ChatSocket("ws://x/_ws", () => new FakeWs() as unknown as WebSocket);
+    socket.start();
+    const ws = FakeWs.made[0] as FakeWs;
+    ws.open();
+    return { socket, ws };
+  };
+  const goOffline = () => {
+    browser.onLine = false;
+    window.dispatchEvent(new Event("offline"));
+  };
+  const serverGone = (ws: FakeWs) => {
+    ws.readyState = 3;
+    (ws.onclose as ((e: { code: number }) => void) | null)?.({ code: 1006 });
+  };
+
+  it("says Offline, not Reconnecting, when the browser goes offline while the socket is down", () => {
+    const { socket, ws } = make();
+    serverGone(ws);
+    expect(socket.status).toBe("reconnecting");
+    goOffline();
+    expect(socket.status).toBe("offline");
+  });
+
+  it("leaves an open socket's status alone when the browser goes offline (the heartbeat decides)", () => {
+    const { socket } = make();
+    const before = socket.status;
+    expect(before).not.toBe("reconnecting");
+    goOffline();
+    expect(socket.status).toBe(before);
+  });
+
+  it("stops listening once stopped", () => {
+    const { socket, ws } = make();
+    serverGone(ws);
+    socket.stop();
+    goOffline();
+    expect(socket.status).toBe("reconnecting");
+  });
+});

@@ -163,3 +163,65 @@ describe("paged member lists (issue 16)", () => {
     await closeAll([outsider.socket]);
   });
 });
+
+describe("a large room's member page read mid-tick (issue 16)", () => {
+  // A long tick, so that a leave, a page read and a return fit in one.
+  const TICK_MS = 5_000;
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer({ env: { PARLEY_PRESENCE_TICK_MS: String(TICK_MS) } });
+  });
+  afterAll(() => server?.stop());
+
+  it("someone who left and came back within the tick reaches the reader whose page showed them gone", async () => {
+    const room = createRoom(server.dataDir);
+    const aaron = await joinAs(server.url, [room.slug], "AaronAble");
+    const zed = await joinAs(server.url, [room.slug], "ZedZulu");
+    seedMembers(server.dataDir, room.id, MEMBERS_INLINE_MAX + 50, crowd);
+    const ann = await joinAs(server.url, [room.slug]);
+    const subscribed = await subscribeTo(ann.socket, room.id);
+    type Batch = Frame & { changes: { user: { id: string }; online: boolean; rooms: string[] }[] };
+    const about = (f: Frame, userId: string, online: boolean) =>
+      f.type === "presence_batch" &&
+      (f as Batch).changes.some(
+        (c) => c.user.id === userId && c.online === online && c.rooms.includes(room.id),
+      );
+
+    // A tick has just ended when Ann hears of Aaron (first page): Zed's
+    // leave then opens the next one.
+    await closeAll([aaron.socket]);
+    await ann.socket.next((f) => about(f, aaron.userId, false), TICK_MS * 3);
+    const leftAt = performance.now();
+    await closeAll([zed.socket]);
+
+    // Ann pages down to Zed, until the page shows him gone.
+    const zedOnPage = async (): Promise<Member | undefined> => {
+      let last = (subscribed.members as Member[]).at(-1)?.id;
+      for (;;) {
+        const start = ann.socket.frames.length;
+        await ask(ann.socket, { type: "members", roomId: room.id, afterId: last });
+        const page = ann.socket.frames
+          .slice(start)
+          .find((f) => f.type === "members" && f.roomId === room.id) as Frame & {
+          members: Member[];
+          page: { more: boolean };
+        };
+        const found = page.members.find((m) => m.id === zed.userId);
+        if (found || !page.page.more) return found;
+        last = page.members.at(-1)?.id;
+      }
+    };
+    let shown = await zedOnPage();
+    while (shown?.online) shown = await zedOnPage();
+    expect(shown?.online).toBe(false);
+
+    // Zed is back before the tick ends: the tick must tell Ann, whose page
+    // says he is gone, though he ends it where he began.
+    const zedAgain = await connect(server.url, zed.cookie);
+    const withinTick = performance.now() - leftAt < TICK_MS;
+    const told = await ann.socket.next((f) => about(f, zed.userId, true), TICK_MS * 3);
+    expect(told.type).toBe("presence_batch");
+    console.log(`page read and return within the tick: ${withinTick}`);
+    await closeAll([ann.socket, zedAgain]);
+  }, 60_000);
+});

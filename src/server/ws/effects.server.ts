@@ -396,9 +396,12 @@ export function createEffectRunner({
       switch (effect.kind) {
         case "reply":
           // A further page of a large room's list: presence now covers it too.
+          // As for a first page (membersOf), whoever it shows is seen: a
+          // change of theirs pending in this tick reaches the reader.
           if (effect.frame.type === "members" && effect.frame.page) {
             const ids = effect.frame.members.map((m) => m.id);
             memberPages.sent(peer, effect.frame.roomId, ids, false);
+            for (const id of ids) ticks.seen(id);
           }
           runner.send(peer, effect.frame);
           return;

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MEMBERS_INLINE_MAX, MEMBERS_PAGE } from "../../src/protocol/frames";
 import { ask, subscribeTo } from "../helpers/asking";
-import { connect, type Frame } from "../helpers/clients";
+import { connect, type Frame, type TestSocket } from "../helpers/clients";
 import { closeAll, createRoom, joinAs, seedMembers } from "../helpers/integration-extra";
 import { type RunningServer, startServer } from "../helpers/server";
 
@@ -16,6 +16,33 @@ const crowd = (i: number, id: string) => {
 // its member list and a count; the client asks for the rest, page by page.
 
 type Member = { id: string; name: string; online: boolean };
+
+/**
+ * Asks for pages of a large room's member list after `afterId` until one
+ * holds `userId`; that member as the page showed them (undefined when no
+ * page does).
+ */
+async function pageTo(
+  socket: TestSocket,
+  roomId: string,
+  afterId: string | undefined,
+  userId: string,
+): Promise<Member | undefined> {
+  let last = afterId;
+  for (;;) {
+    const start = socket.frames.length;
+    await ask(socket, { type: "members", roomId, afterId: last });
+    const page = socket.frames
+      .slice(start)
+      .find((f) => f.type === "members" && f.roomId === roomId) as Frame & {
+      members: Member[];
+      page: { more: boolean };
+    };
+    const found = page.members.find((m) => m.id === userId);
+    if (found || !page.page.more) return found;
+    last = page.members.at(-1)?.id;
+  }
+}
 
 describe("paged member lists (issue 16)", () => {
   let server: RunningServer;
@@ -114,20 +141,7 @@ describe("paged member lists (issue 16)", () => {
     expect(about(zed.userId, true)).toBe(false);
 
     // Once Ann pages down to Zed, his changes reach her too.
-    let last = firstPage.at(-1);
-    for (let found = false; !found; ) {
-      const start = ann.socket.frames.length;
-      await ask(ann.socket, { type: "members", roomId: room.id, afterId: last });
-      const page = ann.socket.frames
-        .slice(start)
-        .find((f) => f.type === "members" && f.roomId === room.id) as Frame & {
-        members: Member[];
-        page: { more: boolean };
-      };
-      found = page.members.some((m) => m.id === zed.userId);
-      if (!found && !page.page.more) throw new Error("Zed is on no page");
-      last = page.members.at(-1)?.id;
-    }
+    expect(await pageTo(ann.socket, room.id, firstPage.at(-1), zed.userId)).toBeDefined();
     await closeAll([zedAgain]);
     await ann.socket.next((f) => f.type === "presence_batch" && about(zed.userId, false));
     await closeAll([ann.socket, aaronAgain]);
@@ -195,24 +209,9 @@ describe("a large room's member page read mid-tick (issue 16)", () => {
     await closeAll([zed.socket]);
 
     // Ann pages down to Zed, until the page shows him gone.
-    const zedOnPage = async (): Promise<Member | undefined> => {
-      let last = (subscribed.members as Member[]).at(-1)?.id;
-      for (;;) {
-        const start = ann.socket.frames.length;
-        await ask(ann.socket, { type: "members", roomId: room.id, afterId: last });
-        const page = ann.socket.frames
-          .slice(start)
-          .find((f) => f.type === "members" && f.roomId === room.id) as Frame & {
-          members: Member[];
-          page: { more: boolean };
-        };
-        const found = page.members.find((m) => m.id === zed.userId);
-        if (found || !page.page.more) return found;
-        last = page.members.at(-1)?.id;
-      }
-    };
-    let shown = await zedOnPage();
-    while (shown?.online) shown = await zedOnPage();
+    const afterId = (subscribed.members as Member[]).at(-1)?.id;
+    let shown = await pageTo(ann.socket, room.id, afterId, zed.userId);
+    while (shown?.online) shown = await pageTo(ann.socket, room.id, afterId, zed.userId);
     expect(shown?.online).toBe(false);
 
     // Zed is back before the tick ends: the tick must tell Ann, whose page

@@ -46,6 +46,12 @@ function advanceUntilAttempts(count: number, within = 10_000): number {
   return waited;
 }
 
+/** The socket closes the way a refused upgrade or a lost server does: a close event, 1006 unless told. */
+const fail = (ws: FakeWs, code = 1006) => {
+  ws.readyState = 3;
+  (ws.onclose as ((e: { code: number }) => void) | null)?.({ code });
+};
+
 describe("ChatSocket heartbeat", () => {
   beforeEach(() => {
     vi.useFakeTimers();
@@ -101,11 +107,6 @@ describe("ChatSocket reconnects", () => {
     return { socket, statuses };
   };
   const latest = () => FakeWs.made.at(-1) as FakeWs;
-  /** The attempt fails the way a refused upgrade does: a close, never an open. */
-  const fail = (ws: FakeWs, code = 1006) => {
-    ws.readyState = 3;
-    (ws.onclose as ((e: { code: number }) => void) | null)?.({ code });
-  };
 
   it("abandons an attempt that has not opened within the connect timeout, and retries", () => {
     const { socket } = make();
@@ -286,14 +287,10 @@ describe("ChatSocket and the browser's offline event", () => {
     browser.onLine = false;
     window.dispatchEvent(new Event("offline"));
   };
-  const serverGone = (ws: FakeWs) => {
-    ws.readyState = 3;
-    (ws.onclose as ((e: { code: number }) => void) | null)?.({ code: 1006 });
-  };
 
   it("says Offline, not Reconnecting, when the browser goes offline while the socket is down", () => {
     const { socket, ws } = make();
-    serverGone(ws);
+    fail(ws);
     expect(socket.status).toBe("reconnecting");
     goOffline();
     expect(socket.status).toBe("offline");
@@ -309,7 +306,7 @@ describe("ChatSocket and the browser's offline event", () => {
 
   it("stops listening once stopped", () => {
     const { socket, ws } = make();
-    serverGone(ws);
+    fail(ws);
     socket.stop();
     goOffline();
     expect(socket.status).toBe("reconnecting");
